@@ -1,0 +1,9 @@
+import { Migration20261124000000_initial } from './Migration20261124000000_initial.ts';
+
+/**
+ * Every migration, in order. Migrations are written by hand (SQL through addSql) and committed;
+ * tests/integration/migrations.test.ts proves they produce exactly the schema the entities describe.
+ */
+export const MIGRATIONS = [
+  { name: 'Migration20261124000000_initial', class: Migration20261124000000_initial },
+];

@@ -1,0 +1,78 @@
+import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/sqlite';
+import { Migrator } from '@mikro-orm/migrations';
+import type Database from 'better-sqlite3';
+import { ENTITIES } from './entities.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+
+export type Orm = MikroORM;
+export type JournalMode = 'wal' | 'delete' | 'truncate' | 'persist';
+
+export interface OrmOptions {
+  readonly file: string;
+  readonly journal: JournalMode;
+  readonly backupDir: string;
+  readonly debug?: boolean;
+  /** ORM messages (migrations applied, slow queries) go to our structured log. */
+  readonly log?: (message: string) => void;
+}
+
+const KEEP_DB_BACKUPS = 5;
+
+export function ormConfig(options: OrmOptions): Options {
+  return {
+    dbName: options.file,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    // Nothing may use the global EntityManager: every request and job works on its own fork.
+    allowGlobalContext: false,
+    debug: options.debug ?? false,
+    logger: options.log ?? (() => {}),
+    migrations: {
+      migrationsList: MIGRATIONS,
+      silent: options.log === undefined,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+  };
+}
+
+/** Opens the database, sets the journal mode and applies pending migrations after backing up the file. */
+export async function openDatabase(options: OrmOptions): Promise<Orm> {
+  const existed = existsSync(options.file);
+  const orm = await MikroORM.init(ormConfig(options));
+  try {
+    const native = await nativeDatabase(orm);
+    native.pragma(`journal_mode = ${options.journal}`);
+    native.pragma('synchronous = NORMAL');
+    native.pragma('busy_timeout = 5000');
+    native.pragma('foreign_keys = ON');
+    const pending = await orm.migrator.getPending();
+    if (pending.length > 0) {
+      if (existed) await backupDatabase(native, options.file, options.backupDir, 'pre-migration');
+      await orm.migrator.up();
+    }
+    return orm;
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+}
+
+export async function nativeDatabase(orm: Orm): Promise<Database.Database> {
+  return (await orm.em.getConnection().getNativeClient()) as Database.Database;
+}
+
+/** A consistent copy even while WAL holds uncommitted pages: SQLite's own backup API. */
+export async function backupDatabase(native: Database.Database, file: string, backupDir: string, reason: string): Promise<string> {
+  mkdirSync(backupDir, { recursive: true, mode: 0o700 });
+  const stamp = new Date().toISOString().replace(/[-:.]/g, '');
+  const target = join(backupDir, `${basename(file, '.db')}-${stamp}-${reason}.db`);
+  await native.backup(target);
+  const prefix = `${basename(file, '.db')}-`;
+  const old = readdirSync(backupDir).filter((name) => name.startsWith(prefix) && name.endsWith('.db')).sort().reverse().slice(KEEP_DB_BACKUPS);
+  for (const name of old) unlinkSync(join(backupDir, name));
+  return target;
+}

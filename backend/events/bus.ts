@@ -1,0 +1,65 @@
+import type { Logger } from '../adapters/logger.ts';
+
+/**
+ * Domain events. The WebSocket hub and the webhook notifier subscribe; nothing else fans out.
+ * Every series-related payload carries `key` (and `folder`). Add a type here before publishing it.
+ */
+export interface DomainEventMap {
+  download_added: { item_id: string; key: string; folder: string; season: number; episode: number; [extra: string]: unknown };
+  download_progress: { item_id: string; key: string; folder: string; season: number; episode: number; progress: number; downloaded_bytes: number; total_bytes: number | null; speed: number; eta: number | null; [extra: string]: unknown };
+  download_complete: { item_id: string; key: string; folder: string; season: number; episode: number; file_path: string; [extra: string]: unknown };
+  download_failed: { item_id: string; key: string; folder: string; season: number; episode: number; error: string; [extra: string]: unknown };
+  download_removed: { item_id: string; key: string; folder: string; [extra: string]: unknown };
+  queue_status: Record<string, unknown>;
+  queue_started: Record<string, unknown>;
+  queue_stopped: Record<string, unknown>;
+  queue_paused: Record<string, unknown>;
+  queue_resumed: Record<string, unknown>;
+  scan_started: { scope: 'library' | 'series'; key?: string; folder?: string; [extra: string]: unknown };
+  scan_progress: { current: number; total: number; key?: string; folder?: string; [extra: string]: unknown };
+  scan_complete: { scope: 'library' | 'series'; key?: string; folder?: string; [extra: string]: unknown };
+  scan_failed: { scope: 'library' | 'series'; error: string; key?: string; folder?: string; [extra: string]: unknown };
+  series_added: { key: string; folder: string; name: string; [extra: string]: unknown };
+  series_removed: { key: string; folder: string; [extra: string]: unknown };
+  episode_available: { key: string; folder: string; season: number; episode: number; [extra: string]: unknown };
+  health_issue: { component: string; message: string; [extra: string]: unknown };
+  notification: { level: 'info' | 'warning' | 'error'; message: string; [extra: string]: unknown };
+}
+
+export type DomainEventType = keyof DomainEventMap;
+
+export interface DomainEvent<K extends DomainEventType = DomainEventType> {
+  readonly type: K;
+  readonly timestamp: string;
+  readonly data: DomainEventMap[K];
+}
+
+export type EventListener = (event: DomainEvent) => void;
+
+export class EventBus {
+  readonly #listeners = new Set<EventListener>();
+  readonly #logger: Logger | undefined;
+  readonly #now: () => Date;
+
+  constructor(options: { logger?: Logger; now?: () => Date } = {}) {
+    this.#logger = options.logger;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  publish<K extends DomainEventType>(type: K, data: DomainEventMap[K]): void {
+    const event = { type, timestamp: this.#now().toISOString(), data } as DomainEvent;
+    for (const listener of this.#listeners) {
+      // A failing subscriber must not break the publisher or the other subscribers.
+      try {
+        listener(event);
+      } catch (error) {
+        this.#logger?.error({ err: error, event: type }, 'event listener failed');
+      }
+    }
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => { this.#listeners.delete(listener); };
+  }
+}

@@ -1,0 +1,11 @@
+import type { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+
+/** Parses request input with a schema; handlers read only what comes out of here. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'Request body'): z.infer<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+  const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ');
+  throw new ValidationError(`${what} is not valid: ${summary}`, details);
+}

@@ -1,0 +1,175 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import type { DestinationStream } from 'pino';
+import { loadConfig, ConfigError } from '../config/load.ts';
+import { SettingsStore } from '../config/store.ts';
+import type { AppConfig } from '../config/schema.ts';
+import { createLogger, type Logger } from './adapters/logger.ts';
+import { systemClock, type Clock } from './adapters/clock.ts';
+import { BcryptPasswordHasher } from './adapters/password-hasher.ts';
+import { JoseTokenSigner } from './adapters/token-signer.ts';
+import { loadOrCreateSecret } from './adapters/secret-file.ts';
+import { openDatabase, type Orm } from './db/orm.ts';
+import { EventBus } from './events/bus.ts';
+import { AuthService } from './modules/auth/auth.service.ts';
+import { LoginThrottle } from './modules/auth/login-throttle.ts';
+import { createAuthRouter } from './modules/auth/auth.routes.ts';
+import { createConfigRouter } from './modules/config/config.routes.ts';
+import { HealthService } from './modules/system/health.service.ts';
+import { createHealthRouter } from './modules/system/health.routes.ts';
+import { createApp } from './app.ts';
+import type Router from '@koa/router';
+import type { AppState } from './http/state.ts';
+
+export interface StartOptions {
+  /** Environment to read configuration from (default: process.env). Tests pass their own. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Where log lines go (default stdout). */
+  readonly logDestination?: DestinationStream;
+  readonly clock?: Clock;
+  /** bcrypt cost; tests lower it. */
+  readonly bcryptRounds?: number;
+}
+
+export interface Running {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly orm: Orm;
+  readonly server: Server;
+  readonly url: string;
+  readonly port: number;
+  readonly routers: readonly Router<AppState>[];
+  readonly services: {
+    readonly settings: SettingsStore;
+    readonly auth: AuthService;
+    readonly health: HealthService;
+    readonly events: EventBus;
+  };
+  close(): Promise<void>;
+}
+
+type Closer = { readonly name: string; readonly close: () => Promise<void> | void };
+
+/**
+ * The composition root: config -> ORM -> adapters -> services -> http/ws/jobs/watcher.
+ * Everything built here is closed again in reverse order by `close()`.
+ */
+export async function startAniWorld(options: StartOptions = {}): Promise<Running> {
+  const startedAt = Date.now();
+  const { config, envSettings } = loadConfig({ env: options.env, cwd: options.cwd });
+  const logger = createLogger({ level: config.settings.logging.level, destination: options.logDestination });
+  const clock = options.clock ?? systemClock;
+  const closers: Closer[] = [];
+  const closeAll = async () => {
+    for (const closer of closers.reverse()) {
+      try {
+        await closer.close();
+      } catch (error) {
+        logger.error({ err: error, component: closer.name }, 'shutdown step failed');
+      }
+    }
+    closers.length = 0;
+  };
+
+  try {
+    await mkdir(config.paths.dataDir, { recursive: true, mode: 0o700 });
+    const settings = new SettingsStore({ file: config.paths.configFile, backupDir: config.paths.backupDir, envSettings, initial: config.settings, clock });
+    settings.subscribe((next) => { logger.level = next.logging.level; });
+
+    const orm = await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir, log: (message) => logger.info({ component: 'orm' }, stripAnsi(message)) });
+    closers.push({ name: 'database', close: () => orm.close() });
+
+    const secret = await loadOrCreateSecret(config.paths.secretFile);
+    const events = new EventBus({ logger, now: () => clock.now() });
+    const throttle = new LoginThrottle({ em: orm.em, clock });
+    const auth = new AuthService({ em: orm.em, hasher: new BcryptPasswordHasher(options.bcryptRounds), signer: new JoseTokenSigner(secret), clock, settings, throttle, cwd: options.cwd });
+    const health = new HealthService({ orm, version: config.version, startedAt });
+
+    const routers = [
+      createHealthRouter(health),
+      createAuthRouter(auth),
+      createConfigRouter(settings),
+    ];
+    const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy });
+
+    const server = createServer(app.callback());
+    server.keepAliveTimeout = 65_000;
+    await listen(server, config.runtime.port, config.runtime.host);
+    closers.push({ name: 'http', close: () => closeServer(server) });
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${port}`;
+    logger.info({ port, data_dir: config.paths.dataDir, media_dir: config.paths.mediaDir, version: config.version, startup_ms: Date.now() - startedAt }, 'AniWorld is ready');
+
+    return {
+      config, logger, orm, server, url, port, routers,
+      services: { settings, auth, health, events },
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use. Set PORT to a free port.`) : error);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish for a moment, then cuts what is left. */
+async function closeServer(server: Server, drainMs = 3000): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), drainMs);
+  timer.unref();
+  await closed;
+  clearTimeout(timer);
+}
+
+/** Process entry: start, then shut down in order on SIGTERM/SIGINT within 8 seconds. */
+async function main(): Promise<void> {
+  let running: Running;
+  try {
+    running = await startAniWorld();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    process.stderr.write(`AniWorld could not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      running.logger.error('shutdown took longer than 8 s, exiting anyway');
+      process.exit(1);
+    }, 8000);
+    force.unref();
+    running.close().then(() => {
+      running.logger.flush?.();
+      process.exit(0);
+    }, () => process.exit(1));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,23 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export const WEBHOOK_KINDS = ['json', 'discord', 'ntfy', 'gotify'] as const;
+export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
+
+export const Webhook = defineEntity({
+  name: 'Webhook',
+  tableName: 'webhook',
+  properties: {
+    id: p.string().primary(),
+    name: p.string(),
+    url: p.string(),
+    kind: p.string().$type<WebhookKind>(),
+    events: p.json<string[]>().default('[]'),
+    secret: p.string().nullable(),
+    method: p.string().$type<'POST' | 'PUT'>().default('POST'),
+    headers: p.json<Record<string, string>>().default('{}'),
+    enabled: p.boolean().default(true),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+export type IWebhook = InferEntity<typeof Webhook>;

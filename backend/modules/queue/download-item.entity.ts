@@ -1,0 +1,41 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export const DOWNLOAD_STATUSES = ['pending', 'downloading', 'paused', 'completed', 'failed', 'cancelled'] as const;
+export type DownloadStatus = (typeof DOWNLOAD_STATUSES)[number];
+
+/**
+ * The user's view of one queued episode. The series is referenced by key (not a foreign key)
+ * so that history survives removing a series. The job that runs it carries only this id.
+ */
+export const DownloadItem = defineEntity({
+  name: 'DownloadItem',
+  tableName: 'download_item',
+  indexes: [{ properties: ['status', 'priority', 'position'] }, { properties: ['seriesKey', 'season', 'episode'] }],
+  properties: {
+    id: p.string().primary(),
+    seriesKey: p.string(),
+    seriesFolder: p.string(),
+    seriesName: p.string(),
+    season: p.integer(),
+    episode: p.integer(),
+    language: p.string().nullable(),
+    status: p.string().$type<DownloadStatus>().default('pending'),
+    priority: p.integer().default(0),
+    position: p.double().default(0),
+    progress: p.double().default(0),
+    downloadedBytes: p.integer().default(0),
+    totalBytes: p.integer().nullable(),
+    speed: p.double().default(0),
+    eta: p.integer().nullable(),
+    attempts: p.integer().default(0),
+    lastError: p.text().nullable(),
+    hoster: p.string().nullable(),
+    languageUsed: p.string().nullable(),
+    filePath: p.string().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    startedAt: p.datetime().nullable(),
+    completedAt: p.datetime().nullable(),
+  },
+});
+export type IDownloadItem = InferEntity<typeof DownloadItem>;

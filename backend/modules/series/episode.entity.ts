@@ -1,0 +1,25 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Series } from './series.entity.ts';
+
+/** One episode of a series: what the provider lists and what is on disk. Season 0 holds films and specials. */
+export const Episode = defineEntity({
+  name: 'Episode',
+  tableName: 'episode',
+  uniques: [{ properties: ['series', 'season', 'number'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    series: () => p.manyToOne(Series).deleteRule('cascade'),
+    season: p.integer(),
+    number: p.integer(),
+    titleDe: p.string().nullable(),
+    titleEn: p.string().nullable(),
+    languages: p.json<string[]>().default('[]'),
+    onProvider: p.boolean().default(false),
+    downloaded: p.boolean().default(false),
+    filePath: p.string().nullable(),
+    size: p.integer().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+export type IEpisode = InferEntity<typeof Episode>;

@@ -1,0 +1,33 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Episode } from './episode.entity.ts';
+
+/** A series the user follows. `key` (the provider slug) identifies it everywhere; `folder` is only where it lives on disk. */
+export const Series = defineEntity({
+  name: 'Series',
+  tableName: 'series',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    key: p.string().unique(),
+    folder: p.string().index(),
+    name: p.string(),
+    site: p.string(),
+    link: p.string(),
+    year: p.integer().nullable(),
+    endYear: p.integer().nullable(),
+    description: p.text().nullable(),
+    cover: p.string().nullable(),
+    genres: p.json<string[]>().default('[]'),
+    imdbId: p.string().nullable(),
+    ageRating: p.integer().nullable(),
+    seasonCount: p.integer().default(0),
+    hasFilms: p.boolean().default(false),
+    monitored: p.boolean().default(true),
+    preferredLanguage: p.string().nullable(),
+    providerCheckedAt: p.datetime().nullable(),
+    scannedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    episodes: () => p.oneToMany(Episode).mappedBy('series'),
+  },
+});
+export type ISeries = InferEntity<typeof Series>;

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * The settings a user can change (config file, environment, `PUT /api/config`).
+ * Keys are snake_case because they travel on the wire unchanged.
+ * Every key has a default so that a fresh install needs no configuration at all.
+ */
+export const LANGUAGES = ['German Dub', 'German Sub', 'English Sub', 'English Dub'] as const;
+export const HOSTERS = ['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon', 'SpeedFiles', 'LoadX', 'Luluvdo', 'Streamtape'] as const;
+
+/** 0 picks a free port (tests). */
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const settingsSchema = z.strictObject({
+  anime_directory: z.string().min(1).default('./media'),
+  provider: z.strictObject({
+    url: z.url({ protocol: /^https?$/ }).default('https://aniworld.to'),
+    requests_per_second: z.number().positive().max(50).default(2),
+    timeout_ms: z.number().int().min(1000).max(120000).default(20000),
+    cache_ttl_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(3600),
+  }).prefault({}),
+  downloads: z.strictObject({
+    concurrency: z.number().int().min(1).max(16).default(2),
+    speed_limit_bytes_per_second: z.number().int().min(0).default(0),
+    languages: z.array(z.enum(LANGUAGES)).min(1).default(['German Dub', 'German Sub', 'English Sub']),
+    hosters: z.array(z.enum(HOSTERS)).min(1).default(['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon']),
+    max_attempts: z.number().int().min(1).max(20).default(5),
+    queue_missing_after_scan: z.boolean().default(false),
+  }).prefault({}),
+  naming: z.strictObject({
+    episode_template: z.string().min(1).max(300).default('{Series Title} - S{season:00}E{episode:00} - {Episode Title}'),
+    season_folder_template: z.string().min(1).max(100).default('Season {season:00}'),
+    write_nfo: z.boolean().default(true),
+    write_poster: z.boolean().default(true),
+  }).prefault({}),
+  library: z.strictObject({
+    rescan_interval_hours: z.number().min(0).max(24 * 30).default(6),
+    refresh_interval_hours: z.number().min(0).max(24 * 30).default(24),
+    watch: z.boolean().default(true),
+    watch_polling: z.boolean().default(false),
+  }).prefault({}),
+  auth: z.strictObject({
+    session_hours: z.number().int().min(1).max(24 * 7).default(12),
+    remember_days: z.number().int().min(1).max(365).default(30),
+  }).prefault({}),
+  logging: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  }).prefault({}),
+  metrics: z.strictObject({
+    enabled: z.boolean().default(false),
+  }).prefault({}),
+});
+
+/**
+ * Settings that only come from the environment: they decide where the config file lives
+ * or how the process is shaped, so they cannot be edited through the API.
+ */
+export const runtimeSchema = z.strictObject({
+  port: port.default(8000),
+  host: z.string().min(1).default('0.0.0.0'),
+  data_dir: z.string().min(1).default('./data'),
+  base_path: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'must be empty or look like /aniworld').default(''),
+  role: z.enum(['all', 'api', 'worker']).default('all'),
+  jobs_store: z.enum(['sqlite', 'mongodb', 'mongodb-memory']).default('sqlite'),
+  mongodb_url: z.string().optional(),
+  database_url: z.string().optional(),
+  redis_url: z.string().optional(),
+  sqlite_journal: z.enum(['wal', 'delete', 'truncate', 'persist']).default('wal'),
+  trust_proxy: z.boolean().default(false),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type Runtime = z.infer<typeof runtimeSchema>;
+
+/** The whole configuration a process runs with: frozen, passed by constructor. */
+export interface AppConfig {
+  readonly runtime: Readonly<Runtime>;
+  readonly settings: Readonly<Settings>;
+  /** Absolute paths resolved once at start. */
+  readonly paths: {
+    readonly dataDir: string;
+    readonly mediaDir: string;
+    readonly configFile: string;
+    readonly databaseFile: string;
+    readonly jobsDatabaseFile: string;
+    readonly secretFile: string;
+    readonly backupDir: string;
+    readonly logDir: string;
+  };
+  readonly version: string;
+}

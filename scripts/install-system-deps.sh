@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests and the download pipeline use: Chromium (browser tests,
+# driven by playwright-core; no browser download) and ffmpeg (HLS remux, test media).
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+if [ ${#need[@]} -eq 0 ]; then
+  echo "system packages: chromium and ffmpeg are present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "system packages missing: ${need[*]}. Install them with: sudo apt-get install ${need[*]}" >&2
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" fonts-dejavu-core >/dev/null
+echo "system packages installed: ${need[*]}"
