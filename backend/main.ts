@@ -87,6 +87,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const auth = new AuthService({ em: orm.em, hasher: new BcryptPasswordHasher(options.bcryptRounds), signer: new JoseTokenSigner(secret), clock, settings, throttle, cwd: options.cwd });
     const health = new HealthService({ orm, version: config.version, startedAt });
 
+    // --- feature services (library, providers, queue, notifications) are built here ---
+
+    // --- HTTP: one router per feature; app.ts decides the middleware order ---
     const routers = [
       createHealthRouter(health),
       createAuthRouter(auth),
@@ -98,6 +101,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     server.keepAliveTimeout = 65_000;
     await listen(server, config.runtime.port, config.runtime.host);
     closers.push({ name: 'http', close: () => closeServer(server) });
+
+    // --- after listening: WebSocket hub on the same server, job runner, folder watcher ---
+
     const port = (server.address() as AddressInfo).port;
     const url = `http://127.0.0.1:${port}`;
     logger.info({ port, data_dir: config.paths.dataDir, media_dir: config.paths.mediaDir, version: config.version, startup_ms: Date.now() - startedAt }, 'AniWorld is ready');
