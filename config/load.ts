@@ -36,8 +36,8 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string } = 
 
   const runtimeResult = runtimeSchema.safeParse(fromEnv.runtime);
   if (!runtimeResult.success) problems.push(...describeIssues(runtimeResult.error, (path) => envNameFor(fromEnv.used, 'runtime', path)));
-  if (problems.length > 0 && !runtimeResult.success) throw new ConfigError(problems);
-  const runtime = runtimeResult.data!;
+  // Keep going on a bad runtime value so that one start reports every problem at once.
+  const runtime = runtimeResult.success ? runtimeResult.data : runtimeSchema.parse({ data_dir: typeof fromEnv.runtime.data_dir === 'string' ? fromEnv.runtime.data_dir : undefined });
 
   const dataDir = resolve(cwd, runtime.data_dir);
   const configFile = join(dataDir, CONFIG_FILE_NAME);

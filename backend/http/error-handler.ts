@@ -38,7 +38,8 @@ export function errorHandler(): Middleware {
       if (typeof status === 'number' && status >= 400 && status < 500) {
         // Errors raised by Koa, koa-body and the router carry a status and mark their message safe.
         ctx.status = status;
-        const message = (error.type && FRIENDLY_MESSAGES[error.type]) ?? (error.expose ? error.message : 'Request failed');
+        const friendly = error instanceof SyntaxError ? FRIENDLY_MESSAGES['entity.parse.failed'] : error.type ? FRIENDLY_MESSAGES[error.type] : undefined;
+        const message = friendly ?? (error.expose ? error.message : 'Request failed');
         ctx.body = { error: { code: CODE_BY_STATUS[status] ?? 'bad_request', message } };
         if (error.headers) for (const [name, value] of Object.entries(error.headers)) if (/^(allow|retry-after)$/i.test(name)) ctx.set(name, value);
         return;
