@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { startServerProcess } from '../helpers/server-process.ts';
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => { await cleanup?.(); cleanup = undefined; });
+
+describe('process lifecycle', () => {
+  it('starts on embedded defaults, answers health, and stops cleanly on SIGTERM within 8 s', async () => {
+    const temp = await makeTempDir();
+    cleanup = temp.remove;
+    const server = await startServerProcess({ cwd: temp.path, env: { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), ANIWORLD_WATCH: 'false' } });
+    const health = await fetch(`${server.url}/health`).then((response) => response.json());
+    expect(health).toMatchObject({ status: 'ok', db: { status: 'ok' } });
+    // A keep-alive connection stays open in the client; shutdown must not wait for it.
+    await fetch(`${server.url}/api/auth/status`, { keepalive: true });
+    const stopped = await server.stop('SIGTERM');
+    expect(stopped.code).toBe(0);
+    expect(stopped.ms).toBeLessThan(8000);
+    expect(server.output.some((line) => line.includes('shutting down'))).toBe(true);
+  });
+});
