@@ -19,6 +19,7 @@ import { createConfigRouter } from './modules/config/config.routes.ts';
 import { HealthService } from './modules/system/health.service.ts';
 import { createHealthRouter } from './modules/system/health.routes.ts';
 import { createApp } from './app.ts';
+import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
 import type Router from '@koa/router';
 import type { AppState } from './http/state.ts';
 
@@ -31,6 +32,8 @@ export interface StartOptions {
   readonly clock?: Clock;
   /** bcrypt cost; tests lower it. */
   readonly bcryptRounds?: number;
+  /** WebSocket hub timings (heartbeat, auth timeout, buffer limit); tests shorten them. */
+  readonly liveEvents?: Partial<LiveEventsOptions>;
 }
 
 export interface Running {
@@ -46,6 +49,7 @@ export interface Running {
     readonly auth: AuthService;
     readonly health: HealthService;
     readonly events: EventBus;
+    readonly live: LiveEventHub;
   };
   close(): Promise<void>;
 }
@@ -103,6 +107,10 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     closers.push({ name: 'http', close: () => closeServer(server) });
 
     // --- after listening: WebSocket hub on the same server, job runner, folder watcher ---
+    const live = new LiveEventHub({ orm, auth, events, logger, options: options.liveEvents });
+    live.attach(server);
+    // Closed before the HTTP server (closers run in reverse), so sockets get a proper close frame.
+    closers.push({ name: 'websocket', close: () => live.close() });
 
     const port = (server.address() as AddressInfo).port;
     const url = `http://127.0.0.1:${port}`;
@@ -110,7 +118,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events },
+      services: { settings, auth, health, events, live },
       close: closeAll,
     };
   } catch (error) {
