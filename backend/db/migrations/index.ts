@@ -1,4 +1,5 @@
 import { Migration20261124000000_initial } from './Migration20261124000000_initial.ts';
+import { Migration20261124033000_series_scan_signature } from './Migration20261124033000_series_scan_signature.ts';
 
 /**
  * Every migration, in order. Migrations are written by hand (SQL through addSql) and committed;
@@ -6,4 +7,5 @@ import { Migration20261124000000_initial } from './Migration20261124000000_initi
  */
 export const MIGRATIONS = [
   { name: 'Migration20261124000000_initial', class: Migration20261124000000_initial },
+  { name: 'Migration20261124033000_series_scan_signature', class: Migration20261124033000_series_scan_signature },
 ];

@@ -25,6 +25,8 @@ export const Series = defineEntity({
     preferredLanguage: p.string().nullable(),
     providerCheckedAt: p.datetime().nullable(),
     scannedAt: p.datetime().nullable(),
+    /** Hash of the episode files found by the last scan; an unchanged folder is not diffed again. */
+    scanSignature: p.string().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
     episodes: () => p.oneToMany(Episode).mappedBy('series'),
