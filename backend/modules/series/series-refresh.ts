@@ -1,0 +1,98 @@
+import type { EntityManager } from '@mikro-orm/sqlite';
+import type { Orm } from '../../db/orm.ts';
+import { inContext } from '../../db/context.ts';
+import type { Logger } from '../../adapters/logger.ts';
+import type { Clock } from '../../adapters/clock.ts';
+import { NotFoundError } from '../../errors.ts';
+import type { EpisodeListing, Provider, SeriesInfo } from '../../providers/provider.ts';
+import { Episode } from './episode.entity.ts';
+import { Series, type ISeries } from './series.entity.ts';
+
+export interface RefreshSummary {
+  readonly key: string;
+  readonly folder: string;
+  readonly seasons: number;
+  readonly episodes: number;
+}
+
+/**
+ * Keeps the provider's episode lists in the database (Episode.onProvider), so that scans and
+ * "missing" never ask the provider. Runs on demand (add, refresh button) or on schedule.
+ */
+export class SeriesRefresher {
+  readonly #orm: Orm;
+  readonly #provider: () => Provider;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+
+  constructor(deps: { orm: Orm; provider: () => Provider; logger: Logger; clock: Clock }) {
+    this.#orm = deps.orm;
+    this.#provider = deps.provider;
+    this.#logger = deps.logger;
+    this.#clock = deps.clock;
+  }
+
+  get #em(): EntityManager {
+    return this.#orm.em as EntityManager;
+  }
+
+  /** Fetches the series page and every season page, then stores it all in one transaction. */
+  async refreshSeries(key: string, known?: SeriesInfo): Promise<RefreshSummary> {
+    const series = await this.#em.findOne(Series, { key });
+    if (!series) throw new NotFoundError(`No series with key "${key}"`);
+    const provider = this.#provider();
+    const info = known ?? await provider.getSeries(key);
+    const listings: EpisodeListing[] = [];
+    for (const season of info.seasons) listings.push(...(await provider.getSeason(key, season)).episodes);
+    await this.#store(series, info, listings);
+    return { key, folder: series.folder, seasons: info.seasons.length, episodes: listings.length };
+  }
+
+  /** Every monitored series, one after the other (the provider client paces requests); failures are collected. */
+  async refreshAll(): Promise<{ refreshed: number; failed: { key: string; error: string }[] }> {
+    return inContext(this.#orm, async () => {
+      const keys = (await this.#em.find(Series, { monitored: true }, { fields: ['key'] as never, orderBy: { providerCheckedAt: 'asc' } })).map((series) => series.key);
+      const failed: { key: string; error: string }[] = [];
+      let refreshed = 0;
+      for (const key of keys) {
+        try {
+          await inContext(this.#orm, () => this.refreshSeries(key));
+          refreshed++;
+        } catch (error) {
+          failed.push({ key, error: (error as Error).message });
+          this.#logger.warn({ component: 'library', key, err: error }, 'series refresh failed');
+        }
+      }
+      return { refreshed, failed };
+    });
+  }
+
+  async #store(series: ISeries, info: SeriesInfo, listings: readonly EpisodeListing[]): Promise<void> {
+    const now = this.#clock.now();
+    await this.#em.transactional(async (tx) => {
+      const managed = tx.merge(series);
+      Object.assign(managed, {
+        name: info.name, link: info.link, year: info.year, endYear: info.endYear, description: info.description,
+        cover: info.cover, genres: [...info.genres], imdbId: info.imdbId, ageRating: info.ageRating,
+        seasonCount: info.seasons.filter((season) => season > 0).length, hasFilms: info.seasons.includes(0), providerCheckedAt: now,
+      });
+      const episodes = await tx.find(Episode, { series: managed });
+      const byNumber = new Map(episodes.map((episode) => [`${episode.season}:${episode.number}`, episode]));
+      const listed = new Set<string>();
+      for (const listing of listings) {
+        const id = `${listing.season}:${listing.number}`;
+        if (listed.has(id)) continue;
+        listed.add(id);
+        const fields = { titleDe: listing.titleDe, titleEn: listing.titleEn, languages: [...listing.languages], onProvider: true };
+        const episode = byNumber.get(id);
+        if (episode) Object.assign(episode, fields);
+        else tx.create(Episode, { series: managed, season: listing.season, number: listing.number, ...fields, downloaded: false, filePath: null, size: null });
+      }
+      for (const episode of episodes) {
+        if (listed.has(`${episode.season}:${episode.number}`)) continue;
+        if (episode.downloaded) episode.onProvider = false;
+        else tx.remove(episode);
+      }
+    });
+  }
+}

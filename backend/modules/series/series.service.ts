@@ -1,0 +1,314 @@
+import { rm, stat } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import type { EntityManager } from '@mikro-orm/sqlite';
+import type { Orm } from '../../db/orm.ts';
+import type { SettingsStore } from '../../../config/store.ts';
+import type { EventBus } from '../../events/bus.ts';
+import type { Logger } from '../../adapters/logger.ts';
+import type { Clock } from '../../adapters/clock.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
+import type { Provider, SeriesInfo } from '../../providers/provider.ts';
+import { assertInsideRoot, isWithin, sanitizeName, UnsafePathError } from '../../library/safe-path.ts';
+import { episodeFileName, episodeTitleFor, previewNaming, seasonFolderName, seriesFolderName, TemplateError, type NamingTemplates } from '../../library/naming.ts';
+import { isSeriesKey, readFolderLink } from '../../library/folder-link.ts';
+import type { FetchLike } from '../../library/poster.ts';
+import { Series, type ISeries } from './series.entity.ts';
+import { Episode } from './episode.entity.ts';
+import { MediaRoot } from './media-root.ts';
+import { LibraryScanService, type LibraryScanSummary } from './library-scan.service.ts';
+import { SeriesRefresher, type RefreshSummary } from './series-refresh.ts';
+import { writeSeriesMetadata } from './series-metadata.ts';
+import { animeDetail, animeSummary, searchResultView, type MissingEpisodes } from './series.view.ts';
+import { SeriesImporter } from './series-import.ts';
+
+export interface SeriesServiceDeps {
+  readonly orm: Orm;
+  readonly settings: SettingsStore;
+  /** The media root (settings.anime_directory) is resolved against this folder. */
+  readonly cwd: string;
+  readonly events: EventBus;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** The configured provider; a function because the provider URL can change at runtime. */
+  readonly provider: () => Provider;
+  /** How posters are fetched (the provider's client when it exposes one). */
+  readonly fetch?: FetchLike;
+}
+
+export interface MissingEpisode {
+  readonly season: number;
+  readonly episode: number;
+  readonly titleDe: string | null;
+  readonly titleEn: string | null;
+  readonly languages: readonly string[];
+}
+
+/** The library feature: series on disk, what the provider lists, what is missing, names and safe paths for downloads. */
+export class SeriesService {
+  readonly #deps: SeriesServiceDeps;
+  readonly #root: MediaRoot;
+  readonly #scanner: LibraryScanService;
+  readonly #refresher: SeriesRefresher;
+  readonly #importer: SeriesImporter;
+
+  constructor(deps: SeriesServiceDeps) {
+    this.#deps = deps;
+    this.#root = new MediaRoot(deps.settings, deps.cwd);
+    this.#scanner = new LibraryScanService({ orm: deps.orm, root: this.#root, events: deps.events, logger: deps.logger, clock: deps.clock, providerUrl: () => deps.provider().baseUrl });
+    this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock });
+    this.#importer = new SeriesImporter({ orm: deps.orm, root: this.#root, provider: deps.provider, logger: deps.logger });
+  }
+
+  get #em(): EntityManager {
+    return this.#deps.orm.em as EntityManager;
+  }
+
+  mediaRoot(): string {
+    return this.#root.path();
+  }
+
+  // --- scans and provider refresh (jobs and the watcher call these) ---
+
+  scanLibrary(): Promise<LibraryScanSummary> {
+    return this.#scanner.scanLibrary();
+  }
+
+  scanSeries(key: string) {
+    return this.#scanner.scanSeries(key);
+  }
+
+  isScanning(): boolean {
+    return this.#scanner.isScanning();
+  }
+
+  /** Starts a full scan in the background; progress goes out as scan_* events. */
+  requestLibraryScan(): { status: 'started' | 'running' } {
+    if (this.#scanner.isScanning()) return { status: 'running' };
+    // Failures are published as scan_failed and logged by the scanner.
+    this.#scanner.scanLibrary().catch(() => {});
+    return { status: 'started' };
+  }
+
+  refreshSeries(key: string): Promise<RefreshSummary> {
+    return this.#refresher.refreshSeries(key);
+  }
+
+  refreshAll() {
+    return this.#refresher.refreshAll();
+  }
+
+  /**
+   * The series a changed file belongs to (for the folder watcher): the first folder below the
+   * media root, looked up in the database. Undefined for paths outside the root and for folders
+   * no series owns yet (a library scan links those).
+   */
+  async keyForPath(absolutePath: string): Promise<string | undefined> {
+    const root = this.#root.path();
+    if (!isWithin(root, absolutePath)) return undefined;
+    const folder = relative(root, absolutePath).split(sep)[0];
+    if (!folder) return undefined;
+    const series = await this.#em.findOne(Series, { folder }, { fields: ['key'] as never });
+    if (series) return series.key;
+    const link = await readFolderLink(join(root, folder), { json: true, keyFile: true });
+    if (!link) return undefined;
+    return (await this.#em.count(Series, { key: link.key })) > 0 ? link.key : undefined;
+  }
+
+  // --- reading ---
+
+  async list() {
+    const series = await this.#em.find(Series, {}, { orderBy: { name: 'asc', key: 'asc' } });
+    const counts = await this.#em.execute<{ series_id: number; on_provider: number; downloaded: number }[]>(
+      'select `series_id`, sum(`on_provider`) as `on_provider`, sum(`downloaded`) as `downloaded` from `episode` group by `series_id`',
+    );
+    const missing = await this.#missingBySeries();
+    const countsById = new Map(counts.map((row) => [row.series_id, row]));
+    return series.map((item) => {
+      const count = countsById.get(item.id);
+      const missingEpisodes = missing.get(item.id) ?? {};
+      const missingCount = Object.values(missingEpisodes).reduce((sum, list) => sum + list.length, 0);
+      return animeSummary(item, missingEpisodes, { on_provider: Number(count?.on_provider ?? 0), downloaded: Number(count?.downloaded ?? 0), missing: missingCount });
+    });
+  }
+
+  async detail(key: string) {
+    const series = await this.#get(key);
+    const episodes = await this.#em.find(Episode, { series }, { orderBy: { season: 'asc', number: 'asc' } });
+    return animeDetail(series, episodes, join(this.#root.path(), series.folder));
+  }
+
+  /** Episodes the provider lists that are not on disk; empty for a series that is not monitored. */
+  async missingEpisodes(key: string): Promise<MissingEpisode[]> {
+    const series = await this.#get(key);
+    if (!series.monitored) return [];
+    const episodes = await this.#em.find(Episode, { series, onProvider: true, downloaded: false }, { orderBy: { season: 'asc', number: 'asc' } });
+    return episodes.map((episode) => ({ season: episode.season, episode: episode.number, titleDe: episode.titleDe ?? null, titleEn: episode.titleEn ?? null, languages: episode.languages }));
+  }
+
+  async #missingBySeries(): Promise<Map<number, MissingEpisodes>> {
+    const rows = await this.#em.execute<{ series_id: number; season: number; number: number }[]>(
+      'select e.`series_id`, e.`season`, e.`number` from `episode` e join `series` s on s.`id` = e.`series_id` where s.`monitored` = 1 and e.`on_provider` = 1 and e.`downloaded` = 0 order by e.`series_id`, e.`season`, e.`number`',
+    );
+    const bySeries = new Map<number, MissingEpisodes>();
+    for (const row of rows) {
+      let seasons = bySeries.get(row.series_id);
+      if (!seasons) bySeries.set(row.series_id, (seasons = {}));
+      (seasons[String(row.season)] ??= []).push(row.number);
+    }
+    return bySeries;
+  }
+
+  // --- the provider ---
+
+  async search(query: string) {
+    const results = await this.#deps.provider().search(query);
+    const keys = results.map((result) => result.key);
+    const added = new Set((await this.#em.find(Series, { key: { $in: keys } }, { fields: ['key'] as never })).map((series) => series.key));
+    return results.map((result) => searchResultView(result, added.has(result.key)));
+  }
+
+  /** The key a link or key input names; links must point at the configured provider host. */
+  keyFromInput(input: { link?: string; key?: string }): string {
+    if (input.key !== undefined) {
+      if (!isSeriesKey(input.key)) throw new ValidationError('key must be a series slug ([a-z0-9-])', [{ path: 'key', message: 'not a slug' }]);
+      return input.key;
+    }
+    const provider = this.#deps.provider();
+    const key = input.link === undefined ? undefined : provider.keyFromLink(input.link);
+    if (!key) throw new ValidationError(`link must be a series page of ${provider.baseUrl} (…/anime/stream/<key>)`, [{ path: 'link', message: 'not a series link of the configured provider' }]);
+    return key;
+  }
+
+  /** Adds a series: folder named from the sanitised title (+ year), metadata files, provider data, first scan. */
+  async add(input: { link?: string; key?: string; monitored?: boolean; folder?: string }) {
+    const key = this.keyFromInput(input);
+    await this.#assertNotAdded(key);
+    const info = await this.#deps.provider().getSeries(key);
+    const folder = input.folder !== undefined ? sanitizeName(input.folder) : await this.#freeFolderName(seriesFolderName(info.name, info.year), key);
+    if (await this.#em.count(Series, { folder })) throw new ConflictError(`The folder "${folder}" already belongs to another series`, { folder });
+    return this.#create(info, folder, { monitored: input.monitored ?? true, keepExisting: false });
+  }
+
+  /** Links a folder that no series owns to a provider series (library import). */
+  async importFolder(input: { folder: string; key: string; monitored?: boolean }) {
+    if (!isSeriesKey(input.key)) throw new ValidationError('key must be a series slug ([a-z0-9-])', [{ path: 'key', message: 'not a slug' }]);
+    const folder = input.folder;
+    if (folder !== basename(folder) || folder === '.' || folder === '..' || folder.includes('\0')) throw new ValidationError('folder must be the name of a folder directly in the media folder', [{ path: 'folder', message: 'not a plain folder name' }]);
+    const path = await assertInsideRoot(this.#root.path(), folder);
+    if (!(await stat(path).catch(() => undefined))?.isDirectory()) throw new NotFoundError(`No folder "${folder}" in the media folder`);
+    if (await this.#em.count(Series, { folder })) throw new ConflictError(`The folder "${folder}" already belongs to a series`, { folder });
+    await this.#assertNotAdded(input.key);
+    const info = await this.#deps.provider().getSeries(input.key);
+    return this.#create(info, folder, { monitored: input.monitored ?? true, keepExisting: true });
+  }
+
+  importCandidates(options: { offset: number; limit: number }) {
+    return this.#importer.candidates(options);
+  }
+
+  async #create(info: SeriesInfo, folder: string, options: { monitored: boolean; keepExisting: boolean }) {
+    const root = this.#root.path();
+    const folderPath = await assertInsideRoot(root, folder);
+    if (folderPath === root) throw new UnsafePathError(folder, 'a series cannot live in the media folder itself');
+    const provider = this.#deps.provider();
+    const site = new URL(provider.baseUrl).host;
+    const naming = this.#deps.settings.current().naming;
+    await writeSeriesMetadata(folderPath, info, { site, writeNfo: naming.write_nfo, writePoster: naming.write_poster, keepExisting: options.keepExisting }, { logger: this.#deps.logger, fetch: this.#deps.fetch });
+    this.#em.create(Series, { key: info.key, folder, name: info.name, site, link: info.link, year: info.year, endYear: info.endYear, monitored: options.monitored });
+    await this.#em.flush();
+    try {
+      await this.#refresher.refreshSeries(info.key, info);
+    } catch (error) {
+      // The series is added; its episode list can be refreshed later.
+      this.#deps.logger.warn({ component: 'library', key: info.key, err: error }, 'episode list refresh after add failed');
+    }
+    await this.#scanner.scanSeries(info.key);
+    this.#deps.events.publish('series_added', { key: info.key, folder, name: info.name });
+    this.#em.clear();
+    return this.detail(info.key);
+  }
+
+  async #assertNotAdded(key: string): Promise<void> {
+    if (await this.#em.count(Series, { key })) throw new ConflictError(`The series "${key}" is already in the library`, { key });
+  }
+
+  /** A folder name no other series uses; a clash gets the key appended. */
+  async #freeFolderName(name: string, key: string): Promise<string> {
+    if (!(await this.#em.count(Series, { folder: name }))) return name;
+    return sanitizeName(`${name} [${key}]`);
+  }
+
+  // --- changing ---
+
+  async update(key: string, patch: { monitored?: boolean; preferred_language?: string | null }) {
+    const series = await this.#get(key);
+    if (patch.monitored !== undefined) series.monitored = patch.monitored;
+    if (patch.preferred_language !== undefined) series.preferredLanguage = patch.preferred_language;
+    await this.#em.flush();
+    return this.detail(key);
+  }
+
+  /** Removes the series from the library; its files stay unless `deleteFiles`. */
+  async remove(key: string, deleteFiles: boolean): Promise<{ key: string; folder: string; files_deleted: boolean }> {
+    const series = await this.#get(key);
+    const folder = series.folder;
+    if (deleteFiles) {
+      const root = this.#root.path();
+      const path = await assertInsideRoot(root, folder);
+      if (path === root) throw new UnsafePathError(folder, 'refusing to delete the media folder itself');
+      await rm(path, { recursive: true, force: true });
+    }
+    await this.#em.nativeDelete(Episode, { series: series.id });
+    await this.#em.nativeDelete(Series, { id: series.id });
+    this.#deps.events.publish('series_removed', { key, folder, files_deleted: deleteFiles });
+    return { key, folder, files_deleted: deleteFiles };
+  }
+
+  // --- naming (downloads call these) ---
+
+  previewNaming(templates: Partial<NamingTemplates>) {
+    const current = this.#deps.settings.current().naming;
+    try {
+      return previewNaming({ episode_template: templates.episode_template ?? current.episode_template, season_folder_template: templates.season_folder_template ?? current.season_folder_template });
+    } catch (error) {
+      if (error instanceof TemplateError) throw new ValidationError(error.message, [{ path: 'episode_template', message: error.message }]);
+      throw error;
+    }
+  }
+
+  /** The absolute, sanitised path an episode download must be written to, per the naming templates. */
+  async episodeTarget(key: string, season: number, episode: number, language: string | null, extension: string): Promise<string> {
+    if (!/^[a-z0-9]{1,10}$/i.test(extension)) throw new ValidationError(`"${extension}" is not a file extension`);
+    const series = await this.#get(key);
+    assertPlainFolder(series.folder);
+    const row = await this.#em.findOne(Episode, { series, season, number: episode });
+    const naming = this.#deps.settings.current().naming;
+    const values = { seriesTitle: series.name, year: series.year ?? null, season, episode, episodeTitle: episodeTitleFor(language, row?.titleDe ?? null, row?.titleEn ?? null), language };
+    const relativePath = join(series.folder, seasonFolderName(naming.season_folder_template, values), episodeFileName(naming.episode_template, values, extension));
+    return assertInsideRoot(this.#root.path(), relativePath);
+  }
+
+  /** Records a finished download (the scan would find it too; this makes it visible at once). */
+  async markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void> {
+    const series = await this.#get(key);
+    const seriesPath = join(this.#root.path(), series.folder);
+    if (!isWithin(seriesPath, absolutePath) || absolutePath === seriesPath) throw new UnsafePathError(absolutePath, `it is not inside the folder of "${key}"`);
+    const filePath = relative(seriesPath, absolutePath).split(sep).join('/');
+    const row = await this.#em.findOne(Episode, { series, season, number: episode });
+    if (row) Object.assign(row, { downloaded: true, filePath, size });
+    else this.#em.create(Episode, { series, season, number: episode, downloaded: true, filePath, size, onProvider: false, languages: [], titleDe: null, titleEn: null });
+    // The folder changed: the next scan must diff this series again.
+    series.scanSignature = null;
+    await this.#em.flush();
+  }
+
+  async #get(key: string): Promise<ISeries> {
+    const series = await this.#em.findOne(Series, { key });
+    if (!series) throw new NotFoundError(`No series with key "${key}"`);
+    return series;
+  }
+}
+
+function assertPlainFolder(folder: string): void {
+  if (folder !== basename(folder) || folder === '.' || folder === '..' || folder === '') throw new UnsafePathError(folder, 'a series folder must be one folder name');
+}
