@@ -1,0 +1,49 @@
+import type { WebhookService } from './webhook.service.ts';
+import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from './webhook.schema.ts';
+import { parseInput } from '../../http/validate.ts';
+import { createRouter } from '../../http/state.ts';
+
+export function createWebhookRouter(webhooks: WebhookService) {
+  const router = createRouter('/api/webhooks');
+
+  router.get('/', async (ctx) => {
+    ctx.body = await webhooks.list();
+  });
+
+  router.post('/', async (ctx) => {
+    const input = parseInput(createWebhookSchema, ctx.request.body);
+    ctx.status = 201;
+    ctx.body = await webhooks.create(input);
+  });
+
+  // Registered before '/:id' routes so that "test" is never taken for an id.
+  router.post('/test', async (ctx) => {
+    const input = parseInput(createWebhookSchema, ctx.request.body);
+    ctx.body = await webhooks.testTarget(input);
+  });
+
+  router.get('/:id', async (ctx) => {
+    ctx.body = await webhooks.get(ctx.params.id);
+  });
+
+  router.put('/:id', async (ctx) => {
+    const input = parseInput(updateWebhookSchema, ctx.request.body);
+    ctx.body = await webhooks.update(ctx.params.id, input);
+  });
+
+  router.delete('/:id', async (ctx) => {
+    await webhooks.remove(ctx.params.id);
+    ctx.status = 204;
+  });
+
+  router.post('/:id/test', async (ctx) => {
+    ctx.body = await webhooks.testSaved(ctx.params.id);
+  });
+
+  router.get('/:id/deliveries', async (ctx) => {
+    const query = parseInput(deliveriesQuerySchema, ctx.query, 'Query');
+    ctx.body = await webhooks.deliveries(ctx.params.id, query.page, query.per_page);
+  });
+
+  return router;
+}

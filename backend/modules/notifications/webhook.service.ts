@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
+import type { Clock } from '../../adapters/clock.ts';
+import { NotFoundError } from '../../errors.ts';
+import { Webhook, type IWebhook } from './webhook.entity.ts';
+import { WebhookDelivery, type IWebhookDelivery } from './webhook-delivery.entity.ts';
+import { renderRequest, type HookTarget } from './webhook-formats.ts';
+import type { SendResult, WebhookTransport } from './webhook-transport.ts';
+import type { CreateWebhookInput, UpdateWebhookInput } from './webhook.schema.ts';
+import type { WebhookOutbox } from './webhook-outbox.ts';
+
+export interface WebhookView {
+  id: string; name: string; url: string; kind: string; events: string[]; method: string;
+  headers: Record<string, string>; enabled: boolean; has_secret: boolean; created_at: string; updated_at: string;
+}
+
+export interface TestResult {
+  success: boolean; status_code: number | null; latency_ms: number; response_excerpt: string | null; error: string | null;
+}
+
+/** Webhook configuration, the test endpoints and the delivery history. */
+export class WebhookService {
+  readonly #em: EntityManager;
+  readonly #clock: Clock;
+  readonly #outbox: WebhookOutbox;
+  readonly #transport: WebhookTransport;
+  readonly #timeoutMs: number;
+  readonly #instance: string;
+
+  constructor(options: { em: EntityManager; clock: Clock; outbox: WebhookOutbox; transport: WebhookTransport; timeoutMs: number; instance: string }) {
+    this.#em = options.em;
+    this.#clock = options.clock;
+    this.#outbox = options.outbox;
+    this.#transport = options.transport;
+    this.#timeoutMs = options.timeoutMs;
+    this.#instance = options.instance;
+  }
+
+  async list(): Promise<WebhookView[]> {
+    const hooks = await this.#em.find(Webhook, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return hooks.map(toView);
+  }
+
+  async get(id: string): Promise<WebhookView> {
+    return toView(await this.#require(id));
+  }
+
+  async create(input: CreateWebhookInput): Promise<WebhookView> {
+    const now = this.#clock.now();
+    const hook = this.#em.create(Webhook, { id: randomUUID(), name: input.name, url: input.url, kind: input.kind, events: input.events, secret: input.secret ?? null, method: input.method, headers: input.headers, enabled: input.enabled, createdAt: now, updatedAt: now });
+    await this.#em.flush();
+    return toView(hook);
+  }
+
+  async update(id: string, input: UpdateWebhookInput): Promise<WebhookView> {
+    const hook = await this.#require(id);
+    const wasEnabled = hook.enabled;
+    for (const [field, value] of Object.entries(input)) {
+      if (value !== undefined) (hook as Record<string, unknown>)[field] = value;
+    }
+    hook.updatedAt = this.#clock.now();
+    await this.#em.flush();
+    // Disabling pauses a hook's outbox; enabling it again picks up where it stopped.
+    if (!wasEnabled && hook.enabled) await this.#outbox.resumeHook(hook.id);
+    return toView(hook);
+  }
+
+  async remove(id: string): Promise<void> {
+    const hook = await this.#require(id);
+    await this.#em.nativeDelete(WebhookDelivery, { webhook: hook.id });
+    await this.#em.nativeDelete(Webhook, { id: hook.id });
+  }
+
+  /** Sends a `test` event to an unsaved configuration and reports what the receiver said. */
+  async testTarget(target: HookTarget): Promise<TestResult> {
+    const payload = { event: 'test' as const, timestamp: this.#clock.now().toISOString(), instance: this.#instance, data: { message: 'If you can read this, the webhook works.' } };
+    const result: SendResult = await this.#transport(renderRequest(target, payload), this.#timeoutMs);
+    return { success: result.ok, status_code: result.status_code, latency_ms: result.latency_ms, response_excerpt: result.response_excerpt, error: result.error };
+  }
+
+  async testSaved(id: string): Promise<TestResult> {
+    return this.testTarget(await this.#require(id));
+  }
+
+  /** Newest first, with every attempt. */
+  async deliveries(id: string, page: number, perPage: number): Promise<{ items: unknown[]; total: number; page: number; per_page: number }> {
+    const hook = await this.#require(id);
+    const [rows, total] = await this.#em.findAndCount(WebhookDelivery, { webhook: hook.id }, { orderBy: { sequence: 'desc' }, limit: perPage, offset: (page - 1) * perPage });
+    return { items: rows.map(deliveryView), total, page, per_page: perPage };
+  }
+
+  async #require(id: string): Promise<IWebhook> {
+    const hook = await this.#em.findOne(Webhook, { id });
+    if (!hook) throw new NotFoundError(`No webhook with id "${id}"`);
+    return hook;
+  }
+}
+
+function toView(hook: IWebhook): WebhookView {
+  return {
+    id: hook.id, name: hook.name, url: hook.url, kind: hook.kind, events: hook.events, method: hook.method,
+    headers: hook.headers, enabled: hook.enabled, has_secret: Boolean(hook.secret),
+    created_at: hook.createdAt.toISOString(), updated_at: hook.updatedAt.toISOString(),
+  };
+}
+
+function deliveryView(row: IWebhookDelivery) {
+  return {
+    id: row.id, sequence: row.sequence, event: row.event, status: row.status, attempts: row.attempts,
+    attempt_log: row.attemptLog, last_status_code: row.lastStatusCode ?? null, last_error: row.lastError ?? null,
+    next_attempt_at: row.nextAttemptAt?.toISOString() ?? null, created_at: row.createdAt.toISOString(),
+    delivered_at: row.deliveredAt?.toISOString() ?? null, payload: row.payload,
+  };
+}
