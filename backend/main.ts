@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { loadConfig, ConfigError } from '../config/load.ts';
 import { SettingsStore } from '../config/store.ts';
@@ -19,6 +20,7 @@ import { createConfigRouter } from './modules/config/config.routes.ts';
 import { HealthService } from './modules/system/health.service.ts';
 import { createHealthRouter } from './modules/system/health.routes.ts';
 import { createApp } from './app.ts';
+import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
 import type Router from '@koa/router';
 import type { AppState } from './http/state.ts';
@@ -99,7 +101,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createAuthRouter(auth),
       createConfigRouter(settings),
     ];
-    const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy });
+    const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist') }) });
 
     const server = createServer(app.callback());
     server.keepAliveTimeout = 65_000;

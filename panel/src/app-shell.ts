@@ -1,0 +1,257 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
+import { ContextProvider } from '@lit/context';
+import { apiContext, liveContext, sessionContext, type Session } from './context.ts';
+import { ApiClient, errorMessage } from './data/api-client.ts';
+import { SessionStore } from './data/session.ts';
+import { LiveConnection, liveUrl, type LiveState } from './data/live.ts';
+import { authStatus, logout as logoutRequest } from './data/auth.ts';
+import { matchRoute, redirectFor, safeNext, type RouteMatch } from './routes.ts';
+import { navigate, RouteChangeEvent, ToastEvent } from './components/events.ts';
+import { icon, type IconName } from './components/icons.ts';
+import { applyTheme, loadTheme, nextTheme, type ThemeChoice } from './theme.ts';
+import { sharedStyles } from './styles/shared.ts';
+import './components/aw-toaster.ts';
+import './components/aw-connection-status.ts';
+import type { AwToaster } from './components/aw-toaster.ts';
+
+const NAV: readonly { path: string; label: string; icon: IconName; match: RegExp }[] = [
+  { path: '/library', label: 'Library', icon: 'library', match: /^\/(library|series)(\/|$)/ },
+  { path: '/queue', label: 'Queue', icon: 'queue', match: /^\/queue/ },
+  { path: '/notifications', label: 'Notifications', icon: 'bell', match: /^\/notifications/ },
+  { path: '/settings', label: 'Settings', icon: 'settings', match: /^\/settings/ },
+  { path: '/system', label: 'System', icon: 'system', match: /^\/system/ },
+];
+
+const THEME_ICON: Record<ThemeChoice, IconName> = { auto: 'auto', light: 'sun', dark: 'moon' };
+
+/**
+ * The panel's root: owns the session, the API client and the live connection (handed down by
+ * context), decides which page shows for the URL, and draws the navigation around it.
+ */
+@customElement('aw-app')
+export class AwApp extends LitElement {
+  static styles = [sharedStyles, css`
+    :host { display: block; min-height: 100vh; }
+    .skip { position: absolute; left: -999px; top: 8px; z-index: 100; background: var(--aw-surface); padding: 8px 12px; border-radius: 6px; }
+    .skip:focus { left: 8px; }
+    .layout { display: grid; grid-template-columns: 232px 1fr; min-height: 100vh; }
+    nav.side {
+      background: var(--aw-nav-bg); color: var(--aw-nav-text); padding: 16px 12px; display: flex; flex-direction: column; gap: 4px;
+      position: sticky; top: 0; height: 100vh;
+    }
+    .brand { display: flex; align-items: center; gap: 10px; padding: 4px 10px 18px; color: #fff; font-weight: 700; font-size: 1.1rem; text-decoration: none; }
+    .brand img { width: 28px; height: 28px; }
+    nav.side a.item {
+      display: flex; align-items: center; gap: 12px; padding: 9px 12px; border-radius: 7px; color: var(--aw-nav-text);
+      text-decoration: none; font-weight: 560; font-size: 0.95rem;
+    }
+    nav.side a.item:hover { background: rgb(255 255 255 / 7%); color: #fff; }
+    nav.side a.item[aria-current="page"] { background: rgb(255 255 255 / 12%); color: var(--aw-nav-active); box-shadow: inset 3px 0 0 #8ea2ff; }
+    nav.side a.item:focus-visible { outline: none; box-shadow: 0 0 0 2px #8ea2ff; }
+    .count { margin-left: auto; background: #8ea2ff; color: #10131a; border-radius: 999px; font-size: 0.72rem; font-weight: 700; padding: 1px 7px; }
+    .side-foot { margin-top: auto; display: grid; gap: 4px; }
+    .side-foot button { justify-content: flex-start; gap: 12px; color: var(--aw-nav-text); background: transparent; border-color: transparent; font-weight: 560; }
+    .side-foot button:hover { background: rgb(255 255 255 / 7%); color: #fff; }
+    .main { min-width: 0; display: flex; flex-direction: column; }
+    header.top {
+      display: flex; align-items: center; gap: 12px; padding: 10px 24px; border-bottom: 1px solid var(--aw-border);
+      background: var(--aw-surface); position: sticky; top: 0; z-index: 10; min-height: 56px;
+    }
+    header.top .title { font-weight: 650; margin-right: auto; }
+    .menu-button { display: none; }
+    main { padding: 24px; width: 100%; max-width: 1480px; }
+    .public { min-height: 100vh; display: grid; place-items: center; padding: 24px 16px; }
+    .loading { padding: 48px; text-align: center; color: var(--aw-text-muted); }
+    .scrim { display: none; }
+    @media (max-width: 860px) {
+      .layout { grid-template-columns: 1fr; }
+      nav.side { position: fixed; inset: 0 auto 0 0; width: 260px; z-index: 40; transform: translateX(-100%); transition: transform 0.2s ease; visibility: hidden; }
+      .layout.open nav.side { transform: none; visibility: visible; }
+      .layout.open .scrim { display: block; position: fixed; inset: 0; background: rgb(0 0 0 / 45%); z-index: 30; }
+      .menu-button { display: inline-flex; }
+      header.top { padding: 8px 12px; }
+      main { padding: 16px 12px; }
+    }
+  `];
+
+  @state() private session: { configured: boolean; authenticated: boolean } | undefined;
+  @state() private match: RouteMatch | undefined;
+  @state() private liveState: LiveState = 'idle';
+  @state() private theme: ThemeChoice = loadTheme();
+  @state() private navOpen = false;
+  @state() private loadError = '';
+  @state() private loadedTag = '';
+  @state() private queueCount = 0;
+  @query('aw-toaster') private toaster!: AwToaster;
+
+  readonly #store = new SessionStore();
+  readonly #api = new ApiClient({ token: () => this.#store.token(), onUnauthorized: () => this.#sessionEnded() });
+  readonly #live = new LiveConnection({ url: () => liveUrl(), token: () => this.#store.token(), onUnauthorized: () => this.#sessionEnded() });
+  readonly #sessionProvider = new ContextProvider(this, { context: sessionContext });
+
+  constructor() {
+    super();
+    new ContextProvider(this, { context: apiContext, initialValue: this.#api });
+    new ContextProvider(this, { context: liveContext, initialValue: this.#live });
+    this.addEventListener(ToastEvent.eventName, (event) => this.toaster?.show(event.message, event.kind));
+    this.#live.onState((liveState) => { this.liveState = liveState; });
+    this.#live.subscribe('queue_status', (message) => {
+      const data = message.data as { pending_queue?: unknown[]; active_downloads?: unknown[]; pending?: number; active?: number };
+      this.queueCount = (Array.isArray(data.pending_queue) ? data.pending_queue.length : data.pending ?? 0) + (Array.isArray(data.active_downloads) ? data.active_downloads.length : data.active ?? 0);
+    });
+  }
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.#onLocation);
+    window.addEventListener(RouteChangeEvent.eventName, this.#onLocation);
+    document.addEventListener('click', this.#onClick);
+    void this.#loadSession();
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.#onLocation);
+    window.removeEventListener(RouteChangeEvent.eventName, this.#onLocation);
+    document.removeEventListener('click', this.#onClick);
+    this.#live.stop();
+  }
+
+  async #loadSession(): Promise<void> {
+    try {
+      const status = await authStatus(this.#api);
+      if (!status.authenticated) this.#store.clear();
+      this.#setSession(status);
+    } catch (error) {
+      this.loadError = errorMessage(error);
+    }
+  }
+
+  #setSession(status: { configured: boolean; authenticated: boolean }): void {
+    this.session = { configured: status.configured, authenticated: status.authenticated };
+    const value: Session = {
+      ...this.session,
+      logout: () => this.#logout(),
+      signedIn: (token, expiresAt, remember) => {
+        this.#store.save({ token, expiresAt }, remember);
+        this.#setSession({ configured: true, authenticated: true });
+        navigate(safeNext(new URLSearchParams(location.search).get('next')), { replace: true });
+      },
+      refresh: () => this.#loadSession(),
+    };
+    this.#sessionProvider.setValue(value);
+    if (status.authenticated) this.#live.start();
+    else this.#live.stop();
+    this.#route();
+  }
+
+  async #logout(): Promise<void> {
+    try {
+      await logoutRequest(this.#api);
+    } catch {
+      // The token is dropped locally either way.
+    }
+    this.#store.clear();
+    this.#setSession({ configured: true, authenticated: false });
+    navigate('/login', { replace: true });
+  }
+
+  /** A 401 anywhere (HTTP or WebSocket): the session is gone, back to the login page. */
+  #sessionEnded(): void {
+    if (!this.session?.authenticated) return;
+    this.#store.clear();
+    this.#setSession({ configured: true, authenticated: false });
+    this.toaster?.show('Your session has ended. Please log in again.', 'warn');
+  }
+
+  readonly #onLocation = () => {
+    this.navOpen = false;
+    this.#route();
+  };
+
+  /** Same-origin links inside the panel (also inside shadow roots) change route without a reload. */
+  readonly #onClick = (event: MouseEvent) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const anchor = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
+    if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.origin !== location.origin) return;
+    if (/^\/(api|ws|health)(\/|$)/.test(anchor.pathname)) return;
+    event.preventDefault();
+    if (anchor.pathname + anchor.search !== location.pathname + location.search) navigate(anchor.pathname + anchor.search + anchor.hash);
+    else this.navOpen = false;
+  };
+
+  #route(): void {
+    if (!this.session) return;
+    const here = location.pathname + location.search;
+    const redirect = redirectFor(here, this.session);
+    if (redirect) {
+      history.replaceState(null, '', redirect);
+    }
+    const match = matchRoute(location.pathname + location.search);
+    this.match = match;
+    if (!match) return;
+    document.title = `${match.route.title} · AniWorld`;
+    if (!customElements.get(match.route.tag)) {
+      match.route.load().then(() => { this.loadedTag = match.route.tag; }, (error: unknown) => { this.loadError = `This page could not be loaded: ${errorMessage(error)}`; });
+    } else {
+      this.loadedTag = match.route.tag;
+    }
+    // Move focus to the new page for keyboard and screen-reader users.
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#content')?.focus({ preventScroll: true }));
+    window.scrollTo(0, 0);
+  }
+
+  #cycleTheme(): void {
+    this.theme = nextTheme(this.theme);
+    applyTheme(this.theme);
+  }
+
+  #page() {
+    const match = this.match;
+    if (!match || this.loadedTag !== match.route.tag) return html`<div class="loading" role="status">Loading…</div>`;
+    const tag = unsafeStatic(match.route.tag);
+    return staticHtml`<${tag} .params=${match.params} .query=${match.query}></${tag}>`;
+  }
+
+  render() {
+    if (this.loadError && !this.session) {
+      return html`<div class="public"><div class="notice error" role="alert">${this.loadError} <button type="button" @click=${() => { this.loadError = ''; void this.#loadSession(); }}>Try again</button></div></div>`;
+    }
+    if (!this.session || !this.match) return html`<div class="loading" role="status">Loading AniWorld…</div><aw-toaster></aw-toaster>`;
+    if (this.match.route.public) {
+      return html`<main class="public" id="content" tabindex="-1">${this.#page()}</main><aw-toaster></aw-toaster>`;
+    }
+    const path = location.pathname;
+    return html`
+      <a class="skip" href="#content" @click=${(event: Event) => { event.preventDefault(); this.renderRoot.querySelector<HTMLElement>('#content')?.focus(); }}>Skip to content</a>
+      <div class="layout ${this.navOpen ? 'open' : ''}">
+        <nav class="side" aria-label="Main">
+          <a class="brand" href="/library"><img src="/favicon.svg" alt="" />AniWorld</a>
+          ${NAV.map((item) => html`<a class="item" href=${item.path} aria-current=${item.match.test(path) ? 'page' : 'false'}>
+            ${icon(item.icon, 20)}<span>${item.label}</span>
+            ${item.path === '/queue' && this.queueCount > 0 ? html`<span class="count" aria-label="${this.queueCount} in queue">${this.queueCount}</span>` : nothing}
+          </a>`)}
+          <div class="side-foot">
+            <button type="button" @click=${() => this.#cycleTheme()} aria-label="Theme: ${this.theme}. Switch theme">${icon(THEME_ICON[this.theme], 20)}<span>Theme: ${this.theme}</span></button>
+            <button type="button" @click=${() => void this.#logout()}>${icon('logout', 20)}<span>Log out</span></button>
+          </div>
+        </nav>
+        <div class="scrim" @click=${() => { this.navOpen = false; }}></div>
+        <div class="main">
+          <header class="top">
+            <button type="button" class="icon ghost menu-button" aria-label="Open menu" aria-expanded=${this.navOpen ? 'true' : 'false'} @click=${() => { this.navOpen = !this.navOpen; }}>${icon('menu', 22)}</button>
+            <span class="title">${this.match.route.title}</span>
+            <aw-connection-status .state=${this.liveState} @click=${() => this.#live.retryNow()}></aw-connection-status>
+          </header>
+          <main id="content" tabindex="-1">${this.loadError ? html`<div class="notice error" role="alert">${this.loadError}</div>` : this.#page()}</main>
+        </div>
+      </div>
+      <aw-toaster></aw-toaster>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'aw-app': AwApp }
+}

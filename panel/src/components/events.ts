@@ -1,0 +1,68 @@
+/** Custom events: one class each, so listeners get a typed payload. */
+
+export type ToastKind = 'info' | 'ok' | 'error' | 'warn';
+
+/** Any element can ask the shell to show a short message; it bubbles out of shadow roots. */
+export class ToastEvent extends Event {
+  static readonly eventName = 'aw-toast';
+  readonly message: string;
+  readonly kind: ToastKind;
+
+  constructor(message: string, kind: ToastKind = 'info') {
+    super(ToastEvent.eventName, { bubbles: true, composed: true });
+    this.message = message;
+    this.kind = kind;
+  }
+}
+
+/** Fired on window when the panel changes route without a page load. */
+export class RouteChangeEvent extends Event {
+  static readonly eventName = 'aw-route-change';
+
+  constructor() {
+    super(RouteChangeEvent.eventName);
+  }
+}
+
+/** A dialog was closed; `confirmed` says which button, `checked` the optional checkbox. */
+export class DialogCloseEvent extends Event {
+  static readonly eventName = 'aw-dialog-close';
+  readonly confirmed: boolean;
+  readonly checked: boolean;
+
+  constructor(confirmed: boolean, checked: boolean) {
+    super(DialogCloseEvent.eventName, { bubbles: true, composed: true });
+    this.confirmed = confirmed;
+    this.checked = checked;
+  }
+}
+
+/** A queue row asked to move; `delta` is -1 (up) or +1 (down). */
+export class ReorderEvent extends Event {
+  static readonly eventName = 'aw-reorder';
+  readonly itemId: string;
+  readonly delta: number;
+
+  constructor(itemId: string, delta: number) {
+    super(ReorderEvent.eventName, { bubbles: true, composed: true });
+    this.itemId = itemId;
+    this.delta = delta;
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'aw-toast': ToastEvent;
+    'aw-dialog-close': DialogCloseEvent;
+    'aw-reorder': ReorderEvent;
+  }
+  interface WindowEventMap {
+    'aw-route-change': RouteChangeEvent;
+  }
+}
+
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  if (options.replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  window.dispatchEvent(new RouteChangeEvent());
+}

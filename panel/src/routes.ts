@@ -1,0 +1,76 @@
+/**
+ * The route table. Each page is its own chunk, loaded the first time its route is visited.
+ * History routing: the server answers every non-API GET with index.html.
+ */
+export interface RouteDefinition {
+  readonly pattern: string;
+  readonly tag: string;
+  readonly title: string;
+  /** Reachable without a session (setup and login). */
+  readonly public?: boolean;
+  readonly load: () => Promise<unknown>;
+}
+
+export interface RouteMatch {
+  readonly route: RouteDefinition;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+}
+
+export const routes: readonly RouteDefinition[] = [
+  { pattern: '/setup', tag: 'aw-setup-page', title: 'Setup', public: true, load: () => import('./pages/auth/aw-setup-page.ts') },
+  { pattern: '/login', tag: 'aw-login-page', title: 'Log in', public: true, load: () => import('./pages/auth/aw-login-page.ts') },
+];
+
+export const DEFAULT_PATH = '/library';
+
+export function matchRoute(location: string, table: readonly RouteDefinition[] = routes): RouteMatch | undefined {
+  const url = new URL(location, 'http://panel.invalid');
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+  const parts = path.split('/').filter(Boolean);
+  for (const route of table) {
+    const patternParts = route.pattern.split('/').filter(Boolean);
+    if (patternParts.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const matches = patternParts.every((part, index) => {
+      if (part.startsWith(':')) {
+        try {
+          params[part.slice(1)] = decodeURIComponent(parts[index]);
+        } catch {
+          return false;
+        }
+        return true;
+      }
+      return part === parts[index];
+    });
+    if (matches) return { route, params, query: url.searchParams };
+  }
+  return undefined;
+}
+
+/**
+ * Where to go given the session: setup until a password exists, login until there is a session,
+ * and away from setup/login once logged in. Returns undefined when the path may stay.
+ */
+export function redirectFor(path: string, session: { configured: boolean; authenticated: boolean }, table: readonly RouteDefinition[] = routes): string | undefined {
+  const match = matchRoute(path, table);
+  if (!session.configured) return match?.route.pattern === '/setup' ? undefined : '/setup';
+  if (!session.authenticated) {
+    if (match?.route.pattern === '/login') return undefined;
+    const pathname = new URL(path, 'http://panel.invalid').pathname;
+    const next = pathname !== '/' && !match?.route.public ? `?next=${encodeURIComponent(path)}` : '';
+    return `/login${next}`;
+  }
+  if (!match || match.route.public) return DEFAULT_PATH;
+  return undefined;
+}
+
+/** Only same-app paths are allowed as ?next= targets (no open redirects). */
+export function safeNext(next: string | null | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/api') || next.startsWith('/ws')) return DEFAULT_PATH;
+  return next;
+}
+
+export function seriesPath(key: string): string {
+  return `/series/${encodeURIComponent(key)}`;
+}
