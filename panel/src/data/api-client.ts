@@ -1,0 +1,92 @@
+/** The one place the panel talks HTTP: bearer token, JSON, typed errors, 401 handling. */
+
+export interface ErrorDetail { readonly path?: string; readonly message: string }
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: readonly ErrorDetail[];
+
+  constructor(status: number, code: string, message: string, details: readonly ErrorDetail[] = []) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The first message about one input field, for showing it next to that field. */
+  detailFor(path: string): string | undefined {
+    return this.details.find((detail) => detail.path === path)?.message;
+  }
+}
+
+export interface ApiClientOptions {
+  readonly token: () => string | undefined;
+  /** Called when the server answers 401 to a request that carried a token. */
+  readonly onUnauthorized: () => void;
+  readonly fetch?: typeof fetch;
+}
+
+export class ApiClient {
+  readonly #options: ApiClientOptions;
+
+  constructor(options: ApiClientOptions) {
+    this.#options = options;
+  }
+
+  get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('GET', path, undefined, signal);
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  put<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
+
+  patch<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body);
+  }
+
+  delete<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('DELETE', path, body);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = this.#options.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await (this.#options.fetch ?? fetch)(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new ApiError(0, 'network', 'The AniWorld server cannot be reached. Is it running?');
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string; details?: ErrorDetail[] } } | undefined)?.error;
+      if (response.status === 401 && token) this.#options.onUnauthorized();
+      throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? `${response.status} ${response.statusText}`, Array.isArray(error?.details) ? error.details : []);
+    }
+    return parsed as T;
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    const details = error.details.filter((detail) => detail.message).map((detail) => (detail.path ? `${detail.path}: ${detail.message}` : detail.message));
+    return details.length > 0 && !details.some((detail) => error.message.includes(detail)) ? `${error.message} (${details.join('; ')})` : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

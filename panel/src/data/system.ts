@@ -1,0 +1,27 @@
+import type { ApiClient } from './api-client.ts';
+
+export interface ComponentHealth { readonly status: 'ok' | 'degraded' | 'down' | 'disabled'; readonly [detail: string]: unknown }
+export interface Health {
+  readonly status: 'ok' | 'degraded' | 'down';
+  readonly version: string;
+  readonly uptime_seconds: number;
+  readonly [component: string]: unknown;
+}
+export interface LogLine { readonly time?: string | number; readonly level?: string | number; readonly msg?: string; readonly [field: string]: unknown }
+export interface ScheduledTask { readonly name: string; readonly next_run_at?: string | null; readonly last_run_at?: string | null; readonly [field: string]: unknown }
+
+/** The API answers 503 with the same body when something is down: the report still matters then. */
+export async function getHealth(): Promise<Health> {
+  const response = await fetch('/api/health', { headers: { accept: 'application/json' } });
+  const body = (await response.json()) as Health;
+  if (!body || typeof body.status !== 'string') throw new Error(`Health check answered ${response.status}`);
+  return body;
+}
+
+export function healthComponents(health: Health): [string, ComponentHealth][] {
+  return Object.entries(health).filter((entry): entry is [string, ComponentHealth] =>
+    typeof entry[1] === 'object' && entry[1] !== null && typeof (entry[1] as ComponentHealth).status === 'string');
+}
+
+export const getLogs = (api: ApiClient, limit = 200) => api.get<LogLine[] | { lines?: LogLine[]; logs?: LogLine[] }>(`/api/system/logs?limit=${limit}`);
+export const getTasks = (api: ApiClient) => api.get<ScheduledTask[] | { tasks: ScheduledTask[] }>('/api/system/tasks');
