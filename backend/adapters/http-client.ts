@@ -1,0 +1,151 @@
+import { ChallengeError, ProviderUnavailableError } from '../providers/errors.ts';
+
+/**
+ * The one place that talks HTTP to the provider and the hosters: browser-like headers, a timeout
+ * per attempt, bounded retries with exponential backoff for transient failures, a per-host rate
+ * limit read live from the settings, and anti-bot challenge detection.
+ */
+
+export const BROWSER_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+const BROWSER_HEADERS: Readonly<Record<string, string>> = {
+  'user-agent': BROWSER_USER_AGENT,
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  'accept-language': 'de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7',
+};
+
+const CHALLENGE_STATUSES = new Set([403, 429, 503]);
+const CHALLENGE_MARKERS = ['cf-challenge', 'captcha', 'just a moment', 'verifizierung', 'attention required'];
+const CHALLENGE_SNIFF_BYTES = 1024;
+
+export interface HttpLimits {
+  readonly requests_per_second: number;
+  readonly timeout_ms: number;
+}
+
+export interface HttpRequest {
+  readonly method?: 'GET' | 'POST';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** 'manual' hands 3xx answers back instead of following them (provider redirects). */
+  readonly redirect?: 'follow' | 'manual';
+  readonly signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  /** Final URL after redirects. */
+  readonly url: string;
+  readonly headers: Headers;
+  readonly body: string;
+}
+
+export interface HttpClientOptions {
+  /** Read before every request so that settings changes apply at once. */
+  readonly limits: () => HttpLimits;
+  /** Extra attempts after the first one for transient failures (default 3). */
+  readonly retries?: number;
+  /** First backoff delay; doubles per attempt (default 500 ms). */
+  readonly backoffMs?: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly fetch?: typeof fetch;
+}
+
+export class HttpClient {
+  readonly #limits: () => HttpLimits;
+  readonly #retries: number;
+  readonly #backoffMs: number;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #fetch: typeof fetch;
+  /** Per host: the earliest time the next request may start. */
+  readonly #nextSlot = new Map<string, number>();
+
+  constructor(options: HttpClientOptions) {
+    this.#limits = options.limits;
+    this.#retries = options.retries ?? 3;
+    this.#backoffMs = options.backoffMs ?? 500;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? abortableSleep;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /**
+   * Answers every status the caller may want to interpret (2xx, 3xx with manual redirects, 404).
+   * Throws ChallengeError for anti-bot answers and ProviderUnavailableError once retries are spent.
+   */
+  async request(url: string, request: HttpRequest = {}): Promise<HttpResponse> {
+    const host = new URL(url).host;
+    let lastProblem = '';
+    for (let attempt = 0; attempt <= this.#retries; attempt++) {
+      if (attempt > 0) await this.#sleep(this.#backoffMs * 2 ** (attempt - 1), request.signal);
+      await this.#waitForSlot(host, request.signal);
+      let response: Response;
+      let body: string;
+      const timeout = AbortSignal.timeout(this.#limits().timeout_ms);
+      try {
+        response = await this.#fetch(url, {
+          method: request.method ?? 'GET',
+          headers: { ...BROWSER_HEADERS, ...lowerCaseKeys(request.headers ?? {}) },
+          body: request.body,
+          redirect: request.redirect ?? 'follow',
+          signal: request.signal ? AbortSignal.any([request.signal, timeout]) : timeout,
+        });
+        body = await response.text();
+      } catch (error) {
+        if (request.signal?.aborted) throw request.signal.reason ?? error;
+        lastProblem = timeout.aborted ? `no answer within ${this.#limits().timeout_ms} ms` : describeNetworkError(error);
+        continue;
+      }
+      if (isChallenge(response.status, response.headers, body)) {
+        throw new ChallengeError(`${host} answered with an anti-bot challenge (HTTP ${response.status}) for ${new URL(url).pathname}`, { details: { url, status: response.status } });
+      }
+      if (response.status >= 500) {
+        lastProblem = `HTTP ${response.status}`;
+        continue;
+      }
+      return { status: response.status, url: response.url || url, headers: response.headers, body };
+    }
+    throw new ProviderUnavailableError(`${host} did not answer for ${new URL(url).pathname} after ${this.#retries + 1} attempts: ${lastProblem}`, { details: { url, attempts: this.#retries + 1, last_error: lastProblem } });
+  }
+
+  async #waitForSlot(host: string, signal?: AbortSignal): Promise<void> {
+    const interval = 1000 / this.#limits().requests_per_second;
+    const now = this.#now();
+    const slot = Math.max(now, this.#nextSlot.get(host) ?? 0);
+    this.#nextSlot.set(host, slot + interval);
+    if (slot > now) await this.#sleep(slot - now, signal);
+  }
+}
+
+export function isChallenge(status: number, headers: Headers, body: string): boolean {
+  if (CHALLENGE_STATUSES.has(status)) return true;
+  if (/json/i.test(headers.get('content-type') ?? '')) return false;
+  const head = body.slice(0, CHALLENGE_SNIFF_BYTES).toLowerCase();
+  return CHALLENGE_MARKERS.some((marker) => head.includes(marker));
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

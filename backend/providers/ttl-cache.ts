@@ -1,0 +1,29 @@
+/** A small time-bounded cache; the TTL is read on every lookup so settings changes apply at once. */
+export class TtlCache<T> {
+  readonly #entries = new Map<string, { value: T; storedAt: number }>();
+  readonly #ttlMs: () => number;
+  readonly #now: () => number;
+  readonly #maxEntries: number;
+
+  constructor(options: { ttlMs: () => number; now?: () => number; maxEntries?: number }) {
+    this.#ttlMs = options.ttlMs;
+    this.#now = options.now ?? Date.now;
+    this.#maxEntries = options.maxEntries ?? 500;
+  }
+
+  async getOrLoad(key: string, load: () => Promise<T>): Promise<T> {
+    const ttl = this.#ttlMs();
+    const entry = this.#entries.get(key);
+    if (entry && ttl > 0 && this.#now() - entry.storedAt < ttl) return entry.value;
+    this.#entries.delete(key);
+    const value = await load();
+    if (ttl > 0) {
+      // Oldest first: Map keeps insertion order.
+      if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+      this.#entries.set(key, { value, storedAt: this.#now() });
+    }
+    return value;
+  }
+
+  clear(): void { this.#entries.clear(); }
+}

@@ -1,0 +1,170 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildCatalogue, type Catalogue, type FixtureLink } from './catalogue.ts';
+import { renderCaptchaPage, renderEpisodePage, renderSeasonPage, renderSeriesPage } from './pages.ts';
+import { currentSearchAnswer, legacySearchAnswer } from './search.ts';
+import { embedUrlFor, handleHosterRequest } from './hosters.ts';
+import { handleMediaRequest, type MediaOptions } from './media.ts';
+import { send } from './respond.ts';
+
+/**
+ * A local stand-in for the provider and its hosters, over real HTTP on 127.0.0.1. Tests, the demo
+ * and browser tests point settings.provider.url at it. See README.md for the catalogue.
+ */
+
+export interface FixtureSiteOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Generated series besides the hand-written edge cases (default 20). */
+  readonly seriesCount?: number;
+  /** Cap for media responses in bytes/s (interruption tests); 0 = unlimited. */
+  readonly slowBytesPerSecond?: number;
+  /** When set, every MP4 URL serves this many deterministic bytes instead of the sample video (benchmarks). */
+  readonly largeFileBytes?: number;
+  /** Where generated media is cached (default: a folder under the system temp dir). */
+  readonly mediaCacheDir?: string;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  status: number;
+}
+
+export interface FixtureStats {
+  readonly requests: RecordedRequest[];
+  /** Requests whose path starts with `prefix` (and whose method matches, when given). */
+  count(prefix: string, method?: string): number;
+  reset(): void;
+}
+
+/** Knobs tests may turn while the site runs. */
+export interface FixtureControls {
+  /** `missing`: POST /ajax/search answers 404 so clients must fall back to the legacy endpoint. */
+  currentSearch: 'ok' | 'missing';
+  slowBytesPerSecond: number;
+  largeFileBytes: number | undefined;
+}
+
+export interface FixtureSite {
+  readonly url: string;
+  readonly port: number;
+  readonly catalogue: Catalogue;
+  readonly stats: FixtureStats;
+  readonly controls: FixtureControls;
+  /** The next `times` (default 1) requests whose path starts with `prefix` get this answer instead (retry, challenge and markup tests). */
+  failNext(prefix: string, answer: { status: number; body?: string; times?: number }): void;
+  /** The embed URL the provider's /redirect/<id> points to. */
+  embedUrl(link: FixtureLink): string;
+  close(): Promise<void>;
+}
+
+interface Fault { prefix: string; status: number; remaining: number; body: string }
+
+export async function startFixtureSite(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
+  const catalogue = buildCatalogue(options.seriesCount ?? 20);
+  const requests: RecordedRequest[] = [];
+  const faults: Fault[] = [];
+  const controls: FixtureControls = {
+    currentSearch: 'ok',
+    slowBytesPerSecond: options.slowBytesPerSecond ?? 0,
+    largeFileBytes: options.largeFileBytes,
+  };
+  let siteUrl = '';
+  const media: MediaOptions = { cacheDir: options.mediaCacheDir, controls, siteUrl: () => siteUrl };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fixture.invalid');
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, headers: req.headers, status: 0 };
+    requests.push(record);
+    res.on('finish', () => { record.status = res.statusCode; });
+    route(req, res, url).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, 'text/plain', `fixture error: ${(error as Error).message}`);
+      else res.destroy();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const fault = faults.find((candidate) => url.pathname.startsWith(candidate.prefix) && candidate.remaining > 0);
+    if (fault) {
+      fault.remaining--;
+      return send(res, fault.status, 'text/html; charset=utf-8', fault.body);
+    }
+    const path = url.pathname;
+    if (path === '/ajax/search' && req.method === 'POST') {
+      const body = new URLSearchParams(await readBody(req));
+      if (controls.currentSearch === 'missing') return send(res, 404, 'text/html', '<h1>404</h1>');
+      if (req.headers['x-requested-with'] !== 'XMLHttpRequest') return send(res, 400, 'text/plain', 'X-Requested-With missing');
+      return send(res, 200, 'application/json', currentSearchAnswer(catalogue, body.get('keyword') ?? ''));
+    }
+    if (path === '/ajax/seriesSearch' && req.method === 'GET') {
+      return send(res, 200, 'application/json', legacySearchAnswer(catalogue, url.searchParams.get('keyword') ?? ''));
+    }
+    const redirect = /^\/redirect\/(\d+)$/.exec(path);
+    if (redirect) {
+      const link = catalogue.links.get(Number(redirect[1]));
+      if (!link) return send(res, 404, 'text/html', '<h1>Link nicht gefunden</h1>');
+      if (link.behaviour === 'challenge') return send(res, 200, 'text/html; charset=utf-8', renderCaptchaPage());
+      res.writeHead(302, { location: embedUrlFor(siteUrl, link) });
+      return void res.end();
+    }
+    const page = /^\/anime\/stream\/([^/]+)(?:\/(?:staffel-(\d+)|(filme))(?:\/(?:episode|film)-(\d+))?)?\/?$/.exec(path);
+    if (page && req.method === 'GET') {
+      const series = catalogue.get(page[1]);
+      const season = page[3] ? 0 : page[2] !== undefined ? Number(page[2]) : undefined;
+      const episode = page[4] !== undefined ? Number(page[4]) : undefined;
+      if (series && (episode === undefined || (season === 0) === path.includes('/film-'))) {
+        const html = season === undefined ? renderSeriesPage(series)
+          : episode === undefined ? renderSeasonPage(series, season)
+          : renderEpisodePage(catalogue, series, season, episode);
+        if (html !== undefined) return send(res, 200, 'text/html; charset=utf-8', html);
+      }
+      return send(res, 404, 'text/html', '<h1>Seite nicht gefunden</h1>');
+    }
+    if (path.startsWith('/public/img/')) return send(res, 200, 'image/svg+xml', coverSvg(path));
+    if (path === '/') return send(res, 200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><body><h1>AniWorld fixture</h1></body></html>');
+    if (await handleHosterRequest(req, res, url, { catalogue, siteUrl })) return;
+    if (await handleMediaRequest(req, res, url, media, catalogue)) return;
+    send(res, 404, 'text/plain', 'not found');
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  siteUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+
+  return {
+    url: siteUrl,
+    port: address.port,
+    catalogue,
+    controls,
+    stats: {
+      requests,
+      count: (prefix, method) => requests.filter((request) => request.path.startsWith(prefix) && (!method || request.method === method)).length,
+      reset: () => { requests.length = 0; },
+    },
+    failNext(prefix, { status, body = `<html><body>HTTP ${status}</body></html>`, times = 1 }) {
+      faults.push({ prefix, status, remaining: times, body });
+    },
+    embedUrl: (link) => embedUrlFor(siteUrl, link),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function coverSvg(path: string): string {
+  let hue = 0;
+  for (const char of path) hue = (hue * 31 + char.charCodeAt(0)) % 360;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="220" height="330"><rect width="220" height="330" fill="hsl(${hue},55%,45%)"/><text x="110" y="170" font-size="20" text-anchor="middle" fill="#fff">AniWorld</text></svg>`;
+}
