@@ -1,0 +1,51 @@
+/**
+ * How a failed transfer should be treated. Transient: worth another attempt later (timeouts,
+ * resets, 5xx, a connection that closed early). Permanent: another attempt gives the same answer
+ * (404, a web page instead of media, a stream we cannot read).
+ */
+export type FailureKind = 'transient' | 'permanent';
+
+export class TransferError extends Error {
+  readonly kind: FailureKind;
+  readonly status: number | undefined;
+
+  constructor(kind: FailureKind, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'TransferError';
+    this.kind = kind;
+    this.status = options.status;
+  }
+}
+
+export function transient(message: string, options: { status?: number; cause?: unknown } = {}): TransferError {
+  return new TransferError('transient', message, options);
+}
+
+export function permanent(message: string, options: { status?: number; cause?: unknown } = {}): TransferError {
+  return new TransferError('permanent', message, options);
+}
+
+/** An HTTP status of a media or playlist answer, as a typed error. */
+export function statusError(status: number, what: string): TransferError {
+  if (status === 404 || status === 410) return permanent(`${what} is gone (HTTP ${status})`, { status });
+  if (status === 408 || status === 429 || status >= 500) return transient(`${what} failed (HTTP ${status})`, { status });
+  return permanent(`${what} was refused (HTTP ${status})`, { status });
+}
+
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+export function isAbort(error: unknown): boolean {
+  return (error as Error | undefined)?.name === 'AbortError';
+}
+
+/**
+ * Maps whatever a transfer threw to a kind. Network-level failures are transient; anything
+ * unknown is transient too, so that a surprise costs a bounded number of retries, not the item.
+ */
+export function classify(error: unknown): FailureKind {
+  if (error instanceof TransferError) return error.kind;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code && (TRANSIENT_CODES.has(code) || code.startsWith('UND_ERR'))) return 'transient';
+  if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS') return 'permanent';
+  return 'transient';
+}

@@ -1,0 +1,166 @@
+import { createDecipheriv } from 'node:crypto';
+import { open, readFile, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { httpGetBuffer, httpGetText } from './http-get.ts';
+import { classify, isAbort, permanent, TransferError } from './errors.ts';
+import { isMasterPlaylist, parseMaster, parseMedia, pickBestVariant, type HlsByteRange, type HlsMediaPlaylist, type HlsSegment } from './hls-playlist.ts';
+import type { TokenBucket } from './token-bucket.ts';
+import type { ProgressMeter } from './progress.ts';
+import { abortableSleep } from './token-bucket.ts';
+
+export interface HlsPlan extends HlsMediaPlaylist {
+  readonly mediaUrl: string;
+  /** What concatenating the segments gives: MPEG-TS, or fragmented MP4 when there is an init section. */
+  readonly format: 'ts' | 'fmp4';
+}
+
+interface RequestOptions {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+  readonly idleTimeoutMs?: number;
+}
+
+/** Reads the master playlist (if it is one), picks the best variant and reads its segment list. */
+export async function loadHlsPlan(url: string, options: RequestOptions): Promise<HlsPlan> {
+  let playlist = await httpGetText(url, 'The HLS playlist', options);
+  if (isMasterPlaylist(playlist.text)) {
+    const best = pickBestVariant(parseMaster(playlist.text, playlist.url));
+    if (!best) throw permanent('The HLS master playlist lists no variants');
+    playlist = await httpGetText(best.url, 'The HLS variant playlist', options);
+  }
+  const media = parseMedia(playlist.text, playlist.url);
+  return { ...media, mediaUrl: playlist.url, format: media.init ? 'fmp4' : 'ts' };
+}
+
+export interface HlsDownloadOptions extends RequestOptions {
+  readonly plan: HlsPlan;
+  /** The concatenated segments go here. */
+  readonly partPath: string;
+  /** Records how many segments are safely in the .part, so a later attempt resumes there. */
+  readonly statePath: string;
+  readonly bucket: TokenBucket;
+  readonly meter: ProgressMeter;
+  /** Segments fetched at the same time (written in order). */
+  readonly concurrency?: number;
+}
+
+interface ResumeState { version: 1; segment_count: number; done: number; bytes: number }
+
+/**
+ * Fetches the segments with bounded concurrency and appends them to the .part in playlist order.
+ * After each segment the state file records the index, so a crash resumes at the next segment.
+ */
+export async function downloadHlsSegments(options: HlsDownloadOptions): Promise<{ bytes: number; resumedAt: number }> {
+  const { plan, meter } = options;
+  const total = plan.segments.length;
+  const resume = await readResumeState(options.statePath, options.partPath, total);
+  const handle = await open(options.partPath, resume ? 'r+' : 'w');
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const keys = new Map<string, Promise<Buffer>>();
+  const inFlight = new Map<number, Promise<Buffer>>();
+  let position = resume?.bytes ?? 0;
+  let done = resume?.done ?? 0;
+  try {
+    await handle.truncate(position);
+    if (!resume && plan.init) {
+      const init = await fetchBytes(plan.init.url, plan.init.byteRange, 'The HLS init section', options, signal);
+      await handle.write(init, 0, init.length, 0);
+      position = init.length;
+      await writeResumeState(options.statePath, { version: 1, segment_count: total, done: 0, bytes: position });
+    }
+    meter.reset(position);
+    const concurrency = Math.max(1, options.concurrency ?? 4);
+    let launched = done;
+    while (done < total) {
+      while (launched < total && launched - done < concurrency) {
+        const fetching = fetchSegment(plan.segments[launched], options, signal, keys);
+        fetching.catch(() => {}); // awaited in order below; a later failure must not go unhandled meanwhile
+        inFlight.set(launched, fetching);
+        launched++;
+      }
+      const data = await inFlight.get(done)!;
+      inFlight.delete(done);
+      await writeAll(handle, data, position);
+      position += data.length;
+      done++;
+      await writeResumeState(options.statePath, { version: 1, segment_count: total, done, bytes: position });
+      meter.setFraction(done / total);
+      meter.setTotal(Math.round((position / done) * total));
+    }
+    await handle.sync();
+    return { bytes: position, resumedAt: resume?.done ?? 0 };
+  } finally {
+    stop.abort();
+    await handle.close();
+  }
+}
+
+async function fetchSegment(segment: HlsSegment, options: HlsDownloadOptions, signal: AbortSignal, keys: Map<string, Promise<Buffer>>): Promise<Buffer> {
+  // A flaky segment gets two quick retries before the whole attempt fails (and later resumes here).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const body = await fetchBytes(segment.url, segment.byteRange, `HLS segment ${segment.sequence}`, options, signal, async (chunk) => {
+        options.meter.add(chunk.length);
+        if (options.bucket.rate > 0) await options.bucket.take(chunk.length, signal);
+      });
+      if (!segment.key) return body;
+      const keyUri = segment.key.uri;
+      let key = keys.get(keyUri);
+      if (!key) {
+        key = fetchBytes(keyUri, null, 'The HLS key', options, signal);
+        keys.set(keyUri, key);
+      }
+      return decrypt(body, await key, segment.key.iv ?? sequenceIv(segment.sequence));
+    } catch (error) {
+      if (isAbort(error) || signal.aborted || classify(error) === 'permanent' || attempt >= 3) throw error;
+      await abortableSleep(250 * attempt, signal);
+    }
+  }
+}
+
+async function fetchBytes(url: string, range: HlsByteRange | null, what: string, options: RequestOptions, signal: AbortSignal, onChunk?: (chunk: Buffer) => Promise<void>): Promise<Buffer> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (range) headers.range = `bytes=${range.offset}-${range.offset + range.length - 1}`;
+  const { body } = await httpGetBuffer(url, what, { headers, signal, idleTimeoutMs: options.idleTimeoutMs, onChunk });
+  return body;
+}
+
+function decrypt(data: Buffer, key: Buffer, iv: Buffer): Buffer {
+  if (key.length !== 16) throw permanent('The HLS key is not a 16-byte AES-128 key');
+  try {
+    const decipher = createDecipheriv('aes-128-cbc', key, iv);
+    return Buffer.concat([decipher.update(data), decipher.final()]);
+  } catch (error) {
+    throw new TransferError('permanent', 'An HLS segment could not be decrypted', { cause: error });
+  }
+}
+
+function sequenceIv(sequence: number): Buffer {
+  const iv = Buffer.alloc(16);
+  iv.writeBigUInt64BE(BigInt(sequence), 8);
+  return iv;
+}
+
+async function writeAll(handle: FileHandle, data: Buffer, position: number): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset, position + offset);
+    offset += bytesWritten;
+  }
+}
+
+async function readResumeState(statePath: string, partPath: string, segmentCount: number): Promise<ResumeState | undefined> {
+  try {
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as ResumeState;
+    const size = (await stat(partPath)).size;
+    // Another stream (a different variant or episode cut) or a .part shorter than recorded: start over.
+    if (state.version !== 1 || state.segment_count !== segmentCount || size < state.bytes || state.done > segmentCount) return undefined;
+    return state;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeResumeState(statePath: string, state: ResumeState): Promise<void> {
+  await writeFile(statePath, JSON.stringify(state));
+}

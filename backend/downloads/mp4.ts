@@ -1,0 +1,137 @@
+import { createWriteStream } from 'node:fs';
+import { stat, unlink } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { IncomingMessage } from 'node:http';
+import { httpGet } from './http-get.ts';
+import { permanent, statusError, transient } from './errors.ts';
+import type { TokenBucket } from './token-bucket.ts';
+import type { ProgressMeter } from './progress.ts';
+
+export interface Mp4Options {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Where the bytes go; an existing file is resumed with a Range request. */
+  readonly partPath: string;
+  readonly bucket: TokenBucket;
+  readonly meter: ProgressMeter;
+  readonly signal?: AbortSignal;
+  readonly idleTimeoutMs?: number;
+}
+
+export interface Mp4Result {
+  readonly bytes: number;
+  /** Bytes that were already in the .part and kept (0 when the download started over). */
+  readonly resumedFrom: number;
+}
+
+/**
+ * Streams one file to `partPath`, never holding more than a chunk in memory. Resumes an existing
+ * .part when the server answers 206 with a matching Content-Range, starts over when it ignores
+ * Range, and checks the final size against the length the server announced. The .part is
+ * fsynced before this returns; renaming it is the caller's move.
+ */
+export async function downloadMp4(options: Mp4Options): Promise<Mp4Result> {
+  const existing = await fileSize(options.partPath);
+  let response = await request(options, existing);
+  let start = 0;
+  let total: number | null;
+
+  if (existing > 0 && response.statusCode === 206) {
+    const range = parseContentRange(response.headers['content-range']);
+    if (!range || range.start !== existing) {
+      // A range we did not ask for: do not splice foreign bytes into the .part.
+      response.resume();
+      await unlink(options.partPath).catch(() => {});
+      response = await request(options, 0);
+      total = expectOk(response);
+    } else {
+      start = existing;
+      total = range.total ?? (contentLength(response) !== null ? existing + contentLength(response)! : null);
+    }
+  } else if (existing > 0 && response.statusCode === 416) {
+    const range = parseContentRange(response.headers['content-range']);
+    response.resume();
+    if (range?.total === existing) {
+      options.meter.reset(existing);
+      options.meter.setTotal(existing);
+      return { bytes: existing, resumedFrom: existing };
+    }
+    await unlink(options.partPath).catch(() => {});
+    response = await request(options, 0);
+    total = expectOk(response);
+  } else {
+    total = expectOk(response);
+  }
+
+  options.meter.reset(start);
+  options.meter.setTotal(total);
+  const written = await writeBody(response, options, start);
+  const bytes = start + written;
+  if (total !== null && bytes !== total) {
+    throw transient(`The download ended early (${bytes} of ${total} bytes); it resumes on the next attempt`);
+  }
+  return { bytes, resumedFrom: start };
+}
+
+function request(options: Mp4Options, from: number): Promise<IncomingMessage> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (from > 0) headers.range = `bytes=${from}-`;
+  return httpGet(options.url, { headers, signal: options.signal, idleTimeoutMs: options.idleTimeoutMs });
+}
+
+/** A full (non-range) answer: 200 with media, or a typed error. Returns the announced length. */
+function expectOk(response: IncomingMessage): number | null {
+  const status = response.statusCode ?? 0;
+  if (status !== 200) {
+    response.resume();
+    throw statusError(status, 'The video download');
+  }
+  const type = String(response.headers['content-type'] ?? '');
+  if (/^text\/html/i.test(type)) {
+    response.resume();
+    throw permanent('The hoster answered with a web page instead of the video (a captcha or an expired link)');
+  }
+  return contentLength(response);
+}
+
+async function writeBody(response: IncomingMessage, options: Mp4Options, start: number): Promise<number> {
+  let written = 0;
+  const { bucket, meter, signal } = options;
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      written += chunk.length;
+      meter.add(chunk.length);
+      if (bucket.rate === 0) return callback(null, chunk);
+      bucket.take(chunk.length, signal).then(() => callback(null, chunk), callback);
+    },
+  });
+  // flush: true fsyncs before close, so a size check after a crash sees what is really on disk.
+  const file = createWriteStream(options.partPath, { flags: start > 0 ? 'a' : 'w', flush: true, highWaterMark: 1 << 20 });
+  await pipeline(response, count, file, { signal });
+  return written;
+}
+
+function contentLength(response: IncomingMessage): number | null {
+  const raw = response.headers['content-length'];
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
+}
+
+export function parseContentRange(raw: string | undefined): { start: number | null; end: number | null; total: number | null } | undefined {
+  const match = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/i.exec(raw?.trim() ?? '');
+  if (!match) return undefined;
+  return {
+    start: match[1] !== undefined ? Number(match[1]) : null,
+    end: match[2] !== undefined ? Number(match[2]) : null,
+    total: match[3] === '*' ? null : Number(match[3]),
+  };
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MediaServer } from './media-server.ts';
+import { makeHls, probeDuration, probeStreams, type HlsMedia } from './hls-media.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { TransferEngine } from '../../backend/downloads/transfer.ts';
+import { TokenBucket } from '../../backend/downloads/token-bucket.ts';
+import { findExecutable } from '../../backend/adapters/ffmpeg.ts';
+
+let server: MediaServer;
+let temp: { path: string; remove: () => Promise<void> };
+let media: HlsMedia;
+let ffmpeg: string;
+
+beforeAll(async () => {
+  temp = await makeTempDir();
+  ffmpeg = (await findExecutable('ffmpeg'))!;
+  media = await makeHls(temp.path, 6);
+  server = await new MediaServer().start();
+  server.files.set('/master.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=80x60\nlow/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=500000,RESOLUTION=160x120\nhigh/index.m3u8\n') });
+  server.files.set('/high/index.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from(media.playlist) });
+  for (const segment of media.segments) server.files.set(`/high/${segment.name}`, { type: 'video/mp2t', body: segment.body, chunkDelayMs: 5 });
+});
+afterAll(async () => { await server?.stop(); await temp?.remove(); });
+
+const allSegments = () => Buffer.concat(media.segments.map((segment) => segment.body));
+const engine = (withFfmpeg: boolean) => new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: withFfmpeg ? ffmpeg : null, segmentConcurrency: 3, progressIntervalMs: 0 });
+
+describe('HLS transfer', () => {
+  it('picks the best variant, fetches every segment and remuxes to MP4 with ffmpeg', async () => {
+    const folder = join(temp.path, 'out-remux');
+    const result = await engine(true).transfer({ media: { url: `${server.url}/master.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `Show - S01E01.${ext}`) });
+    expect(result.path).toBe(join(folder, 'Show - S01E01.mp4'));
+    expect(server.requests('/low/index.m3u8')).toHaveLength(0);
+    expect(await probeDuration(result.path)).toBeCloseTo(6, 0);
+    expect(await probeStreams(result.path)).toMatchObject({ format: expect.stringContaining('mp4'), codecs: expect.arrayContaining(['h264', 'aac']) });
+    expect(await readdir(folder)).toEqual(['Show - S01E01.mp4']);
+  });
+
+  it('keeps the transport stream when there is no ffmpeg', async () => {
+    const folder = join(temp.path, 'out-ts');
+    const result = await engine(false).transfer({ media: { url: `${server.url}/high/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `Show - S01E02.${ext}`) });
+    expect(result.path).toBe(join(folder, 'Show - S01E02.ts'));
+    expect((await readFile(result.path)).equals(allSegments())).toBe(true);
+    expect(await readdir(folder)).toEqual(['Show - S01E02.ts']);
+  });
+
+  it('resumes at the next segment after an abort', async () => {
+    const folder = join(temp.path, 'out-resume');
+    const target = (ext: string) => join(folder, `Show - S01E03.${ext}`);
+    const hls = { url: `${server.url}/high/index.m3u8`, kind: 'hls' as const, headers: {} };
+    const controller = new AbortController();
+    const first = await engine(false).transfer({ media: hls, targetFor: target, signal: controller.signal, onProgress: (progress) => { if (progress.percent >= 40) controller.abort(); } }).catch((error: unknown) => error);
+    expect((first as Error).name).toBe('AbortError');
+    expect(existsSync(`${target('ts')}.hls.part`)).toBe(true);
+    const before = server.log.length;
+    const result = await engine(false).transfer({ media: hls, targetFor: target });
+    expect(result.resumedFrom).toBeGreaterThanOrEqual(2);
+    const refetched = server.log.slice(before).map((entry) => entry.path);
+    expect(refetched).not.toContain(`/high/${media.segments[0].name}`);
+    expect((await readFile(result.path)).equals(allSegments())).toBe(true);
+    expect(await readdir(folder)).toEqual(['Show - S01E03.ts']);
+  });
+
+  it('decrypts AES-128 segments', async () => {
+    const key = randomBytes(16);
+    server.files.set('/enc/key.bin', { type: 'application/octet-stream', body: key });
+    let playlist = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:7\n#EXT-X-KEY:METHOD=AES-128,URI="key.bin"\n';
+    media.segments.forEach((segment, index) => {
+      const iv = Buffer.alloc(16);
+      iv.writeBigUInt64BE(BigInt(7 + index), 8);
+      const cipher = createCipheriv('aes-128-cbc', key, iv);
+      server.files.set(`/enc/${segment.name}`, { type: 'video/mp2t', body: Buffer.concat([cipher.update(segment.body), cipher.final()]) });
+      playlist += `#EXTINF:1.0,\n${segment.name}\n`;
+    });
+    server.files.set('/enc/index.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from(`${playlist}#EXT-X-ENDLIST\n`) });
+    const folder = join(temp.path, 'out-enc');
+    const result = await engine(false).transfer({ media: { url: `${server.url}/enc/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `E.${ext}`) });
+    expect((await readFile(result.path)).equals(allSegments())).toBe(true);
+    expect(server.requests('/enc/key.bin')).toHaveLength(1);
+  });
+});

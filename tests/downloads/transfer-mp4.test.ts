@@ -1,0 +1,97 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { MediaServer } from './media-server.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { TransferEngine } from '../../backend/downloads/transfer.ts';
+import { TokenBucket } from '../../backend/downloads/token-bucket.ts';
+import { TransferError } from '../../backend/downloads/errors.ts';
+import type { TransferProgress } from '../../backend/downloads/progress.ts';
+
+const content = randomBytes(3 * 1024 * 1024 + 123);
+let server: MediaServer;
+let temp: { path: string; remove: () => Promise<void> };
+
+beforeAll(async () => { server = await new MediaServer().start(); });
+afterAll(async () => { await server.stop(); });
+afterEach(async () => { await temp?.remove(); server.files.clear(); server.log.length = 0; });
+
+function engine(): TransferEngine {
+  return new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: null, progressIntervalMs: 0 });
+}
+
+async function setup(file: Parameters<MediaServer['files']['set']>[1]) {
+  temp = await makeTempDir();
+  server.files.set('/video.mp4', file);
+  const target = join(temp.path, 'Show', 'Season 01', 'Show - S01E01 - Pilot.mp4');
+  return { target, media: { url: `${server.url}/video.mp4`, kind: 'mp4' as const, headers: { referer: 'http://hoster.test/' } } };
+}
+
+describe('MP4 transfer', () => {
+  it('streams the file to the target through a .part and reports progress', async () => {
+    const { target, media } = await setup({ body: content });
+    const reports: TransferProgress[] = [];
+    const result = await engine().transfer({ media, targetFor: () => target, onProgress: (progress) => reports.push(progress) });
+    expect(result).toMatchObject({ path: target, size: content.length, kind: 'mp4', resumedFrom: 0 });
+    expect((await readFile(target)).equals(content)).toBe(true);
+    expect(existsSync(`${target}.part`)).toBe(false);
+    expect(server.requests('/video.mp4')[0].headers.referer).toBe('http://hoster.test/');
+    expect(reports.at(-1)).toMatchObject({ bytes: content.length, total: content.length, percent: 100, etaSeconds: 0 });
+  });
+
+  it('resumes an existing .part with a Range request', async () => {
+    const { target, media } = await setup({ body: content });
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(`${target}.part`, content.subarray(0, 1_000_000));
+    server.log.length = 0;
+    const result = await engine().transfer({ media, targetFor: () => target });
+    expect(result.resumedFrom).toBe(1_000_000);
+    expect(server.requests('/video.mp4').map((entry) => entry.range)).toEqual(['bytes=1000000-']);
+    expect((await readFile(target)).equals(content)).toBe(true);
+  });
+
+  it('starts over when the server ignores Range', async () => {
+    const { target, media } = await setup({ body: content, ignoreRange: true });
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(`${target}.part`, Buffer.alloc(500_000, 7));
+    const result = await engine().transfer({ media, targetFor: () => target });
+    expect(result.resumedFrom).toBe(0);
+    expect((await readFile(target)).equals(content)).toBe(true);
+  });
+
+  it('fails transiently when the connection drops, keeps the .part and resumes from it', async () => {
+    const { target, media } = await setup({ body: content, cutOnceAfter: 1_200_000 });
+    const failure = await engine().transfer({ media, targetFor: () => target }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(existsSync(target)).toBe(false);
+    const kept = (await readFile(`${target}.part`)).length;
+    expect(kept).toBeGreaterThan(0);
+    const result = await engine().transfer({ media, targetFor: () => target });
+    expect(result.resumedFrom).toBe(kept);
+    expect(server.requests('/video.mp4').at(-1)?.range).toBe(`bytes=${kept}-`);
+    expect((await readFile(target)).equals(content)).toBe(true);
+  });
+
+  it('classifies a missing file as permanent and a 503 as transient', async () => {
+    const { target, media } = await setup({ body: content });
+    const gone = await engine().transfer({ media: { ...media, url: `${server.url}/missing.mp4` }, targetFor: () => target }).catch((error: unknown) => error);
+    expect(gone).toBeInstanceOf(TransferError);
+    expect((gone as TransferError).kind).toBe('permanent');
+    server.files.set('/busy.mp4', { body: content, status: 503 });
+    const busy = await engine().transfer({ media: { ...media, url: `${server.url}/busy.mp4` }, targetFor: () => target }).catch((error: unknown) => error);
+    expect((busy as TransferError).kind).toBe('transient');
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('stops promptly on abort and keeps the .part', async () => {
+    const { target, media } = await setup({ body: content, chunkDelayMs: 20 });
+    const controller = new AbortController();
+    const running = engine().transfer({ media, targetFor: () => target, signal: controller.signal, onProgress: (progress) => { if (progress.bytes > 100_000) controller.abort(); } });
+    const failure = await running.catch((error: unknown) => error);
+    expect((failure as Error).name).toBe('AbortError');
+    expect(existsSync(target)).toBe(false);
+    expect((await readFile(`${target}.part`)).length).toBeGreaterThan(0);
+  });
+});
