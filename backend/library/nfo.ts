@@ -10,7 +10,8 @@ export interface NfoSeries {
   readonly imdbId: string | null;
   readonly ageRating: number | null;
   readonly link: string;
-  readonly hasPoster: boolean;
+  /** File name of the poster next to the NFO, if there is one. */
+  readonly poster: string | null;
 }
 
 export function renderTvshowNfo(series: NfoSeries): string {
@@ -32,7 +33,7 @@ export function renderTvshowNfo(series: NfoSeries): string {
   if (series.imdbId) add('uniqueid', series.imdbId, ' type="imdb" default="true"');
   add('uniqueid', series.key, series.imdbId ? ' type="aniworld"' : ' type="aniworld" default="true"');
   if (series.imdbId) add('imdb_id', series.imdbId);
-  if (series.hasPoster) add('thumb', 'poster.jpg', ' aspect="poster"');
+  if (series.poster) add('thumb', series.poster, ' aspect="poster"');
   lines.push('</tvshow>', '');
   return lines.join('\n');
 }

@@ -16,13 +16,13 @@ export interface MetadataOptions {
 }
 
 /** Writes .aniworld.json (always), poster.jpg and tvshow.nfo (when switched on) into a series folder. */
-export async function writeSeriesMetadata(folderPath: string, info: SeriesInfo, options: MetadataOptions, deps: { logger: Logger; fetch?: FetchLike }): Promise<{ poster: boolean; nfo: boolean }> {
+export async function writeSeriesMetadata(folderPath: string, info: SeriesInfo, options: MetadataOptions, deps: { logger: Logger; fetch?: FetchLike }): Promise<{ poster: string | null; nfo: boolean }> {
   await mkdir(folderPath, { recursive: true });
   await writeFolderLink(folderPath, { key: info.key, name: info.name, year: info.year, link: info.link, site: options.site });
-  let poster = await exists(join(folderPath, 'poster.jpg'));
+  let poster = await existingPoster(folderPath);
   if (options.writePoster && info.cover && !(options.keepExisting && poster)) {
     try {
-      poster = (await downloadPoster(info.cover, join(folderPath, 'poster.jpg'), { fetch: deps.fetch })) || poster;
+      poster = (await downloadPoster(info.cover, folderPath, { fetch: deps.fetch })) ?? poster;
     } catch (error) {
       deps.logger.warn({ component: 'library', key: info.key, err: error }, 'poster download failed');
     }
@@ -32,11 +32,16 @@ export async function writeSeriesMetadata(folderPath: string, info: SeriesInfo, 
   if (options.writeNfo && !(options.keepExisting && (await exists(nfoPath)))) {
     await writeFileAtomic(nfoPath, renderTvshowNfo({
       key: info.key, name: info.name, originalTitle: info.alternativeTitles[0] ?? null, year: info.year, endYear: info.endYear,
-      description: info.description, genres: info.genres, imdbId: info.imdbId, ageRating: info.ageRating, link: info.link, hasPoster: poster,
+      description: info.description, genres: info.genres, imdbId: info.imdbId, ageRating: info.ageRating, link: info.link, poster,
     }));
     nfo = true;
   }
   return { poster, nfo };
+}
+
+async function existingPoster(folder: string): Promise<string | null> {
+  for (const name of ['poster.jpg', 'poster.png', 'poster.webp']) if (await exists(join(folder, name))) return name;
+  return null;
 }
 
 async function exists(path: string): Promise<boolean> {
