@@ -19,6 +19,13 @@ import { createAuthRouter } from './modules/auth/auth.routes.ts';
 import { createConfigRouter } from './modules/config/config.routes.ts';
 import { HealthService } from './modules/system/health.service.ts';
 import { createHealthRouter } from './modules/system/health.routes.ts';
+import { RotatingLogFile } from './adapters/log-files.ts';
+import { inspectStorage, storageHealth } from './modules/system/storage.ts';
+import { LogService } from './modules/system/logs.service.ts';
+import { MetricsService } from './modules/system/metrics.service.ts';
+import { DiagnosticsService } from './modules/system/diagnostics.service.ts';
+import { createSystemRouter } from './modules/system/system.routes.ts';
+import { installBasePath } from './http/base-path.ts';
 import { createApp } from './app.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
@@ -36,6 +43,11 @@ export interface StartOptions {
   readonly bcryptRounds?: number;
   /** WebSocket hub timings (heartbeat, auth timeout, buffer limit); tests shorten them. */
   readonly liveEvents?: Partial<LiveEventsOptions>;
+  /**
+   * 'cli' (the `aniworld` command) builds the same services but does not listen, process jobs
+   * or watch folders: a second process next to the running server. Default 'server'.
+   */
+  readonly mode?: 'server' | 'cli';
 }
 
 export interface Running {
@@ -52,6 +64,9 @@ export interface Running {
     readonly health: HealthService;
     readonly events: EventBus;
     readonly live: LiveEventHub;
+    readonly logs: LogService;
+    readonly metrics: MetricsService;
+    readonly diagnostics: DiagnosticsService;
   };
   close(): Promise<void>;
 }
@@ -65,9 +80,11 @@ type Closer = { readonly name: string; readonly close: () => Promise<void> | voi
 export async function startAniWorld(options: StartOptions = {}): Promise<Running> {
   const startedAt = Date.now();
   const { config, envSettings } = loadConfig({ env: options.env, cwd: options.cwd });
-  const logger = createLogger({ level: config.settings.logging.level, destination: options.logDestination });
+  const serving = options.mode !== 'cli';
+  const logFile = new RotatingLogFile({ dir: config.paths.logDir });
+  const logger = createLogger({ level: config.settings.logging.level, destination: options.logDestination, file: logFile });
   const clock = options.clock ?? systemClock;
-  const closers: Closer[] = [];
+  const closers: Closer[] = [{ name: 'log file', close: () => logFile.close() }];
   const closeAll = async () => {
     for (const closer of closers.reverse()) {
       try {
@@ -92,6 +109,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const throttle = new LoginThrottle({ em: orm.em, clock });
     const auth = new AuthService({ em: orm.em, hasher: new BcryptPasswordHasher(options.bcryptRounds), signer: new JoseTokenSigner(secret), clock, settings, throttle, cwd: options.cwd });
     const health = new HealthService({ orm, version: config.version, startedAt });
+    const storage = () => inspectStorage({ dataDir: config.paths.dataDir, mediaDir: config.paths.mediaDir, journal: config.runtime.sqlite_journal, watch: settings.current().library.watch, watchPolling: settings.current().library.watch_polling });
+    for (const warning of storage().warnings) logger.warn({ component: 'storage' }, warning);
+    health.register('storage', () => storageHealth(storage(), config.runtime.sqlite_journal));
+    const logs = new LogService({ files: () => logFile.files() });
+    const metrics = new MetricsService({ version: config.version });
+    closers.push({ name: 'metrics', close: metrics.observe(events) });
+    const diagnostics = new DiagnosticsService({ config, settings, health, logs, storage, em: orm.em });
 
     // --- feature services (library, providers, queue, notifications) are built here ---
 
@@ -100,13 +124,17 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createHealthRouter(health),
       createAuthRouter(auth),
       createConfigRouter(settings),
+      createSystemRouter({ logs, diagnostics, metrics, settings }),
     ];
     const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist') }) });
 
     const server = createServer(app.callback());
     server.keepAliveTimeout = 65_000;
-    await listen(server, config.runtime.port, config.runtime.host);
-    closers.push({ name: 'http', close: () => closeServer(server) });
+    installBasePath(server, config.runtime.base_path);
+    if (serving) {
+      await listen(server, config.runtime.port, config.runtime.host);
+      closers.push({ name: 'http', close: () => closeServer(server) });
+    }
 
     // --- after listening: WebSocket hub on the same server, job runner, folder watcher ---
     const live = new LiveEventHub({ orm, auth, events, logger, options: options.liveEvents });
@@ -114,13 +142,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // Closed before the HTTP server (closers run in reverse), so sockets get a proper close frame.
     closers.push({ name: 'websocket', close: () => live.close() });
 
-    const port = (server.address() as AddressInfo).port;
+    const port = serving ? (server.address() as AddressInfo).port : 0;
     const url = `http://127.0.0.1:${port}`;
-    logger.info({ port, data_dir: config.paths.dataDir, media_dir: config.paths.mediaDir, version: config.version, startup_ms: Date.now() - startedAt }, 'AniWorld is ready');
+    if (serving) logger.info({ port, data_dir: config.paths.dataDir, media_dir: config.paths.mediaDir, version: config.version, startup_ms: Date.now() - startedAt }, 'AniWorld is ready');
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics },
       close: closeAll,
     };
   } catch (error) {

@@ -9,11 +9,14 @@ export const REDACT_PATHS = [
   'authorization', '*.authorization', 'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'headers.authorization', 'headers["x-api-key"]',
 ];
 
-export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
+/** `file` (the rotating log file) receives every line the primary destination does. */
+export function createLogger(options: { level: string; destination?: DestinationStream; file?: DestinationStream }): Logger {
+  const primary = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const destination = options.file ? pino.multistream([{ level: 'trace', stream: primary }, { level: 'trace', stream: options.file }]) : primary;
   return pino({
     level: options.level,
     base: { app: 'aniworld' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  }, options.destination ?? pino.destination({ dest: 1, sync: false }));
+  }, destination);
 }

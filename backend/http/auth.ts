@@ -32,7 +32,9 @@ export function authenticate(auth: AuthService): Middleware<AppState> {
   return async (ctx, next) => {
     const token = bearerToken(ctx.get('Authorization'));
     const apiKey = ctx.get('X-Api-Key');
-    if (token) ctx.state.principal = await auth.authenticateToken(token);
+    // Prometheus and similar scrapers can only send `Authorization: Bearer`: accept the API key there too.
+    if (token?.startsWith('aw_')) ctx.state.principal = await auth.authenticateApiKey(token);
+    else if (token) ctx.state.principal = await auth.authenticateToken(token);
     else if (apiKey) ctx.state.principal = await auth.authenticateApiKey(apiKey);
     await next();
   };

@@ -1,0 +1,70 @@
+# syntax=docker/dockerfile:1
+# AniWorld image: Node 24 on Debian bookworm-slim, production dependencies only, tini as PID 1.
+# Starts as root only long enough to apply PUID/PGID/UMASK (docker/entrypoint.sh), then runs as
+# that user. `docker run --user 1000:1000 ...` works too: the entrypoint then skips the switch.
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# --- build: the panel (Vite) needs the dev dependencies; nothing from here but panel/dist ships ---
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Scripts off: the `node` devDependency would fetch a second Node binary the image already has;
+# its placeholder in .bin must not shadow the image's node for the build scripts.
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && rm -f node_modules/.bin/node
+COPY . .
+RUN npm run build:panel
+
+# --- deps: production dependencies only (native modules ship N-API prebuilds, no compiler) ---
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm cache clean --force
+
+# --- runtime ---
+FROM ${NODE_IMAGE} AS runtime
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="AniWorld" \
+      org.opencontainers.image.description="Self-hosted anime library manager: scans your anime folder, knows what is missing, downloads it and names it for Jellyfin, Plex and Kodi." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.source="https://github.com/aniworld/aniworld"
+
+# ffmpeg remuxes HLS streams; tini reaps and forwards signals; setpriv (util-linux) drops privileges.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg tini util-linux ca-certificates tzdata \
+ && rm -rf /var/lib/apt/lists/*
+
+ENV NODE_ENV=production \
+    ANIWORLD_DATA_DIR=/config \
+    ANIWORLD_MEDIA_DIR=/media \
+    PORT=8000 \
+    PUID=99 \
+    PGID=100 \
+    UMASK=022
+
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json package-lock.json ./
+COPY config ./config
+COPY backend ./backend
+COPY jobs ./jobs
+COPY scripts/aniworld.mjs ./scripts/aniworld.mjs
+COPY --from=build /app/panel/dist ./panel/dist
+COPY docker/entrypoint.sh /usr/local/bin/aniworld-entrypoint
+RUN chmod 0755 /usr/local/bin/aniworld-entrypoint /app/scripts/aniworld.mjs \
+ && ln -s /app/scripts/aniworld.mjs /usr/local/bin/aniworld \
+ && mkdir -p /config /media
+
+VOLUME ["/config", "/media"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+(process.env.ANIWORLD_BASE_PATH||'')+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/aniworld-entrypoint"]
+CMD ["node", "backend/main.ts"]

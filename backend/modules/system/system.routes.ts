@@ -1,0 +1,34 @@
+import { createRouter } from '../../http/state.ts';
+import { parseInput } from '../../http/validate.ts';
+import { NotFoundError } from '../../errors.ts';
+import type { SettingsStore } from '../../../config/store.ts';
+import type { LogService } from './logs.service.ts';
+import type { DiagnosticsService } from './diagnostics.service.ts';
+import type { MetricsService } from './metrics.service.ts';
+import { logsQuerySchema } from './system.schema.ts';
+
+export function createSystemRouter(services: { logs: LogService; diagnostics: DiagnosticsService; metrics: MetricsService; settings: SettingsStore }) {
+  const router = createRouter();
+
+  router.get('/api/system/logs', async (ctx) => {
+    const query = parseInput(logsQuerySchema, ctx.query, 'Query');
+    ctx.body = { lines: await services.logs.tail(query) };
+  });
+
+  router.get('/api/system/diagnostics', async (ctx) => {
+    const bundle = await services.diagnostics.bundle();
+    const stamp = String(bundle.generated_at).replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    ctx.set('Content-Disposition', `attachment; filename="aniworld-diagnostics-${stamp}.json"`);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = bundle;
+  });
+
+  // Opt-in: a scraper needs the API key (requireAuth covers /metrics); off means not there at all.
+  router.get('/metrics', async (ctx) => {
+    if (!services.settings.current().metrics.enabled) throw new NotFoundError('Metrics are off. Enable them with ANIWORLD_METRICS=true or settings.metrics.enabled.');
+    ctx.type = 'text/plain; version=0.0.4; charset=utf-8';
+    ctx.body = await services.metrics.render();
+  });
+
+  return router;
+}

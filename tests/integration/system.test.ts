@@ -1,0 +1,151 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { inContext } from '../../backend/db/context.ts';
+import { Credential } from '../../backend/modules/auth/credential.entity.ts';
+import { Webhook } from '../../backend/modules/notifications/webhook.entity.ts';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
+
+let app: TestApp | undefined;
+afterEach(async () => {
+  await app?.dispose();
+  app = undefined;
+});
+
+describe('system: logs', () => {
+  it('writes every log line to <data>/logs/aniworld.log and tails it with a level filter', async () => {
+    app = await startTestApp();
+    const token = await app.login();
+    app.running.logger.warn({ component: 'test' }, 'something to look at');
+    app.running.logger.info({ component: 'test' }, 'routine');
+
+    const file = join(app.dataDir, 'logs', 'aniworld.log');
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.some((line) => line.msg === 'AniWorld is ready')).toBe(true);
+    expect(lines.length).toBeGreaterThanOrEqual(app.logs.length - 1);
+
+    const warnings = await app.request('GET', '/api/system/logs?lines=50&level=warn', { token });
+    expect(warnings.status).toBe(200);
+    expect(warnings.body.lines.map((line: { msg: string }) => line.msg)).toContain('something to look at');
+    expect(warnings.body.lines.every((line: { level: string }) => ['warn', 'error', 'fatal'].includes(line.level))).toBe(true);
+
+    const last = await app.request('GET', '/api/system/logs?lines=2', { token });
+    expect(last.body.lines).toHaveLength(2);
+    expect(last.body.lines[1].msg).toBe('request');
+
+    expect((await app.request('GET', '/api/system/logs?lines=0', { token })).status).toBe(422);
+    expect((await app.request('GET', '/api/system/logs?level=loud', { token })).status).toBe(422);
+    expect((await app.request('GET', '/api/system/logs')).status).toBe(401);
+  });
+});
+
+describe('system: diagnostics', () => {
+  it('is a downloadable JSON bundle without any secret', async () => {
+    app = await startTestApp({ env: { MONGODB_URL: 'mongodb://admin:hunter2hunter2@db.example:27017/aniworld' } });
+    const token = await app.login();
+    const apiKey = (await app.request('POST', '/api/auth/api-key', { token })).body.api_key as string;
+    expect(apiKey).toMatch(/^aw_/);
+    const webhookSecret = 'whsec-very-secret-value';
+    const discordUrl = 'https://discord.com/api/webhooks/123456/TOKENabcdefghijklmnop';
+    await inContext(app.running.orm, async () => {
+      app!.running.orm.em.create(Webhook, { id: 'hook-1', name: 'discord', url: discordUrl, kind: 'discord', events: ['download_complete'], secret: webhookSecret, headers: { Authorization: 'Bearer gotify-token-123456' } });
+      await app!.running.orm.em.flush();
+    });
+    // Secrets that slipped into free text must be cut too.
+    app.running.logger.warn(`calling ${discordUrl} with token ${token} and key ${apiKey}`);
+
+    const response = await app.request('GET', '/api/system/diagnostics', { token });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="aniworld-diagnostics-\d{8}T\d{6}Z\.json"$/);
+    const bundle = response.body;
+    expect(bundle.version).toBe(app.running.config.version);
+    expect(bundle.environment.node).toBe(process.version);
+    expect(bundle.health.status).toBeDefined();
+    expect(bundle.storage.data_dir.path).toBe(app.dataDir);
+    expect(bundle.logs.length).toBeGreaterThan(5);
+    expect(bundle.data_dir.map((entry: { name: string }) => entry.name)).toContain('secret.key');
+
+    const text = JSON.stringify(bundle);
+    const secretKey = (await readFile(join(app.dataDir, 'secret.key'), 'utf8')).trim();
+    const credential = await inContext(app.running.orm, () => app!.running.orm.em.findOneOrFail(Credential, { id: 1 }));
+    const forbidden = { secretKey, passwordHash: credential.passwordHash, apiKeyHash: credential.apiKeyHash!, apiKey, token, webhookSecret, discordUrl, discordToken: 'TOKENabcdefghijklmnop', gotify: 'gotify-token-123456', mongoPassword: 'hunter2hunter2', password: TEST_PASSWORD };
+    for (const [name, value] of Object.entries(forbidden)) expect(text.includes(value), `${name} leaked`).toBe(false);
+    expect(text).toContain('[redacted]');
+  });
+});
+
+describe('system: metrics', () => {
+  it('is absent unless enabled', async () => {
+    app = await startTestApp();
+    const token = await app.login();
+    expect((await app.request('GET', '/metrics', { token })).status).toBe(404);
+  });
+
+  it('needs credentials, takes the API key as X-Api-Key or Bearer, and counts domain events', async () => {
+    app = await startTestApp({ env: { ANIWORLD_METRICS: 'true' } });
+    const token = await app.login();
+    const apiKey = (await app.request('POST', '/api/auth/api-key', { token })).body.api_key as string;
+    expect((await app.request('GET', '/metrics')).status).toBe(401);
+
+    const events = app.running.services.events;
+    events.publish('download_progress', { item_id: 'a', key: 'k', folder: 'K', season: 1, episode: 1, progress: 50, downloaded_bytes: 1000, total_bytes: 2000, speed: 1, eta: 1 });
+    events.publish('download_progress', { item_id: 'a', key: 'k', folder: 'K', season: 1, episode: 1, progress: 100, downloaded_bytes: 2000, total_bytes: 2000, speed: 1, eta: 0 });
+    events.publish('download_complete', { item_id: 'a', key: 'k', folder: 'K', season: 1, episode: 1, file_path: '/x' });
+    events.publish('download_failed', { item_id: 'b', key: 'k', folder: 'K', season: 1, episode: 2, error: 'boom' });
+    events.publish('scan_started', { scope: 'library' });
+    events.publish('scan_complete', { scope: 'library' });
+    events.publish('health_issue', { component: 'provider', message: 'timeout' });
+    app.running.services.metrics.gauge('aniworld_queue_items', 'Items in the queue by status.', () => [{ labels: { status: 'pending' }, value: 3 }]);
+
+    const viaHeader = await app.request('GET', '/metrics', { apiKey });
+    expect(viaHeader.status).toBe(200);
+    expect(viaHeader.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    const body = viaHeader.body as string;
+    expect(body).toContain(`aniworld_info{version="${app.running.config.version}"} 1`);
+    expect(body).toContain('aniworld_download_bytes_total 2000');
+    expect(body).toContain('aniworld_downloads_completed_total 1');
+    expect(body).toContain('aniworld_downloads_failed_total 1');
+    expect(body).toContain('aniworld_scans_total{scope="library",result="ok"} 1');
+    expect(body).toMatch(/aniworld_scan_duration_seconds_count\{scope="library"\} 1/);
+    expect(body).toContain('aniworld_provider_errors_total{component="provider"} 1');
+    expect(body).toContain('aniworld_queue_items{status="pending"} 3');
+
+    expect((await app.request('GET', '/metrics', { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(200);
+    expect((await app.request('GET', '/metrics', { headers: { authorization: 'Bearer aw_wrong' } })).status).toBe(401);
+  });
+});
+
+describe('system: storage and health', () => {
+  it('reports what the data and media folders live on', async () => {
+    app = await startTestApp();
+    const health = await app.request('GET', '/api/health');
+    expect(health.body.storage.status).toMatch(/ok|degraded/);
+    expect(health.body.storage).toHaveProperty('data_network');
+    expect(Array.isArray(health.body.storage.warnings)).toBe(true);
+  });
+
+  it('creates secret.key 0600 and the log file without group/other write', async () => {
+    app = await startTestApp();
+    expect((await stat(join(app.dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(app.dataDir, 'logs', 'aniworld.log'))).mode & 0o022).toBe(0);
+  });
+});
+
+describe('system: ANIWORLD_BASE_PATH', () => {
+  it('serves every route and the WebSocket under the prefix, and still answers without it', async () => {
+    app = await startTestApp({ env: { ANIWORLD_BASE_PATH: '/aniworld' } });
+    expect((await app.request('GET', '/aniworld/api/health')).status).toBe(200);
+    expect((await app.request('GET', '/aniworld/health')).status).toBe(200);
+    expect((await app.request('GET', '/health')).status).toBe(200);
+    expect((await app.request('GET', '/aniworld/api/auth/status')).body).toEqual({ configured: false, authenticated: false });
+    const token = await app.login();
+
+    const socket = new WebSocket(`${app.url.replace('http', 'ws')}/aniworld/ws/connect?token=${token}`);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    socket.close();
+  });
+});
