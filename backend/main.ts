@@ -27,6 +27,10 @@ import { DiagnosticsService } from './modules/system/diagnostics.service.ts';
 import { createSystemRouter } from './modules/system/system.routes.ts';
 import { installBasePath } from './http/base-path.ts';
 import { createApp } from './app.ts';
+import { HttpClient } from './adapters/http-client.ts';
+import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
+import { SeriesService } from './modules/series/series.service.ts';
+import { createSeriesRouter } from './modules/series/series.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
 import type Router from '@koa/router';
@@ -67,6 +71,8 @@ export interface Running {
     readonly logs: LogService;
     readonly metrics: MetricsService;
     readonly diagnostics: DiagnosticsService;
+    readonly providers: ProviderRegistry;
+    readonly series: SeriesService;
   };
   close(): Promise<void>;
 }
@@ -118,6 +124,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const diagnostics = new DiagnosticsService({ config, settings, health, logs, storage, em: orm.em });
 
     // --- feature services (library, providers, queue, notifications) are built here ---
+    const providerHttp = new HttpClient({ limits: () => settings.current().provider });
+    const providers = createProviderRegistry(settings, providerHttp);
+    const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default });
 
     // --- HTTP: one router per feature; app.ts decides the middleware order ---
     const routers = [
@@ -125,6 +134,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createAuthRouter(auth),
       createConfigRouter(settings),
       createSystemRouter({ logs, diagnostics, metrics, settings }),
+      createSeriesRouter(series),
     ];
     const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist') }) });
 
@@ -148,7 +158,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, providers, series },
       close: closeAll,
     };
   } catch (error) {
