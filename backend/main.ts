@@ -29,6 +29,7 @@ import { installBasePath } from './http/base-path.ts';
 import { createApp } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
+import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
 import { SeriesService } from './modules/series/series.service.ts';
 import { createSeriesRouter } from './modules/series/series.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
@@ -72,6 +73,7 @@ export interface Running {
     readonly metrics: MetricsService;
     readonly diagnostics: DiagnosticsService;
     readonly providers: ProviderRegistry;
+    readonly hosters: HosterRegistry;
     readonly series: SeriesService;
   };
   close(): Promise<void>;
@@ -126,6 +128,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // --- feature services (library, providers, queue, notifications) are built here ---
     const providerHttp = new HttpClient({ limits: () => settings.current().provider });
     const providers = createProviderRegistry(settings, providerHttp);
+    const hosters = createHosterRegistry(providerHttp);
     const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default });
 
     // --- HTTP: one router per feature; app.ts decides the middleware order ---
@@ -158,7 +161,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, providers, series },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, providers, hosters, series },
       close: closeAll,
     };
   } catch (error) {

@@ -27,3 +27,10 @@ export class ProviderNotFoundError extends AppError {
     super(404, 'provider_not_found', message, { expose: true });
   }
 }
+
+/** No resolver knows this hoster (neither by the provider's name for it nor by its domain). */
+export class UnsupportedHosterError extends AppError {
+  constructor(message: string) {
+    super(422, 'hoster_unsupported', message, { expose: true });
+  }
+}

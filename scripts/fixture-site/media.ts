@@ -178,10 +178,22 @@ async function serveRanged(req: IncomingMessage, res: ServerResponse, size: numb
     const length = Math.min(end - offset, cap > 0 ? Math.max(1, Math.floor(cap / 10)) : CHUNK);
     const chunk = read(offset, offset + length);
     offset += length;
-    if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+    if (!res.write(chunk)) await drained(res);
     if (cap > 0) await new Promise((resolve) => setTimeout(resolve, (length / cap) * 1000));
   }
   res.end();
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function notFound(res: ServerResponse): true {

@@ -1,0 +1,20 @@
+import { BROWSER_USER_AGENT, type HttpClient } from '../../adapters/http-client.ts';
+import { ParseError, ProviderNotFoundError } from '../errors.ts';
+
+/** What a media host expects besides the URL: the same browser identity and the hoster as referrer. */
+export function mediaHeaders(pageUrl: string): Record<string, string> {
+  const origin = new URL(pageUrl).origin;
+  return { 'User-Agent': BROWSER_USER_AGENT, Referer: `${origin}/`, Origin: origin };
+}
+
+/** Fetches an embed page; 404 means the video is gone, other non-200 answers are unexpected. */
+export async function fetchEmbedPage(http: HttpClient, hoster: string, url: string, signal?: AbortSignal, referer?: string): Promise<{ url: string; body: string }> {
+  const response = await http.request(url, { headers: referer ? { referer } : {}, signal });
+  if (response.status === 404 || response.status === 410) throw new ProviderNotFoundError(`${hoster}: the video at ${url} is gone (HTTP ${response.status})`);
+  if (response.status !== 200) throw new ParseError(`${hoster}: the embed page answered HTTP ${response.status}`);
+  return { url: response.url, body: response.body };
+}
+
+export function hostMatches(url: URL, patterns: readonly RegExp[]): boolean {
+  return patterns.some((pattern) => pattern.test(url.hostname.toLowerCase()));
+}
