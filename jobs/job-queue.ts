@@ -24,7 +24,7 @@ export interface JobSummary {
   readonly id: string;
   readonly name: JobName;
   readonly payload: unknown;
-  readonly state: 'scheduled' | 'queued' | 'running' | 'completed' | 'failed' | 'repeating';
+  readonly state: 'scheduled' | 'queued' | 'running' | 'completed' | 'failed' | 'repeating' | 'paused';
   readonly nextRunAt: string | null;
   readonly lastRunAt: string | null;
   readonly failReason: string | null;

@@ -1,0 +1,23 @@
+import { defineJob } from '../definition.ts';
+
+/** How often a running download renews its job lock: well inside the lock lifetime. */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Runs one attempt of one queued episode. The queue service decides what starts (priority,
+ * concurrency, backoff) and records the outcome; the job only carries the item id to it.
+ */
+export const downloadEpisodeJob = defineJob({
+  name: 'download-episode',
+  needs: ['downloads'],
+  concurrency: (settings) => settings.downloads.concurrency,
+  lockLifetimeMs: 5 * 60_000,
+  async run(context, { downloads }) {
+    const touch = setInterval(() => { context.touch().catch(() => {}); }, TOUCH_EVERY_MS);
+    try {
+      await downloads.runItem(context.payload.itemId, context.signal);
+    } finally {
+      clearInterval(touch);
+    }
+  },
+});

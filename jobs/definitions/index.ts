@@ -1,0 +1,11 @@
+import type { AnyJobDefinition } from '../definition.ts';
+import { pruneSessionsJob } from './prune-sessions.job.ts';
+import { refreshSeriesJob } from './refresh-series.job.ts';
+import { rescanLibraryJob } from './rescan-library.job.ts';
+
+/** Every job the runner knows. Add one line per new jobs/definitions/<name>.job.ts. */
+export const JOB_DEFINITIONS: readonly AnyJobDefinition[] = [
+  pruneSessionsJob,
+  rescanLibraryJob,
+  refreshSeriesJob,
+];

@@ -1,0 +1,313 @@
+import { hostname } from 'node:os';
+import { Agenda, type AgendaBackend, type Job } from 'agenda';
+import type { Logger } from '../backend/adapters/logger.ts';
+import { inContext } from '../backend/db/context.ts';
+import type { Orm } from '../backend/db/orm.ts';
+import type { Settings } from '../config/schema.ts';
+import type { AnyJobDefinition, JobContext, JobServices } from './definition.ts';
+import { JOB_DEFINITIONS } from './definitions/index.ts';
+import type { EnqueueOptions, JobName, JobPayloads, JobQueue, JobSummary } from './job-queue.ts';
+import { applySchedules, SCHEDULES } from './schedules.ts';
+import type { JobStore } from './store/index.ts';
+
+/**
+ * Jobs that are due now are all stored with this nextRunAt. Agenda (every backend) picks the
+ * next job by nextRunAt, then priority; with one shared "due" instant the priority decides and
+ * equal priorities run in the order they were queued.
+ */
+export const DUE_NOW = new Date(0);
+const UNIQUE_FIELD = '_uniqueKey';
+const DEFAULT_LOCK_LIFETIME_MS = 10 * 60_000;
+
+export interface JobRunnerOptions {
+  readonly orm: Orm;
+  readonly settings: { current(): Readonly<Settings>; subscribe(listener: (next: Readonly<Settings>) => void): () => void };
+  readonly logger: Logger;
+  readonly services: JobServices;
+  /** Default: every definition in jobs/definitions/index.ts. */
+  readonly definitions?: readonly AnyJobDefinition[];
+  /** How often the store is polled for jobs other processes queued (default 5 s). */
+  readonly processEveryMs?: number;
+  /** Time running jobs get to finish on stop before their signal is aborted (default 2 s). */
+  readonly drainMs?: number;
+  /** Shown as lastModifiedBy in the store (default host:pid). */
+  readonly name?: string;
+}
+
+export type RunnerState = 'idle' | 'running' | 'stopping' | 'stopped';
+
+interface RunningJob {
+  readonly name: JobName;
+  readonly controller: AbortController;
+  readonly payload: unknown;
+  finished: Promise<void>;
+}
+
+/**
+ * The job runner: registers the definitions on Agenda, exposes the JobQueue port, applies the
+ * schedules and the per-name concurrency from settings, and stops gracefully.
+ *
+ * Without start() it only enqueues (ANIWORLD_ROLE=api): jobs wait in the store for a worker.
+ */
+export class JobRunner implements JobQueue {
+  readonly store: JobStore;
+  readonly #agenda: Agenda;
+  readonly #backend: AgendaBackend;
+  readonly #connected: Promise<void>;
+  readonly #options: JobRunnerOptions;
+  readonly #logger: Logger;
+  readonly #definitions = new Map<JobName, AnyJobDefinition>();
+  readonly #running = new Map<string, RunningJob>();
+  readonly #paused = new Set<JobName>();
+  #unsubscribe: (() => void) | undefined;
+  #state: RunnerState = 'idle';
+
+  constructor(store: JobStore, options: JobRunnerOptions) {
+    this.store = store;
+    this.#options = options;
+    this.#logger = options.logger.child({ component: 'jobs' });
+    this.#backend = store.backend;
+    this.#connected = this.#backend.connect();
+    // Agenda connects its backend in its constructor without handling a failure; hand it our
+    // already-started connection so that an error surfaces from ready() instead.
+    const backend = this.#backend;
+    const connected = this.#connected;
+    this.#agenda = new Agenda({
+      backend: {
+        get name() { return backend.name; },
+        get repository() { return backend.repository; },
+        get notificationChannel() { return backend.notificationChannel; },
+        get logger() { return backend.logger; },
+        get ownsConnection() { return false; },
+        connect: () => connected,
+        disconnect: async () => {},
+      },
+      name: options.name ?? `${hostname()}:${process.pid}`,
+      processEvery: options.processEveryMs ?? 5000,
+      maxConcurrency: 32,
+      removeOnComplete: true,
+    });
+    this.#agenda.on('error', (error: Error) => this.#logger.error({ err: error }, 'job processing error'));
+    this.#agenda.on('fail', (error: Error, job: Job) => {
+      this.#logger.warn({ err: error, job: job.attrs.name, job_id: String(job.attrs._id), attempt: job.attrs.failCount }, 'job failed');
+    });
+    // Finishing a job frees a slot; nudge the processor so the next queued job starts now
+    // instead of at the next poll (the lock limit keeps extra jobs in the store, not in memory).
+    this.#agenda.on('complete', (job: Job) => {
+      const channel = this.#backend.notificationChannel;
+      if (this.#state !== 'running' || channel?.state !== 'connected') return;
+      channel.publish({ jobId: job.attrs._id!, jobName: job.attrs.name, nextRunAt: new Date(), priority: 0, timestamp: new Date() }).catch(() => {});
+    });
+    for (const definition of options.definitions ?? JOB_DEFINITIONS) this.#register(definition);
+  }
+
+  /** Resolves once the store is connected; rejects with the store's error. */
+  async ready(): Promise<void> {
+    await this.#connected;
+  }
+
+  get state(): RunnerState {
+    return this.#state;
+  }
+
+  /** Names of jobs this process can run (their services are wired). */
+  get registered(): JobName[] {
+    return [...this.#definitions.keys()];
+  }
+
+  /** Starts processing and installs the schedules (ANIWORLD_ROLE=all|worker). */
+  async start(): Promise<void> {
+    if (this.#state === 'running') return;
+    await this.#connected;
+    this.#applyConcurrency(this.#options.settings.current());
+    await applySchedules(this.#agenda, this.#scheduled(), this.#options.settings.current(), this.#logger);
+    this.#unsubscribe = this.#options.settings.subscribe((next) => {
+      this.#applyConcurrency(next);
+      applySchedules(this.#agenda, this.#scheduled(), next, this.#logger).catch((error) => this.#logger.error({ err: error }, 'could not update job schedules'));
+    });
+    await this.#agenda.start();
+    this.#state = 'running';
+    this.#logger.info({ store: this.store.kind, jobs: this.registered }, 'job runner started');
+  }
+
+  /**
+   * Stops taking jobs, gives running ones `drainMs` to finish, then aborts their signal and waits
+   * a little more. Jobs still running after that are unlocked so the next start runs them again.
+   */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped' || this.#state === 'stopping') return;
+    const wasRunning = this.#state === 'running';
+    this.#state = 'stopping';
+    this.#unsubscribe?.();
+    try {
+      await this.#connected;
+    } catch {
+      this.#state = 'stopped';
+      await this.store.close();
+      return;
+    }
+    if (wasRunning) {
+      await this.#agenda.stop(false);
+      const drainMs = this.#options.drainMs ?? 2000;
+      if (!(await this.#waitForRunning(drainMs))) {
+        for (const job of this.#running.values()) job.controller.abort(new Error('The job runner is shutting down'));
+        if (!(await this.#waitForRunning(Math.min(1500, drainMs)))) {
+          const left = [...this.#running.keys()];
+          this.#logger.warn({ jobs: left }, 'jobs still running at shutdown; they will run again after the next start');
+          await this.#backend.repository.unlockJobs(left).catch(() => {});
+        }
+      }
+    }
+    await this.#backend.disconnect();
+    await this.store.close();
+    this.#state = 'stopped';
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<void> {
+    await this.#connected;
+    const data = options.uniqueKey === undefined ? payload : { ...payload, [UNIQUE_FIELD]: options.uniqueKey };
+    const job = this.#agenda.create(name, data);
+    job.priority(options.priority ?? 0);
+    job.schedule(options.runAt ?? DUE_NOW);
+    if (this.#paused.has(name)) job.disable();
+    // Re-enqueueing a key updates the stored job (and re-arms a failed one) instead of adding a second.
+    if (options.uniqueKey !== undefined) job.unique({ [`data.${UNIQUE_FIELD}`]: options.uniqueKey });
+    await job.save();
+  }
+
+  async cancel<N extends JobName>(name: N, payload: Partial<JobPayloads[N]>): Promise<number> {
+    await this.#connected;
+    const removed = await this.#agenda.cancel({ name, data: payload });
+    // A job of ours that is running right now is told to stop through its signal.
+    for (const job of this.#running.values()) {
+      if (job.name === name && matches(job.payload, payload)) job.controller.abort(new Error('The job was cancelled'));
+    }
+    return removed;
+  }
+
+  async pause(name: JobName): Promise<void> {
+    await this.#connected;
+    this.#paused.add(name);
+    await this.#agenda.disable({ name });
+  }
+
+  async resume(name: JobName): Promise<void> {
+    await this.#connected;
+    this.#paused.delete(name);
+    await this.#agenda.enable({ name });
+    const channel = this.#backend.notificationChannel;
+    if (this.#state === 'running' && channel?.state === 'connected') {
+      await channel.publish({ jobId: '' as never, jobName: name, nextRunAt: new Date(), priority: 0, timestamp: new Date() }).catch(() => {});
+    }
+  }
+
+  async list(name?: JobName): Promise<JobSummary[]> {
+    await this.#connected;
+    const { jobs } = await this.#agenda.queryJobs({ ...(name ? { name } : {}), sort: { nextRunAt: 'asc', priority: 'desc' } });
+    return jobs.map((job) => {
+      const { [UNIQUE_FIELD]: _unique, ...payload } = (job.data ?? {}) as Record<string, unknown>;
+      return {
+        id: String(job._id),
+        name: job.name as JobName,
+        payload,
+        state: job.disabled ? 'paused' : job.state === 'paused' ? 'queued' : job.state,
+        nextRunAt: job.nextRunAt ? job.nextRunAt.toISOString() : null,
+        lastRunAt: job.lastRunAt ? job.lastRunAt.toISOString() : null,
+        failReason: job.failReason ?? null,
+      };
+    });
+  }
+
+  /** For the health probe: store, runner state and how many jobs are in each state. */
+  async health(): Promise<{ status: 'ok' | 'degraded' | 'down'; store: string; state: RunnerState; role: 'processing' | 'enqueue-only'; counts: Record<string, number> }> {
+    await this.#connected;
+    const counts: Record<string, number> = { queued: 0, scheduled: 0, running: 0, failed: 0, repeating: 0, paused: 0 };
+    for (const overview of await this.#agenda.getJobsOverview()) {
+      for (const key of Object.keys(counts)) counts[key] += overview[key as keyof typeof overview] as number;
+    }
+    const status = this.#state === 'stopped' ? 'down' : 'ok';
+    return { status, store: this.store.kind, state: this.#state, role: this.#state === 'idle' ? 'enqueue-only' : 'processing', counts };
+  }
+
+  #register(definition: AnyJobDefinition): void {
+    const missing = (definition.needs as (keyof JobServices)[]).filter((need) => !this.#options.services[need]);
+    if (missing.length > 0) {
+      this.#logger.debug({ job: definition.name, missing }, 'job not registered: services not wired');
+      return;
+    }
+    this.#definitions.set(definition.name, definition);
+    const concurrency = this.#concurrencyOf(definition, this.#options.settings.current());
+    this.#agenda.define(definition.name, (job: Job) => this.#run(definition, job), {
+      concurrency,
+      // Lock only what can run: extra jobs stay in the store for other workers and in priority order.
+      lockLimit: concurrency,
+      lockLifetime: definition.lockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS,
+      removeOnComplete: !definition.keepCompleted,
+      ...(definition.retry ? { backoff: ({ attempt, error }: { attempt: number; error: Error }) => definition.retry!(attempt, error) } : {}),
+    });
+  }
+
+  async #run(definition: AnyJobDefinition, job: Job): Promise<void> {
+    const id = String(job.attrs._id);
+    const { [UNIQUE_FIELD]: _unique, ...payload } = (job.attrs.data ?? {}) as Record<string, unknown>;
+    const controller = new AbortController();
+    let finish!: () => void;
+    const entry: RunningJob = { name: definition.name, controller, payload, finished: new Promise<void>((resolve) => { finish = resolve; }) };
+    this.#running.set(id, entry);
+    const context: JobContext<JobName> = {
+      id,
+      name: definition.name,
+      payload: payload as never,
+      attempt: (job.attrs.failCount ?? 0) + 1,
+      signal: controller.signal,
+      touch: (progress) => job.touch(progress),
+      logger: this.#logger.child({ job: definition.name, job_id: id }),
+    };
+    try {
+      await inContext(this.#options.orm, () => definition.run(context, this.#options.services as never));
+    } finally {
+      this.#running.delete(id);
+      finish();
+    }
+  }
+
+  async #waitForRunning(ms: number): Promise<boolean> {
+    if (this.#running.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+    const all = Promise.all([...this.#running.values()].map((job) => job.finished)).then(() => true as const);
+    const done = await Promise.race([all, timeout]);
+    clearTimeout(timer);
+    // Let Agenda write the finished jobs' state before the connection closes.
+    if (done) await new Promise((resolve) => setTimeout(resolve, 20));
+    return done;
+  }
+
+  #applyConcurrency(settings: Readonly<Settings>): void {
+    for (const definition of this.#definitions.values()) {
+      const registered = this.#agenda.definitions[definition.name];
+      if (!registered) continue;
+      const concurrency = this.#concurrencyOf(definition, settings);
+      registered.concurrency = concurrency;
+      registered.lockLimit = concurrency;
+    }
+  }
+
+  #concurrencyOf(definition: AnyJobDefinition, settings: Readonly<Settings>): number {
+    const value = typeof definition.concurrency === 'function' ? definition.concurrency(settings) : definition.concurrency ?? 1;
+    return Math.max(1, Math.floor(value));
+  }
+
+  #scheduled() {
+    return SCHEDULES.filter((schedule) => this.#definitions.has(schedule.name));
+  }
+}
+
+function matches(payload: unknown, filter: Record<string, unknown>): boolean {
+  if (payload === null || typeof payload !== 'object') return false;
+  return Object.entries(filter).every(([key, value]) => (payload as Record<string, unknown>)[key] === value);
+}
+
+export function createJobRunner(store: JobStore, options: JobRunnerOptions): JobRunner {
+  return new JobRunner(store, options);
+}

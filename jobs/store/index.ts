@@ -1,0 +1,32 @@
+import type { AgendaBackend } from 'agenda';
+import { SqliteBackend } from './SqliteBackend.ts';
+import { createMongoBackend, startEmbeddedMongo } from './mongo.ts';
+
+export type JobStoreKind = 'sqlite' | 'mongodb' | 'mongodb-memory';
+
+export interface JobStore {
+  readonly kind: JobStoreKind;
+  readonly backend: AgendaBackend;
+  /** Releases what the store started beyond the backend connection (the embedded mongod). */
+  close(): Promise<void>;
+}
+
+/** Picks the Agenda backend from JOBS_STORE (config.runtime.jobs_store). */
+export async function createJobStore(options: {
+  kind: JobStoreKind;
+  sqliteFile: string;
+  mongodbUrl?: string;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<JobStore> {
+  switch (options.kind) {
+    case 'sqlite':
+      return { kind: 'sqlite', backend: new SqliteBackend({ path: options.sqliteFile }), close: async () => {} };
+    case 'mongodb':
+      return { kind: 'mongodb', backend: createMongoBackend(options.mongodbUrl), close: async () => {} };
+    case 'mongodb-memory': {
+      const embedded = await startEmbeddedMongo({ dataDir: options.dataDir, env: options.env });
+      return { kind: 'mongodb-memory', backend: embedded.backend, close: embedded.stop };
+    }
+  }
+}
