@@ -54,13 +54,15 @@ export interface FixtureSite {
   readonly stats: FixtureStats;
   readonly controls: FixtureControls;
   /** The next `times` (default 1) requests whose path starts with `prefix` get this answer instead (retry, challenge and markup tests). */
-  failNext(prefix: string, answer: { status: number; body?: string; times?: number }): void;
+  failNext(prefix: string, answer: { status: number; body?: string; type?: string; times?: number }): void;
+  /** Drops whatever failNext set up and has not been used yet. */
+  clearFaults(): void;
   /** The embed URL the provider's /redirect/<id> points to. */
   embedUrl(link: FixtureLink): string;
   close(): Promise<void>;
 }
 
-interface Fault { prefix: string; status: number; remaining: number; body: string }
+interface Fault { prefix: string; status: number; remaining: number; body: string; type: string }
 
 export async function startFixtureSite(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
   const catalogue = buildCatalogue(options.seriesCount ?? 20);
@@ -89,7 +91,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     const fault = faults.find((candidate) => url.pathname.startsWith(candidate.prefix) && candidate.remaining > 0);
     if (fault) {
       fault.remaining--;
-      return send(res, fault.status, 'text/html; charset=utf-8', fault.body);
+      return send(res, fault.status, fault.type, fault.body);
     }
     const path = url.pathname;
     if (path === '/ajax/search' && req.method === 'POST') {
@@ -146,9 +148,10 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       count: (prefix, method) => requests.filter((request) => request.path.startsWith(prefix) && (!method || request.method === method)).length,
       reset: () => { requests.length = 0; },
     },
-    failNext(prefix, { status, body = `<html><body>HTTP ${status}</body></html>`, times = 1 }) {
-      faults.push({ prefix, status, remaining: times, body });
+    failNext(prefix, { status, body = `<html><body>HTTP ${status}</body></html>`, type = 'text/html; charset=utf-8', times = 1 }) {
+      faults.push({ prefix, status, remaining: times, body, type });
     },
+    clearFaults: () => { faults.length = 0; },
     embedUrl: (link) => embedUrlFor(siteUrl, link),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());

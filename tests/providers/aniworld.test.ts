@@ -13,6 +13,7 @@ beforeAll(async () => {
 afterAll(() => site.close());
 beforeEach(() => {
   site.stats.reset();
+  site.clearFaults();
   site.controls.currentSearch = 'ok';
 });
 
