@@ -16,7 +16,11 @@ export interface JobServices {
     refreshAll(): Promise<unknown>;
   };
   /** The download queue: queues the missing episodes of monitored series (after a scheduled rescan). */
-  readonly downloads?: { queueMissing(): Promise<unknown> };
+  readonly downloads?: {
+    queueMissing(): Promise<unknown>;
+    /** Runs one attempt of a started queue item (the download-episode job). */
+    runItem(itemId: string, signal?: AbortSignal): Promise<void>;
+  };
   readonly settings?: { current(): Readonly<Settings> };
 }
 
