@@ -24,6 +24,7 @@ import { inspectStorage, storageHealth } from './modules/system/storage.ts';
 import { LogService } from './modules/system/logs.service.ts';
 import { MetricsService } from './modules/system/metrics.service.ts';
 import { DiagnosticsService } from './modules/system/diagnostics.service.ts';
+import { BackupService } from './modules/system/backup.service.ts';
 import { createSystemRouter } from './modules/system/system.routes.ts';
 import { installBasePath } from './http/base-path.ts';
 import { createApp } from './app.ts';
@@ -72,6 +73,7 @@ export interface Running {
     readonly logs: LogService;
     readonly metrics: MetricsService;
     readonly diagnostics: DiagnosticsService;
+    readonly backups: BackupService;
     readonly providers: ProviderRegistry;
     readonly hosters: HosterRegistry;
     readonly series: SeriesService;
@@ -124,6 +126,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const metrics = new MetricsService({ version: config.version });
     closers.push({ name: 'metrics', close: metrics.observe(events) });
     const diagnostics = new DiagnosticsService({ config, settings, health, logs, storage, em: orm.em });
+    const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir });
 
     // --- feature services (library, providers, queue, notifications) are built here ---
     const providerHttp = new HttpClient({ limits: () => settings.current().provider });
@@ -161,7 +164,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, providers, hosters, series },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, series },
       close: closeAll,
     };
   } catch (error) {

@@ -1,0 +1,29 @@
+import type { Running } from '../main.ts';
+import type { CliIo } from './io.ts';
+
+export interface ParsedArgs {
+  readonly positionals: readonly string[];
+  readonly flags: ReadonlySet<string>;
+}
+
+export interface CommandContext {
+  readonly io: CliIo;
+  /** Starts the services (no HTTP, no jobs, no watcher) and runs `work` on its own EntityManager fork. */
+  withApp<T>(work: (app: Running) => Promise<T>): Promise<T>;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  /** One line per form, without the leading "aniworld ". */
+  readonly usage: readonly string[];
+  readonly details?: string;
+  readonly flags?: readonly string[];
+  run(args: ParsedArgs, context: CommandContext): Promise<number>;
+}
+
+export function helpText(command: Command): string {
+  const lines = [`${command.summary}`, '', 'Usage:', ...command.usage.map((form) => `  aniworld ${form}`)];
+  if (command.details) lines.push('', command.details);
+  return `${lines.join('\n')}\n`;
+}

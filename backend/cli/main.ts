@@ -1,0 +1,110 @@
+import { ConfigError, packageVersion } from '../../config/load.ts';
+import { AppError } from '../errors.ts';
+import { inContext } from '../db/context.ts';
+import { startAniWorld, type Running } from '../main.ts';
+import { helpText, type Command, type CommandContext, type ParsedArgs } from './command.ts';
+import { print, UsageError, warningsTo, type CliIo } from './io.ts';
+import { backupCommand } from './commands/backup.ts';
+import { healthCommand } from './commands/health.ts';
+import { resetPasswordCommand } from './commands/reset-password.ts';
+import { statusCommand } from './commands/status.ts';
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [statusCommand, healthCommand, resetPasswordCommand, backupCommand];
+
+const EXIT_USAGE = 64;
+const EXIT_CONFIG = 78;
+
+/**
+ * The `aniworld` command: the same composition root as the server, started without HTTP
+ * listening, job processing or the watcher, so it can run next to a live server.
+ * Returns the exit code.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS.find((command) => command.name === rest[0]) : undefined;
+    io.stdout.write(topic ? helpText(topic) : globalHelp());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    print(io.stdout, packageVersion());
+    return 0;
+  }
+  const command = COMMANDS.find((entry) => entry.name === name);
+  if (!command) {
+    print(io.stderr, `error: unknown command "${name}". Run "aniworld --help" for the list.`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(helpText(command));
+    return 0;
+  }
+
+  let running: Running | undefined;
+  const context: CommandContext = {
+    io,
+    async withApp(work) {
+      running ??= await startAniWorld({ mode: 'cli', env: io.env, cwd: io.cwd, logDestination: warningsTo(io.stderr), bcryptRounds: io.bcryptRounds });
+      const app = running;
+      return inContext(app.orm, () => work(app));
+    },
+  };
+  try {
+    return await command.run(parseArgs(rest, command), context);
+  } catch (error) {
+    return report(error, command, io);
+  } finally {
+    await running?.close();
+  }
+}
+
+function parseArgs(args: readonly string[], command: Command): ParsedArgs {
+  const flags = new Set<string>();
+  const positionals: string[] = [];
+  for (const arg of args) {
+    if (arg === '--') continue;
+    if (arg.startsWith('-') && !/^-\d/.test(arg)) {
+      if (!command.flags?.includes(arg)) throw new UsageError(`Unknown option "${arg}" for ${command.name}.`);
+      flags.add(arg);
+    } else {
+      positionals.push(arg);
+    }
+  }
+  return { positionals, flags };
+}
+
+function report(error: unknown, command: Command, io: CliIo): number {
+  if (error instanceof UsageError) {
+    print(io.stderr, `error: ${error.message}\nRun "aniworld ${command.name} --help" for usage.`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof ConfigError) {
+    print(io.stderr, error.message);
+    return EXIT_CONFIG;
+  }
+  if (error instanceof AppError) {
+    const details = Array.isArray(error.details) ? error.details.map((detail: { path?: string; message?: string }) => `\n  - ${detail.path ?? ''}: ${detail.message ?? ''}`).join('') : '';
+    print(io.stderr, `error: ${error.message}${details}`);
+    return 1;
+  }
+  print(io.stderr, `error: ${(error as Error)?.message ?? String(error)}`);
+  return 1;
+}
+
+function globalHelp(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    'aniworld: manage an AniWorld installation from the command line.',
+    'Runs against the same data folder as the server (ANIWORLD_DATA_DIR); safe while it runs.',
+    '',
+    'Usage: aniworld <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Options: --help (on any command), --version',
+    'In Docker: docker exec -it aniworld aniworld <command>',
+    '',
+  ].join('\n');
+}
