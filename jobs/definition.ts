@@ -21,6 +21,8 @@ export interface JobServices {
     /** Runs one attempt of a started queue item (the download-episode job). */
     runItem(itemId: string, signal?: AbortSignal): Promise<void>;
   };
+  /** The webhook outbox: one delivery attempt. */
+  readonly webhooks?: { deliver(deliveryId: number): Promise<unknown> };
   readonly settings?: { current(): Readonly<Settings> };
 }
 
