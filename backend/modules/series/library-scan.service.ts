@@ -71,7 +71,7 @@ export class LibraryScanService {
     const root = this.#root.path();
     this.#events.publish('scan_started', { scope: 'library', path: root });
     try {
-      const rows = await loadSeriesRows(this.#em);
+      const rows = await loadSeriesRows(this.#orm);
       const byFolder = new Map(rows.map((row) => [row.folder, row]));
       const byKey = new Map(rows.map((row) => [row.key, row]));
       const folders = await listSeriesFolders(root);
@@ -112,7 +112,7 @@ export class LibraryScanService {
       for (const row of rows) {
         if (!seen.has(row.id) && row.scan_signature !== '') changes.push({ series: row, path: join(root, row.folder), scan: { episodes: [], signature: '' } });
       }
-      const result = await applyFolderChanges(this.#em, changes, this.#clock.now());
+      const result = await applyFolderChanges(this.#orm, changes, this.#clock.now());
       const summary: LibraryScanSummary = {
         folders: folders.length, series: seen.size, changed: changes.length, linked, unknown_folders: unknown,
         episodes_added: result.added, episodes_updated: result.updated, episodes_removed: result.removed,
@@ -139,7 +139,7 @@ export class LibraryScanService {
       const scan: SeriesFolderScan = await scanSeriesFolder(root, series.folder);
       const row: SeriesRow = { id: series.id, key: series.key, folder: series.folder, scan_signature: series.scanSignature ?? null };
       const changed = row.scan_signature !== scan.signature;
-      if (changed) await applyFolderChanges(this.#em, [{ series: row, path: join(root, series.folder), scan }], this.#clock.now());
+      if (changed) await applyFolderChanges(this.#orm, [{ series: row, path: join(root, series.folder), scan }], this.#clock.now());
       this.#events.publish('scan_complete', { scope: 'series', ...payload, changed, episodes: scan.episodes.length });
       return { ...payload, changed, episodes: scan.episodes.length };
     } catch (error) {

@@ -1,13 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EntityManager } from '@mikro-orm/sqlite';
+import type Database from 'better-sqlite3';
+import { nativeDatabase, type Orm } from '../../db/orm.ts';
 import type { FoundEpisode, SeriesFolderScan } from '../../library/scanner.ts';
-import { Episode } from './episode.entity.ts';
-import { Series } from './series.entity.ts';
 
 /**
  * Writes what a directory walk found into the database: one read of the episodes of the series
  * whose folder changed, stat only for files not seen before, every write in one transaction.
+ * This is the scan's hot path, so it uses SQLite directly (prepared statements) instead of entities;
+ * callers must not hold Series/Episode entities of these series in their identity map across it.
  */
 export interface SeriesRow {
   readonly id: number;
@@ -42,15 +43,16 @@ interface EpisodeRow {
 
 const CHUNK = 500;
 
-export async function loadSeriesRows(em: EntityManager): Promise<SeriesRow[]> {
-  return em.execute<SeriesRow[]>('select `id`, `key`, `folder`, `scan_signature` from `series`');
+export async function loadSeriesRows(orm: Orm): Promise<SeriesRow[]> {
+  return (await nativeDatabase(orm)).prepare('select `id`, `key`, `folder`, `scan_signature` from `series`').all() as SeriesRow[];
 }
 
-export async function applyFolderChanges(em: EntityManager, changes: readonly FolderChange[], now: Date): Promise<SyncResult> {
+export async function applyFolderChanges(orm: Orm, changes: readonly FolderChange[], now: Date): Promise<SyncResult> {
   if (changes.length === 0) return { added: 0, removed: 0, updated: 0 };
-  const existing = await loadEpisodeRows(em, changes.map((change) => change.series.id));
-  const inserts: Record<string, unknown>[] = [];
-  const updates: { id: number; data: Record<string, unknown> }[] = [];
+  const db = await nativeDatabase(orm);
+  const existing = loadEpisodeRows(db, changes.map((change) => change.series.id));
+  const inserts: { seriesId: number; episode: FoundEpisode; size: number | null }[] = [];
+  const updates: { id: number; downloaded: boolean; file: string | null; size: number | null }[] = [];
   const deletes: number[] = [];
   const toStat: { path: string; apply: (size: number | null) => void }[] = [];
 
@@ -63,41 +65,39 @@ export async function applyFolderChanges(em: EntityManager, changes: readonly Fo
       found.add(id);
       const row = byEpisode.get(id);
       if (row && row.downloaded === 1 && row.file_path === episode.file) continue;
-      const data: Record<string, unknown> = { downloaded: true, filePath: episode.file, size: null, updatedAt: now };
-      toStat.push({ path: join(change.path, episode.file), apply: (size) => { data.size = size; } });
-      if (row) updates.push({ id: row.id, data });
-      else inserts.push(newEpisode(change.series.id, episode, data, now));
+      const item = row ? { id: row.id, downloaded: true, file: episode.file, size: null } : { seriesId: change.series.id, episode, size: null };
+      if (row) updates.push(item as (typeof updates)[number]);
+      else inserts.push(item as (typeof inserts)[number]);
+      toStat.push({ path: join(change.path, episode.file), apply: (size) => { item.size = size as null; } });
     }
     for (const row of rows) {
       if (found.has(`${row.season}:${row.number}`)) continue;
       if (row.on_provider === 0) deletes.push(row.id);
-      else if (row.downloaded === 1 || row.file_path !== null) updates.push({ id: row.id, data: { downloaded: false, filePath: null, size: null, updatedAt: now } });
+      else if (row.downloaded === 1 || row.file_path !== null) updates.push({ id: row.id, downloaded: false, file: null, size: null });
     }
   }
 
   await statAll(toStat);
-  await em.transactional(async (tx) => {
-    for (let index = 0; index < inserts.length; index += CHUNK) await tx.insertMany(Episode, inserts.slice(index, index + CHUNK) as never);
-    for (const update of updates) await tx.nativeUpdate(Episode, { id: update.id }, update.data);
-    for (let index = 0; index < deletes.length; index += CHUNK) await tx.nativeDelete(Episode, { id: { $in: deletes.slice(index, index + CHUNK) } });
-    for (const change of changes) await tx.nativeUpdate(Series, { id: change.series.id }, { scanSignature: change.scan.signature, scannedAt: now });
-  });
+  // One synchronous SQLite transaction: nothing else can interleave with it, and it is fast.
+  const time = now.getTime();
+  const insert = db.prepare("insert into `episode` (`series_id`, `season`, `number`, `title_de`, `title_en`, `languages`, `on_provider`, `downloaded`, `file_path`, `size`, `created_at`, `updated_at`) values (?, ?, ?, null, null, '[]', 0, 1, ?, ?, ?, ?)");
+  const update = db.prepare('update `episode` set `downloaded` = ?, `file_path` = ?, `size` = ?, `updated_at` = ? where `id` = ?');
+  const remove = db.prepare('delete from `episode` where `id` = ?');
+  const touch = db.prepare('update `series` set `scan_signature` = ?, `scanned_at` = ?, `updated_at` = ? where `id` = ?');
+  db.transaction(() => {
+    for (const item of inserts) insert.run(item.seriesId, item.episode.season, item.episode.number, item.episode.file, item.size, time, time);
+    for (const item of updates) update.run(item.downloaded ? 1 : 0, item.file, item.size, time, item.id);
+    for (const id of deletes) remove.run(id);
+    for (const change of changes) touch.run(change.scan.signature, time, time, change.series.id);
+  })();
   return { added: inserts.length, removed: deletes.length, updated: updates.length };
 }
 
-function newEpisode(seriesId: number, episode: FoundEpisode, data: Record<string, unknown>, now: Date): Record<string, unknown> {
-  // The same object is filled with the size after stat: inserts and updates share `data`.
-  return Object.assign(data, { series: seriesId, season: episode.season, number: episode.number, onProvider: false, languages: [], titleDe: null, titleEn: null, createdAt: now });
-}
-
-async function loadEpisodeRows(em: EntityManager, seriesIds: readonly number[]): Promise<Map<number, EpisodeRow[]>> {
+function loadEpisodeRows(db: Database.Database, seriesIds: readonly number[]): Map<number, EpisodeRow[]> {
   const bySeries = new Map<number, EpisodeRow[]>();
   for (let index = 0; index < seriesIds.length; index += CHUNK) {
     const ids = seriesIds.slice(index, index + CHUNK);
-    const rows = await em.execute<EpisodeRow[]>(
-      `select \`id\`, \`series_id\`, \`season\`, \`number\`, \`on_provider\`, \`downloaded\`, \`file_path\`, \`size\` from \`episode\` where \`series_id\` in (${ids.map(() => '?').join(',')})`,
-      ids,
-    );
+    const rows = db.prepare(`select \`id\`, \`series_id\`, \`season\`, \`number\`, \`on_provider\`, \`downloaded\`, \`file_path\`, \`size\` from \`episode\` where \`series_id\` in (${ids.map(() => '?').join(',')})`).all(...ids) as EpisodeRow[];
     for (const row of rows) {
       const list = bySeries.get(row.series_id);
       if (list) list.push(row);
@@ -116,5 +116,5 @@ async function statAll(items: readonly { path: string; apply: (size: number | nu
       item.apply(info ? info.size : null);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(16, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(32, items.length) }, worker));
 }

@@ -1,0 +1,92 @@
+// Library scan cost against a bare directory walk (npm run bench:scan).
+// Builds SERIES x EPISODES empty video files (default 2,000 x 24) in a temp dir, then measures in one run:
+// the first scan (fills the database), a full rescan with nothing changed, `find` over the same tree,
+// and an incremental scanSeries after one new file. Targets: rescan within 1.5x find; incremental under 50 ms.
+import { spawnSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { openDatabase } from '../../backend/db/orm.ts';
+import { inContext } from '../../backend/db/context.ts';
+import { EventBus } from '../../backend/events/bus.ts';
+import { createLogger } from '../../backend/adapters/logger.ts';
+import { systemClock } from '../../backend/adapters/clock.ts';
+import { LibraryScanService } from '../../backend/modules/series/library-scan.service.ts';
+import type { MediaRoot } from '../../backend/modules/series/media-root.ts';
+import { mapLimit } from '../../backend/library/scanner.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+const SERIES = Number(process.env.SERIES ?? 2000);
+const EPISODES = Number(process.env.EPISODES ?? 24);
+const RUNS = Number(process.env.RUNS ?? 5);
+
+const temp = await makeTempDir('aniworld-bench-scan-');
+const root = join(temp.path, 'media');
+try {
+  const buildStarted = performance.now();
+  await mkdir(root);
+  await mapLimit(Array.from({ length: SERIES }, (_, index) => index), 32, async (index) => {
+    const name = `Series ${String(index).padStart(4, '0')}`;
+    const key = `series-${index}`;
+    // Half the library in season folders, half flat, like real libraries grown by different tools.
+    const season = index % 2 === 0 ? join(root, name, 'Season 01') : join(root, name);
+    await mkdir(season, { recursive: true });
+    await writeFile(join(root, name, '.aniworld.json'), JSON.stringify({ key, name }));
+    await writeFile(join(root, name, 'tvshow.nfo'), '<tvshow/>');
+    for (let episode = 1; episode <= EPISODES; episode++) {
+      await writeFile(join(season, `${name} - S01E${String(episode).padStart(2, '0')} - Episode ${episode}.mkv`), '');
+    }
+  });
+  const buildMs = performance.now() - buildStarted;
+
+  const orm = await openDatabase({ file: join(temp.path, 'bench.db'), journal: 'wal', backupDir: join(temp.path, 'backups') });
+  const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+  const scanner = new LibraryScanService({ orm, root: { path: () => root } as MediaRoot, events: new EventBus(), logger, clock: systemClock, providerUrl: () => 'https://aniworld.to' });
+
+  const time = async (work: () => Promise<unknown>) => {
+    const started = performance.now();
+    await work();
+    return performance.now() - started;
+  };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const round = (value: number) => Math.round(value * 10) / 10;
+
+  const firstScanMs = await time(() => scanner.scanLibrary());
+  const findRuns: number[] = [];
+  const rescanRuns: number[] = [];
+  // Interleaved so that both see the same cache state and machine load.
+  for (let run = 0; run < RUNS; run++) {
+    findRuns.push(await time(async () => {
+      const result = spawnSync('find', [root], { stdio: ['ignore', 'ignore', 'inherit'] });
+      if (result.status !== 0) throw new Error('find failed');
+    }));
+    rescanRuns.push(await time(() => scanner.scanLibrary()));
+  }
+  const incrementalRuns: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const index = run * 7;
+    const name = `Series ${String(index).padStart(4, '0')}`;
+    await writeFile(join(root, name, `${name} - S02E${String(run + 1).padStart(2, '0')}.mkv`), '');
+    incrementalRuns.push(await time(() => inContext(orm, () => scanner.scanSeries(`series-${index}`))));
+  }
+  await orm.close(true);
+
+  const find = median(findRuns);
+  const rescan = median(rescanRuns);
+  console.log(JSON.stringify({
+    series: SERIES,
+    episodes_per_series: EPISODES,
+    files: SERIES * (EPISODES + 2),
+    build_tree_ms: Math.round(buildMs),
+    first_scan_ms: round(firstScanMs),
+    find_ms_median: round(find),
+    full_rescan_ms_median: round(rescan),
+    rescan_vs_find: Math.round(rescan / find * 100) / 100,
+    incremental_scan_series_ms_median: round(median(incrementalRuns)),
+    peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
+    targets: { rescan_within_1_5x_find: rescan <= find * 1.5, incremental_under_50ms: median(incrementalRuns) < 50 },
+    runs: { find: findRuns.map(round), rescan: rescanRuns.map(round), incremental: incrementalRuns.map(round) },
+  }, null, 2));
+} finally {
+  await temp.remove();
+}
