@@ -36,7 +36,8 @@ export class AwApp extends LitElement {
     :host { display: block; min-height: 100vh; }
     .skip { position: absolute; left: -999px; top: 8px; z-index: 100; background: var(--aw-surface); padding: 8px 12px; border-radius: 6px; }
     .skip:focus { left: 8px; }
-    .layout { display: grid; grid-template-columns: 232px 1fr; min-height: 100vh; }
+    .layout { display: grid; grid-template-columns: 232px 1fr; min-height: 100vh; background: linear-gradient(to right, var(--aw-nav-bg) 232px, transparent 232px); }
+    main:focus { outline: none; box-shadow: none; }
     nav.side {
       background: var(--aw-nav-bg); color: var(--aw-nav-text); padding: 16px 12px; display: flex; flex-direction: column; gap: 4px;
       position: sticky; top: 0; height: 100vh;
@@ -66,7 +67,7 @@ export class AwApp extends LitElement {
     .loading { padding: 48px; text-align: center; color: var(--aw-text-muted); }
     .scrim { display: none; }
     @media (max-width: 860px) {
-      .layout { grid-template-columns: 1fr; }
+      .layout { grid-template-columns: 1fr; background: none; }
       nav.side { position: fixed; inset: 0 auto 0 0; width: 260px; z-index: 40; transform: translateX(-100%); transition: transform 0.2s ease; visibility: hidden; }
       .layout.open nav.side { transform: none; visibility: visible; }
       .layout.open .scrim { display: block; position: fixed; inset: 0; background: rgb(0 0 0 / 45%); z-index: 30; }

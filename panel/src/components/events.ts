@@ -66,3 +66,33 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
   else history.pushState(null, '', path);
   window.dispatchEvent(new RouteChangeEvent());
 }
+
+/** An ordered choice list changed; `value` is the new order of the enabled entries. */
+export class OrderChangeEvent extends Event {
+  static readonly eventName = 'aw-order-change';
+  readonly value: string[];
+
+  constructor(value: string[]) {
+    super(OrderChangeEvent.eventName, { bubbles: true, composed: true });
+    this.value = value;
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap { 'aw-order-change': OrderChangeEvent }
+}
+
+/** A config backup was restored; the settings form reloads from `config`. */
+export class ConfigRestoredEvent extends Event {
+  static readonly eventName = 'aw-config-restored';
+  readonly config: unknown;
+
+  constructor(config: unknown) {
+    super(ConfigRestoredEvent.eventName, { bubbles: true, composed: true });
+    this.config = config;
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap { 'aw-config-restored': ConfigRestoredEvent }
+}

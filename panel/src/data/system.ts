@@ -23,5 +23,5 @@ export function healthComponents(health: Health): [string, ComponentHealth][] {
     typeof entry[1] === 'object' && entry[1] !== null && typeof (entry[1] as ComponentHealth).status === 'string');
 }
 
-export const getLogs = (api: ApiClient, limit = 200) => api.get<LogLine[] | { lines?: LogLine[]; logs?: LogLine[] }>(`/api/system/logs?limit=${limit}`);
+export const getLogs = (api: ApiClient, lines = 200, level?: string) => api.get<{ lines: LogLine[] }>(`/api/system/logs?lines=${lines}${level ? `&level=${level}` : ''}`);
 export const getTasks = (api: ApiClient) => api.get<ScheduledTask[] | { tasks: ScheduledTask[] }>('/api/system/tasks');

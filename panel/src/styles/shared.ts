@@ -52,7 +52,7 @@ export const sharedStyles = css`
   }
 
   label { font-weight: 560; font-size: 0.9rem; }
-  .field { display: grid; gap: 6px; margin-bottom: 16px; }
+  .field { display: grid; gap: 6px; margin-bottom: 16px; align-content: start; }
   .field .hint { color: var(--aw-text-muted); font-size: 0.82rem; font-weight: 400; }
   .field .error { color: var(--aw-danger); font-size: 0.85rem; }
   input[type=text], input[type=password], input[type=search], input[type=number], input[type=url], select, textarea {

@@ -1,0 +1,122 @@
+import type { ApiClient } from './api-client.ts';
+import type { Language } from './config.ts';
+
+/** season number (as a string) -> missing episode numbers */
+export type MissingEpisodes = Record<string, number[]>;
+
+export interface AnimeSummary {
+  readonly key: string;
+  readonly name: string;
+  readonly site: string;
+  readonly folder: string;
+  readonly link: string;
+  readonly missing_episodes: MissingEpisodes;
+  readonly year: number | null;
+  readonly end_year: number | null;
+  readonly cover: string | null;
+  readonly monitored: boolean;
+  readonly preferred_language: Language | null;
+  readonly episode_count: number;
+  readonly downloaded_count: number;
+  readonly missing_count: number;
+  readonly provider_checked_at: string | null;
+  readonly scanned_at: string | null;
+}
+
+export interface EpisodeView {
+  readonly season: number;
+  readonly number: number;
+  readonly title_de: string | null;
+  readonly title_en: string | null;
+  readonly languages: string[];
+  readonly on_provider: boolean;
+  readonly downloaded: boolean;
+  readonly file_path: string | null;
+  readonly size: number | null;
+  readonly missing: boolean;
+}
+
+export interface AnimeDetail extends AnimeSummary {
+  readonly title: string;
+  readonly folder_path: string;
+  readonly description: string | null;
+  readonly genres: string[];
+  readonly imdb_id: string | null;
+  readonly age_rating: string | null;
+  readonly season_count: number;
+  readonly has_films: boolean;
+  readonly episodes: Record<string, EpisodeView[]>;
+}
+
+export interface SearchResult {
+  readonly key: string;
+  readonly name: string;
+  readonly link: string;
+  readonly cover: string | null;
+  readonly year: number | null;
+  readonly end_year: number | null;
+  readonly description: string | null;
+  readonly added: boolean;
+}
+
+export interface ImportCandidate {
+  readonly folder: string;
+  readonly query: string;
+  readonly episode_files: number;
+  readonly linked_key: string | null;
+  readonly suggestions: Omit<SearchResult, 'added' | 'end_year'>[];
+  readonly error: string | null;
+}
+
+export interface NamingExample { readonly series: string; readonly season: number; readonly episode: number; readonly path: string }
+
+const path = (key: string) => `/api/anime/${encodeURIComponent(key)}`;
+
+export const listAnime = (api: ApiClient, signal?: AbortSignal) => api.get<AnimeSummary[]>('/api/anime', signal);
+export const getAnime = (api: ApiClient, key: string, signal?: AbortSignal) => api.get<AnimeDetail>(path(key), signal);
+export const searchAnime = (api: ApiClient, query: string) => api.post<SearchResult[]>('/api/anime/search', { query });
+export const addAnime = (api: ApiClient, input: { key: string; monitored: boolean; folder?: string }) => api.post<AnimeDetail>('/api/anime/add', input);
+export const updateAnime = (api: ApiClient, key: string, patch: { monitored?: boolean; preferred_language?: Language | null }) => api.patch<AnimeDetail>(path(key), patch);
+export const deleteAnime = (api: ApiClient, key: string, deleteFiles: boolean) => api.delete<{ key: string; folder: string; files_deleted: boolean }>(`${path(key)}?delete_files=${deleteFiles}`);
+export const rescanLibrary = (api: ApiClient) => api.post<{ status: 'started' | 'running' }>('/api/anime/rescan');
+export const rescanAnime = (api: ApiClient, key: string) => api.post<unknown>(`${path(key)}/rescan`);
+export const refreshAnime = (api: ApiClient, key: string) => api.post<{ anime: AnimeDetail }>(`${path(key)}/refresh`);
+export const importCandidates = (api: ApiClient, offset = 0, limit = 20) => api.get<{ total: number; offset: number; limit: number; items: ImportCandidate[] }>(`/api/anime/import?offset=${offset}&limit=${limit}`);
+export const importFolder = (api: ApiClient, input: { folder: string; key: string; monitored: boolean }) => api.post<AnimeDetail>('/api/anime/import', input);
+export const previewNaming = (api: ApiClient, templates: { episode_template: string; season_folder_template: string }) =>
+  api.post<{ examples: NamingExample[] }>('/api/anime/naming/preview', templates);
+
+/** Missing episodes as a flat, ordered list of {season, episode}. */
+export function missingList(missing: MissingEpisodes): { season: number; episode: number }[] {
+  return Object.entries(missing)
+    .flatMap(([season, numbers]) => numbers.map((episode) => ({ season: Number(season), episode })))
+    .sort((a, b) => a.season - b.season || a.episode - b.episode);
+}
+
+export type LibrarySort = 'name' | 'missing' | 'year' | 'added';
+
+export interface LibraryFilter {
+  readonly search: string;
+  readonly missingOnly: boolean;
+  readonly monitored: 'all' | 'monitored' | 'unmonitored';
+  readonly sort: LibrarySort;
+}
+
+/** The library page's filter and sort, pure so that it is tested without a browser. */
+export function filterLibrary(items: readonly AnimeSummary[], filter: LibraryFilter): AnimeSummary[] {
+  const needle = filter.search.trim().toLowerCase();
+  const result = items.filter((item) => {
+    if (filter.missingOnly && item.missing_count === 0) return false;
+    if (filter.monitored === 'monitored' && !item.monitored) return false;
+    if (filter.monitored === 'unmonitored' && item.monitored) return false;
+    if (needle && !item.name.toLowerCase().includes(needle) && !item.folder.toLowerCase().includes(needle) && !item.key.includes(needle)) return false;
+    return true;
+  });
+  const byName = (a: AnimeSummary, b: AnimeSummary) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });
+  switch (filter.sort) {
+    case 'missing': return result.sort((a, b) => b.missing_count - a.missing_count || byName(a, b));
+    case 'year': return result.sort((a, b) => (b.year ?? 0) - (a.year ?? 0) || byName(a, b));
+    case 'added': return result.reverse();
+    default: return result.sort(byName);
+  }
+}

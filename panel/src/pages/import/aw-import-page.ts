@@ -1,0 +1,153 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { apiContext } from '../../context.ts';
+import { errorMessage, type ApiClient } from '../../data/api-client.ts';
+import { importCandidates, importFolder, searchAnime, type ImportCandidate } from '../../data/library.ts';
+import { ToastEvent } from '../../components/events.ts';
+import { icon } from '../../components/icons.ts';
+import { plural } from '../../lib/format.ts';
+import { sharedStyles } from '../../styles/shared.ts';
+import '../../components/aw-poster.ts';
+import '../../components/aw-empty-state.ts';
+import '../../components/aw-progress-bar.ts';
+
+type Suggestion = ImportCandidate['suggestions'][number];
+const PAGE = 10;
+
+/** Folders in the media folder that no series owns, each with suggested matches to confirm. */
+@customElement('aw-import-page')
+export class AwImportPage extends LitElement {
+  static styles = [sharedStyles, css`
+    .folder { margin-bottom: 14px; }
+    .folder header { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin-bottom: 12px; }
+    .folder header h2 { font-family: var(--aw-mono); font-size: 0.95rem; margin-right: auto; word-break: break-all; display: flex; gap: 8px; align-items: center; }
+    .suggestions { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 10px; }
+    .suggestion { display: grid; grid-template-columns: 54px 1fr; gap: 10px; align-items: center; padding: 8px; border: 1px solid var(--aw-border); border-radius: 8px; background: var(--aw-surface-2); }
+    .suggestion[aria-checked="true"] { border-color: var(--aw-accent); box-shadow: 0 0 0 1px var(--aw-accent); background: var(--aw-accent-soft); }
+    .suggestion button { justify-self: start; margin-top: 4px; min-height: 30px; padding: 4px 10px; }
+    .suggestion .name { font-weight: 600; font-size: 0.9rem; line-height: 1.25; }
+    .manual { display: flex; gap: 8px; margin-top: 12px; flex-wrap: wrap; }
+    .manual input { flex: 1 1 200px; }
+    .pager { display: flex; gap: 8px; justify-content: center; align-items: center; margin-top: 16px; }
+  `];
+
+  @consume({ context: apiContext }) private api!: ApiClient;
+  @state() private items: ImportCandidate[] | undefined;
+  @state() private total = 0;
+  @state() private offset = 0;
+  @state() private error = '';
+  @state() private loading = false;
+  @state() private chosen = new Map<string, Suggestion>();
+  @state() private manual = new Map<string, string>();
+  @state() private extra = new Map<string, Suggestion[]>();
+  @state() private monitored = true;
+  @state() private busy = new Set<string>();
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.#load();
+  }
+
+  async #load(): Promise<void> {
+    this.loading = true;
+    try {
+      const page = await importCandidates(this.api, this.offset, PAGE);
+      this.items = page.items;
+      this.total = page.total;
+      const chosen = new Map<string, Suggestion>();
+      for (const item of page.items) {
+        const linked = item.linked_key ? item.suggestions.find((suggestion) => suggestion.key === item.linked_key) : undefined;
+        const first = linked ?? item.suggestions[0];
+        if (first) chosen.set(item.folder, first);
+      }
+      this.chosen = chosen;
+      this.error = '';
+    } catch (error) {
+      this.error = errorMessage(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async #searchManually(folder: string): Promise<void> {
+    const term = this.manual.get(folder)?.trim();
+    if (!term) return;
+    try {
+      const results = await searchAnime(this.api, term);
+      this.extra = new Map(this.extra).set(folder, results.slice(0, 8));
+      if (results.length === 0) this.dispatchEvent(new ToastEvent(`No series found for "${term}".`, 'warn'));
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    }
+  }
+
+  async #confirm(folder: string): Promise<void> {
+    const suggestion = this.chosen.get(folder);
+    if (!suggestion) return;
+    this.busy = new Set([...this.busy, folder]);
+    try {
+      const added = await importFolder(this.api, { folder, key: suggestion.key, monitored: this.monitored });
+      this.dispatchEvent(new ToastEvent(`"${folder}" is now ${added.name}: ${added.downloaded_count} on disk, ${added.missing_count} missing.`, 'ok'));
+      this.items = this.items?.filter((item) => item.folder !== folder);
+      this.total -= 1;
+      if (this.items?.length === 0 && this.total > 0) void this.#load();
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    } finally {
+      const next = new Set(this.busy);
+      next.delete(folder);
+      this.busy = next;
+    }
+  }
+
+  render() {
+    return html`
+      <div class="page-header">
+        <h1>Library import</h1>
+        <label class="check"><input type="checkbox" .checked=${this.monitored} @change=${(event: Event) => { this.monitored = (event.target as HTMLInputElement).checked; }} />Monitor imported series</label>
+        <button type="button" @click=${() => void this.#load()} ?disabled=${this.loading}>${icon('refresh')}Reload</button>
+      </div>
+      <p class="muted" style="margin-bottom: 16px">Folders in your media folder that no series owns yet. Check the suggested match (the provider search for the folder name) or search by hand, then confirm: AniWorld links the folder, keeps its files and works out what is missing.</p>
+      ${this.loading ? html`<aw-progress-bar indeterminate label="Looking for unknown folders and matches"></aw-progress-bar>` : nothing}
+      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${this.items?.length === 0 ? html`<aw-empty-state heading="Nothing to import" icon="check"><span slot="text">Every folder in the media folder belongs to a series. New folders show up here after they are copied in.</span><a class="button primary" href="/library/add">${icon('plus')}Add a series</a></aw-empty-state>` : nothing}
+      ${this.items?.length ? html`<p class="small muted" style="margin-bottom: 10px">${plural(this.total, 'unknown folder')}</p>` : nothing}
+      ${this.items?.map((item) => this.#folder(item))}
+      ${this.total > PAGE ? html`<div class="pager">
+        <button type="button" ?disabled=${this.offset === 0} @click=${() => { this.offset = Math.max(0, this.offset - PAGE); void this.#load(); }}>${icon('left')}Previous</button>
+        <span class="small muted">${this.offset + 1}–${Math.min(this.offset + PAGE, this.total)} of ${this.total}</span>
+        <button type="button" ?disabled=${this.offset + PAGE >= this.total} @click=${() => { this.offset += PAGE; void this.#load(); }}>Next${icon('right')}</button>
+      </div>` : nothing}`;
+  }
+
+  #folder(item: ImportCandidate) {
+    const suggestions = [...(this.extra.get(item.folder) ?? []), ...item.suggestions.filter((suggestion) => !(this.extra.get(item.folder) ?? []).some((extra) => extra.key === suggestion.key))];
+    const chosen = this.chosen.get(item.folder);
+    return html`<section class="card folder" aria-label="Folder ${item.folder}">
+      <header>
+        <h2>${icon('folder')}${item.folder}</h2>
+        <span class="badge">${plural(item.episode_files, 'episode file')}</span>
+        ${item.linked_key ? html`<span class="badge info">Linked to ${item.linked_key}</span>` : nothing}
+        <button type="button" class="primary" ?disabled=${!chosen || this.busy.has(item.folder)} @click=${() => void this.#confirm(item.folder)}>${icon('check')}${chosen ? `Import as ${chosen.name}` : 'Choose a match'}</button>
+      </header>
+      ${item.error ? html`<div class="notice warn">The provider search failed: ${item.error}</div>` : nothing}
+      ${suggestions.length ? html`<div class="suggestions" role="radiogroup" aria-label="Matches for ${item.folder}">
+        ${suggestions.map((suggestion) => html`<div class="suggestion" role="radio" aria-checked=${chosen?.key === suggestion.key ? 'true' : 'false'}>
+          <aw-poster .src=${suggestion.cover} .name=${suggestion.name}></aw-poster>
+          <div><div class="name">${suggestion.name}</div><div class="small muted">${suggestion.year ?? ''} · <code>${suggestion.key}</code></div>
+            <button type="button" @click=${() => { this.chosen = new Map(this.chosen).set(item.folder, suggestion); }}>${chosen?.key === suggestion.key ? 'Selected' : 'Use this'}</button></div>
+        </div>`)}
+      </div>` : html`<p class="muted small">No match found for "${item.query}".</p>`}
+      <form class="manual" @submit=${(event: Event) => { event.preventDefault(); void this.#searchManually(item.folder); }}>
+        <label class="visually-hidden" for="manual-${item.folder}">Search by hand</label>
+        <input id="manual-${item.folder}" type="search" placeholder="Not right? Search by hand…" .value=${this.manual.get(item.folder) ?? ''} @input=${(event: Event) => { this.manual = new Map(this.manual).set(item.folder, (event.target as HTMLInputElement).value); }} />
+        <button type="submit">${icon('search')}Search</button>
+      </form>
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'aw-import-page': AwImportPage }
+}

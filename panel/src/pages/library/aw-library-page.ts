@@ -1,0 +1,210 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { consume } from '@lit/context';
+import { apiContext } from '../../context.ts';
+import { errorMessage, type ApiClient } from '../../data/api-client.ts';
+import { filterLibrary, listAnime, rescanLibrary, type AnimeSummary, type LibraryFilter, type LibrarySort } from '../../data/library.ts';
+import { LiveEvents } from '../../data/live-events.ts';
+import { ToastEvent } from '../../components/events.ts';
+import { icon } from '../../components/icons.ts';
+import { seriesPath } from '../../routes.ts';
+import { plural } from '../../lib/format.ts';
+import { sharedStyles } from '../../styles/shared.ts';
+import '../../components/aw-poster.ts';
+import '../../components/aw-empty-state.ts';
+import '../../components/aw-progress-bar.ts';
+
+const VIEW_KEY = 'aniworld.library.view';
+
+/** Every series as a poster grid or a table, with missing counts, filters, sort and quick search. */
+@customElement('aw-library-page')
+export class AwLibraryPage extends LitElement {
+  static styles = [sharedStyles, css`
+    .filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin-bottom: 18px; }
+    .search { position: relative; flex: 1 1 220px; max-width: 360px; }
+    .search input { padding-left: 34px; }
+    .search .icon { position: absolute; left: 10px; top: 10px; color: var(--aw-text-muted); }
+    .filters select { width: auto; }
+    .segmented { display: inline-flex; border: 1px solid var(--aw-border); border-radius: 6px; overflow: hidden; }
+    .segmented button { border: none; border-radius: 0; min-height: 36px; }
+    .segmented button[aria-pressed="true"] { background: var(--aw-accent-soft); color: var(--aw-accent); }
+    .summary { color: var(--aw-text-muted); font-size: 0.88rem; margin-bottom: 12px; }
+    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(158px, 1fr)); gap: 18px; }
+    .tile { display: block; text-decoration: none; color: inherit; border-radius: 8px; background: var(--aw-surface); border: 1px solid var(--aw-border); overflow: hidden; box-shadow: var(--aw-shadow); transition: transform 0.12s ease, box-shadow 0.12s ease; }
+    .tile:hover { transform: translateY(-2px); box-shadow: var(--aw-shadow-lg); }
+    .tile:focus-visible { outline: none; box-shadow: var(--aw-focus); }
+    .tile aw-poster { border-radius: 0; }
+    .tile .poster { position: relative; }
+    .tile .corner { position: absolute; top: 8px; right: 8px; }
+    .tile .corner .badge { box-shadow: 0 1px 3px rgb(0 0 0 / 30%); }
+    .tile .meta { padding: 10px 12px 12px; display: grid; gap: 6px; }
+    .tile .name { font-weight: 620; font-size: 0.92rem; line-height: 1.3; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+    .tile .sub { display: flex; justify-content: space-between; color: var(--aw-text-muted); font-size: 0.8rem; }
+    .tile aw-progress-bar { --aw-progress-height: 5px; }
+    .badge.missing { background: var(--aw-danger); color: #fff; }
+    .badge.complete { background: var(--aw-ok); color: #fff; }
+    td.name a { font-weight: 600; color: var(--aw-text); text-decoration: none; }
+    td.name a:hover { color: var(--aw-accent); text-decoration: underline; }
+    td .folder { color: var(--aw-text-muted); font-size: 0.8rem; }
+    td.num { text-align: right; font-variant-numeric: tabular-nums; }
+    .cell-progress { min-width: 120px; }
+    .unmonitored { opacity: 0.6; }
+    .skeleton { aspect-ratio: 2 / 3.6; border-radius: 8px; background: linear-gradient(90deg, var(--aw-surface-2), var(--aw-surface), var(--aw-surface-2)); background-size: 200% 100%; animation: shimmer 1.2s infinite; }
+    @keyframes shimmer { to { background-position: -200% 0; } }
+    @media (max-width: 520px) {
+      .grid { grid-template-columns: repeat(2, 1fr); gap: 12px; }
+      .search { max-width: none; flex-basis: 100%; }
+      .hide-narrow { display: none; }
+    }
+  `];
+
+  @consume({ context: apiContext }) private api!: ApiClient;
+  @state() private items: AnimeSummary[] | undefined;
+  @state() private error = '';
+  @state() private view: 'grid' | 'table' = localStorage.getItem(VIEW_KEY) === 'table' ? 'table' : 'grid';
+  @state() private filter: LibraryFilter = { search: '', missingOnly: false, monitored: 'all', sort: 'name' };
+  @state() private scanning = false;
+  @state() private scanProgress: number | undefined;
+
+  constructor() {
+    super();
+    new LiveEvents(this, {
+      series_added: () => void this.#load(),
+      scan_started: () => { this.scanning = true; this.scanProgress = undefined; },
+      scan_progress: (message) => {
+        this.scanning = true;
+        const data = message.data as { current?: number; total?: number; percent?: number };
+        this.scanProgress = typeof data.percent === 'number' ? data.percent : data.total ? ((data.current ?? 0) / data.total) * 100 : undefined;
+      },
+      scan_complete: () => { this.scanning = false; void this.#load(); },
+      scan_failed: (message) => { this.scanning = false; this.dispatchEvent(new ToastEvent(`Library scan failed: ${String((message.data as { error?: string }).error ?? 'unknown error')}`, 'error')); },
+      download_complete: () => void this.#load(),
+    }, () => void this.#load());
+  }
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.#load();
+  }
+
+  async #load(): Promise<void> {
+    try {
+      this.items = await listAnime(this.api);
+      this.error = '';
+    } catch (error) {
+      this.error = errorMessage(error);
+    }
+  }
+
+  async #rescan(): Promise<void> {
+    try {
+      const result = await rescanLibrary(this.api);
+      this.scanning = true;
+      this.dispatchEvent(new ToastEvent(result.status === 'running' ? 'A library scan is already running.' : 'Library scan started.', 'info'));
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    }
+  }
+
+  #setView(view: 'grid' | 'table'): void {
+    this.view = view;
+    localStorage.setItem(VIEW_KEY, view);
+  }
+
+  #update(patch: Partial<LibraryFilter>): void {
+    this.filter = { ...this.filter, ...patch };
+  }
+
+  render() {
+    return html`
+      <div class="page-header">
+        <h1>Library</h1>
+        <div class="toolbar">
+          <button type="button" @click=${() => void this.#rescan()} ?disabled=${this.scanning}>${icon('refresh')}<span>${this.scanning ? 'Scanning…' : 'Rescan'}</span></button>
+          <a class="button" href="/library/import">${icon('import')}<span>Import folders</span></a>
+          <a class="button primary" href="/library/add">${icon('plus')}<span>Add series</span></a>
+        </div>
+      </div>
+      ${this.scanning ? html`<div class="card" style="padding: 12px 16px; margin-bottom: 16px;">
+        <div class="small muted" style="margin-bottom: 6px;">Scanning the media folder…</div>
+        <aw-progress-bar label="Library scan" .value=${this.scanProgress ?? 0} ?indeterminate=${this.scanProgress === undefined}></aw-progress-bar>
+      </div>` : nothing}
+      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${this.#body()}`;
+  }
+
+  #body() {
+    if (this.items === undefined) {
+      return this.error ? nothing : html`<div class="grid" aria-busy="true" aria-label="Loading the library">${[1, 2, 3, 4, 5, 6].map(() => html`<div class="skeleton"></div>`)}</div>`;
+    }
+    if (this.items.length === 0) {
+      return html`<aw-empty-state heading="Your library is empty" icon="library">
+        <span slot="text">Add a series you follow and AniWorld finds every episode the provider has. Already have anime on disk? Import the folders in your media folder and AniWorld works out what is missing.</span>
+        <a class="button primary" href="/library/add">${icon('plus')}Add a series</a>
+        <a class="button" href="/library/import">${icon('import')}Import existing folders</a>
+      </aw-empty-state>`;
+    }
+    const shown = filterLibrary(this.items, this.filter);
+    const missingTotal = this.items.reduce((sum, item) => sum + item.missing_count, 0);
+    return html`
+      <div class="filters" role="search">
+        <label class="search"><span class="visually-hidden">Search the library</span>${icon('search')}
+          <input type="search" placeholder="Search series…" .value=${this.filter.search} @input=${(event: Event) => this.#update({ search: (event.target as HTMLInputElement).value })} />
+        </label>
+        <label class="check"><input type="checkbox" .checked=${this.filter.missingOnly} @change=${(event: Event) => this.#update({ missingOnly: (event.target as HTMLInputElement).checked })} />Missing only</label>
+        <label><span class="visually-hidden">Monitoring</span>
+          <select @change=${(event: Event) => this.#update({ monitored: (event.target as HTMLSelectElement).value as LibraryFilter['monitored'] })}>
+            <option value="all">All series</option><option value="monitored">Monitored</option><option value="unmonitored">Not monitored</option>
+          </select></label>
+        <label><span class="visually-hidden">Sort by</span>
+          <select @change=${(event: Event) => this.#update({ sort: (event.target as HTMLSelectElement).value as LibrarySort })}>
+            <option value="name">Sort: name</option><option value="missing">Sort: most missing</option><option value="year">Sort: newest year</option>
+          </select></label>
+        <div class="segmented" role="group" aria-label="Layout">
+          <button type="button" class="icon" aria-label="Poster grid" aria-pressed=${this.view === 'grid' ? 'true' : 'false'} @click=${() => this.#setView('grid')}>${icon('grid')}</button>
+          <button type="button" class="icon" aria-label="Table" aria-pressed=${this.view === 'table' ? 'true' : 'false'} @click=${() => this.#setView('table')}>${icon('list')}</button>
+        </div>
+      </div>
+      <p class="summary" aria-live="polite">${plural(shown.length, 'series', 'series')} shown of ${this.items.length} · ${plural(missingTotal, 'episode')} missing in total</p>
+      ${shown.length === 0 ? html`<aw-empty-state heading="Nothing matches" icon="search"><span slot="text">No series matches these filters.</span>
+        <button type="button" @click=${() => { this.filter = { search: '', missingOnly: false, monitored: 'all', sort: this.filter.sort }; }}>Clear filters</button></aw-empty-state>`
+        : this.view === 'grid' ? this.#grid(shown) : this.#table(shown)}`;
+  }
+
+  #badge(item: AnimeSummary) {
+    if (!item.monitored) return html`<span class="badge">Not monitored</span>`;
+    if (item.missing_count > 0) return html`<span class="badge missing">${item.missing_count} missing</span>`;
+    if (item.episode_count > 0) return html`<span class="badge complete">Complete</span>`;
+    return html`<span class="badge">No episodes yet</span>`;
+  }
+
+  #grid(items: AnimeSummary[]) {
+    return html`<div class="grid">${repeat(items, (item) => item.key, (item) => html`
+      <a class="tile ${item.monitored ? '' : 'unmonitored'}" href=${seriesPath(item.key)} aria-label="${item.name}, ${item.missing_count} missing">
+        <div class="poster"><aw-poster .src=${item.cover} .name=${item.name}></aw-poster><span class="corner">${this.#badge(item)}</span></div>
+        <div class="meta">
+          <span class="name">${item.name}</span>
+          <aw-progress-bar label="Episodes on disk" .value=${item.episode_count ? (item.downloaded_count / item.episode_count) * 100 : 0} tone=${item.missing_count ? 'accent' : 'ok'}></aw-progress-bar>
+          <span class="sub"><span>${item.year ?? ''}</span><span>${item.downloaded_count}/${item.episode_count}</span></span>
+        </div>
+      </a>`)}</div>`;
+  }
+
+  #table(items: AnimeSummary[]) {
+    return html`<div class="table-wrap"><table>
+      <thead><tr><th>Series</th><th class="hide-narrow">Year</th><th>Episodes</th><th class="num">Missing</th><th class="hide-narrow">Status</th></tr></thead>
+      <tbody>${repeat(items, (item) => item.key, (item) => html`<tr class=${item.monitored ? '' : 'unmonitored'}>
+        <td class="name"><a href=${seriesPath(item.key)}>${item.name}</a><div class="folder">${item.folder}</div></td>
+        <td class="hide-narrow">${item.year ?? '–'}</td>
+        <td class="cell-progress"><aw-progress-bar label="Episodes on disk" .value=${item.episode_count ? (item.downloaded_count / item.episode_count) * 100 : 0} tone=${item.missing_count ? 'accent' : 'ok'}></aw-progress-bar><span class="small muted">${item.downloaded_count} of ${item.episode_count}</span></td>
+        <td class="num">${item.missing_count > 0 ? html`<span class="badge danger">${item.missing_count}</span>` : html`<span class="muted">0</span>`}</td>
+        <td class="hide-narrow">${this.#badge(item)}</td>
+      </tr>`)}</tbody>
+    </table></div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'aw-library-page': AwLibraryPage }
+}

@@ -1,0 +1,160 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { apiContext } from '../../context.ts';
+import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
+import { deleteWebhook, listDeliveries, listWebhooks, testSavedWebhook, updateWebhook, type Delivery, type TestResult, type Webhook } from '../../data/webhooks.ts';
+import { ToastEvent } from '../../components/events.ts';
+import { confirmDialog } from '../../components/aw-dialog.ts';
+import { icon } from '../../components/icons.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { sharedStyles } from '../../styles/shared.ts';
+import { WebhookSavedEvent } from './webhook-events.ts';
+import './aw-webhook-form.ts';
+import '../../components/aw-empty-state.ts';
+
+/** Webhooks: the list, the form (with a live test) and each hook's delivery log. */
+@customElement('aw-notifications-page')
+export class AwNotificationsPage extends LitElement {
+  static styles = [sharedStyles, css`
+    .hook header { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+    .hook header h2 { margin-right: auto; display: flex; align-items: center; gap: 8px; }
+    .hook .url { font-family: var(--aw-mono); font-size: 0.82rem; color: var(--aw-text-muted); word-break: break-all; margin: 4px 0 8px; }
+    .hook .events { display: flex; gap: 4px; flex-wrap: wrap; }
+    .test-result { margin-top: 10px; }
+    .test-result pre { margin: 6px 0 0; white-space: pre-wrap; word-break: break-all; font-size: 0.8rem; max-height: 140px; overflow: auto; }
+    .deliveries { margin-top: 12px; }
+    .form-card h2 { margin-bottom: 12px; }
+  `];
+
+  @consume({ context: apiContext }) private api!: ApiClient;
+  @state() private hooks: Webhook[] | undefined;
+  @state() private error = '';
+  @state() private missingApi = false;
+  @state() private editing: Webhook | 'new' | undefined;
+  @state() private results = new Map<string, TestResult | 'running'>();
+  @state() private deliveries = new Map<string, Delivery[]>();
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener(WebhookSavedEvent.eventName, (event) => {
+      this.dispatchEvent(new ToastEvent(`Webhook "${event.hook.name}" saved.`, 'ok'));
+      this.editing = undefined;
+      void this.#load();
+    });
+    void this.#load();
+  }
+
+  async #load(): Promise<void> {
+    try {
+      this.hooks = await listWebhooks(this.api);
+      this.error = '';
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) this.missingApi = true;
+      else this.error = errorMessage(error);
+    }
+  }
+
+  async #test(hook: Webhook): Promise<void> {
+    this.results = new Map(this.results).set(hook.id, 'running');
+    try {
+      this.results = new Map(this.results).set(hook.id, await testSavedWebhook(this.api, hook.id));
+    } catch (error) {
+      this.results = new Map(this.results).set(hook.id, { success: false, status_code: null, latency_ms: 0, response_excerpt: null, error: errorMessage(error) });
+    }
+    if (this.deliveries.has(hook.id)) void this.#toggleLog(hook, true);
+  }
+
+  async #toggleLog(hook: Webhook, reload = false): Promise<void> {
+    if (this.deliveries.has(hook.id) && !reload) {
+      const next = new Map(this.deliveries);
+      next.delete(hook.id);
+      this.deliveries = next;
+      return;
+    }
+    try {
+      const page = await listDeliveries(this.api, hook.id);
+      this.deliveries = new Map(this.deliveries).set(hook.id, page.items);
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    }
+  }
+
+  async #setEnabled(hook: Webhook, enabled: boolean): Promise<void> {
+    try {
+      await updateWebhook(this.api, hook.id, { enabled });
+      await this.#load();
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    }
+  }
+
+  async #delete(hook: Webhook): Promise<void> {
+    const answer = await confirmDialog({ heading: `Delete "${hook.name}"?`, message: 'The webhook and its delivery log are removed.', confirmLabel: 'Delete', danger: true });
+    if (!answer.confirmed) return;
+    try {
+      await deleteWebhook(this.api, hook.id);
+      await this.#load();
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    }
+  }
+
+  render() {
+    if (this.missingApi) return html`<div class="page-header"><h1>Notifications</h1></div><aw-empty-state heading="Webhooks are not available" icon="bell"><span slot="text">This server does not offer the webhook API (/api/webhooks) yet.</span></aw-empty-state>`;
+    return html`
+      <div class="page-header">
+        <h1>Notifications</h1>
+        ${this.editing ? nothing : html`<button type="button" class="primary" @click=${() => { this.editing = 'new'; }}>${icon('plus')}Add webhook</button>`}
+      </div>
+      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${this.editing ? html`<section class="card form-card" style="margin-bottom: 16px" aria-labelledby="form-h">
+        <div class="page-header" style="margin-bottom: 8px"><h2 id="form-h">${this.editing === 'new' ? 'New webhook' : `Edit ${this.editing.name}`}</h2>
+          <button type="button" class="ghost" @click=${() => { this.editing = undefined; }}>${icon('x')}Close</button></div>
+        <aw-webhook-form .hook=${this.editing === 'new' ? undefined : this.editing}></aw-webhook-form>
+      </section>` : nothing}
+      ${this.hooks === undefined ? html`<p class="muted" role="status">Loading…</p>`
+        : this.hooks.length === 0 && !this.editing ? html`<aw-empty-state heading="No webhooks yet" icon="bell"><span slot="text">Get a message on your phone, in Discord, ntfy or Gotify when a download finishes or fails, or when a new series is added.</span>
+            <button type="button" class="primary" @click=${() => { this.editing = 'new'; }}>${icon('plus')}Add a webhook</button></aw-empty-state>`
+        : this.hooks.map((hook) => this.#hook(hook))}`;
+  }
+
+  #hook(hook: Webhook) {
+    const result = this.results.get(hook.id);
+    const log = this.deliveries.get(hook.id);
+    return html`<article class="card hook" aria-label="Webhook ${hook.name}">
+      <header>
+        <h2>${icon('bell')}${hook.name}</h2>
+        <span class="badge accent">${hook.kind}</span>
+        ${hook.enabled ? html`<span class="badge ok">Enabled</span>` : html`<span class="badge">Disabled</span>`}
+      </header>
+      <div class="url">${hook.method} ${hook.url}</div>
+      <div class="events">${hook.events.map((name) => html`<span class="badge">${name}</span>`)}</div>
+      <div class="toolbar" style="margin-top: 12px">
+        <button type="button" ?disabled=${result === 'running'} @click=${() => void this.#test(hook)}>${icon('send', 16)}${result === 'running' ? 'Sending…' : 'Test'}</button>
+        <button type="button" @click=${() => { this.editing = hook; }}>Edit</button>
+        <button type="button" @click=${() => void this.#setEnabled(hook, !hook.enabled)}>${hook.enabled ? 'Disable' : 'Enable'}</button>
+        <button type="button" @click=${() => void this.#toggleLog(hook)} aria-expanded=${log ? 'true' : 'false'}>${icon('list', 16)}Delivery log</button>
+        <button type="button" class="danger" @click=${() => void this.#delete(hook)}>${icon('trash', 16)}Delete</button>
+      </div>
+      ${result && result !== 'running' ? html`<div class="notice ${result.success ? 'ok' : 'error'} test-result" role="status">
+        <strong>${result.success ? 'The receiver accepted the test' : 'The test failed'}</strong>${result.status_code !== null ? html` · HTTP ${result.status_code}` : nothing}${result.latency_ms ? ` · ${result.latency_ms} ms` : ''}
+        ${result.error ? html`<div>${result.error}</div>` : nothing}
+        ${result.response_excerpt ? html`<pre aria-label="Receiver's answer">${result.response_excerpt}</pre>` : nothing}
+      </div>` : nothing}
+      ${log ? html`<div class="deliveries">${log.length === 0 ? html`<p class="muted small">Nothing delivered yet.</p>` : html`<div class="table-wrap"><table>
+        <thead><tr><th>When</th><th>Event</th><th>Result</th><th>Attempts</th></tr></thead>
+        <tbody>${log.map((delivery) => html`<tr>
+          <td class="small">${formatDateTime(delivery.created_at)}</td><td class="small">${delivery.event}</td>
+          <td class="small">${delivery.status === 'delivered' ? html`<span class="badge ok">Delivered${delivery.last_status_code ? ` · ${delivery.last_status_code}` : ''}</span>`
+            : delivery.status === 'failed' ? html`<span class="badge danger">Failed</span> ${delivery.last_error ?? ''}`
+            : html`<span class="badge info">${delivery.status}</span>${delivery.next_attempt_at ? ` · next try ${formatDateTime(delivery.next_attempt_at)}` : ''}`}</td>
+          <td class="small">${delivery.attempts}</td>
+        </tr>`)}</tbody></table></div>`}</div>` : nothing}
+    </article>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'aw-notifications-page': AwNotificationsPage }
+}

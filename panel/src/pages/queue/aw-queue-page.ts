@@ -1,0 +1,240 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { consume } from '@lit/context';
+import { apiContext } from '../../context.ts';
+import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
+import { applyProgress, clearCompleted, getQueue, normalizeStatus, pauseItem, queueAction, removeFromQueue, reorderQueue, resumeItem, retryItems, setPriority, type DownloadItem, type QueueStatus } from '../../data/queue.ts';
+import { LiveEvents } from '../../data/live-events.ts';
+import { ToastEvent } from '../../components/events.ts';
+import { icon } from '../../components/icons.ts';
+import { episodeCode, formatBytes, formatDateTime, formatEta, formatPercent, formatSpeed, plural } from '../../lib/format.ts';
+import { seriesPath } from '../../routes.ts';
+import { sharedStyles } from '../../styles/shared.ts';
+import '../../components/aw-progress-bar.ts';
+import '../../components/aw-empty-state.ts';
+
+/** The download queue: what runs now (live), what waits (ordered), and the history. */
+@customElement('aw-queue-page')
+export class AwQueuePage extends LitElement {
+  static styles = [sharedStyles, css`
+    .state { display: flex; align-items: center; gap: 8px; }
+    section { margin-bottom: 26px; }
+    section > h2 { margin-bottom: 10px; display: flex; align-items: center; gap: 8px; }
+    .item { display: grid; grid-template-columns: 1fr auto; gap: 6px 16px; padding: 14px 16px; align-items: center; }
+    .item + .item { margin-top: 8px; }
+    .title { font-weight: 620; }
+    .title a { color: var(--aw-text); text-decoration: none; }
+    .title a:hover { color: var(--aw-accent); }
+    .code { font-family: var(--aw-mono); font-size: 0.85rem; color: var(--aw-text-muted); margin-left: 6px; }
+    .bar { grid-column: 1 / -1; }
+    .numbers { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 0.82rem; color: var(--aw-text-muted); font-variant-numeric: tabular-nums; }
+    .numbers strong { color: var(--aw-text); font-weight: 600; }
+    .buttons { display: flex; gap: 4px; }
+    td.act { white-space: nowrap; text-align: right; width: 1%; }
+    td.pos { width: 1%; color: var(--aw-text-muted); font-variant-numeric: tabular-nums; }
+    td .reason { color: var(--aw-danger); font-size: 0.82rem; max-width: 48ch; }
+    select.priority { width: auto; min-height: 32px; padding: 3px 6px; font-size: 0.85rem; }
+    .tabs { display: flex; gap: 4px; margin-bottom: 10px; border-bottom: 1px solid var(--aw-border); }
+    .tabs button { border: none; border-bottom: 2px solid transparent; border-radius: 0; background: none; }
+    .tabs button[aria-selected="true"] { border-bottom-color: var(--aw-accent); color: var(--aw-accent); }
+    @media (max-width: 640px) { .hide-narrow { display: none; } .item { grid-template-columns: 1fr; } }
+  `];
+
+  @consume({ context: apiContext }) private api!: ApiClient;
+  @state() private status: QueueStatus | undefined;
+  @state() private error = '';
+  @state() private missingApi = false;
+  @state() private history: 'completed' | 'failed' = 'completed';
+
+  constructor() {
+    super();
+    const reload = () => void this.#load();
+    new LiveEvents(this, {
+      download_progress: (message) => this.#progress(message.data as Record<string, unknown>),
+      download_added: reload,
+      download_complete: reload,
+      download_failed: reload,
+      download_removed: reload,
+      queue_status: (message) => { this.status = this.#merge(message.data as Record<string, unknown>); },
+      queue_started: reload,
+      queue_stopped: reload,
+      queue_paused: reload,
+      queue_resumed: reload,
+    }, reload);
+  }
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.#load();
+  }
+
+  async #load(): Promise<void> {
+    try {
+      this.status = await getQueue(this.api);
+      this.error = '';
+      this.missingApi = false;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) this.missingApi = true;
+      else this.error = errorMessage(error);
+    }
+  }
+
+  /** queue_status messages may carry a full status or only counters: reload for the latter. */
+  #merge(data: Record<string, unknown>): QueueStatus | undefined {
+    if (!Array.isArray(data.active_downloads) && !Array.isArray(data.pending_queue)) {
+      void this.#load();
+      return this.status;
+    }
+    return normalizeStatus(data);
+  }
+
+  #progress(data: Record<string, unknown>): void {
+    if (!this.status) return;
+    const id = String(data.item_id ?? data.id ?? '');
+    const match = (item: DownloadItem) => item.id === id || (item.key === String(data.key ?? data.serie_id) && item.season === Number(data.season) && item.episode === Number(data.episode));
+    const found = this.status.active.find(match) ?? this.status.pending.find(match);
+    if (!found) {
+      void this.#load();
+      return;
+    }
+    const updated = applyProgress(found, data);
+    const wasActive = this.status.active.includes(found);
+    this.status = {
+      ...this.status,
+      active: wasActive ? this.status.active.map((item) => (item === found ? updated : item)) : [...this.status.active, updated],
+      pending: this.status.pending.filter((item) => item !== found),
+    };
+  }
+
+  async #do(action: () => Promise<unknown>, done?: string): Promise<void> {
+    try {
+      await action();
+      if (done) this.dispatchEvent(new ToastEvent(done, 'ok'));
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    }
+    await this.#load();
+  }
+
+  async #move(item: DownloadItem, delta: number): Promise<void> {
+    if (!this.status) return;
+    const ids = this.status.pending.map((pending) => pending.id);
+    const index = ids.indexOf(item.id);
+    const target = index + delta;
+    if (index < 0 || target < 0 || target >= ids.length) return;
+    [ids[index], ids[target]] = [ids[target], ids[index]];
+    this.status = { ...this.status, pending: ids.map((id) => this.status!.pending.find((pending) => pending.id === id)!) };
+    await this.#do(() => reorderQueue(this.api, ids));
+  }
+
+  render() {
+    if (this.missingApi) {
+      return html`<div class="page-header"><h1>Queue</h1></div><aw-empty-state heading="The download queue is not available" icon="queue"><span slot="text">This server does not offer the queue API (/api/queue) yet.</span></aw-empty-state>`;
+    }
+    const status = this.status;
+    const running = status?.isRunning && !status.isPaused;
+    return html`
+      <div class="page-header">
+        <h1>Queue</h1>
+        ${status ? html`<span class="state">${running ? html`<span class="badge ok">Running</span>` : status.isPaused ? html`<span class="badge warn">Paused</span>` : html`<span class="badge">Stopped</span>`}</span>` : nothing}
+        <div class="toolbar">
+          ${running
+            ? html`<button type="button" @click=${() => void this.#do(() => queueAction(this.api, 'pause'), 'Queue paused.')}>${icon('pause')}Pause all</button>
+                   <button type="button" @click=${() => void this.#do(() => queueAction(this.api, 'stop'), 'Queue stopped.')}>${icon('stop')}Stop</button>`
+            : status?.isPaused
+              ? html`<button type="button" class="primary" @click=${() => void this.#do(() => queueAction(this.api, 'resume'), 'Queue resumed.')}>${icon('play')}Resume all</button>`
+              : html`<button type="button" class="primary" @click=${() => void this.#do(() => queueAction(this.api, 'start'), 'Queue started.')}>${icon('play')}Start</button>`}
+        </div>
+      </div>
+      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${!status ? html`<p class="muted" role="status">Loading…</p>` : html`
+        <section aria-labelledby="active-h">
+          <h2 id="active-h">Downloading <span class="badge">${status.active.length}</span></h2>
+          ${status.active.length === 0 ? html`<p class="muted small">${status.pending.length ? (running ? 'Starting the next download…' : 'The queue is not running. Press Start to download what is waiting.') : 'Nothing is downloading.'}</p>` : nothing}
+          ${repeat(status.active, (item) => item.id, (item) => this.#activeItem(item))}
+        </section>
+        <section aria-labelledby="pending-h">
+          <h2 id="pending-h">Waiting <span class="badge">${status.pending.length}</span></h2>
+          ${status.pending.length === 0 ? html`<aw-empty-state heading="The queue is empty" icon="queue"><span slot="text">Open a series in the library and download its missing episodes; they wait here in order.</span><a class="button" href="/library">Go to the library</a></aw-empty-state>` : this.#pendingTable(status.pending)}
+        </section>
+        <section aria-labelledby="history-h">
+          <h2 id="history-h">History</h2>
+          <div class="tabs" role="tablist">
+            <button type="button" role="tab" aria-selected=${this.history === 'completed' ? 'true' : 'false'} @click=${() => { this.history = 'completed'; }}>Completed (${status.completed.length})</button>
+            <button type="button" role="tab" aria-selected=${this.history === 'failed' ? 'true' : 'false'} @click=${() => { this.history = 'failed'; }}>Failed (${status.failed.length})</button>
+            <span style="margin-left: auto" class="toolbar">
+              ${this.history === 'failed' && status.failed.length ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, status.failed.map((item) => item.id)), 'Failed downloads queued again.')}>${icon('refresh')}Retry all</button>` : nothing}
+              ${this.history === 'completed' && status.completed.length ? html`<button type="button" @click=${() => void this.#do(() => clearCompleted(this.api), 'History cleared.')}>${icon('trash')}Clear</button>` : nothing}
+            </span>
+          </div>
+          ${this.#historyTable(this.history === 'completed' ? status.completed : status.failed)}
+        </section>`}`;
+  }
+
+  #name(item: DownloadItem) {
+    return html`<span class="title"><a href=${seriesPath(item.key)}>${item.name}</a><span class="code">${episodeCode(item.season, item.episode)}</span></span>`;
+  }
+
+  #activeItem(item: DownloadItem) {
+    const paused = item.status === 'paused';
+    return html`<article class="card item" aria-label="${item.name} ${episodeCode(item.season, item.episode)}">
+      ${this.#name(item)}
+      <div class="buttons">
+        ${paused
+          ? html`<button type="button" class="icon" aria-label="Resume" title="Resume" @click=${() => void this.#do(() => resumeItem(this.api, item.id))}>${icon('play', 16)}</button>`
+          : html`<button type="button" class="icon" aria-label="Pause" title="Pause" @click=${() => void this.#do(() => pauseItem(this.api, item.id))}>${icon('pause', 16)}</button>`}
+        <button type="button" class="icon danger" aria-label="Cancel" title="Cancel" @click=${() => void this.#do(() => removeFromQueue(this.api, item.id), 'Download cancelled.')}>${icon('x', 16)}</button>
+      </div>
+      <aw-progress-bar class="bar" label="Downloading ${item.name} ${episodeCode(item.season, item.episode)}" .value=${item.progress} tone=${paused ? 'warn' : 'accent'} ?indeterminate=${!paused && item.progress === 0 && item.downloadedBytes === 0}></aw-progress-bar>
+      <div class="numbers">
+        <span><strong>${formatPercent(item.progress)}</strong></span>
+        <span>${formatBytes(item.downloadedBytes)}${item.totalBytes ? ` of ${formatBytes(item.totalBytes)}` : ''}</span>
+        <span>${paused ? 'Paused' : html`<strong>${formatSpeed(item.speed)}</strong>`}</span>
+        <span>${paused ? '' : `${formatEta(item.eta)} left`}</span>
+        ${item.hoster ? html`<span>${item.hoster}${item.language ? ` · ${item.language}` : ''}</span>` : nothing}
+        ${item.attempts > 1 ? html`<span>attempt ${item.attempts}</span>` : nothing}
+      </div>
+    </article>`;
+  }
+
+  #pendingTable(items: DownloadItem[]) {
+    return html`<div class="table-wrap"><table>
+      <thead><tr><th class="hide-narrow">#</th><th>Episode</th><th class="hide-narrow">Priority</th><th class="hide-narrow">Added</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+      <tbody>${repeat(items, (item) => item.id, (item, index) => html`<tr>
+        <td class="pos hide-narrow">${index + 1}</td>
+        <td>${this.#name(item)}${item.status === 'paused' ? html` <span class="badge warn">Paused</span>` : nothing}</td>
+        <td class="hide-narrow"><label><span class="visually-hidden">Priority of ${item.name} ${episodeCode(item.season, item.episode)}</span>
+          <select class="priority" @change=${(event: Event) => void this.#do(() => setPriority(this.api, item.id, Number((event.target as HTMLSelectElement).value)))}>
+            <option value="1" ?selected=${item.priority > 0}>High</option><option value="0" ?selected=${item.priority === 0}>Normal</option><option value="-1" ?selected=${item.priority < 0}>Low</option>
+          </select></label></td>
+        <td class="hide-narrow small muted">${formatDateTime(item.createdAt)}</td>
+        <td class="act">
+          <button type="button" class="icon ghost" aria-label="Move up" title="Move up" ?disabled=${index === 0} @click=${() => void this.#move(item, -1)}>${icon('up', 16)}</button>
+          <button type="button" class="icon ghost" aria-label="Move down" title="Move down" ?disabled=${index === items.length - 1} @click=${() => void this.#move(item, 1)}>${icon('down', 16)}</button>
+          ${item.status === 'paused'
+            ? html`<button type="button" class="icon ghost" aria-label="Resume" title="Resume" @click=${() => void this.#do(() => resumeItem(this.api, item.id))}>${icon('play', 16)}</button>`
+            : html`<button type="button" class="icon ghost" aria-label="Pause" title="Pause" @click=${() => void this.#do(() => pauseItem(this.api, item.id))}>${icon('pause', 16)}</button>`}
+          <button type="button" class="icon ghost" aria-label="Remove from queue" title="Remove" @click=${() => void this.#do(() => removeFromQueue(this.api, item.id), 'Removed from the queue.')}>${icon('x', 16)}</button>
+        </td>
+      </tr>`)}</tbody>
+    </table></div>`;
+  }
+
+  #historyTable(items: DownloadItem[]) {
+    if (items.length === 0) return html`<p class="muted small">${this.history === 'completed' ? 'No finished downloads yet.' : 'No failed downloads.'}</p>`;
+    return html`<div class="table-wrap"><table>
+      <thead><tr><th>Episode</th><th class="hide-narrow">${this.history === 'completed' ? 'Size' : 'Attempts'}</th><th>${this.history === 'completed' ? 'Finished' : 'Reason'}</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+      <tbody>${repeat(items, (item) => item.id, (item) => html`<tr>
+        <td>${this.#name(item)}${item.filePath ? html`<div class="small muted mono">${item.filePath}</div>` : nothing}</td>
+        <td class="hide-narrow small">${this.history === 'completed' ? formatBytes(item.totalBytes ?? item.downloadedBytes) : plural(item.attempts, 'attempt')}</td>
+        <td class="small">${this.history === 'completed' ? formatDateTime(item.completedAt) : html`<div class="reason">${item.error ?? 'Unknown error'}</div>`}</td>
+        <td class="act">${this.history === 'failed' ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, [item.id]), 'Queued again.')}>${icon('refresh', 16)}Retry</button>` : nothing}</td>
+      </tr>`)}</tbody>
+    </table></div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'aw-queue-page': AwQueuePage }
+}

@@ -1,0 +1,338 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { apiContext } from '../../context.ts';
+import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
+import { deleteAnime, getAnime, refreshAnime, rescanAnime, updateAnime, type AnimeDetail, type EpisodeView } from '../../data/library.ts';
+import { addToQueue, applyProgress, episodeId, getQueue, itemsByEpisode, normalizeItem, type DownloadItem } from '../../data/queue.ts';
+import { LANGUAGES, type Language } from '../../data/config.ts';
+import { LiveEvents } from '../../data/live-events.ts';
+import { navigate, ToastEvent } from '../../components/events.ts';
+import { confirmDialog } from '../../components/aw-dialog.ts';
+import { icon } from '../../components/icons.ts';
+import { episodeCode, formatBytes, formatEta, formatPercent, formatSpeed, plural, seasonLabel } from '../../lib/format.ts';
+import { sharedStyles } from '../../styles/shared.ts';
+import '../../components/aw-poster.ts';
+import '../../components/aw-progress-bar.ts';
+
+type EpisodeState = 'on_disk' | 'missing' | 'queued' | 'downloading' | 'paused' | 'failed' | 'unavailable' | 'unmonitored';
+
+/** One series: metadata, seasons and episodes with their state, and the actions on them. */
+@customElement('aw-series-page')
+export class AwSeriesPage extends LitElement {
+  static styles = [sharedStyles, css`
+    .hero { display: grid; grid-template-columns: 200px 1fr; gap: 24px; margin-bottom: 24px; }
+    .hero aw-poster { box-shadow: var(--aw-shadow-lg); }
+    .hero h1 { font-size: 1.7rem; }
+    .facts { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0 12px; align-items: center; }
+    .description { color: var(--aw-text); max-width: 75ch; margin-bottom: 14px; white-space: pre-line; }
+    .description.clamped { display: -webkit-box; -webkit-line-clamp: 4; -webkit-box-orient: vertical; overflow: hidden; }
+    .folder { font-family: var(--aw-mono); font-size: 0.82rem; color: var(--aw-text-muted); word-break: break-all; display: flex; gap: 6px; align-items: center; margin-bottom: 14px; }
+    .stats { display: flex; gap: 22px; flex-wrap: wrap; margin-bottom: 16px; }
+    .stat strong { display: block; font-size: 1.3rem; font-variant-numeric: tabular-nums; }
+    .stat span { color: var(--aw-text-muted); font-size: 0.8rem; }
+    .stat.missing strong { color: var(--aw-danger); }
+    .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+    .actions select { width: auto; }
+    .switch { display: inline-flex; align-items: center; gap: 8px; font-weight: 560; font-size: 0.9rem; }
+    details.season { background: var(--aw-surface); border: 1px solid var(--aw-border); border-radius: var(--aw-radius); margin-bottom: 12px; box-shadow: var(--aw-shadow); }
+    details.season > summary { list-style: none; display: flex; align-items: center; gap: 12px; padding: 12px 16px; cursor: pointer; flex-wrap: wrap; }
+    details.season > summary::-webkit-details-marker { display: none; }
+    details.season > summary:focus-visible { outline: none; box-shadow: var(--aw-focus); border-radius: var(--aw-radius); }
+    details.season > summary .chev { transition: transform 0.15s; color: var(--aw-text-muted); display: inline-flex; }
+    details.season[open] > summary .chev { transform: rotate(90deg); }
+    summary h2 { font-size: 1rem; margin-right: auto; }
+    summary aw-progress-bar { width: 120px; }
+    .ep-table { border-top: 1px solid var(--aw-border); overflow-x: auto; }
+    .ep-table td.code { font-family: var(--aw-mono); font-size: 0.82rem; white-space: nowrap; color: var(--aw-text-muted); width: 1%; }
+    .ep-table td.title { min-width: 180px; }
+    .ep-table td.title .alt { color: var(--aw-text-muted); font-size: 0.8rem; }
+    .ep-table td.state { width: 220px; }
+    .ep-table td.act { width: 1%; white-space: nowrap; text-align: right; }
+    .langs { display: flex; gap: 4px; flex-wrap: wrap; }
+    .dl { display: grid; gap: 3px; }
+    .dl .line { display: flex; justify-content: space-between; gap: 8px; font-size: 0.78rem; color: var(--aw-text-muted); font-variant-numeric: tabular-nums; }
+    .back { display: inline-flex; align-items: center; gap: 4px; margin-bottom: 14px; text-decoration: none; font-size: 0.9rem; }
+    @media (max-width: 720px) {
+      .hero { grid-template-columns: 110px 1fr; gap: 14px; }
+      .hero h1 { font-size: 1.25rem; }
+      .hero .wide { grid-column: 1 / -1; }
+      .hide-narrow { display: none; }
+      .ep-table td.state { width: auto; min-width: 120px; }
+      summary aw-progress-bar { display: none; }
+    }
+  `];
+
+  @property({ attribute: false }) params: Record<string, string> = {};
+  @consume({ context: apiContext }) private api!: ApiClient;
+  @state() private anime: AnimeDetail | undefined;
+  @state() private error = '';
+  @state() private notFound = false;
+  @state() private queue = new Map<string, DownloadItem>();
+  @state() private busy = new Set<string>();
+  @state() private expanded = false;
+
+  constructor() {
+    super();
+    const onItem = (message: { data: Record<string, unknown> }) => {
+      const item = normalizeItem(message.data);
+      if (!this.anime || item.key !== this.anime.key) return;
+      this.#putItem(item);
+    };
+    new LiveEvents(this, {
+      download_added: onItem,
+      download_progress: (message) => {
+        const data = message.data as Record<string, unknown>;
+        const id = episodeId(String(data.key ?? data.serie_id ?? ''), Number(data.season), Number(data.episode));
+        const current = this.queue.get(id) ?? [...this.queue.values()].find((item) => item.id === String(data.item_id ?? data.id ?? ''));
+        if (current) this.#putItem(applyProgress(current, data));
+      },
+      download_complete: (message) => { onItem(message); void this.#load(false); },
+      download_failed: onItem,
+      download_removed: (message) => {
+        const id = String((message.data as { item_id?: string; id?: string }).item_id ?? (message.data as { id?: string }).id ?? '');
+        this.queue = new Map([...this.queue].filter(([, item]) => item.id !== id));
+      },
+      scan_complete: () => void this.#load(false),
+    }, () => void this.#load(false));
+  }
+
+  get #key(): string {
+    return this.params.key ?? '';
+  }
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.#load(true);
+  }
+
+  protected willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('params') && changed.get('params') !== undefined && this.anime?.key !== this.#key) void this.#load(true);
+  }
+
+  async #load(reset: boolean): Promise<void> {
+    if (reset) {
+      this.anime = undefined;
+      this.notFound = false;
+    }
+    try {
+      this.anime = await getAnime(this.api, this.#key);
+      document.title = `${this.anime.name} · AniWorld`;
+      this.error = '';
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) this.notFound = true;
+      else this.error = errorMessage(error);
+      return;
+    }
+    try {
+      const status = await getQueue(this.api);
+      this.queue = new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === this.#key));
+    } catch {
+      // Without the queue the page still shows what is on disk and what is missing.
+    }
+  }
+
+  #putItem(item: DownloadItem): void {
+    const next = new Map(this.queue);
+    next.set(episodeId(item.key, item.season, item.episode), item);
+    this.queue = next;
+  }
+
+  #state(episode: EpisodeView): EpisodeState {
+    if (episode.downloaded) return 'on_disk';
+    const item = this.queue.get(episodeId(this.#key, episode.season, episode.number));
+    if (item) {
+      if (item.status === 'downloading') return 'downloading';
+      if (item.status === 'pending') return 'queued';
+      if (item.status === 'paused') return 'paused';
+      if (item.status === 'failed') return 'failed';
+    }
+    if (!episode.on_provider) return 'unavailable';
+    return episode.missing ? 'missing' : 'unmonitored';
+  }
+
+  async #download(episodes: { season: number; episode: number }[], label: string): Promise<void> {
+    if (!this.anime || episodes.length === 0) return;
+    this.busy = new Set([...this.busy, label]);
+    try {
+      await addToQueue(this.api, { key: this.anime.key, folder: this.anime.folder, name: this.anime.name, episodes });
+      this.dispatchEvent(new ToastEvent(`${plural(episodes.length, 'episode')} added to the queue.`, 'ok'));
+      const status = await getQueue(this.api).catch(() => undefined);
+      if (status) this.queue = new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === this.#key));
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    } finally {
+      const next = new Set(this.busy);
+      next.delete(label);
+      this.busy = next;
+    }
+  }
+
+  #missingIn(episodes: EpisodeView[]): { season: number; episode: number }[] {
+    return episodes.filter((episode) => this.#state(episode) === 'missing' || this.#state(episode) === 'failed').map((episode) => ({ season: episode.season, episode: episode.number }));
+  }
+
+  async #setMonitored(monitored: boolean): Promise<void> {
+    try {
+      this.anime = await updateAnime(this.api, this.#key, { monitored });
+      this.dispatchEvent(new ToastEvent(monitored ? 'Monitoring on: missing episodes are tracked.' : 'Monitoring off: this series is ignored when looking for missing episodes.', 'info'));
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    }
+  }
+
+  async #setLanguage(value: string): Promise<void> {
+    try {
+      this.anime = await updateAnime(this.api, this.#key, { preferred_language: value === '' ? null : value as Language });
+      this.dispatchEvent(new ToastEvent('Language preference saved.', 'ok'));
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    }
+  }
+
+  async #run(label: string, action: () => Promise<unknown>, done: string): Promise<void> {
+    this.busy = new Set([...this.busy, label]);
+    try {
+      await action();
+      await this.#load(false);
+      this.dispatchEvent(new ToastEvent(done, 'ok'));
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    } finally {
+      const next = new Set(this.busy);
+      next.delete(label);
+      this.busy = next;
+    }
+  }
+
+  async #delete(): Promise<void> {
+    if (!this.anime) return;
+    const answer = await confirmDialog({
+      heading: `Remove ${this.anime.name}?`,
+      message: 'The series leaves the library and its queued downloads are cancelled. The files on disk stay unless you tick the box.',
+      confirmLabel: 'Remove series',
+      danger: true,
+      checkLabel: `Also delete the folder "${this.anime.folder}" and every file in it`,
+    });
+    if (!answer.confirmed) return;
+    try {
+      await deleteAnime(this.api, this.anime.key, answer.checked);
+      this.dispatchEvent(new ToastEvent(answer.checked ? `${this.anime.name} and its files were deleted.` : `${this.anime.name} was removed; its files were kept.`, 'ok'));
+      navigate('/library');
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    }
+  }
+
+  render() {
+    if (this.notFound) {
+      return html`<aw-empty-state heading="Series not found" icon="search"><span slot="text">There is no series "${this.#key}" in the library. It may have been removed.</span><a class="button" href="/library">Back to the library</a></aw-empty-state>`;
+    }
+    if (this.error && !this.anime) return html`<div class="notice error" role="alert">${this.error} <button type="button" @click=${() => void this.#load(true)}>Try again</button></div>`;
+    const anime = this.anime;
+    if (!anime) return html`<p class="muted" role="status">Loading…</p>`;
+    const seasons = Object.keys(anime.episodes).map(Number).sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b));
+    const allEpisodes = seasons.flatMap((season) => anime.episodes[String(season)]);
+    const missingAll = this.#missingIn(allEpisodes);
+    const queued = allEpisodes.filter((episode) => ['queued', 'downloading', 'paused'].includes(this.#state(episode))).length;
+    const years = anime.year ? (anime.end_year && anime.end_year !== anime.year ? `${anime.year}–${anime.end_year}` : String(anime.year)) : '';
+    return html`
+      <a class="back" href="/library">${icon('left', 16)}Library</a>
+      <section class="hero">
+        <aw-poster .src=${anime.cover} .name=${anime.name}></aw-poster>
+        <div>
+          <h1>${anime.name}</h1>
+          <div class="facts">
+            ${years ? html`<span class="badge">${years}</span>` : nothing}
+            ${anime.age_rating ? html`<span class="badge">FSK ${anime.age_rating}</span>` : nothing}
+            ${anime.genres.map((genre) => html`<span class="badge accent">${genre}</span>`)}
+            ${anime.monitored ? html`<span class="badge ok">Monitored</span>` : html`<span class="badge warn">Not monitored</span>`}
+          </div>
+          <div class="wide">
+            ${anime.description ? html`<p class="description ${this.expanded ? '' : 'clamped'}">${anime.description}</p>
+              ${anime.description.length > 320 ? html`<button type="button" class="ghost small" @click=${() => { this.expanded = !this.expanded; }}>${this.expanded ? 'Show less' : 'Show more'}</button>` : nothing}` : nothing}
+            <div class="folder" title="Folder on disk">${icon('folder', 15)}<span>${anime.folder_path}</span></div>
+            <div class="stats">
+              <div class="stat"><strong>${anime.episode_count}</strong><span>on the provider</span></div>
+              <div class="stat"><strong>${anime.downloaded_count}</strong><span>on disk</span></div>
+              <div class="stat missing"><strong>${anime.missing_count}</strong><span>missing</span></div>
+              ${queued ? html`<div class="stat"><strong>${queued}</strong><span>in the queue</span></div>` : nothing}
+            </div>
+            <div class="actions">
+              <button type="button" class="primary" ?disabled=${missingAll.length === 0 || this.busy.has('all')} @click=${() => void this.#download(missingAll, 'all')}>
+                ${icon('download')}${missingAll.length ? `Download ${plural(missingAll.length, 'missing episode')}` : 'Nothing missing'}</button>
+              <label class="switch"><input type="checkbox" .checked=${anime.monitored} @change=${(event: Event) => void this.#setMonitored((event.target as HTMLInputElement).checked)} />Monitored</label>
+              <label><span class="visually-hidden">Download language</span>
+                <select @change=${(event: Event) => void this.#setLanguage((event.target as HTMLSelectElement).value)} title="Language for this series">
+                  <option value="" ?selected=${!anime.preferred_language}>Language: as in Settings</option>
+                  ${LANGUAGES.map((language) => html`<option value=${language} ?selected=${anime.preferred_language === language}>${language}</option>`)}
+                </select></label>
+              <button type="button" ?disabled=${this.busy.has('rescan')} @click=${() => void this.#run('rescan', () => rescanAnime(this.api, anime.key), 'Folder rescanned.')}>${icon('refresh')}Rescan folder</button>
+              <button type="button" ?disabled=${this.busy.has('refresh')} @click=${() => void this.#run('refresh', () => refreshAnime(this.api, anime.key), 'Episode list updated from the provider.')}>${icon('tv')}Refresh from provider</button>
+              <button type="button" class="danger" @click=${() => void this.#delete()}>${icon('trash')}Remove</button>
+            </div>
+          </div>
+        </div>
+      </section>
+      ${seasons.length === 0 ? html`<aw-empty-state heading="No episodes known yet" icon="tv"><span slot="text">The provider has not been asked about this series yet. Refresh it to load its seasons and episodes.</span>
+        <button type="button" class="primary" @click=${() => void this.#run('refresh', () => refreshAnime(this.api, anime.key), 'Episode list updated from the provider.')}>Refresh from provider</button></aw-empty-state>` : nothing}
+      ${seasons.map((season) => this.#season(season, anime.episodes[String(season)], seasons.length <= 3 || anime.missing_episodes[String(season)] !== undefined))}`;
+  }
+
+  #season(season: number, episodes: EpisodeView[], open: boolean) {
+    const missing = this.#missingIn(episodes);
+    const onDisk = episodes.filter((episode) => episode.downloaded).length;
+    const available = episodes.filter((episode) => episode.on_provider || episode.downloaded).length;
+    const label = `season-${season}`;
+    return html`<details class="season" ?open=${open}>
+      <summary>
+        <span class="chev">${icon('right', 16)}</span>
+        <h2>${seasonLabel(season)}</h2>
+        <span class="small muted">${onDisk} of ${available} on disk</span>
+        <aw-progress-bar label="${seasonLabel(season)} on disk" .value=${available ? (onDisk / available) * 100 : 0} tone=${missing.length ? 'accent' : 'ok'}></aw-progress-bar>
+        ${missing.length ? html`<button type="button" ?disabled=${this.busy.has(label)} @click=${(event: Event) => { event.preventDefault(); void this.#download(missing, label); }}>${icon('download', 16)}Download ${missing.length} missing</button>` : nothing}
+      </summary>
+      <div class="ep-table"><table>
+        <thead><tr><th>#</th><th>Title</th><th class="hide-narrow">Languages</th><th>State</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+        <tbody>${episodes.map((episode) => this.#episodeRow(episode))}</tbody>
+      </table></div>
+    </details>`;
+  }
+
+  #episodeRow(episode: EpisodeView) {
+    const state = this.#state(episode);
+    const item = this.queue.get(episodeId(this.#key, episode.season, episode.number));
+    const code = episodeCode(episode.season, episode.number);
+    const title = episode.title_en || episode.title_de || `Episode ${episode.number}`;
+    const single = [{ season: episode.season, episode: episode.number }];
+    return html`<tr>
+      <td class="code">${code}</td>
+      <td class="title">${title}${episode.title_de && episode.title_en && episode.title_de !== episode.title_en ? html`<div class="alt">${episode.title_de}</div>` : nothing}</td>
+      <td class="hide-narrow"><div class="langs">${episode.languages.map((language) => html`<span class="badge">${language}</span>`)}</div></td>
+      <td class="state">${this.#stateCell(state, item, episode)}</td>
+      <td class="act">${state === 'missing' || state === 'failed'
+        ? html`<button type="button" class="icon" aria-label="Download ${code}" title="Download ${code}" ?disabled=${this.busy.has(code)} @click=${() => void this.#download(single, code)}>${icon(state === 'failed' ? 'refresh' : 'download', 16)}</button>`
+        : nothing}</td>
+    </tr>`;
+  }
+
+  #stateCell(state: EpisodeState, item: DownloadItem | undefined, episode: EpisodeView) {
+    switch (state) {
+      case 'on_disk': return html`<span class="badge ok" title=${episode.file_path ?? ''}>${icon('check', 13)}On disk${episode.size ? ` · ${formatBytes(episode.size)}` : ''}</span>`;
+      case 'missing': return html`<span class="badge danger">Missing</span>`;
+      case 'queued': return html`<span class="badge info">${icon('clock', 13)}Queued</span>`;
+      case 'paused': return html`<span class="badge warn">${icon('pause', 13)}Paused · ${formatPercent(item?.progress)}</span>`;
+      case 'failed': return html`<span class="badge danger" title=${item?.error ?? ''}>Failed${item?.error ? `: ${item.error.slice(0, 40)}` : ''}</span>`;
+      case 'downloading': return html`<div class="dl">
+        <aw-progress-bar label="Downloading ${episodeCode(episode.season, episode.number)}" .value=${item?.progress ?? 0}></aw-progress-bar>
+        <div class="line"><span>${formatPercent(item?.progress)}</span><span>${formatSpeed(item?.speed)}</span><span>${formatEta(item?.eta)} left</span></div>
+      </div>`;
+      case 'unavailable': return html`<span class="badge">Not on provider</span>`;
+      default: return html`<span class="badge">Not monitored</span>`;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'aw-series-page': AwSeriesPage }
+}
