@@ -1,4 +1,5 @@
 import type { AnyJobDefinition } from '../definition.ts';
+import { deliverWebhookJob } from './deliver-webhook.job.ts';
 import { pruneSessionsJob } from './prune-sessions.job.ts';
 import { refreshSeriesJob } from './refresh-series.job.ts';
 import { rescanLibraryJob } from './rescan-library.job.ts';
@@ -8,4 +9,5 @@ export const JOB_DEFINITIONS: readonly AnyJobDefinition[] = [
   pruneSessionsJob,
   rescanLibraryJob,
   refreshSeriesJob,
+  deliverWebhookJob,
 ];
