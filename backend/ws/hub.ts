@@ -138,7 +138,9 @@ export class LiveEventHub {
   async #onMessage(client: Client, raw: RawData, isBinary: boolean): Promise<void> {
     const message = isBinary ? undefined : parseMessage(raw);
     if (!client.principal) {
-      if (message?.action === 'auth') return this.#authenticate(client, { kind: 'token', value: message.token });
+      if (message?.action === 'auth' && (message.token || message.api_key)) {
+        return this.#authenticate(client, message.token ? { kind: 'token', value: message.token } : { kind: 'api_key', value: message.api_key! });
+      }
       client.socket.close(CLOSE_UNAUTHENTICATED, 'authentication required');
       return;
     }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** What a client may send. Anything else is answered with an `error` message. */
 export const clientMessageSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('auth'), token: z.string().min(1).max(4096) }),
+  z.object({ action: z.literal('auth'), token: z.string().min(1).max(4096).optional(), api_key: z.string().min(1).max(4096).optional() }),
   z.object({ action: z.literal('join'), room: z.string().max(64) }),
   z.object({ action: z.literal('leave'), room: z.string().max(64) }),
   // Browsers cannot send ping frames; this lets the panel check the line itself.

@@ -60,7 +60,10 @@ describe('WebSocket hub', () => {
     await byHeader.waitFor((message) => message.type === 'connected');
     const byQuery = await LiveClient.open(wsUrl(app.url, `?api_key=${key}`));
     await byQuery.waitFor((message) => message.type === 'connected');
-    for (const client of [byMessage, byHeader, byQuery]) client.close();
+    const byKeyMessage = await LiveClient.open(wsUrl(app.url));
+    byKeyMessage.send({ action: 'auth', api_key: key });
+    await byKeyMessage.waitFor((message) => message.type === 'connected');
+    for (const client of [byMessage, byHeader, byQuery, byKeyMessage]) client.close();
   });
 
   it('sends room events only to members and global events to everyone, as {type, timestamp, data}', async () => {
