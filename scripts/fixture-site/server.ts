@@ -6,6 +6,7 @@ import { currentSearchAnswer, legacySearchAnswer } from './search.ts';
 import { embedUrlFor, handleHosterRequest } from './hosters.ts';
 import { handleMediaRequest, type MediaOptions } from './media.ts';
 import { send } from './respond.ts';
+import { coverPng } from './cover.ts';
 
 /**
  * A local stand-in for the provider and its hosters, over real HTTP on 127.0.0.1. Tests, the demo
@@ -124,7 +125,8 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       }
       return send(res, 404, 'text/html', '<h1>Seite nicht gefunden</h1>');
     }
-    if (path.startsWith('/public/img/')) return send(res, 200, 'image/svg+xml', coverSvg(path));
+    if (path.startsWith('/public/img/cover/')) return send(res, 200, 'image/png', coverPng(path));
+    if (path.startsWith('/public/img/')) return send(res, 200, 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="16"/>');
     if (path === '/') return send(res, 200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><body><h1>AniWorld fixture</h1></body></html>');
     if (await handleHosterRequest(req, res, url, { catalogue, siteUrl })) return;
     if (await handleMediaRequest(req, res, url, media, catalogue)) return;
@@ -164,10 +166,4 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function coverSvg(path: string): string {
-  let hue = 0;
-  for (const char of path) hue = (hue * 31 + char.charCodeAt(0)) % 360;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="220" height="330"><rect width="220" height="330" fill="hsl(${hue},55%,45%)"/><text x="110" y="170" font-size="20" text-anchor="middle" fill="#fff">AniWorld</text></svg>`;
 }

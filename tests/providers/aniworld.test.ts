@@ -264,3 +264,12 @@ describe('cache', () => {
     }
   });
 });
+
+describe('fixture covers', () => {
+  it('serve a real PNG at the cover URL the series page names', async () => {
+    const { cover } = await provider.getSeries('demo-academy');
+    const response = await fetch(cover!);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await response.arrayBuffer()).subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+});
