@@ -61,7 +61,7 @@ describe('scanSeriesFolder', () => {
 });
 
 describe('LibraryScanService', () => {
-  it('links folders by .aniworld.json and legacy key file, reports unknown folders, stores episodes with sizes', async () => {
+  it('links folders by .aniworld.json and legacy key file, reports unknown folders, stores episodes without stat', async () => {
     await lib.files({
       'Linked (2020)/.aniworld.json': link('linked-show', 'Linked Show'),
       'Linked (2020)/Season 01/Linked - S01E01.mp4': '12345',
@@ -82,8 +82,8 @@ describe('LibraryScanService', () => {
       { key: 'linked-show', folder: 'Linked (2020)', name: 'Linked Show', link: 'https://aniworld.to/anime/stream/linked-show', site: 'aniworld.to' },
     ]);
     expect(await episodes('linked-show')).toEqual([
-      { season: 1, number: 1, downloaded: 1, file_path: 'Season 01/Linked - S01E01.mp4', size: 5, on_provider: 0 },
-      { season: 1, number: 2, downloaded: 1, file_path: 'Season 01/Linked - S01E02.mkv', size: 0, on_provider: 0 },
+      { season: 1, number: 1, downloaded: 1, file_path: 'Season 01/Linked - S01E01.mp4', size: null, on_provider: 0 },
+      { season: 1, number: 2, downloaded: 1, file_path: 'Season 01/Linked - S01E02.mkv', size: null, on_provider: 0 },
     ]);
 
     const types = lib.events.map((event) => event.type);

@@ -25,7 +25,7 @@ export interface LibraryScanSummary {
 }
 
 /** Folders read at once: enough to keep a NAS busy, few enough not to flood libuv's pool. */
-const WALK_CONCURRENCY = 16;
+const WALK_CONCURRENCY = 32;
 const PROGRESS_EVERY = 100;
 
 /**
@@ -106,11 +106,11 @@ export class LibraryScanService {
           linked++;
         }
         seen.add(row.id);
-        if (row.scan_signature !== scan.signature) changes.push({ series: row, path: join(root, scan.folder), scan });
+        if (row.scan_signature !== scan.signature) changes.push({ series: row, scan });
       }
       // A series whose folder disappeared has nothing on disk any more.
       for (const row of rows) {
-        if (!seen.has(row.id) && row.scan_signature !== '') changes.push({ series: row, path: join(root, row.folder), scan: { episodes: [], signature: '' } });
+        if (!seen.has(row.id) && row.scan_signature !== '') changes.push({ series: row, scan: { episodes: [], signature: '' } });
       }
       const result = await applyFolderChanges(this.#orm, changes, this.#clock.now());
       const summary: LibraryScanSummary = {
@@ -139,7 +139,7 @@ export class LibraryScanService {
       const scan: SeriesFolderScan = await scanSeriesFolder(root, series.folder);
       const row: SeriesRow = { id: series.id, key: series.key, folder: series.folder, scan_signature: series.scanSignature ?? null };
       const changed = row.scan_signature !== scan.signature;
-      if (changed) await applyFolderChanges(this.#orm, [{ series: row, path: join(root, series.folder), scan }], this.#clock.now());
+      if (changed) await applyFolderChanges(this.#orm, [{ series: row, scan }], this.#clock.now());
       this.#events.publish('scan_complete', { scope: 'series', ...payload, changed, episodes: scan.episodes.length });
       return { ...payload, changed, episodes: scan.episodes.length };
     } catch (error) {

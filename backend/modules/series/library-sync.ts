@@ -1,12 +1,11 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { nativeDatabase, type Orm } from '../../db/orm.ts';
 import type { FoundEpisode, SeriesFolderScan } from '../../library/scanner.ts';
 
 /**
  * Writes what a directory walk found into the database: one read of the episodes of the series
- * whose folder changed, stat only for files not seen before, every write in one transaction.
+ * whose folder changed, every write in one transaction. Nothing is stat'ed: a scan costs a
+ * directory walk, file sizes come from downloads (markEpisodeDownloaded) or the detail view.
  * This is the scan's hot path, so it uses SQLite directly (prepared statements) instead of entities;
  * callers must not hold Series/Episode entities of these series in their identity map across it.
  */
@@ -19,8 +18,6 @@ export interface SeriesRow {
 
 export interface FolderChange {
   readonly series: SeriesRow;
-  /** Absolute path of the series folder. */
-  readonly path: string;
   readonly scan: Pick<SeriesFolderScan, 'episodes' | 'signature'>;
 }
 
@@ -51,10 +48,9 @@ export async function applyFolderChanges(orm: Orm, changes: readonly FolderChang
   if (changes.length === 0) return { added: 0, removed: 0, updated: 0 };
   const db = await nativeDatabase(orm);
   const existing = loadEpisodeRows(db, changes.map((change) => change.series.id));
-  const inserts: { seriesId: number; episode: FoundEpisode; size: number | null }[] = [];
+  const inserts: { seriesId: number; episode: FoundEpisode }[] = [];
   const updates: { id: number; downloaded: boolean; file: string | null; size: number | null }[] = [];
   const deletes: number[] = [];
-  const toStat: { path: string; apply: (size: number | null) => void }[] = [];
 
   for (const change of changes) {
     const rows = existing.get(change.series.id) ?? [];
@@ -65,10 +61,8 @@ export async function applyFolderChanges(orm: Orm, changes: readonly FolderChang
       found.add(id);
       const row = byEpisode.get(id);
       if (row && row.downloaded === 1 && row.file_path === episode.file) continue;
-      const item = row ? { id: row.id, downloaded: true, file: episode.file, size: null } : { seriesId: change.series.id, episode, size: null };
-      if (row) updates.push(item as (typeof updates)[number]);
-      else inserts.push(item as (typeof inserts)[number]);
-      toStat.push({ path: join(change.path, episode.file), apply: (size) => { item.size = size as null; } });
+      if (row) updates.push({ id: row.id, downloaded: true, file: episode.file, size: null });
+      else inserts.push({ seriesId: change.series.id, episode });
     }
     for (const row of rows) {
       if (found.has(`${row.season}:${row.number}`)) continue;
@@ -77,15 +71,14 @@ export async function applyFolderChanges(orm: Orm, changes: readonly FolderChang
     }
   }
 
-  await statAll(toStat);
   // One synchronous SQLite transaction: nothing else can interleave with it, and it is fast.
   const time = now.getTime();
-  const insert = db.prepare("insert into `episode` (`series_id`, `season`, `number`, `title_de`, `title_en`, `languages`, `on_provider`, `downloaded`, `file_path`, `size`, `created_at`, `updated_at`) values (?, ?, ?, null, null, '[]', 0, 1, ?, ?, ?, ?)");
+  const insert = db.prepare("insert into `episode` (`series_id`, `season`, `number`, `title_de`, `title_en`, `languages`, `on_provider`, `downloaded`, `file_path`, `size`, `created_at`, `updated_at`) values (?, ?, ?, null, null, '[]', 0, 1, ?, null, ?, ?)");
   const update = db.prepare('update `episode` set `downloaded` = ?, `file_path` = ?, `size` = ?, `updated_at` = ? where `id` = ?');
   const remove = db.prepare('delete from `episode` where `id` = ?');
   const touch = db.prepare('update `series` set `scan_signature` = ?, `scanned_at` = ?, `updated_at` = ? where `id` = ?');
   db.transaction(() => {
-    for (const item of inserts) insert.run(item.seriesId, item.episode.season, item.episode.number, item.episode.file, item.size, time, time);
+    for (const item of inserts) insert.run(item.seriesId, item.episode.season, item.episode.number, item.episode.file, time, time);
     for (const item of updates) update.run(item.downloaded ? 1 : 0, item.file, item.size, time, item.id);
     for (const id of deletes) remove.run(id);
     for (const change of changes) touch.run(change.scan.signature, time, time, change.series.id);
@@ -105,16 +98,4 @@ function loadEpisodeRows(db: Database.Database, seriesIds: readonly number[]): M
     }
   }
   return bySeries;
-}
-
-async function statAll(items: readonly { path: string; apply: (size: number | null) => void }[]): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      const info = await stat(item.path).catch(() => undefined);
-      item.apply(info ? info.size : null);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(32, items.length) }, worker));
 }

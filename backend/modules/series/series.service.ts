@@ -11,6 +11,7 @@ import type { Provider, SeriesInfo } from '../../providers/provider.ts';
 import { assertInsideRoot, isWithin, sanitizeName, UnsafePathError } from '../../library/safe-path.ts';
 import { episodeFileName, episodeTitleFor, previewNaming, seasonFolderName, seriesFolderName, TemplateError, type NamingTemplates } from '../../library/naming.ts';
 import { isSeriesKey, readFolderLink } from '../../library/folder-link.ts';
+import { mapLimit } from '../../library/scanner.ts';
 import type { FetchLike } from '../../library/poster.ts';
 import { Series, type ISeries } from './series.entity.ts';
 import { Episode } from './episode.entity.ts';
@@ -134,7 +135,13 @@ export class SeriesService {
   async detail(key: string) {
     const series = await this.#get(key);
     const episodes = await this.#em.find(Episode, { series }, { orderBy: { season: 'asc', number: 'asc' } });
-    return animeDetail(series, episodes, join(this.#root.path(), series.folder));
+    const seriesPath = join(this.#root.path(), series.folder);
+    const sizes = new Map<number, number>();
+    await mapLimit(episodes.filter((episode) => episode.filePath && episode.size == null), 16, async (episode) => {
+      const info = await stat(join(seriesPath, episode.filePath!)).catch(() => undefined);
+      if (info) sizes.set(episode.id, info.size);
+    });
+    return animeDetail(series, episodes, seriesPath, sizes);
   }
 
   /** Episodes the provider lists that are not on disk; empty for a series that is not monitored. */

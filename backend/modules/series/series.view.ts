@@ -33,7 +33,7 @@ export function animeSummary(series: ISeries, missing: MissingEpisodes, counts: 
   };
 }
 
-export function episodeView(episode: IEpisode, seriesPath: string, monitored: boolean) {
+export function episodeView(episode: IEpisode, seriesPath: string, monitored: boolean, size: number | null = episode.size ?? null) {
   return {
     season: episode.season,
     number: episode.number,
@@ -43,7 +43,7 @@ export function episodeView(episode: IEpisode, seriesPath: string, monitored: bo
     on_provider: episode.onProvider,
     downloaded: episode.downloaded,
     file_path: episode.filePath ? join(seriesPath, episode.filePath) : null,
-    size: episode.size ?? null,
+    size,
     missing: isMissing(episode, monitored),
   };
 }
@@ -52,13 +52,14 @@ export function isMissing(episode: Pick<IEpisode, 'onProvider' | 'downloaded'>, 
   return monitored && episode.onProvider && !episode.downloaded;
 }
 
-export function animeDetail(series: ISeries, episodes: readonly IEpisode[], seriesPath: string) {
+/** `sizes`: sizes read from disk for files the scan did not stat (scans only read directory listings). */
+export function animeDetail(series: ISeries, episodes: readonly IEpisode[], seriesPath: string, sizes: ReadonlyMap<number, number> = new Map()) {
   const bySeason: Record<string, ReturnType<typeof episodeView>[]> = {};
   const missing: MissingEpisodes = {};
   let onProvider = 0;
   let downloaded = 0;
   for (const episode of episodes) {
-    (bySeason[String(episode.season)] ??= []).push(episodeView(episode, seriesPath, series.monitored));
+    (bySeason[String(episode.season)] ??= []).push(episodeView(episode, seriesPath, series.monitored, episode.size ?? sizes.get(episode.id) ?? null));
     if (episode.onProvider) onProvider++;
     if (episode.downloaded) downloaded++;
     if (isMissing(episode, series.monitored)) (missing[String(episode.season)] ??= []).push(episode.number);
