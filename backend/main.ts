@@ -33,6 +33,13 @@ import { createProviderRegistry, type ProviderRegistry } from './providers/regis
 import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
 import { SeriesService } from './modules/series/series.service.ts';
 import { createSeriesRouter } from './modules/series/series.routes.ts';
+import { findExecutable } from './adapters/ffmpeg.ts';
+import { TokenBucket } from './downloads/token-bucket.ts';
+import { TransferEngine } from './downloads/transfer.ts';
+import { EpisodeDownloader } from './modules/queue/episode-downloader.ts';
+import { QueueService } from './modules/queue/queue.service.ts';
+import { QueueStateFile } from './modules/queue/queue-state.ts';
+import { createQueueRouter } from './modules/queue/queue.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
 import type Router from '@koa/router';
@@ -77,6 +84,7 @@ export interface Running {
     readonly providers: ProviderRegistry;
     readonly hosters: HosterRegistry;
     readonly series: SeriesService;
+    readonly queue: QueueService;
   };
   close(): Promise<void>;
 }
@@ -133,6 +141,10 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const providers = createProviderRegistry(settings, providerHttp);
     const hosters = createHosterRegistry(providerHttp);
     const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default });
+    const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
+    const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg') });
+    const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
+    const queue = new QueueService({ orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')) });
 
     // --- HTTP: one router per feature; app.ts decides the middleware order ---
     const routers = [
@@ -141,6 +153,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createConfigRouter(settings),
       createSystemRouter({ logs, diagnostics, metrics, settings }),
       createSeriesRouter(series),
+      createQueueRouter(queue),
     ];
     const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist') }) });
 
@@ -158,13 +171,18 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // Closed before the HTTP server (closers run in reverse), so sockets get a proper close frame.
     closers.push({ name: 'websocket', close: () => live.close() });
 
+    if (serving) {
+      await queue.init();
+      closers.push({ name: 'download queue', close: () => queue.close() });
+    }
+
     const port = serving ? (server.address() as AddressInfo).port : 0;
     const url = `http://127.0.0.1:${port}`;
     if (serving) logger.info({ port, data_dir: config.paths.dataDir, media_dir: config.paths.mediaDir, version: config.version, startup_ms: Date.now() - startedAt }, 'AniWorld is ready');
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, series },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, series, queue },
       close: closeAll,
     };
   } catch (error) {

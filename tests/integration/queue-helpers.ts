@@ -1,0 +1,38 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestApp } from '../helpers/test-app.ts';
+import type { DomainEvent } from '../../backend/events/bus.ts';
+
+/** Settings for queue tests: no provider pacing against the local fixture, quick failure. */
+export async function writeQueueConfig(root: string, downloads: Record<string, unknown> = {}): Promise<void> {
+  await mkdir(join(root, 'data'), { recursive: true });
+  await writeFile(join(root, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 }, downloads: { hosters: ['Vidoza', 'VOE', 'Vidmoly'], max_attempts: 2, ...downloads } }));
+}
+
+export function nextEvent(app: TestApp, type: string, predicate: (event: DomainEvent) => boolean = () => true, timeoutMs = 25_000): Promise<DomainEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { stop(); reject(new Error(`no ${type} event within ${timeoutMs} ms`)); }, timeoutMs);
+    const stop = app.running.services.events.subscribe((event) => {
+      if (event.type === type && predicate(event)) {
+        clearTimeout(timer);
+        stop();
+        resolve(event);
+      }
+    });
+  });
+}
+
+/** Polls GET-style state until `check` returns a value (the queue has no event for every state). */
+export async function waitUntil<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 25_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export function itemOf(status: any, id: string): any {
+  return [...status.active_downloads, ...status.pending_queue, ...status.completed_downloads, ...status.failed_downloads].find((item: any) => item.id === id);
+}
