@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChallengeError, ParseError, ProviderNotFoundError } from '../../backend/providers/errors.ts';
-import type { AniWorldProvider } from '../../backend/providers/aniworld/aniworld.provider.ts';
+import { AniWorldProvider } from '../../backend/providers/aniworld/aniworld.provider.ts';
 import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { startProviderFixture } from './provider-fixture.ts';
 
@@ -259,6 +259,23 @@ describe('cache', () => {
       await cached.getSeason('demo-academy', 1);
       await cached.getSeason('demo-academy', 1);
       expect(cachedSite.stats.count('/anime/stream/demo-academy', 'GET')).toBe(2);
+    } finally {
+      await cachedSite.close();
+    }
+  });
+
+  it('loads the page again once the TTL has passed', async () => {
+    const { site: cachedSite, http } = await startProviderFixture();
+    let now = 0;
+    const cached = new AniWorldProvider({ http, settings: () => ({ url: cachedSite.url, cache_ttl_seconds: 60 }), now: () => now });
+    try {
+      await cached.getSeries('demo-academy');
+      now += 59_000;
+      await cached.getSeries('demo-academy');
+      expect(cachedSite.stats.count('/anime/stream/demo-academy')).toBe(1);
+      now += 2_000;
+      await cached.getSeries('demo-academy');
+      expect(cachedSite.stats.count('/anime/stream/demo-academy')).toBe(2);
     } finally {
       await cachedSite.close();
     }
