@@ -3,13 +3,14 @@ import type { Middleware } from 'koa';
 /**
  * A CSP that fits the bundled Lit panel: scripts only from our origin, styles from our origin
  * plus inline (Lit falls back to <style> tags where adoptedStyleSheets is missing),
- * images from anywhere over https (provider covers), sockets to ourselves.
+ * images from anywhere (provider covers come from the configured provider, which may be a
+ * plain-http mirror on the LAN; images cannot run code), sockets to ourselves.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: https:",
+  "img-src 'self' data: blob: https: http:",
   "font-src 'self' data:",
   "connect-src 'self' ws: wss:",
   "media-src 'self'",

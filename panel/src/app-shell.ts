@@ -7,6 +7,7 @@ import { ApiClient, errorMessage } from './data/api-client.ts';
 import { SessionStore } from './data/session.ts';
 import { LiveConnection, liveUrl, type LiveState } from './data/live.ts';
 import { authStatus, logout as logoutRequest } from './data/auth.ts';
+import { getQueue } from './data/queue.ts';
 import { matchRoute, redirectFor, safeNext, type RouteMatch } from './routes.ts';
 import { navigate, RouteChangeEvent, ToastEvent } from './components/events.ts';
 import { icon, type IconName } from './components/icons.ts';
@@ -37,7 +38,7 @@ export class AwApp extends LitElement {
     .skip { position: absolute; left: -999px; top: 8px; z-index: 100; background: var(--aw-surface); padding: 8px 12px; border-radius: 6px; }
     .skip:focus { left: 8px; }
     .layout { display: grid; grid-template-columns: 232px 1fr; min-height: 100vh; background: linear-gradient(to right, var(--aw-nav-bg) 232px, transparent 232px); }
-    main:focus { outline: none; box-shadow: none; }
+    main#content:focus, main#content:focus-visible { outline: none; box-shadow: none; }
     nav.side {
       background: var(--aw-nav-bg); color: var(--aw-nav-text); padding: 16px 12px; display: flex; flex-direction: column; gap: 4px;
       position: sticky; top: 0; height: 100vh;
@@ -91,6 +92,7 @@ export class AwApp extends LitElement {
   readonly #api = new ApiClient({ token: () => this.#store.token(), onUnauthorized: () => this.#sessionEnded() });
   readonly #live = new LiveConnection({ url: () => liveUrl(), token: () => this.#store.token(), onUnauthorized: () => this.#sessionEnded() });
   readonly #sessionProvider = new ContextProvider(this, { context: sessionContext });
+  #queueTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -98,10 +100,18 @@ export class AwApp extends LitElement {
     new ContextProvider(this, { context: liveContext, initialValue: this.#live });
     this.addEventListener(ToastEvent.eventName, (event) => this.toaster?.show(event.message, event.kind));
     this.#live.onState((liveState) => { this.liveState = liveState; });
-    this.#live.subscribe('queue_status', (message) => {
-      const data = message.data as { pending_queue?: unknown[]; active_downloads?: unknown[]; pending?: number; active?: number };
-      this.queueCount = (Array.isArray(data.pending_queue) ? data.pending_queue.length : data.pending ?? 0) + (Array.isArray(data.active_downloads) ? data.active_downloads.length : data.active ?? 0);
-    });
+    for (const type of ['queue_status', 'download_added', 'download_complete', 'download_failed', 'download_removed']) {
+      this.#live.subscribe(type, () => this.#refreshQueueCount());
+    }
+  }
+
+  /** The nav badge: waiting + running downloads; debounced because events come in bursts. */
+  #refreshQueueCount(): void {
+    clearTimeout(this.#queueTimer);
+    this.#queueTimer = setTimeout(() => {
+      if (!this.session?.authenticated) return;
+      getQueue(this.#api).then((status) => { this.queueCount = status.pending.length + status.active.length; }, () => {});
+    }, 400);
   }
 
   connectedCallback(): void {
@@ -143,7 +153,10 @@ export class AwApp extends LitElement {
       refresh: () => this.#loadSession(),
     };
     this.#sessionProvider.setValue(value);
-    if (status.authenticated) this.#live.start();
+    if (status.authenticated) {
+      this.#live.start();
+      this.#refreshQueueCount();
+    }
     else this.#live.stop();
     this.#route();
   }

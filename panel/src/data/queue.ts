@@ -41,6 +41,8 @@ export interface QueueStatus {
 
 type Raw = Record<string, unknown>;
 const num = (value: unknown, fallback = 0) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+const MB = 1024 * 1024;
+const firstNumber = (...values: unknown[]): number | null => (values.find((value) => typeof value === 'number' && Number.isFinite(value)) as number | undefined) ?? null;
 const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
 
 /** Accepts the queue's snake_case wire item; nested `progress` objects of the original app are understood too. */
@@ -55,12 +57,12 @@ export function normalizeItem(raw: Raw): DownloadItem {
     season: num(episode?.season ?? raw.season),
     episode: num(episode?.episode ?? raw.episode),
     status: (str(raw.status) ?? 'pending') as DownloadStatus,
-    priority: typeof raw.priority === 'number' ? raw.priority : raw.priority === 'high' ? 1 : raw.priority === 'low' ? -1 : 0,
+    priority: typeof raw.priority === 'number' ? raw.priority : raw.priority === 'high' ? 10 : raw.priority === 'low' ? -10 : 0,
     progress: num(progress ? progress.percent : raw.progress),
-    downloadedBytes: num(raw.downloaded_bytes ?? (progress ? num(progress.downloaded_mb) * 1024 * 1024 : 0)),
-    totalBytes: typeof raw.total_bytes === 'number' ? raw.total_bytes : progress && typeof progress.total_mb === 'number' ? progress.total_mb * 1024 * 1024 : null,
-    speed: num(raw.speed ?? raw.speed_bytes_per_second ?? (progress ? num(progress.speed_mbps) * 1024 * 1024 : 0)),
-    eta: typeof raw.eta === 'number' ? raw.eta : typeof raw.eta_seconds === 'number' ? raw.eta_seconds : progress && typeof progress.eta_seconds === 'number' ? progress.eta_seconds : null,
+    downloadedBytes: num(raw.downloaded_bytes ?? progress?.downloaded_bytes ?? (progress ? num(progress.downloaded_mb) * MB : 0)),
+    totalBytes: firstNumber(raw.total_bytes, progress?.total_bytes, progress && typeof progress.total_mb === 'number' ? progress.total_mb * MB : null),
+    speed: num(raw.speed ?? raw.speed_bytes_per_second ?? progress?.speed_bytes_per_second ?? (progress ? num(progress.speed_mbps) * MB : 0)),
+    eta: firstNumber(raw.eta, raw.eta_seconds, progress?.eta_seconds),
     attempts: num(raw.attempts ?? raw.retry_count),
     error: str(raw.last_error ?? raw.error),
     language: str(raw.language_used ?? raw.language),

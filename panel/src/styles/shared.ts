@@ -59,6 +59,7 @@ export const sharedStyles = css`
     font: inherit; font-size: 0.95rem; width: 100%; min-height: 38px; padding: 7px 10px;
     border: 1px solid var(--aw-border); border-radius: 6px; background: var(--aw-surface); color: var(--aw-text);
   }
+  input, select, textarea { font-weight: 400; }
   textarea { min-height: 80px; font-family: var(--aw-mono); font-size: 0.85rem; }
   input:disabled, select:disabled, textarea:disabled { background: var(--aw-surface-2); color: var(--aw-text-muted); }
   input[type=checkbox] { width: 18px; height: 18px; accent-color: var(--aw-accent); margin: 0; }

@@ -206,7 +206,7 @@ export class AwQueuePage extends LitElement {
         <td>${this.#name(item)}${item.status === 'paused' ? html` <span class="badge warn">Paused</span>` : nothing}</td>
         <td class="hide-narrow"><label><span class="visually-hidden">Priority of ${item.name} ${episodeCode(item.season, item.episode)}</span>
           <select class="priority" @change=${(event: Event) => void this.#do(() => setPriority(this.api, item.id, Number((event.target as HTMLSelectElement).value)))}>
-            <option value="1" ?selected=${item.priority > 0}>High</option><option value="0" ?selected=${item.priority === 0}>Normal</option><option value="-1" ?selected=${item.priority < 0}>Low</option>
+            <option value="10" ?selected=${item.priority > 0}>High</option><option value="0" ?selected=${item.priority === 0}>Normal</option><option value="-10" ?selected=${item.priority < 0}>Low</option>
           </select></label></td>
         <td class="hide-narrow small muted">${formatDateTime(item.createdAt)}</td>
         <td class="act">
