@@ -1,4 +1,4 @@
-import { ChallengeError, ProviderUnavailableError } from '../providers/errors.ts';
+import { ChallengeError, ParseError, ProviderUnavailableError } from '../providers/errors.ts';
 
 /**
  * The one place that talks HTTP to the provider and the hosters: browser-like headers, a timeout
@@ -17,6 +17,8 @@ const BROWSER_HEADERS: Readonly<Record<string, string>> = {
 const CHALLENGE_STATUSES = new Set([403, 429, 503]);
 const CHALLENGE_MARKERS = ['cf-challenge', 'captcha', 'just a moment', 'verifizierung', 'attention required'];
 const CHALLENGE_SNIFF_BYTES = 1024;
+/** Pages and playlists are small; anything bigger is not what we asked for (and must not fill the RAM of a NAS). */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface HttpLimits {
   readonly requests_per_second: number;
@@ -92,8 +94,9 @@ export class HttpClient {
           redirect: request.redirect ?? 'follow',
           signal: request.signal ? AbortSignal.any([request.signal, timeout]) : timeout,
         });
-        body = await response.text();
+        body = await readLimited(response, url);
       } catch (error) {
+        if (error instanceof ParseError) throw error;
         if (request.signal?.aborted) throw request.signal.reason ?? error;
         lastProblem = timeout.aborted ? `no answer within ${this.#limits().timeout_ms} ms` : describeNetworkError(error);
         continue;
@@ -124,6 +127,22 @@ export function isChallenge(status: number, headers: Headers, body: string): boo
   if (/json/i.test(headers.get('content-type') ?? '')) return false;
   const head = body.slice(0, CHALLENGE_SNIFF_BYTES).toLowerCase();
   return CHALLENGE_MARKERS.some((marker) => head.includes(marker));
+}
+
+async function readLimited(response: Response, url: string): Promise<string> {
+  if (!response.body) return '';
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
+    await response.body.cancel();
+    throw new ParseError(`${new URL(url).host} answered ${response.headers.get('content-length')} bytes for ${new URL(url).pathname}; expected a page`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body) {
+    total += chunk.byteLength;
+    if (total > MAX_BODY_BYTES) throw new ParseError(`${new URL(url).host} answered more than ${MAX_BODY_BYTES} bytes for ${new URL(url).pathname}; expected a page`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function describeNetworkError(error: unknown): string {

@@ -1,6 +1,7 @@
 /** A small time-bounded cache; the TTL is read on every lookup so settings changes apply at once. */
 export class TtlCache<T> {
   readonly #entries = new Map<string, { value: T; storedAt: number }>();
+  readonly #loading = new Map<string, Promise<T>>();
   readonly #ttlMs: () => number;
   readonly #now: () => number;
   readonly #maxEntries: number;
@@ -11,18 +12,24 @@ export class TtlCache<T> {
     this.#maxEntries = options.maxEntries ?? 500;
   }
 
-  async getOrLoad(key: string, load: () => Promise<T>): Promise<T> {
+  /** Concurrent callers for the same key share one load; failures are not cached. */
+  getOrLoad(key: string, load: () => Promise<T>): Promise<T> {
     const ttl = this.#ttlMs();
     const entry = this.#entries.get(key);
-    if (entry && ttl > 0 && this.#now() - entry.storedAt < ttl) return entry.value;
+    if (entry && ttl > 0 && this.#now() - entry.storedAt < ttl) return Promise.resolve(entry.value);
     this.#entries.delete(key);
-    const value = await load();
-    if (ttl > 0) {
-      // Oldest first: Map keeps insertion order.
-      if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-      this.#entries.set(key, { value, storedAt: this.#now() });
-    }
-    return value;
+    const pending = this.#loading.get(key);
+    if (pending) return pending;
+    const loading = load().then((value) => {
+      if (this.#ttlMs() > 0) {
+        // Oldest first: Map keeps insertion order.
+        if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+        this.#entries.set(key, { value, storedAt: this.#now() });
+      }
+      return value;
+    }).finally(() => this.#loading.delete(key));
+    this.#loading.set(key, loading);
+    return loading;
   }
 
   clear(): void { this.#entries.clear(); }

@@ -146,3 +146,10 @@ describe('rate limit', () => {
     expect(request.headers.referer).toBe('http://example.test/');
   });
 });
+
+describe('answer size', () => {
+  it('refuses an answer far larger than a page instead of buffering it', async () => {
+    const { client } = fakeTimeClient(fast);
+    await expect(client.request(`${site.url}/media/large/${16 * 1024 * 1024}`)).rejects.toThrow(/expected a page/);
+  });
+});

@@ -111,7 +111,7 @@ export class AniWorldProvider implements Provider {
     if (response.status === 404) throw new ProviderNotFoundError(`the provider has no ${what}`);
     if (response.status !== 200) throw new ParseError(`the page of ${what} answered HTTP ${response.status}`);
     // The site answers unknown series with a redirect to its start page rather than a 404.
-    if (new URL(response.url).pathname !== new URL(url).pathname) throw new ProviderNotFoundError(`the provider has no ${what} (redirected to ${new URL(response.url).pathname})`);
+    if (trimSlash(new URL(response.url).pathname) !== trimSlash(new URL(url).pathname)) throw new ProviderNotFoundError(`the provider has no ${what} (redirected to ${new URL(response.url).pathname})`);
     return response.body;
   }
 }
@@ -122,6 +122,10 @@ function assertKey(key: string): void {
 
 function assertNumber(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 0) throw new ProviderNotFoundError(`${what} ${value} is not a whole number`);
+}
+
+function trimSlash(path: string): string {
+  return path.replace(/\/+$/, '');
 }
 
 function parseJson(text: string): unknown {
