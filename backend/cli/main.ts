@@ -7,10 +7,12 @@ import { print, UsageError, warningsTo, type CliIo } from './io.ts';
 import { backupCommand } from './commands/backup.ts';
 import { healthCommand } from './commands/health.ts';
 import { resetPasswordCommand } from './commands/reset-password.ts';
+import { scanCommand } from './commands/scan.ts';
+import { queueCommand } from './commands/queue.ts';
 import { statusCommand } from './commands/status.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [statusCommand, healthCommand, resetPasswordCommand, backupCommand];
+export const COMMANDS: readonly Command[] = [statusCommand, healthCommand, scanCommand, queueCommand, resetPasswordCommand, backupCommand];
 
 const EXIT_USAGE = 64;
 const EXIT_CONFIG = 78;
