@@ -1,5 +1,6 @@
 import type { AnyJobDefinition } from '../definition.ts';
 import { deliverWebhookJob } from './deliver-webhook.job.ts';
+import { downloadEpisodeJob } from './download-episode.job.ts';
 import { pruneSessionsJob } from './prune-sessions.job.ts';
 import { refreshSeriesJob } from './refresh-series.job.ts';
 import { rescanLibraryJob } from './rescan-library.job.ts';
@@ -10,4 +11,5 @@ export const JOB_DEFINITIONS: readonly AnyJobDefinition[] = [
   rescanLibraryJob,
   refreshSeriesJob,
   deliverWebhookJob,
+  downloadEpisodeJob,
 ];
