@@ -137,7 +137,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir });
 
     // --- feature services (library, providers, queue, notifications) are built here ---
-    const providerHttp = new HttpClient({ limits: () => settings.current().provider });
+    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider') });
     const providers = createProviderRegistry(settings, providerHttp);
     const hosters = createHosterRegistry(providerHttp);
     const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default });
@@ -145,6 +145,11 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg') });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
     const queue = new QueueService({ orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')) });
+    metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
+      const stats = (await queue.status()).statistics;
+      return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
+    });
+    metrics.gauge('aniworld_download_speed_bytes_per_second', 'Current total download speed.', async () => Math.round((await queue.status()).statistics.current_speed_mbps * 1024 * 1024));
 
     // --- HTTP: one router per feature; app.ts decides the middleware order ---
     const routers = [

@@ -36,6 +36,23 @@ export class MetricsService {
     return events.subscribe((event) => this.#record(event));
   }
 
+  /**
+   * Wraps fetch for an outside service (the provider's HTTP client takes a `fetch`): network
+   * errors, 403 (challenge pages), 429 and 5xx answers count as errors of that component.
+   */
+  countingFetch(component: string, base: typeof fetch = fetch): typeof fetch {
+    return async (input, init) => {
+      try {
+        const response = await base(input, init);
+        if (response.status >= 500 || response.status === 429 || response.status === 403) this.increment('aniworld_provider_errors_total', { component, reason: `http_${response.status}` });
+        return response;
+      } catch (error) {
+        if ((error as Error).name !== 'AbortError') this.increment('aniworld_provider_errors_total', { component, reason: 'network' });
+        throw error;
+      }
+    };
+  }
+
   gauge(name: string, help: string, read: GaugeReader): void {
     this.#gauges.set(name, { help, read });
   }
@@ -130,7 +147,7 @@ export class MetricsService {
       case 'health_issue': {
         const component = String(data.component);
         this.increment('aniworld_health_issues_total', { component });
-        if (/provider|hoster/i.test(component)) this.increment('aniworld_provider_errors_total', { component });
+        if (/provider|hoster/i.test(component)) this.increment('aniworld_provider_errors_total', { component, reason: 'health_issue' });
         break;
       }
     }
