@@ -160,7 +160,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createSeriesRouter(series),
       createQueueRouter(queue),
     ];
-    const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist') }) });
+    const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path }) });
 
     const server = createServer(app.callback());
     server.keepAliveTimeout = 65_000;

@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import type { Middleware } from 'koa';
+import { readFile } from 'node:fs/promises';
+import { injectBaseHref } from './base-path.ts';
 
 /** Vite puts content-hashed files here: their name changes with their content, so they never go stale. */
 const HASHED_PREFIX = '/assets/';
@@ -15,7 +17,7 @@ const NOT_STATIC = /^\/(api|ws|metrics)(\/|$)|^\/health$/;
  * on reload and deep links. Paths with a file extension that do not exist stay 404 (a missing
  * script must not come back as HTML).
  */
-export function panelStatic(options: { root: string }): Middleware {
+export function panelStatic(options: { root: string; basePath?: string }): Middleware {
   const root = resolve(options.root);
   const index = join(root, 'index.html');
 
@@ -46,6 +48,12 @@ export function panelStatic(options: { root: string }): Middleware {
       return;
     }
     ctx.set('Cache-Control', 'no-cache');
+    if (options.basePath) {
+      // Behind ANIWORLD_BASE_PATH the panel resolves every URL against <base href>.
+      ctx.type = '.html';
+      ctx.body = injectBaseHref(await readFile(index, 'utf8'), options.basePath);
+      return;
+    }
     return send(ctx, index, indexInfo);
   };
 }

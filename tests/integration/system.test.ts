@@ -147,6 +147,10 @@ describe('system: ANIWORLD_BASE_PATH', () => {
     expect((await app.request('GET', '/aniworld/health')).status).toBe(200);
     expect((await app.request('GET', '/health')).status).toBe(200);
     expect((await app.request('GET', '/aniworld/api/auth/status')).body).toEqual({ configured: false, authenticated: false });
+    const panel = await fetch(`${app.url}/aniworld/`);
+    // The panel is built by npm install; when it is there, its index carries the base.
+    if (panel.status === 200) expect(await panel.text()).toContain('<base href="/aniworld/">');
+    else expect(panel.status).toBe(503);
     const token = await app.login();
 
     const socket = new WebSocket(`${app.url.replace('http', 'ws')}/aniworld/ws/connect?token=${token}`);
