@@ -42,6 +42,8 @@ import { QueueStateFile } from './modules/queue/queue-state.ts';
 import { createQueueRouter } from './modules/queue/queue.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
+import { createJobStore } from '../jobs/store/index.ts';
+import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import type Router from '@koa/router';
 import type { AppState } from './http/state.ts';
 
@@ -85,6 +87,8 @@ export interface Running {
     readonly hosters: HosterRegistry;
     readonly series: SeriesService;
     readonly queue: QueueService;
+    /** The JobQueue port (enqueue, cancel, pause, list) and the runner behind it. */
+    readonly jobs: JobRunner;
   };
   close(): Promise<void>;
 }
@@ -151,6 +155,14 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     });
     metrics.gauge('aniworld_download_speed_bytes_per_second', 'Current total download speed.', async () => Math.round((await queue.status()).statistics.current_speed_mbps * 1024 * 1024));
 
+    // --- jobs: the store (JOBS_STORE) and the runner; processing starts after listening ---
+    const jobStore = await createJobStore({ kind: config.runtime.jobs_store, sqliteFile: config.paths.jobsDatabaseFile, mongodbUrl: config.runtime.mongodb_url, dataDir: config.paths.dataDir, env: options.env ?? process.env });
+    const jobs = createJobRunner(jobStore, { orm, settings, logger, services: { auth, library: series, downloads: queue, settings } });
+    closers.push({ name: 'jobs', close: () => jobs.stop() });
+    await jobs.ready();
+    queue.useJobQueue(jobs);
+    health.register('jobs', () => jobs.health());
+
     // --- HTTP: one router per feature; app.ts decides the middleware order ---
     const routers = [
       createHealthRouter(health),
@@ -176,6 +188,10 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // Closed before the HTTP server (closers run in reverse), so sockets get a proper close frame.
     closers.push({ name: 'websocket', close: () => live.close() });
 
+    // ANIWORLD_ROLE=api only enqueues: a worker process on the same job store runs the jobs.
+    if (serving && config.runtime.role !== 'api') await jobs.start();
+    // After the runner: downloads interrupted by a crash are handed to a runner that already listens.
+    // Closed before it (closers run in reverse), so transfers stop and keep their .part first.
     if (serving) {
       await queue.init();
       closers.push({ name: 'download queue', close: () => queue.close() });
@@ -187,7 +203,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, series, queue },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, series, queue, jobs },
       close: closeAll,
     };
   } catch (error) {
