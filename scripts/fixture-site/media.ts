@@ -81,7 +81,7 @@ export async function segmentNames(media: GeneratedMedia, variant = 'v0'): Promi
   return (await readdir(join(media.dir, variant))).filter((name) => name.endsWith('.ts')).sort();
 }
 
-/** Byte `i` of every large file: a fixed 64 KiB pseudo-random block repeated, so any range is cheap. */
+/** Byte `i` of every large file: a fixed 64 KiB pseudo-random block repeated, so any range is cheap. Treat returned buffers as read-only. */
 const LARGE_BLOCK = (() => {
   const block = Buffer.alloc(64 * 1024);
   let state = 0x2545f491;
@@ -93,6 +93,9 @@ const LARGE_BLOCK = (() => {
 })();
 
 export function largeFileBytes(start: number, endExclusive: number): Buffer {
+  const position = start % LARGE_BLOCK.length;
+  // Within one block: a view, no copy (the block is never written after start-up).
+  if (endExclusive - start <= LARGE_BLOCK.length - position) return LARGE_BLOCK.subarray(position, position + endExclusive - start);
   const out = Buffer.alloc(Math.max(0, endExclusive - start));
   for (let offset = 0; offset < out.length;) {
     const position = (start + offset) % LARGE_BLOCK.length;
@@ -175,7 +178,8 @@ async function serveRanged(req: IncomingMessage, res: ServerResponse, size: numb
   for (let offset = start; offset < end && !closed;) {
     const cap = options.controls.slowBytesPerSecond;
     // Under a cap, send a tenth of a second's worth and pause, so the rate holds at small scales too.
-    const length = Math.min(end - offset, cap > 0 ? Math.max(1, Math.floor(cap / 10)) : CHUNK);
+    // Chunks end on CHUNK boundaries so that large-file chunks are views of one block.
+    const length = Math.min(end - offset, cap > 0 ? Math.max(1, Math.floor(cap / 10)) : CHUNK - (offset % CHUNK));
     const chunk = read(offset, offset + length);
     offset += length;
     if (!res.write(chunk)) await drained(res);
