@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHosterRegistry, type HosterRegistry } from '../../backend/providers/hosters/registry.ts';
@@ -166,6 +168,15 @@ describe('hosters against the fixture site', () => {
     } finally {
       site.controls.slowBytesPerSecond = 0;
     }
+  });
+});
+
+describe('fixture media', () => {
+  it('is real video: ffprobe reads 3 s from the MP4 and through the HLS master playlist over HTTP', async () => {
+    const probe = async (input: string) => Number((await promisify(execFile)('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', input])).stdout.trim());
+    expect(await probe(join(media.dir, 'sample.mp4'))).toBeCloseTo(3, 0);
+    const [link] = site.catalogue.linksFor('demo-academy', 1, 1);
+    expect(await probe(`${site.url}/media/hls/${link.id}/master.m3u8`)).toBeCloseTo(3, 0);
   });
 });
 
