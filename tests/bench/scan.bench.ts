@@ -48,6 +48,22 @@ try {
     await work();
     return performance.now() - started;
   };
+  // CPU time too: on a shared machine wall time swings with other load, CPU time much less.
+  // Ours includes libuv's thread pool (process-wide); find's comes from bash's `times`.
+  const cpu = async (work: () => Promise<unknown>) => {
+    const before = process.cpuUsage();
+    await work();
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000;
+  };
+  const findCpu = () => {
+    const result = spawnSync('bash', ['-c', 'find "$1" > /dev/null; times', 'bench', root], { encoding: 'utf8' });
+    const children = result.stdout.trim().split('\n').at(-1)!.split(/\s+/).map((part) => {
+      const match = /^(\d+)m([\d.]+)s$/.exec(part);
+      return match ? Number(match[1]) * 60_000 + Number(match[2]) * 1000 : 0;
+    });
+    return children[0] + children[1];
+  };
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const round = (value: number) => Math.round(value * 10) / 10;
 
@@ -61,6 +77,12 @@ try {
       if (result.status !== 0) throw new Error('find failed');
     }));
     rescanRuns.push(await time(() => scanner.scanLibrary()));
+  }
+  const findCpuRuns: number[] = [];
+  const rescanCpuRuns: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    findCpuRuns.push(findCpu());
+    rescanCpuRuns.push(await cpu(() => scanner.scanLibrary()));
   }
   const incrementalRuns: number[] = [];
   for (let run = 0; run < RUNS; run++) {
@@ -82,10 +104,13 @@ try {
     find_ms_median: round(find),
     full_rescan_ms_median: round(rescan),
     rescan_vs_find: Math.round(rescan / find * 100) / 100,
+    find_cpu_ms_median: round(median(findCpuRuns)),
+    full_rescan_cpu_ms_median: round(median(rescanCpuRuns)),
     incremental_scan_series_ms_median: round(median(incrementalRuns)),
     peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
     targets: { rescan_within_1_5x_find: rescan <= find * 1.5, incremental_under_50ms: median(incrementalRuns) < 50 },
-    runs: { find: findRuns.map(round), rescan: rescanRuns.map(round), incremental: incrementalRuns.map(round) },
+    runs: { find: findRuns.map(round), rescan: rescanRuns.map(round), incremental: incrementalRuns.map(round), find_cpu: findCpuRuns.map(round), rescan_cpu: rescanCpuRuns.map(round) },
+    load_average: (await import('node:os')).loadavg().map(round),
   }, null, 2));
 } finally {
   await temp.remove();

@@ -116,12 +116,18 @@ describe('/api/anime', () => {
     const started = await call('POST', '/api/anime/rescan');
     expect(started.status).toBe(202);
     expect(started.body).toEqual({ status: 'started' });
-    expect((await call('POST', '/api/anime/rescan')).body).toEqual({ status: 'running' });
     expect((await complete).data).toMatchObject({ scope: 'library', series: 2, changed: 1 });
     expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['scan_started', 'scan_progress', 'scan_complete']));
     const progress = events.find((event) => event.type === 'scan_progress')!;
     expect(progress.data).toMatchObject({ current: 2, total: 2, key: 'film-collection', folder: 'Film Collection (2015)' });
     expect((await call('GET', '/api/anime/film-collection')).body.missing_episodes).toEqual({ 0: [1], 1: [1, 2] });
+
+    // A request while a scan runs joins it instead of starting a second one.
+    const series = app.running.services.series;
+    const done = nextEvent('scan_complete', (event) => event.data.scope === 'library');
+    expect([series.requestLibraryScan().status, series.requestLibraryScan().status]).toEqual(['started', 'running']);
+    await done;
+    expect(series.isScanning()).toBe(false);
   });
 
   it('unmonitored series have nothing missing; PATCH validates', async () => {

@@ -36,7 +36,7 @@ describe('scanSeriesFolder', () => {
       'Show/Extras/Show - S09E09.mp4': '',
       'Show/Season 02/nested/Show - S02E11.mp4': '',
     });
-    const scan = await scanSeriesFolder(lib.root, 'Show');
+    const scan = scanSeriesFolder(lib.root, 'Show');
     expect(scan.episodes.map((e) => [e.season, e.number, e.file])).toEqual([
       [0, 1, 'Show - Movie 1.mkv'],
       [0, 2, 'Specials/Show - Film 2.mp4'],
@@ -51,12 +51,12 @@ describe('scanSeriesFolder', () => {
 
   it('keeps one file per episode and changes the signature only when files change', async () => {
     await lib.files(['A/A - S01E01 - (German Dub).mp4', 'A/A - S01E01 - (English Sub).mp4']);
-    const first = await scanSeriesFolder(lib.root, 'A');
+    const first = scanSeriesFolder(lib.root, 'A');
     expect(first.episodes).toHaveLength(1);
-    expect((await scanSeriesFolder(lib.root, 'A')).signature).toBe(first.signature);
+    expect((scanSeriesFolder(lib.root, 'A')).signature).toBe(first.signature);
     await lib.files(['A/A - S01E02.mp4']);
-    expect((await scanSeriesFolder(lib.root, 'A')).signature).not.toBe(first.signature);
-    expect((await scanSeriesFolder(lib.root, 'missing')).episodes).toEqual([]);
+    expect((scanSeriesFolder(lib.root, 'A')).signature).not.toBe(first.signature);
+    expect((scanSeriesFolder(lib.root, 'missing')).episodes).toEqual([]);
   });
 });
 

@@ -5,10 +5,10 @@ import type { EventBus } from '../../events/bus.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { Clock } from '../../adapters/clock.ts';
 import { NotFoundError } from '../../errors.ts';
-import { listSeriesFolders, mapLimit, scanSeriesFolder, type SeriesFolderScan } from '../../library/scanner.ts';
+import { listSeriesFolders, mapLimit, scanSeriesFolder, scanSeriesFolders, type SeriesFolderScan } from '../../library/scanner.ts';
 import { readFolderLink, type FolderLink } from '../../library/folder-link.ts';
 import { join } from 'node:path';
-import { applyFolderChanges, loadSeriesRows, type FolderChange, type SeriesRow } from './library-sync.ts';
+import { applyFolderChanges, insertSeriesRows, loadSeriesRows, type FolderChange, type NewSeriesRow, type SeriesRow } from './library-sync.ts';
 import { Series } from './series.entity.ts';
 import type { MediaRoot } from './media-root.ts';
 
@@ -24,8 +24,8 @@ export interface LibraryScanSummary {
   readonly duration_ms: number;
 }
 
-/** Folders read at once: enough to keep a NAS busy, few enough not to flood libuv's pool. */
-const WALK_CONCURRENCY = 32;
+/** Link files read at once (only for folders the database does not know). */
+const WALK_CONCURRENCY = 16;
 const PROGRESS_EVERY = 100;
 
 /**
@@ -61,12 +61,15 @@ export class LibraryScanService {
   /** A full scan; a call while one runs joins it instead of starting a second one. */
   scanLibrary(): Promise<LibraryScanSummary> {
     if (this.#running) return this.#running;
-    const run = inContext(this.#orm, () => this.#scanLibrary()).finally(() => { this.#running = undefined; });
+    const run: Promise<LibraryScanSummary> = inContext(this.#orm, () => this.#scanLibrary(() => {
+      // Cleared before scan_complete/scan_failed go out, so a client reacting to them can start the next scan.
+      if (this.#running === run) this.#running = undefined;
+    }));
     this.#running = run;
     return run;
   }
 
-  async #scanLibrary(): Promise<LibraryScanSummary> {
+  async #scanLibrary(finished: () => void): Promise<LibraryScanSummary> {
     const started = performance.now();
     const root = this.#root.path();
     this.#events.publish('scan_started', { scope: 'library', path: root });
@@ -75,39 +78,31 @@ export class LibraryScanService {
       const byFolder = new Map(rows.map((row) => [row.folder, row]));
       const byKey = new Map(rows.map((row) => [row.key, row]));
       const folders = await listSeriesFolders(root);
-      const scans = await mapLimit(folders, WALK_CONCURRENCY, async (folder, index) => {
-        const scan = await scanSeriesFolder(root, folder);
+      const scans = await scanSeriesFolders(root, folders, (scan, index) => {
         const done = index + 1;
         if (done % PROGRESS_EVERY === 0 || done === folders.length) {
-          const row = byFolder.get(folder);
-          this.#events.publish('scan_progress', { current: done, total: folders.length, folder, ...(row ? { key: row.key } : {}) });
+          const row = byFolder.get(scan.folder);
+          this.#events.publish('scan_progress', { current: done, total: folders.length, folder: scan.folder, ...(row ? { key: row.key } : {}) });
         }
-        return scan;
       });
 
-      const folderSet = new Set(folders);
+      const unlinked = scans.filter((scan) => !byFolder.has(scan.folder) && (scan.hasLinkFile || scan.hasKeyFile));
+      const links = await mapLimit(unlinked, WALK_CONCURRENCY, (scan) => readFolderLink(join(root, scan.folder), { json: scan.hasLinkFile, keyFile: scan.hasKeyFile }));
+      const linkedRows = await this.#linkFolders(unlinked.map((scan, index) => ({ folder: scan.folder, link: links[index] })), byKey, new Set(folders));
+
       const unknown: string[] = [];
       const changes: FolderChange[] = [];
       const seen = new Set<number>();
-      let linked = 0;
       for (const scan of scans) {
-        let row = byFolder.get(scan.folder);
+        const row = byFolder.get(scan.folder) ?? linkedRows.get(scan.folder);
         if (!row) {
-          const link = scan.hasLinkFile || scan.hasKeyFile ? await readFolderLink(join(root, scan.folder), { json: scan.hasLinkFile, keyFile: scan.hasKeyFile }) : undefined;
-          if (!link) {
-            unknown.push(scan.folder);
-            continue;
-          }
-          row = await this.#linkFolder(scan.folder, link, byKey, folderSet);
-          if (!row) {
-            unknown.push(scan.folder);
-            continue;
-          }
-          linked++;
+          unknown.push(scan.folder);
+          continue;
         }
         seen.add(row.id);
         if (row.scan_signature !== scan.signature) changes.push({ series: row, scan });
       }
+      const linked = linkedRows.size;
       // A series whose folder disappeared has nothing on disk any more.
       for (const row of rows) {
         if (!seen.has(row.id) && row.scan_signature !== '') changes.push({ series: row, scan: { episodes: [], signature: '' } });
@@ -118,10 +113,12 @@ export class LibraryScanService {
         episodes_added: result.added, episodes_updated: result.updated, episodes_removed: result.removed,
         duration_ms: Math.round(performance.now() - started),
       };
+      finished();
       this.#events.publish('scan_complete', { scope: 'library', ...summary });
       this.#logger.info({ component: 'library', ...summary, unknown_folders: unknown.length }, 'library scan finished');
       return summary;
     } catch (error) {
+      finished();
       this.#events.publish('scan_failed', { scope: 'library', error: (error as Error).message });
       this.#logger.error({ component: 'library', err: error }, 'library scan failed');
       throw error;
@@ -136,7 +133,7 @@ export class LibraryScanService {
     this.#events.publish('scan_started', { scope: 'series', ...payload });
     try {
       const root = this.#root.path();
-      const scan: SeriesFolderScan = await scanSeriesFolder(root, series.folder);
+      const scan: SeriesFolderScan = scanSeriesFolder(root, series.folder);
       const row: SeriesRow = { id: series.id, key: series.key, folder: series.folder, scan_signature: series.scanSignature ?? null };
       const changed = row.scan_signature !== scan.signature;
       if (changed) await applyFolderChanges(this.#orm, [{ series: row, scan }], this.#clock.now());
@@ -148,26 +145,34 @@ export class LibraryScanService {
     }
   }
 
-  /** A folder whose link file names a series: re-point a known series to it, or recreate the series from the file. */
-  async #linkFolder(folder: string, link: FolderLink, byKey: Map<string, SeriesRow>, folders: ReadonlySet<string>): Promise<SeriesRow | undefined> {
-    const known = byKey.get(link.key);
-    if (known) {
-      // The folder was renamed on disk. A copy (the old folder still exists) keeps the series where it was.
-      if (known.folder !== folder) {
-        if (folders.has(known.folder)) return undefined;
+  /**
+   * Folders whose link file names a series: a known series whose folder was renamed on disk moves
+   * to it (a copy, where the old folder still exists, does not), an unknown key is recreated from
+   * the file (a lost database rebuilt from disk). New series are inserted in one transaction.
+   */
+  async #linkFolders(candidates: readonly { folder: string; link: FolderLink | undefined }[], byKey: Map<string, SeriesRow>, folders: ReadonlySet<string>): Promise<Map<string, SeriesRow>> {
+    const linked = new Map<string, SeriesRow>();
+    const created: NewSeriesRow[] = [];
+    const base = this.#providerUrl().replace(/\/+$/, '');
+    for (const { folder, link } of candidates) {
+      if (!link) continue;
+      const known = byKey.get(link.key);
+      if (known) {
+        if (known.folder === folder || folders.has(known.folder)) continue;
         await this.#em.nativeUpdate(Series, { id: known.id }, { folder, scanSignature: null });
         known.folder = folder;
+        linked.set(folder, { ...known, scan_signature: null });
+        continue;
       }
-      return { ...known, scan_signature: null };
+      const row: NewSeriesRow = {
+        id: 0, key: link.key, folder, scan_signature: null, name: link.name ?? folder, site: link.site ?? new URL(base).host,
+        link: link.link ?? `${base}/anime/stream/${link.key}`, year: link.year ?? null,
+      };
+      created.push(row);
+      byKey.set(link.key, row);
+      linked.set(folder, row);
     }
-    const now = this.#clock.now();
-    const base = this.#providerUrl().replace(/\/+$/, '');
-    const id = await this.#em.insert(Series, {
-      key: link.key, folder, name: link.name ?? folder, site: link.site ?? new URL(base).host, link: link.link ?? `${base}/anime/stream/${link.key}`,
-      year: link.year ?? null, monitored: true, createdAt: now, updatedAt: now,
-    } as never);
-    const row: SeriesRow = { id: Number(id), key: link.key, folder, scan_signature: null };
-    byKey.set(link.key, row);
-    return row;
+    await insertSeriesRows(this.#orm, created, this.#clock.now());
+    return linked;
   }
 }

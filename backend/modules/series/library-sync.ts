@@ -10,10 +10,28 @@ import type { FoundEpisode, SeriesFolderScan } from '../../library/scanner.ts';
  * callers must not hold Series/Episode entities of these series in their identity map across it.
  */
 export interface SeriesRow {
-  readonly id: number;
+  id: number;
   readonly key: string;
   folder: string;
   readonly scan_signature: string | null;
+}
+
+export interface NewSeriesRow extends SeriesRow {
+  readonly name: string;
+  readonly site: string;
+  readonly link: string;
+  readonly year: number | null;
+}
+
+/** Series recreated from link files; fills in their ids. */
+export async function insertSeriesRows(orm: Orm, rows: NewSeriesRow[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  const db = await nativeDatabase(orm);
+  const insert = db.prepare('insert into `series` (`key`, `folder`, `name`, `site`, `link`, `year`, `monitored`, `created_at`, `updated_at`) values (?, ?, ?, ?, ?, ?, 1, ?, ?)');
+  const time = now.getTime();
+  db.transaction(() => {
+    for (const row of rows) row.id = Number(insert.run(row.key, row.folder, row.name, row.site, row.link, row.year, time, time).lastInsertRowid);
+  })();
 }
 
 export interface FolderChange {

@@ -48,7 +48,7 @@ export class SeriesImporter {
     const page = folders.slice(options.offset, options.offset + options.limit);
     const items = [];
     for (const folder of page) {
-      const scan = await scanSeriesFolder(root, folder);
+      const scan = scanSeriesFolder(root, folder);
       const link = scan.hasLinkFile || scan.hasKeyFile ? await readFolderLink(join(root, folder), { json: scan.hasLinkFile, keyFile: scan.hasKeyFile }) : undefined;
       const query = folderSearchQuery(folder) || folder;
       let suggestions: { key: string; name: string; link: string; cover: string | null; year: number | null; description: string | null }[] = [];
