@@ -3,7 +3,11 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } f
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
+import { readdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
+import { largeFileBytes } from '../../scripts/fixture-site/media.ts';
+import { waitUntil } from '../integration/queue-helpers.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { TEST_PASSWORD } from '../helpers/test-app.ts';
 import { layOutImage } from './image-layout.ts';
@@ -18,6 +22,7 @@ const isRoot = process.getuid?.() === 0;
 const TINI = '/usr/bin/tini';
 
 let temp: { path: string; remove: () => Promise<void> };
+let site: FixtureSite | undefined;
 let image: ReturnType<typeof layOutImage>;
 const children = new Set<ChildProcess>();
 
@@ -33,6 +38,7 @@ afterAll(async () => {
       process.kill(-child.pid!, 'SIGKILL');
     } catch { /* already gone */ }
   }
+  await site?.close();
   await temp?.remove();
 });
 
@@ -182,4 +188,76 @@ describe('container image (reproduced without Docker)', () => {
     container.child.kill('SIGTERM');
     expect((await within(container.exited, 8000, 'shutdown after SIGTERM')).code).toBe(0);
   }, 90_000);
+
+  it.runIf(isRoot)('SIGTERM during a download exits cleanly; the next start resumes it with Range, files owned by PUID with UMASK', async () => {
+    const SIZE = 6_000_000;
+    site = await startFixtureSite({ seriesCount: 0, largeFileBytes: SIZE, slowBytesPerSecond: 1_000_000 });
+    const { config, media } = volumes('download', { uid: 99, gid: 100 });
+    mkdirSync(config);
+    // Root writes it here; the entrypoint hands /config to PUID:PGID before the app starts.
+    await writeFile(join(config, 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 }, downloads: { hosters: ['Vidoza'], max_attempts: 2 } }));
+    const env = { ANIWORLD_DATA_DIR: config, ANIWORLD_MEDIA_DIR: media, ANIWORLD_PROVIDER_URL: site.url, PUID: '99', PGID: '100', UMASK: '027' };
+
+    const first = run(env);
+    let api = client(`http://127.0.0.1:${await within(first.ready, 60_000, 'start-up')}`);
+    await api('POST', '/api/auth/setup', { master_password: TEST_PASSWORD });
+    await api.login();
+    const series = await api('POST', '/api/anime/add', { key: 'demo-academy' });
+    const id = (await api('POST', '/api/queue/add', { serie_id: 'demo-academy', serie_folder: series.folder, serie_name: series.title, episodes: [{ season: 1, episode: 1 }] })).item_ids[0];
+    await waitUntil(async () => {
+      const item = await api('GET', `/api/queue/${id}`);
+      return item.status === 'downloading' && item.progress.downloaded_bytes > 1_000_000;
+    }, 'a megabyte in the .part', 30_000);
+
+    first.child.kill('SIGTERM');
+    expect(await within(first.exited, 8000, 'shutdown after SIGTERM during a download')).toEqual({ code: 0, signal: null });
+    const season = join(media, series.folder, 'Season 01');
+    const part = (await readdir(season)).find((name) => name.endsWith('.part'));
+    expect(part).toBeDefined();
+    const kept = statSync(join(season, part!)).size;
+    expect(kept).toBeGreaterThan(0);
+    expect(statSync(join(season, part!)).uid).toBe(99);
+    expect(statSync(season).uid).toBe(99);
+    // Folders 0777 & ~027.
+    expect(modeOf(season)).toBe(0o750);
+
+    site.controls.slowBytesPerSecond = 0;
+    const before = site.stats.requests.length;
+    const second = run(env);
+    api = client(`http://127.0.0.1:${await within(second.ready, 60_000, 'start-up')}`);
+    await api.login();
+    const done = await waitUntil(async () => {
+      const item = await api('GET', `/api/queue/${id}`);
+      if (item.status === 'failed') throw new Error(`download failed: ${item.error}`);
+      return item.status === 'completed' ? item : undefined;
+    }, 'the resumed download', 30_000);
+    const ranges = site.stats.requests.slice(before).filter((request) => request.path.startsWith('/media/mp4/')).map((request) => String(request.headers.range));
+    expect(Number(/^bytes=(\d+)-$/.exec(ranges[0])?.[1])).toBeGreaterThanOrEqual(kept);
+    expect(readFileSync(done.file_path).equals(largeFileBytes(0, SIZE))).toBe(true);
+    expect(statSync(done.file_path).uid).toBe(99);
+    expect(modeOf(done.file_path)).toBe(0o640);
+
+    second.child.kill('SIGTERM');
+    expect((await within(second.exited, 8000, 'shutdown after SIGTERM')).code).toBe(0);
+  }, 120_000);
 });
+
+/** A tiny JSON client for one container, holding the session token once logged in. */
+function client(base: string) {
+  let token: string | undefined;
+  const call = async (method: string, path: string, body?: unknown): Promise<any> => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return Object.assign(call, {
+    async login() {
+      token = (await call('POST', '/api/auth/login', { password: TEST_PASSWORD })).access_token;
+    },
+  });
+}
