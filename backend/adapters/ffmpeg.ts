@@ -33,3 +33,48 @@ export function remuxToMp4(ffmpeg: string, input: string, output: string, option
     });
   });
 }
+
+export interface StreamingRemux {
+  /** Feeds the next bytes of the input; resolves when ffmpeg can take more. */
+  write(chunk: Buffer): Promise<void>;
+  /** Ends the input and waits for ffmpeg to finish the MP4. */
+  end(): Promise<void>;
+  /** Kills ffmpeg (the output is left for the caller to remove). */
+  kill(): void;
+}
+
+/**
+ * ffmpeg reading the input from stdin while it arrives (`-f mpegts -i pipe:0 -c copy`), so that
+ * remuxing overlaps the download instead of following it. The output must be a file (MP4 needs seeking).
+ */
+export function startRemux(ffmpeg: string, output: string, options: { inputFormat: string }): StreamingRemux {
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', options.inputFormat, '-i', 'pipe:0', '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-f', 'mp4', output];
+  // -nostdin only stops ffmpeg reading keys from the terminal; pipe:0 is still the input.
+  const child = spawn(ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString('utf8')).slice(-2000); });
+  const exited = new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`ffmpeg exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+    });
+  });
+  exited.catch(() => {});
+  child.stdin.on('error', () => {});
+  return {
+    write(chunk) {
+      if (child.exitCode !== null || child.stdin.destroyed) return exited.then(() => { throw new Error('ffmpeg stopped reading'); });
+      return new Promise((resolve, reject) => {
+        child.stdin.write(chunk, (error) => (error ? reject(error) : resolve()));
+      });
+    },
+    async end() {
+      child.stdin.end();
+      await exited;
+    },
+    kill() {
+      child.kill('SIGKILL');
+    },
+  };
+}

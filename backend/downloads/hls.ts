@@ -41,6 +41,8 @@ export interface HlsDownloadOptions extends RequestOptions {
   readonly meter: ProgressMeter;
   /** Segments fetched at the same time (written in order). */
   readonly concurrency?: number;
+  /** Gets every byte of the stream in order (a resumed .part's bytes first), e.g. a running ffmpeg. */
+  readonly sink?: (chunk: Buffer) => Promise<void>;
 }
 
 interface ResumeState { version: 1; segment_count: number; done: number; bytes: number }
@@ -65,9 +67,11 @@ export async function downloadHlsSegments(options: HlsDownloadOptions): Promise<
     if (!resume && plan.init) {
       const init = await fetchBytes(plan.init.url, plan.init.byteRange, 'The HLS init section', options, signal);
       await handle.write(init, 0, init.length, 0);
+      await options.sink?.(init);
       position = init.length;
       await writeResumeState(options.statePath, { version: 1, segment_count: total, done: 0, bytes: position });
     }
+    if (options.sink && resume) await replay(handle, position, options.sink);
     meter.reset(position);
     const concurrency = Math.max(1, options.concurrency ?? 4);
     let launched = done;
@@ -80,7 +84,7 @@ export async function downloadHlsSegments(options: HlsDownloadOptions): Promise<
       }
       const data = await inFlight.get(done)!;
       inFlight.delete(done);
-      await writeAll(handle, data, position);
+      await Promise.all([writeAll(handle, data, position), options.sink?.(data)]);
       position += data.length;
       done++;
       await writeResumeState(options.statePath, { version: 1, segment_count: total, done, bytes: position });
@@ -146,6 +150,17 @@ async function writeAll(handle: FileHandle, data: Buffer, position: number): Pro
   while (offset < data.length) {
     const { bytesWritten } = await handle.write(data, offset, data.length - offset, position + offset);
     offset += bytesWritten;
+  }
+}
+
+/** Hands what an earlier attempt left in the .part to the sink, a megabyte at a time. */
+async function replay(handle: FileHandle, length: number, sink: (chunk: Buffer) => Promise<void>): Promise<void> {
+  for (let offset = 0; offset < length;) {
+    const buffer = Buffer.allocUnsafe(Math.min(1 << 20, length - offset));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    if (bytesRead === 0) break;
+    await sink(buffer.subarray(0, bytesRead));
+    offset += bytesRead;
   }
 }
 

@@ -1,7 +1,7 @@
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ResolvedMedia } from '../providers/provider.ts';
-import { remuxToMp4 } from '../adapters/ffmpeg.ts';
+import { remuxToMp4, startRemux } from '../adapters/ffmpeg.ts';
 import { downloadMp4 } from './mp4.ts';
 import { downloadHlsSegments, loadHlsPlan } from './hls.ts';
 import { ProgressMeter, type TransferProgress } from './progress.ts';
@@ -84,12 +84,33 @@ export class TransferEngine {
     const target = await request.targetFor(ffmpeg || plan.format === 'fmp4' ? 'mp4' : 'ts');
     await mkdir(dirname(target), { recursive: true });
     const [part, work, state] = partFilesFor(target);
-    const { bytes, resumedAt } = await downloadHlsSegments({ ...requestOptions, plan, partPath: work, statePath: state, bucket: this.#options.bucket, meter, concurrency: this.#options.segmentConcurrency });
+    // With ffmpeg the remux runs while segments arrive; if it breaks, the download still completes
+    // and the finished transport stream is remuxed (or kept) afterwards.
+    let remux = ffmpeg && plan.format === 'ts' ? startRemux(ffmpeg, part, { inputFormat: 'mpegts' }) : undefined;
+    const sink = remux ? async (chunk: Buffer) => {
+      if (!remux) return;
+      try {
+        await remux.write(chunk);
+      } catch {
+        remux?.kill();
+        remux = undefined;
+      }
+    } : undefined;
+    let bytes: number;
+    let resumedAt: number;
+    try {
+      ({ bytes, resumedAt } = await downloadHlsSegments({ ...requestOptions, plan, partPath: work, statePath: state, bucket: this.#options.bucket, meter, concurrency: this.#options.segmentConcurrency, sink }));
+    } catch (error) {
+      remux?.kill();
+      await unlink(part).catch(() => {});
+      throw error;
+    }
 
     let path = target;
     if (ffmpeg) {
       try {
-        await remuxToMp4(ffmpeg, work, part, { inputFormat: plan.format === 'ts' ? 'mpegts' : undefined, signal: request.signal });
+        if (remux) await remux.end();
+        else await remuxToMp4(ffmpeg, work, part, { inputFormat: plan.format === 'ts' ? 'mpegts' : undefined, signal: request.signal });
         await commit(part, target, (await stat(part)).size);
         await unlink(work).catch(() => {});
       } catch (error) {

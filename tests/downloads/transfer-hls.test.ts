@@ -65,6 +65,20 @@ describe('HLS transfer', () => {
     expect(await readdir(folder)).toEqual(['Show - S01E03.ts']);
   });
 
+  it('resumes with ffmpeg too: the kept segments are replayed into the remux, the result has the full duration', async () => {
+    const folder = join(temp.path, 'out-resume-remux');
+    const target = (ext: string) => join(folder, `Show - S01E04.${ext}`);
+    const hls = { url: `${server.url}/master.m3u8`, kind: 'hls' as const, headers: {} };
+    const controller = new AbortController();
+    const first = await engine(true).transfer({ media: hls, targetFor: target, signal: controller.signal, onProgress: (progress) => { if (progress.percent >= 50) controller.abort(); } }).catch((error: unknown) => error);
+    expect((first as Error).name).toBe('AbortError');
+    expect(existsSync(target('mp4'))).toBe(false);
+    const result = await engine(true).transfer({ media: hls, targetFor: target });
+    expect(result.resumedFrom).toBeGreaterThanOrEqual(3);
+    expect(await probeDuration(result.path)).toBeCloseTo(6, 0);
+    expect(await readdir(folder)).toEqual(['Show - S01E04.mp4']);
+  });
+
   it('decrypts AES-128 segments', async () => {
     const key = randomBytes(16);
     server.files.set('/enc/key.bin', { type: 'application/octet-stream', body: key });

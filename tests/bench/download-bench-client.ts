@@ -1,0 +1,27 @@
+// One measured run for bench:download in a fresh process: `mp4 <url> <out>`, `hls <url> <out>`
+// or `parallel <url> <outdir> <n>`. Prints one JSON line: seconds, bytes, peak RSS.
+import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { TransferEngine } from '../../backend/downloads/transfer.ts';
+import { TokenBucket } from '../../backend/downloads/token-bucket.ts';
+import { findExecutable } from '../../backend/adapters/ffmpeg.ts';
+
+const [mode, url, out, count] = process.argv.slice(2);
+const engine = new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: await findExecutable('ffmpeg') });
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 20);
+
+const started = performance.now();
+let bytes = 0;
+if (mode === 'parallel') {
+  const results = await Promise.all(Array.from({ length: Number(count) }, (_, index) =>
+    engine.transfer({ media: { url, kind: 'mp4', headers: {} }, targetFor: (ext) => join(out, `episode-${index}.${ext}`) })));
+  bytes = results.reduce((sum, result) => sum + result.size, 0);
+} else {
+  const result = await engine.transfer({ media: { url, kind: mode === 'hls' ? 'hls' : 'mp4', headers: {} }, targetFor: (ext) => `${out}.${ext}` });
+  bytes = (await stat(result.path)).size;
+}
+const seconds = (performance.now() - started) / 1000;
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+process.stdout.write(`${JSON.stringify({ seconds, bytes, peak_rss_mb: Math.round(peakRss / 1024 / 1024) })}\n`);

@@ -1,0 +1,108 @@
+// npm run bench:download: the transfer engine against the usual tools on the same local URLs.
+//  - MP4: our engine (stream to .part, fsync, rename) vs `curl -o` on one large file (target >= 0.9x).
+//  - HLS: our engine (parallel segments + ffmpeg -c copy remux) vs `ffmpeg -i <m3u8> -c copy` (target >= 1.0x).
+//  - Peak RSS of one process running 4 MP4 downloads at once.
+// DOWNLOAD_BENCH_MB (default 512) sets the MP4 size; DOWNLOAD_BENCH_HLS_SECONDS (default 300) the stream length.
+// Each side runs RUNS times alternately in fresh processes; the best run counts (least disturbed by others).
+import { execFile, fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+
+const run = promisify(execFile);
+const MB = 1024 * 1024;
+const sizeMb = Number(process.env.DOWNLOAD_BENCH_MB ?? 512);
+const hlsSeconds = Number(process.env.DOWNLOAD_BENCH_HLS_SECONDS ?? 300);
+const RUNS = Number(process.env.DOWNLOAD_BENCH_RUNS ?? 3);
+const cache = join(tmpdir(), 'aniworld-download-bench-v1');
+const work = join(tmpdir(), `aniworld-download-bench-run-${process.pid}`);
+
+await mkdir(cache, { recursive: true });
+await mkdir(work, { recursive: true });
+
+async function makeLargeFile(): Promise<string> {
+  const file = join(cache, `large-${sizeMb}.mp4`);
+  if (existsSync(file) && (await stat(file)).size === sizeMb * MB) return file;
+  const stream = createWriteStream(file);
+  const block = randomBytes(MB);
+  for (let index = 0; index < sizeMb; index++) if (!stream.write(block)) await once(stream, 'drain');
+  stream.end();
+  await once(stream, 'finish');
+  return file;
+}
+
+async function makeHls(): Promise<string> {
+  const folder = join(cache, `hls-${hlsSeconds}`);
+  if (existsSync(join(folder, 'master.m3u8'))) return folder;
+  await mkdir(join(folder, 'v0'), { recursive: true });
+  console.log(`making a ${hlsSeconds} s HLS stream with ffmpeg (once, cached in ${folder}) ...`);
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=25:duration=${hlsSeconds}`, '-f', 'lavfi', '-i', `sine=frequency=440:duration=${hlsSeconds}`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '3M', '-g', '50', '-c:a', 'aac', '-f', 'hls', '-hls_time', '4', '-hls_playlist_type', 'vod',
+    '-hls_segment_filename', join(folder, 'v0', 'seg%04d.ts'), join(folder, 'v0', 'index.m3u8')]);
+  await writeFile(join(folder, 'master.m3u8'), '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=3200000,RESOLUTION=640x360\nv0/index.m3u8\n');
+  return folder;
+}
+
+async function timed(command: string, args: string[]): Promise<number> {
+  const started = performance.now();
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`${command} exited with ${code}`);
+  return (performance.now() - started) / 1000;
+}
+
+async function ours(args: string[]): Promise<{ seconds: number; bytes: number; peak_rss_mb: number }> {
+  const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'download-bench-client.ts'), ...args], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!);
+}
+
+const large = await makeLargeFile();
+const hls = await makeHls();
+const server = fork(join(import.meta.dirname, 'download-bench-server.ts'), [cache], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const [{ url }] = await once(server, 'message') as [{ url: string }];
+
+try {
+  const mp4Url = `${url}/large-${sizeMb}.mp4`;
+  let curlBest = Infinity;
+  let oursBest = Infinity;
+  for (let index = 0; index < RUNS; index++) {
+    await rm(join(work, 'curl.mp4'), { force: true });
+    curlBest = Math.min(curlBest, await timed('curl', ['-s', '-f', '-o', join(work, 'curl.mp4'), mp4Url]));
+    await rm(join(work, 'ours.mp4'), { force: true });
+    oursBest = Math.min(oursBest, (await ours(['mp4', mp4Url, join(work, 'ours')])).seconds);
+  }
+  const mp4Ratio = curlBest / oursBest;
+
+  const hlsUrl = `${url}/hls-${hlsSeconds}/master.m3u8`;
+  let ffmpegBest = Infinity;
+  let oursHlsBest = Infinity;
+  let hlsBytes = 0;
+  for (let index = 0; index < RUNS; index++) {
+    ffmpegBest = Math.min(ffmpegBest, await timed('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', hlsUrl, '-c', 'copy', '-f', 'mp4', join(work, 'ffmpeg.mp4')]));
+    await rm(join(work, 'ours-hls.mp4'), { force: true });
+    const result = await ours(['hls', hlsUrl, join(work, 'ours-hls')]);
+    hlsBytes = result.bytes;
+    oursHlsBest = Math.min(oursHlsBest, result.seconds);
+  }
+  const hlsRatio = ffmpegBest / oursHlsBest;
+
+  await rm(join(work, 'parallel'), { recursive: true, force: true });
+  const parallel = await ours(['parallel', mp4Url, join(work, 'parallel'), '4']);
+
+  const rate = (bytes: number, seconds: number) => `${(bytes / MB / seconds).toFixed(0)} MB/s`;
+  console.log(`\nMP4 ${sizeMb} MB over loopback (best of ${RUNS})`);
+  console.log(`  curl -o           ${curlBest.toFixed(2)} s  ${rate(sizeMb * MB, curlBest)}`);
+  console.log(`  AniWorld engine   ${oursBest.toFixed(2)} s  ${rate(sizeMb * MB, oursBest)}  -> ${mp4Ratio.toFixed(2)}x curl (target >= 0.90x) ${mp4Ratio >= 0.9 ? 'OK' : 'BELOW TARGET'}`);
+  console.log(`HLS ${hlsSeconds} s stream, ${(hlsBytes / MB).toFixed(0)} MB MP4 out (best of ${RUNS})`);
+  console.log(`  ffmpeg -c copy    ${ffmpegBest.toFixed(2)} s`);
+  console.log(`  AniWorld engine   ${oursHlsBest.toFixed(2)} s  -> ${hlsRatio.toFixed(2)}x ffmpeg (target >= 1.00x) ${hlsRatio >= 1 ? 'OK' : 'BELOW TARGET'}`);
+  console.log(`4 concurrent MP4 downloads of ${sizeMb} MB in one process`);
+  console.log(`  ${parallel.seconds.toFixed(2)} s, ${rate(parallel.bytes, parallel.seconds)} total, peak RSS ${parallel.peak_rss_mb} MB`);
+} finally {
+  server.disconnect();
+  await rm(work, { recursive: true, force: true });
+}
