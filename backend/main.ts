@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import type { DestinationStream } from 'pino';
 import { loadConfig, ConfigError } from '../config/load.ts';
 import { SettingsStore } from '../config/store.ts';
@@ -42,6 +43,12 @@ import { QueueStateFile } from './modules/queue/queue-state.ts';
 import { createQueueRouter } from './modules/queue/queue.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
+import { inContext } from './db/context.ts';
+import { WebhookOutbox, type DeliveryPolicy } from './modules/notifications/webhook-outbox.ts';
+import { WebhookService } from './modules/notifications/webhook.service.ts';
+import { WebhookNotifier } from './modules/notifications/webhook.notifier.ts';
+import { createWebhookRouter } from './modules/notifications/webhook.routes.ts';
+import { fetchTransport } from './modules/notifications/webhook-transport.ts';
 import { createJobStore } from '../jobs/store/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import type Router from '@koa/router';
@@ -58,6 +65,8 @@ export interface StartOptions {
   readonly bcryptRounds?: number;
   /** WebSocket hub timings (heartbeat, auth timeout, buffer limit); tests shorten them. */
   readonly liveEvents?: Partial<LiveEventsOptions>;
+  /** Webhook timeout, backoff and attempts; tests shorten them. */
+  readonly webhooks?: Partial<DeliveryPolicy>;
   /**
    * 'cli' (the `aniworld` command) builds the same services but does not listen, process jobs
    * or watch folders: a second process next to the running server. Default 'server'.
@@ -89,6 +98,7 @@ export interface Running {
     readonly queue: QueueService;
     /** The JobQueue port (enqueue, cancel, pause, list) and the runner behind it. */
     readonly jobs: JobRunner;
+    readonly webhooks: WebhookService;
   };
   close(): Promise<void>;
 }
@@ -157,11 +167,19 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     // --- jobs: the store (JOBS_STORE) and the runner; processing starts after listening ---
     const jobStore = await createJobStore({ kind: config.runtime.jobs_store, sqliteFile: config.paths.jobsDatabaseFile, mongodbUrl: config.runtime.mongodb_url, dataDir: config.paths.dataDir, env: options.env ?? process.env });
-    const jobs = createJobRunner(jobStore, { orm, settings, logger, services: { auth, library: series, downloads: queue, settings } });
+    const jobs = createJobRunner(jobStore, { orm, settings, logger, services: { auth, library: series, downloads: queue, settings, webhooks: { deliver: (deliveryId) => outbox.deliver(deliveryId) } } });
     closers.push({ name: 'jobs', close: () => jobs.stop() });
     await jobs.ready();
     queue.useJobQueue(jobs);
     health.register('jobs', () => jobs.health());
+
+    // --- webhooks: the notifier writes events to the outbox, deliver-webhook jobs send them ---
+    const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks });
+    const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname() });
+    const notifier = new WebhookNotifier({ orm, events, outbox, logger });
+    notifier.start();
+    // Stopped before the runner (closers run in reverse): events already taken still reach the outbox.
+    closers.push({ name: 'webhooks', close: () => notifier.stop() });
 
     // --- HTTP: one router per feature; app.ts decides the middleware order ---
     const routers = [
@@ -171,6 +189,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createSystemRouter({ logs, diagnostics, metrics, settings }),
       createSeriesRouter(series),
       createQueueRouter(queue),
+      createWebhookRouter(webhooks),
     ];
     const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path }) });
 
@@ -189,7 +208,11 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     closers.push({ name: 'websocket', close: () => live.close() });
 
     // ANIWORLD_ROLE=api only enqueues: a worker process on the same job store runs the jobs.
-    if (serving && config.runtime.role !== 'api') await jobs.start();
+    if (serving && config.runtime.role !== 'api') {
+      await jobs.start();
+      // Deliveries whose job was lost (a crash between two steps) are queued again.
+      await inContext(orm, () => outbox.resumePending());
+    }
     // After the runner: downloads interrupted by a crash are handed to a runner that already listens.
     // Closed before it (closers run in reverse), so transfers stop and keep their .part first.
     if (serving) {
@@ -203,7 +226,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, series, queue, jobs },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, series, queue, jobs, webhooks },
       close: closeAll,
     };
   } catch (error) {

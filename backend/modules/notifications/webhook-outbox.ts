@@ -26,6 +26,11 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { timeoutMs: 10_000, maxA
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'waiting' | 'skipped';
 
 const DELIVERABLE = new Set<string>(WEBHOOK_EVENTS.filter((event) => event !== 'test'));
+
+/** Events that can reach a webhook; the rest (progress, scan steps) never touch the outbox. */
+export function isDeliverable(type: string): boolean {
+  return DELIVERABLE.has(type);
+}
 const MAX_LOGGED_ATTEMPTS = 50;
 /** A job that fires a little before its delivery's planned time still counts as on time. */
 const EARLY_SLACK_MS = 1000;
@@ -64,7 +69,7 @@ export class WebhookOutbox {
 
   /** Creates one delivery per enabled hook that wants this event; returns their ids. */
   async record(event: DomainEvent): Promise<number[]> {
-    if (!DELIVERABLE.has(event.type)) return [];
+    if (!isDeliverable(event.type)) return [];
     const hooks = (await this.#em.find(Webhook, { enabled: true })).filter((hook) => hook.events.includes(event.type));
     if (hooks.length === 0) return [];
     const payload: WebhookPayload = { event: event.type as WebhookEvent, timestamp: event.timestamp, instance: this.#instance, data: event.data as Record<string, unknown> };

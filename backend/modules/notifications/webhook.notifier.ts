@@ -2,7 +2,7 @@ import type { Logger } from '../../adapters/logger.ts';
 import type { Orm } from '../../db/orm.ts';
 import { inContext } from '../../db/context.ts';
 import type { EventBus } from '../../events/bus.ts';
-import type { WebhookOutbox } from './webhook-outbox.ts';
+import { isDeliverable, type WebhookOutbox } from './webhook-outbox.ts';
 
 /**
  * Subscribes the outbox to the event bus. The publisher never waits: events are written to
@@ -26,7 +26,7 @@ export class WebhookNotifier {
 
   start(): void {
     this.#unsubscribe = this.#events.subscribe((event) => {
-      if (event.type === 'download_progress') return;
+      if (!isDeliverable(event.type)) return;
       this.#chain = this.#chain
         .then(() => inContext(this.#orm, () => this.#outbox.record(event)))
         .then(() => {}, (error) => this.#logger.error({ err: error, event: event.type }, 'could not record webhook deliveries'));
