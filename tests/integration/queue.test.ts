@@ -87,6 +87,20 @@ describe('download queue', () => {
     expect(Number(format.duration)).toBeCloseTo(3, 0);
   });
 
+  it('follows the language preference with fallback, or the language the item asks for', async () => {
+    await app.running.services.settings.patch({ downloads: { languages: ['English Dub', 'German Sub', 'German Dub'] } });
+    const fallback = nextEvent(app, 'download_complete', (event) => event.data.key === 'demo-academy' && event.data.episode === 3);
+    await queue('demo-academy', [{ season: 1, episode: 3 }]);
+    expect((await fallback).data.language).toBe('German Sub');
+    await app.running.services.settings.patch({ downloads: { languages: ['German Dub', 'German Sub', 'English Sub'] } });
+
+    const asked = nextEvent(app, 'download_complete', (event) => event.data.key === 'hidden-languages' && event.data.episode === 2);
+    const [id] = await queue('hidden-languages', [{ season: 1, episode: 2 }], { language: 'English Dub' });
+    expect((await asked).data.language).toBe('English Dub');
+    expect(itemOf(await status(), id)).toMatchObject({ language: 'English Dub', language_used: 'English Dub' });
+    expect(String((await asked).data.file_path)).toBe(await target('hidden-languages', 1, 2, 'English Dub', 'mp4'));
+  });
+
   it('uses the next hoster when the first answers with a captcha or is broken', async () => {
     await app.running.services.settings.patch({ downloads: { hosters: ['VOE', 'Vidoza', 'Vidmoly'] } });
     const viaVidoza = nextEvent(app, 'download_complete', (event) => event.data.key === 'challenge-on-voe');
@@ -139,7 +153,7 @@ describe('download queue', () => {
     await call('POST', '/api/queue/stop');
     await app.running.services.settings.patch({ downloads: { concurrency: 1 } });
     const [low] = await queue('demo-academy', [{ season: 2, episode: 1 }], { priority: 'low' });
-    const [a, b] = await queue('demo-academy', [{ season: 1, episode: 3 }, { season: 2, episode: 2 }]);
+    const [a, b] = await queue('demo-academy', [{ season: 1, episode: 3 }, { season: 2, episode: 2 }], { language: 'German Dub' });
     const [high] = await queue('hidden-languages', [{ season: 1, episode: 1 }], { priority: 'high' });
     expect((await call('POST', '/api/queue/reorder', { item_ids: [b, a] })).status).toBe(200);
     expect((await status()).pending_queue.map((item: any) => item.id)).toEqual([high, b, a, low]);
