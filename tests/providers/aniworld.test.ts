@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChallengeError, ParseError, ProviderNotFoundError } from '../../backend/providers/errors.ts';
 import { AniWorldProvider } from '../../backend/providers/aniworld/aniworld.provider.ts';
+import type { HttpClient } from '../../backend/adapters/http-client.ts';
 import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { startProviderFixture } from './provider-fixture.ts';
 
 let site: FixtureSite;
 let provider: AniWorldProvider;
+let http: HttpClient;
 
 beforeAll(async () => {
-  ({ site, provider } = await startProviderFixture());
+  ({ site, provider, http } = await startProviderFixture());
 });
 afterAll(() => site.close());
 beforeEach(() => {
@@ -247,6 +249,11 @@ describe('keyFromLink', () => {
     expect(provider.keyFromLink('https://evil.example/anime/stream/demo-academy')).toBeUndefined();
     expect(provider.keyFromLink('/anime/stream/demo-academy')).toBeUndefined();
     expect(provider.keyFromLink('not a url')).toBeUndefined();
+    expect(provider.keyFromLink(`ftp://${new URL(site.url).host}/anime/stream/demo-academy`)).toBeUndefined();
+    const real = new AniWorldProvider({ http, settings: () => ({ url: 'https://aniworld.to', cache_ttl_seconds: 0 }) });
+    expect(real.keyFromLink('https://www.aniworld.to/anime/stream/demo-academy')).toBe('demo-academy');
+    expect(real.keyFromLink('https://aniworld.to.evil.example/anime/stream/demo-academy')).toBeUndefined();
+    expect(provider.keyFromLink(`  ${site.url}/anime/stream/demo-academy?ref=x  `)).toBe('demo-academy');
   });
 });
 
@@ -265,9 +272,9 @@ describe('cache', () => {
   });
 
   it('loads the page again once the TTL has passed', async () => {
-    const { site: cachedSite, http } = await startProviderFixture();
+    const { site: cachedSite, http: cachedHttp } = await startProviderFixture();
     let now = 0;
-    const cached = new AniWorldProvider({ http, settings: () => ({ url: cachedSite.url, cache_ttl_seconds: 60 }), now: () => now });
+    const cached = new AniWorldProvider({ http: cachedHttp, settings: () => ({ url: cachedSite.url, cache_ttl_seconds: 60 }), now: () => now });
     try {
       await cached.getSeries('demo-academy');
       now += 59_000;

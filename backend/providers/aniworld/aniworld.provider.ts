@@ -102,7 +102,9 @@ export class AniWorldProvider implements Provider {
     } catch {
       return undefined;
     }
-    if (url.host !== new URL(this.baseUrl).host || !/^https?:$/.test(url.protocol)) return undefined;
+    // The www. form is the same site; any other host is not ours to fetch.
+    const host = (value: string) => value.replace(/^www\./, '');
+    if (host(url.host) !== host(new URL(this.baseUrl).host) || !/^https?:$/.test(url.protocol)) return undefined;
     return /^\/anime\/stream\/([a-z0-9-]+)$/.exec(url.pathname)?.[1];
   }
 

@@ -47,10 +47,10 @@ export function seriesUrl(baseUrl: string, key: string): string {
   return new URL(`/anime/stream/${key}`, baseUrl).href;
 }
 
+/** Mirrors may answer with links to the canonical host; the path is what identifies the series. */
 function pathOf(link: string, baseUrl: string): string | undefined {
   try {
-    const url = new URL(link, baseUrl);
-    return url.host === new URL(baseUrl).host ? url.pathname : undefined;
+    return new URL(link, baseUrl).pathname;
   } catch {
     return undefined;
   }
