@@ -21,7 +21,9 @@ const FILM_FOLDERS: ReadonlySet<string> = new Set(['specials', 'filme', 'films',
 export function isVideoFile(name: string): boolean {
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return false;
-  return VIDEO_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+  const extension = name.slice(dot + 1);
+  // Scans call this for every file: skip the lower-casing for the usual lower-case extension.
+  return VIDEO_EXTENSIONS.has(extension) || VIDEO_EXTENSIONS.has(extension.toLowerCase());
 }
 
 /** The episode a file name stands for, or undefined when it is no episode video. */
