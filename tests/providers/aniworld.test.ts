@@ -297,3 +297,20 @@ describe('fixture covers', () => {
     expect(Buffer.from(await response.arrayBuffer()).subarray(1, 4).toString('latin1')).toBe('PNG');
   });
 });
+
+describe('shared loads', () => {
+  it('concurrent callers share one page load, and one caller aborting does not fail the others', async () => {
+    const { site: sharedSite, provider: shared } = await startProviderFixture({ cacheTtlSeconds: 60 });
+    try {
+      const controller = new AbortController();
+      const aborted = shared.getSeries('demo-academy', controller.signal);
+      const other = shared.getSeries('demo-academy');
+      controller.abort(new Error('panel navigated away'));
+      await expect(aborted).rejects.toThrow('panel navigated away');
+      expect((await other).name).toBe('Demo Academy');
+      expect(sharedSite.stats.count('/anime/stream/demo-academy')).toBe(1);
+    } finally {
+      await sharedSite.close();
+    }
+  });
+});

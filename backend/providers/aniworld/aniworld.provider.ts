@@ -67,14 +67,15 @@ export class AniWorldProvider implements Provider {
   async getSeries(key: string, signal?: AbortSignal): Promise<SeriesInfo> {
     assertKey(key);
     const url = seriesUrl(this.baseUrl, key);
-    return this.#series.getOrLoad(url, async () => parseSeriesPage(await this.#page(url, `series "${key}"`, signal), key, url));
+    // The load is shared between callers, so one caller's abort only ends its own wait.
+    return untilAborted(this.#series.getOrLoad(url, async () => parseSeriesPage(await this.#page(url, `series "${key}"`), key, url)), signal);
   }
 
   async getSeason(key: string, season: number, signal?: AbortSignal): Promise<SeasonInfo> {
     assertKey(key);
     assertNumber(season, 'season');
     const url = `${seriesUrl(this.baseUrl, key)}/${season === 0 ? 'filme' : `staffel-${season}`}`;
-    return this.#seasons.getOrLoad(url, async () => parseSeasonPage(await this.#page(url, `season ${season} of "${key}"`, signal), key, season, url));
+    return untilAborted(this.#seasons.getOrLoad(url, async () => parseSeasonPage(await this.#page(url, `season ${season} of "${key}"`), key, season, url)), signal);
   }
 
   async getEpisodeLinks(key: string, season: number, episode: number, signal?: AbortSignal): Promise<EpisodeLinks> {
@@ -124,6 +125,16 @@ function assertKey(key: string): void {
 
 function assertNumber(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 0) throw new ProviderNotFoundError(`${what} ${value} is not a whole number`);
+}
+
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function trimSlash(path: string): string {
