@@ -16,8 +16,10 @@ export const MAX_NAME_BYTES = 255;
 
 const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** Sonarr's "smart" colon: "Title: Sub" -> "Title - Sub", "Re:Zero" -> "Re-Zero". */
 const REPLACEMENTS: readonly [RegExp, string][] = [
-  [/:/g, ' -'],
+  [/\s*:\s+/g, ' - '],
+  [/:/g, '-'],
   [/[/\\|]/g, '-'],
   [/"/g, "'"],
   [/[<>?*]/g, ''],

@@ -152,7 +152,7 @@ describe('/api/anime', () => {
     const target = await inContext(app.running.orm, () => series.episodeTarget('hostile-title', 1, 1, 'German Dub', 'mp4'));
     expect(target).toBe(join(app.mediaDir, '-..-x (2021)', 'Season 01', '-..-x - S01E01 - ..-..-..-etc.mp4'));
     const english = await inContext(app.running.orm, () => series.episodeTarget('hostile-title', 1, 1, 'English Sub', 'mp4'));
-    expect(english).toBe(join(app.mediaDir, '-..-x (2021)', 'Season 01', '-..-x - S01E01 - a-b-c -def.mp4'));
+    expect(english).toBe(join(app.mediaDir, '-..-x (2021)', 'Season 01', '-..-x - S01E01 - a-b-c-def.mp4'));
     await expect(inContext(app.running.orm, () => series.episodeTarget('hostile-title', 1, 1, null, '../mp4'))).rejects.toMatchObject({ status: 422 });
     expect(await readdir(app.root)).toEqual(expect.not.arrayContaining(['x']));
   });

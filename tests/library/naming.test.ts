@@ -20,7 +20,7 @@ describe('naming templates', () => {
   });
 
   it('sanitises what a token brings in', () => {
-    expect(episodeFileName('{Series Title} - {Episode Title}', { ...values, seriesTitle: 'Re:Zero', episodeTitle: '../../etc/passwd' }, 'mkv')).toBe('Re -Zero - ..-..-etc-passwd.mkv');
+    expect(episodeFileName('{Series Title} - {Episode Title}', { ...values, seriesTitle: 'Re:Zero', episodeTitle: '../../etc/passwd' }, 'mkv')).toBe('Re-Zero - ..-..-etc-passwd.mkv');
     const long = episodeFileName('{Episode Title}', { ...values, episodeTitle: 'ä'.repeat(300) }, 'mp4');
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(255);
     expect(long.endsWith('.mp4')).toBe(true);
@@ -36,7 +36,7 @@ describe('naming templates', () => {
     expect(() => previewNaming({ episode_template: '{Nope}', season_folder_template: 'Season {season:00}' })).toThrow(TemplateError);
     const preview = previewNaming({ episode_template: '{Series Title} - S{season:00}E{episode:00} - {Episode Title}', season_folder_template: 'Season {season:00}' });
     expect(preview[0].path).toBe('Frieren - Beyond Journey\'s End (2023)/Season 01/Frieren - Beyond Journey\'s End - S01E01 - The Journey\'s End.mp4');
-    expect(preview[1].path).toBe('Re -Zero - Starting Life in Another World (2016)/Season 02/Re -Zero - Starting Life in Another World - S02E13.mp4');
+    expect(preview[1].path).toBe('Re-Zero - Starting Life in Another World (2016)/Season 02/Re-Zero - Starting Life in Another World - S02E13.mp4');
   });
 
   it('picks the episode title by language', () => {

@@ -29,7 +29,8 @@ describe('sanitizeName', () => {
 
   it('keeps ordinary titles readable', () => {
     expect(sanitizeName('Attack on Titan (2013)')).toBe('Attack on Titan (2013)');
-    expect(sanitizeName('Re:Zero')).toBe('Re -Zero');
+    expect(sanitizeName('Re:Zero')).toBe('Re-Zero');
+    expect(sanitizeName('Frieren: Beyond')).toBe('Frieren - Beyond');
     expect(sanitizeName('Fate/Zero')).toBe('Fate-Zero');
     expect(sanitizeName('What?!')).toBe('What!');
     expect(sanitizeName('CON')).toBe('_CON');
