@@ -71,6 +71,8 @@ const running = await startAniWorld({
     ANIWORLD_DATA_DIR: dataDir,
     ANIWORLD_MEDIA_DIR: mediaDir,
     ANIWORLD_PROVIDER_URL: site.url,
+    // Request logs would bury the banner below; LOG_LEVEL=info brings them back.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   },
 });
 
