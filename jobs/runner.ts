@@ -154,13 +154,25 @@ export class JobRunner implements JobQueue {
         if (!(await this.#waitForRunning(Math.min(1500, drainMs)))) {
           const left = [...this.#running.keys()];
           this.#logger.warn({ jobs: left }, 'jobs still running at shutdown; they will run again after the next start');
-          await this.#backend.repository.unlockJobs(left).catch(() => {});
+          await this.#releaseForRestart(left).catch((error) => this.#logger.error({ err: error }, 'could not release the unfinished jobs'));
         }
       }
     }
     await this.#backend.disconnect();
     await this.store.close();
     this.#state = 'stopped';
+  }
+
+  /**
+   * A one-time job clears its nextRunAt when it starts; unlocking alone would leave it never due
+   * again. Make it due now so the next start (of any worker) runs it first.
+   */
+  async #releaseForRestart(ids: string[]): Promise<void> {
+    const repository = this.#backend.repository;
+    for (const id of ids) {
+      const job = await repository.getJobById(id);
+      if (job) await repository.saveJobState({ ...job, lockedAt: undefined, nextRunAt: job.nextRunAt ?? DUE_NOW }, undefined);
+    }
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<void> {

@@ -1,0 +1,207 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { RequestContext } from '@mikro-orm/core';
+import { createLogger } from '../../backend/adapters/logger.ts';
+import { systemClock } from '../../backend/adapters/clock.ts';
+import { openDatabase, type Orm } from '../../backend/db/orm.ts';
+import { SettingsStore } from '../../config/store.ts';
+import { settingsSchema } from '../../config/schema.ts';
+import { defineJob, type AnyJobDefinition, type JobServices } from '../../jobs/definition.ts';
+import { createJobRunner, type JobRunner } from '../../jobs/runner.ts';
+import { createJobStore } from '../../jobs/store/index.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+/**
+ * The runner with its real parts: SQLite job store and ORM in a temp dir, the real settings
+ * store. Only the job definitions are the test's own, so that they can report what they saw.
+ */
+describe('job runner', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let orm: Orm;
+  let settings: SettingsStore;
+  const runners: JobRunner[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _encoding, callback) { for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line)); callback(); } }) });
+
+  beforeEach(async () => {
+    temp = await makeTempDir();
+    orm = await openDatabase({ file: join(temp.path, 'aniworld.db'), journal: 'wal', backupDir: join(temp.path, 'backups') });
+    settings = new SettingsStore({ file: join(temp.path, 'config.json'), backupDir: join(temp.path, 'backups'), envSettings: {}, initial: settingsSchema.parse({}), clock: systemClock });
+  });
+
+  afterEach(async () => {
+    for (const runner of runners.splice(0)) await runner.stop();
+    await orm.close();
+    await temp.remove();
+  });
+
+  async function runner(definitions: AnyJobDefinition[], options: { services?: JobServices; drainMs?: number; start?: boolean } = {}): Promise<JobRunner> {
+    const store = await createJobStore({ kind: 'sqlite', sqliteFile: join(temp.path, 'jobs.db'), dataDir: temp.path, env: {} });
+    const created = createJobRunner(store, { orm, settings, logger, services: options.services ?? {}, definitions, processEveryMs: 100, drainMs: options.drainMs });
+    runners.push(created);
+    if (options.start !== false) await created.start();
+    return created;
+  }
+
+  /** A definition whose runs the test can watch and release. */
+  function probe(options: { concurrency?: AnyJobDefinition['concurrency']; ignoreSignal?: boolean } = {}) {
+    const started: { payload: unknown; hasContext: boolean; signal: AbortSignal }[] = [];
+    const waiters: (() => void)[] = [];
+    let release: () => void = () => {};
+    let gate = new Promise<void>((resolve) => { release = resolve; });
+    let running = 0;
+    let maxRunning = 0;
+    const definition = defineJob({
+      name: 'download-episode',
+      needs: [],
+      concurrency: options.concurrency,
+      async run(context) {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        started.push({ payload: context.payload, hasContext: RequestContext.getEntityManager() !== undefined, signal: context.signal });
+        for (const wake of waiters.splice(0)) wake();
+        try {
+          await (options.ignoreSignal ? gate : Promise.race([gate, new Promise((_, reject) => context.signal.addEventListener('abort', () => reject(context.signal.reason)))]));
+        } finally {
+          running--;
+        }
+      },
+    });
+    return {
+      definition,
+      started,
+      get maxRunning() { return maxRunning; },
+      releaseAll() { release(); gate = new Promise<void>((resolve) => { release = resolve; }); },
+      async waitForStarts(count: number) {
+        while (started.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+      },
+    };
+  }
+
+  it('runs an enqueued job at once, on its own EntityManager fork, with the payload as given', async () => {
+    const job = probe();
+    const jobs = await runner([job.definition]);
+    await jobs.enqueue('download-episode', { itemId: 'a' });
+    await job.waitForStarts(1);
+    expect(job.started[0]).toMatchObject({ payload: { itemId: 'a' }, hasContext: true });
+    expect((await jobs.list('download-episode'))[0]).toMatchObject({ state: 'running', payload: { itemId: 'a' } });
+    job.releaseAll();
+    await expect.poll(async () => (await jobs.list('download-episode')).length).toBe(0);
+  });
+
+  it('pause holds new and queued jobs of a name, resume runs them by priority, then in queue order', async () => {
+    const job = probe();
+    const jobs = await runner([job.definition]);
+    await jobs.pause('download-episode');
+    await jobs.enqueue('download-episode', { itemId: 'low' }, { priority: -5 });
+    await jobs.enqueue('download-episode', { itemId: 'first' });
+    await jobs.enqueue('download-episode', { itemId: 'high' }, { priority: 10 });
+    await jobs.enqueue('download-episode', { itemId: 'second' });
+    expect((await jobs.list()).map((entry) => entry.state)).toEqual(['paused', 'paused', 'paused', 'paused']);
+    expect(job.started).toHaveLength(0);
+    await jobs.resume('download-episode');
+    for (let index = 1; index <= 4; index++) {
+      await job.waitForStarts(index);
+      job.releaseAll();
+    }
+    expect(job.started.map((run) => (run.payload as { itemId: string }).itemId)).toEqual(['high', 'first', 'second', 'low']);
+  });
+
+  it('stores a job with a unique key once', async () => {
+    const job = probe();
+    const jobs = await runner([job.definition]);
+    await jobs.pause('download-episode');
+    await jobs.enqueue('download-episode', { itemId: 'x' }, { uniqueKey: 'download:x', priority: 1 });
+    await jobs.enqueue('download-episode', { itemId: 'x' }, { uniqueKey: 'download:x', priority: 7 });
+    const listed = await jobs.list('download-episode');
+    expect(listed).toHaveLength(1);
+    expect(listed[0].payload).toEqual({ itemId: 'x' });
+  });
+
+  it('cancel removes queued jobs and aborts a matching running one', async () => {
+    const job = probe();
+    const jobs = await runner([job.definition]);
+    await jobs.enqueue('download-episode', { itemId: 'running' });
+    await job.waitForStarts(1);
+    await jobs.enqueue('download-episode', { itemId: 'waiting' }, { runAt: new Date(Date.now() + 3600_000) });
+    expect(await jobs.cancel('download-episode', { itemId: 'waiting' })).toBe(1);
+    await jobs.cancel('download-episode', { itemId: 'running' });
+    expect(job.started[0].signal.aborted).toBe(true);
+    await expect.poll(async () => jobs.list('download-episode')).toEqual([]);
+  });
+
+  it('applies the concurrency from settings, live', async () => {
+    const job = probe({ concurrency: (current) => current.downloads.concurrency });
+    await settings.patch({ downloads: { concurrency: 1 } });
+    const jobs = await runner([job.definition]);
+    for (const itemId of ['a', 'b', 'c', 'd']) await jobs.enqueue('download-episode', { itemId });
+    await job.waitForStarts(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(job.maxRunning).toBe(1);
+    await settings.patch({ downloads: { concurrency: 3 } });
+    await job.waitForStarts(3);
+    expect(job.maxRunning).toBe(3);
+    job.releaseAll();
+    await job.waitForStarts(4);
+    job.releaseAll();
+  });
+
+  it('stop lets a job finish within the drain time', async () => {
+    const job = probe();
+    const jobs = await runner([job.definition], { drainMs: 5000 });
+    await jobs.enqueue('download-episode', { itemId: 'a' });
+    await job.waitForStarts(1);
+    setTimeout(() => job.releaseAll(), 100);
+    await jobs.stop();
+    expect(job.started[0].signal.aborted).toBe(false);
+    expect(jobs.state).toBe('stopped');
+    const reopened = await runner([job.definition], { start: false });
+    expect(await reopened.list()).toEqual([]);
+  });
+
+  it('stop aborts a job that outlives the drain time; one that ignores it is unlocked and runs again after a restart', async () => {
+    const polite = probe();
+    const jobs = await runner([polite.definition], { drainMs: 100 });
+    await jobs.enqueue('download-episode', { itemId: 'polite' });
+    await polite.waitForStarts(1);
+    await jobs.stop();
+    expect(polite.started[0].signal.aborted).toBe(true);
+
+    const stubborn = probe({ ignoreSignal: true });
+    const second = await runner([stubborn.definition], { drainMs: 100 });
+    // The aborted job failed (no retry configured): it stays in the store as failed.
+    expect((await second.list()).map((entry) => entry.state)).toEqual(['failed']);
+    await second.enqueue('download-episode', { itemId: 'stubborn' });
+    await stubborn.waitForStarts(1);
+    await second.stop();
+    expect(logs.some((line) => line.msg === 'jobs still running at shutdown; they will run again after the next start')).toBe(true);
+    stubborn.releaseAll();
+
+    const third = probe();
+    await runner([third.definition]);
+    await third.waitForStarts(1);
+    expect(third.started[0].payload).toEqual({ itemId: 'stubborn' });
+    third.releaseAll();
+  });
+
+  it('registers only the definitions whose services are wired', async () => {
+    const needsLibrary = defineJob({ name: 'refresh-series', needs: ['library'], async run() {} });
+    const needsAuth = defineJob({ name: 'prune-sessions', needs: ['auth'], async run() {} });
+    const jobs = await runner([needsLibrary, needsAuth], { services: { auth: { pruneSessions: async () => 0 } } });
+    expect(jobs.registered).toEqual(['prune-sessions']);
+  });
+
+  it('without start() only enqueues (ANIWORLD_ROLE=api) and reports itself as enqueue-only', async () => {
+    const job = probe();
+    const api = await runner([job.definition], { start: false });
+    await api.enqueue('download-episode', { itemId: 'for-a-worker' });
+    expect(await api.health()).toMatchObject({ status: 'ok', store: 'sqlite', role: 'enqueue-only', counts: { queued: 1 } });
+    expect(job.started).toHaveLength(0);
+    const worker = await runner([job.definition]);
+    await job.waitForStarts(1);
+    expect(job.started[0].payload).toEqual({ itemId: 'for-a-worker' });
+    expect(await worker.health()).toMatchObject({ role: 'processing', counts: { running: 1 } });
+    job.releaseAll();
+  });
+});
