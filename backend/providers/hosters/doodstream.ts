@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { HttpClient } from '../../adapters/http-client.ts';
 import type { Hoster, ResolvedMedia } from '../provider.ts';
 import { ParseError } from '../errors.ts';
-import { fetchEmbedPage, hostMatches, mediaHeaders } from './hoster-http.ts';
+import { fetchEmbedPage, hostMatches, inlineScripts, mediaHeaders } from './hoster-http.ts';
 
 const DOMAINS = [/(^|\.)(dood|doodstream|dooood|ds2play|ds2video|d0000d|d000d|do0od|dood-hd)\.[a-z]+$/];
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -21,8 +21,9 @@ export class DoodstreamHoster implements Hoster {
 
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
     const page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
-    const passPath = /['"]([^'"]*\/pass_md5\/[^'"]+)['"]/.exec(page.body)?.[1];
-    const token = /[?&]token=([A-Za-z0-9]+)/.exec(page.body)?.[1];
+    const scripts = inlineScripts(page.body);
+    const passPath = /['"]([^'"]*\/pass_md5\/[^'"]+)['"]/.exec(scripts)?.[1];
+    const token = /[?&]token=([A-Za-z0-9]+)/.exec(scripts)?.[1];
     if (!passPath || !token) throw new ParseError(`Doodstream: the embed page ${page.url} has no ${passPath ? 'token' : 'pass_md5 path'}`);
     const pass = await this.#http.request(new URL(passPath, page.url).href, { headers: { referer: page.url }, signal });
     const base = pass.body.trim();

@@ -2,7 +2,7 @@ import { createDecipheriv } from 'node:crypto';
 import type { HttpClient } from '../../adapters/http-client.ts';
 import type { Hoster, ResolvedMedia } from '../provider.ts';
 import { ParseError } from '../errors.ts';
-import { fetchEmbedPage, hostMatches, mediaHeaders } from './hoster-http.ts';
+import { fetchEmbedPage, hostMatches, inlineScripts, mediaHeaders } from './hoster-http.ts';
 import { unpackJavaScript } from './packed-js.ts';
 
 const DOMAINS = [/(^|\.)filemoon\.(sx|to|in|nl|wf|art|eu|link)$/, /(^|\.)moonembed\.[a-z]+$/];
@@ -28,7 +28,8 @@ export class FilemoonHoster implements Hoster {
     }
     // Pages from before the API hide the player setup in packed JavaScript.
     const page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
-    const script = unpackJavaScript(page.body) ?? page.body;
+    const scripts = inlineScripts(page.body);
+    const script = unpackJavaScript(scripts) ?? scripts;
     const file = /sources\s*:\s*\[\s*\{\s*file\s*:\s*["']([^"']+)["']/.exec(script)?.[1];
     if (!file) throw new ParseError(`Filemoon: neither the playback API (HTTP ${api.status}) nor the embed page ${page.url} gave a source`);
     return { url: new URL(file, page.url).href, kind: /\.m3u8/.test(file) ? 'hls' : 'mp4', headers: mediaHeaders(page.url) };

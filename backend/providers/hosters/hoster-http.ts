@@ -1,3 +1,4 @@
+import { load } from 'cheerio';
 import { BROWSER_USER_AGENT, type HttpClient } from '../../adapters/http-client.ts';
 import { ParseError, ProviderNotFoundError } from '../errors.ts';
 
@@ -17,4 +18,10 @@ export async function fetchEmbedPage(http: HttpClient, hoster: string, url: stri
 
 export function hostMatches(url: URL, patterns: readonly RegExp[]): boolean {
   return patterns.some((pattern) => pattern.test(url.hostname.toLowerCase()));
+}
+
+/** The inline scripts of an embed page: the media URLs hide in JavaScript, so only there do we look with patterns. */
+export function inlineScripts(html: string): string {
+  const $ = load(html);
+  return $('script:not([src])').toArray().map((script) => $(script).text()).join('\n');
 }

@@ -2,7 +2,7 @@ import { load } from 'cheerio';
 import type { HttpClient } from '../../adapters/http-client.ts';
 import type { Hoster, ResolvedMedia } from '../provider.ts';
 import { ParseError } from '../errors.ts';
-import { fetchEmbedPage, hostMatches, mediaHeaders } from './hoster-http.ts';
+import { fetchEmbedPage, hostMatches, inlineScripts, mediaHeaders } from './hoster-http.ts';
 import { decodeVoePayload } from './voe-decoder.ts';
 
 const DOMAINS = [/(^|\.)voe\.sx$/, /(^|\.)voe-network\.net$/, /(^|\.)voeunblock\d*\.com$/];
@@ -21,7 +21,7 @@ export class VoeHoster implements Hoster {
     let page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
     // VOE first sends a tiny page that moves the browser to one of its rotating mirror domains.
     for (let hop = 0; hop < MAX_SCRIPT_REDIRECTS; hop++) {
-      const target = SCRIPT_REDIRECT.exec(page.body)?.[1];
+      const target = SCRIPT_REDIRECT.exec(inlineScripts(page.body))?.[1];
       if (!target || hasPayload(page.body)) break;
       page = await fetchEmbedPage(this.#http, this.name, new URL(target, page.url).href, signal, page.url);
     }
@@ -51,12 +51,13 @@ function mediaFromPage(html: string, pageUrl: string): Omit<ResolvedMedia, 'head
     if (typeof payload.direct_access_url === 'string') return { url: new URL(payload.direct_access_url, pageUrl).href, kind: 'mp4' };
     if (typeof payload.source === 'string') return { url: new URL(payload.source, pageUrl).href, kind: 'hls' };
   }
-  const legacyHls = /['"]hls['"]\s*:\s*['"]([A-Za-z0-9+/=]+)['"]/.exec(html)?.[1];
+  const scripts = $('script:not([src])').toArray().map((script) => $(script).text()).join('\n');
+  const legacyHls = /['"]hls['"]\s*:\s*['"]([A-Za-z0-9+/=]+)['"]/.exec(scripts)?.[1];
   if (legacyHls) {
     const decoded = Buffer.from(legacyHls, 'base64').toString('utf8');
     if (/^https?:\/\//.test(decoded)) return { url: decoded, kind: 'hls' };
   }
-  const bare = /https?:\/\/[^\s'"<>]+\.m3u8[^\s'"<>]*/.exec(html)?.[0];
+  const bare = /https?:\/\/[^\s'"<>]+\.m3u8[^\s'"<>]*/.exec(scripts)?.[0];
   if (bare) return { url: bare, kind: 'hls' };
   return undefined;
 }
