@@ -28,7 +28,9 @@ import { DiagnosticsService } from './modules/system/diagnostics.service.ts';
 import { BackupService } from './modules/system/backup.service.ts';
 import { createSystemRouter } from './modules/system/system.routes.ts';
 import { installBasePath } from './http/base-path.ts';
-import { createApp } from './app.ts';
+import { buildOpenApi, createDocsRouter } from './http/openapi.ts';
+import { OPERATIONS } from './http/openapi.operations.ts';
+import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
@@ -187,6 +189,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createAuthRouter(auth),
       createConfigRouter(settings),
       createSystemRouter({ logs, diagnostics, metrics, settings }),
+      createDocsRouter((): Record<string, unknown> => buildOpenApi({ routes: listRoutes(routers), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path })),
       createSeriesRouter(series),
       createQueueRouter(queue),
       createWebhookRouter(webhooks),

@@ -14,6 +14,8 @@ export const PUBLIC_ROUTES: readonly { readonly method: string; readonly path: s
   { method: 'POST', path: '/api/auth/setup' },
   { method: 'POST', path: '/api/auth/login' },
   { method: 'GET', path: '/api/auth/status' },
+  // The API description holds no data and nothing the source code does not show.
+  { method: 'GET', path: '/api/docs' },
 ];
 
 export function isPublicRoute(method: string, path: string): boolean {

@@ -1,0 +1,77 @@
+import { settingsSchema } from '../../config/schema.ts';
+import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/auth.schema.ts';
+import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
+import { addMissingSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
+import { addSchema as seriesAddSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
+import { logsQuerySchema } from '../modules/system/system.schema.ts';
+import type { OperationTable } from './openapi.ts';
+
+const key = { key: keyParamSchema };
+const item = { item_id: itemParams.shape.item_id };
+
+/**
+ * One entry per route (`METHOD /koa/path`), with the schemas the handler validates with.
+ * The OpenAPI test fails when a route has no entry here or an entry has no route.
+ */
+export const OPERATIONS: OperationTable = {
+  'GET /health': { tag: 'system', summary: 'Health for container checks (no auth); 503 when down' },
+  'GET /api/health': { tag: 'system', summary: 'Health: status, version, uptime, database, storage, job store (no auth)' },
+  'GET /api/docs': { tag: 'system', summary: 'This OpenAPI 3.1 document (no auth)' },
+  'GET /api/system/logs': { tag: 'system', summary: 'Newest log lines from the log file, oldest first', query: logsQuerySchema },
+  'GET /api/system/diagnostics': { tag: 'system', summary: 'Diagnostics bundle as a JSON download, secrets removed' },
+  'GET /metrics': { tag: 'system', summary: 'Prometheus metrics (when enabled; API key or session)', success: { status: 200, contentType: 'text/plain; version=0.0.4' } },
+
+  'POST /api/auth/setup': { tag: 'auth', summary: 'First-time setup: the master password (and optionally the media folder)', body: setupSchema, success: { status: 201 } },
+  'POST /api/auth/login': { tag: 'auth', summary: 'Log in; returns a bearer token (throttled per client)', body: loginSchema },
+  'POST /api/auth/logout': { tag: 'auth', summary: 'Revoke the current session' },
+  'GET /api/auth/status': { tag: 'auth', summary: 'Whether setup is done and the caller is authenticated (no auth)' },
+  'POST /api/auth/password': { tag: 'auth', summary: 'Change the master password; signs out other sessions', body: changePasswordSchema },
+  'GET /api/auth/api-key': { tag: 'auth', summary: 'API key prefix and creation time' },
+  'POST /api/auth/api-key': { tag: 'auth', summary: 'Create or rotate the API key (shown once)', success: { status: 201 } },
+  'DELETE /api/auth/api-key': { tag: 'auth', summary: 'Revoke the API key', success: { status: 204 } },
+
+  'GET /api/config': { tag: 'config', summary: 'Effective settings and the keys the environment pins' },
+  'PUT /api/config': { tag: 'config', summary: 'Change settings; keys not given keep their stored value', body: settingsSchema },
+  'POST /api/config/validate': { tag: 'config', summary: 'Validate settings without saving', body: settingsSchema },
+  'GET /api/config/backups': { tag: 'config', summary: 'Config backups, newest first' },
+  'POST /api/config/backups': { tag: 'config', summary: 'Back up the current config', success: { status: 201 } },
+  'POST /api/config/backups/:name/restore': { tag: 'config', summary: 'Restore a config backup' },
+
+  'GET /api/anime': { tag: 'anime', summary: 'The library with missing episodes per season' },
+  'POST /api/anime/search': { tag: 'anime', summary: 'Search the provider', body: searchSchema },
+  'POST /api/anime/add': { tag: 'anime', summary: 'Add a series by provider link or key', body: seriesAddSchema, success: { status: 201 } },
+  'POST /api/anime/rescan': { tag: 'anime', summary: 'Start a library scan (joins a running one)', success: { status: 202 } },
+  'POST /api/anime/naming/preview': { tag: 'anime', summary: 'Preview file names for naming templates', body: namingPreviewSchema },
+  'GET /api/anime/import': { tag: 'anime', summary: 'Folders not linked to a series yet, with match candidates', query: importQuerySchema },
+  'POST /api/anime/import': { tag: 'anime', summary: 'Link an unknown folder to a series', body: importSchema, success: { status: 201 } },
+  'GET /api/anime/:key': { tag: 'anime', summary: 'One series with its episodes', params: key },
+  'PATCH /api/anime/:key': { tag: 'anime', summary: 'Change monitoring or the preferred language', params: key, body: updateSchema },
+  'DELETE /api/anime/:key': { tag: 'anime', summary: 'Remove a series (optionally its files)', params: key, query: deleteQuerySchema },
+  'POST /api/anime/:key/rescan': { tag: 'anime', summary: 'Rescan one series folder', params: key },
+  'POST /api/anime/:key/refresh': { tag: 'anime', summary: 'Refresh episodes and metadata from the provider', params: key },
+
+  'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics' },
+  'POST /api/queue/add': { tag: 'queue', summary: 'Queue episodes of a library series', body: queueAddSchema, success: { status: 201 } },
+  'POST /api/queue/add-missing': { tag: 'queue', summary: 'Queue every missing episode of a series', body: addMissingSchema, success: { status: 201 } },
+  'POST /api/queue/start': { tag: 'queue', summary: 'Start processing the queue' },
+  'POST /api/queue/stop': { tag: 'queue', summary: 'Stop processing (running downloads are interrupted and resume later)' },
+  'POST /api/queue/pause': { tag: 'queue', summary: 'Pause the queue' },
+  'POST /api/queue/resume': { tag: 'queue', summary: 'Resume the queue' },
+  'POST /api/queue/retry': { tag: 'queue', summary: 'Retry failed items (all, or the given ids)', body: retrySchema },
+  'POST /api/queue/reorder': { tag: 'queue', summary: 'Set the order of pending items', body: reorderSchema },
+  'DELETE /api/queue/completed': { tag: 'queue', summary: 'Forget completed items' },
+  'GET /api/queue/:item_id': { tag: 'queue', summary: 'One queue item', params: item },
+  'PATCH /api/queue/:item_id': { tag: 'queue', summary: 'Change an item\'s priority', params: item, body: patchSchema },
+  'DELETE /api/queue/:item_id': { tag: 'queue', summary: 'Cancel and remove an item', params: item },
+  'POST /api/queue/:item_id/pause': { tag: 'queue', summary: 'Pause one item', params: item },
+  'POST /api/queue/:item_id/resume': { tag: 'queue', summary: 'Resume one item', params: item },
+
+  'GET /api/webhooks': { tag: 'webhooks', summary: 'Webhooks' },
+  'POST /api/webhooks': { tag: 'webhooks', summary: 'Create a webhook', body: createWebhookSchema, success: { status: 201 } },
+  'POST /api/webhooks/test': { tag: 'webhooks', summary: 'Send a test event to an unsaved webhook', body: createWebhookSchema },
+  'GET /api/webhooks/:id': { tag: 'webhooks', summary: 'One webhook' },
+  'PUT /api/webhooks/:id': { tag: 'webhooks', summary: 'Change a webhook (partial; secret null removes it)', body: updateWebhookSchema },
+  'DELETE /api/webhooks/:id': { tag: 'webhooks', summary: 'Delete a webhook', success: { status: 204 } },
+  'POST /api/webhooks/:id/test': { tag: 'webhooks', summary: 'Send a test event to a saved webhook' },
+  'GET /api/webhooks/:id/deliveries': { tag: 'webhooks', summary: 'Delivery attempts of a webhook, newest first', query: deliveriesQuerySchema },
+};
