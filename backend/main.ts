@@ -51,6 +51,7 @@ import { WebhookService } from './modules/notifications/webhook.service.ts';
 import { WebhookNotifier } from './modules/notifications/webhook.notifier.ts';
 import { createWebhookRouter } from './modules/notifications/webhook.routes.ts';
 import { fetchTransport } from './modules/notifications/webhook-transport.ts';
+import { scanMissingCounts } from './modules/notifications/scan-missing-counts.ts';
 import { createJobStore } from '../jobs/store/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import type Router from '@koa/router';
@@ -176,7 +177,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     health.register('jobs', () => jobs.health());
 
     // --- webhooks: the notifier writes events to the outbox, deliver-webhook jobs send them ---
-    const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks });
+    const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks, enrich: scanMissingCounts(() => series.list()) });
     const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname() });
     const notifier = new WebhookNotifier({ orm, events, outbox, logger });
     notifier.start();

@@ -54,7 +54,7 @@ describe('webhook outbox', () => {
 
   function setup(policy = {}) {
     const queue = new RecordingQueue();
-    const outbox = new WebhookOutbox({ em: orm.em, jobs: queue, clock, logger: pino({ level: 'silent' }), transport: fetchTransport, instance: 'test-nas', policy: { backoffBaseMs: 1000, backoffMaxMs: 4000, maxAttempts: 4, timeoutMs: 200, ...policy } });
+    const outbox = new WebhookOutbox({ em: orm.em, jobs: queue, clock, logger: pino({ level: 'silent' }), transport: fetchTransport, instance: 'test-nas', policy: { backoffBaseMs: 1000, backoffMaxMs: 4000, maxAttempts: 4, timeoutMs: 3000, ...policy } });
     /** Plays the runner: takes jobs in order, moving the fake clock to each one's run time. */
     const runAll = async (limit = 50) => {
       const outcomes: string[] = [];

@@ -9,7 +9,7 @@ describe('/api/webhooks', () => {
   let receiver: Receiver;
 
   beforeAll(async () => {
-    app = await startTestApp({ start: { webhooks: { timeoutMs: 300, backoffBaseMs: 20, backoffMaxMs: 50, maxAttempts: 4 } } });
+    app = await startTestApp({ start: { webhooks: { timeoutMs: 1500, backoffBaseMs: 20, backoffMaxMs: 50, maxAttempts: 4 } } });
     token = await app.login();
     receiver = await Receiver.start();
   });
@@ -90,7 +90,7 @@ describe('/api/webhooks', () => {
     receiver.responder = () => { /* never answers */ };
     const timeout = await api('POST', '/test', hookBody());
     expect(timeout.body).toMatchObject({ success: false, status_code: null });
-    expect(timeout.body.error).toMatch(/^No answer from 127\.0\.0\.1:\d+ within 300 ms$/);
+    expect(timeout.body.error).toMatch(/^No answer from 127\.0\.0\.1:\d+ within 1500 ms$/);
 
     const closed = await Receiver.start();
     const closedUrl = closed.url;
@@ -145,6 +145,8 @@ describe('/api/webhooks', () => {
     events.publish('scan_complete', { scope: 'library', missing_episodes: 7 });
     const requests = await receiver.waitForRequests(4);
     expect(requests.map((request) => JSON.parse(request.body).event)).toEqual(['download_complete', 'download_complete', 'download_failed', 'scan_complete']);
+    // the library's missing counts are added to scan_complete; what the event says itself wins
+    expect(JSON.parse(requests[3].body).data).toEqual({ scope: 'library', missing_episodes: 7, series_with_missing: 0 });
 
     let page = await api('GET', `/${id}/deliveries`);
     while (page.body.items.some((delivery: { status: string }) => delivery.status === 'pending')) page = await api('GET', `/${id}/deliveries`);

@@ -51,8 +51,13 @@ export class WebhookOutbox {
   readonly #policy: DeliveryPolicy;
   readonly #inFlight = new Set<number>();
   readonly #slots: Semaphore;
+  readonly #enrich: ((event: DomainEvent) => Promise<Record<string, unknown>>) | undefined;
 
-  constructor(options: { em: EntityManager; jobs: JobQueue; clock: Clock; logger: Logger; transport: WebhookTransport; instance: string; policy?: Partial<DeliveryPolicy> }) {
+  constructor(options: {
+    em: EntityManager; jobs: JobQueue; clock: Clock; logger: Logger; transport: WebhookTransport; instance: string; policy?: Partial<DeliveryPolicy>;
+    /** Extra facts for an event's webhook payload, looked up only when some hook wants the event. */
+    enrich?: (event: DomainEvent) => Promise<Record<string, unknown>>;
+  }) {
     this.#em = options.em;
     this.#jobs = options.jobs;
     this.#clock = options.clock;
@@ -61,6 +66,7 @@ export class WebhookOutbox {
     this.#instance = options.instance;
     this.#policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
     this.#slots = new Semaphore(this.#policy.concurrency);
+    this.#enrich = options.enrich;
   }
 
   get policy(): DeliveryPolicy {
@@ -72,7 +78,8 @@ export class WebhookOutbox {
     if (!isDeliverable(event.type)) return [];
     const hooks = (await this.#em.find(Webhook, { enabled: true })).filter((hook) => hook.events.includes(event.type));
     if (hooks.length === 0) return [];
-    const payload: WebhookPayload = { event: event.type as WebhookEvent, timestamp: event.timestamp, instance: this.#instance, data: event.data as Record<string, unknown> };
+    const extra = this.#enrich ? await this.#enrich(event) : {};
+    const payload: WebhookPayload = { event: event.type as WebhookEvent, timestamp: event.timestamp, instance: this.#instance, data: { ...extra, ...(event.data as Record<string, unknown>) } };
     const created: IWebhookDelivery[] = [];
     for (const hook of hooks) {
       const last = await this.#em.findOne(WebhookDelivery, { webhook: hook.id }, { orderBy: { sequence: 'desc' }, fields: ['sequence'] });
