@@ -44,7 +44,8 @@ export function isAbort(error: unknown): boolean {
  */
 export function classify(error: unknown): FailureKind {
   if (error instanceof TransferError) return error.kind;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // fetch reports network failures as TypeError('fetch failed') with the socket error as cause.
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? ((error as Error | undefined)?.cause as NodeJS.ErrnoException | undefined)?.code;
   if (code && (TRANSIENT_CODES.has(code) || code.startsWith('UND_ERR'))) return 'transient';
   if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS') return 'permanent';
   return 'transient';

@@ -122,7 +122,7 @@ async function fetchSegment(segment: HlsSegment, options: HlsDownloadOptions, si
   }
 }
 
-async function fetchBytes(url: string, range: HlsByteRange | null, what: string, options: RequestOptions, signal: AbortSignal, onChunk?: (chunk: Buffer) => Promise<void>): Promise<Buffer> {
+async function fetchBytes(url: string, range: HlsByteRange | null, what: string, options: RequestOptions, signal: AbortSignal, onChunk?: (chunk: Uint8Array) => Promise<void>): Promise<Buffer> {
   const headers: Record<string, string> = { ...options.headers };
   if (range) headers.range = `bytes=${range.offset}-${range.offset + range.length - 1}`;
   const { body } = await httpGetBuffer(url, what, { headers, signal, idleTimeoutMs: options.idleTimeoutMs, onChunk });

@@ -1,9 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { IncomingMessage } from 'node:http';
-import { httpGet } from './http-get.ts';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { contentLength, httpGet, type MediaResponse } from './http-get.ts';
 import { permanent, statusError, transient } from './errors.ts';
 import type { TokenBucket } from './token-bucket.ts';
 import type { ProgressMeter } from './progress.ts';
@@ -37,21 +36,22 @@ export async function downloadMp4(options: Mp4Options): Promise<Mp4Result> {
   let start = 0;
   let total: number | null;
 
-  if (existing > 0 && response.statusCode === 206) {
-    const range = parseContentRange(response.headers['content-range']);
+  if (existing > 0 && response.status === 206) {
+    const range = parseContentRange(response.headers.get('content-range') ?? undefined);
     if (!range || range.start !== existing) {
       // A range we did not ask for: do not splice foreign bytes into the .part.
-      response.resume();
+      response.discard();
       await unlink(options.partPath).catch(() => {});
       response = await request(options, 0);
       total = expectOk(response);
     } else {
       start = existing;
-      total = range.total ?? (contentLength(response) !== null ? existing + contentLength(response)! : null);
+      const length = contentLength(response.headers);
+      total = range.total ?? (length !== null ? existing + length : null);
     }
-  } else if (existing > 0 && response.statusCode === 416) {
-    const range = parseContentRange(response.headers['content-range']);
-    response.resume();
+  } else if (existing > 0 && response.status === 416) {
+    const range = parseContentRange(response.headers.get('content-range') ?? undefined);
+    response.discard();
     if (range?.total === existing) {
       options.meter.reset(existing);
       options.meter.setTotal(existing);
@@ -74,47 +74,49 @@ export async function downloadMp4(options: Mp4Options): Promise<Mp4Result> {
   return { bytes, resumedFrom: start };
 }
 
-function request(options: Mp4Options, from: number): Promise<IncomingMessage> {
+function request(options: Mp4Options, from: number): Promise<MediaResponse> {
   const headers: Record<string, string> = { ...options.headers };
   if (from > 0) headers.range = `bytes=${from}-`;
   return httpGet(options.url, { headers, signal: options.signal, idleTimeoutMs: options.idleTimeoutMs });
 }
 
 /** A full (non-range) answer: 200 with media, or a typed error. Returns the announced length. */
-function expectOk(response: IncomingMessage): number | null {
-  const status = response.statusCode ?? 0;
-  if (status !== 200) {
-    response.resume();
-    throw statusError(status, 'The video download');
+function expectOk(response: MediaResponse): number | null {
+  if (response.status !== 200) {
+    response.discard();
+    throw statusError(response.status, 'The video download');
   }
-  const type = String(response.headers['content-type'] ?? '');
+  const type = response.headers.get('content-type') ?? '';
   if (/^text\/html/i.test(type)) {
-    response.resume();
+    response.discard();
     throw permanent('The hoster answered with a web page instead of the video (a captcha or an expired link)');
   }
-  return contentLength(response);
+  return contentLength(response.headers);
 }
 
-async function writeBody(response: IncomingMessage, options: Mp4Options, start: number): Promise<number> {
+async function writeBody(response: MediaResponse, options: Mp4Options, start: number): Promise<number> {
   let written = 0;
   const { bucket, meter, signal } = options;
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      written += chunk.length;
-      meter.add(chunk.length);
-      if (bucket.rate === 0) return callback(null, chunk);
-      bucket.take(chunk.length, signal).then(() => callback(null, chunk), callback);
-    },
-  });
   // flush: true fsyncs before close, so a size check after a crash sees what is really on disk.
   const file = createWriteStream(options.partPath, { flags: start > 0 ? 'a' : 'w', flush: true, highWaterMark: 1 << 20 });
-  await pipeline(response, count, file, { signal });
+  const failed = once(file, 'error').then(([error]) => { throw error; });
+  failed.catch(() => {});
+  try {
+    for await (const chunk of response.body) {
+      written += chunk.length;
+      meter.add(chunk.length);
+      if (bucket.rate > 0) await bucket.take(chunk.length, signal);
+      if (!file.write(chunk)) await Promise.race([once(file, 'drain'), failed]);
+    }
+  } catch (error) {
+    // Whatever arrived stays in the .part (an abort or a dropped connection resumes from it).
+    file.end();
+    await finished(file).catch(() => {});
+    throw error;
+  }
+  file.end();
+  await finished(file);
   return written;
-}
-
-function contentLength(response: IncomingMessage): number | null {
-  const raw = response.headers['content-length'];
-  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
 }
 
 export function parseContentRange(raw: string | undefined): { start: number | null; end: number | null; total: number | null } | undefined {
