@@ -54,6 +54,7 @@ import { fetchTransport } from './modules/notifications/webhook-transport.ts';
 import { scanMissingCounts } from './modules/notifications/scan-missing-counts.ts';
 import { createJobStore } from '../jobs/store/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
+import { LibraryWatcher } from '../jobs/library-watcher.ts';
 import type Router from '@koa/router';
 import type { AppState } from './http/state.ts';
 
@@ -217,6 +218,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       // Deliveries whose job was lost (a crash between two steps) are queued again.
       await inContext(orm, () => outbox.resumePending());
     }
+    // The folder watcher lives where jobs run; its first directory walk goes on after "ready".
+    const watcher = serving && config.runtime.role !== 'api' ? new LibraryWatcher({ library: series, orm, settings, events, logger }) : undefined;
+    if (watcher) {
+      closers.push({ name: 'folder watcher', close: () => watcher.close() });
+      watcher.start().catch((error) => logger.error({ err: error, component: 'watcher' }, 'folder watcher failed to start'));
+    }
+    health.register('watcher', () => watcher?.health() ?? { status: 'disabled', mode: 'off', state: 'off' });
     // After the runner: downloads interrupted by a crash are handed to a runner that already listens.
     // Closed before it (closers run in reverse), so transfers stop and keep their .part first.
     if (serving) {
