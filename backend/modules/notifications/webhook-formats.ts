@@ -49,8 +49,9 @@ export function renderRequest(hook: HookTarget, payload: WebhookPayload, deliver
       return json(hook.url, {
         username: 'AniWorld',
         embeds: [{
-          title: text.title,
-          description: text.message,
+          // Discord rejects embeds over its limits instead of cutting them.
+          title: truncate(text.title, 256),
+          description: truncate(text.message, 4096),
           color: text.severity === 'high' ? 0xd93f3f : 0x3b82f6,
           timestamp: payload.timestamp,
           fields: text.fields.map(([name, value]) => ({ name, value: truncate(value, 1024), inline: true })),
@@ -77,7 +78,7 @@ interface EventText {
 
 function describe(payload: WebhookPayload): EventText {
   const data = payload.data;
-  const series = str(data.name) ?? str(data.series_name) ?? str(data.folder) ?? str(data.key) ?? 'unknown series';
+  const series = str(data.name) ?? str(data.serie_name) ?? str(data.series_name) ?? str(data.folder) ?? str(data.key) ?? 'unknown series';
   const episode = typeof data.season === 'number' && typeof data.episode === 'number' ? ` S${pad(data.season)}E${pad(data.episode)}` : '';
   const fields: [string, string][] = [];
   if (str(data.key)) fields.push(['Key', String(data.key)]);
