@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -157,6 +157,18 @@ describe('container image (reproduced without Docker)', () => {
       db.close();
     }
     expect(existsSync(join(config, 'aniworld.db-wal')) ? statSync(join(config, 'aniworld.db-wal')).size : 0).toBe(0);
+
+    // `docker exec aniworld aniworld ...` runs as root with the container's environment: the
+    // command switches to PUID/PGID itself, so what it writes stays the app's.
+    const cli = spawnSync(process.execPath, [join(image.workdir, 'scripts', 'aniworld.mjs'), 'backup', 'create', '--json'], {
+      cwd: image.workdir,
+      env: { ...image.env, PATH: `${dirname(process.execPath)}:/usr/sbin:/usr/bin:/sbin:/bin`, ANIWORLD_DATA_DIR: config, ANIWORLD_MEDIA_DIR: media, PUID: '99', PGID: '100', UMASK: '027' },
+      encoding: 'utf8',
+    });
+    expect(cli.status, cli.stderr).toBe(0);
+    for (const backup of JSON.parse(cli.stdout) as { name: string }[]) {
+      expect(statSync(join(config, 'backups', backup.name)).uid, backup.name).toBe(99);
+    }
   }, 90_000);
 
   it.runIf(isRoot)('refuses to start on a volume PUID cannot write, saying exactly how to fix it', async () => {
