@@ -13,6 +13,7 @@ import type { DomainEvent } from '../../backend/events/bus.ts';
  */
 let site: FixtureSite;
 let root: string;
+let removeRoot: () => Promise<void>;
 let app: TestApp;
 let token: string;
 
@@ -20,7 +21,7 @@ const DEMO = 'Demo Academy (2019)';
 
 beforeAll(async () => {
   site = await startFixtureSite({ seriesCount: 3 });
-  root = (await makeTempDir()).path;
+  ({ path: root, remove: removeRoot } = await makeTempDir());
   await mkdir(join(root, 'data'), { recursive: true });
   await writeFile(join(root, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 } }));
   app = await startTestApp({ root, env: { ANIWORLD_PROVIDER_URL: site.url, ANIWORLD_WATCH: 'true' } });
@@ -33,6 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.dispose();
   await site?.close();
+  await removeRoot?.();
 });
 
 async function watcherHealth(target: TestApp) {
