@@ -230,12 +230,17 @@ export class AwApp extends LitElement {
   }
 
   render() {
+    // One toaster in a fixed place: it must survive switching between the public and the app layout.
+    return html`${this.#view()}<aw-toaster></aw-toaster>`;
+  }
+
+  #view() {
     if (this.loadError && !this.session) {
       return html`<div class="public"><div class="notice error" role="alert">${this.loadError} <button type="button" @click=${() => { this.loadError = ''; void this.#loadSession(); }}>Try again</button></div></div>`;
     }
-    if (!this.session || !this.match) return html`<div class="loading" role="status">Loading AniWorld…</div><aw-toaster></aw-toaster>`;
+    if (!this.session || !this.match) return html`<div class="loading" role="status">Loading AniWorld…</div>`;
     if (this.match.route.public) {
-      return html`<main class="public" id="content" tabindex="-1">${this.#page()}</main><aw-toaster></aw-toaster>`;
+      return html`<main class="public" id="content" tabindex="-1">${this.#page()}</main>`;
     }
     const path = location.pathname;
     return html`
@@ -261,8 +266,7 @@ export class AwApp extends LitElement {
           </header>
           <main id="content" tabindex="-1">${this.loadError ? html`<div class="notice error" role="alert">${this.loadError}</div>` : this.#page()}</main>
         </div>
-      </div>
-      <aw-toaster></aw-toaster>`;
+      </div>`;
   }
 }
 

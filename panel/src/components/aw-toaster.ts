@@ -29,7 +29,7 @@ export class AwToaster extends LitElement {
   show(message: string, kind: ToastKind = 'info'): void {
     const toast = { id: this.#next++, message, kind };
     this.toasts = [...this.toasts.slice(-3), toast];
-    setTimeout(() => this.dismiss(toast.id), kind === 'error' ? 9000 : 4500);
+    setTimeout(() => this.dismiss(toast.id), kind === 'error' || kind === 'warn' ? 9000 : 4500);
   }
 
   dismiss(id: number): void {

@@ -71,14 +71,19 @@ export class AwAddSeriesPage extends LitElement {
   #select(result: SearchResult): void {
     this.selected = result.key;
     this.monitored = true;
-    this.folder = previewFolderName(result.name, result.year);
+    this.folder = '';
+  }
+
+  /** Search results rarely carry the year; the server adds it from the series page when it names the folder. */
+  #defaultFolder(result: SearchResult): string {
+    return result.year ? previewFolderName(result.name, result.year) : `${previewFolderName(result.name, null)} (year)`;
   }
 
   async #add(result: SearchResult): Promise<void> {
     this.adding = true;
     try {
       const folder = this.folder.trim();
-      const added = await addAnime(this.api, { key: result.key, monitored: this.monitored, ...(folder && folder !== previewFolderName(result.name, result.year) ? { folder } : {}) });
+      const added = await addAnime(this.api, { key: result.key, monitored: this.monitored, ...(folder ? { folder } : {}) });
       this.dispatchEvent(new ToastEvent(`${added.name} was added${added.missing_count ? ` with ${added.missing_count} missing episodes` : ''}.`, 'ok'));
       navigate(seriesPath(added.key));
     } catch (error) {
@@ -115,9 +120,10 @@ export class AwAddSeriesPage extends LitElement {
           : selected ? html`<div class="options">
               <label class="check"><input type="checkbox" .checked=${this.monitored} @change=${(event: Event) => { this.monitored = (event.target as HTMLInputElement).checked; }} />Monitor: track missing episodes of this series</label>
               <div class="field" style="margin: 0">
-                <label for="folder-${result.key}">Folder name</label>
-                <input id="folder-${result.key}" type="text" .value=${this.folder} @input=${(event: Event) => { this.folder = (event.target as HTMLInputElement).value; }} />
-                <span class="preview">Files go to: &lt;media folder&gt;/${this.folder || previewFolderName(result.name, result.year)}/Season 01/…</span>
+                <label for="folder-${result.key}">Folder name <span class="hint">(optional)</span></label>
+                <input id="folder-${result.key}" type="text" placeholder=${this.#defaultFolder(result)} .value=${this.folder} @input=${(event: Event) => { this.folder = (event.target as HTMLInputElement).value; }} />
+                <span class="preview">Files go to: &lt;media folder&gt;/${this.folder.trim() || this.#defaultFolder(result)}/Season 01/…</span>
+                ${this.folder.trim() || result.year ? nothing : html`<span class="hint">Leave it empty to use the title and the first-aired year from the provider.</span>`}
               </div>
               <div class="row">
                 <button type="button" class="primary" ?disabled=${this.adding} @click=${() => void this.#add(result)}>${icon('plus')}${this.adding ? 'Adding…' : 'Add series'}</button>
