@@ -70,7 +70,7 @@ export class LiveEventHub {
     this.#events = deps.events;
     this.#logger = deps.logger.child({ component: 'ws' });
     this.#options = { ...DEFAULT_LIVE_EVENTS_OPTIONS, ...deps.options };
-    this.#coalescer = new ProgressCoalescer(this.#options.progressIntervalMs, (event) => this.#broadcast(event));
+    this.#coalescer = new ProgressCoalescer(this.#options.progressIntervalMs, (events) => this.#broadcast(events));
   }
 
   get clientCount(): number {
@@ -182,16 +182,24 @@ export class LiveEventHub {
       return;
     }
     if (TERMINAL_DOWNLOAD_EVENTS.has(event.type)) this.#coalescer.settle(String((event.data as { item_id: string }).item_id));
-    this.#broadcast(event);
+    this.#broadcast([event]);
   }
 
-  #broadcast(event: DomainEvent): void {
-    const room = roomFor(event.type);
-    let bytes: Buffer | undefined;
+  /** Events of one room, serialised once and written to each member's socket in one go. */
+  #broadcast(events: readonly DomainEvent[]): void {
+    const room = roomFor(events[0].type);
+    let frames: Buffer[] | undefined;
     for (const client of this.#clients) {
       if (!client.principal || (room !== null && !client.rooms.has(room))) continue;
-      bytes ??= frame(event.type, event.timestamp, event.data);
-      this.#send(client, bytes);
+      frames ??= events.map((event) => frame(event.type, event.timestamp, event.data));
+      if (frames.length === 1) {
+        this.#send(client, frames[0]);
+        continue;
+      }
+      const raw = rawSocket(client.socket);
+      raw?.cork();
+      for (const bytes of frames) this.#send(client, bytes);
+      raw?.uncork();
     }
   }
 
@@ -237,6 +245,15 @@ export class LiveEventHub {
       if (!principal && client.socket.readyState === WebSocket.OPEN) client.socket.close(CLOSE_UNAUTHENTICATED, 'session ended');
     }
   }
+}
+
+/**
+ * The TCP socket under a ws connection, to cork a batch into one write. ws keeps it as
+ * `_socket`; without it (another ws version) each message simply goes out on its own.
+ */
+function rawSocket(socket: WebSocket): { cork(): void; uncork(): void } | undefined {
+  const raw = (socket as unknown as { _socket?: { cork?: () => void; uncork?: () => void } })._socket;
+  return raw?.cork && raw.uncork ? (raw as { cork(): void; uncork(): void }) : undefined;
 }
 
 function credentialFrom(request: IncomingMessage, url: URL): Credential | undefined {
