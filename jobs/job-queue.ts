@@ -1,6 +1,10 @@
 /**
  * The small port services use to reach the job runner. Only jobs/ imports agenda;
- * everything in backend/ sees this interface.
+ * everything in backend/ sees this interface (backend/main.ts passes the runner in).
+ *
+ * Adding a job: a name and its payload here, a handler in jobs/definitions/<name>.job.ts
+ * (see jobs/definition.ts), one line in jobs/definitions/index.ts. Payloads are small JSON:
+ * ids, not records (the handler loads what it needs).
  */
 export interface JobPayloads {
   'download-episode': { itemId: string };
@@ -13,10 +17,17 @@ export interface JobPayloads {
 export type JobName = keyof JobPayloads;
 
 export interface EnqueueOptions {
-  /** Higher runs first. */
+  /**
+   * Among jobs of the same name that are due, higher runs first; equal priorities run in the
+   * order they were enqueued. Default 0.
+   */
   readonly priority?: number;
+  /** Not before this time (default: now). */
   readonly runAt?: Date;
-  /** Jobs with the same unique key are stored once. */
+  /**
+   * At most one stored job per key: enqueueing the same key again updates that job (payload,
+   * priority, runAt) and makes a failed or finished one due again instead of adding a second.
+   */
   readonly uniqueKey?: string;
 }
 
@@ -25,17 +36,27 @@ export interface JobSummary {
   readonly name: JobName;
   readonly payload: unknown;
   readonly state: 'scheduled' | 'queued' | 'running' | 'completed' | 'failed' | 'repeating' | 'paused';
+  /** ISO time; jobs that are simply due now show 1970-01-01T00:00:00.000Z (that is how priority works). */
   readonly nextRunAt: string | null;
   readonly lastRunAt: string | null;
   readonly failReason: string | null;
 }
 
 export interface JobQueue {
+  /** Stores the job; a processing runner starts it at once when a slot is free. */
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: EnqueueOptions): Promise<void>;
-  /** Removes queued jobs of that name whose payload matches. */
+  /**
+   * Removes the stored jobs of that name whose payload has these values, and aborts the
+   * context.signal of a matching job running in this process. Returns how many were removed.
+   */
   cancel<N extends JobName>(name: N, payload: Partial<JobPayloads[N]>): Promise<number>;
-  /** Stops or restarts picking up new jobs of a name (running ones are not touched). */
+  /**
+   * Stops or restarts picking up jobs of a name; running ones are not touched. Stored jobs stay
+   * paused across restarts, but jobs enqueued after a restart are not: a service that keeps a
+   * paused state calls pause() again at start.
+   */
   pause(name: JobName): Promise<void>;
   resume(name: JobName): Promise<void>;
+  /** Stored jobs (completed one-time jobs are deleted), due first. */
   list(name?: JobName): Promise<JobSummary[]>;
 }
