@@ -3,7 +3,8 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../backend/cli/main.ts';
+import { PassThrough } from 'node:stream';
+import { COMMANDS, runCli } from '../../backend/cli/main.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startTestApp, TEST_PASSWORD } from '../helpers/test-app.ts';
 import { cli } from './cli-harness.ts';
@@ -129,4 +130,42 @@ describe('aniworld CLI: the package bin', () => {
     expect(JSON.parse(status.stdout).data_dir).toBe(join(temp.path, 'data'));
     await expect(run(process.execPath, [bin, 'nope'], { env })).rejects.toMatchObject({ code: 64 });
   }, 60_000);
+});
+
+describe('aniworld reset-password on a terminal', () => {
+  it('asks twice without echo, handles backspace, and refuses differing answers', async () => {
+    const terminal = (keys: string[]) => {
+      const stdin = Object.assign(new PassThrough(), { isTTY: true, rawModes: [] as boolean[], setRawMode(mode: boolean) { this.rawModes.push(mode); } });
+      const stderr = Object.assign(new PassThrough(), { isTTY: true });
+      const stdout = new PassThrough();
+      let shown = '';
+      let printed = '';
+      stderr.on('data', (chunk) => {
+        shown += String(chunk);
+        // Type the next answer once a question is on screen.
+        if (/: $/.test(shown) && keys.length > 0) stdin.write(keys.shift()!);
+      });
+      stdout.on('data', (chunk) => { printed += String(chunk); });
+      const io = { stdin, stdout, stderr, env: { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media') }, cwd: temp.path, bcryptRounds: 4 };
+      return { io, stdin, output: () => shown + printed };
+    };
+
+    const same = terminal(['Typo-Pass1!x\u007f\r', 'Typo-Pass1!\r']);
+    expect(await runCli(['reset-password'], same.io)).toBe(0);
+    expect(same.output()).toContain('New master password: ');
+    expect(same.output()).toContain('Master password changed');
+    expect(same.output()).not.toContain('Typo-Pass1');
+    expect(same.stdin.rawModes).toEqual([true, false, true, false]);
+
+    const differing = terminal(['First-Pass1!\r', 'Other-Pass1!\r']);
+    expect(await runCli(['reset-password'], differing.io)).toBe(64);
+    expect(differing.output()).toContain('The two passwords differ');
+
+    const app = await startTestApp({ root: temp.path });
+    try {
+      expect((await app.request('POST', '/api/auth/login', { body: { password: 'Typo-Pass1!' } })).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
 });
