@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { startFixtureSite } from '../../scripts/fixture-site/server.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -81,4 +83,24 @@ describe('scheduled jobs', () => {
     expect(health.watcher).toMatchObject({ status: 'disabled', mode: 'off' });
     expect(await app.running.services.jobs.list()).toEqual([]);
   });
+
+  it('with downloads.queue_missing_after_scan, a rescan queues the missing episodes of monitored series', async () => {
+    const site = await startFixtureSite({ seriesCount: 3 });
+    try {
+      root = await freshRoot();
+      await mkdir(join(root, 'data'), { recursive: true });
+      await writeFile(join(root, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 }, downloads: { queue_missing_after_scan: true } }));
+      app = await startTestApp({ root, env: { ANIWORLD_PROVIDER_URL: site.url } });
+      const token = await app.login();
+      // Let the first-start rescan (of an empty library) finish before adding a series.
+      await expect.poll(async () => (await rescan(app!))?.state, { timeout: 20_000 }).toBe('repeating');
+      expect((await app.request('POST', '/api/anime/add', { token, body: { key: 'demo-academy' } })).status).toBe(201);
+      await app.running.services.jobs.enqueue('rescan-library', {});
+      await expect.poll(async () => (await app!.request('GET', '/api/queue/status', { token })).body.statistics.total_items, { timeout: 20_000 }).toBe(5);
+    } finally {
+      await app?.dispose();
+      app = undefined;
+      await site.close();
+    }
+  }, 60_000);
 });
