@@ -80,14 +80,16 @@ export function scanSeriesFolder(root: string, folder: string): SeriesFolderScan
   return { folder, episodes, hasLinkFile, hasKeyFile, signature: listing === '' ? '' : createHash('sha1').update(listing).digest('base64url').slice(0, 22) };
 }
 
-/** Scans many series folders in order, giving the event loop a turn every `sliceMs`. */
-export async function scanSeriesFolders(root: string, folders: readonly string[], onScanned?: (scan: SeriesFolderScan, index: number) => void, sliceMs = 8): Promise<SeriesFolderScan[]> {
+/**
+ * Scans many series folders in order, giving the event loop a turn every `sliceMs`.
+ * Returns the scans `keep` asks for (all when it is not given).
+ */
+export async function scanSeriesFolders(root: string, folders: readonly string[], keep: (scan: SeriesFolderScan, index: number) => boolean = () => true, sliceMs = 8): Promise<SeriesFolderScan[]> {
   const scans: SeriesFolderScan[] = [];
   let sliceStarted = performance.now();
   for (let index = 0; index < folders.length; index++) {
     const scan = scanSeriesFolder(root, folders[index]);
-    scans.push(scan);
-    onScanned?.(scan, index);
+    if (keep(scan, index)) scans.push(scan);
     if (performance.now() - sliceStarted > sliceMs) {
       await yieldToEventLoop();
       sliceStarted = performance.now();

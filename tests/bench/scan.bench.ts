@@ -20,6 +20,8 @@ const SERIES = Number(process.env.SERIES ?? 2000);
 const EPISODES = Number(process.env.EPISODES ?? 24);
 const RUNS = Number(process.env.RUNS ?? 5);
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const round = (value: number) => Math.round(value * 10) / 10;
 const temp = await makeTempDir('aniworld-bench-scan-');
 const root = join(temp.path, 'media');
 try {
@@ -38,6 +40,8 @@ try {
     }
   });
   const buildMs = performance.now() - buildStarted;
+  const rssMb = () => round(process.resourceUsage().maxRSS / 1024);
+  const peak: Record<string, number> = { after_build: rssMb() };
 
   const orm = await openDatabase({ file: join(temp.path, 'bench.db'), journal: 'wal', backupDir: join(temp.path, 'backups') });
   const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
@@ -64,10 +68,10 @@ try {
     });
     return children[0] + children[1];
   };
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const round = (value: number) => Math.round(value * 10) / 10;
 
+  peak.after_database_open = rssMb();
   const firstScanMs = await time(() => scanner.scanLibrary());
+  peak.after_first_scan = rssMb();
   const findRuns: number[] = [];
   const rescanRuns: number[] = [];
   // Interleaved so that both see the same cache state and machine load.
@@ -78,6 +82,7 @@ try {
     }));
     rescanRuns.push(await time(() => scanner.scanLibrary()));
   }
+  peak.after_rescans = rssMb();
   const findCpuRuns: number[] = [];
   const rescanCpuRuns: number[] = [];
   for (let run = 0; run < RUNS; run++) {
@@ -107,7 +112,8 @@ try {
     find_cpu_ms_median: round(median(findCpuRuns)),
     full_rescan_cpu_ms_median: round(median(rescanCpuRuns)),
     incremental_scan_series_ms_median: round(median(incrementalRuns)),
-    peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
+    peak_rss_mb: rssMb(),
+    peak_rss_mb_by_phase: peak,
     targets: { rescan_within_1_5x_find: rescan <= find * 1.5, incremental_under_50ms: median(incrementalRuns) < 50 },
     runs: { find: findRuns.map(round), rescan: rescanRuns.map(round), incremental: incrementalRuns.map(round), find_cpu: findCpuRuns.map(round), rescan_cpu: rescanCpuRuns.map(round) },
     load_average: (await import('node:os')).loadavg().map(round),

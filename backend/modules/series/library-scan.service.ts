@@ -78,12 +78,17 @@ export class LibraryScanService {
       const byFolder = new Map(rows.map((row) => [row.folder, row]));
       const byKey = new Map(rows.map((row) => [row.key, row]));
       const folders = await listSeriesFolders(root);
+      const seen = new Set<number>();
+      // Unchanged series are settled during the walk; only the rest is kept (memory stays flat on big libraries).
       const scans = await scanSeriesFolders(root, folders, (scan, index) => {
         const done = index + 1;
+        const row = byFolder.get(scan.folder);
         if (done % PROGRESS_EVERY === 0 || done === folders.length) {
-          const row = byFolder.get(scan.folder);
           this.#events.publish('scan_progress', { current: done, total: folders.length, folder: scan.folder, ...(row ? { key: row.key } : {}) });
         }
+        if (row?.scan_signature !== scan.signature) return true;
+        seen.add(row.id);
+        return false;
       });
 
       const unlinked = scans.filter((scan) => !byFolder.has(scan.folder) && (scan.hasLinkFile || scan.hasKeyFile));
@@ -92,7 +97,6 @@ export class LibraryScanService {
 
       const unknown: string[] = [];
       const changes: FolderChange[] = [];
-      const seen = new Set<number>();
       for (const scan of scans) {
         const row = byFolder.get(scan.folder) ?? linkedRows.get(scan.folder);
         if (!row) {
