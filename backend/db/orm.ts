@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/sqlite';
 import { Migrator } from '@mikro-orm/migrations';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { ENTITIES } from './entities.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 
@@ -75,4 +75,17 @@ export async function backupDatabase(native: Database.Database, file: string, ba
   const old = readdirSync(backupDir).filter((name) => name.startsWith(prefix) && name.endsWith('.db')).sort().reverse().slice(KEEP_DB_BACKUPS);
   for (const name of old) unlinkSync(join(backupDir, name));
   return target;
+}
+
+/**
+ * Copies a backup into the live database through SQLite's backup API: other connections (a
+ * running server) keep working and see the restored pages, never a half-written file.
+ */
+export async function restoreDatabase(source: string, file: string): Promise<void> {
+  const backup = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    await backup.backup(file);
+  } finally {
+    backup.close();
+  }
 }

@@ -1,8 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { SettingsStore } from '../../../config/store.ts';
-import { backupDatabase, nativeDatabase, type Orm } from '../../db/orm.ts';
+import { backupDatabase, nativeDatabase, restoreDatabase, type Orm } from '../../db/orm.ts';
 import { NotFoundError } from '../../errors.ts';
 
 export interface BackupEntry { readonly name: string; readonly kind: 'config' | 'database'; readonly created_at: string; readonly size: number }
@@ -57,12 +56,7 @@ export class BackupService {
     const source = join(this.#backupDir, name);
     if (!(await stat(source).catch(() => undefined))) throw new NotFoundError(`No database backup named "${name}"`);
     const safety = await backupDatabase(await nativeDatabase(this.#orm), this.#databaseFile, this.#backupDir, 'pre-restore');
-    const backup = new Database(source, { readonly: true, fileMustExist: true });
-    try {
-      await backup.backup(this.#databaseFile);
-    } finally {
-      backup.close();
-    }
+    await restoreDatabase(source, this.#databaseFile);
     return { kind: 'database', safety_backup: safety.slice(this.#backupDir.length + 1) };
   }
 

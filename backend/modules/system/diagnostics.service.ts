@@ -1,6 +1,6 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { listFolder } from '../../adapters/data-folder.ts';
 import type { EntityManager } from '@mikro-orm/core';
 import type { AppConfig } from '../../../config/schema.ts';
 import type { SettingsStore } from '../../../config/store.ts';
@@ -81,14 +81,4 @@ export class DiagnosticsService {
     if (this.#config.runtime.redis_url) secrets.push(this.#config.runtime.redis_url);
     return secrets.filter(Boolean);
   }
-}
-
-async function listFolder(dir: string): Promise<{ name: string; size: number; mode: string }[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const entries: { name: string; size: number; mode: string }[] = [];
-  for (const name of names.sort()) {
-    const info = await stat(join(dir, name)).catch(() => undefined);
-    if (info) entries.push({ name: info.isDirectory() ? `${name}/` : name, size: info.size, mode: (info.mode & 0o777).toString(8).padStart(3, '0') });
-  }
-  return entries;
 }
