@@ -72,7 +72,7 @@ export class LibraryScanService {
   async #scanLibrary(finished: () => void): Promise<LibraryScanSummary> {
     const started = performance.now();
     const root = this.#root.path();
-    this.#events.publish('scan_started', { scope: 'library', path: root });
+    this.#events.publish('scan_started', { scope: 'library' });
     try {
       const rows = await loadSeriesRows(this.#orm);
       const byFolder = new Map(rows.map((row) => [row.folder, row]));

@@ -1,5 +1,5 @@
 import { rm, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/sqlite';
 import type { Orm } from '../../db/orm.ts';
 import type { SettingsStore } from '../../../config/store.ts';
@@ -8,9 +8,9 @@ import type { Logger } from '../../adapters/logger.ts';
 import type { Clock } from '../../adapters/clock.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Provider, SeriesInfo } from '../../providers/provider.ts';
-import { assertInsideRoot, isWithin, sanitizeName, UnsafePathError } from '../../library/safe-path.ts';
-import { episodeFileName, episodeTitleFor, previewNaming, seasonFolderName, seriesFolderName, TemplateError, type NamingTemplates } from '../../library/naming.ts';
-import { isSeriesKey, readFolderLink } from '../../library/folder-link.ts';
+import { assertInsideRoot, sanitizeName, UnsafePathError } from '../../library/safe-path.ts';
+import { previewNaming, seriesFolderName, TemplateError, type NamingTemplates } from '../../library/naming.ts';
+import { isSeriesKey } from '../../library/folder-link.ts';
 import { mapLimit } from '../../library/scanner.ts';
 import type { FetchLike } from '../../library/poster.ts';
 import { Series, type ISeries } from './series.entity.ts';
@@ -21,6 +21,7 @@ import { SeriesRefresher, type RefreshSummary } from './series-refresh.ts';
 import { writeSeriesMetadata } from './series-metadata.ts';
 import { animeDetail, animeSummary, searchResultView, type MissingEpisodes } from './series.view.ts';
 import { SeriesImporter } from './series-import.ts';
+import { EpisodeFiles } from './episode-files.ts';
 
 export interface SeriesServiceDeps {
   readonly orm: Orm;
@@ -51,6 +52,7 @@ export class SeriesService {
   readonly #scanner: LibraryScanService;
   readonly #refresher: SeriesRefresher;
   readonly #importer: SeriesImporter;
+  readonly #files: EpisodeFiles;
 
   constructor(deps: SeriesServiceDeps) {
     this.#deps = deps;
@@ -58,6 +60,7 @@ export class SeriesService {
     this.#scanner = new LibraryScanService({ orm: deps.orm, root: this.#root, events: deps.events, logger: deps.logger, clock: deps.clock, providerUrl: () => deps.provider().baseUrl });
     this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock });
     this.#importer = new SeriesImporter({ orm: deps.orm, root: this.#root, provider: deps.provider, logger: deps.logger });
+    this.#files = new EpisodeFiles({ orm: deps.orm, root: this.#root, settings: deps.settings });
   }
 
   get #em(): EntityManager {
@@ -98,21 +101,9 @@ export class SeriesService {
     return this.#refresher.refreshAll();
   }
 
-  /**
-   * The series a changed file belongs to (for the folder watcher): the first folder below the
-   * media root, looked up in the database. Undefined for paths outside the root and for folders
-   * no series owns yet (a library scan links those).
-   */
-  async keyForPath(absolutePath: string): Promise<string | undefined> {
-    const root = this.#root.path();
-    if (!isWithin(root, absolutePath)) return undefined;
-    const folder = relative(root, absolutePath).split(sep)[0];
-    if (!folder) return undefined;
-    const series = await this.#em.findOne(Series, { folder }, { fields: ['key'] as never });
-    if (series) return series.key;
-    const link = await readFolderLink(join(root, folder), { json: true, keyFile: true });
-    if (!link) return undefined;
-    return (await this.#em.count(Series, { key: link.key })) > 0 ? link.key : undefined;
+  /** The series a changed file belongs to (for the folder watcher); see EpisodeFiles.keyForPath. */
+  keyForPath(absolutePath: string): Promise<string | undefined> {
+    return this.#files.keyForPath(absolutePath);
   }
 
   // --- reading ---
@@ -284,29 +275,13 @@ export class SeriesService {
   }
 
   /** The absolute, sanitised path an episode download must be written to, per the naming templates. */
-  async episodeTarget(key: string, season: number, episode: number, language: string | null, extension: string): Promise<string> {
-    if (!/^[a-z0-9]{1,10}$/i.test(extension)) throw new ValidationError(`"${extension}" is not a file extension`);
-    const series = await this.#get(key);
-    assertPlainFolder(series.folder);
-    const row = await this.#em.findOne(Episode, { series, season, number: episode });
-    const naming = this.#deps.settings.current().naming;
-    const values = { seriesTitle: series.name, year: series.year ?? null, season, episode, episodeTitle: episodeTitleFor(language, row?.titleDe ?? null, row?.titleEn ?? null), language };
-    const relativePath = join(series.folder, seasonFolderName(naming.season_folder_template, values), episodeFileName(naming.episode_template, values, extension));
-    return assertInsideRoot(this.#root.path(), relativePath);
+  episodeTarget(key: string, season: number, episode: number, language: string | null, extension: string): Promise<string> {
+    return this.#files.episodeTarget(key, season, episode, language, extension);
   }
 
   /** Records a finished download (the scan would find it too; this makes it visible at once). */
-  async markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void> {
-    const series = await this.#get(key);
-    const seriesPath = join(this.#root.path(), series.folder);
-    if (!isWithin(seriesPath, absolutePath) || absolutePath === seriesPath) throw new UnsafePathError(absolutePath, `it is not inside the folder of "${key}"`);
-    const filePath = relative(seriesPath, absolutePath).split(sep).join('/');
-    const row = await this.#em.findOne(Episode, { series, season, number: episode });
-    if (row) Object.assign(row, { downloaded: true, filePath, size });
-    else this.#em.create(Episode, { series, season, number: episode, downloaded: true, filePath, size, onProvider: false, languages: [], titleDe: null, titleEn: null });
-    // The folder changed: the next scan must diff this series again.
-    series.scanSignature = null;
-    await this.#em.flush();
+  markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void> {
+    return this.#files.markEpisodeDownloaded(key, season, episode, absolutePath, size);
   }
 
   async #get(key: string): Promise<ISeries> {
@@ -314,8 +289,4 @@ export class SeriesService {
     if (!series) throw new NotFoundError(`No series with key "${key}"`);
     return series;
   }
-}
-
-function assertPlainFolder(folder: string): void {
-  if (folder !== basename(folder) || folder === '.' || folder === '..' || folder === '') throw new UnsafePathError(folder, 'a series folder must be one folder name');
 }
