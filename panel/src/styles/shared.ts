@@ -70,7 +70,7 @@ export const sharedStyles = css`
   th { text-align: left; font-weight: 600; color: var(--aw-text-muted); font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.03em; }
   th, td { padding: 10px 12px; border-bottom: 1px solid var(--aw-border); vertical-align: middle; }
   tbody tr:hover { background: var(--aw-surface-2); }
-  .table-wrap { overflow-x: auto; background: var(--aw-surface); border: 1px solid var(--aw-border); border-radius: var(--aw-radius); }
+  .table-wrap { position: relative; overflow-x: auto; background: var(--aw-surface); border: 1px solid var(--aw-border); border-radius: var(--aw-radius); }
   .table-wrap table tr:last-child td { border-bottom: none; }
 
   .badge {

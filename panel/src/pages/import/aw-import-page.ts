@@ -135,7 +135,7 @@ export class AwImportPage extends LitElement {
       ${suggestions.length ? html`<div class="suggestions" role="radiogroup" aria-label="Matches for ${item.folder}">
         ${suggestions.map((suggestion) => html`<div class="suggestion" role="radio" aria-checked=${chosen?.key === suggestion.key ? 'true' : 'false'}>
           <aw-poster .src=${suggestion.cover} .name=${suggestion.name}></aw-poster>
-          <div><div class="name">${suggestion.name}</div><div class="small muted">${suggestion.year ?? ''} · <code>${suggestion.key}</code></div>
+          <div><div class="name">${suggestion.name}</div><div class="small muted">${suggestion.year ? `${suggestion.year} · ` : ''}<code>${suggestion.key}</code></div>
             <button type="button" @click=${() => { this.chosen = new Map(this.chosen).set(item.folder, suggestion); }}>${chosen?.key === suggestion.key ? 'Selected' : 'Use this'}</button></div>
         </div>`)}
       </div>` : html`<p class="muted small">No match found for "${item.query}".</p>`}

@@ -29,6 +29,7 @@ export class AwLibraryPage extends LitElement {
     .segmented { display: inline-flex; border: 1px solid var(--aw-border); border-radius: 6px; overflow: hidden; }
     .segmented button { border: none; border-radius: 0; min-height: 36px; }
     .segmented button[aria-pressed="true"] { background: var(--aw-accent-soft); color: var(--aw-accent); }
+    .scan { padding: 12px 16px; margin-bottom: 16px; display: grid; gap: 6px; }
     .summary { color: var(--aw-text-muted); font-size: 0.88rem; margin-bottom: 12px; }
     .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(158px, 1fr)); gap: 18px; }
     .tile { display: block; text-decoration: none; color: inherit; border-radius: 8px; background: var(--aw-surface); border: 1px solid var(--aw-border); overflow: hidden; box-shadow: var(--aw-shadow); transition: transform 0.12s ease, box-shadow 0.12s ease; }
@@ -66,18 +67,28 @@ export class AwLibraryPage extends LitElement {
   @state() private filter: LibraryFilter = { search: '', missingOnly: false, monitored: 'all', sort: 'name' };
   @state() private scanning = false;
   @state() private scanProgress: number | undefined;
+  @state() private scanText = '';
 
   constructor() {
     super();
     new LiveEvents(this, {
       series_added: () => void this.#load(),
-      scan_started: () => { this.scanning = true; this.scanProgress = undefined; },
+      scan_started: (message) => {
+        if ((message.data as { scope?: string }).scope === 'series') return;
+        this.scanning = true;
+        this.scanProgress = undefined;
+        this.scanText = 'Scanning the media folder…';
+      },
       scan_progress: (message) => {
         this.scanning = true;
-        const data = message.data as { current?: number; total?: number; percent?: number };
-        this.scanProgress = typeof data.percent === 'number' ? data.percent : data.total ? ((data.current ?? 0) / data.total) * 100 : undefined;
+        const data = message.data as { current?: number; total?: number; folder?: string };
+        this.scanProgress = data.total ? ((data.current ?? 0) / data.total) * 100 : undefined;
+        this.scanText = data.total ? `Scanning ${data.current ?? 0} of ${data.total}${data.folder ? `: ${data.folder}` : ''}` : 'Scanning the media folder…';
       },
-      scan_complete: () => { this.scanning = false; void this.#load(); },
+      scan_complete: (message) => {
+        if ((message.data as { scope?: string }).scope !== 'series') this.scanning = false;
+        void this.#load();
+      },
       scan_failed: (message) => { this.scanning = false; this.dispatchEvent(new ToastEvent(`Library scan failed: ${String((message.data as { error?: string }).error ?? 'unknown error')}`, 'error')); },
       download_complete: () => void this.#load(),
     }, () => void this.#load());
@@ -126,8 +137,8 @@ export class AwLibraryPage extends LitElement {
           <a class="button primary" href="/library/add">${icon('plus')}<span>Add series</span></a>
         </div>
       </div>
-      ${this.scanning ? html`<div class="card" style="padding: 12px 16px; margin-bottom: 16px;">
-        <div class="small muted" style="margin-bottom: 6px;">Scanning the media folder…</div>
+      ${this.scanning ? html`<div class="card scan">
+        <div class="small muted">${this.scanText || 'Scanning the media folder…'}</div>
         <aw-progress-bar label="Library scan" .value=${this.scanProgress ?? 0} ?indeterminate=${this.scanProgress === undefined}></aw-progress-bar>
       </div>` : nothing}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}

@@ -21,7 +21,9 @@ type EpisodeState = 'on_disk' | 'missing' | 'queued' | 'downloading' | 'paused' 
 @customElement('aw-series-page')
 export class AwSeriesPage extends LitElement {
   static styles = [sharedStyles, css`
-    .hero { display: grid; grid-template-columns: 200px 1fr; gap: 24px; margin-bottom: 24px; }
+    .hero { display: grid; grid-template-columns: 200px minmax(0, 1fr); grid-template-rows: auto 1fr; gap: 0 24px; margin-bottom: 24px; }
+    .hero aw-poster { grid-row: span 2; align-self: start; }
+    .hero .wide { grid-column: 2; min-width: 0; }
     .hero aw-poster { box-shadow: var(--aw-shadow-lg); }
     .hero h1 { font-size: 1.7rem; }
     .facts { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0 12px; align-items: center; }
@@ -43,7 +45,7 @@ export class AwSeriesPage extends LitElement {
     details.season[open] > summary .chev { transform: rotate(90deg); }
     summary h2 { font-size: 1rem; margin-right: auto; }
     summary aw-progress-bar { width: 120px; }
-    .ep-table { border-top: 1px solid var(--aw-border); overflow-x: auto; }
+    .ep-table { position: relative; border-top: 1px solid var(--aw-border); overflow-x: auto; }
     .ep-table td.code { font-family: var(--aw-mono); font-size: 0.82rem; white-space: nowrap; color: var(--aw-text-muted); width: 1%; }
     .ep-table td.title { min-width: 180px; }
     .ep-table td.title .alt { color: var(--aw-text-muted); font-size: 0.8rem; }
@@ -54,11 +56,15 @@ export class AwSeriesPage extends LitElement {
     .dl .line { display: flex; justify-content: space-between; gap: 8px; font-size: 0.78rem; color: var(--aw-text-muted); font-variant-numeric: tabular-nums; }
     .back { display: inline-flex; align-items: center; gap: 4px; margin-bottom: 14px; text-decoration: none; font-size: 0.9rem; }
     @media (max-width: 720px) {
-      .hero { grid-template-columns: 110px 1fr; gap: 14px; }
+      .hero { grid-template-columns: 96px minmax(0, 1fr); gap: 0 14px; }
+      .hero aw-poster { grid-row: auto; }
       .hero h1 { font-size: 1.25rem; }
-      .hero .wide { grid-column: 1 / -1; }
+      .hero .wide { grid-column: 1 / -1; margin-top: 14px; }
+      .actions button.primary { flex: 1 1 100%; }
       .hide-narrow { display: none; }
-      .ep-table td.state { width: auto; min-width: 120px; }
+      .ep-table td.state { width: auto; min-width: 110px; }
+      .ep-table td.title { min-width: 120px; }
+      .ep-table th, .ep-table td { padding: 8px; }
       summary aw-progress-bar { display: none; }
     }
   `];
@@ -248,6 +254,7 @@ export class AwSeriesPage extends LitElement {
             ${anime.genres.map((genre) => html`<span class="badge accent">${genre}</span>`)}
             ${anime.monitored ? html`<span class="badge ok">Monitored</span>` : html`<span class="badge warn">Not monitored</span>`}
           </div>
+        </div>
           <div class="wide">
             ${anime.description ? html`<p class="description ${this.expanded ? '' : 'clamped'}">${anime.description}</p>
               ${anime.description.length > 320 ? html`<button type="button" class="ghost small" @click=${() => { this.expanded = !this.expanded; }}>${this.expanded ? 'Show less' : 'Show more'}</button>` : nothing}` : nothing}
@@ -272,7 +279,6 @@ export class AwSeriesPage extends LitElement {
               <button type="button" class="danger" @click=${() => void this.#delete()}>${icon('trash')}Remove</button>
             </div>
           </div>
-        </div>
       </section>
       ${seasons.length === 0 ? html`<aw-empty-state heading="No episodes known yet" icon="tv"><span slot="text">The provider has not been asked about this series yet. Refresh it to load its seasons and episodes.</span>
         <button type="button" class="primary" @click=${() => void this.#run('refresh', () => refreshAnime(this.api, anime.key), 'Episode list updated from the provider.')}>Refresh from provider</button></aw-empty-state>` : nothing}
