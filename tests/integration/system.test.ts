@@ -40,6 +40,26 @@ describe('system: logs', () => {
   });
 });
 
+describe('system: scheduled tasks', () => {
+  it('lists the recurring jobs with their next run, without one-off runs', async () => {
+    app = await startTestApp();
+    const token = await app.login();
+    await app.running.services.jobs.enqueue('refresh-series', { key: 'one-off' }, { runAt: new Date(Date.now() + 3600_000) });
+    let tasks: { name: string; state: string; next_run_at: string | null }[] = [];
+    // Schedules are installed as the runner starts; give it its first moments.
+    for (let attempt = 0; attempt < 100 && tasks.length < 3; attempt++) {
+      tasks = (await app.request('GET', '/api/system/tasks', { token })).body.tasks;
+      if (tasks.length < 3) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(tasks.map((task) => task.name).sort()).toEqual(['prune-sessions', 'refresh-series', 'rescan-library']);
+    for (const task of tasks) {
+      expect(task.state).toBe('repeating');
+      expect(Date.parse(task.next_run_at!)).not.toBeNaN();
+    }
+    expect((await app.request('GET', '/api/system/tasks')).status).toBe(401);
+  });
+});
+
 describe('system: diagnostics', () => {
   it('is a downloadable JSON bundle without any secret', async () => {
     app = await startTestApp({ env: { MONGODB_URL: 'mongodb://admin:hunter2hunter2@db.example:27017/aniworld' } });

@@ -6,13 +6,18 @@ import type { LogService } from './logs.service.ts';
 import type { DiagnosticsService } from './diagnostics.service.ts';
 import type { MetricsService } from './metrics.service.ts';
 import { logsQuerySchema } from './system.schema.ts';
+import type { ScheduledTask } from './tasks.ts';
 
-export function createSystemRouter(services: { logs: LogService; diagnostics: DiagnosticsService; metrics: MetricsService; settings: SettingsStore }) {
+export function createSystemRouter(services: { logs: LogService; diagnostics: DiagnosticsService; metrics: MetricsService; settings: SettingsStore; tasks: () => Promise<ScheduledTask[]> }) {
   const router = createRouter();
 
   router.get('/api/system/logs', async (ctx) => {
     const query = parseInput(logsQuerySchema, ctx.query, 'Query');
     ctx.body = { lines: await services.logs.tail(query) };
+  });
+
+  router.get('/api/system/tasks', async (ctx) => {
+    ctx.body = { tasks: await services.tasks() };
   });
 
   router.get('/api/system/diagnostics', async (ctx) => {
