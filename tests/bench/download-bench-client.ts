@@ -1,5 +1,5 @@
 // One measured run for bench:download in a fresh process: `mp4 <url> <out>`, `hls <url> <out>`
-// or `parallel <url> <outdir> <n>`. Prints one JSON line: seconds, bytes, peak RSS.
+// or `parallel <url> <outdir> <n>`. Prints one JSON line: seconds, CPU seconds, bytes, peak RSS.
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { TransferEngine } from '../../backend/downloads/transfer.ts';
@@ -8,9 +8,10 @@ import { findExecutable } from '../../backend/adapters/ffmpeg.ts';
 
 const [mode, url, out, count] = process.argv.slice(2);
 const engine = new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: await findExecutable('ffmpeg') });
-let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 20);
+let peakRss = process.memoryUsage.rss();
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 100);
 
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 let bytes = 0;
 if (mode === 'parallel') {
@@ -22,6 +23,8 @@ if (mode === 'parallel') {
   bytes = (await stat(result.path)).size;
 }
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
 clearInterval(sampler);
-peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-process.stdout.write(`${JSON.stringify({ seconds, bytes, peak_rss_mb: Math.round(peakRss / 1024 / 1024) })}\n`);
+peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
+// CPU of this process only; an HLS remux's ffmpeg child is not included.
+process.stdout.write(`${JSON.stringify({ seconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, bytes, peak_rss_mb: Math.round(peakRss / 1024 / 1024) })}\n`);

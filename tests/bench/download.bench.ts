@@ -8,7 +8,7 @@ import { execFile, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
@@ -47,15 +47,21 @@ async function makeHls(): Promise<string> {
   return folder;
 }
 
-async function timed(command: string, args: string[]): Promise<number> {
+/** Wall time and CPU time (user + system, from bash's `times`) of one run of a tool. */
+async function timed(command: string, args: string[]): Promise<{ seconds: number; cpu: number }> {
   const started = performance.now();
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn('bash', ['-c', '"$@" >/dev/null && times', 'timed', command, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   const [code] = await once(child, 'exit');
   if (code !== 0) throw new Error(`${command} exited with ${code}`);
-  return (performance.now() - started) / 1000;
+  const seconds = (performance.now() - started) / 1000;
+  const children = output.trim().split('\n').at(-1) ?? '';
+  const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, match) => sum + Number(match[1]) * 60 + Number(match[2]), 0);
+  return { seconds, cpu };
 }
 
-async function ours(args: string[]): Promise<{ seconds: number; bytes: number; peak_rss_mb: number }> {
+async function ours(args: string[]): Promise<{ seconds: number; cpu_seconds: number; bytes: number; peak_rss_mb: number }> {
   const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'download-bench-client.ts'), ...args], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
@@ -69,11 +75,17 @@ try {
   const mp4Url = `${url}/large-${sizeMb}.mp4`;
   let curlBest = Infinity;
   let oursBest = Infinity;
+  let curlCpu = Infinity;
+  let oursCpu = Infinity;
   for (let index = 0; index < RUNS; index++) {
     await rm(join(work, 'curl.mp4'), { force: true });
-    curlBest = Math.min(curlBest, await timed('curl', ['-s', '-f', '-o', join(work, 'curl.mp4'), mp4Url]));
+    const curl = await timed('curl', ['-s', '-f', '-o', join(work, 'curl.mp4'), mp4Url]);
+    curlBest = Math.min(curlBest, curl.seconds);
+    curlCpu = Math.min(curlCpu, curl.cpu);
     await rm(join(work, 'ours.mp4'), { force: true });
-    oursBest = Math.min(oursBest, (await ours(['mp4', mp4Url, join(work, 'ours')])).seconds);
+    const result = await ours(['mp4', mp4Url, join(work, 'ours')]);
+    oursBest = Math.min(oursBest, result.seconds);
+    oursCpu = Math.min(oursCpu, result.cpu_seconds);
   }
   const mp4Ratio = curlBest / oursBest;
 
@@ -82,7 +94,7 @@ try {
   let oursHlsBest = Infinity;
   let hlsBytes = 0;
   for (let index = 0; index < RUNS; index++) {
-    ffmpegBest = Math.min(ffmpegBest, await timed('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', hlsUrl, '-c', 'copy', '-f', 'mp4', join(work, 'ffmpeg.mp4')]));
+    ffmpegBest = Math.min(ffmpegBest, (await timed('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', hlsUrl, '-c', 'copy', '-f', 'mp4', join(work, 'ffmpeg.mp4')])).seconds);
     await rm(join(work, 'ours-hls.mp4'), { force: true });
     const result = await ours(['hls', hlsUrl, join(work, 'ours-hls')]);
     hlsBytes = result.bytes;
@@ -94,9 +106,10 @@ try {
   const parallel = await ours(['parallel', mp4Url, join(work, 'parallel'), '4']);
 
   const rate = (bytes: number, seconds: number) => `${(bytes / MB / seconds).toFixed(0)} MB/s`;
-  console.log(`\nMP4 ${sizeMb} MB over loopback (best of ${RUNS})`);
-  console.log(`  curl -o           ${curlBest.toFixed(2)} s  ${rate(sizeMb * MB, curlBest)}`);
-  console.log(`  AniWorld engine   ${oursBest.toFixed(2)} s  ${rate(sizeMb * MB, oursBest)}  -> ${mp4Ratio.toFixed(2)}x curl (target >= 0.90x) ${mp4Ratio >= 0.9 ? 'OK' : 'BELOW TARGET'}`);
+  console.log(`\nload average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${cpus().length} cores (wall times are only comparable on a quiet machine)`);
+  console.log(`MP4 ${sizeMb} MB over loopback (best of ${RUNS})`);
+  console.log(`  curl -o           ${curlBest.toFixed(2)} s  ${rate(sizeMb * MB, curlBest)}  CPU ${curlCpu.toFixed(2)} s`);
+  console.log(`  AniWorld engine   ${oursBest.toFixed(2)} s  ${rate(sizeMb * MB, oursBest)}  CPU ${oursCpu.toFixed(2)} s  -> ${mp4Ratio.toFixed(2)}x curl (target >= 0.90x) ${mp4Ratio >= 0.9 ? 'OK' : 'BELOW TARGET'}`);
   console.log(`HLS ${hlsSeconds} s stream, ${(hlsBytes / MB).toFixed(0)} MB MP4 out (best of ${RUNS})`);
   console.log(`  ffmpeg -c copy    ${ffmpegBest.toFixed(2)} s`);
   console.log(`  AniWorld engine   ${oursHlsBest.toFixed(2)} s  -> ${hlsRatio.toFixed(2)}x ffmpeg (target >= 1.00x) ${hlsRatio >= 1 ? 'OK' : 'BELOW TARGET'}`);

@@ -85,8 +85,9 @@ export class EpisodeDownloader {
     const notes: string[] = [];
     let transientSeen = false;
     for (const link of candidates) {
+      let outcome: DownloadOutcome;
       try {
-        return await this.#tryLink(request, link, hooks);
+        outcome = await this.#tryLink(request, link, hooks);
       } catch (error) {
         if (isAbort(error) || hooks.signal.aborted) throw error;
         const kind = failureKind(error);
@@ -94,7 +95,15 @@ export class EpisodeDownloader {
         const note = describeHosterFailure(link, error);
         // The same hoster often fails the same way in every language: say it once.
         if (!notes.includes(note)) notes.push(note);
+        continue;
       }
+      // Outside the hoster loop: the file is in place, another hoster must not fetch it again.
+      try {
+        await this.#deps.library.markEpisodeDownloaded(request.key, request.season, request.episode, outcome.path, outcome.size);
+      } catch (error) {
+        throw new DownloadFailure('permanent', `${label} was saved to ${outcome.path}, but the library could not record it (${(error as Error).message}); the next scan will`, { cause: error });
+      }
+      return outcome;
     }
     throw new DownloadFailure(transientSeen ? 'transient' : 'permanent', `No hoster offers ${wanted} for ${label}: ${notes.join(', ')}`);
   }
@@ -132,7 +141,6 @@ export class EpisodeDownloader {
         return target;
       },
     });
-    await library.markEpisodeDownloaded(request.key, request.season, request.episode, result.path, result.size);
     return { ...result, hoster: link.hoster, language: link.language };
   }
 }

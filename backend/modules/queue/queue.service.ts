@@ -46,6 +46,8 @@ interface ActiveTransfer {
 
 const OPEN_STATUSES: DownloadStatus[] = ['pending', 'downloading', 'paused'];
 const MB = 1024 * 1024;
+/** Finished items listed by /status (the counts in `statistics` cover all of them). */
+const HISTORY_LIMIT = 200;
 
 /**
  * The download queue. The database is the queue (pending items by priority, then position); this
@@ -128,8 +130,8 @@ export class QueueService {
       is_paused: this.#state.paused,
       active_downloads: active,
       pending_queue: items.filter((item) => item.status === 'pending' || item.status === 'paused').map(view),
-      completed_downloads: newestFirst(completed).map(view),
-      failed_downloads: newestFirst(items.filter((item) => item.status === 'failed' || item.status === 'cancelled')).map(view),
+      completed_downloads: newestFirst(completed).slice(0, HISTORY_LIMIT).map(view),
+      failed_downloads: newestFirst(items.filter((item) => item.status === 'failed' || item.status === 'cancelled')).slice(0, HISTORY_LIMIT).map(view),
       statistics: {
         total_items: items.length,
         pending_count: byStatus('pending').length,
