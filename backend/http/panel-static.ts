@@ -33,7 +33,7 @@ export function panelStatic(options: { root: string; basePath?: string }): Middl
     const inside = file === root || (!relative(root, file).startsWith('..') && !pathname.includes('\0') && file.startsWith(root + sep));
     const info = inside && pathname !== '/' ? await statFile(file) : undefined;
 
-    if (info) {
+    if (info && pathname !== '/index.html') {
       ctx.set('Cache-Control', pathname.startsWith(HASHED_PREFIX) ? IMMUTABLE : SHORT);
       return send(ctx, file, info);
     }
