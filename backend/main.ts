@@ -276,6 +276,16 @@ async function closeServer(server: Server, drainMs = 3000): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Outside the container (whose entrypoint checks first) a permission error names the fix. */
+function permissionHint(error: unknown): string {
+  const { code, path } = error as NodeJS.ErrnoException;
+  if ((code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') || !path) return '';
+  const user = `${process.getuid?.() ?? '?'}:${process.getgid?.() ?? '?'}`;
+  return code === 'EROFS'
+    ? `${path} is on a read-only filesystem: point ANIWORLD_DATA_DIR / ANIWORLD_MEDIA_DIR at a writable folder.\n`
+    : `This process (uid:gid ${user}) may not write ${path}. Fix: sudo chown -R ${user} <that folder>, or run AniWorld as its owner.\n`;
+}
+
 /** Process entry: start, then shut down in order on SIGTERM/SIGINT within 8 seconds. */
 async function main(): Promise<void> {
   let running: Running;
@@ -286,7 +296,7 @@ async function main(): Promise<void> {
       process.stderr.write(`${error.message}\n`);
       process.exit(78);
     }
-    process.stderr.write(`AniWorld could not start: ${(error as Error).message}\n`);
+    process.stderr.write(`AniWorld could not start: ${(error as Error).message}\n${permissionHint(error)}`);
     process.exit(1);
   }
   let stopping = false;

@@ -182,6 +182,14 @@ describe('container image (reproduced without Docker)', () => {
     expect(container.stdout).toHaveLength(0);
   });
 
+  it.runIf(isRoot)('without the entrypoint (npm start), a permission error still names the fix', async () => {
+    const { config } = volumes('plain-node');
+    const result = spawnSync(process.execPath, ['backend/main.ts'], { cwd: image.workdir, env: { PATH: process.env.PATH, ANIWORLD_DATA_DIR: join(config, 'data'), PORT: '0', HOST: '127.0.0.1' }, uid: 99, gid: 100, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`may not write ${config}`);
+    expect(result.stderr).toContain('sudo chown -R 99:100');
+  });
+
   it.runIf(isRoot)('runs under --user without switching, and names that user in the fix', async () => {
     const denied = volumes('user-denied');
     mkdirSync(denied.config, { mode: 0o755 });
