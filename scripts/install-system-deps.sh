@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the download pipeline use: Chromium (browser tests,
 # driven by playwright-core; no browser download) and ffmpeg (HLS remux, test media); tini so the
-# container test runs the image's exact ENTRYPOINT (optional: without it the test skips tini).
+# container test runs the image's exact ENTRYPOINT (optional: without it the test skips tini);
+# PostgreSQL for the scale-out tests (tests/scale start their own server in a temp dir).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 [ -x /usr/bin/tini ] || need+=(tini)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system packages: chromium, ffmpeg and tini are present"
+  echo "system packages: chromium, ffmpeg, tini and postgresql are present"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
