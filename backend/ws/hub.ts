@@ -116,18 +116,19 @@ export class LiveEventHub {
     const client: Client = { socket, rooms: new Set(), credential: undefined, principal: undefined, alive: true, authTimer: undefined, inbox: Promise.resolve() };
     this.#clients.add(client);
     socket.on('pong', () => { client.alive = true; });
-    socket.on('message', (raw, isBinary) => {
-      client.inbox = client.inbox.then(() => this.#onMessage(client, raw, isBinary)).catch((error) => {
+    const handle = (work: () => Promise<void>) => {
+      client.inbox = client.inbox.then(work).catch((error) => {
         this.#logger.error({ err: error }, 'websocket message failed');
         socket.close(1011, 'internal error');
       });
-    });
+    };
+    socket.on('message', (raw, isBinary) => handle(() => this.#onMessage(client, raw, isBinary)));
     socket.on('close', () => this.#forget(client));
     socket.on('error', (error) => this.#logger.debug({ err: error }, 'websocket error'));
 
     const credential = credentialFrom(request, url);
     if (credential) {
-      client.inbox = client.inbox.then(() => this.#authenticate(client, credential));
+      handle(() => this.#authenticate(client, credential));
       return;
     }
     client.authTimer = setTimeout(() => {

@@ -17,8 +17,12 @@ import { Receiver } from './receiver.ts';
 /** The JobQueue port recorded, so a test can play the runner step by step with a fake clock. */
 class RecordingQueue implements JobQueue {
   readonly queued: { deliveryId: number; runAt: Date | undefined }[] = [];
+  /** Lets a test start a job the moment it is queued, as a busy runner may. */
+  onEnqueue: ((job: { deliveryId: number; runAt: Date | undefined }) => Promise<void>) | undefined;
   async enqueue<N extends JobName>(_name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<void> {
-    this.queued.push({ deliveryId: (payload as { deliveryId: number }).deliveryId, runAt: options.runAt });
+    const job = { deliveryId: (payload as { deliveryId: number }).deliveryId, runAt: options.runAt };
+    if (this.onEnqueue) await this.onEnqueue(job);
+    else this.queued.push(job);
   }
   async cancel(): Promise<number> { return 0; }
   async pause(): Promise<void> {}
@@ -138,6 +142,19 @@ describe('webhook outbox', () => {
     const [row] = await rows(hookId);
     expect(row).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null });
     expect(row.lastError).toMatch(/No answer from 127\.0\.0\.1:\d+ within 100 ms/);
+  });
+
+  it('a retry job that starts at once is not dropped as a duplicate of the run that queued it', async () => {
+    const hookId = await addHook();
+    receiver.responder = (_request, response, index) => { response.statusCode = index === 0 ? 500 : 200; response.end(); };
+    const { outbox, queue } = setup();
+    await inContext(orm, () => outbox.record(complete(1)));
+    const first = queue.queued.shift()!;
+    const eager: string[] = [];
+    queue.onEnqueue = async (job) => { eager.push(await inContext(orm, () => outbox.deliver(job.deliveryId))); };
+    expect(await inContext(orm, () => outbox.deliver(first.deliveryId))).toBe('retrying');
+    expect(eager).toEqual(['delivered']);
+    expect((await rows(hookId))[0].status).toBe('delivered');
   });
 
   it('keeps per-hook order: later events wait while an earlier one is retried', async () => {

@@ -25,6 +25,14 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { timeoutMs: 10_000, maxA
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'waiting' | 'skipped';
 
+/** What one run decided; the jobs it implies are queued after the run is no longer in flight. */
+interface AttemptStep {
+  readonly outcome: DeliveryOutcome;
+  readonly retryAt?: Date;
+  /** The hook whose next delivery is now due. */
+  readonly nextOf?: string;
+}
+
 const DELIVERABLE = new Set<string>(WEBHOOK_EVENTS.filter((event) => event !== 'test'));
 
 /** Events that can reach a webhook; the rest (progress, scan steps) never touch the outbox. */
@@ -94,11 +102,17 @@ export class WebhookOutbox {
   async deliver(deliveryId: number): Promise<DeliveryOutcome> {
     if (this.#inFlight.has(deliveryId)) return 'waiting';
     this.#inFlight.add(deliveryId);
+    let step: AttemptStep;
     try {
-      return await this.#attempt(deliveryId);
+      step = await this.#attempt(deliveryId);
     } finally {
       this.#inFlight.delete(deliveryId);
     }
+    // Follow-up jobs are queued only now: a retry that starts at once must not find this run
+    // still in flight and be dropped as a duplicate.
+    if (step.retryAt) await this.#enqueue(deliveryId, step.retryAt);
+    if (step.nextOf) await this.resumeHook(step.nextOf);
+    return step.outcome;
   }
 
   /** Queues the head of every hook's outbox again (after a restart or a lost job). */
@@ -116,15 +130,15 @@ export class WebhookOutbox {
     return true;
   }
 
-  async #attempt(deliveryId: number): Promise<DeliveryOutcome> {
+  async #attempt(deliveryId: number): Promise<AttemptStep> {
     const delivery = await this.#em.findOne(WebhookDelivery, { id: deliveryId }, { populate: ['webhook'] });
-    if (!delivery || delivery.status !== 'pending') return 'skipped';
+    if (!delivery || delivery.status !== 'pending') return { outcome: 'skipped' };
     const hook = delivery.webhook;
-    if (!hook.enabled) return 'waiting';
+    if (!hook.enabled) return { outcome: 'waiting' };
     const head = await this.#head(hook.id);
-    if (head?.id !== delivery.id) return 'waiting';
+    if (head?.id !== delivery.id) return { outcome: 'waiting' };
     const now = this.#clock.now();
-    if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > now.getTime() + EARLY_SLACK_MS) return 'waiting';
+    if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > now.getTime() + EARLY_SLACK_MS) return { outcome: 'waiting' };
 
     const request = renderRequest(hook, delivery.payload as unknown as WebhookPayload, delivery.id);
     const result = await this.#slots.run(() => this.#transport(request, this.#policy.timeoutMs));
@@ -139,23 +153,20 @@ export class WebhookOutbox {
       delivery.deliveredAt = this.#clock.now();
       delivery.nextAttemptAt = null;
       await this.#em.flush();
-      await this.resumeHook(hook.id);
-      return 'delivered';
+      return { outcome: 'delivered', nextOf: hook.id };
     }
     if (isPermanent(result.status_code) || delivery.attempts >= this.#policy.maxAttempts) {
       delivery.status = 'failed';
       delivery.nextAttemptAt = null;
       await this.#em.flush();
       this.#logger.warn({ webhook_id: hook.id, delivery_id: delivery.id, attempts: delivery.attempts, error: result.error }, 'webhook delivery given up');
-      await this.resumeHook(hook.id);
-      return 'failed';
+      return { outcome: 'failed', nextOf: hook.id };
     }
     const runAt = new Date(this.#clock.now().getTime() + this.#backoff(delivery.attempts));
     delivery.nextAttemptAt = runAt;
     await this.#em.flush();
     this.#logger.info({ webhook_id: hook.id, delivery_id: delivery.id, attempts: delivery.attempts, error: result.error, next_attempt_at: runAt.toISOString() }, 'webhook delivery will be retried');
-    await this.#enqueue(delivery.id, runAt);
-    return 'retrying';
+    return { outcome: 'retrying', retryAt: runAt };
   }
 
   #backoff(attempts: number): number {
