@@ -36,7 +36,7 @@ export function remuxToMp4(ffmpeg: string, input: string, output: string, option
 
 export interface StreamingRemux {
   /** Feeds the next bytes of the input; resolves when ffmpeg can take more. */
-  write(chunk: Buffer): Promise<void>;
+  write(chunks: readonly Uint8Array[]): Promise<void>;
   /** Ends the input and waits for ffmpeg to finish the MP4. */
   end(): Promise<void>;
   /** Kills ffmpeg (the output is left for the caller to remove). */
@@ -63,10 +63,15 @@ export function startRemux(ffmpeg: string, output: string, options: { inputForma
   exited.catch(() => {});
   child.stdin.on('error', () => {});
   return {
-    write(chunk) {
+    write(chunks) {
       if (child.exitCode !== null || child.stdin.destroyed) return exited.then(() => { throw new Error('ffmpeg stopped reading'); });
+      if (chunks.length === 0) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        child.stdin.write(chunk, (error) => (error ? reject(error) : resolve()));
+        // cork/uncork hands the whole list to the pipe in one writev.
+        child.stdin.cork();
+        for (let index = 0; index < chunks.length - 1; index++) child.stdin.write(chunks[index]);
+        child.stdin.write(chunks[chunks.length - 1], (error) => (error ? reject(error) : resolve()));
+        child.stdin.uncork();
       });
     },
     async end() {

@@ -1,6 +1,6 @@
 import { createDecipheriv } from 'node:crypto';
 import { open, readFile, stat, writeFile, type FileHandle } from 'node:fs/promises';
-import { httpGetBuffer, httpGetText } from './http-get.ts';
+import { httpGetBuffer, httpGetChunks, httpGetText } from './http-get.ts';
 import { classify, isAbort, permanent, TransferError } from './errors.ts';
 import { isMasterPlaylist, parseMaster, parseMedia, pickBestVariant, type HlsByteRange, type HlsMediaPlaylist, type HlsSegment } from './hls-playlist.ts';
 import type { TokenBucket } from './token-bucket.ts';
@@ -42,7 +42,7 @@ export interface HlsDownloadOptions extends RequestOptions {
   /** Segments fetched at the same time (written in order). */
   readonly concurrency?: number;
   /** Gets every byte of the stream in order (a resumed .part's bytes first), e.g. a running ffmpeg. */
-  readonly sink?: (chunk: Buffer) => Promise<void>;
+  readonly sink?: (chunks: readonly Uint8Array[]) => Promise<void>;
 }
 
 interface ResumeState { version: 1; segment_count: number; done: number; bytes: number }
@@ -59,7 +59,7 @@ export async function downloadHlsSegments(options: HlsDownloadOptions): Promise<
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const keys = new Map<string, Promise<Buffer>>();
-  const inFlight = new Map<number, Promise<Buffer>>();
+  const inFlight = new Map<number, Promise<Segment>>();
   let position = resume?.bytes ?? 0;
   let done = resume?.done ?? 0;
   try {
@@ -67,7 +67,7 @@ export async function downloadHlsSegments(options: HlsDownloadOptions): Promise<
     if (!resume && plan.init) {
       const init = await fetchBytes(plan.init.url, plan.init.byteRange, 'The HLS init section', options, signal);
       await handle.write(init, 0, init.length, 0);
-      await options.sink?.(init);
+      await options.sink?.([init]);
       position = init.length;
       await writeResumeState(options.statePath, { version: 1, segment_count: total, done: 0, bytes: position });
     }
@@ -84,7 +84,7 @@ export async function downloadHlsSegments(options: HlsDownloadOptions): Promise<
       }
       const data = await inFlight.get(done)!;
       inFlight.delete(done);
-      await Promise.all([writeAll(handle, data, position), options.sink?.(data)]);
+      await Promise.all([writeAll(handle, data, position), options.sink?.(data.chunks)]);
       position += data.length;
       done++;
       await writeResumeState(options.statePath, { version: 1, segment_count: total, done, bytes: position });
@@ -99,13 +99,20 @@ export async function downloadHlsSegments(options: HlsDownloadOptions): Promise<
   }
 }
 
-async function fetchSegment(segment: HlsSegment, options: HlsDownloadOptions, signal: AbortSignal, keys: Map<string, Promise<Buffer>>): Promise<Buffer> {
+interface Segment { readonly chunks: Uint8Array[]; readonly length: number }
+
+async function fetchSegment(segment: HlsSegment, options: HlsDownloadOptions, signal: AbortSignal, keys: Map<string, Promise<Buffer>>): Promise<Segment> {
   // A flaky segment gets two quick retries before the whole attempt fails (and later resumes here).
   for (let attempt = 1; ; attempt++) {
     try {
-      const body = await fetchBytes(segment.url, segment.byteRange, `HLS segment ${segment.sequence}`, options, signal, async (chunk) => {
-        options.meter.add(chunk.length);
-        if (options.bucket.rate > 0) await options.bucket.take(chunk.length, signal);
+      const headers: Record<string, string> = { ...options.headers };
+      if (segment.byteRange) headers.range = byteRangeHeader(segment.byteRange);
+      const body = await httpGetChunks(segment.url, `HLS segment ${segment.sequence}`, {
+        headers, signal, idleTimeoutMs: options.idleTimeoutMs,
+        onChunk: async (chunk) => {
+          options.meter.add(chunk.length);
+          if (options.bucket.rate > 0) await options.bucket.take(chunk.length, signal);
+        },
       });
       if (!segment.key) return body;
       const keyUri = segment.key.uri;
@@ -114,7 +121,7 @@ async function fetchSegment(segment: HlsSegment, options: HlsDownloadOptions, si
         key = fetchBytes(keyUri, null, 'The HLS key', options, signal);
         keys.set(keyUri, key);
       }
-      return decrypt(body, await key, segment.key.iv ?? sequenceIv(segment.sequence));
+      return decrypt(body.chunks, await key, segment.key.iv ?? sequenceIv(segment.sequence));
     } catch (error) {
       if (isAbort(error) || signal.aborted || classify(error) === 'permanent' || attempt >= 3) throw error;
       await abortableSleep(250 * attempt, signal);
@@ -122,18 +129,24 @@ async function fetchSegment(segment: HlsSegment, options: HlsDownloadOptions, si
   }
 }
 
-async function fetchBytes(url: string, range: HlsByteRange | null, what: string, options: RequestOptions, signal: AbortSignal, onChunk?: (chunk: Uint8Array) => Promise<void>): Promise<Buffer> {
+async function fetchBytes(url: string, range: HlsByteRange | null, what: string, options: RequestOptions, signal: AbortSignal): Promise<Buffer> {
   const headers: Record<string, string> = { ...options.headers };
-  if (range) headers.range = `bytes=${range.offset}-${range.offset + range.length - 1}`;
-  const { body } = await httpGetBuffer(url, what, { headers, signal, idleTimeoutMs: options.idleTimeoutMs, onChunk });
+  if (range) headers.range = byteRangeHeader(range);
+  const { body } = await httpGetBuffer(url, what, { headers, signal, idleTimeoutMs: options.idleTimeoutMs });
   return body;
 }
 
-function decrypt(data: Buffer, key: Buffer, iv: Buffer): Buffer {
+function byteRangeHeader(range: HlsByteRange): string {
+  return `bytes=${range.offset}-${range.offset + range.length - 1}`;
+}
+
+function decrypt(chunks: readonly Uint8Array[], key: Buffer, iv: Buffer): Segment {
   if (key.length !== 16) throw permanent('The HLS key is not a 16-byte AES-128 key');
   try {
     const decipher = createDecipheriv('aes-128-cbc', key, iv);
-    return Buffer.concat([decipher.update(data), decipher.final()]);
+    const plain = chunks.map((chunk) => decipher.update(chunk));
+    plain.push(decipher.final());
+    return { chunks: plain, length: plain.reduce((sum, chunk) => sum + chunk.length, 0) };
   } catch (error) {
     throw new TransferError('permanent', 'An HLS segment could not be decrypted', { cause: error });
   }
@@ -145,21 +158,24 @@ function sequenceIv(sequence: number): Buffer {
   return iv;
 }
 
-async function writeAll(handle: FileHandle, data: Buffer, position: number): Promise<void> {
-  let offset = 0;
-  while (offset < data.length) {
-    const { bytesWritten } = await handle.write(data, offset, data.length - offset, position + offset);
-    offset += bytesWritten;
+async function writeAll(handle: FileHandle, data: Segment, position: number): Promise<void> {
+  const { bytesWritten } = await handle.writev(data.chunks, position);
+  if (bytesWritten === data.length) return;
+  // A short write (rare: a signal, a full pipe-backed fs): finish it byte-exactly.
+  const rest = Buffer.concat(data.chunks, data.length).subarray(bytesWritten);
+  for (let offset = 0; offset < rest.length;) {
+    const { bytesWritten: more } = await handle.write(rest, offset, rest.length - offset, position + bytesWritten + offset);
+    offset += more;
   }
 }
 
 /** Hands what an earlier attempt left in the .part to the sink, a megabyte at a time. */
-async function replay(handle: FileHandle, length: number, sink: (chunk: Buffer) => Promise<void>): Promise<void> {
+async function replay(handle: FileHandle, length: number, sink: (chunks: readonly Uint8Array[]) => Promise<void>): Promise<void> {
   for (let offset = 0; offset < length;) {
     const buffer = Buffer.allocUnsafe(Math.min(1 << 20, length - offset));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
     if (bytesRead === 0) break;
-    await sink(buffer.subarray(0, bytesRead));
+    await sink([buffer.subarray(0, bytesRead)]);
     offset += bytesRead;
   }
 }

@@ -76,7 +76,16 @@ export async function httpGetText(url: string, what: string, options: GetOptions
   return { text: body.toString('utf8'), url: finalUrl };
 }
 
-export async function httpGetBuffer(url: string, what: string, options: GetOptions & { onChunk?: (chunk: Uint8Array) => Promise<void> | void } = {}): Promise<{ body: Buffer; url: string; expected: number | null }> {
+export async function httpGetBuffer(url: string, what: string, options: GetOptions = {}): Promise<{ body: Buffer; url: string }> {
+  const { chunks, length, url: finalUrl } = await httpGetChunks(url, what, options);
+  return { body: Buffer.concat(chunks, length), url: finalUrl };
+}
+
+/**
+ * GET a whole (segment-sized) answer as the chunks it arrived in: copying them into one buffer
+ * costs more than everything else on the HLS path, and files and pipes take chunk lists as they are.
+ */
+export async function httpGetChunks(url: string, what: string, options: GetOptions & { onChunk?: (chunk: Uint8Array) => Promise<void> | void } = {}): Promise<{ chunks: Uint8Array[]; length: number; url: string }> {
   const response = await httpGet(url, options);
   if (response.status < 200 || response.status >= 300) {
     response.discard();
@@ -91,7 +100,7 @@ export async function httpGetBuffer(url: string, what: string, options: GetOptio
     length += chunk.length;
   }
   if (expected !== null && length !== expected) throw transient(`${what} ended early (${length} of ${expected} bytes)`);
-  return { body: Buffer.concat(chunks, length), url: response.url, expected };
+  return { chunks, length, url: response.url };
 }
 
 export function contentLength(headers: Headers): number | null {

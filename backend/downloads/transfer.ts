@@ -87,10 +87,10 @@ export class TransferEngine {
     // With ffmpeg the remux runs while segments arrive; if it breaks, the download still completes
     // and the finished transport stream is remuxed (or kept) afterwards.
     let remux = ffmpeg && plan.format === 'ts' ? startRemux(ffmpeg, part, { inputFormat: 'mpegts' }) : undefined;
-    const sink = remux ? async (chunk: Buffer) => {
+    const sink = remux ? async (chunks: readonly Uint8Array[]) => {
       if (!remux) return;
       try {
-        await remux.write(chunk);
+        await remux.write(chunks);
       } catch {
         remux?.kill();
         remux = undefined;
