@@ -8,7 +8,7 @@ export interface Health {
   readonly [component: string]: unknown;
 }
 export interface LogLine { readonly time?: string | number; readonly level?: string | number; readonly msg?: string; readonly [field: string]: unknown }
-export interface ScheduledTask { readonly name: string; readonly next_run_at?: string | null; readonly last_run_at?: string | null; readonly [field: string]: unknown }
+export interface ScheduledTask { readonly name: string; readonly state?: string; readonly next_run_at: string | null; readonly last_run_at: string | null; readonly last_error?: string | null }
 
 /** The API answers 503 with the same body when something is down: the report still matters then. */
 export async function getHealth(): Promise<Health> {

@@ -43,8 +43,8 @@ export class AwLibraryPage extends LitElement {
     .tile .name { font-weight: 620; font-size: 0.92rem; line-height: 1.3; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
     .tile .sub { display: flex; justify-content: space-between; color: var(--aw-text-muted); font-size: 0.8rem; }
     .tile aw-progress-bar { --aw-progress-height: 5px; }
-    .badge.missing { background: var(--aw-danger); color: #fff; }
-    .badge.complete { background: var(--aw-ok); color: #fff; }
+    .badge.missing { background: var(--aw-danger); color: light-dark(#fff, #1b0b0c); }
+    .badge.complete { background: var(--aw-ok); color: light-dark(#fff, #0b1b12); }
     td.name a { font-weight: 600; color: var(--aw-text); text-decoration: none; }
     td.name a:hover { color: var(--aw-accent); text-decoration: underline; }
     td .folder { color: var(--aw-text-muted); font-size: 0.8rem; }

@@ -31,6 +31,7 @@ export class AwQueuePage extends LitElement {
     .numbers { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 0.82rem; color: var(--aw-text-muted); font-variant-numeric: tabular-nums; }
     .numbers strong { color: var(--aw-text); font-weight: 600; }
     .buttons { display: flex; gap: 4px; }
+    .nowrap { white-space: nowrap; }
     td.act { white-space: nowrap; text-align: right; width: 1%; }
     td.pos { width: 1%; color: var(--aw-text-muted); font-variant-numeric: tabular-nums; }
     td .reason { color: var(--aw-danger); font-size: 0.82rem; max-width: 48ch; }
@@ -156,7 +157,8 @@ export class AwQueuePage extends LitElement {
         </section>
         <section aria-labelledby="pending-h">
           <h2 id="pending-h">Waiting <span class="badge">${status.pending.length}</span></h2>
-          ${status.pending.length === 0 ? html`<aw-empty-state heading="The queue is empty" icon="queue"><span slot="text">Open a series in the library and download its missing episodes; they wait here in order.</span><a class="button" href="/library">Go to the library</a></aw-empty-state>` : this.#pendingTable(status.pending)}
+          ${status.pending.length === 0 && (status.active.length > 0 || status.completed.length > 0) ? html`<p class="muted small">Nothing is waiting.</p>` : nothing}
+          ${status.pending.length === 0 && status.active.length === 0 && status.completed.length === 0 ? html`<aw-empty-state heading="The queue is empty" icon="queue"><span slot="text">Open a series in the library and download its missing episodes; they wait here in order.</span><a class="button" href="/library">Go to the library</a></aw-empty-state>` : this.#pendingTable(status.pending)}
         </section>
         <section aria-labelledby="history-h">
           <h2 id="history-h">History</h2>
@@ -227,8 +229,8 @@ export class AwQueuePage extends LitElement {
       <thead><tr><th>Episode</th><th class="hide-narrow">${this.history === 'completed' ? 'Size' : 'Attempts'}</th><th>${this.history === 'completed' ? 'Finished' : 'Reason'}</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>${repeat(items, (item) => item.id, (item) => html`<tr>
         <td>${this.#name(item)}${item.filePath ? html`<div class="small muted mono">${item.filePath}</div>` : nothing}</td>
-        <td class="hide-narrow small">${this.history === 'completed' ? formatBytes(item.totalBytes ?? item.downloadedBytes) : plural(item.attempts, 'attempt')}</td>
-        <td class="small">${this.history === 'completed' ? formatDateTime(item.completedAt) : html`<div class="reason">${item.error ?? 'Unknown error'}</div>`}</td>
+        <td class="hide-narrow small nowrap">${this.history === 'completed' ? formatBytes(item.totalBytes ?? item.downloadedBytes) : plural(item.attempts, 'attempt')}</td>
+        <td class="small ${this.history === 'completed' ? 'nowrap' : ''}">${this.history === 'completed' ? formatDateTime(item.completedAt) : html`<div class="reason">${item.error ?? 'Unknown error'}</div>`}</td>
         <td class="act">${this.history === 'failed' ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, [item.id]), 'Queued again.')}>${icon('refresh', 16)}Retry</button>` : nothing}</td>
       </tr>`)}</tbody>
     </table></div>`;

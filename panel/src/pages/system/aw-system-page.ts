@@ -129,7 +129,7 @@ export class AwSystemPage extends LitElement {
         <div class="card tile"><div class="label">Status</div><div class="value">${this.#statusBadge(health.status)}</div></div>
         <div class="card tile"><div class="label">Version</div><div class="value">${health.version}</div></div>
         <div class="card tile"><div class="label">Up for</div><div class="value">${formatDuration(health.uptime_seconds)}</div></div>
-        <div class="card tile"><div class="label">Components</div><div class="value">${components.filter(([, component]) => component.status === 'ok').length}/${components.length} ok</div></div>
+        <div class="card tile"><div class="label">Components</div><div class="value">${components.filter(([, component]) => component.status === 'ok').length} ok${components.some(([, component]) => component.status === 'disabled') ? html`<span class="small muted">· ${components.filter(([, component]) => component.status === 'disabled').length} off</span>` : nothing}</div></div>
       </div>
       <section class="card" aria-labelledby="components-h">
         <h2 id="components-h">Health</h2><p class="card-intro">Checked live; refreshes every 15 seconds.</p>
@@ -140,8 +140,8 @@ export class AwSystemPage extends LitElement {
         <h2 id="tasks-h">Scheduled tasks</h2><p class="card-intro">Background jobs and when they run next.</p>
         ${this.tasks ? (this.tasks.length === 0 ? html`<p class="muted small">No scheduled tasks.</p>` : html`<div class="table-wrap"><table>
           <thead><tr><th>Task</th><th>Next run</th><th>Last run</th><th>State</th></tr></thead>
-          <tbody>${this.tasks.map((task) => html`<tr><td><b>${task.name}</b></td><td class="small">${task.next_run_at ? html`${formatRelative(task.next_run_at)} <span class="muted">(${formatDateTime(task.next_run_at)})</span>` : '–'}</td>
-            <td class="small">${formatRelative(task.last_run_at ?? null)}</td><td class="small">${String(task.state ?? task.status ?? '')}${task.fail_reason ? html` <span class="badge danger">${String(task.fail_reason)}</span>` : nothing}</td></tr>`)}</tbody></table></div>`)
+          <tbody>${this.tasks.map((task) => html`<tr><td><b>${taskLabel(task.name)}</b><div class="small muted mono">${task.name}</div></td><td class="small">${task.next_run_at ? html`${formatRelative(task.next_run_at)} <span class="muted">(${formatDateTime(task.next_run_at)})</span>` : '–'}</td>
+            <td class="small">${formatRelative(task.last_run_at ?? null)}</td><td class="small">${task.state ?? ''}${task.last_error ? html` <span class="badge danger" title=${task.last_error}>${task.last_error.slice(0, 60)}</span>` : nothing}</td></tr>`)}</tbody></table></div>`)
           : html`<p class="muted small">${this.tasksNote || 'Loading…'}</p>`}
       </section>
       <section class="card" aria-labelledby="logs-h">
@@ -156,6 +156,17 @@ export class AwSystemPage extends LitElement {
           })}</div>`}
       </section>`;
   }
+}
+
+const TASK_LABELS: Record<string, string> = {
+  'rescan-library': 'Rescan the media folder',
+  'refresh-series': 'Ask the provider for new episodes',
+  'prune-sessions': 'Remove expired sessions',
+  'deliver-webhook': 'Deliver webhooks',
+};
+
+function taskLabel(name: string): string {
+  return TASK_LABELS[name] ?? name.replace(/[-_]/g, ' ').replace(/^\w/, (first) => first.toUpperCase());
 }
 
 function logTime(time: string | number | undefined): string {
