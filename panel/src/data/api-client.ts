@@ -23,7 +23,7 @@ export class ApiError extends Error {
 
 export interface ApiClientOptions {
   readonly token: () => string | undefined;
-  /** Called when the server answers 401 to a request that carried a token. */
+  /** Called when the server answers 401 (a wrong password at login is not a lost session). */
   readonly onUnauthorized: () => void;
   readonly fetch?: typeof fetch;
 }
@@ -76,7 +76,7 @@ export class ApiClient {
     }
     if (!response.ok) {
       const error = (parsed as { error?: { code?: string; message?: string; details?: ErrorDetail[] } } | undefined)?.error;
-      if (response.status === 401 && token) this.#options.onUnauthorized();
+      if (response.status === 401 && !path.startsWith('/api/auth/login')) this.#options.onUnauthorized();
       throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? `${response.status} ${response.statusText}`, Array.isArray(error?.details) ? error.details : []);
     }
     return parsed as T;

@@ -46,7 +46,7 @@ export class AwSecurityCard extends LitElement {
       this.next = '';
       this.dispatchEvent(new ToastEvent('Password changed. Other sessions were signed out.', 'ok'));
     } catch (error) {
-      this.passwordError = error instanceof ApiError && error.status === 401 ? 'The current password is not right.' : errorMessage(error);
+      this.passwordError = error instanceof ApiError && error.detailFor('current_password') ? 'The current password is not right.' : errorMessage(error);
     } finally {
       this.busy = false;
     }
