@@ -1,0 +1,10 @@
+import { Migration20261124000000_initial } from './Migration20261124000000_initial.ts';
+
+/**
+ * PostgreSQL migrations (ANIWORLD_DATABASE_URL), in order, committed and written by hand like the
+ * SQLite ones in ../migrations: a schema change adds a migration to both lists.
+ * tests/scale/postgres-migrations.test.ts proves they produce exactly the schema the entities describe.
+ */
+export const POSTGRES_MIGRATIONS = [
+  { name: 'Migration20261124000000_initial', class: Migration20261124000000_initial },
+];
