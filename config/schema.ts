@@ -61,9 +61,12 @@ export const runtimeSchema = z.strictObject({
   data_dir: z.string().min(1).default('./data'),
   base_path: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'must be empty or look like /aniworld').default(''),
   role: z.enum(['all', 'api', 'worker']).default('all'),
-  jobs_store: z.enum(['sqlite', 'mongodb', 'mongodb-memory']).default('sqlite'),
+  /** With database_url set, 'sqlite' (the default) means: jobs on that PostgreSQL server too. */
+  jobs_store: z.enum(['sqlite', 'mongodb', 'mongodb-memory', 'postgres']).default('sqlite'),
   mongodb_url: z.string().optional(),
-  database_url: z.string().optional(),
+  database_url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+  /** How long a job of a process that died stays locked before another worker takes it over. */
+  job_lock_seconds: z.int().min(5).max(3600).optional(),
   redis_url: z.string().optional(),
   sqlite_journal: z.enum(['wal', 'delete', 'truncate', 'persist']).default('wal'),
   trust_proxy: z.boolean().default(false),

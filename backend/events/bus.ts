@@ -36,8 +36,17 @@ export interface DomainEvent<K extends DomainEventType = DomainEventType> {
 
 export type EventListener = (event: DomainEvent) => void;
 
+export interface SubscribeOptions {
+  /**
+   * Only events published in this process, not those an event bridge republished from another
+   * (scale-out). The webhook notifier records each event once, in the process where it happened.
+   */
+  readonly localOnly?: boolean;
+}
+
 export class EventBus {
-  readonly #listeners = new Set<EventListener>();
+  /** Listener -> localOnly. */
+  readonly #listeners = new Map<EventListener, boolean>();
   readonly #logger: Logger | undefined;
   readonly #now: () => Date;
 
@@ -47,19 +56,28 @@ export class EventBus {
   }
 
   publish<K extends DomainEventType>(type: K, data: DomainEventMap[K]): void {
-    const event = { type, timestamp: this.#now().toISOString(), data } as DomainEvent;
-    for (const listener of this.#listeners) {
+    this.#deliver({ type, timestamp: this.#now().toISOString(), data } as DomainEvent, false);
+  }
+
+  /** Hands an event another process published to this process's subscribers (not the localOnly ones). */
+  republish(event: DomainEvent): void {
+    this.#deliver(event, true);
+  }
+
+  #deliver(event: DomainEvent, remote: boolean): void {
+    for (const [listener, localOnly] of this.#listeners) {
+      if (remote && localOnly) continue;
       // A failing subscriber must not break the publisher or the other subscribers.
       try {
         listener(event);
       } catch (error) {
-        this.#logger?.error({ err: error, event: type }, 'event listener failed');
+        this.#logger?.error({ err: error, event: event.type }, 'event listener failed');
       }
     }
   }
 
-  subscribe(listener: EventListener): () => void {
-    this.#listeners.add(listener);
+  subscribe(listener: EventListener, options: SubscribeOptions = {}): () => void {
+    this.#listeners.set(listener, options.localOnly ?? false);
     return () => { this.#listeners.delete(listener); };
   }
 }

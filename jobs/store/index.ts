@@ -1,8 +1,8 @@
 import type { AgendaBackend } from 'agenda';
 import { SqliteBackend } from './SqliteBackend.ts';
-import { createMongoBackend, startEmbeddedMongo } from './mongo.ts';
 
-export type JobStoreKind = 'sqlite' | 'mongodb' | 'mongodb-memory';
+// The MongoDB and PostgreSQL drivers are imported only when chosen: the default process never loads them.
+export type JobStoreKind = 'sqlite' | 'mongodb' | 'mongodb-memory' | 'postgres';
 
 export interface JobStore {
   readonly kind: JobStoreKind;
@@ -16,15 +16,23 @@ export async function createJobStore(options: {
   kind: JobStoreKind;
   sqliteFile: string;
   mongodbUrl?: string;
+  postgresUrl?: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
 }): Promise<JobStore> {
   switch (options.kind) {
     case 'sqlite':
       return { kind: 'sqlite', backend: new SqliteBackend({ path: options.sqliteFile }), close: async () => {} };
-    case 'mongodb':
+    case 'mongodb': {
+      const { createMongoBackend } = await import('./mongo.ts');
       return { kind: 'mongodb', backend: createMongoBackend(options.mongodbUrl), close: async () => {} };
+    }
+    case 'postgres': {
+      const { createPostgresBackend } = await import('./postgres.ts');
+      return { kind: 'postgres', backend: createPostgresBackend(options.postgresUrl), close: async () => {} };
+    }
     case 'mongodb-memory': {
+      const { startEmbeddedMongo } = await import('./mongo.ts');
       const embedded = await startEmbeddedMongo({ dataDir: options.dataDir, env: options.env });
       return { kind: 'mongodb-memory', backend: embedded.backend, close: embedded.stop };
     }

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { DryMongoBinary, MongoMemoryServer } from 'mongodb-memory-server-core';
 import type { AgendaBackend } from 'agenda';
+import { JobStoreError } from './errors.ts';
 
-export class JobStoreError extends Error {
-  override readonly name = 'JobStoreError';
-}
+export { JobStoreError };
 
 /** JOBS_STORE=mongodb: Agenda's official MongoDB backend on MONGODB_URL. */
 export function createMongoBackend(url: string | undefined): AgendaBackend {

@@ -30,7 +30,8 @@ export class WebhookNotifier {
       this.#chain = this.#chain
         .then(() => inContext(this.#orm, () => this.#outbox.record(event)))
         .then(() => {}, (error) => this.#logger.error({ err: error, event: event.type }, 'could not record webhook deliveries'));
-    });
+    // Scale-out: an event is recorded by the process it happened in, never again by the others.
+    }, { localOnly: true });
   }
 
   /** Stops listening and lets events already received reach the outbox. */
