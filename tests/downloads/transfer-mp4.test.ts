@@ -85,6 +85,16 @@ describe('MP4 transfer', () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  it('gives up on a server that stops sending (idle timeout) as transient, keeping the .part', async () => {
+    const { target, media } = await setup({ body: content, chunkDelayMs: 10_000 });
+    const stalled = new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: null, idleTimeoutMs: 300 });
+    const failure = await stalled.transfer({ media, targetFor: () => target }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TransferError);
+    expect((failure as TransferError).kind).toBe('transient');
+    expect((failure as Error).message).toMatch(/sent nothing for/);
+    expect((await readFile(`${target}.part`)).length).toBe(16 * 1024);
+  });
+
   it('stops promptly on abort and keeps the .part', async () => {
     const { target, media } = await setup({ body: content, chunkDelayMs: 20 });
     const controller = new AbortController();
