@@ -222,7 +222,7 @@ export class JobRunner implements JobQueue {
         id: String(job._id),
         name: job.name as JobName,
         payload,
-        state: job.disabled ? 'paused' : job.state === 'paused' ? 'queued' : job.state,
+        state: job.disabled ? 'paused' : job.state,
         nextRunAt: job.nextRunAt ? job.nextRunAt.toISOString() : null,
         lastRunAt: job.lastRunAt ? job.lastRunAt.toISOString() : null,
         failReason: job.failReason ?? null,

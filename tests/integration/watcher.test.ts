@@ -99,4 +99,15 @@ describe('folder watcher', () => {
     app = off;
     expect(await watcherHealth(off)).toEqual({ status: 'disabled', mode: 'off', state: 'off' });
   });
+
+  it('applies library.watch and library.watch_polling live, without a restart', async () => {
+    // No environment pin: the settings file decides.
+    const live = await app.restart({ ANIWORLD_WATCH: '', ANIWORLD_WATCH_POLLING: '' });
+    app = live;
+    await expect.poll(() => watcherHealth(live), { timeout: 20_000 }).toMatchObject({ mode: 'inotify', state: 'watching' });
+    await live.running.services.settings.patch({ library: { watch: false } });
+    await expect.poll(() => watcherHealth(live)).toEqual({ status: 'disabled', mode: 'off', state: 'off' });
+    await live.running.services.settings.patch({ library: { watch: true, watch_polling: true } });
+    await expect.poll(() => watcherHealth(live), { timeout: 30_000 }).toMatchObject({ mode: 'polling', state: 'watching' });
+  }, 60_000);
 });
