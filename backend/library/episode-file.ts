@@ -14,6 +14,8 @@ export interface EpisodeRef {
 }
 
 const SEASON_EPISODE = /s(\d{1,2})e(\d{2,3})(?!\d)/i;
+/** The common case in one pass: SxxEyy in a name that ends in a video extension. */
+const EPISODE_VIDEO = new RegExp(`s(\\d{1,2})e(\\d{2,3})(?!\\d)(?=.*\\.(?:${[...VIDEO_EXTENSIONS].join('|')})$)`, 'i');
 const FILM = /(?:^|[^a-z0-9])(?:film|movie)[ ._-]?(\d{1,3})(?!\d)/i;
 const SEASON_FOLDER = /^(?:season|staffel)[ ._-]?(\d{1,3})$/i;
 const FILM_FOLDERS: ReadonlySet<string> = new Set(['specials', 'filme', 'films', 'movies']);
@@ -28,6 +30,8 @@ export function isVideoFile(name: string): boolean {
 
 /** The episode a file name stands for, or undefined when it is no episode video. */
 export function parseEpisodeFile(name: string): EpisodeRef | undefined {
+  const quick = EPISODE_VIDEO.exec(name);
+  if (quick) return { season: Number(quick[1]), number: Number(quick[2]) };
   if (!isVideoFile(name)) return undefined;
   const stem = name.slice(0, name.lastIndexOf('.'));
   const match = SEASON_EPISODE.exec(stem);

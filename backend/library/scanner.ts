@@ -57,24 +57,29 @@ export async function listSeriesFolders(root: string): Promise<string[]> {
 export function scanSeriesFolder(root: string, folder: string): SeriesFolderScan {
   const path = join(root, folder);
   const byEpisode = new Map<number, FoundEpisode>();
+  // Names in readdir order: stable for an unchanged folder on the filesystems we know; should an
+  // order change anyway, the only cost is one needless diff of that series.
+  let listing = '';
   let hasLinkFile = false;
   let hasKeyFile = false;
-  let listing = '';
-  const add = (name: string, file: string) => {
-    const ref = parseEpisodeFile(name);
-    if (!ref) return;
+  const add = (ref: EpisodeRef, file: string) => {
     listing += `${file}\n`;
     const id = ref.season * 10_000 + ref.number;
     const other = byEpisode.get(id);
     // Two files for one episode (two languages, a re-encode): the first by path wins, deterministically.
     if (!other || file < other.file) byEpisode.set(id, { season: ref.season, number: ref.number, file });
   };
-  for (const name of namesOrEmpty(path).sort()) {
-    if (name === LINK_FILE) hasLinkFile = true;
+  for (const name of namesOrEmpty(path)) {
+    const ref = parseEpisodeFile(name);
+    if (ref) add(ref, name);
+    else if (name === LINK_FILE) hasLinkFile = true;
     else if (name === LEGACY_KEY_FILE) hasKeyFile = true;
     else if (isSeasonFolder(name)) {
-      for (const inner of namesOrEmpty(join(path, name)).sort()) add(inner, `${name}/${inner}`);
-    } else add(name, name);
+      for (const inner of namesOrEmpty(join(path, name))) {
+        const innerRef = parseEpisodeFile(inner);
+        if (innerRef) add(innerRef, `${name}/${inner}`);
+      }
+    }
   }
   const episodes = [...byEpisode.values()].sort((a, b) => a.season - b.season || a.number - b.number);
   return { folder, episodes, hasLinkFile, hasKeyFile, signature: listing === '' ? '' : createHash('sha1').update(listing).digest('base64url').slice(0, 22) };
