@@ -33,6 +33,7 @@ check_writable() {
   dir="$1"
   what="$2"
   probe="$dir/.aniworld-write-test-$$"
+  # shellcheck disable=SC2016 # $1 and $2 are the inner shell's arguments
   if as_app_user sh -c '{ mkdir -p "$1" && : > "$2" && rm -f "$2"; } 2>/dev/null' sh "$dir" "$probe"; then
     return 0
   fi

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { copies, execForm, parseDockerfile } from './dockerfile.ts';
 
 // hadolint is not packaged for Debian; these are the rules we rely on, checked structurally.
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 const { stages } = parseDockerfile();
 const runtime = stages[stages.length - 1];
 const all = (stage: typeof runtime, keyword: string) => stage.instructions.filter((instruction) => instruction.keyword === keyword);
@@ -82,6 +83,12 @@ describe('Dockerfile', () => {
 
   it('has an entrypoint that is valid POSIX sh', () => {
     execFileSync('sh', ['-n', `${root}docker/entrypoint.sh`]);
+  });
+
+  // Installed by scripts/install-system-deps.sh; hadolint is not packaged for Debian.
+  it.runIf(hasShellcheck)('passes shellcheck, like the Docker smoke script', () => {
+    execFileSync('shellcheck', ['--shell=sh', `${root}docker/entrypoint.sh`]);
+    execFileSync('shellcheck', [`${root}scripts/docker-smoke.sh`]);
   });
 });
 
