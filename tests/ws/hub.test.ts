@@ -153,7 +153,32 @@ describe('WebSocket hub', () => {
   });
 });
 
-describe('WebSocket session re-check', () => {
+/** Waits for a server-side condition no client can observe (a paused socket reads nothing). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('WebSocket heartbeat', () => {
+  it('terminates a connection that stops answering pings', async () => {
+    const app = await startTestApp({ start: { liveEvents: { heartbeatMs: 100 } } });
+    try {
+      const token = await app.login();
+      const alive = await LiveClient.open(wsUrl(app.url, `?token=${token}`));
+      const dead = await LiveClient.open(wsUrl(app.url, `?token=${token}`));
+      await alive.waitFor((message) => message.type === 'connected');
+      await dead.waitFor((message) => message.type === 'connected');
+      expect(app.running.services.live.clientCount).toBe(2);
+      dead.socket.pause();
+      await until(() => app.running.services.live.clientCount === 1);
+      alive.send({ action: 'ping' });
+      await alive.waitFor((message) => message.type === 'pong');
+      alive.close();
+      dead.close();
+    } finally {
+      await app.dispose();
+    }
+  });
+
   it('closes a socket with 4401 once its session is logged out', async () => {
     const app = await startTestApp({ start: { liveEvents: { heartbeatMs: 100 } } });
     try {
