@@ -1,9 +1,9 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { InMemoryNotificationChannel, type AgendaBackend } from 'agenda';
 import { SqliteJobRepository } from './SqliteJobRepository.ts';
 import { SqliteJobLogger } from './SqliteJobLogger.ts';
 
-export type SqliteBackendOptions = { readonly path: string } | { readonly database: Database.Database };
+export type SqliteBackendOptions = { readonly path: string } | { readonly database: Database.Database } | Database.Database;
 
 /**
  * Agenda 6 backend on one SQLite file (or ':memory:'), the default job store.
@@ -14,8 +14,8 @@ export type SqliteBackendOptions = { readonly path: string } | { readonly databa
  *   the next poll.
  * - logger: Agenda's persistent job log, in the same file.
  *
- * Built from a path it owns (and closes) its connection; built from an open better-sqlite3
- * database it leaves that connection open on disconnect.
+ * Built from `{ path }` it owns (and closes) its connection; built from an open better-sqlite3
+ * database (`new SqliteBackend(db)` or `{ database: db }`) it leaves that connection open.
  */
 export class SqliteBackend implements AgendaBackend {
   readonly name = 'SQLite';
@@ -24,7 +24,7 @@ export class SqliteBackend implements AgendaBackend {
   readonly notificationChannel = new InMemoryNotificationChannel();
 
   constructor(options: SqliteBackendOptions) {
-    this.repository = new SqliteJobRepository('path' in options ? { path: options.path } : { database: options.database });
+    this.repository = new SqliteJobRepository(options instanceof Database ? { database: options } : 'path' in options ? { path: options.path } : { database: options.database });
     this.logger = new SqliteJobLogger(() => this.repository.database);
   }
 

@@ -356,6 +356,12 @@ describe('SqliteBackend connection ownership', () => {
       await borrowed.disconnect();
       expect(shared.open).toBe(true);
       expect(shared.prepare('select count(*) as n from agenda_jobs').get()).toEqual({ n: 1 });
+      const direct = new SqliteBackend(shared);
+      await direct.connect();
+      expect(direct.ownsConnection).toBe(false);
+      expect((await direct.repository.queryJobs({})).total).toBe(1);
+      await direct.disconnect();
+      expect(shared.open).toBe(true);
       shared.close();
     } finally {
       await temp.remove();
