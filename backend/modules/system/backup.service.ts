@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SettingsStore } from '../../../config/store.ts';
 import { backupDatabase, nativeDatabase, restoreDatabase, type Orm } from '../../db/orm.ts';
-import { NotFoundError } from '../../errors.ts';
+import { ConflictError, NotFoundError } from '../../errors.ts';
 
 export interface BackupEntry { readonly name: string; readonly kind: 'config' | 'database'; readonly created_at: string; readonly size: number }
 
@@ -27,8 +27,9 @@ export class BackupService {
 
   /** Both at once: a consistent database copy (safe while the server writes) and the config file. */
   async create(): Promise<BackupEntry[]> {
+    const native = await this.#sqlite();
     const config = await this.#settings.createBackup();
-    const database = await backupDatabase(await nativeDatabase(this.#orm), this.#databaseFile, this.#backupDir, 'manual');
+    const database = await backupDatabase(native, this.#databaseFile, this.#backupDir, 'manual');
     const name = database.slice(this.#backupDir.length + 1);
     return [
       { name: config.name, kind: 'config', created_at: config.created_at, size: config.size },
@@ -55,9 +56,18 @@ export class BackupService {
     }
     const source = join(this.#backupDir, name);
     if (!(await stat(source).catch(() => undefined))) throw new NotFoundError(`No database backup named "${name}"`);
-    const safety = await backupDatabase(await nativeDatabase(this.#orm), this.#databaseFile, this.#backupDir, 'pre-restore');
+    const safety = await backupDatabase(await this.#sqlite(), this.#databaseFile, this.#backupDir, 'pre-restore');
     await restoreDatabase(source, this.#databaseFile);
     return { kind: 'database', safety_backup: safety.slice(this.#backupDir.length + 1) };
+  }
+
+  /** Backups cover the embedded SQLite database; an external PostgreSQL has its own tools. */
+  async #sqlite() {
+    const native = await nativeDatabase(this.#orm);
+    if (typeof (native as { backup?: unknown }).backup !== 'function') {
+      throw new ConflictError('Database backups cover the embedded SQLite database. Back up PostgreSQL with pg_dump; config backups still work from the panel.');
+    }
+    return native;
   }
 
   async #databaseEntry(name: string): Promise<BackupEntry> {
