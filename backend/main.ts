@@ -14,6 +14,7 @@ import { JoseTokenSigner } from './adapters/token-signer.ts';
 import { loadOrCreateSecret } from './adapters/secret-file.ts';
 import { openDatabase, type Orm } from './db/orm.ts';
 import { EventBus } from './events/bus.ts';
+import { EventBridge } from './events/bridge.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
 import { LoginThrottle } from './modules/auth/login-throttle.ts';
 import { createAuthRouter } from './modules/auth/auth.routes.ts';
@@ -139,7 +140,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const settings = new SettingsStore({ file: config.paths.configFile, backupDir: config.paths.backupDir, envSettings, initial: config.settings, clock });
     settings.subscribe((next) => { logger.level = next.logging.level; });
 
-    const orm = await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir, log: (message) => logger.info({ component: 'orm' }, stripAnsi(message)) });
+    const role = config.runtime.role;
+    const databaseUrl = config.runtime.database_url;
+    const ormLog = (message: string) => logger.info({ component: 'orm' }, stripAnsi(message));
+    // Scale-out (ANIWORLD_DATABASE_URL): PostgreSQL, loaded only then; the default stays on SQLite.
+    const orm = databaseUrl
+      ? await (await import('./db/postgres.ts')).openPostgres({ url: databaseUrl, log: ormLog })
+      : await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir, log: ormLog });
     closers.push({ name: 'database', close: () => orm.close() });
 
     const secret = await loadOrCreateSecret(config.paths.secretFile);
@@ -164,7 +171,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg') });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
-    const queue = new QueueService({ orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')) });
+    const queue = new QueueService({ orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role });
     metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
       const stats = (await queue.status()).statistics;
       return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
@@ -172,8 +179,11 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     metrics.gauge('aniworld_download_speed_bytes_per_second', 'Current total download speed.', async () => Math.round((await queue.status()).statistics.current_speed_mbps * 1024 * 1024));
 
     // --- jobs: the store (JOBS_STORE) and the runner; processing starts after listening ---
-    const jobStore = await createJobStore({ kind: config.runtime.jobs_store, sqliteFile: config.paths.jobsDatabaseFile, mongodbUrl: config.runtime.mongodb_url, dataDir: config.paths.dataDir, env: options.env ?? process.env });
-    const jobs = createJobRunner(jobStore, { orm, settings, logger, services: { auth, library: series, downloads: queue, settings, webhooks: { deliver: (deliveryId) => outbox.deliver(deliveryId) } } });
+    // With a shared PostgreSQL the jobs go there too, unless JOBS_STORE names MongoDB.
+    const jobsKind = databaseUrl && config.runtime.jobs_store === 'sqlite' ? 'postgres' : config.runtime.jobs_store;
+    const jobStore = await createJobStore({ kind: jobsKind, sqliteFile: config.paths.jobsDatabaseFile, mongodbUrl: config.runtime.mongodb_url, postgresUrl: databaseUrl, dataDir: config.paths.dataDir, env: options.env ?? process.env });
+    const lockLifetimeMs = config.runtime.job_lock_seconds === undefined ? undefined : config.runtime.job_lock_seconds * 1000;
+    const jobs = createJobRunner(jobStore, { orm, settings, logger, lockLifetimeMs, services: { auth, library: series, downloads: queue, settings, webhooks: { deliver: (deliveryId) => outbox.deliver(deliveryId) } } });
     closers.push({ name: 'jobs', close: () => jobs.stop() });
     await jobs.ready();
     queue.useJobQueue(jobs);
@@ -187,8 +197,19 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // Stopped before the runner (closers run in reverse): events already taken still reach the outbox.
     closers.push({ name: 'webhooks', close: () => notifier.stop() });
 
+    // --- scale-out: domain events of every process reach every other one (LISTEN/NOTIFY) ---
+    if (serving && databaseUrl) {
+      const bridge = new EventBridge({ events, logger });
+      const { openNotifyChannel } = await import('./adapters/pg-notify.ts');
+      const channel = await openNotifyChannel({ url: databaseUrl, channel: 'aniworld_events', logger, onMessage: (payload) => bridge.receive(payload) });
+      bridge.start(channel);
+      // Closed after the queue and the runner (closers run in reverse): their last events still leave.
+      closers.push({ name: 'event bridge', close: async () => { await bridge.stop(); await channel.close(); } });
+    }
+
     // --- HTTP: one router per feature; app.ts decides the middleware order ---
-    const routers = [
+    // ANIWORLD_ROLE=worker answers only the health check.
+    const routers = role === 'worker' ? [createHealthRouter(health)] : [
       createHealthRouter(health),
       createAuthRouter(auth),
       createConfigRouter(settings),
@@ -198,7 +219,8 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createQueueRouter(queue),
       createWebhookRouter(webhooks),
     ];
-    const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path }) });
+    const panel = role === 'worker' ? undefined : panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path });
+    const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panel });
 
     const server = createServer(app.callback());
     server.keepAliveTimeout = 65_000;
@@ -210,7 +232,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     // --- after listening: WebSocket hub on the same server, job runner, folder watcher ---
     const live = new LiveEventHub({ orm, auth, events, logger, options: options.liveEvents });
-    live.attach(server);
+    if (role !== 'worker') live.attach(server);
     // Closed before the HTTP server (closers run in reverse), so sockets get a proper close frame.
     closers.push({ name: 'websocket', close: () => live.close() });
 

@@ -42,6 +42,8 @@ export interface JobContext<N extends JobName> {
    * `lockLifetimeMs` must call this meanwhile, or another worker may take the job over.
    */
   touch(progress?: number): Promise<void>;
+  /** The lock lifetime this run has: touch() well within it. */
+  readonly lockLifetimeMs: number;
   readonly logger: Logger;
 }
 

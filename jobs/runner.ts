@@ -32,6 +32,11 @@ export interface JobRunnerOptions {
   readonly drainMs?: number;
   /** Shown as lastModifiedBy in the store (default host:pid). */
   readonly name?: string;
+  /**
+   * Overrides every definition's lockLifetimeMs (ANIWORLD_JOB_LOCK_SECONDS): how soon another worker
+   * takes over the jobs of a process that died.
+   */
+  readonly lockLifetimeMs?: number;
 }
 
 export type RunnerState = 'idle' | 'running' | 'stopping' | 'stopped';
@@ -253,7 +258,7 @@ export class JobRunner implements JobQueue {
       concurrency,
       // Lock only what can run: extra jobs stay in the store for other workers and in priority order.
       lockLimit: concurrency,
-      lockLifetime: definition.lockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS,
+      lockLifetime: this.#lockLifetimeOf(definition),
       removeOnComplete: !definition.keepCompleted,
       ...(definition.retry ? { backoff: ({ attempt, error }: { attempt: number; error: Error }) => definition.retry!(attempt, error) } : {}),
     });
@@ -273,6 +278,7 @@ export class JobRunner implements JobQueue {
       attempt: (job.attrs.failCount ?? 0) + 1,
       signal: controller.signal,
       touch: (progress) => job.touch(progress),
+      lockLifetimeMs: this.#lockLifetimeOf(definition),
       logger: this.#logger.child({ job: definition.name, job_id: id }),
     };
     try {
@@ -303,6 +309,10 @@ export class JobRunner implements JobQueue {
       registered.concurrency = concurrency;
       registered.lockLimit = concurrency;
     }
+  }
+
+  #lockLifetimeOf(definition: AnyJobDefinition): number {
+    return this.#options.lockLifetimeMs ?? definition.lockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS;
   }
 
   #concurrencyOf(definition: AnyJobDefinition, settings: Readonly<Settings>): number {

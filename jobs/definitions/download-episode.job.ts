@@ -1,6 +1,6 @@
 import { defineJob } from '../definition.ts';
 
-/** How often a running download renews its job lock: well inside the lock lifetime. */
+/** How often a running download renews its job lock at most: always well inside the lock lifetime. */
 const TOUCH_EVERY_MS = 60_000;
 
 /**
@@ -13,7 +13,7 @@ export const downloadEpisodeJob = defineJob({
   concurrency: (settings) => settings.downloads.concurrency,
   lockLifetimeMs: 5 * 60_000,
   async run(context, { downloads }) {
-    const touch = setInterval(() => { context.touch().catch(() => {}); }, TOUCH_EVERY_MS);
+    const touch = setInterval(() => { context.touch().catch(() => {}); }, Math.min(TOUCH_EVERY_MS, context.lockLifetimeMs / 3));
     try {
       await downloads.runItem(context.payload.itemId, context.signal);
     } finally {

@@ -32,6 +32,11 @@ export interface QueueServiceDeps {
   readonly bucket: TokenBucket;
   /** Delay before attempt n+1 after a transient failure of attempt n (default 1 s, 2 s, 4 s ... up to 5 min). */
   readonly backoffMs?: (attempt: number) => number;
+  /**
+   * ANIWORLD_ROLE. 'all' (default): this process decides and runs. Scale-out shares the queue:
+   * 'api' hands every pending item to the job store, 'worker' only runs the jobs it locks.
+   */
+  readonly role?: 'all' | 'api' | 'worker';
 }
 
 /** Why a running transfer was stopped: decides the status it lands in. */
@@ -45,6 +50,10 @@ interface ActiveTransfer {
 }
 
 const OPEN_STATUSES: DownloadStatus[] = ['pending', 'downloading', 'paused'];
+/** Shared queue: how often a worker writes progress and checks whether its item was paused or removed elsewhere. */
+const HEARTBEAT_MS = 1000;
+/** Shared queue: how often the API process looks for pending items without a job (a retry, a stopped worker). */
+const SWEEP_MS = 10_000;
 const MB = 1024 * 1024;
 /** Finished items listed by /status (the counts in `statistics` cover all of them). */
 const HISTORY_LIMIT = 200;
@@ -68,6 +77,7 @@ export class QueueService {
   #state: QueueState = { running: false, paused: false, pausedItems: [] };
   #pumping: Promise<void> = Promise.resolve();
   #retryTimer: NodeJS.Timeout | undefined;
+  #sweepTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #closed = false;
 
@@ -78,6 +88,10 @@ export class QueueService {
 
   get #em(): EntityManager {
     return this.#deps.orm.em as EntityManager;
+  }
+
+  get #role(): 'all' | 'api' | 'worker' {
+    return this.#deps.role ?? 'all';
   }
 
   /** Items run as jobs once the runner exists (it is built after the services); before that, in-process. */
@@ -94,7 +108,9 @@ export class QueueService {
       this.#deps.bucket.setRate(next.downloads.speed_limit_bytes_per_second);
       this.#pump();
     });
-    await inContext(this.#deps.orm, async () => {
+    // In a shared queue a downloading item may be running on another worker: a worker that died
+    // loses its job lock and another one resumes the item, so nothing is reset here.
+    if (this.#role === 'all') await inContext(this.#deps.orm, async () => {
       const interrupted = await this.#em.find(DownloadItem, { status: 'downloading' });
       for (const item of interrupted) {
         await this.#jobs?.cancel('download-episode', { itemId: item.id }).catch(() => 0);
@@ -104,6 +120,10 @@ export class QueueService {
         this.#logger.info({ items: interrupted.map((item) => item.id) }, 'downloads interrupted by a restart go back in line; they resume from their .part');
       }
     });
+    if (this.#role === 'api') {
+      this.#sweepTimer = setInterval(() => this.#pump(), SWEEP_MS);
+      this.#sweepTimer.unref();
+    }
     this.#pump();
   }
 
@@ -112,6 +132,7 @@ export class QueueService {
     this.#closed = true;
     this.#unsubscribe?.();
     clearTimeout(this.#retryTimer);
+    clearInterval(this.#sweepTimer);
     await this.#interruptAll('shutdown');
     await this.#pumping;
   }
@@ -313,6 +334,7 @@ export class QueueService {
   async stop() {
     await this.#setState({ ...this.#state, running: false });
     await this.#interruptAll('stop');
+    if (this.#role === 'api') await this.#haltWorkers('pending');
     this.#deps.events.publish('queue_stopped', this.#stateEvent());
     this.#publishStatus();
     return this.#stateEvent();
@@ -320,9 +342,11 @@ export class QueueService {
 
   /** Running transfers pause (their .part stays); resume continues them. */
   async pause() {
-    const running = [...this.#active.keys(), ...this.#dispatched];
+    const onWorkers = this.#role === 'api' ? (await this.#em.find(DownloadItem, { status: 'downloading' }, { fields: ['id'] })).map((item) => item.id) : [];
+    const running = [...this.#active.keys(), ...this.#dispatched, ...onWorkers];
     await this.#setState({ ...this.#state, paused: true, pausedItems: [...new Set([...this.#state.pausedItems, ...running])] });
     await this.#interruptAll('queue-pause');
+    if (this.#role === 'api') await this.#haltWorkers('paused');
     this.#deps.events.publish('queue_paused', this.#stateEvent());
     this.#publishStatus();
     return this.#stateEvent();
@@ -349,7 +373,7 @@ export class QueueService {
     if (this.#active.has(id) || this.#closed) return;
     const item = await this.#em.findOne(DownloadItem, { id });
     // A job for an item that was paused, removed or already finished meanwhile has nothing to do.
-    if (!item || item.status !== 'downloading') {
+    if (!item || !(await this.#claim(item))) {
       this.#pump();
       return;
     }
@@ -359,6 +383,7 @@ export class QueueService {
     this.#active.set(id, active);
     const onJobAbort = () => { active.reason ??= 'shutdown'; controller.abort(signal?.reason); };
     signal?.addEventListener('abort', onJobAbort, { once: true });
+    const heartbeat = this.#role === 'all' ? undefined : setInterval(() => { this.#heartbeat(id, active).catch(() => {}); }, HEARTBEAT_MS);
     const attempts = Number(item.attempts) + 1;
     await this.#update(id, { attempts, startedAt: item.startedAt ?? this.#now() });
     try {
@@ -390,6 +415,7 @@ export class QueueService {
     } catch (error) {
       await this.#settleFailure(item, attempts, active, error);
     } finally {
+      clearInterval(heartbeat);
       signal?.removeEventListener('abort', onJobAbort);
       const progress = active.progress;
       if (progress) await this.#update(id, { downloadedBytes: progress.bytes, totalBytes: progress.total, progress: progress.percent }, ['pending', 'paused', 'downloading', 'failed']).catch(() => {});
@@ -424,13 +450,20 @@ export class QueueService {
     this.#notBefore.set(id, Date.now() + delay);
     await this.#update(id, { status: 'pending', lastError: message, speed: 0, eta: null }, ['downloading']);
     this.#logger.info({ item_id: id, attempts, retry_in_ms: delay, reason: message }, 'download attempt failed; retrying later');
+    // Shared queue: the retry is a job of its own (this attempt's job is removed when it returns).
+    if (this.#role !== 'all' && this.#jobs) {
+      this.#notBefore.delete(id);
+      await this.#jobs.enqueue('download-episode', { itemId: id }, { uniqueKey: `download:${id}:${attempts}`, priority: item.priority, runAt: new Date(Date.now() + delay) });
+      return;
+    }
     this.#scheduleRetryWake();
   }
 
   // --- scheduling ---
 
   #pump(): void {
-    if (this.#closed) return;
+    // A worker of a shared queue only runs what the API process handed to the job store.
+    if (this.#closed || this.#role === 'worker') return;
     this.#pumping = this.#pumping.then(() => inContext(this.#deps.orm, () => this.#pumpOnce())).catch((error) => {
       this.#logger.error({ err: error }, 'queue scheduling failed');
     });
@@ -438,6 +471,7 @@ export class QueueService {
 
   async #pumpOnce(): Promise<void> {
     if (this.#closed || !this.#state.running || this.#state.paused) return;
+    if (this.#role === 'api') return this.#handOver();
     const concurrency = this.#deps.settings.current().downloads.concurrency;
     let free = concurrency - this.#active.size - this.#dispatched.size;
     if (free <= 0) return;
@@ -466,6 +500,57 @@ export class QueueService {
       }
     }
     void inContext(this.#deps.orm, () => this.runItem(item.id)).catch((error) => this.#logger.error({ err: error, item_id: item.id }, 'download run failed'));
+  }
+
+  /**
+   * Shared queue (ANIWORLD_ROLE=api): every pending item without a job gets one, in priority order;
+   * each worker's job concurrency (downloads.concurrency) decides how many run there, and Agenda's
+   * lock makes sure one worker runs each. The worker claims the item when its job starts.
+   */
+  async #handOver(): Promise<void> {
+    if (!this.#jobs) return;
+    const waiting = await this.#em.find(DownloadItem, { status: 'pending' }, { orderBy: { priority: 'desc', position: 'asc' } });
+    if (waiting.length === 0) return;
+    const queued = new Set((await this.#jobs.list('download-episode')).map((job) => String((job.payload as { itemId?: unknown }).itemId)));
+    for (const item of waiting) {
+      if (queued.has(item.id)) continue;
+      await this.#jobs.enqueue('download-episode', { itemId: item.id }, { uniqueKey: `download:${item.id}`, priority: item.priority });
+    }
+  }
+
+  /** Whether this process may run the item now: a shared queue claims it in the database first. */
+  async #claim(item: IDownloadItem): Promise<boolean> {
+    if (this.#role === 'all') return item.status === 'downloading';
+    // 'downloading' too: the job of a worker that died comes back here once its lock expired.
+    const claimed = await this.#update(item.id, { status: 'downloading', speed: 0 }, ['pending', 'downloading']);
+    if (claimed > 0) item.status = 'downloading';
+    return claimed > 0;
+  }
+
+  /**
+   * Shared queue, on the worker: writes the progress for the API processes (their /status) and
+   * notices a pause, stop or removal made there, which stops the transfer (the .part stays).
+   */
+  async #heartbeat(id: string, active: ActiveTransfer): Promise<void> {
+    if (active.controller.signal.aborted) return;
+    const progress = active.progress;
+    const fields: Partial<IDownloadItem> = progress ? { downloadedBytes: progress.bytes, totalBytes: progress.total, progress: progress.percent, speed: progress.speed, eta: progress.etaSeconds } : {};
+    if ((await this.#update(id, fields, ['downloading'])) > 0 || active.controller.signal.aborted) return;
+    const current = await inContext(this.#deps.orm, () => this.#em.findOne(DownloadItem, { id }, { refresh: true }));
+    active.reason ??= !current ? 'cancel' : current.status === 'paused' ? 'pause' : 'stop';
+    active.controller.abort(new DOMException(`Download ${active.reason}`, 'AbortError'));
+  }
+
+  /**
+   * Shared queue, on the API process: withdraws the waiting jobs and moves the items running on
+   * workers to `status`; each worker's heartbeat sees that and stops its transfer.
+   */
+  async #haltWorkers(status: 'pending' | 'paused'): Promise<void> {
+    await inContext(this.#deps.orm, async () => {
+      const open = await this.#em.find(DownloadItem, { status: { $in: ['pending', 'downloading'] } }, { fields: ['id'] });
+      for (const item of open) await this.#jobs?.cancel('download-episode', { itemId: item.id }).catch(() => 0);
+      await this.#em.nativeUpdate(DownloadItem, { status: 'downloading' }, { status, speed: 0, eta: null, updatedAt: this.#now() });
+    });
   }
 
   #scheduleRetryWake(): void {
