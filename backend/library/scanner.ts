@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { readdirSync, type Dirent } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { join } from 'node:path';
 import { isSeasonFolder, parseEpisodeFile, type EpisodeRef } from './episode-file.ts';
 import { LEGACY_KEY_FILE, LINK_FILE } from './folder-link.ts';
@@ -82,7 +82,7 @@ export function scanSeriesFolder(root: string, folder: string): SeriesFolderScan
     }
   }
   const episodes = [...byEpisode.values()].sort((a, b) => a.season - b.season || a.number - b.number);
-  return { folder, episodes, hasLinkFile, hasKeyFile, signature: listing === '' ? '' : createHash('sha1').update(listing).digest('base64url').slice(0, 22) };
+  return { folder, episodes, hasLinkFile, hasKeyFile, signature: listing === '' ? '' : hash('sha1', listing, 'base64url').slice(0, 22) };
 }
 
 /**
