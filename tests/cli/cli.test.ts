@@ -120,6 +120,22 @@ describe('aniworld CLI: commands', () => {
   });
 });
 
+describe('aniworld backup restore at the edge of the rotation', () => {
+  it('restores the oldest kept backup even though its own safety copy rotates it out', async () => {
+    const names: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      const created = await cli(temp.path, ['backup', 'create', '--json']);
+      names.push((JSON.parse(created.stdout) as { name: string; kind: string }[]).find((entry) => entry.kind === 'database')!.name);
+    }
+    const restored = await cli(temp.path, ['backup', 'restore', names[0]]);
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+    const list = await cli(temp.path, ['backup', 'list']);
+    expect(list.stdout).not.toContain(names[0]);
+    expect(list.stdout).toMatch(/pre-restore\.db/);
+  }, 60_000);
+});
+
 describe('aniworld CLI: the package bin', () => {
   it('runs as a process with the exit code and output of the command', async () => {
     const bin = fileURLToPath(new URL('../../scripts/aniworld.mjs', import.meta.url));

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { copyFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SettingsStore } from '../../../config/store.ts';
 import { backupDatabase, nativeDatabase, restoreDatabase, type Orm } from '../../db/orm.ts';
@@ -56,9 +56,17 @@ export class BackupService {
     }
     const source = join(this.#backupDir, name);
     if (!(await stat(source).catch(() => undefined))) throw new NotFoundError(`No database backup named "${name}"`);
-    const safety = await backupDatabase(await this.#sqlite(), this.#databaseFile, this.#backupDir, 'pre-restore');
-    await restoreDatabase(source, this.#databaseFile);
-    return { kind: 'database', safety_backup: safety.slice(this.#backupDir.length + 1) };
+    const native = await this.#sqlite();
+    // The safety copy's rotation may delete the oldest backup: the one being restored, perhaps.
+    const staged = join(this.#backupDir, `.restoring-${name}`);
+    await copyFile(source, staged);
+    try {
+      const safety = await backupDatabase(native, this.#databaseFile, this.#backupDir, 'pre-restore');
+      await restoreDatabase(staged, this.#databaseFile);
+      return { kind: 'database', safety_backup: safety.slice(this.#backupDir.length + 1) };
+    } finally {
+      await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${staged}${suffix}`, { force: true })));
+    }
   }
 
   /** Backups cover the embedded SQLite database; an external PostgreSQL has its own tools. */
