@@ -77,7 +77,7 @@ describe('queue across a crash', () => {
     await waitUntil(async () => {
       const queued = await api(first.url, 'GET', `/api/queue/${id}`, token);
       return queued.status === 'downloading' && queued.progress.downloaded_bytes > 1_000_000;
-    }, 'a megabyte in the .part');
+    }, 'a megabyte in the .part', 60_000);
     const exited = new Promise((resolve) => first.child.once('exit', resolve));
     first.child.kill('SIGKILL');
     await exited;
@@ -97,7 +97,7 @@ describe('queue across a crash', () => {
       const item = await api(second.url, 'GET', `/api/queue/${id}`, token);
       if (item.status === 'failed') throw new Error(`download failed: ${item.error}`);
       return item.status === 'completed' ? item : undefined;
-    }, 'the resumed download to complete');
+    }, 'the resumed download to complete', 60_000);
 
     const media = site.stats.requests.slice(before).filter((request) => request.path.startsWith('/media/mp4/'));
     expect(media.length).toBeGreaterThan(0);
@@ -110,5 +110,5 @@ describe('queue across a crash', () => {
     const stopped = new Promise((resolve) => second.child.once('exit', resolve));
     second.child.kill('SIGTERM');
     expect(await stopped).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });
