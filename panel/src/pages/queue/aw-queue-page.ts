@@ -36,7 +36,7 @@ export class AwQueuePage extends LitElement {
     td.pos { width: 1%; color: var(--aw-text-muted); font-variant-numeric: tabular-nums; }
     td .reason { color: var(--aw-danger); font-size: 0.82rem; max-width: 48ch; }
     select.priority { width: auto; min-height: 32px; padding: 3px 6px; font-size: 0.85rem; }
-    .tabs { display: flex; gap: 4px; margin-bottom: 10px; border-bottom: 1px solid var(--aw-border); }
+    .tabs { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 10px; border-bottom: 1px solid var(--aw-border); }
     .tabs button { border: none; border-bottom: 2px solid transparent; border-radius: 0; background: none; }
     .tabs button[aria-selected="true"] { border-bottom-color: var(--aw-accent); color: var(--aw-accent); }
     @media (max-width: 640px) { .hide-narrow { display: none; } .item { grid-template-columns: 1fr; } }
