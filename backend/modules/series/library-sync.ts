@@ -1,13 +1,17 @@
 import type Database from 'better-sqlite3';
+import type { EntityManager } from '@mikro-orm/core';
 import { nativeDatabase, type Orm } from '../../db/orm.ts';
+import { Episode } from './episode.entity.ts';
+import { Series } from './series.entity.ts';
 import type { FoundEpisode, SeriesFolderScan } from '../../library/scanner.ts';
 
 /**
  * Writes what a directory walk found into the database: one read of the episodes of the series
  * whose folder changed, every write in one transaction. Nothing is stat'ed: a scan costs a
  * directory walk, file sizes come from downloads (markEpisodeDownloaded) or the detail view.
- * This is the scan's hot path, so it uses SQLite directly (prepared statements) instead of entities;
- * callers must not hold Series/Episode entities of these series in their identity map across it.
+ * This is the scan's hot path: on the embedded SQLite it uses prepared statements in one synchronous
+ * transaction; on PostgreSQL (scale-out) the same through MikroORM's native queries. Callers must
+ * not hold Series/Episode entities of these series in their identity map across it.
  */
 export interface SeriesRow {
   id: number;
@@ -26,9 +30,13 @@ export interface NewSeriesRow extends SeriesRow {
 /** Series recreated from link files; fills in their ids. */
 export async function insertSeriesRows(orm: Orm, rows: NewSeriesRow[], now: Date): Promise<void> {
   if (rows.length === 0) return;
-  const db = await nativeDatabase(orm);
-  const insert = db.prepare('insert into `series` (`key`, `folder`, `name`, `site`, `link`, `year`, `monitored`, `created_at`, `updated_at`) values (?, ?, ?, ?, ?, ?, 1, ?, ?)');
+  const db = await sqlite(orm);
   const time = now.getTime();
+  if (!db) {
+    for (const row of rows) row.id = Number(await (orm.em as EntityManager).insert(Series, { key: row.key, folder: row.folder, name: row.name, site: row.site, link: row.link, year: row.year, monitored: true, createdAt: now, updatedAt: now } as never));
+    return;
+  }
+  const insert = db.prepare('insert into `series` (`key`, `folder`, `name`, `site`, `link`, `year`, `monitored`, `created_at`, `updated_at`) values (?, ?, ?, ?, ?, ?, 1, ?, ?)');
   db.transaction(() => {
     for (const row of rows) row.id = Number(insert.run(row.key, row.folder, row.name, row.site, row.link, row.year, time, time).lastInsertRowid);
   })();
@@ -50,25 +58,37 @@ interface EpisodeRow {
   series_id: number;
   season: number;
   number: number;
-  on_provider: number;
-  downloaded: number;
+  on_provider: boolean;
+  downloaded: boolean;
   file_path: string | null;
-  size: number | null;
+}
+
+interface Writes {
+  readonly inserts: { seriesId: number; episode: FoundEpisode }[];
+  readonly updates: { id: number; downloaded: boolean; file: string | null }[];
+  readonly deletes: number[];
+  readonly signatures: { id: number; signature: string }[];
 }
 
 const CHUNK = 500;
 
+/** The better-sqlite3 handle on the embedded database; undefined on PostgreSQL. */
+async function sqlite(orm: Orm): Promise<Database.Database | undefined> {
+  const native = await nativeDatabase(orm);
+  return typeof (native as { prepare?: unknown }).prepare === 'function' && typeof (native as { transaction?: unknown }).transaction === 'function' ? native : undefined;
+}
+
 export async function loadSeriesRows(orm: Orm): Promise<SeriesRow[]> {
-  return (await nativeDatabase(orm)).prepare('select `id`, `key`, `folder`, `scan_signature` from `series`').all() as SeriesRow[];
+  const db = await sqlite(orm);
+  if (db) return db.prepare('select id, key, folder, scan_signature from series').all() as SeriesRow[];
+  return (orm.em as EntityManager).getConnection().execute('select id, key, folder, scan_signature from series') as Promise<SeriesRow[]>;
 }
 
 export async function applyFolderChanges(orm: Orm, changes: readonly FolderChange[], now: Date): Promise<SyncResult> {
   if (changes.length === 0) return { added: 0, removed: 0, updated: 0 };
-  const db = await nativeDatabase(orm);
-  const existing = loadEpisodeRows(db, changes.map((change) => change.series.id));
-  const inserts: { seriesId: number; episode: FoundEpisode }[] = [];
-  const updates: { id: number; downloaded: boolean; file: string | null; size: number | null }[] = [];
-  const deletes: number[] = [];
+  const db = await sqlite(orm);
+  const existing = await loadEpisodeRows(orm, db, changes.map((change) => change.series.id));
+  const writes: Writes = { inserts: [], updates: [], deletes: [], signatures: changes.map((change) => ({ id: change.series.id, signature: change.scan.signature })) };
 
   for (const change of changes) {
     const rows = existing.get(change.series.id) ?? [];
@@ -78,38 +98,59 @@ export async function applyFolderChanges(orm: Orm, changes: readonly FolderChang
       const id = `${episode.season}:${episode.number}`;
       found.add(id);
       const row = byEpisode.get(id);
-      if (row && row.downloaded === 1 && row.file_path === episode.file) continue;
-      if (row) updates.push({ id: row.id, downloaded: true, file: episode.file, size: null });
-      else inserts.push({ seriesId: change.series.id, episode });
+      if (row && row.downloaded && row.file_path === episode.file) continue;
+      if (row) writes.updates.push({ id: row.id, downloaded: true, file: episode.file });
+      else writes.inserts.push({ seriesId: change.series.id, episode });
     }
     for (const row of rows) {
       if (found.has(`${row.season}:${row.number}`)) continue;
-      if (row.on_provider === 0) deletes.push(row.id);
-      else if (row.downloaded === 1 || row.file_path !== null) updates.push({ id: row.id, downloaded: false, file: null, size: null });
+      if (!row.on_provider) writes.deletes.push(row.id);
+      else if (row.downloaded || row.file_path !== null) writes.updates.push({ id: row.id, downloaded: false, file: null });
     }
   }
-
-  // One synchronous SQLite transaction: nothing else can interleave with it, and it is fast.
-  const time = now.getTime();
-  const insert = db.prepare("insert into `episode` (`series_id`, `season`, `number`, `title_de`, `title_en`, `languages`, `on_provider`, `downloaded`, `file_path`, `size`, `created_at`, `updated_at`) values (?, ?, ?, null, null, '[]', 0, 1, ?, null, ?, ?)");
-  const update = db.prepare('update `episode` set `downloaded` = ?, `file_path` = ?, `size` = ?, `updated_at` = ? where `id` = ?');
-  const remove = db.prepare('delete from `episode` where `id` = ?');
-  const touch = db.prepare('update `series` set `scan_signature` = ?, `scanned_at` = ?, `updated_at` = ? where `id` = ?');
-  db.transaction(() => {
-    for (const item of inserts) insert.run(item.seriesId, item.episode.season, item.episode.number, item.episode.file, time, time);
-    for (const item of updates) update.run(item.downloaded ? 1 : 0, item.file, item.size, time, item.id);
-    for (const id of deletes) remove.run(id);
-    for (const change of changes) touch.run(change.scan.signature, time, time, change.series.id);
-  })();
-  return { added: inserts.length, removed: deletes.length, updated: updates.length };
+  if (db) writeSqlite(db, writes, now);
+  else await writeWithOrm(orm.em as EntityManager, writes, now);
+  return { added: writes.inserts.length, removed: writes.deletes.length, updated: writes.updates.length };
 }
 
-function loadEpisodeRows(db: Database.Database, seriesIds: readonly number[]): Map<number, EpisodeRow[]> {
+/** One synchronous SQLite transaction: nothing else can interleave with it, and it is fast. */
+function writeSqlite(db: Database.Database, writes: Writes, now: Date): void {
+  const time = now.getTime();
+  const insert = db.prepare("insert into episode (series_id, season, number, title_de, title_en, languages, on_provider, downloaded, file_path, size, created_at, updated_at) values (?, ?, ?, null, null, '[]', 0, 1, ?, null, ?, ?)");
+  const update = db.prepare('update episode set downloaded = ?, file_path = ?, size = null, updated_at = ? where id = ?');
+  const remove = db.prepare('delete from episode where id = ?');
+  const touch = db.prepare('update series set scan_signature = ?, scanned_at = ?, updated_at = ? where id = ?');
+  db.transaction(() => {
+    for (const item of writes.inserts) insert.run(item.seriesId, item.episode.season, item.episode.number, item.episode.file, time, time);
+    for (const item of writes.updates) update.run(item.downloaded ? 1 : 0, item.file, time, item.id);
+    for (const id of writes.deletes) remove.run(id);
+    for (const item of writes.signatures) touch.run(item.signature, time, time, item.id);
+  })();
+}
+
+async function writeWithOrm(em: EntityManager, writes: Writes, now: Date): Promise<void> {
+  await em.transactional(async (tx) => {
+    for (let index = 0; index < writes.inserts.length; index += CHUNK) {
+      await tx.insertMany(Episode, writes.inserts.slice(index, index + CHUNK).map((item) => ({
+        series: item.seriesId, season: item.episode.season, number: item.episode.number, titleDe: null, titleEn: null, languages: [],
+        onProvider: false, downloaded: true, filePath: item.episode.file, size: null, createdAt: now, updatedAt: now,
+      })) as never);
+    }
+    for (const item of writes.updates) await tx.nativeUpdate(Episode, { id: item.id }, { downloaded: item.downloaded, filePath: item.file, size: null, updatedAt: now });
+    for (let index = 0; index < writes.deletes.length; index += CHUNK) await tx.nativeDelete(Episode, { id: { $in: writes.deletes.slice(index, index + CHUNK) } });
+    for (const item of writes.signatures) await tx.nativeUpdate(Series, { id: item.id }, { scanSignature: item.signature, scannedAt: now });
+  });
+}
+
+async function loadEpisodeRows(orm: Orm, db: Database.Database | undefined, seriesIds: readonly number[]): Promise<Map<number, EpisodeRow[]>> {
   const bySeries = new Map<number, EpisodeRow[]>();
   for (let index = 0; index < seriesIds.length; index += CHUNK) {
     const ids = seriesIds.slice(index, index + CHUNK);
-    const rows = db.prepare(`select \`id\`, \`series_id\`, \`season\`, \`number\`, \`on_provider\`, \`downloaded\`, \`file_path\`, \`size\` from \`episode\` where \`series_id\` in (${ids.map(() => '?').join(',')})`).all(...ids) as EpisodeRow[];
-    for (const row of rows) {
+    const sql = `select id, series_id, season, number, on_provider, downloaded, file_path from episode where series_id in (${ids.map(() => '?').join(',')})`;
+    const raw = (db ? db.prepare(sql).all(...ids) : await (orm.em as EntityManager).getConnection().execute(sql, ids)) as Record<string, unknown>[];
+    for (const item of raw) {
+      // SQLite answers 0/1 for booleans, PostgreSQL true/false.
+      const row: EpisodeRow = { id: Number(item.id), series_id: Number(item.series_id), season: Number(item.season), number: Number(item.number), on_provider: Boolean(item.on_provider), downloaded: Boolean(item.downloaded), file_path: (item.file_path as string | null) ?? null };
       const list = bySeries.get(row.series_id);
       if (list) list.push(row);
       else bySeries.set(row.series_id, [row]);

@@ -43,7 +43,7 @@ export class SeriesImporter {
   /** Searches the provider only for the requested page of folders: it is rate limited. */
   async candidates(options: { offset: number; limit: number }) {
     const root = this.#root.path();
-    const owned = new Set((await this.#em.execute<{ folder: string }[]>('select `folder` from `series`')).map((row) => row.folder));
+    const owned = new Set((await this.#em.execute<{ folder: string }[]>('select folder from series')).map((row) => row.folder));
     const folders = (await listSeriesFolders(root)).filter((folder) => !owned.has(folder));
     const page = folders.slice(options.offset, options.offset + options.limit);
     const items = [];

@@ -111,7 +111,8 @@ export class SeriesService {
   async list() {
     const series = await this.#em.find(Series, {}, { orderBy: { name: 'asc', key: 'asc' } });
     const counts = await this.#em.execute<{ series_id: number; on_provider: number; downloaded: number }[]>(
-      'select `series_id`, sum(`on_provider`) as `on_provider`, sum(`downloaded`) as `downloaded` from `episode` group by `series_id`',
+      // Dialect-neutral SQL (SQLite and PostgreSQL): booleans compared with true/false, summed through case.
+      'select series_id, sum(case when on_provider = true then 1 else 0 end) as on_provider, sum(case when downloaded = true then 1 else 0 end) as downloaded from episode group by series_id',
     );
     const missing = await this.#missingBySeries();
     const countsById = new Map(counts.map((row) => [row.series_id, row]));
@@ -145,7 +146,7 @@ export class SeriesService {
 
   async #missingBySeries(): Promise<Map<number, MissingEpisodes>> {
     const rows = await this.#em.execute<{ series_id: number; season: number; number: number }[]>(
-      'select e.`series_id`, e.`season`, e.`number` from `episode` e join `series` s on s.`id` = e.`series_id` where s.`monitored` = 1 and e.`on_provider` = 1 and e.`downloaded` = 0 order by e.`series_id`, e.`season`, e.`number`',
+      'select e.series_id, e.season, e.number from episode e join series s on s.id = e.series_id where s.monitored = true and e.on_provider = true and e.downloaded = false order by e.series_id, e.season, e.number',
     );
     const bySeries = new Map<number, MissingEpisodes>();
     for (const row of rows) {
