@@ -73,10 +73,11 @@ export class JobRunner implements JobQueue {
     this.#logger = options.logger.child({ component: 'jobs' });
     this.#backend = store.backend;
     this.#connected = this.#backend.connect();
-    // Agenda connects its backend in its constructor without handling a failure; hand it our
-    // already-started connection so that an error surfaces from ready() instead.
+    // Agenda connects its backend in its constructor without handling a failure (an unhandled
+    // rejection would end the process). It gets our connection, which never settles for it when
+    // the store is unreachable; the error surfaces from ready() and every JobQueue call instead.
     const backend = this.#backend;
-    const connected = this.#connected;
+    const connected = this.#connected.catch(() => new Promise<void>(() => {}));
     this.#agenda = new Agenda({
       backend: {
         get name() { return backend.name; },

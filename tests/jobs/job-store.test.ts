@@ -42,4 +42,9 @@ describe('job store selection (JOBS_STORE)', () => {
   it('the app refuses to start with JOBS_STORE=mongodb-memory and no mongod, with the same advice', async () => {
     await expect(startTestApp({ env: { JOBS_STORE: 'mongodb-memory' } })).rejects.toThrow(/MONGOMS_SYSTEM_BINARY=\/path\/to\/mongod.*JOBS_STORE=sqlite/);
   });
+
+  it('an unreachable MongoDB fails start-up with the driver error, and nothing is left unhandled', async () => {
+    const url = 'mongodb://127.0.0.1:1/aniworld?serverSelectionTimeoutMS=300&connectTimeoutMS=300';
+    await expect(startTestApp({ env: { JOBS_STORE: 'mongodb', MONGODB_URL: url } })).rejects.toThrow(/ECONNREFUSED|Server selection timed out/);
+  });
 });
