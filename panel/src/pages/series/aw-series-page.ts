@@ -93,7 +93,7 @@ export class AwSeriesPage extends LitElement {
         const current = this.queue.get(id) ?? [...this.queue.values()].find((item) => item.id === String(data.item_id ?? data.id ?? ''));
         if (current) this.#putItem(applyProgress(current, data));
       },
-      download_complete: (message) => { onItem(message); void this.#load(false); },
+      download_complete: (message) => { onItem({ data: { ...message.data, status: 'completed' } }); void this.#load(false); },
       download_failed: onItem,
       download_removed: (message) => {
         const id = String((message.data as { item_id?: string; id?: string }).item_id ?? (message.data as { id?: string }).id ?? '');
@@ -152,6 +152,8 @@ export class AwSeriesPage extends LitElement {
       if (item.status === 'pending') return 'queued';
       if (item.status === 'paused') return 'paused';
       if (item.status === 'failed') return 'failed';
+      // Between download_complete and the reload that marks the episode downloaded.
+      if (item.status === 'completed') return 'on_disk';
     }
     if (!episode.on_provider) return 'unavailable';
     return episode.missing ? 'missing' : 'unmonitored';
