@@ -1,7 +1,7 @@
 import { ConfigError, packageVersion } from '../../config/load.ts';
 import { AppError } from '../errors.ts';
 import { inContext } from '../db/context.ts';
-import { startAniWorld, type Running } from '../main.ts';
+import type { Running } from '../main.ts';
 import { helpText, type Command, type CommandContext, type ParsedArgs } from './command.ts';
 import { print, UsageError, warningsTo, type CliIo } from './io.ts';
 import { backupCommand } from './commands/backup.ts';
@@ -47,7 +47,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const context: CommandContext = {
     io,
     async withApp(work) {
-      running ??= await startAniWorld({ mode: 'cli', env: io.env, cwd: io.cwd, logDestination: warningsTo(io.stderr), bcryptRounds: io.bcryptRounds });
+      if (!running) {
+        // Loaded on demand: --help, --version and usage errors answer without loading the app.
+        const { startAniWorld } = await import('../main.ts');
+        running = await startAniWorld({ mode: 'cli', env: io.env, cwd: io.cwd, logDestination: warningsTo(io.stderr), bcryptRounds: io.bcryptRounds });
+      }
       const app = running;
       return inContext(app.orm, () => work(app));
     },

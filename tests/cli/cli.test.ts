@@ -145,7 +145,7 @@ describe('aniworld CLI: the package bin', () => {
     const status = await run(process.execPath, [bin, 'status', '--json'], { env, cwd: temp.path });
     expect(JSON.parse(status.stdout).data_dir).toBe(join(temp.path, 'data'));
     await expect(run(process.execPath, [bin, 'nope'], { env })).rejects.toMatchObject({ code: 64 });
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('aniworld reset-password on a terminal', () => {

@@ -188,7 +188,7 @@ describe('container image (reproduced without Docker)', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`may not write ${config}`);
     expect(result.stderr).toContain('sudo chown -R 99:100');
-  });
+  }, 120_000);
 
   it.runIf(isRoot)('runs under --user without switching, and names that user in the fix', async () => {
     const denied = volumes('user-denied');
