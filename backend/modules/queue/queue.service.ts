@@ -175,7 +175,7 @@ export class QueueService {
   // --- adding ---
 
   /** Queues episodes of a library series; an episode already open in the same language is skipped and reported. */
-  async add(input: AddInput & { priority?: AddInput['priority'] }) {
+  async add(input: AddInput) {
     const series = await this.#em.findOne(Series, { key: input.serie_id });
     if (!series) throw new NotFoundError(`No series with key "${input.serie_id}" in the library; add it first`);
     const language = input.language ?? null;
