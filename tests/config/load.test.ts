@@ -73,12 +73,12 @@ describe('configuration loading', () => {
       cwd: root,
       env: { PATH: process.env.PATH, PORT: '-1', JOBS_STORE: 'redis' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 90_000,
     });
     expect(result.status).toBe(78);
     expect(result.stderr).toContain('Invalid configuration:');
     expect(result.stderr).toMatch(/- PORT: .*>=0/);
     expect(result.stderr).toMatch(/- JOBS_STORE: /);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, 120_000);
 });
