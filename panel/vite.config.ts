@@ -5,7 +5,8 @@ const api = process.env.ANIWORLD_API_URL ?? 'http://127.0.0.1:8000';
 /** The panel is built into panel/dist and served by the API process; `npm run dev` proxies the API. */
 export default defineConfig({
   root: import.meta.dirname,
-  base: '/',
+  // Relative asset URLs resolve against <base href>, which the server sets to ANIWORLD_BASE_PATH.
+  base: './',
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -16,6 +16,7 @@ import { sharedStyles } from './styles/shared.ts';
 import './components/aw-toaster.ts';
 import './components/aw-connection-status.ts';
 import type { AwToaster } from './components/aw-toaster.ts';
+import { fromUrl, toUrl } from './base.ts';
 
 const NAV: readonly { path: string; label: string; icon: IconName; match: RegExp }[] = [
   { path: '/library', label: 'Library', icon: 'library', match: /^\/(library|series)(\/|$)/ },
@@ -190,20 +191,19 @@ export class AwApp extends LitElement {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const anchor = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
     if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.origin !== location.origin) return;
-    if (/^\/(api|ws|health)(\/|$)/.test(anchor.pathname)) return;
+    const target = fromUrl(anchor.pathname);
+    if (/^\/(api|ws|health)(\/|$)/.test(target)) return;
     event.preventDefault();
-    if (anchor.pathname + anchor.search !== location.pathname + location.search) navigate(anchor.pathname + anchor.search + anchor.hash);
+    if (anchor.pathname + anchor.search !== location.pathname + location.search) navigate(target + anchor.search + anchor.hash);
     else this.navOpen = false;
   };
 
   #route(): void {
     if (!this.session) return;
-    const here = location.pathname + location.search;
+    const here = fromUrl(location.pathname) + location.search;
     const redirect = redirectFor(here, this.session);
-    if (redirect) {
-      history.replaceState(null, '', redirect);
-    }
-    const match = matchRoute(location.pathname + location.search);
+    if (redirect) history.replaceState(null, '', toUrl(redirect));
+    const match = matchRoute(redirect ?? here);
     this.match = match;
     if (!match) return;
     document.title = `${match.route.title} · AniWorld`;
@@ -242,13 +242,13 @@ export class AwApp extends LitElement {
     if (this.match.route.public) {
       return html`<main class="public" id="content" tabindex="-1">${this.#page()}</main>`;
     }
-    const path = location.pathname;
+    const path = fromUrl(location.pathname);
     return html`
       <a class="skip" href="#content" @click=${(event: Event) => { event.preventDefault(); this.renderRoot.querySelector<HTMLElement>('#content')?.focus(); }}>Skip to content</a>
       <div class="layout ${this.navOpen ? 'open' : ''}">
         <nav class="side" aria-label="Main">
-          <a class="brand" href="/library"><img src="/favicon.svg" alt="" />AniWorld</a>
-          ${NAV.map((item) => html`<a class="item" href=${item.path} aria-current=${item.match.test(path) ? 'page' : 'false'}>
+          <a class="brand" href=${toUrl('/library')}><img src="favicon.svg" alt="" />AniWorld</a>
+          ${NAV.map((item) => html`<a class="item" href=${toUrl(item.path)} aria-current=${item.match.test(path) ? 'page' : 'false'}>
             ${icon(item.icon, 20)}<span>${item.label}</span>
             ${item.path === '/queue' && this.queueCount > 0 ? html`<span class="count" aria-label="${this.queueCount} in queue">${this.queueCount}</span>` : nothing}
           </a>`)}

@@ -273,3 +273,44 @@ describe('panel in a real browser', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('panel behind a reverse-proxy prefix (ANIWORLD_BASE_PATH)', () => {
+  let app: TestApp;
+  let browser: { context: BrowserContext; close: () => Promise<void> };
+
+  beforeAll(async () => {
+    await ensurePanelBuilt();
+    app = await startTestApp({ env: { ANIWORLD_BASE_PATH: '/aniworld' } });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.dispose();
+  });
+
+  it('loads assets, calls the API, routes and connects the socket under the prefix', async () => {
+    const page = await browser.context.newPage();
+    const outside: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (!path.startsWith('/aniworld/')) outside.push(path);
+    });
+    await page.goto(`${app.url}/aniworld/`);
+    await page.waitForURL('**/aniworld/setup');
+    await page.locator('#password').fill(TEST_PASSWORD);
+    await page.locator('#confirm').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Create password and continue' }).click();
+    await page.waitForURL('**/aniworld/login?setup=done');
+    await page.locator('#password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL('**/aniworld/library');
+    await page.getByText('Live', { exact: true }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'System' }).click();
+    await page.waitForURL('**/aniworld/system');
+    await page.getByRole('heading', { name: 'Health' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Health' }).waitFor();
+    expect(outside).toEqual([]);
+  }, 60_000);
+});

@@ -1,4 +1,5 @@
 /** Custom events: one class each, so listeners get a typed payload. */
+import { toUrl } from '../base.ts';
 
 export type ToastKind = 'info' | 'ok' | 'error' | 'warn';
 
@@ -62,8 +63,8 @@ declare global {
 }
 
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (options.replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
+  if (options.replace) history.replaceState(null, '', toUrl(path));
+  else history.pushState(null, '', toUrl(path));
   window.dispatchEvent(new RouteChangeEvent());
 }
 

@@ -1,4 +1,5 @@
 /** The one place the panel talks HTTP: bearer token, JSON, typed errors, 401 handling. */
+import { toUrl } from '../base.ts';
 
 export interface ErrorDetail { readonly path?: string; readonly message: string }
 
@@ -62,7 +63,7 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await (this.#options.fetch ?? fetch)(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+      response = await (this.#options.fetch ?? fetch)(toUrl(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       throw new ApiError(0, 'network', 'The AniWorld server cannot be reached. Is it running?');

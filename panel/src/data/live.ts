@@ -2,6 +2,7 @@
  * The WebSocket connection to /ws/connect: authenticates with the session token, joins rooms,
  * reconnects with exponential backoff and tells listeners about messages and its own state.
  */
+import { toUrl } from '../base.ts';
 export type LiveRoom = 'downloads' | 'download_progress' | 'scan_progress';
 export type LiveState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
 
@@ -166,5 +167,5 @@ export class LiveConnection {
 }
 
 export function liveUrl(location: Location = window.location): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws/connect`;
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${toUrl('/ws/connect')}`;
 }

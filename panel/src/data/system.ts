@@ -1,4 +1,5 @@
 import type { ApiClient } from './api-client.ts';
+import { toUrl } from '../base.ts';
 
 export interface ComponentHealth { readonly status: 'ok' | 'degraded' | 'down' | 'disabled'; readonly [detail: string]: unknown }
 export interface Health {
@@ -12,7 +13,7 @@ export interface ScheduledTask { readonly name: string; readonly state?: string;
 
 /** The API answers 503 with the same body when something is down: the report still matters then. */
 export async function getHealth(): Promise<Health> {
-  const response = await fetch('/api/health', { headers: { accept: 'application/json' } });
+  const response = await fetch(toUrl('/api/health'), { headers: { accept: 'application/json' } });
   const body = (await response.json()) as Health;
   if (!body || typeof body.status !== 'string') throw new Error(`Health check answered ${response.status}`);
   return body;

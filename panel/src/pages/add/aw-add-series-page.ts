@@ -12,6 +12,7 @@ import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-empty-state.ts';
 import '../../components/aw-progress-bar.ts';
+import { toUrl } from '../../base.ts';
 
 /** Search the provider, pick a series, choose monitoring and see the folder it will get. */
 @customElement('aw-add-series-page')
@@ -95,7 +96,7 @@ export class AwAddSeriesPage extends LitElement {
 
   render() {
     return html`
-      <div class="page-header"><h1>Add a series</h1><a class="button" href="/library/import">${icon('import')}Import existing folders instead</a></div>
+      <div class="page-header"><h1>Add a series</h1><a class="button" href=${toUrl('/library/import')}>${icon('import')}Import existing folders instead</a></div>
       <form class="search" role="search" @submit=${this.#search}>
         <label class="visually-hidden" for="term">Series name</label>
         <input id="term" type="search" placeholder="Search the provider, e.g. Frieren" autocomplete="off" .value=${this.term} @input=${(event: Event) => { this.term = (event.target as HTMLInputElement).value; }} />
@@ -116,7 +117,7 @@ export class AwAddSeriesPage extends LitElement {
       <div>
         <h2>${result.name} ${years ? html`<span class="badge">${years}</span>` : nothing}</h2>
         ${result.description ? html`<p class="desc">${result.description}</p>` : nothing}
-        ${result.added ? html`<a class="button" href=${seriesPath(result.key)}>${icon('check')}Already in the library</a>`
+        ${result.added ? html`<a class="button" href=${toUrl(seriesPath(result.key))}>${icon('check')}Already in the library</a>`
           : selected ? html`<div class="options">
               <label class="check"><input type="checkbox" .checked=${this.monitored} @change=${(event: Event) => { this.monitored = (event.target as HTMLInputElement).checked; }} />Monitor: track missing episodes of this series</label>
               <div class="field" style="margin: 0">

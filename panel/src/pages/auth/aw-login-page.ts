@@ -29,7 +29,7 @@ export class AwLoginPage extends LitElement {
   render() {
     const justSetUp = this.query.get('setup') === 'done';
     return html`<form class="card" @submit=${this.#submit}>
-      <div class="brand"><img src="/favicon.svg" alt="" />AniWorld</div>
+      <div class="brand"><img src="favicon.svg" alt="" />AniWorld</div>
       <h1>Log in</h1>
       <p class="lead">Enter the master password to open your library.</p>
       ${justSetUp && !this.error ? html`<div class="notice ok" role="status">Setup is complete. Log in with your new password.</div>` : nothing}

@@ -31,7 +31,7 @@ export class AwSetupPage extends LitElement {
     const strength = checkPassword(this.password);
     const mismatch = this.touched && this.confirm !== '' && this.confirm !== this.password;
     return html`<form class="card" @submit=${this.#submit} novalidate>
-      <div class="brand"><img src="/favicon.svg" alt="" />AniWorld</div>
+      <div class="brand"><img src="favicon.svg" alt="" />AniWorld</div>
       <h1>Welcome! Let's set things up</h1>
       <p class="lead">Choose the master password that protects this panel and tell AniWorld where your anime lives.</p>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}

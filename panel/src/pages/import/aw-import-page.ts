@@ -11,6 +11,7 @@ import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-empty-state.ts';
 import '../../components/aw-progress-bar.ts';
+import { toUrl } from '../../base.ts';
 
 type Suggestion = ImportCandidate['suggestions'][number];
 const PAGE = 10;
@@ -111,7 +112,7 @@ export class AwImportPage extends LitElement {
       <p class="muted" style="margin-bottom: 16px">Folders in your media folder that no series owns yet. Check the suggested match (the provider search for the folder name) or search by hand, then confirm: AniWorld links the folder, keeps its files and works out what is missing.</p>
       ${this.loading ? html`<aw-progress-bar indeterminate label="Looking for unknown folders and matches"></aw-progress-bar>` : nothing}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
-      ${this.items?.length === 0 ? html`<aw-empty-state heading="Nothing to import" icon="check"><span slot="text">Every folder in the media folder belongs to a series. New folders show up here after they are copied in.</span><a class="button primary" href="/library/add">${icon('plus')}Add a series</a></aw-empty-state>` : nothing}
+      ${this.items?.length === 0 ? html`<aw-empty-state heading="Nothing to import" icon="check"><span slot="text">Every folder in the media folder belongs to a series. New folders show up here after they are copied in.</span><a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}Add a series</a></aw-empty-state>` : nothing}
       ${this.items?.length ? html`<p class="small muted" style="margin-bottom: 10px">${plural(this.total, 'unknown folder')}</p>` : nothing}
       ${this.items?.map((item) => this.#folder(item))}
       ${this.total > PAGE ? html`<div class="pager">

@@ -14,6 +14,7 @@ import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-empty-state.ts';
 import '../../components/aw-progress-bar.ts';
+import { toUrl } from '../../base.ts';
 
 const VIEW_KEY = 'aniworld.library.view';
 
@@ -133,8 +134,8 @@ export class AwLibraryPage extends LitElement {
         <h1>Library</h1>
         <div class="toolbar">
           <button type="button" @click=${() => void this.#rescan()} ?disabled=${this.scanning}>${icon('refresh')}<span>${this.scanning ? 'Scanning…' : 'Rescan'}</span></button>
-          <a class="button" href="/library/import">${icon('import')}<span>Import folders</span></a>
-          <a class="button primary" href="/library/add">${icon('plus')}<span>Add series</span></a>
+          <a class="button" href=${toUrl('/library/import')}>${icon('import')}<span>Import folders</span></a>
+          <a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}<span>Add series</span></a>
         </div>
       </div>
       ${this.scanning ? html`<div class="card scan">
@@ -152,8 +153,8 @@ export class AwLibraryPage extends LitElement {
     if (this.items.length === 0) {
       return html`<aw-empty-state heading="Your library is empty" icon="library">
         <span slot="text">Add a series you follow and AniWorld finds every episode the provider has. Already have anime on disk? Import the folders in your media folder and AniWorld works out what is missing.</span>
-        <a class="button primary" href="/library/add">${icon('plus')}Add a series</a>
-        <a class="button" href="/library/import">${icon('import')}Import existing folders</a>
+        <a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}Add a series</a>
+        <a class="button" href=${toUrl('/library/import')}>${icon('import')}Import existing folders</a>
       </aw-empty-state>`;
     }
     const shown = filterLibrary(this.items, this.filter);
@@ -192,7 +193,7 @@ export class AwLibraryPage extends LitElement {
 
   #grid(items: AnimeSummary[]) {
     return html`<div class="grid">${repeat(items, (item) => item.key, (item) => html`
-      <a class="tile ${item.monitored ? '' : 'unmonitored'}" href=${seriesPath(item.key)} aria-label="${item.name}, ${item.missing_count} missing">
+      <a class="tile ${item.monitored ? '' : 'unmonitored'}" href=${toUrl(seriesPath(item.key))} aria-label="${item.name}, ${item.missing_count} missing">
         <div class="poster"><aw-poster .src=${item.cover} .name=${item.name}></aw-poster><span class="corner">${this.#badge(item)}</span></div>
         <div class="meta">
           <span class="name">${item.name}</span>
@@ -206,7 +207,7 @@ export class AwLibraryPage extends LitElement {
     return html`<div class="table-wrap"><table>
       <thead><tr><th>Series</th><th class="hide-narrow">Year</th><th>Episodes</th><th class="num">Missing</th><th class="hide-narrow">Status</th></tr></thead>
       <tbody>${repeat(items, (item) => item.key, (item) => html`<tr class=${item.monitored ? '' : 'unmonitored'}>
-        <td class="name"><a href=${seriesPath(item.key)}>${item.name}</a><div class="folder">${item.folder}</div></td>
+        <td class="name"><a href=${toUrl(seriesPath(item.key))}>${item.name}</a><div class="folder">${item.folder}</div></td>
         <td class="hide-narrow">${item.year ?? '–'}</td>
         <td class="cell-progress"><aw-progress-bar label="Episodes on disk" .value=${item.episode_count ? (item.downloaded_count / item.episode_count) * 100 : 0} tone=${item.missing_count ? 'accent' : 'ok'}></aw-progress-bar><span class="small muted">${item.downloaded_count} of ${item.episode_count}</span></td>
         <td class="num">${item.missing_count > 0 ? html`<span class="badge danger">${item.missing_count}</span>` : html`<span class="muted">0</span>`}</td>

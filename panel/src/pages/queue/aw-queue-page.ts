@@ -13,6 +13,7 @@ import { seriesPath } from '../../routes.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-progress-bar.ts';
 import '../../components/aw-empty-state.ts';
+import { toUrl } from '../../base.ts';
 
 /** The download queue: what runs now (live), what waits (ordered), and the history. */
 @customElement('aw-queue-page')
@@ -158,7 +159,7 @@ export class AwQueuePage extends LitElement {
         <section aria-labelledby="pending-h">
           <h2 id="pending-h">Waiting <span class="badge">${status.pending.length}</span></h2>
           ${status.pending.length === 0 && (status.active.length > 0 || status.completed.length > 0) ? html`<p class="muted small">Nothing is waiting.</p>` : nothing}
-          ${status.pending.length === 0 && status.active.length === 0 && status.completed.length === 0 ? html`<aw-empty-state heading="The queue is empty" icon="queue"><span slot="text">Open a series in the library and download its missing episodes; they wait here in order.</span><a class="button" href="/library">Go to the library</a></aw-empty-state>` : this.#pendingTable(status.pending)}
+          ${status.pending.length === 0 && status.active.length === 0 && status.completed.length === 0 ? html`<aw-empty-state heading="The queue is empty" icon="queue"><span slot="text">Open a series in the library and download its missing episodes; they wait here in order.</span><a class="button" href=${toUrl('/library')}>Go to the library</a></aw-empty-state>` : this.#pendingTable(status.pending)}
         </section>
         <section aria-labelledby="history-h">
           <h2 id="history-h">History</h2>
@@ -175,7 +176,7 @@ export class AwQueuePage extends LitElement {
   }
 
   #name(item: DownloadItem) {
-    return html`<span class="title"><a href=${seriesPath(item.key)}>${item.name}</a><span class="code">${episodeCode(item.season, item.episode)}</span></span>`;
+    return html`<span class="title"><a href=${toUrl(seriesPath(item.key))}>${item.name}</a><span class="code">${episodeCode(item.season, item.episode)}</span></span>`;
   }
 
   #activeItem(item: DownloadItem) {

@@ -14,6 +14,7 @@ import { episodeCode, formatBytes, formatEta, formatPercent, formatSpeed, plural
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-progress-bar.ts';
+import { toUrl } from '../../base.ts';
 
 type EpisodeState = 'on_disk' | 'missing' | 'queued' | 'downloading' | 'paused' | 'failed' | 'unavailable' | 'unmonitored';
 
@@ -234,7 +235,7 @@ export class AwSeriesPage extends LitElement {
 
   render() {
     if (this.notFound) {
-      return html`<aw-empty-state heading="Series not found" icon="search"><span slot="text">There is no series "${this.#key}" in the library. It may have been removed.</span><a class="button" href="/library">Back to the library</a></aw-empty-state>`;
+      return html`<aw-empty-state heading="Series not found" icon="search"><span slot="text">There is no series "${this.#key}" in the library. It may have been removed.</span><a class="button" href=${toUrl('/library')}>Back to the library</a></aw-empty-state>`;
     }
     if (this.error && !this.anime) return html`<div class="notice error" role="alert">${this.error} <button type="button" @click=${() => void this.#load(true)}>Try again</button></div>`;
     const anime = this.anime;
@@ -245,7 +246,7 @@ export class AwSeriesPage extends LitElement {
     const queued = allEpisodes.filter((episode) => ['queued', 'downloading', 'paused'].includes(this.#state(episode))).length;
     const years = anime.year ? (anime.end_year && anime.end_year !== anime.year ? `${anime.year}–${anime.end_year}` : String(anime.year)) : '';
     return html`
-      <a class="back" href="/library">${icon('left', 16)}Library</a>
+      <a class="back" href=${toUrl('/library')}>${icon('left', 16)}Library</a>
       <section class="hero">
         <aw-poster .src=${anime.cover} .name=${anime.name}></aw-poster>
         <div>
