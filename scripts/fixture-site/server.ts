@@ -112,12 +112,13 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       res.writeHead(302, { location: embedUrlFor(siteUrl, link) });
       return void res.end();
     }
-    const page = /^\/anime\/stream\/([^/]+)(?:\/(?:staffel-(\d+)|(filme))(?:\/(?:episode|film)-(\d+))?)?\/?$/.exec(path);
+    const page = /^\/anime\/stream\/([^/]+)(?:\/(?:staffel-(\d+)|(filme))(?:\/(episode|film)-(\d+))?)?\/?$/.exec(path);
     if (page && req.method === 'GET') {
       const series = catalogue.get(page[1]);
       const season = page[3] ? 0 : page[2] !== undefined ? Number(page[2]) : undefined;
-      const episode = page[4] !== undefined ? Number(page[4]) : undefined;
-      if (series && (episode === undefined || (season === 0) === path.includes('/film-'))) {
+      const episode = page[5] !== undefined ? Number(page[5]) : undefined;
+      // Films live under /filme/film-N, episodes under /staffel-N/episode-M (a key may itself contain "film-").
+      if (series && (episode === undefined || (season === 0) === (page[4] === 'film'))) {
         const html = season === undefined ? renderSeriesPage(series)
           : episode === undefined ? renderSeasonPage(series, season)
           : renderEpisodePage(catalogue, series, season, episode);
