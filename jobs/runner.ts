@@ -95,11 +95,15 @@ export class JobRunner implements JobQueue {
     });
     this.#agenda.on('error', (error: Error) => this.#logger.error({ err: error }, 'job processing error'));
     this.#agenda.on('fail', (error: Error, job: Job) => {
+      if (!job?.attrs) return;
       this.#logger.warn({ err: error, job: job.attrs.name, job_id: String(job.attrs._id), attempt: job.attrs.failCount }, 'job failed');
     });
     // Finishing a job frees a slot; nudge the processor so the next queued job starts now
     // instead of at the next poll (the lock limit keeps extra jobs in the store, not in memory).
+    // Backends with a state channel (PostgreSQL) also re-emit other processes' job events here, as
+    // plain notifications without attrs: only our own jobs matter (and must not crash the process).
     this.#agenda.on('complete', (job: Job) => {
+      if (!job?.attrs) return;
       const channel = this.#backend.notificationChannel;
       if (this.#state !== 'running' || channel?.state !== 'connected') return;
       channel.publish({ jobId: job.attrs._id!, jobName: job.attrs.name, nextRunAt: new Date(), priority: 0, timestamp: new Date() }).catch(() => {});

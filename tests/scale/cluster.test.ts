@@ -1,0 +1,136 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
+import { largeFileBytes } from '../../scripts/fixture-site/media.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import type { ServerProcess } from '../helpers/server-process.ts';
+import { LiveClient } from '../ws/ws-client.ts';
+import { startPostgres, type PostgresServer } from './postgres-server.ts';
+import { ApiClient, startRole, waitUntil, writeClusterConfig, type ClusterOptions } from './cluster.ts';
+
+/**
+ * Scale-out end to end: one API process and two workers (real `node backend/main.ts` children)
+ * on one PostgreSQL, one media folder and the fixture provider site.
+ */
+let server: PostgresServer;
+let site: FixtureSite;
+let temp: { path: string; remove: () => Promise<void> };
+let options: ClusterOptions;
+let apiProcess: ServerProcess;
+const workers: ServerProcess[] = [];
+let api: ApiClient;
+let live: LiveClient;
+let db: pg.Client;
+
+const FILE_BYTES = 256 * 1024;
+
+beforeAll(async () => {
+  [server, site, temp] = await Promise.all([startPostgres(), startFixtureSite({ seriesCount: 1 }), makeTempDir('aniworld-scale-')]);
+  const dataDir = join(temp.path, 'config');
+  await writeClusterConfig(dataDir);
+  // A lock lifetime of 5 s: a killed worker's download is taken over quickly.
+  options = { dataDir, mediaDir: join(temp.path, 'media'), databaseUrl: server.url, providerUrl: site.url, env: { ANIWORLD_JOB_LOCK_SECONDS: '5', LOG_LEVEL: 'info' } };
+  // The API first: it migrates the database and writes the shared secret.
+  apiProcess = await startRole('api', options);
+  workers.push(...await Promise.all([startRole('worker', options), startRole('worker', options)]));
+  api = new ApiClient(apiProcess.url);
+  const token = await api.login();
+  for (const key of ['demo-academy', 'film-collection', 'still-running', 'generated-series-001']) expect((await api.call('POST', '/api/anime/add', { key })).status).toBe(201);
+  live = await LiveClient.open(`${apiProcess.url.replace('http', 'ws')}/ws/connect?token=${token}`);
+  await live.join('downloads');
+  await live.join('download_progress');
+  db = new pg.Client({ connectionString: server.url });
+  await db.connect();
+}, 120_000);
+
+afterAll(async () => {
+  for (const line of [apiProcess, ...workers].filter(Boolean).flatMap((process) => process.output)) if (/"level":(40|50|60)/.test(line)) console.error(line.slice(0, 1500));
+  live?.socket.close();
+  await db?.end();
+  await Promise.all([apiProcess, ...workers].filter(Boolean).map((process) => process.stop()));
+  await Promise.all([site?.close(), server?.stop()]);
+  await temp?.remove();
+});
+
+async function queue(key: string, episodes: { season: number; episode: number }[]): Promise<string[]> {
+  const result = await api.call('POST', '/api/queue/add', { serie_id: key, serie_folder: 'ignored', serie_name: 'ignored', episodes });
+  expect(result.status).toBe(201);
+  return result.body.item_ids;
+}
+
+const status = async () => (await api.call('GET', '/api/queue/status')).body;
+
+describe('scale-out: one API process, two workers, one PostgreSQL', () => {
+  it('workers answer only the health check, the API process everything', async () => {
+    const health = await fetch(`${workers[0].url}/health`);
+    expect(health.status).toBe(200);
+    // Same secret (shared config volume), so a valid token: still nothing but health there.
+    expect((await fetch(`${workers[0].url}/api/queue/status`, { headers: { authorization: `Bearer ${api.token}` } })).status).toBe(404);
+    expect((await fetch(`${workers[0].url}/`)).status).toBe(404);
+    expect((await api.call('GET', '/api/queue/status')).status).toBe(200);
+    const jobs = (await (await fetch(`${apiProcess.url}/api/health`)).json()).checks?.jobs ?? (await (await fetch(`${apiProcess.url}/api/health`)).json()).jobs;
+    expect(JSON.stringify(jobs)).toContain('postgres');
+  });
+
+  it('downloads 10 queued episodes exactly once each, complete, with live progress on the API process', async () => {
+    site.controls.largeFileBytes = FILE_BYTES;
+    site.controls.slowBytesPerSecond = FILE_BYTES;
+    site.stats.reset();
+    const ids = [
+      ...await queue('demo-academy', [{ season: 1, episode: 1 }, { season: 1, episode: 2 }, { season: 1, episode: 3 }, { season: 2, episode: 1 }, { season: 2, episode: 2 }]),
+      ...await queue('film-collection', [{ season: 0, episode: 1 }, { season: 0, episode: 2 }]),
+      ...await queue('still-running', [{ season: 1, episode: 1 }]),
+      ...await queue('generated-series-001', [{ season: 1, episode: 1 }, { season: 1, episode: 2 }]),
+    ];
+    expect(ids).toHaveLength(10);
+    const finished = await waitUntil(async () => {
+      const body = await status();
+      return body.completed_downloads.filter((item: any) => ids.includes(item.id)).length + body.failed_downloads.length === 10 && body;
+    }, '10 downloads to finish', 90_000);
+    expect(finished.failed_downloads).toEqual([]);
+
+    // Exactly once: one media GET per episode, one "complete" per item.
+    expect(site.stats.count('/media/mp4/', 'GET')).toBe(10);
+    for (const item of finished.completed_downloads.filter((entry: any) => ids.includes(entry.id))) {
+      const file = await readFile(item.file_path);
+      expect(file.equals(largeFileBytes(0, FILE_BYTES)), item.file_path).toBe(true);
+      await expect(stat(`${item.file_path}.part`)).rejects.toThrow();
+    }
+    for (const id of ids) {
+      await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, `download_complete of ${id}`);
+      expect(live.messages.filter((message) => message.type === 'download_complete' && message.data.item_id === id)).toHaveLength(1);
+      expect(live.messages.some((message) => message.type === 'download_progress' && message.data.item_id === id), `progress of ${id}`).toBe(true);
+    }
+    const completions = [apiProcess, ...workers].flatMap((process) => process.output.filter((line) => line.includes('"download complete"')));
+    expect(completions).toHaveLength(10);
+    expect(apiProcess.output.filter((line) => line.includes('"download complete"'))).toEqual([]);
+    expect([apiProcess, ...workers].map((process) => process.child.exitCode)).toEqual([null, null, null]);
+  }, 120_000);
+
+  it('a worker killed mid-download loses its lock; the other one finishes the file from its .part', async () => {
+    const bytes = 2 * 1024 * 1024;
+    site.controls.largeFileBytes = bytes;
+    site.controls.slowBytesPerSecond = 200 * 1024;
+    site.stats.reset();
+    const [id] = await queue('still-running', [{ season: 1, episode: 2 }]);
+    await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.downloaded_bytes > 400 * 1024, 'progress past 400 KiB');
+    const { rows } = await db.query("select last_modified_by from agenda_jobs where name = 'download-episode' and locked_at is not null");
+    expect(rows).toHaveLength(1);
+    const runningOn = workers.find((worker) => String(rows[0].last_modified_by).endsWith(`:${worker.child.pid}`));
+    expect(runningOn, `job locked by ${rows[0].last_modified_by}`).toBeDefined();
+    const survivor = workers.find((worker) => worker !== runningOn)!;
+    await runningOn!.stop('SIGKILL');
+    site.controls.slowBytesPerSecond = 0;
+
+    const done = await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete after the takeover');
+    expect((await readFile(done.data.file_path)).equals(largeFileBytes(0, bytes))).toBe(true);
+    const ranges = site.stats.requests.filter((request) => request.path.startsWith('/media/mp4/') && request.method === 'GET').map((request) => request.headers.range);
+    expect(ranges).toHaveLength(2);
+    expect(ranges[1]).toMatch(/^bytes=[1-9]\d*-/);
+    expect(survivor.output.some((line) => line.includes('"download complete"') && line.includes(id))).toBe(true);
+    expect(live.messages.filter((message) => message.type === 'download_complete' && message.data.item_id === id)).toHaveLength(1);
+    expect([apiProcess.child.exitCode, survivor.child.exitCode]).toEqual([null, null]);
+  }, 120_000);
+});
