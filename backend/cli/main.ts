@@ -10,9 +10,10 @@ import { resetPasswordCommand } from './commands/reset-password.ts';
 import { scanCommand } from './commands/scan.ts';
 import { queueCommand } from './commands/queue.ts';
 import { statusCommand } from './commands/status.ts';
+import { migrateToPostgresCommand } from './commands/migrate-to-postgres.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [statusCommand, healthCommand, scanCommand, queueCommand, resetPasswordCommand, backupCommand];
+export const COMMANDS: readonly Command[] = [statusCommand, healthCommand, scanCommand, queueCommand, resetPasswordCommand, backupCommand, migrateToPostgresCommand];
 
 const EXIT_USAGE = 64;
 const EXIT_CONFIG = 78;
