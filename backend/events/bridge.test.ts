@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { EventBus, type DomainEvent } from './bus.ts';
+import { EventBridge } from './bridge.ts';
+
+const logger = pino({ level: 'silent' });
+
+/** Two processes on one channel: like NOTIFY, every payload reaches every listener, the sender too. */
+function twoProcesses(maxBytes?: number) {
+  const sent: string[] = [];
+  const buses = [new EventBus(), new EventBus()];
+  const bridges = buses.map((events) => new EventBridge({ events, logger, progressEveryMs: 10, maxBytes }));
+  const transport = { publish: async (payload: string) => { sent.push(payload); for (const bridge of bridges) bridge.receive(payload); } };
+  for (const bridge of bridges) bridge.start(transport);
+  const seen = buses.map((bus) => { const events: DomainEvent[] = []; bus.subscribe((event) => events.push(event)); return events; });
+  const seenLocalOnly = buses.map((bus) => { const events: DomainEvent[] = []; bus.subscribe((event) => events.push(event), { localOnly: true }); return events; });
+  return { buses, bridges, sent, seen, seenLocalOnly };
+}
+
+const base = { item_id: 'a', key: 'k', folder: 'F', season: 1, episode: 2 };
+
+describe('event bridge', () => {
+  it('republishes another process\'s events once, never echoes its own, and keeps them from localOnly subscribers', async () => {
+    const { buses, bridges, sent, seen, seenLocalOnly } = twoProcesses();
+    buses[0].publish('download_complete', { ...base, file_path: '/m/x.mp4' });
+    await bridges[0].stop();
+    expect(sent).toHaveLength(1);
+    expect(seen[0].map((event) => event.type)).toEqual(['download_complete']);
+    expect(seen[1].map((event) => event.type)).toEqual(['download_complete']);
+    expect(seen[1][0]).toEqual(seen[0][0]);
+    // The webhook notifier subscribes localOnly: only the process where it happened records it.
+    expect(seenLocalOnly[0]).toHaveLength(1);
+    expect(seenLocalOnly[1]).toHaveLength(0);
+  });
+
+  it('sends only the newest progress per download, and all of it before the next other event', async () => {
+    const { buses, bridges, seen } = twoProcesses();
+    for (const progress of [10, 20, 30]) buses[0].publish('download_progress', { ...base, progress, downloaded_bytes: progress, total_bytes: 100, speed: 1, eta: 1 });
+    buses[0].publish('download_progress', { ...base, item_id: 'b', progress: 5, downloaded_bytes: 5, total_bytes: 100, speed: 1, eta: 1 });
+    buses[0].publish('download_complete', { ...base, file_path: '/m/x.mp4' });
+    await bridges[0].stop();
+    expect(seen[1].map((event) => `${event.type}:${event.data.item_id}:${event.data.progress ?? ''}`)).toEqual(['download_progress:a:30', 'download_progress:b:5', 'download_complete:a:']);
+  });
+
+  it('keeps every payload under the limit: long texts are cut, then only the core fields stay', async () => {
+    const { buses, bridges, sent, seen } = twoProcesses(2000);
+    buses[0].publish('download_failed', { ...base, error: 'x'.repeat(5000) });
+    buses[0].publish('download_failed', { ...base, error: 'short', ...Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`extra_${index}`, 'y'.repeat(400)])) });
+    await bridges[0].stop();
+    for (const payload of sent) expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(2000);
+    expect(seen[1][0].data).toMatchObject({ ...base, truncated: true });
+    expect(String(seen[1][0].data.error).length).toBeLessThan(600);
+    expect(seen[1][1].data).toEqual({ ...base, error: 'short', truncated: true });
+  });
+});
