@@ -7,6 +7,7 @@ import { largeFileBytes } from '../../scripts/fixture-site/media.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 import { LiveClient } from '../ws/ws-client.ts';
+import { Receiver } from '../notifications/receiver.ts';
 import { startPostgres, type PostgresServer } from './postgres-server.ts';
 import { ApiClient, startRole, waitUntil, writeClusterConfig, type ClusterOptions } from './cluster.ts';
 
@@ -23,6 +24,7 @@ const workers: ServerProcess[] = [];
 let api: ApiClient;
 let live: LiveClient;
 let db: pg.Client;
+let receiver: Receiver;
 
 const FILE_BYTES = 256 * 1024;
 
@@ -37,6 +39,8 @@ beforeAll(async () => {
   workers.push(...await Promise.all([startRole('worker', options), startRole('worker', options)]));
   api = new ApiClient(apiProcess.url);
   const token = await api.login();
+  receiver = await Receiver.start();
+  expect((await api.call('POST', '/api/webhooks', { name: 'complete', url: `${receiver.url}/hook`, kind: 'json', events: ['download_complete'] })).status).toBe(201);
   for (const key of ['demo-academy', 'film-collection', 'still-running', 'generated-series-001']) expect((await api.call('POST', '/api/anime/add', { key })).status).toBe(201);
   live = await LiveClient.open(`${apiProcess.url.replace('http', 'ws')}/ws/connect?token=${token}`);
   await live.join('downloads');
@@ -49,6 +53,7 @@ afterAll(async () => {
   for (const line of [apiProcess, ...workers].filter(Boolean).flatMap((process) => process.output)) if (/"level":(40|50|60)/.test(line)) console.error(line.slice(0, 1500));
   live?.socket.close();
   await db?.end();
+  await receiver?.stop();
   await Promise.all([apiProcess, ...workers].filter(Boolean).map((process) => process.stop()));
   await Promise.all([site?.close(), server?.stop()]);
   await temp?.remove();
@@ -107,6 +112,14 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     expect(completions).toHaveLength(10);
     expect(apiProcess.output.filter((line) => line.includes('"download complete"'))).toEqual([]);
     expect([apiProcess, ...workers].map((process) => process.child.exitCode)).toEqual([null, null, null]);
+
+    // Webhooks: each download_complete is recorded once (by the worker it happened on), not
+    // again by the API process that also sees it, and delivered once.
+    await waitUntil(async () => receiver.requests.length >= 10, '10 webhook deliveries');
+    const delivered = receiver.requests.map((request) => JSON.parse(request.body).data.item_id);
+    expect([...delivered].sort()).toEqual([...ids].sort());
+    const { rows } = await db.query("select count(*)::int as count from webhook_delivery where event = 'download_complete'");
+    expect(rows[0].count).toBe(10);
   }, 120_000);
 
   it('a worker killed mid-download loses its lock; the other one finishes the file from its .part', async () => {
@@ -132,5 +145,7 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     expect(survivor.output.some((line) => line.includes('"download complete"') && line.includes(id))).toBe(true);
     expect(live.messages.filter((message) => message.type === 'download_complete' && message.data.item_id === id)).toHaveLength(1);
     expect([apiProcess.child.exitCode, survivor.child.exitCode]).toEqual([null, null]);
+    const { rows: deliveries } = await db.query("select count(*)::int as count from webhook_delivery where event = 'download_complete'");
+    expect(deliveries[0].count).toBe(11);
   }, 120_000);
 });
