@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { contentLength, httpGet, type MediaResponse } from './http-get.ts';
 import { permanent, statusError, transient } from './errors.ts';
 import type { TokenBucket } from './token-bucket.ts';
@@ -97,25 +97,23 @@ function expectOk(response: MediaResponse): number | null {
 async function writeBody(response: MediaResponse, options: Mp4Options, start: number): Promise<number> {
   let written = 0;
   const { bucket, meter, signal } = options;
-  // flush: true fsyncs before close, so a size check after a crash sees what is really on disk.
-  const file = createWriteStream(options.partPath, { flags: start > 0 ? 'a' : 'w', flush: true, highWaterMark: 1 << 20 });
-  const failed = once(file, 'error').then(([error]) => { throw error; });
-  failed.catch(() => {});
-  try {
-    for await (const chunk of response.body) {
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      response.touch();
       written += chunk.length;
       meter.add(chunk.length);
-      if (bucket.rate > 0) await bucket.take(chunk.length, signal);
-      if (!file.write(chunk)) await Promise.race([once(file, 'drain'), failed]);
-    }
+      if (bucket.rate > 0) bucket.take(chunk.length, signal).then(() => done(null, chunk), done);
+      else done(null, chunk);
+    },
+  });
+  // flush: true fsyncs before close, so a size check after a crash sees what is really on disk.
+  // On failure whatever reached the file stays in the .part (an abort or a dropped connection resumes from it).
+  const file = createWriteStream(options.partPath, { flags: start > 0 ? 'a' : 'w', flush: true, highWaterMark: 1 << 20 });
+  try {
+    await pipeline(response.readable(), count, file);
   } catch (error) {
-    // Whatever arrived stays in the .part (an abort or a dropped connection resumes from it).
-    file.end();
-    await finished(file).catch(() => {});
-    throw error;
+    throw response.explain(error);
   }
-  file.end();
-  await finished(file);
   return written;
 }
 
