@@ -183,7 +183,10 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const jobsKind = databaseUrl && config.runtime.jobs_store === 'sqlite' ? 'postgres' : config.runtime.jobs_store;
     const jobStore = await createJobStore({ kind: jobsKind, sqliteFile: config.paths.jobsDatabaseFile, mongodbUrl: config.runtime.mongodb_url, postgresUrl: databaseUrl, dataDir: config.paths.dataDir, env: options.env ?? process.env });
     const lockLifetimeMs = config.runtime.job_lock_seconds === undefined ? undefined : config.runtime.job_lock_seconds * 1000;
-    const jobs = createJobRunner(jobStore, { orm, settings, logger, lockLifetimeMs, services: { auth, library: series, downloads: queue, settings, webhooks: { deliver: (deliveryId) => outbox.deliver(deliveryId) } } });
+    // A worker polls the shared store every second: a freed download slot is filled at once even
+    // when the job was queued by another process (one cheap locking query per job name).
+    const processEveryMs = role === 'worker' ? 1000 : undefined;
+    const jobs = createJobRunner(jobStore, { orm, settings, logger, lockLifetimeMs, processEveryMs, services: { auth, library: series, downloads: queue, settings, webhooks: { deliver: (deliveryId) => outbox.deliver(deliveryId) } } });
     closers.push({ name: 'jobs', close: () => jobs.stop() });
     await jobs.ready();
     queue.useJobQueue(jobs);
