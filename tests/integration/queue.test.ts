@@ -226,3 +226,20 @@ describe('download queue', () => {
     await done;
   });
 });
+
+describe('items added by another process', () => {
+  it('picks up a pending item written straight to the database (as `aniworld queue add` does) without any local event', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const other = new Database(join(app.dataDir, 'aniworld.db'));
+    other.pragma('busy_timeout = 5000');
+    const id = `cli-${Date.now()}`;
+    const now = new Date().toISOString();
+    const done = nextEvent(app, 'download_complete', (event) => event.data.item_id === id, 40_000);
+    other.prepare(`insert into download_item (id, series_key, series_folder, series_name, season, episode, status, priority, position, created_at, updated_at)
+      values (?, 'film-collection', 'Film Collection (2015)', 'Film Collection', 1, 1, 'pending', 0, ?, ?, ?)`).run(id, Date.now(), now, now);
+    other.close();
+    const event = await done;
+    expect(event.data).toMatchObject({ item_id: id, key: 'film-collection', season: 1, episode: 1 });
+    expect(await exists(event.data.file_path as string)).toBe(true);
+  }, 60_000);
+});

@@ -120,7 +120,9 @@ export class QueueService {
         this.#logger.info({ items: interrupted.map((item) => item.id) }, 'downloads interrupted by a restart go back in line; they resume from their .part');
       }
     });
-    if (this.#role === 'api') {
+    // Items can arrive from another process (the `aniworld queue add` command, an API process of a
+    // shared queue): a cheap periodic look picks them up without waiting for a local event.
+    if (this.#role !== 'worker') {
       this.#sweepTimer = setInterval(() => this.#pump(), SWEEP_MS);
       this.#sweepTimer.unref();
     }
