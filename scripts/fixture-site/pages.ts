@@ -1,7 +1,7 @@
 import type { Catalogue, FixtureEpisode, FixtureSeries, LangKey } from './catalogue.ts';
 
 /**
- * HTML shaped like the provider's pages (PROVIDER.md). Extra markup the parsers must ignore
+ * HTML shaped like the provider's pages. Extra markup the parsers must ignore
  * (scripts, comments, wrapper divs, odd attribute order) is there on purpose.
  */
 
