@@ -82,7 +82,7 @@ export class LibraryWatcher {
     await Promise.allSettled([...this.#scanning.values()]);
   }
 
-  /** For /health: mode inotify | polling | off and whether it is watching. */
+  /** For /health: mode inotify | polling | off and whether it is watching (no paths: health is public). */
   health(): ComponentState {
     const watcher = this.#watcher;
     if (!watcher) return { status: 'disabled', mode: 'off', state: 'off' };
@@ -90,7 +90,6 @@ export class LibraryWatcher {
       status: 'ok',
       mode: watcher.mode,
       state: watcher.state,
-      root: this.#root,
       pending_series: this.#timers.size + this.#scanning.size,
       ...(watcher.fallbackReason ? { fallback_reason: watcher.fallbackReason } : {}),
     };
