@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { largeFileBytes } from '../../scripts/fixture-site/media.ts';
 import { waitUntil } from '../integration/queue-helpers.ts';
+import { jsonApi } from '../helpers/json-api.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { TEST_PASSWORD } from '../helpers/test-app.ts';
 import { layOutImage } from './image-layout.ts';
@@ -265,16 +266,7 @@ describe('container image (reproduced without Docker)', () => {
 /** A tiny JSON client for one container, holding the session token once logged in. */
 function client(base: string) {
   let token: string | undefined;
-  const call = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const call = (method: string, path: string, body?: unknown): Promise<any> => jsonApi(base, method, path, token, body);
   return Object.assign(call, {
     async login() {
       token = (await call('POST', '/api/auth/login', { password: TEST_PASSWORD })).access_token;

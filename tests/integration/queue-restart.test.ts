@@ -7,6 +7,7 @@ import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/s
 import { largeFileBytes } from '../../scripts/fixture-site/media.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { TEST_PASSWORD } from '../helpers/test-app.ts';
+import { jsonApi } from '../helpers/json-api.ts';
 import { waitUntil, writeQueueConfig } from './queue-helpers.ts';
 
 const SIZE = 6_000_000;
@@ -43,21 +44,11 @@ async function startServer(root: string, providerUrl: string): Promise<{ child: 
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
-async function api(url: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 async function login(url: string): Promise<string> {
-  const status = await api(url, 'GET', '/api/auth/status');
-  if (!status.configured) await api(url, 'POST', '/api/auth/setup', undefined, { master_password: TEST_PASSWORD });
-  return (await api(url, 'POST', '/api/auth/login', undefined, { password: TEST_PASSWORD })).access_token;
+  const status = await jsonApi(url, 'GET', '/api/auth/status');
+  if (!status.configured) await jsonApi(url, 'POST', '/api/auth/setup', undefined, { master_password: TEST_PASSWORD });
+  return (await jsonApi(url, 'POST', '/api/auth/login', undefined, { password: TEST_PASSWORD })).access_token;
 }
 
 describe('queue across a crash', () => {
@@ -68,14 +59,14 @@ describe('queue across a crash', () => {
 
     const first = await startServer(temp.path, site.url);
     let token = await login(first.url);
-    const series = await api(first.url, 'POST', '/api/anime/add', token, { key: 'demo-academy' });
-    const added = await api(first.url, 'POST', '/api/queue/add', token, { serie_id: 'demo-academy', serie_folder: series.folder, serie_name: series.title, episodes: [{ season: 1, episode: 1 }] });
+    const series = await jsonApi(first.url, 'POST', '/api/anime/add', token, { key: 'demo-academy' });
+    const added = await jsonApi(first.url, 'POST', '/api/queue/add', token, { serie_id: 'demo-academy', serie_folder: series.folder, serie_name: series.title, episodes: [{ season: 1, episode: 1 }] });
     const id = added.item_ids[0];
 
-    const status = await api(first.url, 'GET', '/api/queue/status', token);
+    const status = await jsonApi(first.url, 'GET', '/api/queue/status', token);
     expect(status.is_running).toBe(true);
     await waitUntil(async () => {
-      const queued = await api(first.url, 'GET', `/api/queue/${id}`, token);
+      const queued = await jsonApi(first.url, 'GET', `/api/queue/${id}`, token);
       return queued.status === 'downloading' && queued.progress.downloaded_bytes > 1_000_000;
     }, 'a megabyte in the .part', 60_000);
     const exited = new Promise((resolve) => first.child.once('exit', resolve));
@@ -94,7 +85,7 @@ describe('queue across a crash', () => {
     const second = await startServer(temp.path, site.url);
     token = await login(second.url);
     const done = await waitUntil(async () => {
-      const item = await api(second.url, 'GET', `/api/queue/${id}`, token);
+      const item = await jsonApi(second.url, 'GET', `/api/queue/${id}`, token);
       if (item.status === 'failed') throw new Error(`download failed: ${item.error}`);
       return item.status === 'completed' ? item : undefined;
     }, 'the resumed download to complete', 60_000);
