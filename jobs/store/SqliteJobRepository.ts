@@ -4,7 +4,7 @@ import { computeJobState, toJobId } from 'agenda';
 import type {
   JobParameters, JobRepository, JobRepositoryOptions, JobsOverview, JobsQueryOptions, JobsResult, JobState, JobWithState, RemoveJobsOptions, JobId,
 } from 'agenda';
-import { addDataFilter, orderBy, selectionFilter, uniqueFilter, type SqlFilter } from './sqlite-filters.ts';
+import { addDataFilter, addEquals, addIn, orderBy, selectionFilter, uniqueFilter, type SqlFilter } from './sqlite-filters.ts';
 
 type Connection = Database.Database;
 type Row = Record<string, any>;
@@ -111,20 +111,10 @@ export class SqliteJobRepository implements JobRepository {
     const { name, names, state, id, ids, search, data, includeDisabled = true, sort, skip = 0, limit = 0 } = options;
     const now = new Date();
     const filter: SqlFilter = { where: [], params: [] };
-    if (typeof name === 'string' && name) {
-      filter.where.push('name = ?');
-      filter.params.push(name);
-    } else if (Array.isArray(names) && names.length > 0) {
-      filter.where.push(`name IN (${names.map(() => '?').join(', ')})`);
-      filter.params.push(...names.map(String));
-    }
-    if (typeof id === 'string' && id) {
-      filter.where.push('id = ?');
-      filter.params.push(id);
-    } else if (Array.isArray(ids) && ids.length > 0) {
-      filter.where.push(`id IN (${ids.map(() => '?').join(', ')})`);
-      filter.params.push(...ids.map(String));
-    }
+    if (typeof name === 'string' && name) addEquals(filter, 'name', name);
+    else if (Array.isArray(names) && names.length > 0) addIn(filter, 'name', names.map(String));
+    if (typeof id === 'string' && id) addEquals(filter, 'id', id);
+    else if (Array.isArray(ids) && ids.length > 0) addIn(filter, 'id', ids.map(String));
     if (typeof search === 'string' && search) {
       filter.where.push(`name LIKE ? ESCAPE '\\'`);
       filter.params.push(`%${search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`);

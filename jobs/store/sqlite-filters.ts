@@ -105,33 +105,30 @@ export function toSqlValue(column: string, value: unknown): unknown {
   return value;
 }
 
+/** `column = ?` for one value. */
+export function addEquals(filter: SqlFilter, column: string, value: string): void {
+  filter.where.push(`${column} = ?`);
+  filter.params.push(value);
+}
+
+/** `column IN (?, …)`, or `NOT IN` when negated. */
+export function addIn(filter: SqlFilter, column: string, values: readonly string[], negate = false): void {
+  filter.where.push(`${column} ${negate ? 'NOT IN' : 'IN'} (${values.map(() => '?').join(', ')})`);
+  filter.params.push(...values);
+}
+
 /** The id/name/data selection shared by removeJobs, disableJobs and enableJobs; null = no criteria. */
 export function selectionFilter(options: RemoveJobsOptions): SqlFilter | null {
   const filter: SqlFilter = { where: [], params: [] };
-  if (options.id) {
-    filter.where.push('id = ?');
-    filter.params.push(String(options.id));
-  } else if (Array.isArray(options.ids) && options.ids.length > 0) {
-    filter.where.push(`id IN (${options.ids.map(() => '?').join(', ')})`);
-    filter.params.push(...options.ids.map(String));
-  }
-  if (typeof options.name === 'string' && options.name) {
-    filter.where.push('name = ?');
-    filter.params.push(options.name);
-  } else if (Array.isArray(options.names) && options.names.length > 0) {
-    const names = options.names.filter((name) => typeof name === 'string');
-    filter.where.push(`name IN (${names.map(() => '?').join(', ')})`);
-    filter.params.push(...names);
-  } else if (Array.isArray(options.notNames) && options.notNames.length > 0) {
-    const names = options.notNames.filter((name) => typeof name === 'string');
-    filter.where.push(`name NOT IN (${names.map(() => '?').join(', ')})`);
-    filter.params.push(...names);
-  }
+  if (options.id) addEquals(filter, 'id', String(options.id));
+  else if (Array.isArray(options.ids) && options.ids.length > 0) addIn(filter, 'id', options.ids.map(String));
+  if (typeof options.name === 'string' && options.name) addEquals(filter, 'name', options.name);
+  else if (Array.isArray(options.names) && options.names.length > 0) addIn(filter, 'name', options.names.filter((name) => typeof name === 'string'));
+  else if (Array.isArray(options.notNames) && options.notNames.length > 0) addIn(filter, 'name', options.notNames.filter((name) => typeof name === 'string'), true);
   if (options.data !== undefined) addDataFilter(options.data, filter);
   return filter.where.length === 0 ? null : filter;
 }
 
-/** Same default as the official backends: newest nextRunAt first, then newest lastRunAt. */
 export function orderBy(sort: JobsSort | undefined): string {
   const parts: string[] = [];
   const direction = (value: 'asc' | 'desc') => (value === 'asc' ? 'ASC' : 'DESC');
