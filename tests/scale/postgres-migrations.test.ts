@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../backend/db/postgres.ts';
 import { POSTGRES_MIGRATIONS } from '../../backend/db/migrations-postgres/index.ts';
+import { inContext } from '../../backend/db/context.ts';
+import { Series } from '../../backend/modules/series/series.entity.ts';
+import { Episode } from '../../backend/modules/series/episode.entity.ts';
+import { DownloadItem } from '../../backend/modules/queue/download-item.entity.ts';
+import { Webhook } from '../../backend/modules/notifications/webhook.entity.ts';
+import { episodeView } from '../../backend/modules/series/series.view.ts';
+import { downloadItemView } from '../../backend/modules/queue/queue.view.ts';
 import { startPostgres, type PostgresServer } from './postgres-server.ts';
 
 let server: PostgresServer;
@@ -38,6 +45,58 @@ describe('PostgreSQL migrations', () => {
       expect(await orm.migrator.getExecuted()).toEqual([]);
       await orm.migrator.up();
       expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
+    } finally {
+      await orm.close();
+    }
+  });
+
+  it('store a 3 GiB episode and a 1000-character path, read back as a JSON number and the same text', async () => {
+    const url = await server.createDatabase('wide');
+    const orm = await openPostgres({ url });
+    const threeGib = 3 * 2 ** 30;
+    const longPath = `/media/${'x'.repeat(985)}/S01E01.mkv`;
+    const longUrl = `https://hooks.example.org/${'a'.repeat(1000)}`;
+    try {
+      await inContext(orm, async () => {
+        const series = orm.em.create(Series, { key: 'one-piece', folder: 'F'.repeat(300), name: 'N'.repeat(300), site: 'https://aniworld.to', link: `https://aniworld.to/anime/stream/${'l'.repeat(300)}`, cover: `https://aniworld.to/${'c'.repeat(400)}.jpg` });
+        orm.em.create(Episode, { series, season: 1, number: 1, titleDe: 'T'.repeat(400), languages: [], downloaded: true, filePath: longPath, size: threeGib });
+        orm.em.create(DownloadItem, { id: 'big', seriesKey: 'one-piece', seriesFolder: 'F'.repeat(300), seriesName: 'N'.repeat(300), season: 1, episode: 1, status: 'completed', downloadedBytes: threeGib, totalBytes: threeGib, filePath: longPath });
+        orm.em.create(Webhook, { id: 'hook', name: 'long', url: longUrl, kind: 'json', secret: 's'.repeat(500) });
+        await orm.em.flush();
+      });
+      const { episode, item, hook } = await inContext(orm, async () => ({
+        episode: await orm.em.findOneOrFail(Episode, { number: 1 }),
+        item: await orm.em.findOneOrFail(DownloadItem, { id: 'big' }),
+        hook: await orm.em.findOneOrFail(Webhook, { id: 'hook' }),
+      }));
+      expect(episode.size).toBe(threeGib);
+      expect(episode.filePath).toBe(longPath);
+      expect([item.downloadedBytes, item.totalBytes, item.filePath]).toEqual([threeGib, threeGib, longPath]);
+      expect([hook.url, hook.secret?.length]).toEqual([longUrl, 500]);
+      // The wire contract stays JSON numbers, never strings.
+      expect(JSON.parse(JSON.stringify(episodeView(episode, '/media/F', true))).size).toBe(threeGib);
+      expect(JSON.parse(JSON.stringify(downloadItemView(item))).progress).toMatchObject({ downloaded_bytes: threeGib, total_bytes: threeGib, total_mb: 3072 });
+    } finally {
+      await orm.close();
+    }
+  });
+
+  it('widen the columns of a database that already holds rows', async () => {
+    const url = await server.createDatabase('upgrade');
+    const orm = await openPostgres({ url });
+    try {
+      await orm.migrator.down({ to: 'Migration20261124000000_initial' });
+      const connection = orm.em.getConnection();
+      await connection.execute(`insert into series (id, key, folder, name, site, link, created_at, updated_at) values (1, 'one-piece', 'One Piece', 'One Piece', 'https://aniworld.to', 'https://aniworld.to/anime/stream/one-piece', now(), now())`);
+      await connection.execute(`insert into episode (series_id, season, number, file_path, size, created_at, updated_at) values (1, 1, 1, '/media/One Piece/S01E01.mkv', 2000000000, now(), now())`);
+      await connection.execute(`insert into download_item (id, series_key, series_folder, series_name, season, episode, downloaded_bytes, total_bytes, created_at, updated_at) values ('item', 'one-piece', 'One Piece', 'One Piece', 1, 1, 1000, 2000000000, now(), now())`);
+      await orm.migrator.up();
+      expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
+      const rows = await connection.execute(`select e.size, e.file_path, d.downloaded_bytes, d.total_bytes, pg_typeof(e.size)::text as size_type from episode e, download_item d`);
+      expect(rows).toEqual([{ size: '2000000000', file_path: '/media/One Piece/S01E01.mkv', downloaded_bytes: '1000', total_bytes: '2000000000', size_type: 'bigint' }]);
+      // A new episode still gets an id after the existing one.
+      await connection.execute(`insert into episode (series_id, season, number, size, created_at, updated_at) values (1, 1, 2, ${3 * 2 ** 30}, now(), now())`);
+      expect(await connection.execute('select id, size from episode order by id')).toEqual([{ id: 1, size: '2000000000' }, { id: 2, size: String(3 * 2 ** 30) }]);
     } finally {
       await orm.close();
     }

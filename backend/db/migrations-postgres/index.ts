@@ -1,4 +1,5 @@
 import { Migration20261124000000_initial } from './Migration20261124000000_initial.ts';
+import { Migration20261127000000_wide_columns } from './Migration20261127000000_wide_columns.ts';
 
 /**
  * PostgreSQL migrations (ANIWORLD_DATABASE_URL), in order, committed and written by hand like the
@@ -7,4 +8,5 @@ import { Migration20261124000000_initial } from './Migration20261124000000_initi
  */
 export const POSTGRES_MIGRATIONS = [
   { name: 'Migration20261124000000_initial', class: Migration20261124000000_initial },
+  { name: 'Migration20261127000000_wide_columns', class: Migration20261127000000_wide_columns },
 ];

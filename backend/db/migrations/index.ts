@@ -1,5 +1,6 @@
 import { Migration20261124000000_initial } from './Migration20261124000000_initial.ts';
 import { Migration20261124033000_series_scan_signature } from './Migration20261124033000_series_scan_signature.ts';
+import { Migration20261127000000_wide_columns } from './Migration20261127000000_wide_columns.ts';
 
 /**
  * Every migration, in order. Migrations are written by hand (SQL through addSql) and committed;
@@ -8,4 +9,5 @@ import { Migration20261124033000_series_scan_signature } from './Migration202611
 export const MIGRATIONS = [
   { name: 'Migration20261124000000_initial', class: Migration20261124000000_initial },
   { name: 'Migration20261124033000_series_scan_signature', class: Migration20261124033000_series_scan_signature },
+  { name: 'Migration20261127000000_wide_columns', class: Migration20261127000000_wide_columns },
 ];

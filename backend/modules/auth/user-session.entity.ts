@@ -11,7 +11,7 @@ export const UserSession = defineEntity({
     revokedAt: p.datetime().nullable(),
     remember: p.boolean().default(false),
     clientAddress: p.string().nullable(),
-    userAgent: p.string().nullable(),
+    userAgent: p.text().nullable(),
   },
 });
 export type IUserSession = InferEntity<typeof UserSession>;

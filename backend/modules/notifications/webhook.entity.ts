@@ -9,10 +9,10 @@ export const Webhook = defineEntity({
   properties: {
     id: p.string().primary(),
     name: p.string(),
-    url: p.string(),
+    url: p.text(),
     kind: p.string().$type<WebhookKind>(),
     events: p.json<string[]>().default('[]'),
-    secret: p.string().nullable(),
+    secret: p.text().nullable(),
     method: p.string().$type<'POST' | 'PUT'>().default('POST'),
     headers: p.json<Record<string, string>>().default('{}'),
     enabled: p.boolean().default(true),
