@@ -157,6 +157,34 @@ describe('webhook outbox', () => {
     expect((await rows(hookId))[0].status).toBe('delivered');
   });
 
+  it('two senders racing for one delivery: one claims and sends it, the other leaves it', async () => {
+    const hookId = await addHook();
+    const first = setup();
+    const second = setup();
+    await inContext(orm, () => first.outbox.record(complete(1)));
+    const [job] = first.queue.queued;
+    const outcomes = await Promise.all([first.outbox, second.outbox].map((outbox) => inContext(orm, () => outbox.deliver(job.deliveryId))));
+    expect(outcomes.sort()).toEqual(['delivered', 'waiting']);
+    expect(receiver.requests).toHaveLength(1);
+    expect((await rows(hookId))[0]).toMatchObject({ status: 'delivered', attempts: 1, claimedBy: null, claimedUntil: null });
+  });
+
+  it('takes over a delivery once the claim of a sender that died while sending has run out', async () => {
+    const hookId = await addHook();
+    const { outbox, queue } = setup();
+    await inContext(orm, () => outbox.record(complete(1)));
+    const job = queue.queued.shift()!;
+    // What a worker that claimed it and was killed before recording the answer leaves behind.
+    const claimedUntil = new Date(clock.now().getTime() + 70_000);
+    await inContext(orm, () => orm.em.nativeUpdate(WebhookDelivery, { id: job.deliveryId }, { claimedBy: 'other-nas:4242:dead', claimedUntil }));
+    expect(await inContext(orm, () => outbox.deliver(job.deliveryId))).toBe('waiting');
+    expect(receiver.requests).toHaveLength(0);
+    clock.advance(70_001);
+    expect(await inContext(orm, () => outbox.deliver(job.deliveryId))).toBe('delivered');
+    expect(receiver.requests).toHaveLength(1);
+    expect((await rows(hookId))[0]).toMatchObject({ status: 'delivered', attempts: 1, claimedBy: null, claimedUntil: null });
+  });
+
   it('keeps per-hook order: later events wait while an earlier one is retried', async () => {
     const hookId = await addHook();
     receiver.responder = (_request, response, index) => { response.statusCode = index === 0 ? 503 : 200; response.end(); };

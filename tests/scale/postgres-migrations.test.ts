@@ -101,4 +101,23 @@ describe('PostgreSQL migrations', () => {
       await orm.close();
     }
   });
+
+  it('renumber a hook whose deliveries got the same sequence twice, and start each counter after its last number', async () => {
+    const url = await server.createDatabase('claims');
+    const orm = await openPostgres({ url });
+    try {
+      await orm.migrator.down({ to: 'Migration20261127000000_wide_columns' });
+      const connection = orm.em.getConnection();
+      for (const id of ['raced', 'calm']) await connection.execute(`insert into webhook (id, name, url, kind, created_at, updated_at) values ('${id}', '${id}', 'http://127.0.0.1:9/', 'json', now(), now())`);
+      for (const [id, hookId, sequence] of [[1, 'raced', 1], [2, 'raced', 2], [3, 'calm', 1], [4, 'raced', 2], [5, 'raced', 3]] as const) {
+        await connection.execute(`insert into webhook_delivery (id, webhook_id, sequence, event, payload, created_at) values (${id}, '${hookId}', ${sequence}, 'download_complete', '{}', now())`);
+      }
+      await orm.migrator.up();
+      expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
+      expect(await connection.execute('select id, sequence from webhook_delivery order by id')).toEqual([{ id: 1, sequence: 1 }, { id: 2, sequence: 2 }, { id: 3, sequence: 1 }, { id: 4, sequence: 3 }, { id: 5, sequence: 4 }]);
+      expect(await connection.execute('select id, last_sequence from webhook order by id')).toEqual([{ id: 'calm', last_sequence: 1 }, { id: 'raced', last_sequence: 4 }]);
+    } finally {
+      await orm.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { Migration20261124000000_initial } from './Migration20261124000000_initial.ts';
 import { Migration20261127000000_wide_columns } from './Migration20261127000000_wide_columns.ts';
+import { Migration20261127010000_webhook_delivery_claims } from './Migration20261127010000_webhook_delivery_claims.ts';
 
 /**
  * PostgreSQL migrations (ANIWORLD_DATABASE_URL), in order, committed and written by hand like the
@@ -9,4 +10,5 @@ import { Migration20261127000000_wide_columns } from './Migration20261127000000_
 export const POSTGRES_MIGRATIONS = [
   { name: 'Migration20261124000000_initial', class: Migration20261124000000_initial },
   { name: 'Migration20261127000000_wide_columns', class: Migration20261127000000_wide_columns },
+  { name: 'Migration20261127010000_webhook_delivery_claims', class: Migration20261127010000_webhook_delivery_claims },
 ];

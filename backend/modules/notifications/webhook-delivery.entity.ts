@@ -12,7 +12,9 @@ export interface DeliveryAttempt {
 export const WebhookDelivery = defineEntity({
   name: 'WebhookDelivery',
   tableName: 'webhook_delivery',
-  indexes: [{ properties: ['webhook', 'sequence'] }, { properties: ['status'] }],
+  // One number per hook, never two: the order a hook's events are sent in.
+  uniques: [{ properties: ['webhook', 'sequence'] }],
+  indexes: [{ properties: ['status'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
     webhook: () => p.manyToOne(Webhook).deleteRule('cascade'),
@@ -27,6 +29,9 @@ export const WebhookDelivery = defineEntity({
     nextAttemptAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     deliveredAt: p.datetime().nullable(),
+    /** The process sending it right now, and until when that claim holds (a crashed sender's claim runs out). */
+    claimedBy: p.string().nullable(),
+    claimedUntil: p.datetime().nullable(),
   },
 });
 export type IWebhookDelivery = InferEntity<typeof WebhookDelivery>;

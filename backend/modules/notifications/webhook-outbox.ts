@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../adapters/clock.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { DomainEvent } from '../../events/bus.ts';
 import type { JobQueue } from '../../../jobs/job-queue.ts';
-import { Webhook } from './webhook.entity.ts';
+import { Webhook, type IWebhook } from './webhook.entity.ts';
 import { WebhookDelivery, type DeliveryAttempt, type IWebhookDelivery } from './webhook-delivery.entity.ts';
 import { renderRequest, type WebhookPayload } from './webhook-formats.ts';
-import type { WebhookTransport } from './webhook-transport.ts';
+import type { SendResult, WebhookTransport } from './webhook-transport.ts';
 import { WEBHOOK_EVENTS, type WebhookEvent } from './webhook.schema.ts';
 
 export interface DeliveryPolicy {
@@ -42,12 +43,25 @@ export function isDeliverable(type: string): boolean {
 const MAX_LOGGED_ATTEMPTS = 50;
 /** A job that fires a little before its delivery's planned time still counts as on time. */
 const EARLY_SLACK_MS = 1000;
+/**
+ * How long a claim outlives the request's own timeout. A sender that crashed mid-request leaves
+ * its claim behind; once it has run out, the delivery's job (run again by another worker when
+ * its lock expires, or queued again at the next start) sends it. Clocks of the machines in a
+ * cluster must agree to within this margin.
+ */
+const CLAIM_MARGIN_MS = 60_000;
 
 /**
  * The webhook outbox. Every event bound for a hook becomes a WebhookDelivery row with the
  * hook's next sequence number plus a 'deliver-webhook' job. Only the oldest pending delivery
  * of a hook is ever attempted, so a hook sees its events in order; when it is done (delivered
  * or given up), the next one is queued at once.
+ *
+ * Several processes may share the database (scale-out) and the same delivery may have several
+ * jobs (every process queues the heads again at start). Two things keep each event sent once and
+ * in order: a hook's sequence numbers come from a counter on its row, taken and used in one
+ * transaction (so a number is visible before the next is handed out), and a sender claims a
+ * delivery with one conditional UPDATE before it sends; whoever does not get the row leaves it.
  */
 export class WebhookOutbox {
   readonly #em: EntityManager;
@@ -57,7 +71,8 @@ export class WebhookOutbox {
   readonly #transport: WebhookTransport;
   readonly #instance: string;
   readonly #policy: DeliveryPolicy;
-  readonly #inFlight = new Set<number>();
+  /** Names this outbox in claims: unique per process even when processes share a hostname. */
+  readonly #claimant: string;
   readonly #slots: Semaphore;
   readonly #enrich: ((event: DomainEvent) => Promise<Record<string, unknown>>) | undefined;
 
@@ -73,6 +88,7 @@ export class WebhookOutbox {
     this.#transport = options.transport;
     this.#instance = options.instance;
     this.#policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
+    this.#claimant = `${options.instance}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#slots = new Semaphore(this.#policy.concurrency);
     this.#enrich = options.enrich;
   }
@@ -88,28 +104,36 @@ export class WebhookOutbox {
     if (hooks.length === 0) return [];
     const extra = this.#enrich ? await this.#enrich(event) : {};
     const payload: WebhookPayload = { event: event.type as WebhookEvent, timestamp: event.timestamp, instance: this.#instance, data: { ...extra, ...(event.data as Record<string, unknown>) } };
-    const created: IWebhookDelivery[] = [];
+    const created: number[] = [];
     for (const hook of hooks) {
-      const last = await this.#em.findOne(WebhookDelivery, { webhook: hook.id }, { orderBy: { sequence: 'desc' }, fields: ['sequence'] });
-      created.push(this.#em.create(WebhookDelivery, { webhook: hook, sequence: (last?.sequence ?? 0) + 1, event: event.type, payload: payload as unknown as Record<string, unknown>, attemptLog: [], createdAt: this.#clock.now() }));
+      const id = await this.#append(hook, event.type, payload as unknown as Record<string, unknown>);
+      if (id !== undefined) created.push(id);
     }
-    await this.#em.flush();
-    for (const delivery of created) await this.#enqueue(delivery.id);
-    return created.map((delivery) => delivery.id);
+    for (const id of created) await this.#enqueue(id);
+    return created;
+  }
+
+  /**
+   * Takes the hook's next number and writes the delivery in one transaction. On PostgreSQL the
+   * counter's row stays locked until the commit, on SQLite the whole database does: another
+   * process's next number comes only after this delivery exists, so it can never be sent first.
+   */
+  async #append(hook: IWebhook, event: string, payload: Record<string, unknown>): Promise<number | undefined> {
+    return this.#em.transactional(async (em) => {
+      const rows = await em.getConnection().execute<{ last_sequence: number | string }[]>('update webhook set last_sequence = last_sequence + 1 where id = ? returning last_sequence', [hook.id], 'all', em.getTransactionContext());
+      // Removed by another process since it was read: nothing to deliver to.
+      if (rows.length === 0) return undefined;
+      const delivery = em.create(WebhookDelivery, { webhook: hook.id, sequence: Number(rows[0].last_sequence), event, payload, attemptLog: [], createdAt: this.#clock.now() });
+      await em.flush();
+      return delivery.id;
+    });
   }
 
   /** One attempt at a delivery, if it is its hook's turn. Called by the 'deliver-webhook' job. */
   async deliver(deliveryId: number): Promise<DeliveryOutcome> {
-    if (this.#inFlight.has(deliveryId)) return 'waiting';
-    this.#inFlight.add(deliveryId);
-    let step: AttemptStep;
-    try {
-      step = await this.#attempt(deliveryId);
-    } finally {
-      this.#inFlight.delete(deliveryId);
-    }
-    // Follow-up jobs are queued only now: a retry that starts at once must not find this run
-    // still in flight and be dropped as a duplicate.
+    const step = await this.#attempt(deliveryId);
+    // Follow-up jobs are queued only now, after the claim is released: a retry that starts at
+    // once must find the delivery free, not claimed by the run that queued it.
     if (step.retryAt) await this.#enqueue(deliveryId, step.retryAt);
     if (step.nextOf) await this.resumeHook(step.nextOf);
     return step.outcome;
@@ -137,36 +161,67 @@ export class WebhookOutbox {
     if (!hook.enabled) return { outcome: 'waiting' };
     const head = await this.#head(hook.id);
     if (head?.id !== delivery.id) return { outcome: 'waiting' };
+    if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > this.#clock.now().getTime() + EARLY_SLACK_MS) return { outcome: 'waiting' };
+    return this.#slots.run(async () => {
+      // Claimed only once a request slot is free, so the claim's time is the request's.
+      if (!(await this.#claim(delivery))) return { outcome: 'waiting' };
+      let result: SendResult;
+      try {
+        result = await this.#transport(renderRequest(hook, delivery.payload as unknown as WebhookPayload, delivery.id), this.#policy.timeoutMs);
+      } catch (error) {
+        await this.#em.nativeUpdate(WebhookDelivery, { id: delivery.id, claimedBy: this.#claimant }, { claimedBy: null, claimedUntil: null });
+        throw error;
+      }
+      return this.#record(delivery, hook.id, result);
+    });
+  }
+
+  /**
+   * The row is this outbox's only if nobody else holds it and nothing has changed since it was
+   * read (attempts moves with every recorded attempt, and with it nextAttemptAt and the status):
+   * one conditional UPDATE, atomic on SQLite and PostgreSQL alike.
+   */
+  async #claim(delivery: IWebhookDelivery): Promise<boolean> {
     const now = this.#clock.now();
-    if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > now.getTime() + EARLY_SLACK_MS) return { outcome: 'waiting' };
+    const until = new Date(now.getTime() + this.#policy.timeoutMs + CLAIM_MARGIN_MS);
+    const claimed = await this.#em.nativeUpdate(
+      WebhookDelivery,
+      { id: delivery.id, status: 'pending', attempts: delivery.attempts, $or: [{ claimedUntil: null }, { claimedUntil: { $lt: now } }] },
+      { claimedBy: this.#claimant, claimedUntil: until },
+    );
+    return claimed === 1;
+  }
 
-    const request = renderRequest(hook, delivery.payload as unknown as WebhookPayload, delivery.id);
-    const result = await this.#slots.run(() => this.#transport(request, this.#policy.timeoutMs));
+  /** Writes the attempt and releases the claim in the same UPDATE, still only while the claim is ours. */
+  async #record(delivery: IWebhookDelivery, hookId: string, result: SendResult): Promise<AttemptStep> {
+    const attempts = delivery.attempts + 1;
     const attempt: DeliveryAttempt = { at: this.#clock.now().toISOString(), status_code: result.status_code, latency_ms: result.latency_ms, error: result.error };
-    delivery.attempts += 1;
-    delivery.attemptLog = [...delivery.attemptLog, attempt].slice(-MAX_LOGGED_ATTEMPTS);
-    delivery.lastStatusCode = result.status_code;
-    delivery.lastError = result.error;
-
-    if (result.ok) {
-      delivery.status = 'delivered';
-      delivery.deliveredAt = this.#clock.now();
-      delivery.nextAttemptAt = null;
-      await this.#em.flush();
-      return { outcome: 'delivered', nextOf: hook.id };
+    const outcome: DeliveryOutcome = result.ok ? 'delivered' : isPermanent(result.status_code) || attempts >= this.#policy.maxAttempts ? 'failed' : 'retrying';
+    const retryAt = outcome === 'retrying' ? new Date(this.#clock.now().getTime() + this.#backoff(attempts)) : null;
+    const written = await this.#em.nativeUpdate(WebhookDelivery, { id: delivery.id, claimedBy: this.#claimant }, {
+      attempts,
+      attemptLog: [...delivery.attemptLog, attempt].slice(-MAX_LOGGED_ATTEMPTS),
+      lastStatusCode: result.status_code,
+      lastError: result.error,
+      status: outcome === 'delivered' ? 'delivered' : outcome === 'failed' ? 'failed' : 'pending',
+      deliveredAt: outcome === 'delivered' ? this.#clock.now() : null,
+      nextAttemptAt: retryAt,
+      claimedBy: null,
+      claimedUntil: null,
+    });
+    const log = { webhook_id: hookId, delivery_id: delivery.id, attempts, error: result.error };
+    if (written === 0) {
+      // The claim ran out before the answer came and another sender took over (or the hook was
+      // removed): that sender records its own attempt and queues what follows.
+      this.#logger.warn(log, 'webhook delivery claim was lost while sending');
+      return { outcome: 'skipped' };
     }
-    if (isPermanent(result.status_code) || delivery.attempts >= this.#policy.maxAttempts) {
-      delivery.status = 'failed';
-      delivery.nextAttemptAt = null;
-      await this.#em.flush();
-      this.#logger.warn({ webhook_id: hook.id, delivery_id: delivery.id, attempts: delivery.attempts, error: result.error }, 'webhook delivery given up');
-      return { outcome: 'failed', nextOf: hook.id };
+    if (outcome === 'failed') this.#logger.warn(log, 'webhook delivery given up');
+    if (retryAt) {
+      this.#logger.info({ ...log, next_attempt_at: retryAt.toISOString() }, 'webhook delivery will be retried');
+      return { outcome, retryAt };
     }
-    const runAt = new Date(this.#clock.now().getTime() + this.#backoff(delivery.attempts));
-    delivery.nextAttemptAt = runAt;
-    await this.#em.flush();
-    this.#logger.info({ webhook_id: hook.id, delivery_id: delivery.id, attempts: delivery.attempts, error: result.error, next_attempt_at: runAt.toISOString() }, 'webhook delivery will be retried');
-    return { outcome: 'retrying', retryAt: runAt };
+    return { outcome, nextOf: hookId };
   }
 
   #backoff(attempts: number): number {

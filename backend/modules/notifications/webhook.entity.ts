@@ -16,6 +16,8 @@ export const Webhook = defineEntity({
     method: p.string().$type<'POST' | 'PUT'>().default('POST'),
     headers: p.json<Record<string, string>>().default('{}'),
     enabled: p.boolean().default(true),
+    /** The sequence number of the hook's newest delivery, counted up atomically by whichever process records one. */
+    lastSequence: p.integer().default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -8,7 +8,8 @@ import { Series } from '../../backend/modules/series/series.entity.ts';
 import { DownloadItem } from '../../backend/modules/queue/download-item.entity.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
-const BEFORE = 'Migration20261124033000_series_scan_signature';
+const BEFORE_WIDE_COLUMNS = 'Migration20261124033000_series_scan_signature';
+const BEFORE_CLAIMS = 'Migration20261127000000_wide_columns';
 const THREE_GIB = 3 * 2 ** 30;
 const LONG_PATH = `/media/${'Ein sehr langer Ordnername/'.repeat(37)}S01E01.mkv`.slice(0, 1000);
 
@@ -16,13 +17,22 @@ let orm: Orm | undefined;
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => { await orm?.close(); orm = undefined; await cleanup?.(); });
 
-/** An install as it was before the byte columns became bigint, holding rows of every kind the rebuild touches. */
-async function databaseBeforeWideColumns(file: string, backupDir: string): Promise<void> {
+/** A database file as an older release left it: migrated up to `migration`, then filled by `fill`. */
+async function databaseAt(file: string, backupDir: string, migration: string, fill: (db: Awaited<ReturnType<typeof nativeDatabase>>) => void): Promise<void> {
   const old = await MikroORM.init(ormConfig({ file, journal: 'wal', backupDir }));
   try {
-    await old.migrator.up({ to: BEFORE });
+    await old.migrator.up({ to: migration });
     const db = await nativeDatabase(old);
     db.pragma('foreign_keys = ON');
+    fill(db);
+  } finally {
+    await old.close();
+  }
+}
+
+/** An install as it was before the byte columns became bigint, holding rows of every kind the rebuild touches. */
+async function databaseBeforeWideColumns(file: string, backupDir: string): Promise<void> {
+  await databaseAt(file, backupDir, BEFORE_WIDE_COLUMNS, (db) => {
     const now = Date.UTC(2026, 10, 20);
     db.prepare("insert into series (id, key, folder, name, site, link, created_at, updated_at) values (?, ?, ?, ?, 'https://aniworld.to', ?, ?, ?)").run(1, 'one-piece', 'One Piece', 'One Piece', 'https://aniworld.to/anime/stream/one-piece', now, now);
     db.prepare("insert into series (id, key, folder, name, site, link, created_at, updated_at) values (?, ?, ?, ?, 'https://aniworld.to', ?, ?, ?)").run(2, 'naruto', 'Naruto', 'Naruto', 'https://aniworld.to/anime/stream/naruto', now, now);
@@ -36,9 +46,7 @@ async function databaseBeforeWideColumns(file: string, backupDir: string): Promi
     const item = db.prepare("insert into download_item (id, series_key, series_folder, series_name, season, episode, status, priority, position, progress, downloaded_bytes, total_bytes, attempts, created_at, updated_at) values (?, ?, ?, ?, 1, ?, ?, 0, ?, ?, ?, ?, 0, ?, ?)");
     item.run('item-1', 'one-piece', 'One Piece', 'One Piece', 2, 'downloading', 1, 42.5, 600_000_000, 1_400_000_000, now, now);
     item.run('item-2', 'naruto', 'Naruto', 'Naruto', 2, 'pending', 2, 0, 0, null, now, now);
-  } finally {
-    await old.close();
-  }
+  });
 }
 
 describe('migration wide_columns on SQLite', () => {
@@ -96,5 +104,33 @@ describe('migration wide_columns on SQLite', () => {
     expect(episode.size).toBe(THREE_GIB);
     expect(episode.filePath).toBe(LONG_PATH);
     expect([item.downloadedBytes, item.totalBytes]).toEqual([THREE_GIB - 1, THREE_GIB]);
+  });
+});
+
+describe('migration webhook_delivery_claims on SQLite', () => {
+  it('renumbers a hook whose deliveries got the same sequence twice, and starts each counter after its last number', async () => {
+    const temp = await makeTempDir();
+    cleanup = temp.remove;
+    const file = join(temp.path, 'aniworld.db');
+    await databaseAt(file, join(temp.path, 'backups'), BEFORE_CLAIMS, (db) => {
+      const hook = db.prepare("insert into webhook (id, name, url, kind, events, method, headers, enabled, created_at, updated_at) values (?, ?, 'http://127.0.0.1:9/', 'json', '[]', 'POST', '{}', 1, 0, 0)");
+      for (const id of ['raced', 'calm', 'empty']) hook.run(id, id);
+      const delivery = db.prepare("insert into webhook_delivery (id, webhook_id, sequence, event, payload, status, created_at) values (?, ?, ?, 'download_complete', '{}', ?, 0)");
+      // Two processes once took number 2 for two different events of the hook "raced".
+      for (const [id, hookId, sequence, status] of [[1, 'raced', 1, 'delivered'], [2, 'raced', 2, 'delivered'], [3, 'calm', 1, 'delivered'], [4, 'raced', 2, 'pending'], [5, 'raced', 3, 'pending'], [6, 'calm', 2, 'pending']] as const) delivery.run(id, hookId, sequence, status);
+    });
+
+    orm = await openDatabase({ file, journal: 'wal', backupDir: join(temp.path, 'backups') });
+    const db = await nativeDatabase(orm);
+    expect(db.prepare('select id, webhook_id, sequence, status from webhook_delivery order by id').all()).toEqual([
+      { id: 1, webhook_id: 'raced', sequence: 1, status: 'delivered' },
+      { id: 2, webhook_id: 'raced', sequence: 2, status: 'delivered' },
+      { id: 3, webhook_id: 'calm', sequence: 1, status: 'delivered' },
+      { id: 4, webhook_id: 'raced', sequence: 3, status: 'pending' },
+      { id: 5, webhook_id: 'raced', sequence: 4, status: 'pending' },
+      { id: 6, webhook_id: 'calm', sequence: 2, status: 'pending' },
+    ]);
+    expect(db.prepare('select id, last_sequence from webhook order by id').all()).toEqual([{ id: 'calm', last_sequence: 2 }, { id: 'empty', last_sequence: 0 }, { id: 'raced', last_sequence: 4 }]);
+    expect(() => db.prepare("insert into webhook_delivery (webhook_id, sequence, event, payload, created_at) values ('calm', 2, 'x', '{}', 0)").run()).toThrow(/UNIQUE/);
   });
 });
