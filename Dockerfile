@@ -36,9 +36,10 @@ LABEL org.opencontainers.image.title="AniWorld" \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.source="https://github.com/aniworld/aniworld"
 
-# ffmpeg remuxes HLS streams; tini reaps and forwards signals; setpriv (util-linux) drops privileges.
+# ffmpeg remuxes HLS streams; curl moves MP4 downloads (setpriv ties it to our process);
+# tini reaps and forwards signals; setpriv (util-linux) drops privileges.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg tini util-linux ca-certificates tzdata \
+ && apt-get install -y --no-install-recommends ffmpeg curl tini util-linux ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/*
 
 ENV NODE_ENV=production \

@@ -40,6 +40,7 @@ import { createHosterRegistry, type HosterRegistry } from './providers/hosters/r
 import { SeriesService } from './modules/series/series.service.ts';
 import { createSeriesRouter } from './modules/series/series.routes.ts';
 import { findExecutable } from './adapters/ffmpeg.ts';
+import { findCurl } from './adapters/curl.ts';
 import { TokenBucket } from './downloads/token-bucket.ts';
 import { TransferEngine } from './downloads/transfer.ts';
 import { EpisodeDownloader } from './modules/queue/episode-downloader.ts';
@@ -58,6 +59,7 @@ import { scanMissingCounts } from './modules/notifications/scan-missing-counts.t
 import { createJobStore } from '../jobs/store/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { LibraryWatcher } from '../jobs/library-watcher.ts';
+import type { Watcher } from '../jobs/elected-watcher.ts';
 import type Router from '@koa/router';
 import type { AppState } from './http/state.ts';
 
@@ -74,6 +76,8 @@ export interface StartOptions {
   readonly liveEvents?: Partial<LiveEventsOptions>;
   /** Webhook timeout, backoff and attempts; tests shorten them. */
   readonly webhooks?: Partial<DeliveryPolicy>;
+  /** With a shared PostgreSQL: how often a process that does not watch asks to (default 15 s); tests shorten it. */
+  readonly watcherRetryMs?: number;
   /**
    * 'cli' (the `aniworld` command) builds the same services but does not listen, process jobs
    * or watch folders: a second process next to the running server. Default 'server'.
@@ -169,7 +173,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const hosters = createHosterRegistry(providerHttp);
     const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default });
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
-    const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg') });
+    const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
     const queue = new QueueService({ orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role });
     metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
@@ -246,7 +250,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       await inContext(orm, () => outbox.resumePending());
     }
     // The folder watcher lives where jobs run; its first directory walk goes on after "ready".
-    const watcher = serving && config.runtime.role !== 'api' ? new LibraryWatcher({ library: series, orm, settings, events, logger }) : undefined;
+    // On a shared PostgreSQL one process watches for all (elected), the others stand by.
+    const createWatcher = () => new LibraryWatcher({ library: series, orm, settings, events, logger });
+    const watcher = !serving || role === 'api' ? undefined : databaseUrl ? await electedWatcher({ url: databaseUrl, createWatcher, logger, retryMs: options.watcherRetryMs }) : createWatcher();
     if (watcher) {
       closers.push({ name: 'folder watcher', close: () => watcher.close() });
       watcher.start().catch((error) => logger.error({ err: error, component: 'watcher' }, 'folder watcher failed to start'));
@@ -272,6 +278,19 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     await closeAll();
     throw error;
   }
+}
+
+/** 'aniw' + 1: the migration lock (backend/db/postgres.ts) is 'aniw'. */
+const WATCHER_LOCK = 0x616e6978;
+
+/** Loaded only with ANIWORLD_DATABASE_URL, like the rest of the scale-out code. */
+async function electedWatcher(options: { url: string; createWatcher: () => Watcher; logger: Logger; retryMs?: number }): Promise<Watcher> {
+  const [{ AdvisoryLockElection }, { ElectedWatcher }] = await Promise.all([import('./adapters/pg-advisory-lock.ts'), import('../jobs/elected-watcher.ts')]);
+  return new ElectedWatcher({
+    createWatcher: options.createWatcher,
+    logger: options.logger,
+    elect: (onChange) => new AdvisoryLockElection({ url: options.url, key: WATCHER_LOCK, retryMs: options.retryMs, logger: options.logger, onChange }),
+  });
 }
 
 function stripAnsi(text: string): string {

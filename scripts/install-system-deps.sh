@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the download pipeline use: Chromium (browser tests,
-# driven by playwright-core; no browser download) and ffmpeg (HLS remux, test media); tini so the
+# driven by playwright-core; no browser download), ffmpeg (HLS remux, test media), curl with
+# util-linux's setpriv (MP4 transfers; the tests run each MP4 case with and without); tini so the
 # container test runs the image's exact ENTRYPOINT (optional: without it the test skips tini);
 # PostgreSQL for the scale-out tests (tests/scale start their own server in a temp dir);
 # shellcheck lints the container entrypoint and the Docker smoke script.
@@ -9,11 +10,13 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/tini ] || need+=(tini)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system packages: chromium, ffmpeg, tini, postgresql and shellcheck are present"
+  echo "system packages: chromium, ffmpeg, curl, tini, postgresql and shellcheck are present"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then

@@ -47,6 +47,9 @@ export interface StreamingRemux {
  * ffmpeg reading the input from stdin while it arrives (`-f mpegts -i pipe:0 -c copy`), so that
  * remuxing overlaps the download instead of following it. The output must be a file (MP4 needs seeking).
  */
+/** Bytes queued for ffmpeg's stdin before the download waits for it. */
+const REMUX_BACKLOG = 16 * 1024 * 1024;
+
 export function startRemux(ffmpeg: string, output: string, options: { inputFormat: string }): StreamingRemux {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', options.inputFormat, '-i', 'pipe:0', '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-f', 'mp4', output];
   // -nostdin only stops ffmpeg reading keys from the terminal; pipe:0 is still the input.
@@ -62,16 +65,22 @@ export function startRemux(ffmpeg: string, output: string, options: { inputForma
   });
   exited.catch(() => {});
   child.stdin.on('error', () => {});
+  let broken: Error | undefined;
   return {
     write(chunks) {
-      if (child.exitCode !== null || child.stdin.destroyed) return exited.then(() => { throw new Error('ffmpeg stopped reading'); });
+      if (broken || child.exitCode !== null || child.stdin.destroyed) return exited.then(() => { throw broken ?? new Error('ffmpeg stopped reading'); });
       if (chunks.length === 0) return Promise.resolve();
+      // cork/uncork hands the whole list to the pipe in one writev.
+      child.stdin.cork();
+      for (const chunk of chunks) child.stdin.write(chunk, (error) => { if (error) broken ??= error; });
+      child.stdin.uncork();
+      // The download runs ahead of ffmpeg by up to REMUX_BACKLOG bytes instead of waiting for
+      // every segment to pass the 64 KiB pipe: the two then overlap instead of taking turns.
+      if (child.stdin.writableLength <= REMUX_BACKLOG) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        // cork/uncork hands the whole list to the pipe in one writev.
-        child.stdin.cork();
-        for (let index = 0; index < chunks.length - 1; index++) child.stdin.write(chunks[index]);
-        child.stdin.write(chunks[chunks.length - 1], (error) => (error ? reject(error) : resolve()));
-        child.stdin.uncork();
+        const settle = () => { child.stdin.off('drain', settle); child.stdin.off('close', settle); if (broken || child.stdin.destroyed) reject(broken ?? new Error('ffmpeg stopped reading')); else resolve(); };
+        child.stdin.on('drain', settle);
+        child.stdin.on('close', settle);
       });
     },
     async end() {

@@ -47,9 +47,14 @@ export interface HlsDownloadOptions extends RequestOptions {
 
 interface ResumeState { version: 1; segment_count: number; done: number; bytes: number }
 
+const RECORD_EVERY_MS = 1000;
+/** Segments (each a few MB) written but not yet recorded, before the loop waits for the disk. */
+const MAX_PENDING_WRITES = 8;
+
 /**
  * Fetches the segments with bounded concurrency and appends them to the .part in playlist order.
- * After each segment the state file records the index, so a crash resumes at the next segment.
+ * About once a second, and whenever the loop stops, the state file records how many segments are
+ * on disk, so a later attempt resumes there.
  */
 export async function downloadHlsSegments(options: HlsDownloadOptions): Promise<{ bytes: number; resumedAt: number }> {
   const { plan, meter } = options;
@@ -75,21 +80,39 @@ export async function downloadHlsSegments(options: HlsDownloadOptions): Promise<
     meter.reset(position);
     const concurrency = Math.max(1, options.concurrency ?? 4);
     let launched = done;
-    while (done < total) {
-      while (launched < total && launched - done < concurrency) {
-        const fetching = fetchSegment(plan.segments[launched], options, signal, keys);
-        fetching.catch(() => {}); // awaited in order below; a later failure must not go unhandled meanwhile
-        inFlight.set(launched, fetching);
-        launched++;
-      }
-      const data = await inFlight.get(done)!;
-      inFlight.delete(done);
-      await Promise.all([writeAll(handle, data, position), options.sink?.(data.chunks)]);
-      position += data.length;
-      done++;
+    // Segment writes go out without waiting for each other (each has its own offset); the state
+    // file only ever names segments whose writes have finished.
+    let writes: Promise<void>[] = [];
+    let recordedAt = performance.now();
+    const record = async () => {
+      await Promise.all(writes);
+      writes = [];
       await writeResumeState(options.statePath, { version: 1, segment_count: total, done, bytes: position });
-      meter.setFraction(done / total);
-      meter.setTotal(Math.round((position / done) * total));
+      recordedAt = performance.now();
+    };
+    try {
+      while (done < total) {
+        while (launched < total && launched - done < concurrency) {
+          const fetching = fetchSegment(plan.segments[launched], options, signal, keys);
+          fetching.catch(() => {}); // awaited in order below; a later failure must not go unhandled meanwhile
+          inFlight.set(launched, fetching);
+          launched++;
+        }
+        const data = await inFlight.get(done)!;
+        inFlight.delete(done);
+        const writing = writeAll(handle, data, position);
+        writing.catch(() => {}); // awaited by record()
+        writes.push(writing);
+        position += data.length;
+        done++;
+        await options.sink?.(data.chunks);
+        // A crash loses at most a second of segments; a stop or failure records everything written.
+        if (writes.length >= MAX_PENDING_WRITES || performance.now() - recordedAt >= RECORD_EVERY_MS) await record();
+        meter.setFraction(done / total);
+        meter.setTotal(Math.round((position / done) * total));
+      }
+    } finally {
+      await record().catch(() => {});
     }
     await handle.sync();
     return { bytes: position, resumedAt: resume?.done ?? 0 };

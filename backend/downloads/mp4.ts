@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pumpToFile } from './pump.ts';
 import { contentLength, httpGet, type MediaResponse } from './http-get.ts';
 import { permanent, statusError, transient } from './errors.ts';
 import type { TokenBucket } from './token-bucket.ts';
@@ -97,20 +96,19 @@ function expectOk(response: MediaResponse): number | null {
 async function writeBody(response: MediaResponse, options: Mp4Options, start: number): Promise<number> {
   let written = 0;
   const { bucket, meter, signal } = options;
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      response.touch();
-      written += chunk.length;
-      meter.add(chunk.length);
-      if (bucket.rate > 0) bucket.take(chunk.length, signal).then(() => done(null, chunk), done);
-      else done(null, chunk);
-    },
-  });
   // flush: true fsyncs before close, so a size check after a crash sees what is really on disk.
   // On failure whatever reached the file stays in the .part (an abort or a dropped connection resumes from it).
   const file = createWriteStream(options.partPath, { flags: start > 0 ? 'a' : 'w', flush: true, highWaterMark: 1 << 20 });
   try {
-    await pipeline(response.readable(), count, file);
+    await pumpToFile(response.readable(), file, {
+      onChunk(length) {
+        response.touch();
+        written += length;
+        meter.add(length);
+      },
+      // Read per chunk, so a limit set while the download runs applies at once.
+      throttle: (length) => (bucket.rate > 0 ? bucket.take(length, signal) : undefined),
+    });
   } catch (error) {
     throw response.explain(error);
   }
@@ -127,7 +125,7 @@ export function parseContentRange(raw: string | undefined): { start: number | nu
   };
 }
 
-async function fileSize(path: string): Promise<number> {
+export async function fileSize(path: string): Promise<number> {
   try {
     return (await stat(path)).size;
   } catch (error) {

@@ -8,6 +8,7 @@ export class TokenBucket {
   #last: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #listeners = new Set<(bytesPerSecond: number) => void>();
 
   constructor(options: { bytesPerSecond: number; now?: () => number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void> }) {
     this.#now = options.now ?? (() => performance.now());
@@ -23,6 +24,13 @@ export class TokenBucket {
     this.#refill();
     this.#rate = Math.max(0, bytesPerSecond);
     this.#tokens = Math.min(this.#tokens, this.#capacity());
+    for (const listener of this.#listeners) listener(this.#rate);
+  }
+
+  /** Calls `listener` with every new rate; returns the unsubscribe. For transfers that run outside the bucket. */
+  watch(listener: (bytesPerSecond: number) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Waits until `bytes` may pass. A chunk larger than the burst may drive the balance negative: later takers pay for it. */

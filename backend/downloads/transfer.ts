@@ -2,7 +2,9 @@ import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ResolvedMedia } from '../providers/provider.ts';
 import { remuxToMp4, startRemux } from '../adapters/ffmpeg.ts';
-import { downloadMp4 } from './mp4.ts';
+import { downloadMp4, type Mp4Options } from './mp4.ts';
+import { downloadMp4WithCurl, HandOver } from './curl-mp4.ts';
+import type { CurlCommand } from '../adapters/curl.ts';
 import { downloadHlsSegments, loadHlsPlan } from './hls.ts';
 import { ProgressMeter, type TransferProgress } from './progress.ts';
 import { transient } from './errors.ts';
@@ -31,6 +33,8 @@ export interface TransferEngineOptions {
   readonly bucket: TokenBucket;
   /** Path of Debian's ffmpeg, or null to keep HLS as .ts. */
   readonly ffmpeg: string | null;
+  /** Debian's curl for MP4 transfers while no speed limit is set, or null for Node's HTTP client. */
+  readonly curl?: CurlCommand | null;
   readonly segmentConcurrency?: number;
   readonly idleTimeoutMs?: number;
   readonly progressIntervalMs?: number;
@@ -72,9 +76,22 @@ export class TransferEngine {
     const target = await request.targetFor('mp4');
     await mkdir(dirname(target), { recursive: true });
     const part = `${target}.part`;
-    const { bytes, resumedFrom } = await downloadMp4({ url: request.media.url, headers: request.media.headers, partPath: part, bucket: this.#options.bucket, meter, signal: request.signal, idleTimeoutMs: this.#options.idleTimeoutMs });
+    const options: Mp4Options = { url: request.media.url, headers: request.media.headers, partPath: part, bucket: this.#options.bucket, meter, signal: request.signal, idleTimeoutMs: this.#options.idleTimeoutMs };
+    const { bytes, resumedFrom } = await this.#mp4Bytes(options);
     await commit(part, target, bytes);
     return { path: target, size: bytes, kind: 'mp4', resumedFrom };
+  }
+
+  async #mp4Bytes(options: Mp4Options) {
+    const curl = this.#options.curl;
+    if (!curl || this.#options.bucket.rate > 0) return downloadMp4(options);
+    try {
+      return await downloadMp4WithCurl(curl, options);
+    } catch (error) {
+      if (!(error instanceof HandOver)) throw error;
+      const rest = await downloadMp4(options);
+      return { bytes: rest.bytes, resumedFrom: error.resumedFrom };
+    }
   }
 
   async #hls(request: TransferRequest, meter: ProgressMeter): Promise<TransferResult> {

@@ -6,9 +6,10 @@ import { stat } from 'node:fs/promises';
 import { TransferEngine } from '../../backend/downloads/transfer.ts';
 import { TokenBucket } from '../../backend/downloads/token-bucket.ts';
 import { findExecutable } from '../../backend/adapters/ffmpeg.ts';
+import { findCurl } from '../../backend/adapters/curl.ts';
 
 const [mode, warmupUrl, url, out, count] = process.argv.slice(2);
-const engine = new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: await findExecutable('ffmpeg') });
+const engine = new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
 // The server is a long-running process: measure a warm engine (JIT done), as it runs there.
 await engine.transfer({ media: { url: warmupUrl, kind: 'mp4', headers: {} }, targetFor: () => `${out}-warmup.mp4` });
 let peakRss = process.memoryUsage.rss();

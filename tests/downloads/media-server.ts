@@ -38,6 +38,13 @@ export class MediaServer {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
+  /** Forgets files, requests and which connections were already cut, between tests. */
+  reset(): void {
+    this.files.clear();
+    this.log.length = 0;
+    this.#cut.clear();
+  }
+
   requests(path: string): LoggedRequest[] {
     return this.log.filter((entry) => entry.path === path);
   }

@@ -8,6 +8,7 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 import { TransferEngine } from '../../backend/downloads/transfer.ts';
 import { TokenBucket } from '../../backend/downloads/token-bucket.ts';
 import { TransferError } from '../../backend/downloads/errors.ts';
+import { findCurl, type CurlCommand } from '../../backend/adapters/curl.ts';
 import type { TransferProgress } from '../../backend/downloads/progress.ts';
 
 const content = randomBytes(3 * 1024 * 1024 + 123);
@@ -16,11 +17,9 @@ let temp: { path: string; remove: () => Promise<void> };
 
 beforeAll(async () => { server = await new MediaServer().start(); });
 afterAll(async () => { await server.stop(); });
-afterEach(async () => { await temp?.remove(); server.files.clear(); server.log.length = 0; });
+afterEach(async () => { await temp?.remove(); server.reset(); });
 
-function engine(): TransferEngine {
-  return new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: null, progressIntervalMs: 0 });
-}
+const curl = await findCurl();
 
 async function setup(file: Parameters<MediaServer['files']['set']>[1]) {
   temp = await makeTempDir();
@@ -29,7 +28,16 @@ async function setup(file: Parameters<MediaServer['files']['set']>[1]) {
   return { target, media: { url: `${server.url}/video.mp4`, kind: 'mp4' as const, headers: { referer: 'http://hoster.test/' } } };
 }
 
-describe('MP4 transfer', () => {
+// Every case runs twice: with Node's HTTP client and with curl (used while no speed limit is set).
+describe.each([['Node', null], ['curl', curl]] as const)('MP4 transfer (%s)', (via, command: CurlCommand | null) => {
+  it.runIf(via === 'curl')('finds curl and setpriv (the image and scripts/install-system-deps.sh provide them)', () => {
+    expect(command).not.toBeNull();
+  });
+
+  function engine(options: { bucket?: TokenBucket; idleTimeoutMs?: number } = {}): TransferEngine {
+    return new TransferEngine({ bucket: options.bucket ?? new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: null, curl: command, progressIntervalMs: 0, idleTimeoutMs: options.idleTimeoutMs });
+  }
+
   it('streams the file to the target through a .part and reports progress', async () => {
     const { target, media } = await setup({ body: content });
     const reports: TransferProgress[] = [];
@@ -39,6 +47,34 @@ describe('MP4 transfer', () => {
     expect(existsSync(`${target}.part`)).toBe(false);
     expect(server.requests('/video.mp4')[0].headers.referer).toBe('http://hoster.test/');
     expect(reports.at(-1)).toMatchObject({ bytes: content.length, total: content.length, percent: 100, etaSeconds: 0 });
+  });
+
+  it('holds to the speed limit, also when it is set while the transfer runs', async () => {
+    // Slow enough that the limit is set while the transfer runs (curl's progress comes from
+    // polling the .part); the limit (4 MiB/s) is still well below what the server sends
+    // (16 KiB per ms), so only the limiter can make it this slow.
+    const large = randomBytes(6 * 1024 * 1024);
+    const { target, media } = await setup({ body: large, chunkDelayMs: 1 });
+    const bucket = new TokenBucket({ bytesPerSecond: 0 });
+    const rate = 4 * 1024 * 1024;
+    let limitedAt: { bytes: number; time: number } | undefined;
+    await engine({ bucket }).transfer({ media, targetFor: () => target, onProgress: (progress) => {
+      if (limitedAt || progress.bytes === 0) return;
+      bucket.setRate(rate);
+      limitedAt = { bytes: progress.bytes, time: performance.now() };
+    } });
+    const seconds = (performance.now() - limitedAt!.time) / 1000;
+    // curl's progress lags the file by up to one poll: where the limiter took over is where the
+    // Node transfer asked to resume.
+    const ranges = server.requests('/video.mp4').map((entry) => entry.range);
+    if (via === 'curl') expect(ranges).toEqual([undefined, expect.stringMatching(/^bytes=\d+-$/)]);
+    const limitedFrom = via === 'curl' ? Number(/\d+/.exec(ranges[1]!)![0]) : limitedAt!.bytes;
+    const rest = large.length - limitedFrom;
+    // A limit can only make it slower, so a lower bound holds on any machine: the bucket lets a
+    // quarter second through at once, the rest at the rate (plus one chunk in flight).
+    expect(rest).toBeGreaterThan(2 * 1024 * 1024);
+    expect(seconds).toBeGreaterThanOrEqual((rest - rate / 4 - 64 * 1024) / rate - 0.05);
+    expect((await readFile(target)).equals(large)).toBe(true);
   });
 
   it('resumes an existing .part with a Range request', async () => {
@@ -74,6 +110,26 @@ describe('MP4 transfer', () => {
     expect((await readFile(target)).equals(content)).toBe(true);
   });
 
+  it('finishes at once when the .part is already complete (the server answers 416)', async () => {
+    const { target, media } = await setup({ body: content });
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(`${target}.part`, content);
+    const result = await engine().transfer({ media, targetFor: () => target });
+    expect(result).toMatchObject({ size: content.length, resumedFrom: content.length });
+    expect(server.requests('/video.mp4').map((entry) => entry.range)).toEqual([`bytes=${content.length}-`]);
+    expect((await readFile(target)).equals(content)).toBe(true);
+  });
+
+  it('refuses a web page in place of the video as permanent and leaves no page in the .part', async () => {
+    const { target, media } = await setup({ body: Buffer.from('<html><body>Please verify you are human</body></html>'), type: 'text/html; charset=utf-8' });
+    const failure = await engine().transfer({ media, targetFor: () => target }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TransferError);
+    expect((failure as TransferError).kind).toBe('permanent');
+    expect((failure as Error).message).toMatch(/web page instead of the video/);
+    expect(existsSync(target)).toBe(false);
+    expect(existsSync(`${target}.part`) ? (await readFile(`${target}.part`)).length : 0).toBe(0);
+  });
+
   it('classifies a missing file as permanent and a 503 as transient', async () => {
     const { target, media } = await setup({ body: content });
     const gone = await engine().transfer({ media: { ...media, url: `${server.url}/missing.mp4` }, targetFor: () => target }).catch((error: unknown) => error);
@@ -87,7 +143,7 @@ describe('MP4 transfer', () => {
 
   it('gives up on a server that stops sending (idle timeout) as transient, keeping the .part', async () => {
     const { target, media } = await setup({ body: content, chunkDelayMs: 10_000 });
-    const stalled = new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: null, idleTimeoutMs: 300 });
+    const stalled = engine({ idleTimeoutMs: 300 });
     const failure = await stalled.transfer({ media, targetFor: () => target }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TransferError);
     expect((failure as TransferError).kind).toBe('transient');
