@@ -18,6 +18,13 @@ import type { JobStore } from './store/index.ts';
 export const DUE_NOW = new Date(0);
 const UNIQUE_FIELD = '_uniqueKey';
 const DEFAULT_LOCK_LIFETIME_MS = 10 * 60_000;
+/** How long a queued-meanwhile job waits for Agenda to remove the finished one. */
+const SETTLE_TIMEOUT_MS = 5000;
+
+function uniqueKeyOf(job: Job): string | undefined {
+  const key = (job.attrs.data as Record<string, unknown> | undefined)?.[UNIQUE_FIELD];
+  return typeof key === 'string' ? key : undefined;
+}
 
 export interface JobRunnerOptions {
   readonly orm: Orm;
@@ -64,6 +71,12 @@ export class JobRunner implements JobQueue {
   readonly #definitions = new Map<JobName, AnyJobDefinition>();
   readonly #running = new Map<string, RunningJob>();
   readonly #paused = new Set<JobName>();
+  /**
+   * Unique keys of jobs running here, until Agenda has saved (or removed) their stored job. An
+   * enqueue of such a key waits here: stored now, it would be merged into that job and then
+   * overwritten by its final state, or removed with it.
+   */
+  readonly #busyKeys = new Map<string, { succeeded: boolean; deferred?: () => Promise<void> }>();
   #unsubscribe: (() => void) | undefined;
   #state: RunnerState = 'idle';
 
@@ -102,8 +115,13 @@ export class JobRunner implements JobQueue {
     // instead of at the next poll (the lock limit keeps extra jobs in the store, not in memory).
     // Backends with a state channel (PostgreSQL) also re-emit other processes' job events here, as
     // plain notifications without attrs: only our own jobs matter (and must not crash the process).
+    this.#agenda.on('success', (job: Job) => {
+      const busy = job?.attrs ? this.#busyKeys.get(uniqueKeyOf(job)!) : undefined;
+      if (busy) busy.succeeded = true;
+    });
     this.#agenda.on('complete', (job: Job) => {
       if (!job?.attrs) return;
+      this.#settle(job).catch((error) => this.#logger.error({ err: error, job: job.attrs.name }, 'could not queue a job that was asked for while it ran'));
       const channel = this.#backend.notificationChannel;
       if (this.#state !== 'running' || channel?.state !== 'connected') return;
       channel.publish({ jobId: job.attrs._id!, jobName: job.attrs.name, nextRunAt: new Date(), priority: 0, timestamp: new Date() }).catch(() => {});
@@ -168,6 +186,9 @@ export class JobRunner implements JobQueue {
         }
       }
     }
+    // What was queued for a key whose job did not finish is stored now, for the next start.
+    for (const busy of this.#busyKeys.values()) await busy.deferred?.().catch((error) => this.#logger.error({ err: error }, 'could not store a queued job at shutdown'));
+    this.#busyKeys.clear();
     await this.#backend.disconnect();
     await this.store.close();
     this.#state = 'stopped';
@@ -187,6 +208,16 @@ export class JobRunner implements JobQueue {
 
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<void> {
     await this.#connected;
+    const busy = options.uniqueKey === undefined ? undefined : this.#busyKeys.get(options.uniqueKey);
+    if (busy) {
+      // The latest request wins, as it would in the store; it is saved once the running job is done.
+      busy.deferred = () => this.#save(name, payload, options);
+      return;
+    }
+    await this.#save(name, payload, options);
+  }
+
+  async #save<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions): Promise<void> {
     const data = options.uniqueKey === undefined ? payload : { ...payload, [UNIQUE_FIELD]: options.uniqueKey };
     const job = this.#agenda.create(name, data);
     job.priority(options.priority ?? 0);
@@ -276,6 +307,8 @@ export class JobRunner implements JobQueue {
     let finish!: () => void;
     const entry: RunningJob = { name: definition.name, controller, payload, finished: new Promise<void>((resolve) => { finish = resolve; }) };
     this.#running.set(id, entry);
+    const key = uniqueKeyOf(job);
+    if (key !== undefined) this.#busyKeys.set(key, { succeeded: false });
     const context: JobContext<JobName> = {
       id,
       name: definition.name,
@@ -292,6 +325,23 @@ export class JobRunner implements JobQueue {
       this.#running.delete(id);
       finish();
     }
+  }
+
+  /** After Agenda finished a job of ours: once its stored job is final (or gone), save what was queued for its key meanwhile. */
+  async #settle(job: Job): Promise<void> {
+    const key = uniqueKeyOf(job);
+    const busy = key === undefined ? undefined : this.#busyKeys.get(key);
+    if (!busy) return;
+    const definition = this.#definitions.get(job.attrs.name as JobName);
+    if (busy.succeeded && !job.attrs.nextRunAt && !definition?.keepCompleted) {
+      // Agenda removes a finished one-time job right after this event.
+      const id = String(job.attrs._id);
+      for (let waited = 0; waited < SETTLE_TIMEOUT_MS && (await this.#backend.repository.getJobById(id)); waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    this.#busyKeys.delete(key!);
+    await busy.deferred?.();
   }
 
   async #waitForRunning(ms: number): Promise<boolean> {

@@ -119,6 +119,21 @@ describe('job runner', () => {
     expect(listed[0].payload).toEqual({ itemId: 'x' });
   });
 
+  it('runs a unique key again when it was queued while its job ran (the finished job does not swallow it)', async () => {
+    const job = probe();
+    const jobs = await runner([job.definition]);
+    await jobs.enqueue('download-episode', { itemId: 'x' }, { uniqueKey: 'download:x' });
+    await job.waitForStarts(1);
+    // Paused and resumed while the first run is ending: the second enqueue must give a second run.
+    const again = jobs.enqueue('download-episode', { itemId: 'x' }, { uniqueKey: 'download:x' });
+    job.releaseAll();
+    await again;
+    await job.waitForStarts(2);
+    job.releaseAll();
+    await expect.poll(async () => jobs.list('download-episode')).toEqual([]);
+    expect(job.started).toHaveLength(2);
+  });
+
   it('cancel removes queued jobs and aborts a matching running one', async () => {
     const job = probe();
     const jobs = await runner([job.definition]);
