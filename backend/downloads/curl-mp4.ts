@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { open, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { stat, truncate, unlink } from 'node:fs/promises';
+import { ProgressiveFlush } from './progressive-flush.ts';
 import type { CurlCommand } from '../adapters/curl.ts';
 import { permanent, statusError, transient, TransferError } from './errors.ts';
 import { fileSize, parseContentRange, type Mp4Options, type Mp4Result } from './mp4.ts';
@@ -178,33 +179,5 @@ function failure(outcome: CurlOutcome): TransferError {
       return transient(`The download ended early; it resumes on the next attempt (${detail})`);
     default:
       return transient(`The video download failed: ${detail}`);
-  }
-}
-
-const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
-
-/** fdatasync of a file another process writes, each time another FLUSH_EVERY_BYTES arrived. */
-class ProgressiveFlush {
-  readonly #path: string;
-  #handle: Promise<FileHandle | undefined> | undefined;
-  #running: Promise<void> | undefined;
-  #flushedAt = 0;
-
-  constructor(path: string) {
-    this.#path = path;
-  }
-
-  grew(size: number): void {
-    if (this.#running || size - this.#flushedAt < FLUSH_EVERY_BYTES) return;
-    this.#handle ??= open(this.#path, 'r').catch(() => undefined);
-    this.#running = this.#handle
-      .then((handle) => handle?.datasync())
-      .then(() => { this.#flushedAt = size; }, () => {})
-      .finally(() => { this.#running = undefined; });
-  }
-
-  async close(): Promise<void> {
-    await this.#running;
-    await (await this.#handle)?.close();
   }
 }

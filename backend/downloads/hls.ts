@@ -114,7 +114,7 @@ export async function downloadHlsSegments(options: HlsDownloadOptions): Promise<
     } finally {
       await record().catch(() => {});
     }
-    await handle.sync();
+    // No fsync here: whichever file becomes the episode (this one or ffmpeg's MP4) is fsynced before its rename.
     return { bytes: position, resumedAt: resume?.done ?? 0 };
   } finally {
     stop.abort();

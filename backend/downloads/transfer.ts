@@ -4,6 +4,7 @@ import type { ResolvedMedia } from '../providers/provider.ts';
 import { remuxToMp4, startRemux } from '../adapters/ffmpeg.ts';
 import { downloadMp4, type Mp4Options } from './mp4.ts';
 import { downloadMp4WithCurl, HandOver } from './curl-mp4.ts';
+import { ProgressiveFlush } from './progressive-flush.ts';
 import type { CurlCommand } from '../adapters/curl.ts';
 import { downloadHlsSegments, loadHlsPlan } from './hls.ts';
 import { ProgressMeter, type TransferProgress } from './progress.ts';
@@ -104,10 +105,15 @@ export class TransferEngine {
     // With ffmpeg the remux runs while segments arrive; if it breaks, the download still completes
     // and the finished transport stream is remuxed (or kept) afterwards.
     let remux = ffmpeg && plan.format === 'ts' ? startRemux(ffmpeg, part, { inputFormat: 'mpegts' }) : undefined;
+    // ffmpeg's output is the file that stays: flush it as it grows (it is about as large as its input).
+    const flusher = new ProgressiveFlush(part);
+    let fed = 0;
     const sink = remux ? async (chunks: readonly Uint8Array[]) => {
       if (!remux) return;
       try {
         await remux.write(chunks);
+        for (const chunk of chunks) fed += chunk.length;
+        flusher.grew(fed);
       } catch {
         remux?.kill();
         remux = undefined;
@@ -121,6 +127,8 @@ export class TransferEngine {
       remux?.kill();
       await unlink(part).catch(() => {});
       throw error;
+    } finally {
+      await flusher.close();
     }
 
     let path = target;
