@@ -204,11 +204,16 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // Stopped before the runner (closers run in reverse): events already taken still reach the outbox.
     closers.push({ name: 'webhooks', close: () => notifier.stop() });
 
-    // --- scale-out: domain events of every process reach every other one (LISTEN/NOTIFY) ---
-    if (serving && databaseUrl) {
-      const bridge = new EventBridge({ events, logger });
-      const { openNotifyChannel } = await import('./adapters/pg-notify.ts');
-      const channel = await openNotifyChannel({ url: databaseUrl, channel: 'aniworld_events', logger, onMessage: (payload) => bridge.receive(payload) });
+    // --- scale-out: domain events of every process reach every other one (Redis pub/sub when
+    // REDIS_URL is set, else PostgreSQL LISTEN/NOTIFY) ---
+    const redisUrl = config.runtime.redis_url;
+    if (serving && (databaseUrl || redisUrl)) {
+      // NOTIFY takes less than 8000 bytes; Redis takes any event whole.
+      const bridge = new EventBridge({ events, logger, maxBytes: redisUrl ? 1024 * 1024 : undefined });
+      const onMessage = (payload: string) => bridge.receive(payload);
+      const channel = redisUrl
+        ? await (await import('./adapters/redis-pubsub.ts')).openRedisChannel({ url: redisUrl, channel: 'aniworld_events', logger, onMessage })
+        : await (await import('./adapters/pg-notify.ts')).openNotifyChannel({ url: databaseUrl!, channel: 'aniworld_events', logger, onMessage });
       bridge.start(channel);
       // Closed after the queue and the runner (closers run in reverse): their last events still leave.
       closers.push({ name: 'event bridge', close: async () => { await bridge.stop(); await channel.close(); } });

@@ -67,7 +67,7 @@ export const runtimeSchema = z.strictObject({
   database_url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
   /** How long a job of a process that died stays locked before another worker takes it over. */
   job_lock_seconds: z.int().min(5).max(3600).optional(),
-  redis_url: z.string().optional(),
+  redis_url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   sqlite_journal: z.enum(['wal', 'delete', 'truncate', 'persist']).default('wal'),
   trust_proxy: z.boolean().default(false),
 });

@@ -3,7 +3,7 @@
 # driven by playwright-core; no browser download), ffmpeg (HLS remux, test media), curl with
 # util-linux's setpriv (MP4 transfers; the tests run each MP4 case with and without); tini so the
 # container test runs the image's exact ENTRYPOINT (optional: without it the test skips tini);
-# PostgreSQL for the scale-out tests (tests/scale start their own server in a temp dir);
+# PostgreSQL and Redis for the scale-out tests (tests/scale start their own servers in temp dirs);
 # shellcheck lints the container entrypoint and the Docker smoke script.
 set -euo pipefail
 need=()
@@ -15,8 +15,9 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/tini ] || need+=(tini)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+[ -x /usr/bin/redis-server ] || need+=(redis-server)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system packages: chromium, ffmpeg, curl, tini, postgresql and shellcheck are present"
+  echo "system packages: chromium, ffmpeg, curl, tini, postgresql, redis-server and shellcheck are present"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then

@@ -38,7 +38,7 @@ describe('configuration loading', () => {
 
   it('reports every bad environment value on its own line, naming the variable', async () => {
     const root = await tempRoot();
-    const problems = problemsOf(() => loadConfig({ env: { PORT: 'eighty', ANIWORLD_ROLE: 'boss', ANIWORLD_DOWNLOAD_CONCURRENCY: '99', ANIWORLD_PROVIDER_URL: 'ftp://x', ANIWORLD_WATCH_POLLING: 'maybe' }, cwd: root }));
+    const problems = problemsOf(() => loadConfig({ env: { PORT: 'eighty', ANIWORLD_ROLE: 'boss', ANIWORLD_DOWNLOAD_CONCURRENCY: '99', ANIWORLD_PROVIDER_URL: 'ftp://x', ANIWORLD_WATCH_POLLING: 'maybe', ANIWORLD_DATABASE_URL: 'mysql://db', REDIS_URL: 'localhost:6379' }, cwd: root }));
     expect(problems).toEqual(expect.arrayContaining([
       'PORT: expected a whole number, got "eighty"',
       expect.stringMatching(/^ANIWORLD_WATCH_POLLING: expected true or false/),
@@ -46,6 +46,8 @@ describe('configuration loading', () => {
     ]));
     expect(problems.some((line) => line.startsWith('ANIWORLD_DOWNLOAD_CONCURRENCY:'))).toBe(true);
     expect(problems.some((line) => line.startsWith('ANIWORLD_PROVIDER_URL:'))).toBe(true);
+    expect(problems).toContain('ANIWORLD_DATABASE_URL: must be a postgresql:// URL');
+    expect(problems).toContain('REDIS_URL: must be a redis:// or rediss:// URL');
   });
 
   it('environment wins over the config file, which wins over defaults', async () => {
