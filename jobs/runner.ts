@@ -116,7 +116,8 @@ export class JobRunner implements JobQueue {
     // Backends with a state channel (PostgreSQL) also re-emit other processes' job events here, as
     // plain notifications without attrs: only our own jobs matter (and must not crash the process).
     this.#agenda.on('success', (job: Job) => {
-      const busy = job?.attrs ? this.#busyKeys.get(uniqueKeyOf(job)!) : undefined;
+      const key = job?.attrs ? uniqueKeyOf(job) : undefined;
+      const busy = key === undefined ? undefined : this.#busyKeys.get(key);
       if (busy) busy.succeeded = true;
     });
     this.#agenda.on('complete', (job: Job) => {

@@ -34,6 +34,9 @@ export function remuxToMp4(ffmpeg: string, input: string, output: string, option
   });
 }
 
+/** Bytes queued for ffmpeg's stdin before the download waits for it. */
+const REMUX_BACKLOG = 16 * 1024 * 1024;
+
 export interface StreamingRemux {
   /** Feeds the next bytes of the input; resolves when ffmpeg can take more. */
   write(chunks: readonly Uint8Array[]): Promise<void>;
@@ -47,9 +50,6 @@ export interface StreamingRemux {
  * ffmpeg reading the input from stdin while it arrives (`-f mpegts -i pipe:0 -c copy`), so that
  * remuxing overlaps the download instead of following it. The output must be a file (MP4 needs seeking).
  */
-/** Bytes queued for ffmpeg's stdin before the download waits for it. */
-const REMUX_BACKLOG = 16 * 1024 * 1024;
-
 export function startRemux(ffmpeg: string, output: string, options: { inputFormat: string }): StreamingRemux {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', options.inputFormat, '-i', 'pipe:0', '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-f', 'mp4', output];
   // -nostdin only stops ffmpeg reading keys from the terminal; pipe:0 is still the input.

@@ -3,6 +3,7 @@ import { stat, truncate, unlink } from 'node:fs/promises';
 import { ProgressiveFlush } from './progressive-flush.ts';
 import type { CurlCommand } from '../adapters/curl.ts';
 import { permanent, statusError, transient, TransferError } from './errors.ts';
+import { contentLength } from './http-get.ts';
 import { fileSize, parseContentRange, type Mp4Options, type Mp4Result } from './mp4.ts';
 
 /** Why a curl transfer stopped without finishing: the caller carries on with the Node transfer. */
@@ -161,8 +162,8 @@ function lastHeaders(dump: string): Headers {
 function expectedTotal(headers: Headers, from: number): number | null {
   const range = parseContentRange(headers.get('content-range') ?? undefined);
   if (range?.total != null) return range.total;
-  const length = headers.get('content-length');
-  return length !== null && /^\d+$/.test(length) ? from + Number(length) : null;
+  const length = contentLength(headers);
+  return length !== null ? from + length : null;
 }
 
 /** curl's exit code (https://curl.se/libcurl/c/libcurl-errors.html) as a typed transfer error. */
