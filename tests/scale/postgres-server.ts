@@ -76,14 +76,21 @@ export async function startPostgres(): Promise<PostgresServer> {
   };
 }
 
-/** SIGINT is PostgreSQL's "fast shutdown": it disconnects clients and exits cleanly. */
+/**
+ * SIGTERM is PostgreSQL's "smart shutdown": it takes no new sessions and exits once the last one
+ * has ended, so a client that is just closing (a pool ending its connections) is not cut off with
+ * 57P01, which would surface as an unhandled error in a test that did nothing wrong. A session
+ * still open after 5 s is a leak: "fast shutdown" (SIGINT) then cuts it off and it shows.
+ */
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGINT');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  child.kill('SIGTERM');
+  const fast = setTimeout(() => child.kill('SIGINT'), 5_000);
+  const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
   await exited;
-  clearTimeout(timer);
+  clearTimeout(fast);
+  clearTimeout(kill);
 }
 
 /** A port nothing listens on right now (the servers started here take a port, not port 0). */
