@@ -21,6 +21,39 @@ const DEFAULT_LOCK_LIFETIME_MS = 10 * 60_000;
 /** How long a queued-meanwhile job waits for Agenda to remove the finished one. */
 const SETTLE_TIMEOUT_MS = 5000;
 
+interface BusyKey {
+  succeeded: boolean;
+  /** The run returned; Agenda's "complete" follows once the stored job is saved. */
+  ended: boolean;
+  /** The latest enqueue of the key while busy; saved exactly once, by whoever takes it. */
+  deferred?: () => Promise<void>;
+  takeDeferred(): (() => Promise<void>) | undefined;
+  readonly settled: Promise<void>;
+  settle(): void;
+}
+
+function newBusyKey(): BusyKey {
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => { settle = resolve; });
+  return {
+    succeeded: false,
+    ended: false,
+    settled,
+    settle,
+    takeDeferred() {
+      const deferred = this.deferred;
+      this.deferred = undefined;
+      return deferred;
+    },
+  };
+}
+
+async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+  clearTimeout(timer);
+}
+
 function uniqueKeyOf(job: Job): string | undefined {
   const key = (job.attrs.data as Record<string, unknown> | undefined)?.[UNIQUE_FIELD];
   return typeof key === 'string' ? key : undefined;
@@ -76,7 +109,7 @@ export class JobRunner implements JobQueue {
    * enqueue of such a key waits here: stored now, it would be merged into that job and then
    * overwritten by its final state, or removed with it.
    */
-  readonly #busyKeys = new Map<string, { succeeded: boolean; deferred?: () => Promise<void> }>();
+  readonly #busyKeys = new Map<string, BusyKey>();
   #unsubscribe: (() => void) | undefined;
   #state: RunnerState = 'idle';
 
@@ -122,7 +155,13 @@ export class JobRunner implements JobQueue {
     });
     this.#agenda.on('complete', (job: Job) => {
       if (!job?.attrs) return;
-      this.#settle(job).catch((error) => this.#logger.error({ err: error, job: job.attrs.name }, 'could not queue a job that was asked for while it ran'));
+      const key = uniqueKeyOf(job);
+      const busy = key === undefined ? undefined : this.#busyKeys.get(key);
+      if (busy) {
+        this.#settle(job, busy)
+          .catch((error) => this.#logger.error({ err: error, job: job.attrs.name }, 'could not queue a job that was asked for while it ran'))
+          .finally(() => { this.#busyKeys.delete(key!); busy.settle(); });
+      }
       const channel = this.#backend.notificationChannel;
       if (this.#state !== 'running' || channel?.state !== 'connected') return;
       channel.publish({ jobId: job.attrs._id!, jobName: job.attrs.name, nextRunAt: new Date(), priority: 0, timestamp: new Date() }).catch(() => {});
@@ -187,8 +226,10 @@ export class JobRunner implements JobQueue {
         }
       }
     }
-    // What was queued for a key whose job did not finish is stored now, for the next start.
-    for (const busy of this.#busyKeys.values()) await busy.deferred?.().catch((error) => this.#logger.error({ err: error }, 'could not store a queued job at shutdown'));
+    // A job that ended is settled by Agenda's "complete" (its stored job final or gone) before
+    // the store closes; what was queued for a key whose job did not end is stored now, for the next start.
+    await Promise.all([...this.#busyKeys.values()].filter((busy) => busy.ended).map((busy) => withTimeout(busy.settled, SETTLE_TIMEOUT_MS)));
+    for (const busy of this.#busyKeys.values()) await busy.takeDeferred()?.().catch((error) => this.#logger.error({ err: error }, 'could not store a queued job at shutdown'));
     this.#busyKeys.clear();
     await this.#backend.disconnect();
     await this.store.close();
@@ -309,7 +350,8 @@ export class JobRunner implements JobQueue {
     const entry: RunningJob = { name: definition.name, controller, payload, finished: new Promise<void>((resolve) => { finish = resolve; }) };
     this.#running.set(id, entry);
     const key = uniqueKeyOf(job);
-    if (key !== undefined) this.#busyKeys.set(key, { succeeded: false });
+    const busy = key === undefined ? undefined : newBusyKey();
+    if (busy) this.#busyKeys.set(key!, busy);
     const context: JobContext<JobName> = {
       id,
       name: definition.name,
@@ -323,16 +365,14 @@ export class JobRunner implements JobQueue {
     try {
       await inContext(this.#options.orm, () => definition.run(context, this.#options.services as never));
     } finally {
+      if (busy) busy.ended = true;
       this.#running.delete(id);
       finish();
     }
   }
 
   /** After Agenda finished a job of ours: once its stored job is final (or gone), save what was queued for its key meanwhile. */
-  async #settle(job: Job): Promise<void> {
-    const key = uniqueKeyOf(job);
-    const busy = key === undefined ? undefined : this.#busyKeys.get(key);
-    if (!busy) return;
+  async #settle(job: Job, busy: BusyKey): Promise<void> {
     const definition = this.#definitions.get(job.attrs.name as JobName);
     if (busy.succeeded && !job.attrs.nextRunAt && !definition?.keepCompleted) {
       // Agenda removes a finished one-time job right after this event.
@@ -341,8 +381,7 @@ export class JobRunner implements JobQueue {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     }
-    this.#busyKeys.delete(key!);
-    await busy.deferred?.();
+    await busy.takeDeferred()?.();
   }
 
   async #waitForRunning(ms: number): Promise<boolean> {

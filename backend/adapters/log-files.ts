@@ -27,6 +27,7 @@ export class RotatingLogFile {
   #fd: number | undefined;
   #size = 0;
   #failed = false;
+  #closed = false;
 
   constructor(options: LogFileOptions) {
     this.#dir = options.dir;
@@ -37,7 +38,8 @@ export class RotatingLogFile {
   }
 
   write(chunk: string): void {
-    if (this.#failed) return;
+    // A line logged after shutdown must not create the folder again (the app may be removing it).
+    if (this.#failed || this.#closed) return;
     try {
       const bytes = Buffer.byteLength(chunk);
       if (this.#fd === undefined) this.#open();
@@ -56,6 +58,11 @@ export class RotatingLogFile {
   }
 
   close(): void {
+    this.#closeFile();
+    this.#closed = true;
+  }
+
+  #closeFile(): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
   }
@@ -67,7 +74,7 @@ export class RotatingLogFile {
   }
 
   #rotate(): void {
-    this.close();
+    this.#closeFile();
     for (let index = this.#keep; index >= 1; index--) {
       const from = index === 1 ? this.path : `${this.path}.${index - 1}`;
       try {

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -37,6 +37,16 @@ describe('system: logs', () => {
     expect((await app.request('GET', '/api/system/logs?lines=0', { token })).status).toBe(422);
     expect((await app.request('GET', '/api/system/logs?level=loud', { token })).status).toBe(422);
     expect((await app.request('GET', '/api/system/logs')).status).toBe(401);
+  });
+
+  it('a line logged after shutdown does not create the log folder again', async () => {
+    app = await startTestApp();
+    const logs = join(app.dataDir, 'logs');
+    await app.stop();
+    await rm(logs, { recursive: true });
+    app.running.logger.error({ component: 'test' }, 'late line');
+    await expect(stat(logs)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(app.logs.at(-1)).toMatchObject({ msg: 'late line' });
   });
 });
 

@@ -134,6 +134,23 @@ describe('job runner', () => {
     expect(job.started).toHaveLength(2);
   });
 
+  it('stores a unique key queued while its job ran when the runner stops as that job ends', async () => {
+    const job = probe();
+    const jobs = await runner([job.definition]);
+    await jobs.enqueue('download-episode', { itemId: 'x' }, { uniqueKey: 'download:x' });
+    await job.waitForStarts(1);
+    await jobs.pause('download-episode');
+    await jobs.enqueue('download-episode', { itemId: 'x' }, { uniqueKey: 'download:x', priority: 3 });
+    job.releaseAll();
+    await jobs.stop();
+    expect(logs.filter((line) => Number(line.level) >= 50)).toEqual([]);
+
+    const next = await runner([job.definition], { start: false });
+    const stored = await next.list('download-episode');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ payload: { itemId: 'x' } });
+  });
+
   it('cancel removes queued jobs and aborts a matching running one', async () => {
     const job = probe();
     const jobs = await runner([job.definition]);
