@@ -132,9 +132,9 @@ async function fetchSegment(segment: HlsSegment, options: HlsDownloadOptions, si
       if (segment.byteRange) headers.range = byteRangeHeader(segment.byteRange);
       const body = await httpGetChunks(segment.url, `HLS segment ${segment.sequence}`, {
         headers, signal, idleTimeoutMs: options.idleTimeoutMs,
-        onChunk: async (chunk) => {
+        onChunk: (chunk) => {
           options.meter.add(chunk.length);
-          if (options.bucket.rate > 0) await options.bucket.take(chunk.length, signal);
+          return options.bucket.rate > 0 ? options.bucket.take(chunk.length, signal) : undefined;
         },
       });
       if (!segment.key) return body;

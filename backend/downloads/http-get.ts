@@ -107,6 +107,8 @@ export async function httpGetBuffer(url: string, what: string, options: GetOptio
 /**
  * GET a whole (segment-sized) answer as the chunks it arrived in: copying them into one buffer
  * costs more than everything else on the HLS path, and files and pipes take chunk lists as they are.
+ * Read through 'data' events, like the MP4 pump: async iteration costs several promises per chunk.
+ * `onChunk` may return a promise (the speed limit); reading pauses until it settles.
  */
 export async function httpGetChunks(url: string, what: string, options: GetOptions & { onChunk?: (chunk: Uint8Array) => Promise<void> | void } = {}): Promise<{ chunks: Uint8Array[]; length: number; url: string }> {
   const response = await httpGet(url, options);
@@ -117,11 +119,26 @@ export async function httpGetChunks(url: string, what: string, options: GetOptio
   const expected = contentLength(response.headers);
   const chunks: Uint8Array[] = [];
   let length = 0;
-  for await (const chunk of response.body) {
-    if (options.onChunk) await options.onChunk(chunk);
-    chunks.push(chunk);
-    length += chunk.length;
-  }
+  const source = response.readable();
+  await new Promise<void>((resolve, reject) => {
+    const fail = (error: unknown) => {
+      source.destroy();
+      reject(response.explain(error));
+    };
+    source.on('data', (chunk: Uint8Array) => {
+      response.touch();
+      chunks.push(chunk);
+      length += chunk.length;
+      const wait = options.onChunk?.(chunk);
+      if (wait) {
+        source.pause();
+        wait.then(() => source.resume(), fail);
+      }
+    });
+    source.once('end', resolve);
+    source.once('error', fail);
+    source.once('close', () => { if (!source.readableEnded) fail(source.errored ?? new Error(`${what} stopped before the end`)); });
+  });
   if (expected !== null && length !== expected) throw transient(`${what} ended early (${length} of ${expected} bytes)`);
   return { chunks, length, url: response.url };
 }

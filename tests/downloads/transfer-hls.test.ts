@@ -79,6 +79,47 @@ describe('HLS transfer', () => {
     expect(await readdir(folder)).toEqual(['Show - S01E04.mp4']);
   });
 
+  it('fetches a segment again when its connection is cut mid-body; the result is byte-identical', async () => {
+    const segment = media.segments[2];
+    server.files.set('/cut/index.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from(media.playlist) });
+    for (const each of media.segments) server.files.set(`/cut/${each.name}`, { type: 'video/mp2t', body: each.body, cutOnceAfter: each === segment ? Math.floor(segment.body.length / 2) : undefined });
+    const folder = join(temp.path, 'out-cut');
+    const result = await engine(false).transfer({ media: { url: `${server.url}/cut/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `E.${ext}`) });
+    expect(server.requests(`/cut/${segment.name}`)).toHaveLength(2);
+    expect((await readFile(result.path)).equals(allSegments())).toBe(true);
+  });
+
+  it('holds to the speed limit across parallel segment fetches', async () => {
+    const total = allSegments().length;
+    expect(total).toBeGreaterThan(2 * 64 * 1024); // else the bound below says little
+    // Well below what the server sends, so only the limiter can make it this slow.
+    const rate = Math.round(total / 2);
+    const limited = new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: rate }), ffmpeg: null, segmentConcurrency: 3, progressIntervalMs: 0 });
+    const folder = join(temp.path, 'out-limited');
+    const started = performance.now();
+    const result = await limited.transfer({ media: { url: `${server.url}/high/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `E.${ext}`) });
+    const seconds = (performance.now() - started) / 1000;
+    // A quarter second of burst is allowed, and one chunk (at most 64 KiB) may overdraw it;
+    // everything else comes at the rate.
+    expect(seconds).toBeGreaterThanOrEqual((total - rate / 4 - 64 * 1024) / rate * 0.95);
+    expect((await readFile(result.path)).equals(allSegments())).toBe(true);
+  });
+
+  it('a segment that stops sending fails the attempt as transient, naming the host, and keeps the segments before it', async () => {
+    const stalled = media.segments[3];
+    server.files.set('/stall/index.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from(media.playlist) });
+    for (const each of media.segments) server.files.set(`/stall/${each.name}`, { type: 'video/mp2t', body: each.body, chunkDelayMs: each === stalled ? 60_000 : undefined });
+    const folder = join(temp.path, 'out-stall');
+    const stalling = new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: null, segmentConcurrency: 1, progressIntervalMs: 0, idleTimeoutMs: 300 });
+    const error = await stalling.transfer({ media: { url: `${server.url}/stall/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `E.${ext}`) }).catch((failure: unknown) => failure);
+    expect(error).toMatchObject({ kind: 'transient', message: expect.stringContaining('sent nothing') });
+    expect((error as Error).message).toContain('127.0.0.1');
+    // Three tries of the stalled segment, and the ones before it are kept for the next attempt.
+    expect(server.requests(`/stall/${stalled.name}`)).toHaveLength(3);
+    const state = JSON.parse(await readFile(join(folder, 'E.ts.hls.part.json'), 'utf8'));
+    expect(state).toMatchObject({ done: 3, bytes: media.segments.slice(0, 3).reduce((sum, each) => sum + each.body.length, 0) });
+  });
+
   it('decrypts AES-128 segments', async () => {
     const key = randomBytes(16);
     server.files.set('/enc/key.bin', { type: 'application/octet-stream', body: key });
