@@ -15,6 +15,7 @@ import { loadOrCreateSecret } from './adapters/secret-file.ts';
 import { openDatabase, type Orm } from './db/orm.ts';
 import { EventBus } from './events/bus.ts';
 import { EventBridge } from './events/bridge.ts';
+import { shareSettings } from './events/shared-settings.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
 import { LoginThrottle } from './modules/auth/login-throttle.ts';
 import { createAuthRouter } from './modules/auth/auth.routes.ts';
@@ -215,8 +216,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
         ? await (await import('./adapters/redis-pubsub.ts')).openRedisChannel({ url: redisUrl, channel: 'aniworld_events', logger, onMessage })
         : await (await import('./adapters/pg-notify.ts')).openNotifyChannel({ url: databaseUrl!, channel: 'aniworld_events', logger, onMessage });
       bridge.start(channel);
+      const stopSharingSettings = shareSettings({ settings, bridge, logger });
       // Closed after the queue and the runner (closers run in reverse): their last events still leave.
-      closers.push({ name: 'event bridge', close: async () => { await bridge.stop(); await channel.close(); } });
+      closers.push({ name: 'event bridge', close: async () => { stopSharingSettings(); await bridge.stop(); await channel.close(); } });
     }
 
     // --- HTTP: one router per feature; app.ts decides the middleware order ---

@@ -8,7 +8,8 @@ import type { Settings } from './schema.ts';
 
 export interface ConfigBackup { readonly name: string; readonly created_at: string; readonly size: number }
 
-type Listener = (next: Readonly<Settings>, previous: Readonly<Settings>) => void;
+/** `reloaded`: the change was read from the file another process wrote, not made here. */
+type Listener = (next: Readonly<Settings>, previous: Readonly<Settings>, change: { readonly reloaded: boolean }) => void;
 
 const BACKUP_PATTERN = /^config-\d{8}T\d{9}Z(-[a-z0-9]+)?\.json$/;
 export const KEEP_BACKUPS = 10;
@@ -71,7 +72,7 @@ export class SettingsStore {
       if (!stored.ok) throw new ValidationError('The configuration is not valid', stored.problems);
       await this.#backupCurrentFile('auto');
       await writeFileAtomic(this.#file, `${JSON.stringify(stored.settings, null, 2)}\n`, { mode: 0o600 });
-      return this.#apply();
+      return this.#apply(this.validate(readSettingsFile(this.#file)), false);
     });
   }
 
@@ -79,6 +80,20 @@ export class SettingsStore {
   async patch(partial: Record<string, unknown>): Promise<Readonly<Settings>> {
     const stored = readSettingsFile(this.#file);
     return this.update(mergeSettings(stored, partial));
+  }
+
+  /**
+   * Reads the file again (another process of a shared deployment changed it) and applies it when
+   * it differs from what is live. Returns whether anything changed; an invalid file is refused
+   * and the live settings stay.
+   */
+  async reload(): Promise<boolean> {
+    return this.#serial(async () => {
+      const next = this.validate(readSettingsFile(this.#file));
+      if (JSON.stringify(next) === JSON.stringify(this.#current)) return false;
+      this.#apply(next, true);
+      return true;
+    });
   }
 
   async listBackups(): Promise<ConfigBackup[]> {
@@ -152,11 +167,11 @@ export class SettingsStore {
     for (const old of backups.slice(KEEP_BACKUPS)) await unlink(join(this.#backupDir, old.name)).catch(() => {});
   }
 
-  #apply(): Readonly<Settings> {
+  #apply(settings: Readonly<Settings>, reloaded: boolean): Readonly<Settings> {
     const previous = this.#current;
-    const next = deepFreeze(this.validate(readSettingsFile(this.#file)));
+    const next = deepFreeze(settings);
     this.#current = next;
-    for (const listener of this.#listeners) listener(next, previous);
+    for (const listener of this.#listeners) listener(next, previous, { reloaded });
     return next;
   }
 

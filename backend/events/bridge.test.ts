@@ -52,4 +52,18 @@ describe('event bridge', () => {
     expect(String(seen[1][0].data.error).length).toBeLessThan(600);
     expect(seen[1][1].data).toEqual({ ...base, error: 'short', truncated: true });
   });
+
+  it('carries signals to the other processes only, never as domain events', async () => {
+    const { buses, bridges, seen } = twoProcesses();
+    const heard: string[][] = [[], []];
+    bridges.forEach((bridge, index) => bridge.onSignal('settings_changed', () => heard[index].push('settings_changed')));
+    const stopListening = bridges[1].onSignal('other', () => heard[1].push('other'));
+    bridges[0].signal('settings_changed');
+    buses[0].publish('download_complete', { ...base, file_path: '/m/x.mp4' });
+    stopListening();
+    bridges[0].signal('other');
+    await bridges[0].stop();
+    expect(heard).toEqual([[], ['settings_changed']]);
+    expect(seen[1].map((event) => event.type)).toEqual(['download_complete']);
+  });
 });

@@ -19,7 +19,9 @@ export interface EventBridgeOptions {
 interface Envelope {
   /** The publishing process: it gets its own notifications back and drops them. */
   readonly o: string;
-  readonly e: DomainEvent;
+  readonly e?: DomainEvent;
+  /** A signal between processes (not a domain event: no WebSocket client or webhook sees it). */
+  readonly s?: string;
 }
 
 const LONG_STRING = 512;
@@ -37,6 +39,7 @@ export class EventBridge {
   readonly #options: EventBridgeOptions;
   readonly #logger: Logger;
   readonly #pendingProgress = new Map<string, DomainEvent>();
+  readonly #signalHandlers = new Map<string, Set<() => void>>();
   #transport: EventTransport | undefined;
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -62,8 +65,32 @@ export class EventBridge {
       this.#logger.warn({ bytes: payload.length }, 'unreadable event from another process dropped');
       return;
     }
-    if (envelope.o === this.origin || !envelope.e?.type) return;
+    if (envelope.o === this.origin) return;
+    if (typeof envelope.s === 'string') {
+      for (const handler of this.#signalHandlers.get(envelope.s) ?? []) {
+        try {
+          handler();
+        } catch (error) {
+          this.#logger.error({ err: error, signal: envelope.s }, 'signal handler failed');
+        }
+      }
+      return;
+    }
+    if (!envelope.e?.type) return;
     this.#options.events.republish(envelope.e);
+  }
+
+  /** Tells every other process that `name` happened (for example: the settings file changed). */
+  signal(name: string): void {
+    this.#enqueue(JSON.stringify({ o: this.origin, s: name } satisfies Envelope), name);
+  }
+
+  /** Runs `handler` when another process signals `name`; returns the unsubscribe. */
+  onSignal(name: string, handler: () => void): () => void {
+    const handlers = this.#signalHandlers.get(name) ?? new Set();
+    handlers.add(handler);
+    this.#signalHandlers.set(name, handlers);
+    return () => handlers.delete(handler);
   }
 
   /** Sends what is still buffered, then stops. */
@@ -94,12 +121,16 @@ export class EventBridge {
   }
 
   #send(event: DomainEvent): void {
+    if (this.#transport) this.#enqueue(this.#encode(event), event.type);
+  }
+
+  /** One at a time, in order: events and signals leave in the order they happened. */
+  #enqueue(payload: string, what: string): void {
     const transport = this.#transport;
     if (!transport) return;
-    const payload = this.#encode(event);
     this.#sending = this.#sending
       .then(() => transport.publish(payload))
-      .catch((error) => this.#logger.warn({ err: error, event: event.type }, 'event not sent to the other processes'));
+      .catch((error) => this.#logger.warn({ err: error, event: what }, 'event not sent to the other processes'));
   }
 
   /** Fits the event into the transport's limit: long strings are cut, then only the core fields stay. */

@@ -161,4 +161,27 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     }, 'the webhook delivery of the resumed download');
     expect(deliveries).toEqual({ count: 11, items: 11 });
   }, 120_000);
+
+  it('a speed limit set through the API process applies on the worker at once, also to a running download', async () => {
+    const bytes = 4 * 1024 * 1024;
+    const limit = 256 * 1024;
+    site.controls.largeFileBytes = bytes;
+    site.controls.slowBytesPerSecond = 0;
+    expect((await api.call('PUT', '/api/config', { downloads: { speed_limit_bytes_per_second: limit } })).status).toBe(200);
+    const queued = performance.now();
+    const [id] = await queue('film-collection', [{ season: 1, episode: 1 }]);
+    // The worker holds to the limit: 1 MiB takes over 3 s at 256 KiB/s (a quarter second of burst
+    // and one chunk aside); unlimited, curl moves the whole 4 MiB from loopback in moments.
+    const limited = await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.downloaded_bytes >= 1024 * 1024, 'progress past 1 MiB');
+    expect((performance.now() - queued) / 1000).toBeGreaterThan(3);
+    expect(limited.data.downloaded_bytes).toBeLessThan(bytes / 2);
+
+    // Lifted while the download runs: the rest (over 10 s at the limit) arrives at once.
+    const lifted = performance.now();
+    expect((await api.call('PUT', '/api/config', { downloads: { speed_limit_bytes_per_second: 0 } })).status).toBe(200);
+    const done = await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete after the limit was lifted');
+    expect((performance.now() - lifted) / 1000).toBeLessThan(6);
+    expect((await readFile(done.data.file_path)).equals(largeFileBytes(0, bytes))).toBe(true);
+    expect(workers.filter((worker) => worker.child.exitCode === null).some((worker) => worker.output.some((line) => line.includes('settings changed by another process')))).toBe(true);
+  }, 60_000);
 });
