@@ -184,4 +184,32 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     expect((await readFile(done.data.file_path)).equals(largeFileBytes(0, bytes))).toBe(true);
     expect(workers.filter((worker) => worker.child.exitCode === null).some((worker) => worker.output.some((line) => line.includes('settings changed by another process')))).toBe(true);
   }, 60_000);
+
+  it('a second API process: a stop made through one holds in the other, and a start there runs the queue again', async () => {
+    site.controls.largeFileBytes = FILE_BYTES;
+    site.controls.slowBytesPerSecond = 0;
+    const second = await startRole('api', options);
+    try {
+      const other = new ApiClient(second.url);
+      await other.login();
+      expect((await api.call('POST', '/api/queue/stop')).status).toBe(200);
+      expect((await other.call('GET', '/api/queue/status')).body).toMatchObject({ is_running: false });
+      const added = await other.call('POST', '/api/queue/add', { serie_id: 'film-collection', serie_folder: 'ignored', serie_name: 'ignored', episodes: [{ season: 1, episode: 2 }] });
+      expect(added.status).toBe(201);
+      const [id] = added.body.item_ids as string[];
+      // Nothing to wait for when nothing may happen: look for a while that no job appears for it.
+      for (let look = 0; look < 15; look++) {
+        const { rows } = await db.query("select count(*)::int as count from agenda_jobs where name = 'download-episode' and data::text like $1", [`%${id}%`]);
+        expect(rows[0].count).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect((await other.call('GET', `/api/queue/${id}`)).body).toMatchObject({ status: 'pending' });
+
+      expect((await other.call('POST', '/api/queue/start')).status).toBe(200);
+      await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete after the start on the second API process');
+      expect((await status()).is_running).toBe(true);
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
 });

@@ -75,6 +75,8 @@ export class QueueService {
   readonly #notBefore = new Map<string, number>();
   #jobs: JobQueue | undefined;
   #state: QueueState = { running: false, paused: false, pausedItems: [] };
+  /** Bumped by every local change of #state, so that a re-read of the file never overwrites a newer one. */
+  #stateVersion = 0;
   #pumping: Promise<void> = Promise.resolve();
   #retryTimer: NodeJS.Timeout | undefined;
   #sweepTimer: NodeJS.Timeout | undefined;
@@ -142,6 +144,7 @@ export class QueueService {
   // --- reading ---
 
   async status() {
+    await this.#refreshState();
     const items = await this.#em.find(DownloadItem, {}, { orderBy: { priority: 'desc', position: 'asc' } });
     const view = (item: IDownloadItem) => downloadItemView(item, this.#active.get(item.id)?.progress);
     const byStatus = (status: DownloadStatus) => items.filter((item) => item.status === status);
@@ -323,6 +326,7 @@ export class QueueService {
   // --- the whole queue ---
 
   async start() {
+    await this.#refreshState();
     const resumed = this.#state.pausedItems;
     await this.#setState({ running: true, paused: false, pausedItems: [] });
     if (resumed.length > 0) await this.#em.nativeUpdate(DownloadItem, { id: { $in: [...resumed] }, status: 'paused' }, { status: 'pending', updatedAt: this.#now() });
@@ -334,6 +338,7 @@ export class QueueService {
 
   /** Running transfers stop and go back in line (their .part stays); nothing new starts. */
   async stop() {
+    await this.#refreshState();
     await this.#setState({ ...this.#state, running: false });
     await this.#interruptAll('stop');
     if (this.#role === 'api') await this.#haltWorkers('pending');
@@ -344,6 +349,7 @@ export class QueueService {
 
   /** Running transfers pause (their .part stays); resume continues them. */
   async pause() {
+    await this.#refreshState();
     const onWorkers = this.#role === 'api' ? (await this.#em.find(DownloadItem, { status: 'downloading' }, { fields: ['id'] })).map((item) => item.id) : [];
     const running = [...this.#active.keys(), ...this.#dispatched, ...onWorkers];
     await this.#setState({ ...this.#state, paused: true, pausedItems: [...new Set([...this.#state.pausedItems, ...running])] });
@@ -355,6 +361,7 @@ export class QueueService {
   }
 
   async resume() {
+    await this.#refreshState();
     const resumed = this.#state.pausedItems;
     await this.#setState({ ...this.#state, paused: false, pausedItems: [] });
     if (resumed.length > 0) await this.#em.nativeUpdate(DownloadItem, { id: { $in: [...resumed] }, status: 'paused' }, { status: 'pending', updatedAt: this.#now() });
@@ -472,6 +479,7 @@ export class QueueService {
   }
 
   async #pumpOnce(): Promise<void> {
+    await this.#refreshState();
     if (this.#closed || !this.#state.running || this.#state.paused) return;
     if (this.#role === 'api') return this.#handOver();
     const concurrency = this.#deps.settings.current().downloads.concurrency;
@@ -523,6 +531,10 @@ export class QueueService {
   /** Whether this process may run the item now: a shared queue claims it in the database first. */
   async #claim(item: IDownloadItem): Promise<boolean> {
     if (this.#role === 'all') return item.status === 'downloading';
+    // A job handed over just before the queue was stopped or paused (through any API process) is
+    // dropped here; the item stays in line and is handed over again when the queue runs.
+    await this.#refreshState();
+    if (!this.#state.running || this.#state.paused) return false;
     // 'downloading' too: the job of a worker that died comes back here once its lock expired.
     const claimed = await this.#update(item.id, { status: 'downloading', speed: 0 }, ['pending', 'downloading']);
     if (claimed > 0) item.status = 'downloading';
@@ -601,11 +613,24 @@ export class QueueService {
   }
 
   async #setState(next: QueueState): Promise<void> {
+    this.#stateVersion++;
     this.#state = next;
     await this.#deps.state.save(next);
   }
 
+  /**
+   * Shared queue: every API process and worker reads the state from the one file on the shared
+   * config volume, so a stop or pause made through one API process holds in all of them.
+   */
+  async #refreshState(): Promise<void> {
+    if (this.#role === 'all') return;
+    const version = this.#stateVersion;
+    const stored = await this.#deps.state.load();
+    if (version === this.#stateVersion) this.#state = stored;
+  }
+
   async #forgetPaused(ids: string[]): Promise<void> {
+    await this.#refreshState();
     if (!this.#state.pausedItems.some((id) => ids.includes(id))) return;
     await this.#setState({ ...this.#state, pausedItems: this.#state.pausedItems.filter((id) => !ids.includes(id)) });
   }
