@@ -212,11 +212,14 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       // NOTIFY takes less than 8000 bytes; Redis takes any event whole.
       const bridge = new EventBridge({ events, logger, maxBytes: redisUrl ? 1024 * 1024 : undefined });
       const onMessage = (payload: string) => bridge.receive(payload);
+      const onReconnect = () => bridge.reconnected();
       const channel = redisUrl
-        ? await (await import('./adapters/redis-pubsub.ts')).openRedisChannel({ url: redisUrl, channel: 'aniworld_events', logger, onMessage })
-        : await (await import('./adapters/pg-notify.ts')).openNotifyChannel({ url: databaseUrl!, channel: 'aniworld_events', logger, onMessage });
+        ? await (await import('./adapters/redis-pubsub.ts')).openRedisChannel({ url: redisUrl, channel: 'aniworld_events', logger, onMessage, onReconnect })
+        : await (await import('./adapters/pg-notify.ts')).openNotifyChannel({ url: databaseUrl!, channel: 'aniworld_events', logger, onMessage, onReconnect });
       bridge.start(channel);
       const stopSharingSettings = shareSettings({ settings, bridge, logger });
+      // Events of other processes missed during an outage: WebSocket clients reload the queue.
+      if (role !== 'worker') bridge.onReconnect(() => queue.announceStatus());
       // Closed after the queue and the runner (closers run in reverse): their last events still leave.
       closers.push({ name: 'event bridge', close: async () => { stopSharingSettings(); await bridge.stop(); await channel.close(); } });
     }

@@ -10,7 +10,7 @@ const RECONNECT_MS = [250, 1000, 2000, 5000];
  * what is published while Redis is away waits in the publisher's queue and leaves on reconnect, in
  * order. Resolves once the subscription stands, so no event published after start-up is missed.
  */
-export async function openRedisChannel(options: { url: string; channel: string; logger: Logger; onMessage: (payload: string) => void; connectTimeoutMs?: number }): Promise<NotifyChannel> {
+export async function openRedisChannel(options: { url: string; channel: string; logger: Logger; onMessage: (payload: string) => void; onReconnect?: () => void; connectTimeoutMs?: number }): Promise<NotifyChannel> {
   const logger = options.logger.child({ component: 'event-bridge' });
   const connection = {
     retryStrategy: (attempt: number) => RECONNECT_MS[Math.min(attempt - 1, RECONNECT_MS.length - 1)],
@@ -30,7 +30,16 @@ export async function openRedisChannel(options: { url: string; channel: string; 
   };
   subscriber.on('error', warn('subscribe'));
   publisher.on('error', warn('publish'));
-  subscriber.on('ready', () => { lastWarning = ''; });
+  let lost = false;
+  subscriber.on('close', () => { lost = true; });
+  subscriber.on('ready', () => {
+    lastWarning = '';
+    if (!lost) return;
+    lost = false;
+    logger.info('redis connection back');
+    // Messages published meanwhile are gone (pub/sub keeps nothing): whoever listens catches up.
+    options.onReconnect?.();
+  });
   subscriber.on('message', (channel: string, payload: string) => {
     if (channel === options.channel) options.onMessage(payload);
   });

@@ -40,6 +40,7 @@ export class EventBridge {
   readonly #logger: Logger;
   readonly #pendingProgress = new Map<string, DomainEvent>();
   readonly #signalHandlers = new Map<string, Set<() => void>>();
+  readonly #reconnectHandlers = new Set<() => void>();
   #transport: EventTransport | undefined;
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -78,6 +79,26 @@ export class EventBridge {
     }
     if (!envelope.e?.type) return;
     this.#options.events.republish(envelope.e);
+  }
+
+  /**
+   * The transport was away and is back: what the other processes sent meanwhile never arrived.
+   * Runs the handlers that catch up (re-read the settings, send WebSocket clients a fresh status).
+   */
+  reconnected(): void {
+    for (const handler of this.#reconnectHandlers) {
+      try {
+        handler();
+      } catch (error) {
+        this.#logger.error({ err: error }, 'reconnect handler failed');
+      }
+    }
+  }
+
+  /** Runs `handler` after every reconnect of the transport; returns the unsubscribe. */
+  onReconnect(handler: () => void): () => void {
+    this.#reconnectHandlers.add(handler);
+    return () => this.#reconnectHandlers.delete(handler);
   }
 
   /** Tells every other process that `name` happened (for example: the settings file changed). */

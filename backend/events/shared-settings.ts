@@ -23,10 +23,12 @@ export function shareSettings(options: { settings: SettingsStore; bridge: EventB
   };
   const unsubscribe = settings.subscribe((_next, _previous, change) => { if (!change.reloaded) bridge.signal(SETTINGS_CHANGED); });
   const unlisten = bridge.onSignal(SETTINGS_CHANGED, () => reload('signal'));
+  const unlistenReconnect = bridge.onReconnect(() => reload('reconnect'));
   const timer = setInterval(() => reload('periodic check'), options.recheckMs ?? RECHECK_MS);
   timer.unref();
   return () => {
     clearInterval(timer);
+    unlistenReconnect();
     unlisten();
     unsubscribe();
   };

@@ -141,6 +141,14 @@ describe('a cluster with REDIS_URL', () => {
       } finally {
         await db.end();
       }
+
+      // After an outage, events sent meanwhile are gone: the API process tells its clients to
+      // reload (a fresh queue_status) once it is subscribed again.
+      const before = live.messages.length;
+      await redis.down();
+      await redis.up();
+      await live.waitFor((message) => message.type === 'queue_status' && live.messages.indexOf(message) >= before, 'queue_status after the reconnect');
+      expect(apiProcess.output.some((line) => line.includes('redis connection back'))).toBe(true);
     } finally {
       live.socket.close();
     }

@@ -643,6 +643,11 @@ export class QueueService {
     return { is_running: this.#state.running, is_paused: this.#state.paused };
   }
 
+  /** Sends WebSocket clients the queue state; they reload the rest (after events may have been missed). */
+  announceStatus(): void {
+    this.#publishStatus();
+  }
+
   #publishStatus(): void {
     this.#deps.events.publish('queue_status', { ...this.#stateEvent(), active: this.#active.size + this.#dispatched.size });
   }
