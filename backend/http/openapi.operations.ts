@@ -63,7 +63,8 @@ export const OPERATIONS: OperationTable = {
   'DELETE /api/queue/completed': { tag: 'queue', summary: 'Forget completed items' },
   'GET /api/queue/:item_id': { tag: 'queue', summary: 'One queue item', params: item },
   'PATCH /api/queue/:item_id': { tag: 'queue', summary: 'Change an item\'s priority', params: item, body: patchSchema },
-  'DELETE /api/queue/:item_id': { tag: 'queue', summary: 'Cancel and remove an item', params: item },
+  'DELETE /api/queue/:item_id': { tag: 'queue', summary: 'Remove an item (a running transfer stops; its .part is deleted)', params: item },
+  'POST /api/queue/:item_id/cancel': { tag: 'queue', summary: 'Cancel an item: it stops and stays in the history with its .part; retry resumes it', params: item },
   'POST /api/queue/:item_id/pause': { tag: 'queue', summary: 'Pause one item', params: item },
   'POST /api/queue/:item_id/resume': { tag: 'queue', summary: 'Resume one item', params: item },
 

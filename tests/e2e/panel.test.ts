@@ -186,6 +186,23 @@ describe('panel in a real browser', () => {
     expect(existsSync(join(app.mediaDir, 'Demo Academy (2019)', 'Season 01', 'Demo Academy - S01E02 - Folge 2 der Staffel 1.mp4'))).toBe(true);
   }, 60_000);
 
+  it('cancels a download on the queue page and resumes it with Retry from the history', async () => {
+    site.controls.slowBytesPerSecond = 6_000;
+    const token = await app.login();
+    expect((await app.request('POST', '/api/queue/add', { token, body: { serie_id: 'demo-academy', serie_folder: 'Demo Academy (2019)', serie_name: 'Demo Academy', episodes: [{ season: 1, episode: 3 }] } })).status).toBe(201);
+    const active = page.getByRole('article', { name: 'Demo Academy S01E03' });
+    await active.waitFor({ timeout: 20_000 });
+    await active.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('Download cancelled.').waitFor();
+    await page.getByRole('tab', { name: /Failed \(1\)/ }).click();
+    const cancelled = page.locator('aw-queue-page tr', { hasText: 'S01E03' });
+    await cancelled.getByText('Cancelled').waitFor();
+    site.controls.slowBytesPerSecond = 0;
+    await cancelled.getByRole('button', { name: 'Retry' }).click();
+    await page.getByRole('tab', { name: /Completed \(3\)/ }).waitFor({ timeout: 30_000 });
+    expect(existsSync(join(app.mediaDir, 'Demo Academy (2019)', 'Season 01', 'Demo Academy - S01E03 - Folge 3 der Staffel 1.mp4'))).toBe(true);
+  }, 60_000);
+
   it('adds a webhook and shows the receiver\'s answer to a test', async (context) => {
     const route = await app.request('GET', '/api/webhooks', { token: await app.login() });
     if (route.status === 404) {

@@ -173,7 +173,7 @@ describe('download queue', () => {
     expect((await status()).completed_downloads).toEqual([]);
   });
 
-  it('pauses and resumes one item (resuming with Range), and cancel removes the item and its .part', async () => {
+  it('pauses and resumes one item (resuming with Range), and removing an item deletes it and its .part', async () => {
     site.controls.largeFileBytes = 3_000_000;
     site.controls.slowBytesPerSecond = 600_000;
     await app.running.services.settings.patch({ downloads: { hosters: ['Vidoza'] } });
@@ -207,6 +207,43 @@ describe('download queue', () => {
     expect(await exists(otherPath)).toBe(false);
     expect(itemOf(await status(), other)).toBeUndefined();
     expect((await call('DELETE', `/api/queue/${other}`)).status).toBe(404);
+  });
+
+  it('cancel stops a running download within a second and keeps it, with its .part, until a retry resumes it with Range', async () => {
+    site.controls.largeFileBytes = 3_000_000;
+    site.controls.slowBytesPerSecond = 400_000;
+    await app.running.services.settings.patch({ downloads: { hosters: ['Vidoza'] } });
+    const [id] = await queue('film-collection', [{ season: 1, episode: 1 }]);
+    const path = await target('film-collection', 1, 1, 'German Dub', 'mp4');
+    await waitUntil(async () => ((await stat(`${path}.part`).catch(() => undefined))?.size ?? 0) > 100_000, 'bytes in the .part');
+
+    const asked = performance.now();
+    const cancelled = await call('POST', `/api/queue/${id}/cancel`);
+    expect((performance.now() - asked) / 1000).toBeLessThan(1);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ id, status: 'cancelled', error: 'Cancelled' });
+    // Stopped: the .part no longer grows.
+    const kept = (await stat(`${path}.part`)).size;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await stat(`${path}.part`)).size).toBe(kept);
+    const afterCancel = await status();
+    expect(afterCancel.active_downloads.map((item: { id: string }) => item.id)).not.toContain(id);
+    expect(afterCancel.failed_downloads.find((item: { id: string }) => item.id === id)).toMatchObject({ status: 'cancelled' });
+    // Cancelling again changes nothing; a completed item cannot be cancelled.
+    expect((await call('POST', `/api/queue/${id}/cancel`)).body).toMatchObject({ status: 'cancelled' });
+
+    site.controls.slowBytesPerSecond = 0;
+    const requestsBefore = site.stats.requests.length;
+    const done = nextEvent(app, 'download_complete', (event) => event.data.item_id === id);
+    expect((await call('POST', '/api/queue/retry', { item_ids: [id] })).body).toEqual({ retried: [id] });
+    await done;
+    const media = site.stats.requests.slice(requestsBefore).filter((request) => request.path.startsWith('/media/mp4/'));
+    expect(Number(/^bytes=(\d+)-$/.exec(String(media[0].headers.range))?.[1])).toBeGreaterThanOrEqual(kept);
+    expect((await readFile(path)).equals(largeFileBytes(0, 3_000_000))).toBe(true);
+    const completedCancel = await call('POST', `/api/queue/${id}/cancel`);
+    expect(completedCancel.status).toBe(409);
+    expect(completedCancel.body.error.message).toMatch(/already completed/);
+    expect((await call('POST', '/api/queue/not-an-item/cancel')).status).toBe(404);
   });
 
   it('pauses and resumes the whole queue, and reports it', async () => {

@@ -185,6 +185,30 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     expect(workers.filter((worker) => worker.child.exitCode === null).some((worker) => worker.output.some((line) => line.includes('settings changed by another process')))).toBe(true);
   }, 60_000);
 
+  it('cancel through the API process stops the download on its worker within a heartbeat; retry resumes it there or elsewhere', async () => {
+    const bytes = 2 * 1024 * 1024;
+    site.controls.largeFileBytes = bytes;
+    site.controls.slowBytesPerSecond = 256 * 1024;
+    site.stats.reset();
+    expect((await api.call('POST', '/api/anime/add', { key: 'tom-and-jerrys-grosse-reise' })).status).toBe(201);
+    const [id] = await queue('tom-and-jerrys-grosse-reise', [{ season: 1, episode: 1 }]);
+    await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.downloaded_bytes > 256 * 1024, 'progress past 256 KiB');
+    expect((await api.call('POST', `/api/queue/${id}/cancel`)).body).toMatchObject({ status: 'cancelled' });
+    // The worker notices at its next heartbeat (1 s) and stops; the item stays cancelled.
+    const asked = performance.now();
+    const stopped = (line: string) => line.includes('"download stopped') && line.includes(id);
+    await waitUntil(async () => workers.some((worker) => worker.output.some(stopped)), 'the worker to stop the transfer', 10_000);
+    expect((performance.now() - asked) / 1000).toBeLessThan(2.5);
+    expect((await api.call('GET', `/api/queue/${id}`)).body).toMatchObject({ status: 'cancelled' });
+
+    site.controls.slowBytesPerSecond = 0;
+    expect((await api.call('POST', '/api/queue/retry', { item_ids: [id] })).body).toEqual({ retried: [id] });
+    const done = await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete after the retry');
+    expect((await readFile(done.data.file_path)).equals(largeFileBytes(0, bytes))).toBe(true);
+    const ranges = site.stats.requests.filter((request) => request.path.startsWith('/media/mp4/') && request.method === 'GET').map((request) => request.headers.range);
+    expect(ranges.at(-1)).toMatch(/^bytes=[1-9]\d*-/);
+  }, 60_000);
+
   it('a second API process: a stop made through one holds in the other, and a start there runs the queue again', async () => {
     site.controls.largeFileBytes = FILE_BYTES;
     site.controls.slowBytesPerSecond = 0;

@@ -58,6 +58,11 @@ export function createQueueRouter(queue: QueueService) {
     ctx.body = await queue.remove(item_id);
   });
 
+  router.post('/:item_id/cancel', async (ctx) => {
+    const { item_id } = parseInput(itemParams, ctx.params, 'Path');
+    ctx.body = await queue.cancelItem(item_id);
+  });
+
   router.post('/:item_id/pause', async (ctx) => {
     const { item_id } = parseInput(itemParams, ctx.params, 'Path');
     ctx.body = await queue.pauseItem(item_id);

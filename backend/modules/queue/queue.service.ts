@@ -8,7 +8,7 @@ import type { Logger } from '../../adapters/logger.ts';
 import type { Clock } from '../../adapters/clock.ts';
 import type { Settings } from '../../../config/schema.ts';
 import type { JobQueue } from '../../../jobs/job-queue.ts';
-import { NotFoundError } from '../../errors.ts';
+import { ConflictError, NotFoundError } from '../../errors.ts';
 import { isAbort } from '../../downloads/errors.ts';
 import { partFilesFor } from '../../downloads/transfer.ts';
 import type { TokenBucket } from '../../downloads/token-bucket.ts';
@@ -260,6 +260,27 @@ export class QueueService {
     return { id, removed: true };
   }
 
+  /**
+   * Stops the item for good but keeps it, and its .part files, in the history as `cancelled`:
+   * retry resumes it where it stopped. (Removing it is DELETE, which also deletes the .part.)
+   */
+  async cancelItem(id: string): Promise<DownloadItemView> {
+    const item = await this.#get(id);
+    if (item.status === 'completed') throw new ConflictError('This download has already completed; remove it from the history instead');
+    if (item.status === 'failed' || item.status === 'cancelled') return this.item(id);
+    await this.#interrupt(id, 'cancel');
+    this.#dispatched.delete(id);
+    this.#notBefore.delete(id);
+    await this.#jobs?.cancel('download-episode', { itemId: id }).catch(() => 0);
+    // On a worker of a shared queue, its heartbeat sees the new status and stops the transfer.
+    await this.#transition(id, ['pending', 'downloading', 'paused'], { status: 'cancelled', lastError: 'Cancelled', speed: 0, eta: null });
+    await this.#forgetPaused([id]);
+    this.#logger.info({ item_id: id, key: item.seriesKey, episode: episodeLabel(item.season, item.episode) }, 'download cancelled; its .part stays for a retry');
+    this.#publishStatus();
+    this.#pump();
+    return this.item(id);
+  }
+
   async pauseItem(id: string): Promise<DownloadItemView> {
     const item = await this.#get(id);
     if (item.status === 'downloading') {
@@ -439,6 +460,7 @@ export class QueueService {
     const id = item.id;
     if (active.controller.signal.aborted || isAbort(error)) {
       const reason = active.reason ?? 'shutdown';
+      this.#logger.info({ item_id: id, reason }, 'download stopped; its .part stays');
       // A cancelled item is deleted by remove(); a shutdown leaves it to the start-up recovery.
       if (reason === 'cancel') return;
       const status: DownloadStatus = reason === 'pause' || reason === 'queue-pause' ? 'paused' : 'pending';

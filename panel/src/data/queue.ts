@@ -115,6 +115,8 @@ export const removeFromQueue = (api: ApiClient, id: string) => api.delete<unknow
 export const queueAction = (api: ApiClient, action: 'start' | 'stop' | 'pause' | 'resume') => api.post<unknown>(`/api/queue/${action}`);
 export const retryItems = (api: ApiClient, ids?: string[]) => api.post<unknown>('/api/queue/retry', ids ? { item_ids: ids } : {});
 export const clearCompleted = (api: ApiClient) => api.delete<unknown>('/api/queue/completed');
+/** Stops the item and keeps it (and its .part) in the history; retry resumes it. */
+export const cancelItem = (api: ApiClient, id: string) => api.post<unknown>(`/api/queue/${encodeURIComponent(id)}/cancel`);
 export const pauseItem = (api: ApiClient, id: string) => api.post<unknown>(`/api/queue/${encodeURIComponent(id)}/pause`);
 export const resumeItem = (api: ApiClient, id: string) => api.post<unknown>(`/api/queue/${encodeURIComponent(id)}/resume`);
 export const setPriority = (api: ApiClient, id: string, priority: number) => api.patch<unknown>(`/api/queue/${encodeURIComponent(id)}`, { priority });

@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { applyProgress, clearCompleted, getQueue, normalizeStatus, pauseItem, queueAction, removeFromQueue, reorderQueue, resumeItem, retryItems, setPriority, type DownloadItem, type QueueStatus } from '../../data/queue.ts';
+import { applyProgress, cancelItem, clearCompleted, getQueue, normalizeStatus, pauseItem, queueAction, removeFromQueue, reorderQueue, resumeItem, retryItems, setPriority, type DownloadItem, type QueueStatus } from '../../data/queue.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
@@ -187,7 +187,7 @@ export class AwQueuePage extends LitElement {
         ${paused
           ? html`<button type="button" class="icon" aria-label="Resume" title="Resume" @click=${() => void this.#do(() => resumeItem(this.api, item.id))}>${icon('play', 16)}</button>`
           : html`<button type="button" class="icon" aria-label="Pause" title="Pause" @click=${() => void this.#do(() => pauseItem(this.api, item.id))}>${icon('pause', 16)}</button>`}
-        <button type="button" class="icon danger" aria-label="Cancel" title="Cancel" @click=${() => void this.#do(() => removeFromQueue(this.api, item.id), 'Download cancelled.')}>${icon('x', 16)}</button>
+        <button type="button" class="icon danger" aria-label="Cancel" title="Cancel (retry from the history resumes it)" @click=${() => void this.#do(() => cancelItem(this.api, item.id), 'Download cancelled. Retry it from the history to resume.')}>${icon('x', 16)}</button>
       </div>
       <aw-progress-bar class="bar" label="Downloading ${item.name} ${episodeCode(item.season, item.episode)}" .value=${item.progress} tone=${paused ? 'warn' : 'accent'} ?indeterminate=${!paused && item.progress === 0 && item.downloadedBytes === 0}></aw-progress-bar>
       <div class="numbers">
@@ -232,7 +232,8 @@ export class AwQueuePage extends LitElement {
         <td>${this.#name(item)}${item.filePath ? html`<div class="small muted mono">${item.filePath}</div>` : nothing}</td>
         <td class="hide-narrow small nowrap">${this.history === 'completed' ? formatBytes(item.totalBytes ?? item.downloadedBytes) : plural(item.attempts, 'attempt')}</td>
         <td class="small ${this.history === 'completed' ? 'nowrap' : ''}">${this.history === 'completed' ? formatDateTime(item.completedAt) : html`<div class="reason">${item.error ?? 'Unknown error'}</div>`}</td>
-        <td class="act">${this.history === 'failed' ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, [item.id]), 'Queued again.')}>${icon('refresh', 16)}Retry</button>` : nothing}</td>
+        <td class="act">${this.history === 'failed' ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, [item.id]), 'Queued again.')}>${icon('refresh', 16)}Retry</button>
+          <button type="button" class="icon ghost" aria-label="Remove ${item.name} ${episodeCode(item.season, item.episode)}" title="Remove (deletes the partial file)" @click=${() => void this.#do(() => removeFromQueue(this.api, item.id), 'Removed.')}>${icon('trash', 16)}</button>` : nothing}</td>
       </tr>`)}</tbody>
     </table></div>`;
   }
