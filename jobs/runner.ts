@@ -22,7 +22,6 @@ const DEFAULT_LOCK_LIFETIME_MS = 10 * 60_000;
 const SETTLE_TIMEOUT_MS = 5000;
 
 interface BusyKey {
-  succeeded: boolean;
   /** The run returned; Agenda's "complete" follows once the stored job is saved. */
   ended: boolean;
   /** The latest enqueue of the key while busy; saved exactly once, by whoever takes it. */
@@ -36,7 +35,6 @@ function newBusyKey(): BusyKey {
   let settle!: () => void;
   const settled = new Promise<void>((resolve) => { settle = resolve; });
   return {
-    succeeded: false,
     ended: false,
     settled,
     settle,
@@ -110,6 +108,8 @@ export class JobRunner implements JobQueue {
    * overwritten by its final state, or removed with it.
    */
   readonly #busyKeys = new Map<string, BusyKey>();
+  /** Ids of jobs whose run just succeeded, between Agenda's "success" and "complete". */
+  readonly #succeeded = new Set<string>();
   #unsubscribe: (() => void) | undefined;
   #state: RunnerState = 'idle';
 
@@ -144,27 +144,30 @@ export class JobRunner implements JobQueue {
       if (!job?.attrs) return;
       this.#logger.warn({ err: error, job: job.attrs.name, job_id: String(job.attrs._id), attempt: job.attrs.failCount }, 'job failed');
     });
-    // Finishing a job frees a slot; nudge the processor so the next queued job starts now
-    // instead of at the next poll (the lock limit keeps extra jobs in the store, not in memory).
     // Backends with a state channel (PostgreSQL) also re-emit other processes' job events here, as
     // plain notifications without attrs: only our own jobs matter (and must not crash the process).
     this.#agenda.on('success', (job: Job) => {
-      const key = job?.attrs ? uniqueKeyOf(job) : undefined;
-      const busy = key === undefined ? undefined : this.#busyKeys.get(key);
-      if (busy) busy.succeeded = true;
+      if (job?.attrs) this.#succeeded.add(String(job.attrs._id));
     });
     this.#agenda.on('complete', (job: Job) => {
       if (!job?.attrs) return;
+      const finalized = this.#untilFinalized(job, this.#succeeded.delete(String(job.attrs._id)));
       const key = uniqueKeyOf(job);
       const busy = key === undefined ? undefined : this.#busyKeys.get(key);
       if (busy) {
-        this.#settle(job, busy)
+        finalized.then(() => busy.takeDeferred()?.())
           .catch((error) => this.#logger.error({ err: error, job: job.attrs.name }, 'could not queue a job that was asked for while it ran'))
           .finally(() => { this.#busyKeys.delete(key!); busy.settle(); });
       }
-      const channel = this.#backend.notificationChannel;
-      if (this.#state !== 'running' || channel?.state !== 'connected') return;
-      channel.publish({ jobId: job.attrs._id!, jobName: job.attrs.name, nextRunAt: new Date(), priority: 0, timestamp: new Date() }).catch(() => {});
+      // Finishing a job frees a slot: nudge the processors (of every process on a shared store) so
+      // the next stored job starts now instead of at the next poll. Only once Agenda has released
+      // the slot, which it does after this event and the removal of the job: nudged earlier, the
+      // processor still counts the slot as taken and the next job waits for the poll.
+      finalized.then(() => {
+        const channel = this.#backend.notificationChannel;
+        if (this.#state !== 'running' || channel?.state !== 'connected') return;
+        return channel.publish({ jobId: job.attrs._id!, jobName: job.attrs.name, nextRunAt: new Date(), priority: 0, timestamp: new Date() });
+      }).catch(() => {});
     });
     for (const definition of options.definitions ?? JOB_DEFINITIONS) this.#register(definition);
   }
@@ -371,17 +374,18 @@ export class JobRunner implements JobQueue {
     }
   }
 
-  /** After Agenda finished a job of ours: once its stored job is final (or gone), save what was queued for its key meanwhile. */
-  async #settle(job: Job, busy: BusyKey): Promise<void> {
+  /** After Agenda finished a job of ours: resolves once its stored job is final (or gone) and its slot is free again. */
+  async #untilFinalized(job: Job, succeeded: boolean): Promise<void> {
     const definition = this.#definitions.get(job.attrs.name as JobName);
-    if (busy.succeeded && !job.attrs.nextRunAt && !definition?.keepCompleted) {
+    if (succeeded && !job.attrs.nextRunAt && !definition?.keepCompleted) {
       // Agenda removes a finished one-time job right after this event.
       const id = String(job.attrs._id);
       for (let waited = 0; waited < SETTLE_TIMEOUT_MS && (await this.#backend.repository.getJobById(id)); waited += 10) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     }
-    await busy.takeDeferred()?.();
+    // Its processor releases the job's slot right after that, in the same turn.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   async #waitForRunning(ms: number): Promise<boolean> {

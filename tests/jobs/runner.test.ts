@@ -36,9 +36,9 @@ describe('job runner', () => {
     await temp.remove();
   });
 
-  async function runner(definitions: AnyJobDefinition[], options: { services?: JobServices; drainMs?: number; start?: boolean } = {}): Promise<JobRunner> {
+  async function runner(definitions: AnyJobDefinition[], options: { services?: JobServices; drainMs?: number; start?: boolean; processEveryMs?: number } = {}): Promise<JobRunner> {
     const store = await createJobStore({ kind: 'sqlite', sqliteFile: join(temp.path, 'jobs.db'), dataDir: temp.path, env: {} });
-    const created = createJobRunner(store, { orm, settings, logger, services: options.services ?? {}, definitions, processEveryMs: 100, drainMs: options.drainMs });
+    const created = createJobRunner(store, { orm, settings, logger, services: options.services ?? {}, definitions, processEveryMs: options.processEveryMs ?? 100, drainMs: options.drainMs });
     runners.push(created);
     if (options.start !== false) await created.start();
     return created;
@@ -162,6 +162,20 @@ describe('job runner', () => {
     expect(job.started[0].signal.aborted).toBe(true);
     await expect.poll(async () => jobs.list('download-episode')).toEqual([]);
   });
+
+  it('starts the next stored job as soon as a slot frees, not at the next poll', async () => {
+    const job = probe({ concurrency: 1 });
+    // A poll far beyond the test's patience: only the nudge after a finished job can start the next.
+    const jobs = await runner([job.definition], { processEveryMs: 60_000 });
+    await jobs.enqueue('download-episode', { itemId: 'first' });
+    await jobs.enqueue('download-episode', { itemId: 'second' });
+    await jobs.enqueue('download-episode', { itemId: 'third' });
+    for (let index = 1; index <= 3; index++) {
+      await job.waitForStarts(index);
+      job.releaseAll();
+    }
+    expect(job.started.map((run) => (run.payload as { itemId: string }).itemId)).toEqual(['first', 'second', 'third']);
+  }, 10_000);
 
   it('applies the concurrency from settings, live', async () => {
     const job = probe({ concurrency: (current) => current.downloads.concurrency });
