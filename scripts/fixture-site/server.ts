@@ -31,6 +31,9 @@ export interface RecordedRequest {
   readonly path: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   status: number;
+  /** When the request arrived and when its answer ended or broke off (ms since the epoch). */
+  readonly startedAt: number;
+  endedAt: number | undefined;
 }
 
 export interface FixtureStats {
@@ -79,9 +82,10 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fixture.invalid');
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, headers: req.headers, status: 0 };
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, headers: req.headers, status: 0, startedAt: Date.now(), endedAt: undefined };
     requests.push(record);
     res.on('finish', () => { record.status = res.statusCode; });
+    res.on('close', () => { record.endedAt = Date.now(); });
     route(req, res, url).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, 'text/plain', `fixture error: ${(error as Error).message}`);
       else res.destroy();

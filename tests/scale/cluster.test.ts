@@ -41,7 +41,7 @@ beforeAll(async () => {
   const token = await api.login();
   receiver = await Receiver.start();
   expect((await api.call('POST', '/api/webhooks', { name: 'complete', url: `${receiver.url}/hook`, kind: 'json', events: ['download_complete'] })).status).toBe(201);
-  for (const key of ['demo-academy', 'film-collection', 'still-running', 'generated-series-001']) expect((await api.call('POST', '/api/anime/add', { key })).status).toBe(201);
+  for (const key of ['demo-academy', 'film-collection', 'still-running', 'generated-series-001', 'tom-and-jerrys-grosse-reise']) expect((await api.call('POST', '/api/anime/add', { key })).status).toBe(201);
   live = await LiveClient.open(`${apiProcess.url.replace('http', 'ws')}/ws/connect?token=${token}`);
   await live.join('downloads');
   await live.join('download_progress');
@@ -190,7 +190,6 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     site.controls.largeFileBytes = bytes;
     site.controls.slowBytesPerSecond = 256 * 1024;
     site.stats.reset();
-    expect((await api.call('POST', '/api/anime/add', { key: 'tom-and-jerrys-grosse-reise' })).status).toBe(201);
     const [id] = await queue('tom-and-jerrys-grosse-reise', [{ season: 1, episode: 1 }]);
     await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.downloaded_bytes > 256 * 1024, 'progress past 256 KiB');
     expect((await api.call('POST', `/api/queue/${id}/cancel`)).body).toMatchObject({ status: 'cancelled' });
@@ -207,6 +206,29 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     expect((await readFile(done.data.file_path)).equals(largeFileBytes(0, bytes))).toBe(true);
     const ranges = site.stats.requests.filter((request) => request.path.startsWith('/media/mp4/') && request.method === 'GET').map((request) => request.headers.range);
     expect(ranges.at(-1)).toMatch(/^bytes=[1-9]\d*-/);
+  }, 60_000);
+
+  it('a retry right after a cancel never runs a second transfer while the worker is still stopping the first', async () => {
+    const bytes = 1024 * 1024;
+    site.controls.largeFileBytes = bytes;
+    site.controls.slowBytesPerSecond = 256 * 1024;
+    site.stats.reset();
+    const [id] = await queue('tom-and-jerrys-grosse-reise', [{ season: 1, episode: 2 }]);
+    await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.downloaded_bytes > 128 * 1024, 'progress past 128 KiB');
+    // Cancel and retry at once, well within the worker's one-second heartbeat.
+    expect((await api.call('POST', `/api/queue/${id}/cancel`)).body).toMatchObject({ status: 'cancelled' });
+    expect((await api.call('POST', '/api/queue/retry', { item_ids: [id] })).body).toEqual({ retried: [id] });
+    const done = await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete after the quick retry');
+    expect((await readFile(done.data.file_path)).equals(largeFileBytes(0, bytes))).toBe(true);
+    // One transfer at a time: the resumed request began only after the first one had ended.
+    const media = site.stats.requests.filter((request) => request.path.startsWith('/media/mp4/') && request.method === 'GET');
+    expect(media).toHaveLength(2);
+    expect(media[1].startedAt).toBeGreaterThanOrEqual(media[0].endedAt!);
+    // ...and the worker handed the item over again itself as soon as it stopped, instead of the
+    // API process's sweep (every 10 s) finding it without a job.
+    expect(media[1].startedAt - media[0].endedAt!).toBeLessThan(3000);
+    expect(media[1].headers.range).toMatch(/^bytes=[1-9]\d*-/);
+    expect(live.messages.filter((message) => message.type === 'download_complete' && message.data.item_id === id)).toHaveLength(1);
   }, 60_000);
 
   it('a second API process: a stop made through one holds in the other, and a start there runs the queue again', async () => {

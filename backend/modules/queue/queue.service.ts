@@ -271,7 +271,7 @@ export class QueueService {
     await this.#interrupt(id, 'cancel');
     this.#dispatched.delete(id);
     this.#notBefore.delete(id);
-    await this.#jobs?.cancel('download-episode', { itemId: id }).catch(() => 0);
+    await this.#withdrawJob(id, item.status);
     // On a worker of a shared queue, its heartbeat sees the new status and stops the transfer.
     await this.#transition(id, ['pending', 'downloading', 'paused'], { status: 'cancelled', lastError: 'Cancelled', speed: 0, eta: null });
     await this.#forgetPaused([id]);
@@ -286,7 +286,7 @@ export class QueueService {
     if (item.status === 'downloading') {
       await this.#interrupt(id, 'pause');
       this.#dispatched.delete(id);
-      await this.#jobs?.cancel('download-episode', { itemId: id }).catch(() => 0);
+      await this.#withdrawJob(id, item.status);
     }
     await this.#transition(id, ['pending', 'downloading'], { status: 'paused', speed: 0, eta: null });
     this.#publishStatus();
@@ -453,7 +453,19 @@ export class QueueService {
       finish();
       this.#publishStatus();
       this.#pump();
+      if (this.#role !== 'all' && active.controller.signal.aborted) await this.#handBackIfPending(id).catch((error) => this.#logger.warn({ err: error, item_id: id }, 'could not hand a stopped download over again'));
     }
+  }
+
+  /**
+   * Shared queue, on a worker whose transfer was stopped (a change made through the API, or a
+   * shutdown): if the item is back in line by now (a retry, resume or start while the transfer was
+   * winding down), its job has to exist again once this one ends; the runner stores it then.
+   */
+  async #handBackIfPending(id: string): Promise<void> {
+    const current = await inContext(this.#deps.orm, () => this.#em.findOne(DownloadItem, { id }, { refresh: true, fields: ['id', 'status', 'priority'] }));
+    if (current?.status !== 'pending' || !this.#jobs) return;
+    await this.#jobs.enqueue('download-episode', { itemId: id }, { uniqueKey: `download:${id}`, priority: current.priority });
   }
 
   async #settleFailure(item: IDownloadItem, attempts: number, active: ActiveTransfer, error: unknown): Promise<void> {
@@ -583,10 +595,21 @@ export class QueueService {
    */
   async #haltWorkers(status: 'pending' | 'paused'): Promise<void> {
     await inContext(this.#deps.orm, async () => {
-      const open = await this.#em.find(DownloadItem, { status: { $in: ['pending', 'downloading'] } }, { fields: ['id'] });
-      for (const item of open) await this.#jobs?.cancel('download-episode', { itemId: item.id }).catch(() => 0);
+      const open = await this.#em.find(DownloadItem, { status: { $in: ['pending', 'downloading'] } }, { fields: ['id', 'status'] });
+      for (const item of open) await this.#withdrawJob(item.id, item.status);
       await this.#em.nativeUpdate(DownloadItem, { status: 'downloading' }, { status, speed: 0, eta: null, updatedAt: this.#now() });
     });
+  }
+
+  /**
+   * Withdraws the item's job. On the API process of a shared queue a job already running on a
+   * worker stays: that worker stops at its next heartbeat and ends the job, and until then the
+   * stored, locked job keeps a retry or resume from starting a second transfer into the same .part
+   * (the worker hands the item over again itself when it stops; see runItem).
+   */
+  async #withdrawJob(id: string, status: DownloadStatus): Promise<void> {
+    if (this.#role === 'api' && status === 'downloading') return;
+    await this.#jobs?.cancel('download-episode', { itemId: id }).catch(() => 0);
   }
 
   #scheduleRetryWake(): void {
