@@ -472,8 +472,8 @@ export class QueueService {
     const id = item.id;
     if (active.controller.signal.aborted || isAbort(error)) {
       const reason = active.reason ?? 'shutdown';
-      this.#logger.info({ item_id: id, reason }, 'download stopped; its .part stays');
-      // A cancelled item is deleted by remove(); a shutdown leaves it to the start-up recovery.
+      this.#logger.info({ item_id: id, reason }, 'download stopped');
+      // remove() or cancelItem() settles a cancel; a shutdown leaves the item to the start-up recovery.
       if (reason === 'cancel') return;
       const status: DownloadStatus = reason === 'pause' || reason === 'queue-pause' ? 'paused' : 'pending';
       await this.#update(id, { status, speed: 0, eta: null, attempts: attempts - 1 }, ['downloading']);
