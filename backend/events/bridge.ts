@@ -68,13 +68,7 @@ export class EventBridge {
     }
     if (envelope.o === this.origin) return;
     if (typeof envelope.s === 'string') {
-      for (const handler of this.#signalHandlers.get(envelope.s) ?? []) {
-        try {
-          handler();
-        } catch (error) {
-          this.#logger.error({ err: error, signal: envelope.s }, 'signal handler failed');
-        }
-      }
+      this.#runAll(this.#signalHandlers.get(envelope.s) ?? [], envelope.s);
       return;
     }
     if (!envelope.e?.type) return;
@@ -86,13 +80,7 @@ export class EventBridge {
    * Runs the handlers that catch up (re-read the settings, send WebSocket clients a fresh status).
    */
   reconnected(): void {
-    for (const handler of this.#reconnectHandlers) {
-      try {
-        handler();
-      } catch (error) {
-        this.#logger.error({ err: error }, 'reconnect handler failed');
-      }
-    }
+    this.#runAll(this.#reconnectHandlers, 'reconnect');
   }
 
   /** Runs `handler` after every reconnect of the transport; returns the unsubscribe. */
@@ -112,6 +100,17 @@ export class EventBridge {
     handlers.add(handler);
     this.#signalHandlers.set(name, handlers);
     return () => handlers.delete(handler);
+  }
+
+  /** A failing handler must not keep the others from running. */
+  #runAll(handlers: Iterable<() => void>, signal: string): void {
+    for (const handler of handlers) {
+      try {
+        handler();
+      } catch (error) {
+        this.#logger.error({ err: error, signal }, 'signal handler failed');
+      }
+    }
   }
 
   /** Sends what is still buffered, then stops. */
