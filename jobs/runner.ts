@@ -46,10 +46,13 @@ function newBusyKey(): BusyKey {
   };
 }
 
-async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+/** Whether `promise` settled within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+  const timedOut = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  const done = await Promise.race([promise.then(() => true as const), timedOut]);
   clearTimeout(timer);
+  return done;
 }
 
 function uniqueKeyOf(job: Job): string | undefined {
@@ -231,7 +234,7 @@ export class JobRunner implements JobQueue {
     }
     // A job that ended is settled by Agenda's "complete" (its stored job final or gone) before
     // the store closes; what was queued for a key whose job did not end is stored now, for the next start.
-    await Promise.all([...this.#busyKeys.values()].filter((busy) => busy.ended).map((busy) => withTimeout(busy.settled, SETTLE_TIMEOUT_MS)));
+    await Promise.all([...this.#busyKeys.values()].filter((busy) => busy.ended).map((busy) => settlesWithin(busy.settled, SETTLE_TIMEOUT_MS)));
     for (const busy of this.#busyKeys.values()) await busy.takeDeferred()?.().catch((error) => this.#logger.error({ err: error }, 'could not store a queued job at shutdown'));
     this.#busyKeys.clear();
     await this.#backend.disconnect();
@@ -390,11 +393,7 @@ export class JobRunner implements JobQueue {
 
   async #waitForRunning(ms: number): Promise<boolean> {
     if (this.#running.size === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
-    const all = Promise.all([...this.#running.values()].map((job) => job.finished)).then(() => true as const);
-    const done = await Promise.race([all, timeout]);
-    clearTimeout(timer);
+    const done = await settlesWithin(Promise.all([...this.#running.values()].map((job) => job.finished)), ms);
     // Let Agenda write the finished jobs' state before the connection closes.
     if (done) await new Promise((resolve) => setTimeout(resolve, 20));
     return done;

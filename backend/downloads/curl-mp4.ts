@@ -3,8 +3,7 @@ import { stat, truncate, unlink } from 'node:fs/promises';
 import { ProgressiveFlush } from './progressive-flush.ts';
 import type { CurlCommand } from '../adapters/curl.ts';
 import { permanent, statusError, transient, TransferError } from './errors.ts';
-import { contentLength } from './http-get.ts';
-import { fileSize, parseContentRange, type Mp4Options, type Mp4Result } from './mp4.ts';
+import { alreadyComplete, checkSize, expectedTotal, fileSize, isWebPage, webPageInsteadOfVideo, type Mp4Options, type Mp4Result } from './mp4.ts';
 
 /** Why a curl transfer stopped without finishing: the caller carries on with the Node transfer. */
 export class HandOver extends Error {
@@ -38,26 +37,22 @@ export async function downloadMp4WithCurl(curl: CurlCommand, options: Mp4Options
   }
   const start = outcome.resumedFrom;
   if (outcome.status === 416 && start > 0) {
-    const range = parseContentRange(outcome.headers.get('content-range') ?? undefined);
-    if (range?.total === start) {
-      options.meter.reset(start);
-      options.meter.setTotal(start);
-      return { bytes: start, resumedFrom: start };
-    }
+    const complete = alreadyComplete(outcome.headers, start, options.meter);
+    if (complete) return complete;
     await unlink(options.partPath).catch(() => {});
     return downloadMp4WithCurl(curl, options);
   }
   if (outcome.exitCode !== 0) throw failure(outcome);
-  if (/^text\/html/i.test(outcome.headers.get('content-type') ?? '')) {
+  if (isWebPage(outcome.headers)) {
     // curl wrote the page after the bytes we had: cut it off again before failing.
     await truncate(options.partPath, start).catch(() => {});
-    throw permanent('The hoster answered with a web page instead of the video (a captcha or an expired link)');
+    throw webPageInsteadOfVideo();
   }
   const bytes = await fileSize(options.partPath);
   const total = expectedTotal(outcome.headers, start);
   // A short answer can end before its headers were seen on their own.
   options.meter.setTotal(total);
-  if (total !== null && bytes !== total) throw transient(`The download ended early (${bytes} of ${total} bytes); it resumes on the next attempt`);
+  checkSize(bytes, total);
   // The final fsync is the caller's (commit); most of the data is on disk already (see runCurl).
   return { bytes, resumedFrom: start };
 }
@@ -157,13 +152,6 @@ function lastHeaders(dump: string): Headers {
     }
   }
   return headers;
-}
-
-function expectedTotal(headers: Headers, from: number): number | null {
-  const range = parseContentRange(headers.get('content-range') ?? undefined);
-  if (range?.total != null) return range.total;
-  const length = contentLength(headers);
-  return length !== null ? from + length : null;
 }
 
 /** curl's exit code (https://curl.se/libcurl/c/libcurl-errors.html) as a typed transfer error. */

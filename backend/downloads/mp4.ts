@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import { pumpToFile } from './pump.ts';
 import { contentLength, httpGet, type MediaResponse } from './http-get.ts';
-import { permanent, statusError, transient } from './errors.ts';
+import { permanent, statusError, transient, type TransferError } from './errors.ts';
 import type { TokenBucket } from './token-bucket.ts';
 import type { ProgressMeter } from './progress.ts';
 
@@ -45,17 +45,12 @@ export async function downloadMp4(options: Mp4Options): Promise<Mp4Result> {
       total = expectOk(response);
     } else {
       start = existing;
-      const length = contentLength(response.headers);
-      total = range.total ?? (length !== null ? existing + length : null);
+      total = expectedTotal(response.headers, existing);
     }
   } else if (existing > 0 && response.status === 416) {
-    const range = parseContentRange(response.headers.get('content-range') ?? undefined);
     response.discard();
-    if (range?.total === existing) {
-      options.meter.reset(existing);
-      options.meter.setTotal(existing);
-      return { bytes: existing, resumedFrom: existing };
-    }
+    const complete = alreadyComplete(response.headers, existing, options.meter);
+    if (complete) return complete;
     await unlink(options.partPath).catch(() => {});
     response = await request(options, 0);
     total = expectOk(response);
@@ -67,10 +62,37 @@ export async function downloadMp4(options: Mp4Options): Promise<Mp4Result> {
   options.meter.setTotal(total);
   const written = await writeBody(response, options, start);
   const bytes = start + written;
-  if (total !== null && bytes !== total) {
-    throw transient(`The download ended early (${bytes} of ${total} bytes); it resumes on the next attempt`);
-  }
+  checkSize(bytes, total);
   return { bytes, resumedFrom: start };
+}
+
+/** What the whole file measures: Content-Range's total, else where the answer starts plus its length. */
+export function expectedTotal(headers: Headers, from: number): number | null {
+  const range = parseContentRange(headers.get('content-range') ?? undefined);
+  if (range?.total != null) return range.total;
+  const length = contentLength(headers);
+  return length !== null ? from + length : null;
+}
+
+/** A 416 to a resume request: the .part is already whole when the server's total is its size. */
+export function alreadyComplete(headers: Headers, existing: number, meter: ProgressMeter): Mp4Result | undefined {
+  if (parseContentRange(headers.get('content-range') ?? undefined)?.total !== existing) return undefined;
+  meter.reset(existing);
+  meter.setTotal(existing);
+  return { bytes: existing, resumedFrom: existing };
+}
+
+export function isWebPage(headers: Headers): boolean {
+  return /^text\/html/i.test(headers.get('content-type') ?? '');
+}
+
+export function webPageInsteadOfVideo(): TransferError {
+  return permanent('The hoster answered with a web page instead of the video (a captcha or an expired link)');
+}
+
+/** An answer that ended before the announced size fails as transient; the next attempt resumes from the .part. */
+export function checkSize(bytes: number, total: number | null): void {
+  if (total !== null && bytes !== total) throw transient(`The download ended early (${bytes} of ${total} bytes); it resumes on the next attempt`);
 }
 
 function request(options: Mp4Options, from: number): Promise<MediaResponse> {
@@ -85,10 +107,9 @@ function expectOk(response: MediaResponse): number | null {
     response.discard();
     throw statusError(response.status, 'The video download');
   }
-  const type = response.headers.get('content-type') ?? '';
-  if (/^text\/html/i.test(type)) {
+  if (isWebPage(response.headers)) {
     response.discard();
-    throw permanent('The hoster answered with a web page instead of the video (a captcha or an expired link)');
+    throw webPageInsteadOfVideo();
   }
   return contentLength(response.headers);
 }
