@@ -67,12 +67,12 @@ export class SettingsStore {
   /** Replaces the stored settings (a full document; missing keys take defaults). */
   async update(candidate: unknown): Promise<Readonly<Settings>> {
     return this.#serial(async () => {
-      this.validate(candidate);
+      const effective = this.validate(candidate);
       const stored = validateSettings(candidate);
       if (!stored.ok) throw new ValidationError('The configuration is not valid', stored.problems);
       await this.#backupCurrentFile('auto');
       await writeFileAtomic(this.#file, `${JSON.stringify(stored.settings, null, 2)}\n`, { mode: 0o600 });
-      return this.#apply(this.validate(readSettingsFile(this.#file)), false);
+      return this.#apply(effective, false);
     });
   }
 
