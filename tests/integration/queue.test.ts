@@ -51,6 +51,19 @@ async function queue(key: string, episodes: { season: number; episode: number }[
   return result.body.item_ids;
 }
 
+const partPast = (path: string, bytes: number) => waitUntil(async () => ((await stat(`${path}.part`).catch(() => undefined))?.size ?? 0) > bytes, `${bytes} bytes in ${path}.part`);
+
+/** Queues S01E01 of `key` (3 MB through Vidoza at `bytesPerSecond`) and waits until its .part holds more than `partPast` bytes. */
+async function downloadUnderWay(key: string, options: { bytesPerSecond: number; partPast: number }): Promise<{ id: string; path: string }> {
+  site.controls.largeFileBytes = 3_000_000;
+  site.controls.slowBytesPerSecond = options.bytesPerSecond;
+  await app.running.services.settings.patch({ downloads: { hosters: ['Vidoza'] } });
+  const [id] = await queue(key, [{ season: 1, episode: 1 }]);
+  const path = await target(key, 1, 1, 'German Dub', 'mp4');
+  await partPast(path, options.partPast);
+  return { id, path };
+}
+
 describe('download queue', () => {
   it('needs authentication', async () => {
     expect((await app.request('GET', '/api/queue/status')).status).toBe(401);
@@ -174,12 +187,7 @@ describe('download queue', () => {
   });
 
   it('pauses and resumes one item (resuming with Range), and removing an item deletes it and its .part', async () => {
-    site.controls.largeFileBytes = 3_000_000;
-    site.controls.slowBytesPerSecond = 600_000;
-    await app.running.services.settings.patch({ downloads: { hosters: ['Vidoza'] } });
-    const [id] = await queue('still-running', [{ season: 1, episode: 1 }]);
-    const path = await target('still-running', 1, 1, 'German Dub', 'mp4');
-    await waitUntil(async () => ((await stat(`${path}.part`).catch(() => undefined))?.size ?? 0) > 200_000, 'bytes in the .part');
+    const { id, path } = await downloadUnderWay('still-running', { bytesPerSecond: 600_000, partPast: 200_000 });
 
     const paused = await call('POST', `/api/queue/${id}/pause`);
     expect(paused.body.status).toBe('paused');
@@ -199,7 +207,7 @@ describe('download queue', () => {
     site.controls.slowBytesPerSecond = 300_000;
     const [other] = await queue('still-running', [{ season: 1, episode: 2 }]);
     const otherPath = await target('still-running', 1, 2, 'German Dub', 'mp4');
-    await waitUntil(async () => ((await stat(`${otherPath}.part`).catch(() => undefined))?.size ?? 0) > 50_000, 'bytes in the second .part');
+    await partPast(otherPath, 50_000);
     const removed = nextEvent(app, 'download_removed', (event) => event.data.item_id === other);
     expect((await call('DELETE', `/api/queue/${other}`)).body).toEqual({ id: other, removed: true });
     expect((await removed).data).toMatchObject({ key: 'still-running', folder: 'Still Running (2024)' });
@@ -210,12 +218,7 @@ describe('download queue', () => {
   });
 
   it('cancel stops a running download within a second and keeps it, with its .part, until a retry resumes it with Range', async () => {
-    site.controls.largeFileBytes = 3_000_000;
-    site.controls.slowBytesPerSecond = 400_000;
-    await app.running.services.settings.patch({ downloads: { hosters: ['Vidoza'] } });
-    const [id] = await queue('film-collection', [{ season: 1, episode: 1 }]);
-    const path = await target('film-collection', 1, 1, 'German Dub', 'mp4');
-    await waitUntil(async () => ((await stat(`${path}.part`).catch(() => undefined))?.size ?? 0) > 100_000, 'bytes in the .part');
+    const { id, path } = await downloadUnderWay('film-collection', { bytesPerSecond: 400_000, partPast: 100_000 });
 
     const asked = performance.now();
     const cancelled = await call('POST', `/api/queue/${id}/cancel`);

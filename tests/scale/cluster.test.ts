@@ -67,6 +67,16 @@ async function queue(key: string, episodes: { season: number; episode: number }[
 
 const status = async () => (await api.call('GET', '/api/queue/status')).body;
 
+/** Queues one episode served at `bytesPerSecond` and waits until its download has passed `progressPast` bytes. */
+async function downloadUnderWay(key: string, episode: { season: number; episode: number }, options: { bytes: number; bytesPerSecond: number; progressPast: number }): Promise<string> {
+  site.controls.largeFileBytes = options.bytes;
+  site.controls.slowBytesPerSecond = options.bytesPerSecond;
+  site.stats.reset();
+  const [id] = await queue(key, [episode]);
+  await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.downloaded_bytes > options.progressPast, `progress past ${options.progressPast} bytes`);
+  return id;
+}
+
 describe('scale-out: one API process, two workers, one PostgreSQL', () => {
   it('workers answer only the health check, the API process everything', async () => {
     const health = await fetch(`${workers[0].url}/health`);
@@ -133,11 +143,7 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
 
   it('a worker killed mid-download loses its lock; the other one finishes the file from its .part', async () => {
     const bytes = 2 * 1024 * 1024;
-    site.controls.largeFileBytes = bytes;
-    site.controls.slowBytesPerSecond = 200 * 1024;
-    site.stats.reset();
-    const [id] = await queue('still-running', [{ season: 1, episode: 2 }]);
-    await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.downloaded_bytes > 400 * 1024, 'progress past 400 KiB');
+    const id = await downloadUnderWay('still-running', { season: 1, episode: 2 }, { bytes, bytesPerSecond: 200 * 1024, progressPast: 400 * 1024 });
     const { rows } = await db.query("select last_modified_by from agenda_jobs where name = 'download-episode' and locked_at is not null");
     expect(rows).toHaveLength(1);
     const runningOn = workers.find((worker) => String(rows[0].last_modified_by).endsWith(`:${worker.child.pid}`));
@@ -187,11 +193,7 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
 
   it('cancel through the API process stops the download on its worker within a heartbeat; retry resumes it there or elsewhere', async () => {
     const bytes = 2 * 1024 * 1024;
-    site.controls.largeFileBytes = bytes;
-    site.controls.slowBytesPerSecond = 256 * 1024;
-    site.stats.reset();
-    const [id] = await queue('tom-and-jerrys-grosse-reise', [{ season: 1, episode: 1 }]);
-    await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.downloaded_bytes > 256 * 1024, 'progress past 256 KiB');
+    const id = await downloadUnderWay('tom-and-jerrys-grosse-reise', { season: 1, episode: 1 }, { bytes, bytesPerSecond: 256 * 1024, progressPast: 256 * 1024 });
     expect((await api.call('POST', `/api/queue/${id}/cancel`)).body).toMatchObject({ status: 'cancelled' });
     // The worker notices at its next heartbeat (1 s) and stops; the item stays cancelled.
     const asked = performance.now();
@@ -210,11 +212,7 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
 
   it('a retry right after a cancel never runs a second transfer while the worker is still stopping the first', async () => {
     const bytes = 1024 * 1024;
-    site.controls.largeFileBytes = bytes;
-    site.controls.slowBytesPerSecond = 256 * 1024;
-    site.stats.reset();
-    const [id] = await queue('tom-and-jerrys-grosse-reise', [{ season: 1, episode: 2 }]);
-    await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.downloaded_bytes > 128 * 1024, 'progress past 128 KiB');
+    const id = await downloadUnderWay('tom-and-jerrys-grosse-reise', { season: 1, episode: 2 }, { bytes, bytesPerSecond: 256 * 1024, progressPast: 128 * 1024 });
     // Cancel and retry at once, well within the worker's one-second heartbeat.
     expect((await api.call('POST', `/api/queue/${id}/cancel`)).body).toMatchObject({ status: 'cancelled' });
     expect((await api.call('POST', '/api/queue/retry', { item_ids: [id] })).body).toEqual({ retried: [id] });
