@@ -30,6 +30,6 @@ export class DoodstreamHoster implements Hoster {
     if (pass.status !== 200 || !/^https?:\/\//.test(base)) throw new ParseError(`Doodstream: pass_md5 answered HTTP ${pass.status} without a media base URL`);
     let suffix = '';
     for (let index = 0; index < 10; index++) suffix += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
-    return { url: `${base}${suffix}?token=${token}&expiry=${this.#now()}`, kind: 'mp4', headers: mediaHeaders(page.url) };
+    return { url: `${base}${suffix}?token=${token}&expiry=${this.#now()}`, kind: 'mp4', headers: mediaHeaders(page.url, this.#http.userAgent) };
   }
 }

@@ -18,6 +18,6 @@ export class VidmolyHoster implements Hoster {
     const file = /file\s*:\s*["']([^"']+\.m3u8[^"']*)["']/.exec(inlineScripts(page.body))?.[1];
     if (!file) throw new ParseError(`Vidmoly: the embed page ${page.url} has no file: "...m3u8"`);
     // The CDN checks that the Referer is the Vidmoly origin.
-    return { url: new URL(file, page.url).href, kind: 'hls', headers: mediaHeaders(page.url) };
+    return { url: new URL(file, page.url).href, kind: 'hls', headers: mediaHeaders(page.url, this.#http.userAgent) };
   }
 }

@@ -19,6 +19,6 @@ export class VidozaHoster implements Hoster {
     const src = /sourcesCode\s*:\s*\[\s*\{[^}]*?src\s*:\s*["']([^"']+)["']/.exec(inlineScripts(page.body))?.[1]
       ?? load(page.body)('video source[src]').attr('src');
     if (!src) throw new ParseError(`Vidoza: the embed page ${page.url} has no sourcesCode src`);
-    return { url: new URL(src, page.url).href, kind: 'mp4', headers: mediaHeaders(page.url) };
+    return { url: new URL(src, page.url).href, kind: 'mp4', headers: mediaHeaders(page.url, this.#http.userAgent) };
   }
 }

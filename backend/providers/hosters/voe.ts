@@ -27,7 +27,7 @@ export class VoeHoster implements Hoster {
     }
     const media = mediaFromPage(page.body, page.url);
     if (!media) throw new ParseError(`VOE: the embed page ${page.url} has no media payload (application/json script, 'hls' field or .m3u8 URL)`);
-    return { ...media, headers: mediaHeaders(page.url) };
+    return { ...media, headers: mediaHeaders(page.url, this.#http.userAgent) };
   }
 }
 
