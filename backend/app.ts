@@ -7,6 +7,7 @@ import { errorHandler } from './http/error-handler.ts';
 import { ormContext, requestLogging } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { jsonBody } from './http/body.ts';
+import { inputGuard } from './http/input-guard.ts';
 import { authenticate, knownMethodsOnly, requireAuth } from './http/auth.ts';
 import { createRouter, type AppState } from './http/state.ts';
 
@@ -32,6 +33,7 @@ export function createApp(deps: AppDependencies): Koa<AppState> {
   app.use(requireAuth());
   app.use(knownMethodsOnly());
   for (const middleware of jsonBody()) app.use(middleware);
+  app.use(inputGuard());
   const root = mountRouters(deps.routers);
   app.use(root.routes());
   app.use(root.allowedMethods({ throw: true }));
