@@ -17,6 +17,7 @@ import { EventBus } from './events/bus.ts';
 import { EventBridge } from './events/bridge.ts';
 import { shareSettings } from './events/shared-settings.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
+import { Credential } from './modules/auth/credential.entity.ts';
 import { LoginThrottle } from './modules/auth/login-throttle.ts';
 import { createAuthRouter } from './modules/auth/auth.routes.ts';
 import { createConfigRouter } from './modules/config/config.routes.ts';
@@ -85,6 +86,8 @@ export interface StartOptions {
    * or watch folders: a second process next to the running server. Default 'server'.
    */
   readonly mode?: 'server' | 'cli';
+  /** `aniworld reset-password`: a damaged or missing secret.key is replaced instead of stopping start-up. */
+  readonly replaceSecretKey?: boolean;
 }
 
 export interface Running {
@@ -156,10 +159,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       : await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir, log: ormLog });
     closers.push({ name: 'database', close: () => orm.close() });
 
-    const secret = await loadOrCreateSecret(config.paths.secretFile);
+    const secret = await loadOrCreateSecret(config.paths.secretFile, {
+      replace: options.replaceSecretKey,
+      installed: () => inContext(orm, async () => (await orm.em.count(Credential, {})) > 0),
+    });
     const events = new EventBus({ logger, now: () => clock.now() });
     const throttle = new LoginThrottle({ em: orm.em, clock });
-    const auth = new AuthService({ em: orm.em, hasher: new BcryptPasswordHasher(options.bcryptRounds), signer: new JoseTokenSigner(secret), clock, settings, throttle, cwd: options.cwd });
+    const auth = new AuthService({ em: orm.em, hasher: new BcryptPasswordHasher({ secret, rounds: options.bcryptRounds }), signer: new JoseTokenSigner(secret), clock, settings, throttle, cwd: options.cwd });
     const health = new HealthService({ orm, version: config.version, startedAt });
     const storage = () => inspectStorage({ dataDir: config.paths.dataDir, mediaDir: config.paths.mediaDir, journal: config.runtime.sqlite_journal, watch: settings.current().library.watch, watchPolling: settings.current().library.watch_polling });
     for (const warning of storage().warnings) logger.warn({ component: 'storage' }, warning);
