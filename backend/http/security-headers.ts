@@ -32,6 +32,7 @@ export function securityHeaders(): Middleware {
       'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
     });
     await next();
-    if (ctx.path.startsWith('/api')) ctx.set('Cache-Control', 'no-store');
+    // A route that sends an ETag says `no-cache` itself (revalidate every time, then 304).
+    if (ctx.path.startsWith('/api') && !ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
   };
 }
