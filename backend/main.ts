@@ -36,6 +36,7 @@ import { buildOpenApi, createDocsRouter } from './http/openapi.ts';
 import { OPERATIONS } from './http/openapi.operations.ts';
 import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
+import { ProviderHealth } from './providers/provider-health.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
 import { SeriesService } from './modules/series/series.service.ts';
@@ -106,6 +107,7 @@ export interface Running {
     readonly backups: BackupService;
     readonly providers: ProviderRegistry;
     readonly hosters: HosterRegistry;
+    readonly providerHealth: ProviderHealth;
     readonly series: SeriesService;
     readonly queue: QueueService;
     /** The JobQueue port (enqueue, cancel, pause, list) and the runner behind it. */
@@ -169,7 +171,19 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir });
 
     // --- feature services (library, providers, queue, notifications) are built here ---
-    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider') });
+    const providerHealth = new ProviderHealth({ now: () => clock.now().getTime(), onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed') });
+    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl: () => settings.current().provider.url });
+    providerHealth.useProbe(() => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`));
+    health.register('provider', () => ({ ...providerHealth.current() }));
+    closers.push({
+      name: 'provider health',
+      close: providerHealth.subscribe((report, previous) => {
+        const log = { component: 'provider', status: report.status, previous: previous.status, last_error: report.last_error };
+        if (report.status === 'ok') return logger.info(log, 'the provider answers again');
+        logger.warn(log, report.status === 'check' ? 'the provider answers with an anti-bot check' : 'the provider does not answer');
+        events.publish('health_issue', { component: 'provider', message: report.last_error ?? report.status, status: report.status });
+      }),
+    });
     const providers = createProviderRegistry(settings, providerHttp);
     const hosters = createHosterRegistry(providerHttp);
     // SQLite tells when another process (the CLI) wrote the file; on PostgreSQL the event bridge does.
@@ -283,7 +297,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, series, queue, jobs, webhooks },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, series, queue, jobs, webhooks },
       close: closeAll,
     };
   } catch (error) {

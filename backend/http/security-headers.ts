@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { isApiPath } from './auth.ts';
 
 /**
  * A CSP that fits the bundled Lit panel: scripts only from our origin, styles from our origin
@@ -31,8 +32,8 @@ export function securityHeaders(): Middleware {
       'Cross-Origin-Resource-Policy': 'same-origin',
       'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
     });
+    // Set before the handlers run, so errors (401, 404, 500) carry it as well as answers.
+    if (isApiPath(ctx.path)) ctx.set('Cache-Control', 'no-store');
     await next();
-    // A route that sends an ETag says `no-cache` itself (revalidate every time, then 304).
-    if (ctx.path.startsWith('/api') && !ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
   };
 }
