@@ -192,7 +192,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     });
     const providers = createProviderRegistry(settings, providerHttp);
     const hosters = createHosterRegistry(providerHttp);
-    const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default });
+    // SQLite tells when another process (the CLI) wrote the file; on PostgreSQL the event bridge does.
+    const externalVersion = databaseUrl ? undefined : () => orm.em.getConnection().execute('pragma data_version');
+    const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default, externalVersion });
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
