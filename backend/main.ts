@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './adapters/clock.ts';
 import { BcryptPasswordHasher } from './adapters/password-hasher.ts';
 import { JoseTokenSigner } from './adapters/token-signer.ts';
 import { loadOrCreateSecret } from './adapters/secret-file.ts';
+import { ensurePrivateFile, tightenDataFolder } from './adapters/private-files.ts';
 import { openDatabase, type Orm } from './db/orm.ts';
 import { EventBus } from './events/bus.ts';
 import { EventBridge } from './events/bridge.ts';
@@ -147,6 +148,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
   try {
     await mkdir(config.paths.dataDir, { recursive: true, mode: 0o700 });
+    for (const path of await tightenDataFolder(config.paths.dataDir, { skip: [config.paths.mediaDir] })) {
+      logger.warn({ component: 'storage', path }, `${path} is readable by others and owned by another user, so AniWorld cannot make it private; fix: chown ${process.getuid?.() ?? '?'}:${process.getgid?.() ?? '?'} and chmod go-rwx it`);
+    }
     const settings = new SettingsStore({ file: config.paths.configFile, backupDir: config.paths.backupDir, envSettings, initial: config.settings, clock });
     settings.subscribe((next) => { logger.level = next.logging.level; });
 
@@ -208,6 +212,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // --- jobs: the store (JOBS_STORE) and the runner; processing starts after listening ---
     // With a shared PostgreSQL the jobs go there too, unless JOBS_STORE names MongoDB.
     const jobsKind = databaseUrl && config.runtime.jobs_store === 'sqlite' ? 'postgres' : config.runtime.jobs_store;
+    if (jobsKind === 'sqlite') await ensurePrivateFile(config.paths.jobsDatabaseFile);
     const jobStore = await createJobStore({ kind: jobsKind, sqliteFile: config.paths.jobsDatabaseFile, mongodbUrl: config.runtime.mongodb_url, postgresUrl: databaseUrl, dataDir: config.paths.dataDir, env: options.env ?? process.env });
     const lockLifetimeMs = config.runtime.job_lock_seconds === undefined ? undefined : config.runtime.job_lock_seconds * 1000;
     // A worker polls the shared store every second: a freed download slot is filled at once even
