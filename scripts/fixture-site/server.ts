@@ -52,6 +52,8 @@ export interface FixtureControls {
   currentSearch: 'ok' | 'missing';
   slowBytesPerSecond: number;
   largeFileBytes: number | undefined;
+  /** While true, media answers under way send no bytes (and keep their connection open). */
+  holdMedia: boolean;
 }
 
 export interface FixtureSite {
@@ -81,6 +83,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     currentSearch: 'ok',
     slowBytesPerSecond: options.slowBytesPerSecond ?? 0,
     largeFileBytes: options.largeFileBytes,
+    holdMedia: false,
   };
   const guard = createGuard(options.guard);
   let siteUrl = '';
