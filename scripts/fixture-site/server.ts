@@ -49,6 +49,8 @@ export interface FixtureControls {
   currentSearch: 'ok' | 'missing';
   slowBytesPerSecond: number;
   largeFileBytes: number | undefined;
+  /** While true, media answers under way send no bytes (and keep their connection open). */
+  holdMedia: boolean;
 }
 
 export interface FixtureSite {
@@ -76,6 +78,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     currentSearch: 'ok',
     slowBytesPerSecond: options.slowBytesPerSecond ?? 0,
     largeFileBytes: options.largeFileBytes,
+    holdMedia: false,
   };
   let siteUrl = '';
   const media: MediaOptions = { cacheDir: options.mediaCacheDir, controls, siteUrl: () => siteUrl };
