@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildCatalogue, type Catalogue, type FixtureLink } from './catalogue.ts';
-import { renderCaptchaPage, renderEpisodePage, renderSeasonPage, renderSeriesPage } from './pages.ts';
+import { renderCaptchaPage, renderEpisodePage, renderNotFoundPage, renderSeasonPage, renderSeriesPage } from './pages.ts';
 import { currentSearchAnswer, legacySearchAnswer } from './search.ts';
 import { embedUrlFor, handleHosterRequest } from './hosters.ts';
 import { handleMediaRequest, type MediaOptions } from './media.ts';
@@ -138,7 +138,8 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
           : renderEpisodePage(catalogue, series, season, episode);
         if (html !== undefined) return send(res, 200, 'text/html; charset=utf-8', html);
       }
-      return send(res, 404, 'text/html', '<h1>Seite nicht gefunden</h1>');
+      // Like the real site: HTTP 200 with a red message box, not a 404.
+      return send(res, 200, 'text/html; charset=utf-8', renderNotFoundPage());
     }
     if (path.startsWith('/public/img/cover/')) return send(res, 200, 'image/png', coverPng(path));
     if (path.startsWith('/public/img/')) return send(res, 200, 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="16"/>');
