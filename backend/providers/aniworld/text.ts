@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 
 /** Collapses runs of whitespace; empty text becomes null. */
 export function cleanText(text: string | undefined | null): string | null {
