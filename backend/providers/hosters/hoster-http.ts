@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import { BROWSER_USER_AGENT, type HttpClient } from '../../adapters/http-client.ts';
 import { ChallengeError, ParseError, ProviderNotFoundError } from '../errors.ts';
 

@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import type { HttpClient } from '../../adapters/http-client.ts';
 import type { Hoster, ResolvedMedia } from '../provider.ts';
 import { ParseError } from '../errors.ts';
