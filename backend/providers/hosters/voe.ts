@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import type { HttpClient } from '../../adapters/http-client.ts';
 import type { Hoster, ResolvedMedia } from '../provider.ts';
 import { ParseError, ProviderUnavailableError } from '../errors.ts';
@@ -26,7 +26,7 @@ export class VoeHoster implements Hoster {
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
     const page = await this.#finalPage(embedUrl, signal);
     const found = mediaFromPage(page.body, page.url);
-    if (found.media) return { ...found.media, headers: mediaHeaders(page.url) };
+    if (found.media) return { ...found.media, headers: mediaHeaders(page.url, this.#http.userAgent) };
     throw new ParseError(found.problem ?? `VOE's page ${page.url} has no video payload (no application/json script, a168c variable, 'hls' field or .m3u8 URL)`);
   }
 
