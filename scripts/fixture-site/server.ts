@@ -87,6 +87,8 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   };
   const guard = createGuard(options.guard);
   let siteUrl = '';
+  /** A VOE mirror domain that is down (see hosters.ts, `rotating-`). */
+  let deadOrigin = '';
   const media: MediaOptions = { cacheDir: options.mediaCacheDir, controls, siteUrl: () => siteUrl };
 
   const server = createServer((req, res) => {
@@ -144,7 +146,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     if (path.startsWith('/public/img/cover/')) return send(res, 200, 'image/png', coverPng(path));
     if (path.startsWith('/public/img/')) return send(res, 200, 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="16"/>');
     if (path === '/') return send(res, 200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><body><h1>AniWorld fixture</h1></body></html>');
-    if (await handleHosterRequest(req, res, url, { catalogue, siteUrl })) return;
+    if (await handleHosterRequest(req, res, url, { catalogue, siteUrl, deadOrigin })) return;
     if (await handleMediaRequest(req, res, url, media, catalogue)) return;
     send(res, 404, 'text/plain', 'not found');
   }
@@ -155,6 +157,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   });
   const address = server.address() as AddressInfo;
   siteUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  deadOrigin = await closedOrigin(options.host ?? '127.0.0.1');
 
   return {
     url: siteUrl,
@@ -177,6 +180,18 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       server.closeAllConnections();
     }),
   };
+}
+
+/** An origin nothing listens on: a port that was free a moment ago (connections are refused). */
+async function closedOrigin(host: string): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, host, () => resolve());
+  });
+  const { address, port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
