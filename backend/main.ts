@@ -41,6 +41,7 @@ import { OPERATIONS } from './http/openapi.operations.ts';
 import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
 import { ProviderHealth } from './providers/provider-health.ts';
+import { NameResolution } from './adapters/doh-resolver.ts';
 import { EmbeddedBrowser, findChromium } from './adapters/browser/embedded-browser.ts';
 import { PassFile } from './adapters/pass-file.ts';
 import { EmbeddedSolver } from './providers/checks/embedded-solver.ts';
@@ -210,7 +211,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const providerUrl = () => settings.current().provider.url;
     const providerHealth = new ProviderHealth({ now: () => clock.now().getTime(), solver: () => checkSolver()?.name ?? 'none', onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed') });
     const checks = new SiteChecks({ solver: checkSolver, file: new PassFile<StoredPasses>(join(config.paths.dataDir, 'provider-passes.json')), health: providerHealth, providerUrl, logger, now: () => clock.now().getTime() });
-    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks });
+    const names = new NameResolution({ settings: () => settings.current().provider, providerHost: () => new URL(providerUrl()).hostname, onHint: (hint) => providerHealth.setHint(hint), logger });
+    closers.push({ name: 'dns over https', close: () => names.close() });
+    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks, dispatcher: (url) => names.dispatcher(url) });
     providerHealth.useProbe(() => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`));
     health.register('provider', () => ({ ...providerHealth.current() }));
     closers.push({
@@ -218,6 +221,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       close: providerHealth.subscribe((report, previous) => {
         const log = { component: 'provider', status: report.status, previous: previous.status, last_error: report.last_error };
         if (report.status === 'ok') return logger.info(log, 'the provider answers again');
+        if (report.status === 'down' && report.last_error) void names.diagnose(report.last_error);
         logger.warn(log, report.status === 'check' ? 'the provider answers with an anti-bot check' : 'the provider does not answer');
         events.publish('health_issue', { component: 'provider', message: report.last_error ?? report.status, status: report.status });
       }),
