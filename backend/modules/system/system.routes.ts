@@ -23,7 +23,7 @@ export function createSystemRouter(services: { logs: LogService; diagnostics: Di
 
   // One search, step by step (name, plain request, search through the check); answers 200 with each step's outcome.
   router.post('/api/system/provider-test', async (ctx) => {
-    const input = parseInput(providerTestSchema, ctx.request.body ?? {}, 'Body');
+    const input = parseInput(providerTestSchema, ctx.request.body, 'Body');
     if (!services.providerTest) throw new NotFoundError('This process does not talk to the provider.');
     ctx.body = await services.providerTest.run(input.query);
   });
