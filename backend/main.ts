@@ -49,6 +49,7 @@ import { TokenBucket } from './downloads/token-bucket.ts';
 import { TransferEngine } from './downloads/transfer.ts';
 import { EpisodeDownloader } from './modules/queue/episode-downloader.ts';
 import { QueueService } from './modules/queue/queue.service.ts';
+import { MediaRoot } from './modules/series/media-root.ts';
 import { QueueStateFile } from './modules/queue/queue-state.ts';
 import { createQueueRouter } from './modules/queue/queue.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
@@ -202,7 +203,12 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
-    const queue = new QueueService({ orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role });
+    const mediaRoot = new MediaRoot(settings, options.cwd ?? process.cwd());
+    const queue = new QueueService({
+      orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
+      providerHealth, mediaRoot: () => mediaRoot.path(),
+    });
+    health.register('queue', () => queue.health());
     metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
       const stats = (await queue.status()).statistics;
       return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
