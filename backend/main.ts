@@ -39,6 +39,12 @@ import { OPERATIONS } from './http/openapi.operations.ts';
 import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
 import { ProviderHealth } from './providers/provider-health.ts';
+import { EmbeddedBrowser, findChromium } from './adapters/browser/embedded-browser.ts';
+import { PassFile } from './adapters/pass-file.ts';
+import { EmbeddedSolver } from './providers/checks/embedded-solver.ts';
+import { FlareSolverrSolver } from './providers/checks/flaresolverr-solver.ts';
+import { SiteChecks, type StoredPasses } from './providers/checks/site-checks.ts';
+import type { CheckSolver } from './providers/checks/solver.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
 import { SeriesService } from './modules/series/series.service.ts';
@@ -182,8 +188,24 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir });
 
     // --- feature services (library, providers, queue, notifications) are built here ---
-    const providerHealth = new ProviderHealth({ now: () => clock.now().getTime(), onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed') });
-    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl: () => settings.current().provider.url });
+    // Anti-bot checks: the embedded Chromium (started on the first check, closed when idle) or a
+    // FlareSolverr service when its URL is set; read per solve, so a settings change applies at once.
+    const chromiumPath = findChromium(config.runtime.chromium_path);
+    const browser = chromiumPath ? new EmbeddedBrowser({ executablePath: chromiumPath, idleMs: () => settings.current().provider.browser_idle_minutes * 60_000, logger }) : undefined;
+    if (browser) closers.push({ name: 'embedded browser', close: () => browser.close() });
+    const embeddedSolver = browser ? new EmbeddedSolver({ browser, logger }) : undefined;
+    let flareSolverr: FlareSolverrSolver | undefined;
+    const checkSolver = (): CheckSolver | undefined => {
+      const { solver, flaresolverr_url: flareUrl } = settings.current().provider;
+      if (solver === 'off') return undefined;
+      if (!flareUrl) return embeddedSolver;
+      if (flareSolverr?.url !== flareUrl) flareSolverr = new FlareSolverrSolver({ url: flareUrl });
+      return flareSolverr;
+    };
+    const providerUrl = () => settings.current().provider.url;
+    const providerHealth = new ProviderHealth({ now: () => clock.now().getTime(), solver: () => checkSolver()?.name ?? 'none', onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed') });
+    const checks = new SiteChecks({ solver: checkSolver, file: new PassFile<StoredPasses>(join(config.paths.dataDir, 'provider-passes.json')), health: providerHealth, providerUrl, logger, now: () => clock.now().getTime() });
+    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks });
     providerHealth.useProbe(() => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`));
     health.register('provider', () => ({ ...providerHealth.current() }));
     closers.push({

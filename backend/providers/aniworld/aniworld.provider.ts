@@ -5,6 +5,7 @@ import { TtlCache } from '../ttl-cache.ts';
 import { parseEpisodePage } from './episode-page.ts';
 import { parseSeasonPage } from './season-page.ts';
 import { parseSeriesPage } from './series-page.ts';
+import { notFoundMessage } from './not-found.ts';
 import { parseLegacySearchAnswer, parseSearchAnswer, seriesUrl } from './search.ts';
 
 const KEY = /^[a-z0-9-]+$/;
@@ -88,12 +89,15 @@ export class AniWorldProvider implements Provider {
   }
 
   async resolveRedirect(link: HosterLink, signal?: AbortSignal): Promise<string> {
-    const response = await this.#http.request(link.redirectUrl, { redirect: 'manual', headers: { referer: `${this.baseUrl}/` }, signal });
+    const response = await this.#http.request(link.redirectUrl, { redirect: 'manual', headers: { referer: `${this.baseUrl}/` }, signal }).catch((error: unknown) => {
+      if (error instanceof ChallengeError) throw new ChallengeError(`the provider asked for a captcha instead of sending us to ${link.hoster} (${error.message})`, { cause: error, details: { ...(error.details as object | undefined), hoster: link.hoster, link_id: link.linkId } });
+      throw error;
+    });
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) return new URL(location, link.redirectUrl).href;
-    if (response.status === 404) throw new ProviderNotFoundError(`the ${link.hoster} link ${link.linkId} no longer exists`);
+    if (response.status === 404) throw new ProviderNotFoundError(`the provider no longer has the ${link.hoster} link ${link.linkId}`);
     // The redirect endpoint hands out a captcha page instead of a redirect when it distrusts us.
-    throw new ChallengeError(`the ${link.hoster} link ${link.linkId} answered HTTP ${response.status} instead of a redirect (challenge)`, { details: { hoster: link.hoster, link_id: link.linkId, status: response.status } });
+    throw new ChallengeError(`the provider asked for a captcha instead of sending us to ${link.hoster} (link ${link.linkId} answered HTTP ${response.status} without a redirect)`, { details: { hoster: link.hoster, link_id: link.linkId, status: response.status } });
   }
 
   keyFromLink(link: string): string | undefined {
@@ -115,6 +119,9 @@ export class AniWorldProvider implements Provider {
     if (response.status !== 200) throw new ParseError(`the page of ${what} answered HTTP ${response.status}`);
     // The site answers unknown series with a redirect to its start page rather than a 404.
     if (trimSlash(new URL(response.url).pathname) !== trimSlash(new URL(url).pathname)) throw new ProviderNotFoundError(`the provider has no ${what} (redirected to ${new URL(response.url).pathname})`);
+    // ... or with HTTP 200 and a red message box in place of the page.
+    const notFound = notFoundMessage(response.body);
+    if (notFound !== undefined) throw new ProviderNotFoundError(`the provider has no ${what}${notFound ? ` ("${notFound}")` : ''}`);
     return response.body;
   }
 }
