@@ -58,7 +58,6 @@ import { TokenBucket } from './downloads/token-bucket.ts';
 import { TransferEngine } from './downloads/transfer.ts';
 import { EpisodeDownloader } from './modules/queue/episode-downloader.ts';
 import { QueueService } from './modules/queue/queue.service.ts';
-import { MediaRoot } from './modules/series/media-root.ts';
 import { QueueStateFile } from './modules/queue/queue-state.ts';
 import { createQueueRouter } from './modules/queue/queue.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
@@ -235,7 +234,6 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
-    const mediaRoot = new MediaRoot(settings, options.cwd ?? process.cwd());
     const queue = new QueueService({
       orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
       providerHealth, mediaRoot: () => mediaRoot.path(),
