@@ -27,17 +27,6 @@ RUN node /tmp/prune-node-modules.mjs node_modules
 
 # --- runtime ---
 FROM ${NODE_IMAGE} AS runtime
-ARG VERSION=0.1.0
-ARG REVISION=unknown
-ARG CREATED=unknown
-LABEL org.opencontainers.image.title="AniWorld" \
-      org.opencontainers.image.description="Self-hosted anime library manager: scans your anime folder, knows what is missing, downloads it and names it for Jellyfin, Plex and Kodi." \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.licenses="MIT" \
-      org.opencontainers.image.source="https://github.com/aniworld/aniworld"
-
 # ffmpeg remuxes HLS streams; curl moves MP4 downloads (setpriv ties it to our process);
 # tini reaps and forwards signals; setpriv (util-linux) drops privileges.
 # Debian's ffmpeg links libGL (through libavdevice), which pulls in Mesa's GPU drivers with LLVM
@@ -73,6 +62,18 @@ COPY docker/entrypoint.sh /usr/local/bin/aniworld-entrypoint
 RUN chmod 0755 /usr/local/bin/aniworld-entrypoint /app/scripts/aniworld.mjs \
  && ln -s /app/scripts/aniworld.mjs /usr/local/bin/aniworld \
  && mkdir -p /config /media
+
+# Last, so a new version or revision reuses every layer above.
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="AniWorld" \
+      org.opencontainers.image.description="Self-hosted anime library manager: scans your anime folder, knows what is missing, downloads it and names it for Jellyfin, Plex and Kodi." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.source="https://github.com/aniworld/aniworld"
 
 VOLUME ["/config", "/media"]
 EXPOSE 8000
