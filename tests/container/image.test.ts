@@ -113,7 +113,8 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
     expect(ffmpeg).toMatch(/^ffmpeg version /);
 
     // The embedded MongoDB store is a development tool: the image says so instead of crashing.
-    const memory = await podman('run', '--rm', '--network=host', '--env', 'JOBS_STORE=mongodb-memory', '--env', `PORT=${await freePort()}`, IMAGE);
+    // (as root inside: the anonymous volumes podman makes for /config and /media belong to root)
+    const memory = await podman('run', '--rm', '--network=host', '--env', 'JOBS_STORE=mongodb-memory', '--env', 'PUID=0', '--env', 'PGID=0', '--env', `PORT=${await freePort()}`, IMAGE);
     expect(memory.code).not.toBe(0);
     expect(memory.stdout + memory.stderr).toContain('leaves mongodb-memory-server out');
   }, 120_000);
