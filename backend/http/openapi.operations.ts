@@ -2,7 +2,7 @@ import { settingsSchema } from '../../config/schema.ts';
 import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/auth.schema.ts';
 import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
 import { addMissingSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
-import { addSchema as seriesAddSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
+import { listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
 import { logsQuerySchema } from '../modules/system/system.schema.ts';
 import type { OperationTable } from './openapi.ts';
 
@@ -38,7 +38,7 @@ export const OPERATIONS: OperationTable = {
   'POST /api/config/backups': { tag: 'config', summary: 'Back up the current config', success: { status: 201 } },
   'POST /api/config/backups/:name/restore': { tag: 'config', summary: 'Restore a config backup' },
 
-  'GET /api/anime': { tag: 'anime', summary: 'The library with missing episodes per season' },
+  'GET /api/anime': { tag: 'anime', summary: 'The library with missing episodes per season (ETag; optional fields, offset, limit)', query: listQuerySchema },
   'POST /api/anime/search': { tag: 'anime', summary: 'Search the provider', body: searchSchema },
   'POST /api/anime/add': { tag: 'anime', summary: 'Add a series by provider link or key', body: seriesAddSchema, success: { status: 201 } },
   'POST /api/anime/rescan': { tag: 'anime', summary: 'Start a library scan (joins a running one)', success: { status: 202 } },
@@ -74,6 +74,6 @@ export const OPERATIONS: OperationTable = {
   'GET /api/webhooks/:id': { tag: 'webhooks', summary: 'One webhook' },
   'PUT /api/webhooks/:id': { tag: 'webhooks', summary: 'Change a webhook (partial; secret null removes it)', body: updateWebhookSchema },
   'DELETE /api/webhooks/:id': { tag: 'webhooks', summary: 'Delete a webhook', success: { status: 204 } },
-  'POST /api/webhooks/:id/test': { tag: 'webhooks', summary: 'Send a test event to a saved webhook' },
+  'POST /api/webhooks/:id/test': { tag: 'webhooks', summary: 'Send a test event to a saved webhook; an optional body tests unsaved edits (••• keeps stored values)', body: updateWebhookSchema },
   'GET /api/webhooks/:id/deliveries': { tag: 'webhooks', summary: 'Delivery attempts of a webhook, newest first', query: deliveriesQuerySchema },
 };
