@@ -102,7 +102,13 @@ export interface RunOptions {
 
 /** One container, started detached with a name of its own. */
 export class Container {
-  private constructor(readonly name: string, readonly port: number) {}
+  readonly name: string;
+  readonly port: number;
+
+  private constructor(name: string, port: number) {
+    this.name = name;
+    this.port = port;
+  }
 
   static async start(image: string, options: RunOptions = {}): Promise<Container> {
     const port = await freePort();
