@@ -4,6 +4,7 @@
 # when everything is there. Not root: one line with the exact command, and a non-zero exit.
 #
 #   chromium, fonts-dejavu-core  browser tests through playwright-core (no browser download)
+#   xvfb                         a virtual display for the anti-bot solver's headed fallback
 #   ffmpeg                       HLS remux, test media (ffprobe)
 #   curl, util-linux (setpriv)   MP4 transfers; the entrypoint's privilege drop
 #   tini                         the image's PID 1, for the entrypoint tests
@@ -21,7 +22,7 @@ checks=(
 )
 if [ "${1:-}" != demo ]; then
   checks+=(
-    "chromium chromium" "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core"
+    "chromium chromium" "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core" "/usr/bin/Xvfb xvfb"
     "/usr/bin/tini tini" "shellcheck shellcheck" "/usr/bin/redis-server redis-server"
     "podman podman" "runc runc" "/usr/lib/podman/netavark netavark" "newuidmap uidmap"
     "debootstrap debootstrap" "jq jq"
