@@ -265,7 +265,7 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
     const { id } = await api.queueEpisode('demo-academy', 1, 3);
     const item = await waitUntil(async () => {
       const current = await api('GET', `/api/queue/${id}`);
-      return /disk full|no space|ENOSPC/i.test(JSON.stringify(current)) ? current : undefined;
+      return /full|no space|ENOSPC/i.test(JSON.stringify(current)) ? current : undefined;
     }, 'the queue item to report the full disk', 60_000);
     expect(item.status).not.toBe('completed');
     expect((await podman('healthcheck', 'run', container.name)).code).toBe(0);
