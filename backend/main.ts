@@ -41,6 +41,7 @@ import { OPERATIONS } from './http/openapi.operations.ts';
 import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
 import { ProviderHealth } from './providers/provider-health.ts';
+import { NameResolution } from './adapters/doh-resolver.ts';
 import { EmbeddedBrowser, findChromium } from './adapters/browser/embedded-browser.ts';
 import { PassFile } from './adapters/pass-file.ts';
 import { EmbeddedSolver } from './providers/checks/embedded-solver.ts';
@@ -57,6 +58,7 @@ import { TokenBucket } from './downloads/token-bucket.ts';
 import { TransferEngine } from './downloads/transfer.ts';
 import { EpisodeDownloader } from './modules/queue/episode-downloader.ts';
 import { QueueService } from './modules/queue/queue.service.ts';
+import { MediaRoot } from './modules/series/media-root.ts';
 import { QueueStateFile } from './modules/queue/queue-state.ts';
 import { createQueueRouter } from './modules/queue/queue.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
@@ -210,7 +212,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const providerUrl = () => settings.current().provider.url;
     const providerHealth = new ProviderHealth({ now: () => clock.now().getTime(), solver: () => checkSolver()?.name ?? 'none', onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed') });
     const checks = new SiteChecks({ solver: checkSolver, file: new PassFile<StoredPasses>(join(config.paths.dataDir, 'provider-passes.json')), health: providerHealth, providerUrl, logger, now: () => clock.now().getTime() });
-    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks });
+    const names = new NameResolution({ settings: () => settings.current().provider, providerHost: () => new URL(providerUrl()).hostname, onHint: (hint) => providerHealth.setHint(hint), logger });
+    closers.push({ name: 'dns over https', close: () => names.close() });
+    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks, dispatcher: (url) => names.dispatcher(url) });
     providerHealth.useProbe(() => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`));
     health.register('provider', () => ({ ...providerHealth.current() }));
     closers.push({
@@ -218,6 +222,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       close: providerHealth.subscribe((report, previous) => {
         const log = { component: 'provider', status: report.status, previous: previous.status, last_error: report.last_error };
         if (report.status === 'ok') return logger.info(log, 'the provider answers again');
+        if (report.status === 'down' && report.last_error) void names.diagnose(report.last_error);
         logger.warn(log, report.status === 'check' ? 'the provider answers with an anti-bot check' : 'the provider does not answer');
         events.publish('health_issue', { component: 'provider', message: report.last_error ?? report.status, status: report.status });
       }),
@@ -230,7 +235,12 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
-    const queue = new QueueService({ orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role });
+    const mediaRoot = new MediaRoot(settings, options.cwd ?? process.cwd());
+    const queue = new QueueService({
+      orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
+      providerHealth, mediaRoot: () => mediaRoot.path(),
+    });
+    health.register('queue', () => queue.health());
     metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
       const stats = (await queue.status()).statistics;
       return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
