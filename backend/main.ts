@@ -51,11 +51,13 @@ import { createQueueRouter } from './modules/queue/queue.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
 import { inContext } from './db/context.ts';
-import { WebhookOutbox, type DeliveryPolicy } from './modules/notifications/webhook-outbox.ts';
+import { DEFAULT_DELIVERY_POLICY, WebhookOutbox, type DeliveryPolicy } from './modules/notifications/webhook-outbox.ts';
 import { WebhookService } from './modules/notifications/webhook.service.ts';
 import { WebhookNotifier } from './modules/notifications/webhook.notifier.ts';
 import { createWebhookRouter } from './modules/notifications/webhook.routes.ts';
 import { fetchTransport } from './modules/notifications/webhook-transport.ts';
+import { MediaServerClient } from './modules/notifications/media-server.ts';
+import { MediaRoot } from './modules/series/media-root.ts';
 import { scanMissingCounts } from './modules/notifications/scan-missing-counts.ts';
 import { createJobStore } from '../jobs/store/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
@@ -198,8 +200,10 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     health.register('jobs', () => jobs.health());
 
     // --- webhooks: the notifier writes events to the outbox, deliver-webhook jobs send them ---
-    const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks, enrich: scanMissingCounts(() => series.list()) });
-    const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname() });
+    const mediaRoot = new MediaRoot(settings, options.cwd ?? process.cwd());
+    const mediaServers = new MediaServerClient({ mediaRoot: () => mediaRoot.path(), timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_DELIVERY_POLICY.timeoutMs });
+    const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks, enrich: scanMissingCounts(() => series.list()), mediaServers });
+    const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname(), mediaServers });
     const notifier = new WebhookNotifier({ orm, events, outbox, logger });
     notifier.start();
     // Stopped before the runner (closers run in reverse): events already taken still reach the outbox.
