@@ -7,7 +7,8 @@ import { errorHandler } from './http/error-handler.ts';
 import { ormContext, requestLogging } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { jsonBody } from './http/body.ts';
-import { authenticate, requireAuth } from './http/auth.ts';
+import { inputGuard } from './http/input-guard.ts';
+import { authenticate, knownMethodsOnly, requireAuth } from './http/auth.ts';
 import { createRouter, type AppState } from './http/state.ts';
 
 export interface AppDependencies {
@@ -30,7 +31,9 @@ export function createApp(deps: AppDependencies): Koa<AppState> {
   app.use(ormContext(deps.orm));
   app.use(authenticate(deps.auth));
   app.use(requireAuth());
+  app.use(knownMethodsOnly());
   for (const middleware of jsonBody()) app.use(middleware);
+  app.use(inputGuard());
   const root = mountRouters(deps.routers);
   app.use(root.routes());
   app.use(root.allowedMethods({ throw: true }));

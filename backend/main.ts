@@ -12,11 +12,13 @@ import { systemClock, type Clock } from './adapters/clock.ts';
 import { BcryptPasswordHasher } from './adapters/password-hasher.ts';
 import { JoseTokenSigner } from './adapters/token-signer.ts';
 import { loadOrCreateSecret } from './adapters/secret-file.ts';
+import { ensurePrivateFile, tightenDataFolder } from './adapters/private-files.ts';
 import { openDatabase, type Orm } from './db/orm.ts';
 import { EventBus } from './events/bus.ts';
 import { EventBridge } from './events/bridge.ts';
 import { shareSettings } from './events/shared-settings.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
+import { Credential } from './modules/auth/credential.entity.ts';
 import { LoginThrottle } from './modules/auth/login-throttle.ts';
 import { createAuthRouter } from './modules/auth/auth.routes.ts';
 import { createConfigRouter } from './modules/config/config.routes.ts';
@@ -36,6 +38,7 @@ import { buildOpenApi, createDocsRouter } from './http/openapi.ts';
 import { OPERATIONS } from './http/openapi.operations.ts';
 import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
+import { ProviderHealth } from './providers/provider-health.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
 import { SeriesService } from './modules/series/series.service.ts';
@@ -86,6 +89,8 @@ export interface StartOptions {
    * or watch folders: a second process next to the running server. Default 'server'.
    */
   readonly mode?: 'server' | 'cli';
+  /** `aniworld reset-password`: a damaged or missing secret.key is replaced instead of stopping start-up. */
+  readonly replaceSecretKey?: boolean;
 }
 
 export interface Running {
@@ -108,6 +113,7 @@ export interface Running {
     readonly backups: BackupService;
     readonly providers: ProviderRegistry;
     readonly hosters: HosterRegistry;
+    readonly providerHealth: ProviderHealth;
     readonly series: SeriesService;
     readonly queue: QueueService;
     /** The JobQueue port (enqueue, cancel, pause, list) and the runner behind it. */
@@ -144,6 +150,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
   try {
     await mkdir(config.paths.dataDir, { recursive: true, mode: 0o700 });
+    for (const path of await tightenDataFolder(config.paths.dataDir, { skip: [config.paths.mediaDir] })) {
+      logger.warn({ component: 'storage', path }, `${path} is readable by others and owned by another user, so AniWorld cannot make it private; fix: chown ${process.getuid?.() ?? '?'}:${process.getgid?.() ?? '?'} and chmod go-rwx it`);
+    }
     const settings = new SettingsStore({ file: config.paths.configFile, backupDir: config.paths.backupDir, envSettings, initial: config.settings, clock });
     settings.subscribe((next) => { logger.level = next.logging.level; });
 
@@ -156,10 +165,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       : await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir, log: ormLog });
     closers.push({ name: 'database', close: () => orm.close() });
 
-    const secret = await loadOrCreateSecret(config.paths.secretFile);
+    const secret = await loadOrCreateSecret(config.paths.secretFile, {
+      replace: options.replaceSecretKey,
+      installed: () => inContext(orm, async () => (await orm.em.count(Credential, {})) > 0),
+    });
     const events = new EventBus({ logger, now: () => clock.now() });
     const throttle = new LoginThrottle({ em: orm.em, clock });
-    const auth = new AuthService({ em: orm.em, hasher: new BcryptPasswordHasher(options.bcryptRounds), signer: new JoseTokenSigner(secret), clock, settings, throttle, cwd: options.cwd });
+    const auth = new AuthService({ em: orm.em, hasher: new BcryptPasswordHasher({ secret, rounds: options.bcryptRounds }), signer: new JoseTokenSigner(secret), clock, settings, throttle, cwd: options.cwd });
     const health = new HealthService({ orm, version: config.version, startedAt });
     const storage = () => inspectStorage({ dataDir: config.paths.dataDir, mediaDir: config.paths.mediaDir, journal: config.runtime.sqlite_journal, watch: settings.current().library.watch, watchPolling: settings.current().library.watch_polling });
     for (const warning of storage().warnings) logger.warn({ component: 'storage' }, warning);
@@ -171,10 +183,24 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir });
 
     // --- feature services (library, providers, queue, notifications) are built here ---
-    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider') });
+    const providerHealth = new ProviderHealth({ now: () => clock.now().getTime(), onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed') });
+    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl: () => settings.current().provider.url });
+    providerHealth.useProbe(() => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`));
+    health.register('provider', () => ({ ...providerHealth.current() }));
+    closers.push({
+      name: 'provider health',
+      close: providerHealth.subscribe((report, previous) => {
+        const log = { component: 'provider', status: report.status, previous: previous.status, last_error: report.last_error };
+        if (report.status === 'ok') return logger.info(log, 'the provider answers again');
+        logger.warn(log, report.status === 'check' ? 'the provider answers with an anti-bot check' : 'the provider does not answer');
+        events.publish('health_issue', { component: 'provider', message: report.last_error ?? report.status, status: report.status });
+      }),
+    });
     const providers = createProviderRegistry(settings, providerHttp);
     const hosters = createHosterRegistry(providerHttp);
-    const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default });
+    // SQLite tells when another process (the CLI) wrote the file; on PostgreSQL the event bridge does.
+    const externalVersion = databaseUrl ? undefined : () => orm.em.getConnection().execute('pragma data_version');
+    const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default, externalVersion });
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
@@ -188,6 +214,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // --- jobs: the store (JOBS_STORE) and the runner; processing starts after listening ---
     // With a shared PostgreSQL the jobs go there too, unless JOBS_STORE names MongoDB.
     const jobsKind = databaseUrl && config.runtime.jobs_store === 'sqlite' ? 'postgres' : config.runtime.jobs_store;
+    if (jobsKind === 'sqlite') await ensurePrivateFile(config.paths.jobsDatabaseFile);
     const jobStore = await createJobStore({ kind: jobsKind, sqliteFile: config.paths.jobsDatabaseFile, mongodbUrl: config.runtime.mongodb_url, postgresUrl: databaseUrl, dataDir: config.paths.dataDir, env: options.env ?? process.env });
     const lockLifetimeMs = config.runtime.job_lock_seconds === undefined ? undefined : config.runtime.job_lock_seconds * 1000;
     // A worker polls the shared store every second: a freed download slot is filled at once even
@@ -285,7 +312,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, series, queue, jobs, webhooks },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, series, queue, jobs, webhooks },
       close: closeAll,
     };
   } catch (error) {

@@ -1,4 +1,5 @@
 import { ChallengeError, ParseError, ProviderUnavailableError } from '../providers/errors.ts';
+import type { ProviderHealth } from '../providers/provider-health.ts';
 
 /**
  * The one place that talks HTTP to the provider and the hosters: browser-like headers, a timeout
@@ -52,6 +53,10 @@ export interface HttpClientOptions {
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly fetch?: typeof fetch;
+  /** Where answers of the provider's own host are reported (hosters are not the provider). */
+  readonly health?: ProviderHealth;
+  /** The provider's base URL (settings.provider.url), read live; its host is the one reported to `health`. */
+  readonly providerUrl?: () => string;
 }
 
 export class HttpClient {
@@ -61,6 +66,8 @@ export class HttpClient {
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #fetch: typeof fetch;
+  readonly #health: ProviderHealth | undefined;
+  readonly #providerUrl: (() => string) | undefined;
   /** Per host: the earliest time the next request may start. */
   readonly #nextSlot = new Map<string, number>();
 
@@ -71,6 +78,8 @@ export class HttpClient {
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? abortableSleep;
     this.#fetch = options.fetch ?? fetch;
+    this.#health = options.health;
+    this.#providerUrl = options.providerUrl;
   }
 
   /**
@@ -78,6 +87,30 @@ export class HttpClient {
    * Throws ChallengeError for anti-bot answers and ProviderUnavailableError once retries are spent.
    */
   async request(url: string, request: HttpRequest = {}): Promise<HttpResponse> {
+    const health = this.#health && this.#isProvider(url) ? this.#health : undefined;
+    if (!health) return this.#request(url, request);
+    try {
+      const response = await this.#request(url, request);
+      health.succeeded();
+      return response;
+    } catch (error) {
+      if (error instanceof ChallengeError) health.challenged(error.message);
+      else if (error instanceof ProviderUnavailableError) health.failed(error.message);
+      throw error;
+    }
+  }
+
+  #isProvider(url: string): boolean {
+    if (!this.#providerUrl) return false;
+    const bare = (host: string) => host.toLowerCase().replace(/^www\./, '');
+    try {
+      return bare(new URL(url).host) === bare(new URL(this.#providerUrl()).host);
+    } catch {
+      return false;
+    }
+  }
+
+  async #request(url: string, request: HttpRequest): Promise<HttpResponse> {
     const host = new URL(url).host;
     let lastProblem = '';
     for (let attempt = 0; attempt <= this.#retries; attempt++) {

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -68,8 +68,10 @@ export class RotatingLogFile {
   }
 
   #open(): void {
-    mkdirSync(this.#dir, { recursive: true, mode: 0o750 });
-    this.#fd = openSync(this.path, 'a', 0o640);
+    // Owner only, whatever the umask: log lines name series, folders and addresses.
+    mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+    this.#fd = openSync(this.path, 'a', 0o600);
+    if ((fstatSync(this.#fd).mode & 0o077) !== 0) fchmodSync(this.#fd, 0o600);
     this.#size = statSync(this.path).size;
   }
 

@@ -9,7 +9,7 @@ export interface ParsedArgs {
 export interface CommandContext {
   readonly io: CliIo;
   /** Starts the services (no HTTP, no jobs, no watcher) and runs `work` on its own EntityManager fork. */
-  withApp<T>(work: (app: Running) => Promise<T>): Promise<T>;
+  withApp<T>(work: (app: Running) => Promise<T>, options?: { readonly replaceSecretKey?: boolean }): Promise<T>;
 }
 
 export interface Command {

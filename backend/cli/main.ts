@@ -47,11 +47,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let running: Running | undefined;
   const context: CommandContext = {
     io,
-    async withApp(work) {
+    async withApp(work, options) {
       if (!running) {
         // Loaded on demand: --help, --version and usage errors answer without loading the app.
         const { startAniWorld } = await import('../main.ts');
-        running = await startAniWorld({ mode: 'cli', env: io.env, cwd: io.cwd, logDestination: warningsTo(io.stderr), bcryptRounds: io.bcryptRounds });
+        running = await startAniWorld({ mode: 'cli', env: io.env, cwd: io.cwd, logDestination: warningsTo(io.stderr), bcryptRounds: io.bcryptRounds, replaceSecretKey: options?.replaceSecretKey });
       }
       const app = running;
       return inContext(app.orm, () => work(app));

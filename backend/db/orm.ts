@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/sqlite';
 import { Migrator } from '@mikro-orm/migrations';
 import Database from 'better-sqlite3';
 import { ENTITIES } from './entities.ts';
+import { ensurePrivateFile } from '../adapters/private-files.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 
 export type Orm = MikroORM;
@@ -42,6 +43,8 @@ export function ormConfig(options: OrmOptions): Options {
 /** Opens the database, sets the journal mode and applies pending migrations after backing up the file. */
 export async function openDatabase(options: OrmOptions): Promise<Orm> {
   const existed = existsSync(options.file);
+  // Owner only before SQLite opens it: the -wal and -shm files then get the same mode.
+  await ensurePrivateFile(options.file);
   const orm = await MikroORM.init(ormConfig(options));
   try {
     const native = await nativeDatabase(orm);
@@ -71,6 +74,8 @@ export async function backupDatabase(native: Database.Database, file: string, ba
   const stamp = new Date().toISOString().replace(/[-:.]/g, '');
   const target = join(backupDir, `${basename(file, '.db')}-${stamp}-${reason}.db`);
   await native.backup(target);
+  // SQLite creates the copy with its default 0644: a backup holds the same secrets as the database.
+  chmodSync(target, 0o600);
   const prefix = `${basename(file, '.db')}-`;
   const old = readdirSync(backupDir).filter((name) => name.startsWith(prefix) && name.endsWith('.db')).sort().reverse().slice(KEEP_DB_BACKUPS);
   for (const name of old) unlinkSync(join(backupDir, name));

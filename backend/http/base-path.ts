@@ -7,7 +7,8 @@ import type { IncomingMessage, Server } from 'node:http';
  * untouched: a proxy that strips the prefix itself and the container health check both work.
  */
 export function stripBasePath(basePath: string, url: string): string {
-  if (!basePath || !url.startsWith(basePath)) return url;
+  // Case-insensitive like the router: `/AniWorld/api/...` must reach the same rules as `/aniworld/api/...`.
+  if (!basePath || url.slice(0, basePath.length).toLowerCase() !== basePath.toLowerCase()) return url;
   const rest = url.slice(basePath.length);
   if (rest === '' || rest.startsWith('?')) return `/${rest}`;
   return rest.startsWith('/') ? rest : url;

@@ -2,7 +2,7 @@ import { settingsSchema } from '../../config/schema.ts';
 import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/auth.schema.ts';
 import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
 import { addMissingSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
-import { addSchema as seriesAddSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
+import { listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
 import { logsQuerySchema } from '../modules/system/system.schema.ts';
 import type { OperationTable } from './openapi.ts';
 
@@ -38,7 +38,7 @@ export const OPERATIONS: OperationTable = {
   'POST /api/config/backups': { tag: 'config', summary: 'Back up the current config', success: { status: 201 } },
   'POST /api/config/backups/:name/restore': { tag: 'config', summary: 'Restore a config backup' },
 
-  'GET /api/anime': { tag: 'anime', summary: 'The library with missing episodes per season' },
+  'GET /api/anime': { tag: 'anime', summary: 'The library with missing episodes per season (ETag; optional fields, offset, limit)', query: listQuerySchema },
   'POST /api/anime/search': { tag: 'anime', summary: 'Search the provider', body: searchSchema },
   'POST /api/anime/add': { tag: 'anime', summary: 'Add a series by provider link or key', body: seriesAddSchema, success: { status: 201 } },
   'POST /api/anime/rescan': { tag: 'anime', summary: 'Start a library scan (joins a running one)', success: { status: 202 } },

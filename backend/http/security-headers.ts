@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { isApiPath } from './auth.ts';
 
 /**
  * A CSP that fits the bundled Lit panel: scripts only from our origin, styles from our origin
@@ -31,7 +32,8 @@ export function securityHeaders(): Middleware {
       'Cross-Origin-Resource-Policy': 'same-origin',
       'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
     });
+    // Set before the handlers run, so errors (401, 404, 500) carry it as well as answers.
+    if (isApiPath(ctx.path)) ctx.set('Cache-Control', 'no-store');
     await next();
-    if (ctx.path.startsWith('/api')) ctx.set('Cache-Control', 'no-store');
   };
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 
 /** Parses request input with a schema; handlers read only what comes out of here. */
@@ -9,3 +9,6 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ');
   throw new ValidationError(`${what} is not valid: ${summary}`, details);
 }
+
+/** The shape of every id we hand out (UUIDs today): checked before it reaches a query. */
+export const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an id (1 to 64 letters, digits, "-" or "_")');

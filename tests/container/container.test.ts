@@ -141,9 +141,9 @@ describe('container image (reproduced without Docker)', () => {
       expect(statSync(path).gid, path).toBe(100);
     }
     expect(modeOf(join(config, 'secret.key'))).toBe(0o600);
-    // SQLite creates 0644, the umask 027 takes group write and everything from others.
-    expect(modeOf(join(config, 'aniworld.db'))).toBe(0o640);
-    expect(modeOf(join(config, 'logs', 'aniworld.log'))).toBe(0o640);
+    // The app keeps its own files owner-only whatever the umask (only media files follow UMASK).
+    expect(modeOf(join(config, 'aniworld.db'))).toBe(0o600);
+    expect(modeOf(join(config, 'logs', 'aniworld.log'))).toBe(0o600);
 
     container.child.kill('SIGTERM');
     const exit = await within(container.exited, 8000, 'shutdown after SIGTERM');

@@ -143,7 +143,8 @@ describe('system: metrics', () => {
     expect(body).toMatch(/aniworld_scans_total\{scope="library",result="ok"\} [1-9]/);
     expect(body).toMatch(/aniworld_scan_duration_seconds_count\{scope="library"\} [1-9]/);
     expect(body).toMatch(/aniworld_scan_duration_seconds_sum\{scope="library"\} \d/);
-    expect(body).toContain('aniworld_provider_errors_total{component="provider",reason="health_issue"} 1');
+    // Ours, and the one provider health raised when the search found the provider down.
+    expect(body).toContain('aniworld_provider_errors_total{component="provider",reason="health_issue"} 2');
     expect(body).toContain('test_items{status="pending"} 3');
     expect(body).not.toContain('test_broken');
     expect(body).toContain('aniworld_queue_items{status="pending"} 0');

@@ -10,6 +10,7 @@ export const resetPasswordCommand: Command = {
     'On a terminal the password is asked twice without echo; otherwise the first line of stdin is used:',
     '  printf "%s\\n" "$NEW_PASSWORD" | docker exec -i aniworld aniworld reset-password',
     'Policy: at least 8 characters with upper case, lower case, a digit and a symbol.',
+    'A damaged or missing secret.key (which stops the server from starting) is replaced by a new one.',
   ].join('\n'),
   async run(_args, { io, withApp }) {
     let password: string;
@@ -25,7 +26,8 @@ export const resetPasswordCommand: Command = {
       print(io.stderr, `error: the password ${checked.error.issues.map((issue) => issue.message).join(', ')}. Nothing was changed.`);
       return 1;
     }
-    await withApp((app) => app.services.auth.resetPassword(checked.data));
+    // The recovery path for a damaged or lost secret.key: a new key goes with the new password.
+    await withApp((app) => app.services.auth.resetPassword(checked.data), { replaceSecretKey: true });
     print(io.stdout, 'Master password changed; every session is signed out.');
     return 0;
   },

@@ -71,14 +71,16 @@ export class AuthService {
   }
 
   async login(input: LoginInput, client: ClientInfo): Promise<{ access_token: string; token_type: 'bearer'; expires_at: string }> {
-    await this.#throttle.assertAllowed(client.address);
-    const credential = await this.#em.findOne(Credential, { id: CREDENTIAL_ID });
-    if (!credential) throw new AppError(409, 'not_configured', 'AniWorld is not set up yet. Run the first-time setup first.');
-    if (!(await this.#hasher.verify(input.password, credential.passwordHash))) {
-      await this.#throttle.recordFailure(client.address);
-      throw new UnauthorizedError('Wrong password');
+    const credential = await this.#requireCredential();
+    // Counted before the check, so a parallel burst cannot slip past the limit.
+    const reservation = await this.#throttle.reserve(client.address);
+    if (!(await this.#hasher.verify(input.password, credential.passwordHash))) throw new UnauthorizedError('Wrong password');
+    await reservation.succeeded();
+    if (this.#hasher.needsRehash(credential.passwordHash)) {
+      // A hash from before the pre-hashed scheme: the password is known right now, move it over.
+      credential.passwordHash = await this.#hasher.hash(input.password);
+      await this.#em.flush();
     }
-    await this.#throttle.recordSuccess(client.address);
     return this.#issueSession(input.remember, client);
   }
 

@@ -1,10 +1,11 @@
 import type { WebhookService } from './webhook.service.ts';
 import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from './webhook.schema.ts';
-import { parseInput } from '../../http/validate.ts';
+import { entityId, parseInput } from '../../http/validate.ts';
 import { createRouter } from '../../http/state.ts';
 
 export function createWebhookRouter(webhooks: WebhookService) {
   const router = createRouter('/api/webhooks');
+  const id = (raw: string) => parseInput(entityId, raw, 'Webhook id');
 
   router.get('/', async (ctx) => {
     ctx.body = await webhooks.list();
@@ -23,26 +24,26 @@ export function createWebhookRouter(webhooks: WebhookService) {
   });
 
   router.get('/:id', async (ctx) => {
-    ctx.body = await webhooks.get(ctx.params.id);
+    ctx.body = await webhooks.get(id(ctx.params.id));
   });
 
   router.put('/:id', async (ctx) => {
     const input = parseInput(updateWebhookSchema, ctx.request.body);
-    ctx.body = await webhooks.update(ctx.params.id, input);
+    ctx.body = await webhooks.update(id(ctx.params.id), input);
   });
 
   router.delete('/:id', async (ctx) => {
-    await webhooks.remove(ctx.params.id);
+    await webhooks.remove(id(ctx.params.id));
     ctx.status = 204;
   });
 
   router.post('/:id/test', async (ctx) => {
-    ctx.body = await webhooks.testSaved(ctx.params.id);
+    ctx.body = await webhooks.testSaved(id(ctx.params.id));
   });
 
   router.get('/:id/deliveries', async (ctx) => {
     const query = parseInput(deliveriesQuerySchema, ctx.query, 'Query');
-    ctx.body = await webhooks.deliveries(ctx.params.id, query.page, query.per_page);
+    ctx.body = await webhooks.deliveries(id(ctx.params.id), query.page, query.per_page);
   });
 
   return router;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../../config/schema.ts';
+import { entityId } from '../../http/validate.ts';
 
 const seriesKey = z.string().regex(/^[a-z0-9-]{1,200}$/, 'must be a series key (lower-case letters, digits and dashes)');
-const itemId = z.string().min(1).max(64);
+const itemId = entityId;
 const number = z.number().int().min(0).max(100_000);
 
 export const addSchema = z.object({

@@ -39,15 +39,18 @@ export class LibraryScanService {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #providerUrl: () => string;
+  readonly #changed: (key?: string) => void;
   #running: Promise<LibraryScanSummary> | undefined;
 
-  constructor(deps: { orm: Orm; root: MediaRoot; events: EventBus; logger: Logger; clock: Clock; providerUrl: () => string }) {
+  /** `changed`: told which series a scan wrote (none: possibly all), before scan_complete goes out. */
+  constructor(deps: { orm: Orm; root: MediaRoot; events: EventBus; logger: Logger; clock: Clock; providerUrl: () => string; changed?: (key?: string) => void }) {
     this.#orm = deps.orm;
     this.#root = deps.root;
     this.#events = deps.events;
     this.#logger = deps.logger;
     this.#clock = deps.clock;
     this.#providerUrl = deps.providerUrl;
+    this.#changed = deps.changed ?? (() => {});
   }
 
   get #em(): EntityManager {
@@ -112,6 +115,7 @@ export class LibraryScanService {
         if (!seen.has(row.id) && row.scan_signature !== '') changes.push({ series: row, scan: { episodes: [], signature: '' } });
       }
       const result = await applyFolderChanges(this.#orm, changes, this.#clock.now());
+      if (changes.length > 0 || linked > 0) this.#changed();
       const summary: LibraryScanSummary = {
         folders: folders.length, series: seen.size, changed: changes.length, linked, unknown_folders: unknown,
         episodes_added: result.added, episodes_updated: result.updated, episodes_removed: result.removed,
@@ -122,6 +126,8 @@ export class LibraryScanService {
       this.#logger.info({ component: 'library', ...summary, unknown_folders: unknown.length }, 'library scan finished');
       return summary;
     } catch (error) {
+      // Part of it may be written.
+      this.#changed();
       finished();
       this.#events.publish('scan_failed', { scope: 'library', error: (error as Error).message });
       this.#logger.error({ component: 'library', err: error }, 'library scan failed');
@@ -140,7 +146,10 @@ export class LibraryScanService {
       const scan: SeriesFolderScan = scanSeriesFolder(root, series.folder);
       const row: SeriesRow = { id: series.id, key: series.key, folder: series.folder, scan_signature: series.scanSignature ?? null };
       const changed = row.scan_signature !== scan.signature;
-      if (changed) await applyFolderChanges(this.#orm, [{ series: row, scan }], this.#clock.now());
+      if (changed) {
+        await applyFolderChanges(this.#orm, [{ series: row, scan }], this.#clock.now());
+        this.#changed(series.key);
+      }
       this.#events.publish('scan_complete', { scope: 'series', ...payload, changed, episodes: scan.episodes.length });
       return { ...payload, changed, episodes: scan.episodes.length };
     } catch (error) {

@@ -24,12 +24,15 @@ export class SeriesRefresher {
   readonly #provider: () => Provider;
   readonly #logger: Logger;
   readonly #clock: Clock;
+  readonly #changed: (key: string) => void;
 
-  constructor(deps: { orm: Orm; provider: () => Provider; logger: Logger; clock: Clock }) {
+  /** `changed`: told after a series' provider data was stored. */
+  constructor(deps: { orm: Orm; provider: () => Provider; logger: Logger; clock: Clock; changed?: (key: string) => void }) {
     this.#orm = deps.orm;
     this.#provider = deps.provider;
     this.#logger = deps.logger;
     this.#clock = deps.clock;
+    this.#changed = deps.changed ?? (() => {});
   }
 
   get #em(): EntityManager {
@@ -45,6 +48,7 @@ export class SeriesRefresher {
     const listings: EpisodeListing[] = [];
     for (const season of info.seasons) listings.push(...(await provider.getSeason(key, season)).episodes);
     await this.#store(series, info, listings);
+    this.#changed(key);
     return { key, folder: series.folder, seasons: info.seasons.length, episodes: listings.length };
   }
 

@@ -1,15 +1,40 @@
 import { createRouter } from '../../http/state.ts';
 import { parseInput } from '../../http/validate.ts';
+import { createHash } from 'node:crypto';
 import type { SeriesService } from './series.service.ts';
-import { addSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from './series.schema.ts';
+import { listQuerySchema, addSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from './series.schema.ts';
 
 /** /api/anime: the library. Fixed paths are registered before `/:key`. */
 export function createSeriesRouter(series: SeriesService) {
   const router = createRouter('/api/anime');
   const key = (raw: string) => parseInput(keyParamSchema, raw, 'Series key');
 
+  // From the precomputed view. The ETag lets the panel's reloads end in a 304; `?fields=`,
+  // `?offset=` and `?limit=` trim the answer (still an array; X-Total-Count says how many there are).
   router.get('/', async (ctx) => {
-    ctx.body = await series.list();
+    const query = parseInput(listQuerySchema, ctx.query, 'Query');
+    const list = await series.listBody();
+    const trimmed = query.fields !== undefined || query.offset !== undefined || query.limit !== undefined;
+    ctx.status = 200;
+    ctx.set('Cache-Control', 'private, no-cache');
+    ctx.set('X-Total-Count', String(list.summaries.length));
+    const etag = trimmed ? variantTag(list.etag, ctx.querystring) : list.etag;
+    ctx.set('ETag', etag);
+    // Compared here, not with ctx.fresh: that ignores If-None-Match when the request says
+    // `Cache-Control: no-cache`, which fetch() adds to every conditional request; we are the origin.
+    if (matchesTag(ctx.get('If-None-Match'), etag)) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.type = 'application/json';
+    if (!trimmed) {
+      ctx.body = list.json;
+      return;
+    }
+    const offset = query.offset ?? 0;
+    const page = list.summaries.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
+    const fields = query.fields;
+    ctx.body = JSON.stringify(fields ? page.map((summary) => Object.fromEntries(fields.map((name) => [name, summary[name]]))) : page);
   });
 
   router.post('/search', async (ctx) => {
@@ -69,4 +94,18 @@ export function createSeriesRouter(series: SeriesService) {
   });
 
   return router;
+}
+
+/** If-None-Match: `*` or a list of tags, weak ones (W/"…") compared by their value. */
+function matchesTag(header: string, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const value = tag.trim().replace(/^W\//, '');
+    return value === '*' || value === etag;
+  });
+}
+
+/** The ETag of a trimmed list: the whole list's tag and the query that trimmed it. */
+function variantTag(etag: string, querystring: string): string {
+  return `"${createHash('sha1').update(etag).update(querystring).digest('base64url')}"`;
 }

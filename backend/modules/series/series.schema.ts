@@ -27,6 +27,22 @@ export const importSchema = z.strictObject({
   monitored: z.boolean().optional(),
 });
 
+/** Fields of a library summary that `?fields=` may name (GET /api/anime). */
+export const SUMMARY_FIELD_NAMES = ['key', 'name', 'site', 'folder', 'link', 'missing_episodes', 'year', 'end_year', 'cover', 'monitored', 'preferred_language', 'episode_count', 'downloaded_count', 'missing_count', 'provider_checked_at', 'scanned_at'] as const;
+
+/** Optional for very large libraries; without any of them the answer is the whole list, as always. */
+export const listQuerySchema = z.object({
+  fields: z.string().max(1000).optional().transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const names = [...new Set(value.split(',').map((name) => name.trim()).filter(Boolean))];
+    const unknown = names.filter((name) => !(SUMMARY_FIELD_NAMES as readonly string[]).includes(name));
+    if (unknown.length > 0 || names.length === 0) ctx.addIssue({ code: 'custom', message: `unknown field ${unknown.join(', ') || '(none given)'}; known: ${SUMMARY_FIELD_NAMES.join(', ')}` });
+    return names as (typeof SUMMARY_FIELD_NAMES)[number][];
+  }),
+  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).optional(),
+});
+
 export const importQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -19,7 +19,8 @@ import { MediaRoot } from './media-root.ts';
 import { LibraryScanService, type LibraryScanSummary } from './library-scan.service.ts';
 import { SeriesRefresher, type RefreshSummary } from './series-refresh.ts';
 import { writeSeriesMetadata } from './series-metadata.ts';
-import { animeDetail, animeSummary, searchResultView, type MissingEpisodes } from './series.view.ts';
+import { animeDetail, searchResultView } from './series.view.ts';
+import { SeriesListView, type AnimeSummary, type ListBody } from './series-list.view.ts';
 import { SeriesImporter } from './series-import.ts';
 import { EpisodeFiles } from './episode-files.ts';
 
@@ -35,6 +36,8 @@ export interface SeriesServiceDeps {
   readonly provider: () => Provider;
   /** How posters are fetched (the provider's client when it exposes one). */
   readonly fetch?: FetchLike;
+  /** Changes when another process wrote the database (SQLite's data_version); see SeriesListView. */
+  readonly externalVersion?: () => Promise<unknown>;
 }
 
 export interface MissingEpisode {
@@ -53,12 +56,15 @@ export class SeriesService {
   readonly #refresher: SeriesRefresher;
   readonly #importer: SeriesImporter;
   readonly #files: EpisodeFiles;
+  readonly #list: SeriesListView;
 
   constructor(deps: SeriesServiceDeps) {
     this.#deps = deps;
     this.#root = new MediaRoot(deps.settings, deps.cwd);
-    this.#scanner = new LibraryScanService({ orm: deps.orm, root: this.#root, events: deps.events, logger: deps.logger, clock: deps.clock, providerUrl: () => deps.provider().baseUrl });
-    this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock });
+    this.#list = new SeriesListView({ orm: deps.orm, events: deps.events, externalVersion: deps.externalVersion });
+    const changed = (key?: string) => this.#list.changed(key);
+    this.#scanner = new LibraryScanService({ orm: deps.orm, root: this.#root, events: deps.events, logger: deps.logger, clock: deps.clock, providerUrl: () => deps.provider().baseUrl, changed });
+    this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock, changed });
     this.#importer = new SeriesImporter({ orm: deps.orm, root: this.#root, provider: deps.provider, logger: deps.logger });
     this.#files = new EpisodeFiles({ orm: deps.orm, root: this.#root, settings: deps.settings });
   }
@@ -108,20 +114,14 @@ export class SeriesService {
 
   // --- reading ---
 
-  async list() {
-    const series = await this.#em.find(Series, {}, { orderBy: { name: 'asc', key: 'asc' } });
-    const counts = await this.#em.execute<{ series_id: number; on_provider: number; downloaded: number }[]>(
-      // Dialect-neutral SQL (SQLite and PostgreSQL): booleans compared with true/false, summed through case.
-      'select series_id, sum(case when on_provider = true then 1 else 0 end) as on_provider, sum(case when downloaded = true then 1 else 0 end) as downloaded from episode group by series_id',
-    );
-    const missing = await this.#missingBySeries();
-    const countsById = new Map(counts.map((row) => [row.series_id, row]));
-    return series.map((item) => {
-      const count = countsById.get(item.id);
-      const missingEpisodes = missing.get(item.id) ?? {};
-      const missingCount = Object.values(missingEpisodes).reduce((sum, list) => sum + list.length, 0);
-      return animeSummary(item, missingEpisodes, { on_provider: Number(count?.on_provider ?? 0), downloaded: Number(count?.downloaded ?? 0), missing: missingCount });
-    });
+  /** Every series' summary, from the precomputed view. */
+  async list(): Promise<readonly AnimeSummary[]> {
+    return (await this.#list.body()).summaries;
+  }
+
+  /** The whole list serialised, with its ETag (GET /api/anime). */
+  listBody(): Promise<ListBody> {
+    return this.#list.body();
   }
 
   async detail(key: string) {
@@ -142,19 +142,6 @@ export class SeriesService {
     if (!series.monitored) return [];
     const episodes = await this.#em.find(Episode, { series, onProvider: true, downloaded: false }, { orderBy: { season: 'asc', number: 'asc' } });
     return episodes.map((episode) => ({ season: episode.season, episode: episode.number, titleDe: episode.titleDe ?? null, titleEn: episode.titleEn ?? null, languages: episode.languages }));
-  }
-
-  async #missingBySeries(): Promise<Map<number, MissingEpisodes>> {
-    const rows = await this.#em.execute<{ series_id: number; season: number; number: number }[]>(
-      'select e.series_id, e.season, e.number from episode e join series s on s.id = e.series_id where s.monitored = true and e.on_provider = true and e.downloaded = false order by e.series_id, e.season, e.number',
-    );
-    const bySeries = new Map<number, MissingEpisodes>();
-    for (const row of rows) {
-      let seasons = bySeries.get(row.series_id);
-      if (!seasons) bySeries.set(row.series_id, (seasons = {}));
-      (seasons[String(row.season)] ??= []).push(row.number);
-    }
-    return bySeries;
   }
 
   // --- the provider ---
@@ -231,6 +218,7 @@ export class SeriesService {
     await writeSeriesMetadata(folderPath, info, { site, writeNfo: naming.write_nfo, writePoster: naming.write_poster, keepExisting: options.keepExisting }, { logger: this.#deps.logger, fetch: this.#deps.fetch });
     this.#em.create(Series, { key: info.key, folder, name: info.name, site, link: info.link, year: info.year, endYear: info.endYear, monitored: options.monitored });
     await this.#em.flush();
+    this.#list.changed(info.key);
     try {
       await this.#refresher.refreshSeries(info.key, info);
     } catch (error) {
@@ -260,6 +248,7 @@ export class SeriesService {
     if (patch.monitored !== undefined) series.monitored = patch.monitored;
     if (patch.preferred_language !== undefined) series.preferredLanguage = patch.preferred_language;
     await this.#em.flush();
+    this.#list.changed(key);
     return this.detail(key);
   }
 
@@ -275,6 +264,7 @@ export class SeriesService {
     }
     await this.#em.nativeDelete(Episode, { series: series.id });
     await this.#em.nativeDelete(Series, { id: series.id });
+    this.#list.changed(key);
     this.#deps.events.publish('series_removed', { key, folder, files_deleted: deleteFiles });
     return { key, folder, files_deleted: deleteFiles };
   }
@@ -297,8 +287,9 @@ export class SeriesService {
   }
 
   /** Records a finished download (the scan would find it too; this makes it visible at once). */
-  markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void> {
-    return this.#files.markEpisodeDownloaded(key, season, episode, absolutePath, size);
+  async markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void> {
+    await this.#files.markEpisodeDownloaded(key, season, episode, absolutePath, size);
+    this.#list.changed(key);
   }
 
   async #get(key: string): Promise<ISeries> {

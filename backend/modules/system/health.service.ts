@@ -1,6 +1,7 @@
 import type { Orm } from '../../db/orm.ts';
 
-export type ComponentState = { readonly status: 'ok' | 'degraded' | 'down' | 'disabled'; readonly [detail: string]: unknown };
+/** `check` is the provider's own: it answers with an anti-bot check (see providers/provider-health.ts). */
+export type ComponentState = { readonly status: 'ok' | 'degraded' | 'down' | 'disabled' | 'check'; readonly [detail: string]: unknown };
 export type HealthProbe = () => ComponentState | Promise<ComponentState>;
 
 /**
@@ -33,7 +34,8 @@ export class HealthService {
       }
     }
     const states = Object.values(components).map((component) => component.status);
-    const status = components.db.status === 'down' ? 'down' : states.some((state) => state === 'down' || state === 'degraded') ? 'degraded' : 'ok';
+    // Only the database takes the whole app down (503): an unwell provider or watcher degrades it.
+    const status = components.db.status === 'down' ? 'down' : states.some((state) => state === 'down' || state === 'degraded' || state === 'check') ? 'degraded' : 'ok';
     return {
       status,
       version: this.#version,

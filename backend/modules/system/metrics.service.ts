@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DomainEvent, EventBus } from '../../events/bus.ts';
 
 type Labels = Record<string, string>;
@@ -17,6 +18,8 @@ export class MetricsService {
   readonly #scanStarts = new Map<string, number>();
   readonly #downloadBytes = new Map<string, number>();
   readonly #now: () => number;
+  /** Started by the first scrape: each scrape reports the delay since the one before. */
+  #loopDelay: ReturnType<typeof monitorEventLoopDelay> | undefined;
 
   constructor(options: { version: string; now?: () => number }) {
     this.#version = options.version;
@@ -76,6 +79,15 @@ export class MetricsService {
     emit('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [{ labels: {}, value: memory.rss }]);
     emit('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use, bytes.', [{ labels: {}, value: memory.heapUsed }]);
     emit('process_uptime_seconds', 'gauge', 'Seconds since the process started.', [{ labels: {}, value: Math.round(process.uptime()) }]);
+    if (this.#loopDelay) {
+      const delay = this.#loopDelay;
+      const quantiles = delay.count === 0 ? [] : [0.5, 0.99, 1].map((quantile) => ({ labels: { quantile: String(quantile) }, value: delay.percentile(quantile * 100) / 1e9 }));
+      emit('aniworld_event_loop_delay_seconds', 'gauge', 'How late the event loop ran timers since the previous scrape, by quantile (1 = the longest).', quantiles);
+      delay.reset();
+    } else {
+      this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      this.#loopDelay.enable();
+    }
     for (const [name, family] of this.#families) {
       if (family.type === 'summary') {
         const samples: { labels: Labels; value: number; suffix: string }[] = [];

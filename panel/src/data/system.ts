@@ -1,7 +1,7 @@
 import type { ApiClient } from './api-client.ts';
 import { toUrl } from '../base.ts';
 
-export interface ComponentHealth { readonly status: 'ok' | 'degraded' | 'down' | 'disabled'; readonly [detail: string]: unknown }
+export interface ComponentHealth { readonly status: 'ok' | 'degraded' | 'down' | 'disabled' | 'check'; readonly [detail: string]: unknown }
 export interface Health {
   readonly status: 'ok' | 'degraded' | 'down';
   readonly version: string;

@@ -100,7 +100,7 @@ export class AwSystemPage extends LitElement {
   }
 
   #statusBadge(status: string) {
-    const tone = status === 'ok' ? 'ok' : status === 'degraded' ? 'warn' : status === 'disabled' ? '' : 'danger';
+    const tone = status === 'ok' ? 'ok' : status === 'degraded' || status === 'check' ? 'warn' : status === 'disabled' ? '' : 'danger';
     return html`<span class="badge ${tone}">${tCode('status', status, status)}</span>`;
   }
 
