@@ -384,6 +384,7 @@ async function main(): Promise<void> {
     process.stderr.write(`AniWorld could not start: ${(error as Error).message}\n${permissionHint(error)}`);
     process.exit(1);
   }
+  if (running.port) process.stderr.write(`${openLine(running.config.runtime.host, running.port, running.config.runtime.base_path)}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -401,6 +402,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * The one plain line next to the JSON log: where to open the panel. On stderr, so that stdout
+ * stays JSON for log collectors; a wildcard listen address is shown as localhost.
+ */
+export function openLine(host: string | undefined, port: number, basePath: string | undefined): string {
+  const shown = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const path = basePath ? `${basePath.replace(/\/+$/, '')}/` : '/';
+  return `AniWorld is running: open http://${shown}:${port}${path} in your browser.`;
 }
 
 if (import.meta.main) await main();
