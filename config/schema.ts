@@ -7,7 +7,21 @@ import { unknownTokens } from '../backend/library/naming.ts';
  * Every key has a default so that a fresh install needs no configuration at all.
  */
 export const LANGUAGES = ['German Dub', 'German Sub', 'English Sub', 'English Dub'] as const;
+/** Hoster names the site uses today; the first five have a resolver (SUPPORTED_HOSTERS). */
 export const HOSTERS = ['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon', 'SpeedFiles', 'LoadX', 'Luluvdo', 'Streamtape'] as const;
+export const SUPPORTED_HOSTERS = ['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon'] as const;
+
+/**
+ * The user's hoster order. Names the site starts using are kept as written (the panel shows them
+ * as not supported yet) so that an update never drops a user's choice; known names get their
+ * canonical spelling and a name listed twice counts once, where it first appears.
+ */
+const hosterList = z.array(z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'a hoster name is letters, digits, spaces, dots, dashes or underscores'))
+  .min(1)
+  .overwrite((names) => {
+    const canonical = names.map((name) => HOSTERS.find((known) => known.toLowerCase() === name.toLowerCase()) ?? name);
+    return canonical.filter((name, index) => canonical.findIndex((other) => other.toLowerCase() === name.toLowerCase()) === index);
+  });
 
 /** 0 picks a free port (tests). */
 const port = z.coerce.number().int().min(0).max(65535);
@@ -24,7 +38,7 @@ export const settingsSchema = z.strictObject({
     concurrency: z.number().int().min(1).max(16).default(2),
     speed_limit_bytes_per_second: z.number().int().min(0).default(0),
     languages: z.array(z.enum(LANGUAGES)).min(1).default(['German Dub', 'German Sub', 'English Sub']),
-    hosters: z.array(z.enum(HOSTERS)).min(1).default(['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon']),
+    hosters: hosterList.default(['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon']),
     max_attempts: z.number().int().min(1).max(20).default(5),
     queue_missing_after_scan: z.boolean().default(false),
   }).prefault({}),

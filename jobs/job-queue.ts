@@ -29,6 +29,11 @@ export interface EnqueueOptions {
    * priority, runAt) and makes a failed or finished one due again instead of adding a second.
    */
   readonly uniqueKey?: string;
+  /**
+   * Store it paused (as pause() would): for a service whose own state says "not now" while this
+   * process's runner may not know (another process paused the name).
+   */
+  readonly paused?: boolean;
 }
 
 export interface JobSummary {
@@ -36,6 +41,7 @@ export interface JobSummary {
   readonly name: JobName;
   readonly payload: unknown;
   readonly state: 'scheduled' | 'queued' | 'running' | 'completed' | 'failed' | 'repeating' | 'paused';
+  readonly priority: number;
   /** ISO time; jobs that are simply due now show 1970-01-01T00:00:00.000Z (that is how priority works). */
   readonly nextRunAt: string | null;
   readonly lastRunAt: string | null;

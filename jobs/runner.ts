@@ -270,7 +270,7 @@ export class JobRunner implements JobQueue {
     const job = this.#agenda.create(name, data);
     job.priority(options.priority ?? 0);
     job.schedule(options.runAt ?? DUE_NOW);
-    if (this.#paused.has(name)) job.disable();
+    if (this.#paused.has(name) || options.paused) job.disable();
     // Re-enqueueing a key updates the stored job (and re-arms a failed one) instead of adding a second.
     if (options.uniqueKey !== undefined) job.unique({ [`data.${UNIQUE_FIELD}`]: options.uniqueKey });
     await job.save();
@@ -312,6 +312,7 @@ export class JobRunner implements JobQueue {
         name: job.name as JobName,
         payload,
         state: job.disabled ? 'paused' : job.state,
+        priority: job.priority ?? 0,
         nextRunAt: job.nextRunAt ? job.nextRunAt.toISOString() : null,
         lastRunAt: job.lastRunAt ? job.lastRunAt.toISOString() : null,
         failReason: job.failReason ?? null,

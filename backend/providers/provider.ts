@@ -7,6 +7,10 @@
 export const LANGUAGES = ['German Dub', 'German Sub', 'English Sub', 'English Dub'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** What the site's title suffix says a listing is: `[Episode 001]`, `[OVA]`, `[Movie]`, `[Special]`. */
+export const EPISODE_TYPES = ['episode', 'ova', 'movie', 'special'] as const;
+export type EpisodeType = (typeof EPISODE_TYPES)[number];
+
 export interface SearchResult {
   readonly key: string;
   readonly name: string;
@@ -40,7 +44,9 @@ export interface EpisodeListing {
   readonly season: number;
   readonly number: number;
   readonly titleDe: string | null;
+  /** Without the site's `[Episode 001]` / `[OVA]` / `[Movie]` suffix: that is `type`. */
   readonly titleEn: string | null;
+  readonly type: EpisodeType;
   readonly languages: readonly Language[];
   /** Hoster names shown in the season table (may be empty). */
   readonly hosters: readonly string[];
@@ -67,6 +73,7 @@ export interface EpisodeLinks {
   readonly episode: number;
   readonly titleDe: string | null;
   readonly titleEn: string | null;
+  readonly type: EpisodeType;
   readonly languages: readonly Language[];
   readonly links: readonly HosterLink[];
 }

@@ -14,7 +14,10 @@ export interface FixtureEpisode {
   readonly season: number;
   readonly number: number;
   readonly titleDe: string;
+  /** Without the site's suffix; pages add `[Episode 001]`, `[OVA]`, `[Movie]` by `type`. */
   readonly titleEn: string;
+  /** Default: `episode` in seasons, `movie` among the films. */
+  readonly type?: 'episode' | 'ova' | 'movie' | 'special';
   /** In page order (the site often shows 1, 3, 2). */
   readonly languages: readonly LangKey[];
   readonly hosters: readonly FixtureHosterName[];
@@ -34,6 +37,8 @@ export interface FixtureSeries {
   readonly seasons: ReadonlyMap<number, readonly FixtureEpisode[]>;
   /** Older layout: no season navigation, only meta[itemprop=numberOfSeasons] (films counted). */
   readonly legacyLayout?: boolean;
+  /** Escape the episode titles of the season tables twice (`&amp;#039;`), as the real site does for some. */
+  readonly doubleEscapedTitles?: boolean;
   /** Write meta tags self-closing (`<meta ... />`). */
   readonly selfClosingMeta?: boolean;
   /** Per hoster, how its links behave for this series (default ok). */
@@ -111,7 +116,8 @@ export const EDGE_CASES: readonly FixtureSeries[] = [
     description: 'Entities everywhere: & \' " < > in title, alternative titles, description & episode titles.',
     imdbId: 'tt0000002',
     seasons: seasons([1, episodes(1, 2).map((episode) => ({ ...episode, titleDe: `Käse & "Mäuse" ${episode.number}`, titleEn: `Cheese & Mice's ${episode.number}` }))]),
-    edgeCase: 'HTML entities in title, alternative titles, description and episode titles',
+    doubleEscapedTitles: true,
+    edgeCase: 'HTML entities in title, alternative titles, description and episode titles (the season table escapes them twice)',
   },
   {
     ...base,
@@ -120,8 +126,8 @@ export const EDGE_CASES: readonly FixtureSeries[] = [
     startYear: 2015,
     endYear: 2020,
     imdbId: 'tt0000003',
-    seasons: seasons([0, episodes(0, 2, { film: true })], [1, episodes(1, 2)]),
-    edgeCase: 'has films: season 0 at /filme with film-1 and film-2 (empty German title), plus season 1',
+    seasons: seasons([0, episodes(0, 2, { film: true }).map((film) => (film.number === 2 ? { ...film, type: 'ova' as const } : film))], [1, episodes(1, 2)]),
+    edgeCase: 'has films: season 0 at /filme with film-1 [Movie] and film-2 [OVA] (empty German title, rows without episodeNumber meta, titles escaped twice), plus season 1',
   },
   {
     ...base,

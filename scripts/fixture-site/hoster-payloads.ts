@@ -27,16 +27,16 @@ export function encodeVoePayload(payload: unknown): string {
   return rot13(sprinkled);
 }
 
-/** Filemoon's playback answer: AES-256-GCM with the key split into parts, all base64url. */
-export function encryptFilemoonPlayback(playback: unknown): { algorithm: string; iv: string; payload: string; key_parts: string[] } {
+/** Filemoon's playback answer: AES-256-GCM with the key split into parts, all base64url; newer answers name the data `payload2`/`iv2`. */
+export function encryptFilemoonPlayback(playback: unknown, field: 'payload' | 'payload2' = 'payload'): Record<string, string | string[]> {
   const key = randomBytes(32);
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const encrypted = Buffer.concat([cipher.update(JSON.stringify(playback), 'utf8'), cipher.final(), cipher.getAuthTag()]);
   return {
     algorithm: 'AES-256-GCM',
-    iv: iv.toString('base64url'),
-    payload: encrypted.toString('base64url'),
+    [field === 'payload' ? 'iv' : 'iv2']: iv.toString('base64url'),
+    [field]: encrypted.toString('base64url'),
     key_parts: [key.subarray(0, 16).toString('base64url'), key.subarray(16).toString('base64url')],
   };
 }

@@ -47,21 +47,17 @@ export async function handleHosterRequest(req: IncomingMessage, res: ServerRespo
   let match: RegExpExecArray | null;
 
   // VOE: first a script redirect to a mirror domain, then the encoded JSON payload.
-  if ((match = /^\/voe\/e\/((?:hls-|bare-)?)(\d+)$/.exec(path))) {
-    if (!linkFor(match[2])) return notFound(res);
-    send(res, 200, 'text/html; charset=utf-8', html(`<p>Redirecting...</p><script>window.location.href = '${siteUrl}/voe-mirror/e/${match[1]}${match[2]}';</script>`));
+  if ((match = /^\/voe\/e\/((?:[a-z0-9]+-)?)(\d+)$/.exec(path))) {
+    if (!linkFor(match[2]) || !VOE_VARIANTS.has(match[1])) return notFound(res);
+    // `rotating-`: the named mirror domain is down (nothing listens on port 1); the same path answers on our own host.
+    const mirror = match[1] === 'rotating-' ? DEAD_ORIGIN : siteUrl;
+    send(res, 200, 'text/html; charset=utf-8', html(`<p>Redirecting...</p><script>var saved = typeof localStorage !== 'undefined' ? localStorage.getItem('token') : null; if (saved) { var next = new URL(window.location.href); next.searchParams.set('token', saved); window.location.href = next.toString(); } else { window.location.href = '${mirror}/voe-mirror/e/${match[1]}${match[2]}'; }</script>`));
     return true;
   }
-  if ((match = /^\/voe-mirror\/e\/((?:hls-|bare-)?)(\d+)$/.exec(path))) {
+  if ((match = /^\/voe-mirror\/e\/((?:[a-z0-9]+-)?)(\d+)$/.exec(path))) {
     const link = linkFor(match[2]);
-    if (!link) return notFound(res);
-    const id = link.id;
-    let script: string;
-    if (link.behaviour === 'broken') script = '<script>var player = null; // payload removed</script>';
-    else if (match[1] === 'hls-') script = `<script>var sources = { 'hls': '${Buffer.from(hlsUrl(siteUrl, id)).toString('base64')}', 'video_height': 360 };</script>`;
-    else if (match[1] === 'bare-') script = `<script>var player = jwplayer('vplayer'); player.setup({ file: "${hlsUrl(siteUrl, id)}" });</script>`;
-    else script = `<script type="application/json">["${encodeVoePayload({ source: hlsUrl(siteUrl, id), direct_access_url: mp4Url(siteUrl, id), title: `video-${id}` })}"]</script>`;
-    send(res, 200, 'text/html; charset=utf-8', html(`<div id="vplayer"></div>${script}<script src="/voe-mirror/player.js"></script>`));
+    if (!link || !VOE_VARIANTS.has(match[1])) return notFound(res);
+    send(res, 200, 'text/html; charset=utf-8', html(`<div id="vplayer"></div>${voeScript(siteUrl, link, match[1])}<script src="/voe-mirror/player.js"></script>`));
     return true;
   }
 
@@ -81,15 +77,17 @@ export async function handleHosterRequest(req: IncomingMessage, res: ServerRespo
     return true;
   }
 
-  if ((match = /^\/dood\/e\/(\d+)$/.exec(path))) {
-    const link = linkFor(match[1]);
+  if ((match = /^\/dood\/e\/((?:turnstile-)?)(\d+)$/.exec(path))) {
+    const link = linkFor(match[2]);
     if (!link) return notFound(res);
     const hash = createHash('md5').update(String(link.id)).digest('hex');
-    const script = link.behaviour === 'broken' ? '' : `<script>
+    // Like the real page: an invisible Turnstile check beside the pass_md5 call; `turnstile-` pages have only the check.
+    const turnstile = `<script src="https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit" async defer></script><script>function initCheck() { turnstile.render(document.body, { sitekey: "0xFIXTURE", size: "invisible", callback: function(t) { checkToken = t; } }); }</script>`;
+    const script = link.behaviour === 'broken' || match[1] === 'turnstile-' ? '' : `<script>
 $.get('/dood/pass_md5/${hash}/${link.id}', function(data) { dsplayer.src({ src: makePlay(data), type: 'video/mp4' }); });
 function makePlay(a) { for (var t = '', i = 0; i < 10; i++) t += chars.charAt(Math.floor(Math.random() * chars.length)); return a + t + "?token=${doodToken(link.id)}&expiry=" + Date.now(); }
 </script>`;
-    send(res, 200, 'text/html; charset=utf-8', html(`<video id="video_player"></video>${script}`));
+    send(res, 200, 'text/html; charset=utf-8', html(`<video id="video_player"></video>${turnstile}${script}`));
     return true;
   }
   if ((match = /^\/dood\/pass_md5\/[0-9a-f]+\/(\d+)$/.exec(path))) {
@@ -104,22 +102,50 @@ function makePlay(a) { for (var t = '', i = 0; i < 10; i++) t += chars.charAt(Ma
     return true;
   }
 
-  if ((match = /^\/filemoon\/e\/((?:packed-)?)(\d+)$/.exec(path))) {
+  if ((match = /^\/filemoon\/e\/((?:packed-|v1-)?)(\d+)$/.exec(path))) {
     const link = linkFor(match[2]);
     if (!link) return notFound(res);
     const script = link.behaviour === 'broken' ? '' : `<script type="text/javascript">${packJavaScript(`jwplayer("vplayer").setup({sources:[{file:"${hlsUrl(siteUrl, link.id)}"}],image:"/poster.jpg"});`)}</script>`;
     send(res, 200, 'text/html; charset=utf-8', html(`<div id="vplayer"></div>${script}`));
     return true;
   }
-  if ((match = /^\/api\/videos\/((?:packed-)?)(\d+)(?:\/embed\/playback)?$/.exec(path))) {
+  if ((match = /^\/api\/videos\/((?:packed-|v1-)?)(\d+)(?:\/embed\/playback)?$/.exec(path))) {
     const link = linkFor(match[2]);
     // The packed- variant stands for pages from before the API existed.
     if (!link || match[1] === 'packed-' || link.behaviour === 'broken') return notFound(res);
-    const playback = encryptFilemoonPlayback({ sources: [{ url: hlsUrl(siteUrl, link.id), mime_type: 'application/vnd.apple.mpegurl', height: 360 }] });
+    // Today's answers: `payload2`/`iv2`, the lower rendition listed first. `v1-`: the first API shape (`payload`/`iv`).
+    const sources = [
+      { url: `${siteUrl}/media/hls/${link.id}/v0/index.m3u8`, mime_type: 'application/vnd.apple.mpegurl', height: 180, label: '180p' },
+      { url: hlsUrl(siteUrl, link.id), mime_type: 'application/vnd.apple.mpegurl', height: 360, label: '360p' },
+    ];
+    const playback = encryptFilemoonPlayback({ sources }, match[1] === 'v1-' ? 'payload' : 'payload2');
     send(res, 200, 'application/json', JSON.stringify({ playback }));
     return true;
   }
   return false;
+}
+
+/** VOE's embed variants, by path prefix (README.md). */
+const VOE_VARIANTS = new Set(['', 'hls-', 'bare-', 'a168c-', 'mp4-', 'refused-', 'rotating-']);
+/** A mirror domain that is down: nothing listens on port 1. */
+const DEAD_ORIGIN = 'http://127.0.0.1:1';
+
+function voeScript(siteUrl: string, link: FixtureLink, variant: string): string {
+  const id = link.id;
+  if (link.behaviour === 'broken') return '<script>var player = null; // payload removed</script>';
+  // As on the real page, a decoy `source` variable that is not the video sits before the payload.
+  const decoy = `<script>var source='${siteUrl}/media/decoy/${id}.mp4';</script>`;
+  switch (variant) {
+    case 'hls-': return `<script>var sources = { 'hls': '${Buffer.from(hlsUrl(siteUrl, id)).toString('base64')}', 'video_height': 360 };</script>`;
+    case 'bare-': return `<script>var player = jwplayer('vplayer'); player.setup({ file: "${hlsUrl(siteUrl, id)}" });</script>`;
+    case 'a168c-': return `${decoy}<script>var a168c='${encodeVoePayload({ source: hlsUrl(siteUrl, id), direct_access_url: mp4Url(siteUrl, id), direct_access_allowed: false })}'; player.load(a168c);</script>`;
+    // Only an MP4, and it may be used.
+    case 'mp4-': return `<script type="application/json">["${encodeVoePayload({ direct_access_url: mp4Url(siteUrl, id), direct_access_allowed: true, title: `video-${id}` })}"]</script>`;
+    // Only an MP4 that may not be used.
+    case 'refused-': return `<script type="application/json">["${encodeVoePayload({ direct_access_url: mp4Url(siteUrl, id), direct_access_allowed: false, title: `video-${id}` })}"]</script>`;
+    // The real shape: the HLS master as `source`, and a lower-rendition MP4 that is not allowed.
+    default: return `${decoy}<script type="application/json">["${encodeVoePayload({ file_code: `video${id}`, source: hlsUrl(siteUrl, id), fallback: [], direct_access_allowed: false, direct_access_url: mp4Url(siteUrl, id), title: `video-${id}` })}"]</script>`;
+  }
 }
 
 function notFound(res: ServerResponse): true {

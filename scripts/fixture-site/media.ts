@@ -20,7 +20,7 @@ const VARIANTS = [{ name: 'v0', size: '320x180', bandwidth: 400000 }, { name: 'v
 
 export interface MediaOptions {
   readonly cacheDir?: string;
-  readonly controls: { slowBytesPerSecond: number; largeFileBytes: number | undefined };
+  readonly controls: { slowBytesPerSecond: number; largeFileBytes: number | undefined; holdMedia: boolean };
   readonly siteUrl: () => string;
 }
 
@@ -176,6 +176,8 @@ async function serveRanged(req: IncomingMessage, res: ServerResponse, size: numb
   let closed = false;
   res.on('close', () => { closed = true; });
   for (let offset = start; offset < end && !closed;) {
+    // Held: the connection stays open and sends nothing (a provider that stopped sending).
+    while (options.controls.holdMedia && !closed) await new Promise((resolve) => setTimeout(resolve, 20));
     const cap = options.controls.slowBytesPerSecond;
     // Under a cap, send a tenth of a second's worth and pause, so the rate holds at small scales too.
     // Chunks end on CHUNK boundaries so that large-file chunks are views of one block.

@@ -77,7 +77,29 @@ function episodeId(series: FixtureSeries, episode: FixtureEpisode): number {
   return 100000 + hash;
 }
 
+/** The site's English title: ours plus `[Episode 001]` (numbered across seasons), `[OVA]` or `[Movie]`. */
+function englishTitle(series: FixtureSeries, episode: FixtureEpisode): string {
+  const type = episode.type ?? (episode.season === 0 ? 'movie' : 'episode');
+  if (type !== 'episode') return `${episode.titleEn} [${type === 'ova' ? 'OVA' : type === 'movie' ? 'Movie' : 'Special'}]`;
+  let before = 0;
+  for (const [season, list] of series.seasons) if (season > 0 && season < episode.season) before += list.length;
+  return `${episode.titleEn} [Episode ${String(before + episode.number).padStart(3, '0')}]`;
+}
+
+/** The language tags the site files among the genres (`/genre/ger`). */
+function languageTags(series: FixtureSeries): string[] {
+  const offered = new Set([...series.seasons.values()].flat().flatMap((episode) => episode.languages));
+  return ([[1, 'Ger'], [3, 'GerSub'], [2, 'EngSub'], [4, 'Eng']] as const).filter(([lang]) => offered.has(lang)).map(([, tag]) => tag);
+}
+
+/** What the site shows instead of a page for a series, season or episode it does not have (with HTTP 200). */
+export function renderNotFoundPage(): string {
+  return layout('Nicht gefunden', `<div class="messageAlert danger"><p>Diese Seite gibt es hier nicht (mehr). Vielleicht hilft die Suche weiter.</p></div>`);
+}
+
 function episodeTable(series: FixtureSeries, season: number, episodes: readonly FixtureEpisode[]): string {
+  // Film rows and some series escape their titles a second time on the real site.
+  const title = (text: string) => (season === 0 || series.doubleEscapedTitles ? escapeHtml(escapeHtml(text)) : escapeHtml(text));
   const rows = episodes.map((episode, index) => {
     const path = episodePath(series, season, episode.number);
     const icons = episode.hosters.map((hoster) => `<i class="icon ${hoster}" title="${hoster}"></i>`).join('');
@@ -87,8 +109,8 @@ function episodeTable(series: FixtureSeries, season: number, episodes: readonly 
       ? `data-episode-id="${episodeId(series, episode)}" data-episode-season-id="${episode.number}" itemscope itemprop="episode" itemtype="http://schema.org/Episode"`
       : `itemtype="http://schema.org/Episode" itemprop="episode" itemscope data-episode-season-id="${episode.number}" data-episode-id="${episodeId(series, episode)}" class=""`;
     return `<tr ${rowAttributes}>
-<td class="season${season}EpisodeID">${meta(series, `itemprop="episodeNumber" content="${episode.number}"`)}<a itemprop="url" href="${path}">${season === 0 ? 'Film' : 'Folge'} ${episode.number}</a></td>
-<td class="seasonEpisodeTitle"><a href="${path}"><strong>${escapeHtml(episode.titleDe)}</strong> - <span>${escapeHtml(episode.titleEn)}</span></a></td>
+<td class="season${season}EpisodeID">${season === 0 ? '' : meta(series, `itemprop="episodeNumber" content="${episode.number}"`)}<a itemprop="url" href="${path}">${season === 0 ? 'Film' : 'Folge'} ${episode.number}</a></td>
+<td class="seasonEpisodeTitle"><a href="${path}"><strong>${title(episode.titleDe)}</strong>${episode.titleDe === '' ? '' : ' -'} <span>${title(englishTitle(series, episode))}</span></a></td>
 <td><a href="${path}">${icons}</a></td>
 <td class="editFunctions"><a href="${path}">${flags}</a></td>
 </tr>`;
@@ -105,10 +127,12 @@ ${rows}
 function seriesHeader(series: FixtureSeries): string {
   const years = `<small><span itemprop="startDate"><a href="https://aniworld.to/animes/jahr/${series.startYear}">${series.startYear}</a></span>`
     + (series.endYear === null ? '' : ` - <span itemprop="endDate"><a href="https://aniworld.to/animes/jahr/${series.endYear}">${series.endYear}</a></span>`) + '</small>';
-  const visibleGenres = series.genres.slice(0, 3);
-  const hiddenCount = series.genres.length - visibleGenres.length;
+  // The language tags sit among the genres, after the main one, as on the real site.
+  const shown = [...series.genres.slice(0, 1), ...languageTags(series), ...series.genres.slice(1)];
+  const visibleGenres = shown.slice(0, 3);
+  const hiddenCount = shown.length - visibleGenres.length;
   const genres = visibleGenres.map((genre) => `<li><a href="/genre/${encodeURIComponent(genre.toLowerCase())}" class="genreButton clearbutton" itemprop="genre">${escapeHtml(genre)}</a></li>`).join('')
-    + series.genres.slice(3).map((genre) => `<li style="display:none"><a itemprop="genre" class="genreButton clearbutton" href="/genre/${encodeURIComponent(genre.toLowerCase())}">${escapeHtml(genre)}</a></li>`).join('')
+    + shown.slice(3).map((genre) => `<li style="display:none"><a itemprop="genre" class="genreButton clearbutton" href="/genre/${encodeURIComponent(genre.toLowerCase())}">${escapeHtml(genre)}</a></li>`).join('')
     + (hiddenCount > 0 ? `<li><a class="genreButton clearbutton showMoreGenres" itemprop="genre" href="#">+ ${hiddenCount}</a></li>` : '');
   const truncated = series.description.length > 40 ? `${series.description.slice(0, 40)}...` : series.description;
   return `<section class="seriesContentBox" itemscope itemtype="http://schema.org/TVSeries">
@@ -154,7 +178,7 @@ export function renderEpisodePage(catalogue: Catalogue, series: FixtureSeries, s
   return layout(`${series.name} ${season === 0 ? `Film ${number}` : `Staffel ${season} Episode ${number}`}`, `${seriesHeader(series)}
 ${seasonNav(series, season, series.seasons.get(season) ?? [], number)}
 <div class="hosterSiteTitle" data-episode-id="${episodeId(series, episode)}" data-season="${season}" data-episode="${number}">
-<h2><span class="episodeGermanTitle">${escapeHtml(episode.titleDe)}</span> <small class="episodeEnglishTitle">${escapeHtml(episode.titleEn)}</small></h2>
+<h2><span class="episodeGermanTitle">${escapeHtml(episode.titleDe)}</span> <small class="episodeEnglishTitle">${escapeHtml(englishTitle(series, episode))}</small></h2>
 </div>
 <div class="changeLanguageBox">${languageBox}</div>
 <div class="hosterSiteVideo">

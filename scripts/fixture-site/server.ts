@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildCatalogue, type Catalogue, type FixtureLink } from './catalogue.ts';
-import { renderCaptchaPage, renderEpisodePage, renderSeasonPage, renderSeriesPage } from './pages.ts';
+import { renderCaptchaPage, renderEpisodePage, renderNotFoundPage, renderSeasonPage, renderSeriesPage } from './pages.ts';
 import { currentSearchAnswer, legacySearchAnswer } from './search.ts';
 import { embedUrlFor, handleHosterRequest } from './hosters.ts';
 import { handleMediaRequest, type MediaOptions } from './media.ts';
@@ -49,6 +49,8 @@ export interface FixtureControls {
   currentSearch: 'ok' | 'missing';
   slowBytesPerSecond: number;
   largeFileBytes: number | undefined;
+  /** While true, media answers under way send no bytes (and keep their connection open). */
+  holdMedia: boolean;
 }
 
 export interface FixtureSite {
@@ -76,6 +78,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     currentSearch: 'ok',
     slowBytesPerSecond: options.slowBytesPerSecond ?? 0,
     largeFileBytes: options.largeFileBytes,
+    holdMedia: false,
   };
   let siteUrl = '';
   const media: MediaOptions = { cacheDir: options.mediaCacheDir, controls, siteUrl: () => siteUrl };
@@ -128,7 +131,8 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
           : renderEpisodePage(catalogue, series, season, episode);
         if (html !== undefined) return send(res, 200, 'text/html; charset=utf-8', html);
       }
-      return send(res, 404, 'text/html', '<h1>Seite nicht gefunden</h1>');
+      // Like the real site: HTTP 200 with a red message box, not a 404.
+      return send(res, 200, 'text/html; charset=utf-8', renderNotFoundPage());
     }
     if (path.startsWith('/public/img/cover/')) return send(res, 200, 'image/png', coverPng(path));
     if (path.startsWith('/public/img/')) return send(res, 200, 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="16"/>');

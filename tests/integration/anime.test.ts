@@ -97,6 +97,16 @@ describe('/api/anime', () => {
     expect(result.status).toBe(201);
     expect(result.body.missing_episodes).toEqual({ 0: [1, 2], 1: [1, 2] });
     expect(result.body.has_films).toBe(true);
+    // The site's [Movie] / [OVA] / [Episode 001] suffixes are the stored type, not part of the titles.
+    expect(result.body.episodes['0'].map((film: { number: number; title_en: string; type: string }) => [film.number, film.title_en, film.type])).toEqual([[1, 'The Movie Part 1', 'movie'], [2, 'The Movie Part 2', 'ova']]);
+    expect(result.body.episodes['1'][0]).toMatchObject({ title_en: 'Episode 1 of season 1', type: 'episode' });
+    expect(result.body.genres).toEqual(['Action', 'Abenteuer']);
+  });
+
+  it('answers 404 for a series the provider shows its "not found" box for', async () => {
+    const missing = await call('POST', '/api/anime/add', { key: 'no-such-series' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ code: 'provider_not_found', message: expect.stringMatching(/^the provider has no series "no-such-series"/) });
   });
 
   it('lists summaries with missing episodes and counts', async () => {

@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -41,6 +42,28 @@ describe('/api/config', () => {
       { path: 'naming.season_folder_template', message: 'Unknown token: {Bar}' },
     ]));
     expect(JSON.parse(readFileSync(join(app.dataDir, 'config.json'), 'utf8'))).toEqual(stored);
+  });
+
+  it('keeps hoster names it does not know in the user\'s order; known names get their spelling, repeats count once', async () => {
+    app = await startTestApp();
+    const token = await app.login();
+    const updated = await app.request('PUT', '/api/config', { token, body: { downloads: { hosters: ['NewTube', 'vidoza', 'VOE', 'Streamtape', 'newtube', ' Vidmoly '] } } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.downloads.hosters).toEqual(['NewTube', 'Vidoza', 'VOE', 'Streamtape', 'Vidmoly']);
+    expect(JSON.parse(readFileSync(join(app.dataDir, 'config.json'), 'utf8')).downloads.hosters).toEqual(['NewTube', 'Vidoza', 'VOE', 'Streamtape', 'Vidmoly']);
+    const first = app;
+    app = undefined;
+    const restarted = await first.restart();
+    try {
+      const again = await restarted.login();
+      expect((await restarted.request('GET', '/api/config', { token: again })).body.downloads.hosters).toEqual(['NewTube', 'Vidoza', 'VOE', 'Streamtape', 'Vidmoly']);
+      const invalid = await restarted.request('PUT', '/api/config', { token: again, body: { downloads: { hosters: ['<script>'] } } });
+      expect(invalid.status).toBe(422);
+      expect(invalid.body.error.details[0].path).toBe('downloads.hosters.0');
+    } finally {
+      await restarted.stop();
+      await rm(first.root, { recursive: true, force: true });
+    }
   });
 
   it('round-trips a backup: create, change, restore', async () => {

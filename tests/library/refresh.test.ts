@@ -10,7 +10,7 @@ import { query, startLibrary, type Library } from './library-fixture.ts';
 /** A provider whose catalogue the test edits between refreshes (the fixture site's catalogue is fixed). */
 function editableProvider(seasons: Map<number, number[]>) {
   const calls: string[] = [];
-  const listing = (season: number, number: number): EpisodeListing => ({ season, number, titleDe: `DE ${season}.${number}`, titleEn: `EN ${season}.${number}`, languages: ['German Dub'], hosters: [], link: '' });
+  const listing = (season: number, number: number): EpisodeListing => ({ season, number, titleDe: `DE ${season}.${number}`, titleEn: `EN ${season}.${number}`, type: season === 0 ? 'movie' : 'episode', languages: ['German Dub'], hosters: [], link: '' });
   const provider = {
     id: 'test', baseUrl: 'https://aniworld.to',
     async getSeries(key: string): Promise<SeriesInfo> {

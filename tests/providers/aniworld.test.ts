@@ -79,7 +79,10 @@ describe('search', () => {
 });
 
 describe('series page', () => {
-  it('reads title, alternative titles, years, full description, absolute data-src cover, genres without the + button, IMDb id, age rating, seasons', async () => {
+  it('reads title, alternative titles, years, full description, absolute data-src cover, genres without the + button and language tags, IMDb id, age rating, seasons', async () => {
+    const page = await (await fetch(`${site.url}/anime/stream/demo-academy`)).text();
+    expect(page).toContain('itemprop="genre">Ger</a>');
+    expect(page).toContain('itemprop="genre">GerSub</a>');
     expect(await provider.getSeries('demo-academy')).toEqual({
       key: 'demo-academy',
       name: 'Demo Academy',
@@ -122,7 +125,7 @@ describe('series page', () => {
   });
 
   it('answers ProviderNotFoundError for unknown or unsafe keys', async () => {
-    await expect(provider.getSeries('no-such-series')).rejects.toBeInstanceOf(ProviderNotFoundError);
+    await expect(provider.getSeries('no-such-series')).rejects.toThrow(/^the provider has no series "no-such-series" \("Diese Seite/);
     await expect(provider.getSeries('../etc')).rejects.toBeInstanceOf(ProviderNotFoundError);
     expect(site.stats.count('/anime/stream/..')).toBe(0);
   });
@@ -150,26 +153,35 @@ describe('season pages', () => {
       number,
       titleDe: `Folge ${number} der Staffel 2`,
       titleEn: `Episode ${number} of season 2`,
+      type: 'episode',
       languages: ['German Dub', 'German Sub'],
       hosters: ['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon'],
       link: `${site.url}/anime/stream/demo-academy/staffel-2/episode-${number}`,
     })));
   });
 
-  it('reads /filme rows with film-N links and an empty German title', async () => {
+  it('reads /filme rows without episodeNumber meta: film-N links, an empty German title, [Movie] and [OVA] as types', async () => {
     const films = await provider.getSeason('film-collection', 0);
     expect(site.stats.count('/anime/stream/film-collection/filme')).toBe(1);
-    expect(films.episodes.map((film) => [film.number, film.titleDe, film.titleEn, film.link])).toEqual([
-      [1, null, 'The Movie Part 1', `${site.url}/anime/stream/film-collection/filme/film-1`],
-      [2, null, 'The Movie Part 2', `${site.url}/anime/stream/film-collection/filme/film-2`],
+    expect(films.episodes.map((film) => [film.number, film.titleDe, film.titleEn, film.type, film.link])).toEqual([
+      [1, null, 'The Movie Part 1', 'movie', `${site.url}/anime/stream/film-collection/filme/film-1`],
+      [2, null, 'The Movie Part 2', 'ova', `${site.url}/anime/stream/film-collection/filme/film-2`],
     ]);
+  });
+
+  it('keeps the [Episode 001] suffix, numbered across seasons, out of the English title', async () => {
+    const response = await fetch(`${site.url}/anime/stream/demo-academy/staffel-2`);
+    expect(await response.text()).toContain('<span>Episode 1 of season 2 [Episode 004]</span>');
+    const [first] = (await provider.getSeason('demo-academy', 2)).episodes;
+    expect(first).toMatchObject({ titleEn: 'Episode 1 of season 2', type: 'episode' });
   });
 
   it('reads self-closing episodeNumber metas', async () => {
     expect((await provider.getSeason('old-layout', 1)).episodes.map((episode) => episode.number)).toEqual([1, 2]);
   });
 
-  it('decodes entities in episode titles', async () => {
+  it('decodes entities in episode titles, also where the table escapes them twice', async () => {
+    expect(await (await fetch(`${site.url}/anime/stream/tom-and-jerrys-grosse-reise/staffel-1`)).text()).toContain('Mice&amp;#039;s 1');
     const [first] = (await provider.getSeason('tom-and-jerrys-grosse-reise', 1)).episodes;
     expect([first.titleDe, first.titleEn]).toEqual(['Käse & "Mäuse" 1', 'Cheese & Mice\'s 1']);
   });
@@ -179,8 +191,13 @@ describe('season pages', () => {
     expect(first.languages).toEqual(['German Dub', 'German Sub', 'English Sub', 'English Dub']);
   });
 
-  it('answers ProviderNotFoundError for a season the series does not have', async () => {
-    await expect(provider.getSeason('demo-academy', 9)).rejects.toBeInstanceOf(ProviderNotFoundError);
+  it('answers ProviderNotFoundError for a season the series does not have (the site\'s messageAlert page)', async () => {
+    const page = await fetch(`${site.url}/anime/stream/demo-academy/staffel-9`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('class="messageAlert danger"');
+    const error = await provider.getSeason('demo-academy', 9).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProviderNotFoundError);
+    expect((error as Error).message).toMatch(/^the provider has no season 9 of "demo-academy" \("Diese Seite gibt es hier nicht/);
   });
 
   it('fails with a ParseError when the page has no episode list', async () => {
@@ -195,6 +212,7 @@ describe('episode pages', () => {
     expect(episode.languages).toEqual(['German Dub', 'German Sub', 'English Sub', 'English Dub']);
     expect(episode.titleDe).toBe('Folge 2 der Staffel 1');
     expect(episode.titleEn).toBe('Episode 2 of season 1');
+    expect(episode.type).toBe('episode');
     expect(episode.links).toHaveLength(4 * 5);
     const expected = site.catalogue.linksFor('hidden-languages', 1, 2);
     expect(episode.links.map((link) => [link.hoster, link.language, link.linkId, link.redirectUrl])).toEqual(expected.map((link) => [
@@ -208,7 +226,7 @@ describe('episode pages', () => {
   it('reads film pages as season 0', async () => {
     const film = await provider.getEpisodeLinks('film-collection', 0, 2);
     expect(site.stats.count('/anime/stream/film-collection/filme/film-2')).toBe(1);
-    expect(film).toMatchObject({ season: 0, episode: 2, titleDe: null, titleEn: 'The Movie Part 2' });
+    expect(film).toMatchObject({ season: 0, episode: 2, titleDe: null, titleEn: 'The Movie Part 2', type: 'ova' });
     expect(film.links.length).toBeGreaterThan(0);
   });
 

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHosterRegistry, type HosterRegistry } from '../../backend/providers/hosters/registry.ts';
-import { decodeVoePayload } from '../../backend/providers/hosters/voe-decoder.ts';
+import { decodeVoePayload, decodeVoeVariable } from '../../backend/providers/hosters/voe-decoder.ts';
 import { decryptPlayback } from '../../backend/providers/hosters/filemoon.ts';
 import { unpackJavaScript } from '../../backend/providers/hosters/packed-js.ts';
 import { ChallengeError, ParseError, UnsupportedHosterError } from '../../backend/providers/errors.ts';
@@ -61,15 +61,36 @@ async function expectHlsServesSegments(resolved: ResolvedMedia): Promise<void> {
 }
 
 describe('hosters against the fixture site', () => {
-  it('VOE: follows the script redirect, decodes the JSON payload and prefers the MP4, which serves the sample bytes', async () => {
+  it('VOE: follows the script redirect, decodes the JSON payload and takes the HLS master, not the MP4 it does not allow', async () => {
     const resolved = await resolveThroughProvider('demo-academy', 'VOE');
     expect(site.stats.count('/voe/e/')).toBe(1);
     expect(site.stats.count('/voe-mirror/e/')).toBe(1);
-    expect(resolved.kind).toBe('mp4');
+    expect(resolved.url).toMatch(/\/media\/hls\/\d+\/master\.m3u8$/);
     expect(resolved.headers).toMatchObject({ 'User-Agent': expect.stringContaining('Mozilla/5.0'), Referer: `${site.url}/`, Origin: site.url });
-    const body = await fetchBytes(resolved);
-    expect(body.status).toBe(200);
-    expect(body.bytes.equals(media.mp4)).toBe(true);
+    await expectHlsServesSegments(resolved);
+  });
+
+  it('VOE: the var a168c payload; the MP4 only where it is allowed and nothing better is there', async () => {
+    const link = await linkFor('demo-academy', 'VOE');
+    const voe = hosters.byName('VOE')!;
+    const a168c = await voe.resolve(`${site.url}/voe/e/a168c-${link.linkId}`);
+    expect(a168c.url).toMatch(/\/media\/hls\/\d+\/master\.m3u8$/);
+    await expectHlsServesSegments(a168c);
+    const mp4 = await voe.resolve(`${site.url}/voe/e/mp4-${link.linkId}`);
+    expect(mp4).toMatchObject({ kind: 'mp4', url: expect.stringMatching(/\/media\/mp4\/\d+\/video\.mp4$/) });
+    expect((await fetchBytes(mp4)).bytes.equals(media.mp4)).toBe(true);
+    const refused = await voe.resolve(`${site.url}/voe/e/refused-${link.linkId}`).catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(ParseError);
+    expect((refused as Error).message).toMatch(/^VOE's payload .* has no HLS source, and its MP4 is marked direct_access_allowed: false/);
+  });
+
+  it('VOE: when the rotating domain it names is down, asks again and then reads the same path on its own host', async () => {
+    const link = await linkFor('demo-academy', 'VOE');
+    site.stats.reset();
+    const resolved = await hosters.byName('VOE')!.resolve(`${site.url}/voe/e/rotating-${link.linkId}`);
+    expect(resolved.url).toMatch(/\/media\/hls\/\d+\/master\.m3u8$/);
+    expect(site.stats.count('/voe/e/rotating-')).toBe(2);
+    expect(site.stats.count('/voe-mirror/e/rotating-')).toBe(1);
   });
 
   it('VOE: reads the older base64 hls field and a bare .m3u8 URL', async () => {
@@ -92,9 +113,10 @@ describe('hosters against the fixture site', () => {
     expect(request.headers.referer).toBe(`${site.url}/`);
   });
 
-  it('Vidmoly: file: m3u8 gives a working HLS ladder with the Vidmoly origin as Referer', async () => {
+  it('Vidmoly: file: m3u8 gives a working HLS ladder with the Referer of its main origin vidmoly.biz', async () => {
     const resolved = await resolveThroughProvider('demo-academy', 'Vidmoly');
-    expect(resolved.headers.Referer).toBe(`${site.url}/`);
+    expect(resolved.headers).toMatchObject({ Referer: 'https://vidmoly.biz/', Origin: 'https://vidmoly.biz' });
+    expect(site.stats.requests.filter((entry) => entry.path.startsWith('/vidmoly/')).at(-1)!.headers.referer).toBe('https://vidmoly.biz/');
     await expectHlsServesSegments(resolved);
   });
 
@@ -110,10 +132,21 @@ describe('hosters against the fixture site', () => {
     expect(forged.status).toBe(403);
   });
 
-  it('Filemoon: decrypts the AES-256-GCM playback API answer', async () => {
+  it('Doodstream: a page with only its Turnstile check is a check (ChallengeError), not a page we misread', async () => {
+    const link = await linkFor('demo-academy', 'Doodstream');
+    const error = await hosters.byName('Doodstream')!.resolve(`${site.url}/dood/e/turnstile-${link.linkId}`).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ChallengeError);
+    expect((error as Error).message).toMatch(/^Doodstream asked for a Turnstile check \(the page has no pass_md5 path without it/);
+  });
+
+  it('Filemoon: decrypts the AES-256-GCM payload2/iv2 playback answer and takes the highest source', async () => {
     const resolved = await resolveThroughProvider('demo-academy', 'Filemoon');
     expect(site.stats.count('/api/videos/')).toBeGreaterThan(0);
+    expect(resolved.url).toMatch(/\/media\/hls\/\d+\/master\.m3u8$/);
     await expectHlsServesSegments(resolved);
+    const link = await linkFor('demo-academy', 'Filemoon');
+    const first = await hosters.byName('Filemoon')!.resolve(`${site.url}/filemoon/e/v1-${link.linkId}`);
+    expect(first.url).toMatch(/\/media\/hls\/\d+\/master\.m3u8$/);
   });
 
   it('Filemoon: falls back to packed JavaScript when the API has no answer', async () => {
@@ -125,12 +158,17 @@ describe('hosters against the fixture site', () => {
   it('a broken embed page is a ParseError naming the hoster, and the other hoster of that episode works', async () => {
     const error = await resolveThroughProvider('broken-hoster', 'VOE').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ParseError);
-    expect((error as Error).message).toMatch(/^VOE: .*no media payload/);
+    expect((error as Error).message).toMatch(/^VOE's page .* has no video payload/);
     expect((await resolveThroughProvider('broken-hoster', 'Vidmoly')).kind).toBe('hls');
   });
 
   it('the challenge series needs Vidoza: its VOE redirect is a captcha', async () => {
     await expect(resolveThroughProvider('challenge-on-voe', 'VOE')).rejects.toBeInstanceOf(ChallengeError);
+    site.failNext('/voe/e/', { status: 200, body: '<html><body><div class="captcha">Bitte bestätigen</div></body></html>' });
+    const link = await linkFor('demo-academy', 'VOE');
+    const asked = await hosters.resolve('VOE', site.embedUrl(site.catalogue.links.get(Number(link.linkId))!)).catch((caught: unknown) => caught);
+    expect(asked).toBeInstanceOf(ChallengeError);
+    expect((asked as Error).message).toMatch(/^VOE asked for a captcha \(/);
     expect((await resolveThroughProvider('challenge-on-voe', 'Vidoza')).kind).toBe('mp4');
   });
 
@@ -189,6 +227,7 @@ describe('hoster registry', () => {
     expect(hosters.find(undefined, 'https://vidmoly.to/embed-abc.html')?.name).toBe('Vidmoly');
     expect(hosters.find(undefined, 'https://dood.li/e/abc')?.name).toBe('Doodstream');
     expect(hosters.find(undefined, 'https://filemoon.sx/e/abc')?.name).toBe('Filemoon');
+    expect(hosters.find(undefined, 'https://videzz.net/embed-abc.html')?.name).toBe('Vidoza');
     expect(hosters.find('Streamtape', 'https://streamtape.com/e/abc')).toBeUndefined();
   });
 
@@ -201,6 +240,21 @@ describe('payload codecs round trip against the fixture encoders', () => {
   it('VOE', () => {
     const payload = { source: 'https://cdn.example/master.m3u8?t=1&x=ä', direct_access_url: 'https://cdn.example/v.mp4', title: 'Ünïcødé / "quotes"' };
     for (let run = 0; run < 5; run++) expect(decodeVoePayload(encodeVoePayload({ ...payload, run }))).toEqual({ ...payload, run });
+  });
+
+  it('VOE variable payloads: the full chain, or base64 of reversed JSON', () => {
+    const payload = { source: 'https://cdn.example/master.m3u8' };
+    expect(decodeVoeVariable(encodeVoePayload(payload))).toEqual(payload);
+    expect(decodeVoeVariable(Buffer.from([...JSON.stringify(payload)].reverse().join('')).toString('base64'))).toEqual(payload);
+    expect(decodeVoeVariable('bm90IGEgcGF5bG9hZA==')).toBeUndefined();
+  });
+
+  it('Filemoon: payload2/iv2 beside payload/iv; the highest height wins whatever the order', () => {
+    const sources = [{ url: 'https://cdn.example/x/480.m3u8', height: 480 }, { url: 'https://cdn.example/x/1080.m3u8', height: 1080 }, { url: 'https://cdn.example/x/720.m3u8', height: '720' }];
+    expect(decryptPlayback(JSON.stringify({ playback: encryptFilemoonPlayback({ sources }, 'payload2') }))).toEqual({ url: 'https://cdn.example/x/1080.m3u8', kind: 'hls' });
+    const both = { ...encryptFilemoonPlayback({ sources: [{ url: 'https://cdn.example/old.mp4' }] }) };
+    const second = encryptFilemoonPlayback({ sources }, 'payload2');
+    expect(decryptPlayback(JSON.stringify({ playback: { ...both, key_parts: second.key_parts, iv2: second.iv2, payload2: second.payload2 } }))).toEqual({ url: 'https://cdn.example/x/1080.m3u8', kind: 'hls' });
   });
 
   it('Filemoon AES-256-GCM', () => {

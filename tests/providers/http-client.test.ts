@@ -50,8 +50,8 @@ describe('retries', () => {
 
   it('does not retry a 404', async () => {
     const { client } = fakeTimeClient(fast);
-    expect((await client.request(`${site.url}/anime/stream/missing`)).status).toBe(404);
-    expect(site.stats.count('/anime/stream/missing')).toBe(1);
+    expect((await client.request(`${site.url}/redirect/1`)).status).toBe(404);
+    expect(site.stats.count('/redirect/1')).toBe(1);
   });
 
   it('retries network errors', async () => {

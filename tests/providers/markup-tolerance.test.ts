@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEpisodePage } from '../../backend/providers/aniworld/episode-page.ts';
 import { parseSeasonPage } from '../../backend/providers/aniworld/season-page.ts';
 import { parseSeriesPage } from '../../backend/providers/aniworld/series-page.ts';
+import { notFoundMessage } from '../../backend/providers/aniworld/not-found.ts';
 import { ParseError } from '../../backend/providers/errors.ts';
 
 // Hand-written variants of the provider's markup that the fixture does not produce: single quotes,
@@ -56,6 +57,7 @@ describe('parsers tolerate markup variations', () => {
       number: 7,
       titleDe: null,
       titleEn: 'Only English',
+      type: 'episode',
       languages: ['English Sub'],
       hosters: ['VOE', 'Streamtape'],
       link: `${BASE}/anime/stream/foo/staffel-3/episode-7`,
@@ -78,9 +80,34 @@ describe('parsers tolerate markup variations', () => {
         <li data-lang-key='1' data-link-id='3' data-link-target='/redirect/3'><h4></h4></li>
       </ul></div>`;
     expect(parseEpisodePage(html, 'foo', 1, 1, `${BASE}/anime/stream/foo/staffel-1/episode-1`)).toEqual({
-      key: 'foo', season: 1, episode: 1, titleDe: 'Ä & Ö', titleEn: null, languages: ['German Sub'],
+      key: 'foo', season: 1, episode: 1, titleDe: 'Ä & Ö', titleEn: null, type: 'episode', languages: ['German Sub'],
       links: [{ hoster: 'Vidoza', language: 'German Sub', linkId: '777', redirectUrl: `${BASE}/redirect/777` }],
     });
+  });
+
+  it('title suffixes become types; entities escaped twice or three times decode to the text', () => {
+    const row = (title: string) => `<tr itemprop="episode"><td><a href="/anime/stream/foo/filme/film-1">Film 1</a></td><td class="seasonEpisodeTitle"><a><strong></strong> <span>${title}</span></a></td></tr>`;
+    const film = (title: string) => parseSeasonPage(`<table class="seasonEpisodesList"><tbody>${row(title)}</tbody></table>`, 'foo', 0, BASE).episodes[0];
+    expect(film('Naruto&amp;#039;s ultimate heroes [OVA]')).toMatchObject({ number: 1, titleEn: "Naruto's ultimate heroes", type: 'ova' });
+    expect(film('Tom &amp;amp;amp; Jerry [Movie]')).toMatchObject({ titleEn: 'Tom & Jerry', type: 'movie' });
+    expect(film('The End  [special] ')).toMatchObject({ titleEn: 'The End', type: 'special' });
+    expect(film('No suffix, a film')).toMatchObject({ titleEn: 'No suffix, a film', type: 'movie' });
+    expect(film('[OVA]')).toMatchObject({ titleEn: null, type: 'ova' });
+    expect(film('Brackets [inside] stay')).toMatchObject({ titleEn: 'Brackets [inside] stay', type: 'movie' });
+    expect(film('&lt;b&gt;bold&lt;/b&gt; [Episode 012]')).toMatchObject({ titleEn: '<b>bold</b>', type: 'episode' });
+  });
+
+  it('series page: language tags among the genres are not genres', () => {
+    const html = `<div class="series-title"><h1 itemprop="name"><span>Foo</span></h1></div><div class="hosterSiteDirectNav" id="stream"><ul><li><a href="/anime/stream/foo/staffel-1">1</a></li></ul></div>
+      <div class="genres"><ul><li><a itemprop="genre">Action</a></li><li><a itemprop="genre">Ger</a></li><li><a itemprop="genre">GerSub</a></li><li><a itemprop="genre"> EngSub </a></li><li><button class="hiddenArea">+ 2</button></li><li><a itemprop="genre">Eng</a></li><li><a itemprop="genre">Germany</a></li></ul></div>`;
+    expect(parseSeriesPage(html, 'foo', `${BASE}/anime/stream/foo`).genres).toEqual(['Action', 'Germany']);
+  });
+
+  it('a page with div.messageAlert.danger in place of the content is "not found"; a notice on a real page is not', () => {
+    expect(notFoundMessage('<div class="container"><div class="messageAlert danger">Die Serie gibt es nicht.</div></div>')).toBe('Die Serie gibt es nicht.');
+    expect(notFoundMessage('<div class="messageAlert danger"></div>')).toBe('');
+    expect(notFoundMessage('<div class="series-title"><h1>Foo</h1></div><div class="messageAlert danger">Wartung heute Nacht</div>')).toBeUndefined();
+    expect(notFoundMessage('<div class="messageAlert success">Gespeichert</div>')).toBeUndefined();
   });
 
   it('says which part is missing', () => {

@@ -241,13 +241,14 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
       const added = await other.call('POST', '/api/queue/add', { serie_id: 'film-collection', serie_folder: 'ignored', serie_name: 'ignored', episodes: [{ season: 1, episode: 2 }] });
       expect(added.status).toBe(201);
       const [id] = added.body.item_ids as string[];
-      // Nothing to wait for when nothing may happen: look for a while that no job appears for it.
+      // The item has its job, stored paused: no worker starts it. Nothing to wait for when
+      // nothing may happen: look for a while that it stays that way.
       for (let look = 0; look < 15; look++) {
-        const { rows } = await db.query("select count(*)::int as count from agenda_jobs where name = 'download-episode' and data::text like $1", [`%${id}%`]);
-        expect(rows[0].count).toBe(0);
+        const { rows } = await db.query("select disabled from agenda_jobs where name = 'download-episode' and data::text like $1", [`%${id}%`]);
+        expect(rows).toEqual([{ disabled: true }]);
+        expect((await other.call('GET', `/api/queue/${id}`)).body).toMatchObject({ status: 'pending' });
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect((await other.call('GET', `/api/queue/${id}`)).body).toMatchObject({ status: 'pending' });
 
       expect((await other.call('POST', '/api/queue/start')).status).toBe(200);
       await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete after the start on the second API process');

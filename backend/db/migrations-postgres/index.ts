@@ -1,7 +1,8 @@
 import { Migration20261124000000_initial } from './Migration20261124000000_initial.ts';
 import { Migration20261127000000_wide_columns } from './Migration20261127000000_wide_columns.ts';
 import { Migration20261127010000_webhook_delivery_claims } from './Migration20261127010000_webhook_delivery_claims.ts';
-import { Migration20261201220000_webhook_options } from './Migration20261201220000_webhook_options.ts';
+import { Migration20261201220000_episode_type } from './Migration20261201220000_episode_type.ts';
+import { Migration20261201230000_webhook_options } from './Migration20261201230000_webhook_options.ts';
 
 /**
  * PostgreSQL migrations (ANIWORLD_DATABASE_URL), in order, committed and written by hand like the
@@ -12,5 +13,6 @@ export const POSTGRES_MIGRATIONS = [
   { name: 'Migration20261124000000_initial', class: Migration20261124000000_initial },
   { name: 'Migration20261127000000_wide_columns', class: Migration20261127000000_wide_columns },
   { name: 'Migration20261127010000_webhook_delivery_claims', class: Migration20261127010000_webhook_delivery_claims },
-  { name: 'Migration20261201220000_webhook_options', class: Migration20261201220000_webhook_options },
+  { name: 'Migration20261201220000_episode_type', class: Migration20261201220000_episode_type },
+  { name: 'Migration20261201230000_webhook_options', class: Migration20261201230000_webhook_options },
 ];

@@ -2,7 +2,8 @@ import { Migration20261124000000_initial } from './Migration20261124000000_initi
 import { Migration20261124033000_series_scan_signature } from './Migration20261124033000_series_scan_signature.ts';
 import { Migration20261127000000_wide_columns } from './Migration20261127000000_wide_columns.ts';
 import { Migration20261127010000_webhook_delivery_claims } from './Migration20261127010000_webhook_delivery_claims.ts';
-import { Migration20261201220000_webhook_options } from './Migration20261201220000_webhook_options.ts';
+import { Migration20261201220000_episode_type } from './Migration20261201220000_episode_type.ts';
+import { Migration20261201230000_webhook_options } from './Migration20261201230000_webhook_options.ts';
 
 /**
  * Every migration, in order. Migrations are written by hand (SQL through addSql) and committed;
@@ -13,5 +14,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261124033000_series_scan_signature', class: Migration20261124033000_series_scan_signature },
   { name: 'Migration20261127000000_wide_columns', class: Migration20261127000000_wide_columns },
   { name: 'Migration20261127010000_webhook_delivery_claims', class: Migration20261127010000_webhook_delivery_claims },
-  { name: 'Migration20261201220000_webhook_options', class: Migration20261201220000_webhook_options },
+  { name: 'Migration20261201220000_episode_type', class: Migration20261201220000_episode_type },
+  { name: 'Migration20261201230000_webhook_options', class: Migration20261201230000_webhook_options },
 ];

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { EpisodeType } from '../../providers/provider.ts';
 import { Series } from './series.entity.ts';
 
 /** One episode of a series: what the provider lists and what is on disk. Season 0 holds films and specials. */
@@ -13,6 +14,8 @@ export const Episode = defineEntity({
     number: p.integer(),
     titleDe: p.text().nullable(),
     titleEn: p.text().nullable(),
+    /** What the provider's title suffix said: episode, ova, movie or special (the titles come without it). */
+    type: p.string().$type<EpisodeType>().default('episode'),
     languages: p.json<string[]>().default('[]'),
     onProvider: p.boolean().default(false),
     downloaded: p.boolean().default(false),

@@ -87,7 +87,7 @@ export class SeriesRefresher {
         const id = `${listing.season}:${listing.number}`;
         if (listed.has(id)) continue;
         listed.add(id);
-        const fields = { titleDe: listing.titleDe, titleEn: listing.titleEn, languages: [...listing.languages], onProvider: true };
+        const fields = { titleDe: listing.titleDe, titleEn: listing.titleEn, type: listing.type, languages: [...listing.languages], onProvider: true };
         const episode = byNumber.get(id);
         if (episode) Object.assign(episode, fields);
         else tx.create(Episode, { series: managed, season: listing.season, number: listing.number, ...fields, downloaded: false, filePath: null, size: null });

@@ -39,6 +39,7 @@ export function episodeView(episode: IEpisode, seriesPath: string, monitored: bo
     number: episode.number,
     title_de: episode.titleDe ?? null,
     title_en: episode.titleEn ?? null,
+    type: episode.type,
     languages: episode.languages,
     on_provider: episode.onProvider,
     downloaded: episode.downloaded,

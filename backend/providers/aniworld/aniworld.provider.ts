@@ -5,6 +5,7 @@ import { TtlCache } from '../ttl-cache.ts';
 import { parseEpisodePage } from './episode-page.ts';
 import { parseSeasonPage } from './season-page.ts';
 import { parseSeriesPage } from './series-page.ts';
+import { notFoundMessage } from './not-found.ts';
 import { parseLegacySearchAnswer, parseSearchAnswer, seriesUrl } from './search.ts';
 
 const KEY = /^[a-z0-9-]+$/;
@@ -115,6 +116,9 @@ export class AniWorldProvider implements Provider {
     if (response.status !== 200) throw new ParseError(`the page of ${what} answered HTTP ${response.status}`);
     // The site answers unknown series with a redirect to its start page rather than a 404.
     if (trimSlash(new URL(response.url).pathname) !== trimSlash(new URL(url).pathname)) throw new ProviderNotFoundError(`the provider has no ${what} (redirected to ${new URL(response.url).pathname})`);
+    // ... or with HTTP 200 and a red message box in place of the page.
+    const notFound = notFoundMessage(response.body);
+    if (notFound !== undefined) throw new ProviderNotFoundError(`the provider has no ${what}${notFound ? ` ("${notFound}")` : ''}`);
     return response.body;
   }
 }

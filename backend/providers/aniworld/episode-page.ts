@@ -2,7 +2,7 @@ import { load } from 'cheerio';
 import type { EpisodeLinks, HosterLink, Language } from '../provider.ts';
 import { ParseError } from '../errors.ts';
 import { LANGUAGE_BY_KEY } from './languages.ts';
-import { absoluteUrl, cleanText } from './text.ts';
+import { absoluteUrl, cleanText, defaultEpisodeType, splitEpisodeTitle } from './text.ts';
 
 /**
  * Reads an episode (or film) page: titles, the offered languages and every hoster link, including
@@ -35,12 +35,15 @@ export function parseEpisodePage(html: string, key: string, season: number, epis
   if (links.length === 0) throw new ParseError(`the episode page of "${key}" ${what} lists hosters but none has a language, name and link`);
 
   const titleBox = $('div.hosterSiteTitle');
+  const german = splitEpisodeTitle(cleanText(titleBox.find('.episodeGermanTitle').first().text()));
+  const english = splitEpisodeTitle(cleanText(titleBox.find('.episodeEnglishTitle').first().text()));
   return {
     key,
     season,
     episode,
-    titleDe: cleanText(titleBox.find('.episodeGermanTitle').first().text()),
-    titleEn: cleanText(titleBox.find('.episodeEnglishTitle').first().text()),
+    titleDe: german.title,
+    titleEn: english.title,
+    type: english.type ?? german.type ?? defaultEpisodeType(season),
     languages,
     links,
   };

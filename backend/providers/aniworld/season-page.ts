@@ -2,7 +2,7 @@ import { load, type CheerioAPI } from 'cheerio';
 import type { EpisodeListing, Language, SeasonInfo } from '../provider.ts';
 import { ParseError } from '../errors.ts';
 import { languageFromFlag } from './languages.ts';
-import { absoluteUrl, cleanText } from './text.ts';
+import { absoluteUrl, cleanText, defaultEpisodeType, splitEpisodeTitle } from './text.ts';
 
 /**
  * Reads `/anime/stream/<key>/staffel-N` or `/filme` (season 0). The episode table is the source;
@@ -40,11 +40,14 @@ function episodesFromTable($: CheerioAPI, rows: ReturnType<CheerioAPI>, season: 
       const name = cleanText($(icon).attr('title'))?.replace(/^Hoster\s+/i, '') ?? hosterFromClass($(icon).attr('class'));
       if (name && !hosters.includes(name)) hosters.push(name);
     });
+    const german = splitEpisodeTitle(cleanText(titleCell.find('strong').first().text()));
+    const english = splitEpisodeTitle(cleanText(titleCell.find('span').first().text()));
     episodes.push({
       season,
       number,
-      titleDe: cleanText(titleCell.find('strong').first().text()),
-      titleEn: cleanText(titleCell.find('span').first().text()),
+      titleDe: german.title,
+      titleEn: english.title,
+      type: english.type ?? german.type ?? defaultEpisodeType(season),
       languages,
       hosters,
       link: absoluteUrl(href, pageUrl) ?? episodeUrl(pageUrl, season, number),
@@ -61,7 +64,7 @@ function episodesFromNav($: CheerioAPI, season: number, pageUrl: string): Episod
     const href = $(element).attr('href') ?? '';
     const number = episodeNumberFromLink(href, season);
     if (number === undefined) return;
-    episodes.push({ season, number, titleDe: null, titleEn: null, languages: [], hosters: [], link: absoluteUrl(href, pageUrl) ?? episodeUrl(pageUrl, season, number) });
+    episodes.push({ season, number, titleDe: null, titleEn: null, type: defaultEpisodeType(season), languages: [], hosters: [], link: absoluteUrl(href, pageUrl) ?? episodeUrl(pageUrl, season, number) });
   });
   return episodes;
 }

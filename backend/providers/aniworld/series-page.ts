@@ -44,12 +44,16 @@ function yearOf($: CheerioAPI, element: ReturnType<CheerioAPI>): number | null {
   return numberOrNull(fromLink ?? fromText);
 }
 
+/** The site files its audio and subtitle languages under the genres (`/genre/ger`); they are not genres. */
+const LANGUAGE_TAGS = new Set(['ger', 'gersub', 'eng', 'engsub', 'jap', 'japsub']);
+
 function genresOf($: CheerioAPI): string[] {
   const genres: string[] = [];
   $('div.genres [itemprop="genre"]').each((_, element) => {
     const genre = cleanText($(element).text());
     // The list ends in a "+ 3" button that expands it.
-    if (genre && !/^\+\s*\d+$/.test(genre) && !genres.includes(genre)) genres.push(genre);
+    if (!genre || /^\+\s*\d+$/.test(genre) || LANGUAGE_TAGS.has(genre.toLowerCase()) || genres.includes(genre)) return;
+    genres.push(genre);
   });
   return genres;
 }

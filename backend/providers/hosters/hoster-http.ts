@@ -1,6 +1,6 @@
 import { load } from 'cheerio';
 import { BROWSER_USER_AGENT, type HttpClient } from '../../adapters/http-client.ts';
-import { ParseError, ProviderNotFoundError } from '../errors.ts';
+import { ChallengeError, ParseError, ProviderNotFoundError } from '../errors.ts';
 
 /** What a media host expects besides the URL: the same browser identity and the hoster as referrer. */
 export function mediaHeaders(pageUrl: string): Record<string, string> {
@@ -8,12 +8,27 @@ export function mediaHeaders(pageUrl: string): Record<string, string> {
   return { 'User-Agent': BROWSER_USER_AGENT, Referer: `${origin}/`, Origin: origin };
 }
 
-/** Fetches an embed page; 404 means the video is gone, other non-200 answers are unexpected. */
+/**
+ * Fetches an embed page; 404 means the video is gone, other non-200 answers are unexpected.
+ * A check page is reported as the hoster's ("VOE asked for a captcha"), the details after it.
+ */
 export async function fetchEmbedPage(http: HttpClient, hoster: string, url: string, signal?: AbortSignal, referer?: string): Promise<{ url: string; body: string }> {
-  const response = await http.request(url, { headers: referer ? { referer } : {}, signal });
-  if (response.status === 404 || response.status === 410) throw new ProviderNotFoundError(`${hoster}: the video at ${url} is gone (HTTP ${response.status})`);
-  if (response.status !== 200) throw new ParseError(`${hoster}: the embed page answered HTTP ${response.status}`);
+  const response = await askHoster(hoster, () => http.request(url, { headers: referer ? { referer } : {}, signal }));
+  if (response.status === 404 || response.status === 410) throw new ProviderNotFoundError(`${hoster} says the video is gone (HTTP ${response.status} for ${url})`);
+  if (response.status !== 200) throw new ParseError(`${hoster} answered HTTP ${response.status} for its embed page ${url}`);
   return { url: response.url, body: response.body };
+}
+
+/** Runs a request to a hoster; an anti-bot answer becomes "<hoster> asked for a captcha: <what the client saw>". */
+export async function askHoster<T>(hoster: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof ChallengeError && !error.message.startsWith(hoster)) {
+      throw new ChallengeError(`${hoster} asked for a captcha (${error.message})`, { cause: error, details: error.details });
+    }
+    throw error;
+  }
 }
 
 export function hostMatches(url: URL, patterns: readonly RegExp[]): boolean {

@@ -4,7 +4,8 @@ import type { Hoster, ResolvedMedia } from '../provider.ts';
 import { ParseError } from '../errors.ts';
 import { fetchEmbedPage, hostMatches, inlineScripts, mediaHeaders } from './hoster-http.ts';
 
-const DOMAINS = [/(^|\.)vidoza\.(net|co|org|to)$/];
+/** videzz.net is Vidoza's newer domain; the pages are the same. */
+const DOMAINS = [/(^|\.)vidoza\.(net|co|org|to)$/, /(^|\.)videzz\.net$/];
 
 export class VidozaHoster implements Hoster {
   readonly name = 'Vidoza';
@@ -16,9 +17,19 @@ export class VidozaHoster implements Hoster {
 
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
     const page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
-    const src = /sourcesCode\s*:\s*\[\s*\{[^}]*?src\s*:\s*["']([^"']+)["']/.exec(inlineScripts(page.body))?.[1]
-      ?? load(page.body)('video source[src]').attr('src');
-    if (!src) throw new ParseError(`Vidoza: the embed page ${page.url} has no sourcesCode src`);
+    const src = bestSource(inlineScripts(page.body)) ?? load(page.body)('video source[src]').attr('src');
+    if (!src) throw new ParseError(`Vidoza's page ${page.url} has no sourcesCode src`);
     return { url: new URL(src, page.url).href, kind: 'mp4', headers: mediaHeaders(page.url) };
   }
+}
+
+/** `sourcesCode: [{ src: "...", res: "720" }, ...]`: the highest `res` first. */
+function bestSource(scripts: string): string | undefined {
+  const list = /sourcesCode\s*:\s*\[([\s\S]*?)\]/.exec(scripts)?.[1];
+  if (!list) return undefined;
+  const sources = [...list.matchAll(/\{([^}]*)\}/g)].map((entry) => ({
+    src: /src\s*:\s*["']([^"']+)["']/.exec(entry[1])?.[1],
+    res: Number(/res\s*:\s*["']?(\d+)/.exec(entry[1])?.[1] ?? 0),
+  })).filter((source): source is { src: string; res: number } => source.src !== undefined);
+  return sources.sort((a, b) => b.res - a.res)[0]?.src;
 }

@@ -21,3 +21,25 @@ export function decodeVoePayload(encoded: string): Record<string, unknown> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the decoded payload is not a JSON object');
   return parsed as Record<string, unknown>;
 }
+
+/**
+ * The payload VOE also ships in a script variable (`var a168c='...'`): the same chain as the JSON
+ * script, or, on older pages, only base64 of the reversed JSON (or plain base64 JSON). The first
+ * reading that yields a JSON object wins; undefined when none does.
+ */
+export function decodeVoeVariable(encoded: string): Record<string, unknown> | undefined {
+  const readings: (() => string)[] = [
+    () => JSON.stringify(decodeVoePayload(encoded)),
+    () => [...Buffer.from(encoded, 'base64').toString('utf8')].reverse().join(''),
+    () => Buffer.from(encoded, 'base64').toString('utf8'),
+  ];
+  for (const reading of readings) {
+    try {
+      const parsed: unknown = JSON.parse(reading());
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      // Not this reading; try the next.
+    }
+  }
+  return undefined;
+}

@@ -1,13 +1,19 @@
 import { load } from 'cheerio';
 import type { HttpClient } from '../../adapters/http-client.ts';
 import type { Hoster, ResolvedMedia } from '../provider.ts';
-import { ParseError } from '../errors.ts';
+import { ParseError, ProviderUnavailableError } from '../errors.ts';
 import { fetchEmbedPage, hostMatches, inlineScripts, mediaHeaders } from './hoster-http.ts';
-import { decodeVoePayload } from './voe-decoder.ts';
+import { decodeVoePayload, decodeVoeVariable } from './voe-decoder.ts';
 
-const DOMAINS = [/(^|\.)voe\.sx$/, /(^|\.)voe-network\.net$/, /(^|\.)voeunblock\d*\.com$/];
+const DOMAINS = [/(^|\.)voe\.sx$/, /(^|\.)voe-network\.net$/, /(^|\.)voeunblock\d*\.com$/, /(^|\.)voe-un-?block\.(com|net)$/];
 const SCRIPT_REDIRECT = /window\.location\.href\s*=\s*['"]([^'"]+)['"]/;
 const MAX_SCRIPT_REDIRECTS = 3;
+/** How often the embed page is asked again for another of VOE's rotating domains when the one it named is down. */
+const MAX_DOMAIN_ROUNDS = 3;
+/** `var a168c='...'` (and other hex-named variables) holding the encoded payload. */
+const PAYLOAD_VARIABLE = /\b(?:var|let|const)\s+(?:a168c|[0-9a-f]{5,12})\s*=\s*'([A-Za-z0-9+/=@$^~%?*!#&]{40,})'/g;
+
+type Media = Omit<ResolvedMedia, 'headers'>;
 
 export class VoeHoster implements Hoster {
   readonly name = 'VOE';
@@ -18,46 +24,97 @@ export class VoeHoster implements Hoster {
   canHandle(embedUrl: URL): boolean { return hostMatches(embedUrl, DOMAINS); }
 
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
-    let page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
-    // VOE first sends a tiny page that moves the browser to one of its rotating mirror domains.
-    for (let hop = 0; hop < MAX_SCRIPT_REDIRECTS; hop++) {
-      const target = SCRIPT_REDIRECT.exec(inlineScripts(page.body))?.[1];
-      if (!target || hasPayload(page.body)) break;
-      page = await fetchEmbedPage(this.#http, this.name, new URL(target, page.url).href, signal, page.url);
+    const page = await this.#finalPage(embedUrl, signal);
+    const found = mediaFromPage(page.body, page.url);
+    if (found.media) return { ...found.media, headers: mediaHeaders(page.url) };
+    throw new ParseError(found.problem ?? `VOE's page ${page.url} has no video payload (no application/json script, a168c variable, 'hls' field or .m3u8 URL)`);
+  }
+
+  /**
+   * VOE first sends a tiny page that moves the browser to one of its rotating mirror domains.
+   * Those domains come and go: when the one named is down, the embed page is asked again (it
+   * names another), and a domain seen down twice is replaced by the embed's own host.
+   */
+  async #finalPage(embedUrl: string, signal?: AbortSignal): Promise<{ url: string; body: string }> {
+    const down = new Set<string>();
+    let lastDown: ProviderUnavailableError | undefined;
+    for (let round = 0; round < MAX_DOMAIN_ROUNDS; round++) {
+      let page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
+      try {
+        for (let hop = 0; hop < MAX_SCRIPT_REDIRECTS; hop++) {
+          const named = SCRIPT_REDIRECT.exec(inlineScripts(page.body))?.[1];
+          if (!named || hasPayload(page.body)) return page;
+          let target = new URL(named, page.url);
+          if (down.has(target.origin)) target = new URL(`${target.pathname}${target.search}`, embedUrl);
+          if (down.has(target.origin)) throw lastDown ?? new ProviderUnavailableError(`VOE's mirror ${target.origin} did not answer`);
+          try {
+            page = await fetchEmbedPage(this.#http, this.name, target.href, signal, page.url);
+          } catch (error) {
+            if (!(error instanceof ProviderUnavailableError)) throw error;
+            down.add(target.origin);
+            throw error;
+          }
+        }
+        return page;
+      } catch (error) {
+        if (!(error instanceof ProviderUnavailableError)) throw error;
+        lastDown = error;
+      }
     }
-    const media = mediaFromPage(page.body, page.url);
-    if (!media) throw new ParseError(`VOE: the embed page ${page.url} has no media payload (application/json script, 'hls' field or .m3u8 URL)`);
-    return { ...media, headers: mediaHeaders(page.url) };
+    throw new ProviderUnavailableError(`VOE's mirror domains did not answer (${[...down].join(', ')}): ${lastDown?.message ?? 'no answer'}`, { cause: lastDown, details: { down: [...down] } });
   }
 }
 
 function hasPayload(html: string): boolean {
-  return /<script[^>]+application\/json/i.test(html) || /\.m3u8/.test(html) || /['"]hls['"]\s*:/.test(html);
+  return /<script[^>]+application\/json/i.test(html) || /\.m3u8/.test(html) || /['"]hls['"]\s*:/.test(html) || /\ba168c\s*=/.test(html);
 }
 
-function mediaFromPage(html: string, pageUrl: string): Omit<ResolvedMedia, 'headers'> | undefined {
+/**
+ * The best source of the page: the payload's `source` (the HLS master: every rendition, the
+ * downloader takes the best) before its `direct_access_url` (on the real site the low rendition,
+ * and only when `direct_access_allowed` is not false), then the older page variants.
+ */
+function mediaFromPage(html: string, pageUrl: string): { media?: Media; problem?: string } {
   const $ = load(html);
+  const payloads: Record<string, unknown>[] = [];
   for (const script of $('script[type="application/json"]').toArray()) {
-    let payload: Record<string, unknown>;
     try {
       const list: unknown = JSON.parse($(script).text());
       const encoded = Array.isArray(list) ? list[0] : list;
-      if (typeof encoded !== 'string') continue;
-      payload = decodeVoePayload(encoded);
+      if (typeof encoded === 'string') payloads.push(decodeVoePayload(encoded));
     } catch {
-      continue;
+      // Another JSON script (player settings): not the payload.
     }
-    // Prefer the MP4: one file downloads with Range resume, no playlist to walk.
-    if (typeof payload.direct_access_url === 'string') return { url: new URL(payload.direct_access_url, pageUrl).href, kind: 'mp4' };
-    if (typeof payload.source === 'string') return { url: new URL(payload.source, pageUrl).href, kind: 'hls' };
   }
   const scripts = $('script:not([src])').toArray().map((script) => $(script).text()).join('\n');
+  for (const match of scripts.matchAll(PAYLOAD_VARIABLE)) {
+    const payload = decodeVoeVariable(match[1]);
+    if (payload) payloads.push(payload);
+  }
+
+  let refusedMp4 = false;
+  for (const payload of payloads) {
+    if (typeof payload.source === 'string' && payload.source !== '') {
+      const url = new URL(payload.source, pageUrl).href;
+      return { media: { url, kind: /\.mp4(?:[?#]|$)/i.test(new URL(url).pathname) ? 'mp4' : 'hls' } };
+    }
+  }
+  for (const payload of payloads) {
+    if (typeof payload.direct_access_url !== 'string' || payload.direct_access_url === '') continue;
+    if (payload.direct_access_allowed === false) {
+      refusedMp4 = true;
+      continue;
+    }
+    return { media: { url: new URL(payload.direct_access_url, pageUrl).href, kind: 'mp4' } };
+  }
+
   const legacyHls = /['"]hls['"]\s*:\s*['"]([A-Za-z0-9+/=]+)['"]/.exec(scripts)?.[1];
   if (legacyHls) {
     const decoded = Buffer.from(legacyHls, 'base64').toString('utf8');
-    if (/^https?:\/\//.test(decoded)) return { url: decoded, kind: 'hls' };
+    if (/^https?:\/\//.test(decoded)) return { media: { url: decoded, kind: 'hls' } };
   }
   const bare = /https?:\/\/[^\s'"<>]+\.m3u8[^\s'"<>]*/.exec(scripts)?.[0];
-  if (bare) return { url: bare, kind: 'hls' };
-  return undefined;
+  if (bare) return { media: { url: bare, kind: 'hls' } };
+  if (refusedMp4) return { problem: `VOE's payload on ${pageUrl} has no HLS source, and its MP4 is marked direct_access_allowed: false` };
+  return {};
 }

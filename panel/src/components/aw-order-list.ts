@@ -18,11 +18,14 @@ export class AwOrderList extends LitElement {
     li.off { background: var(--aw-surface-2); color: var(--aw-text-muted); }
     .rank { width: 1.6em; color: var(--aw-text-muted); font-variant-numeric: tabular-nums; font-size: 0.85rem; }
     .name { flex: 1; }
+    .note { color: var(--aw-text-muted); font-size: 0.85rem; }
     button.icon { min-height: 30px; min-width: 30px; padding: 4px; }
   `];
 
   @property({ type: Array }) options: readonly string[] = [];
   @property({ type: Array }) value: readonly string[] = [];
+  /** A short remark shown beside an entry, by name ("not supported yet"). */
+  @property({ attribute: false }) notes: Readonly<Record<string, string>> = {};
   @property({ type: Boolean }) disabled = false;
   @property() label = '';
   /** How an option is shown (the value stays what the server knows). */
@@ -53,12 +56,14 @@ export class AwOrderList extends LitElement {
       ${this.value.map((name, index) => html`<li>
         <span class="rank">${index + 1}.</span>
         <label class="check name"><input type="checkbox" checked ?disabled=${this.disabled || this.value.length === 1} @change=${() => this.#toggle(name, false)} />${this.labelOf(name)}</label>
+        ${this.notes[name] ? html`<span class="note">${this.notes[name]}</span>` : ''}
         <button type="button" class="icon ghost" aria-label=${t('order.up', { name: this.labelOf(name) })} ?disabled=${this.disabled || index === 0} @click=${() => this.#move(name, -1)}>${icon('up', 16)}</button>
         <button type="button" class="icon ghost" aria-label=${t('order.down', { name: this.labelOf(name) })} ?disabled=${this.disabled || index === this.value.length - 1} @click=${() => this.#move(name, 1)}>${icon('down', 16)}</button>
       </li>`)}
       ${rest.map((name) => html`<li class="off">
         <span class="rank"></span>
         <label class="check name"><input type="checkbox" ?disabled=${this.disabled} @change=${() => this.#toggle(name, true)} />${this.labelOf(name)}</label>
+        ${this.notes[name] ? html`<span class="note">${this.notes[name]}</span>` : ''}
       </li>`)}
     </ol>`;
   }

@@ -1,9 +1,18 @@
 import type { ApiClient } from './api-client.ts';
+import { t } from '../i18n/locale.ts';
 
 export const LANGUAGES = ['German Dub', 'German Sub', 'English Sub', 'English Dub'] as const;
 export const HOSTERS = ['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon', 'SpeedFiles', 'LoadX', 'Luluvdo', 'Streamtape'] as const;
+/** The hosters the backend can resolve; any other name in the user's order waits for a resolver. */
+export const SUPPORTED_HOSTERS: readonly string[] = ['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon'];
 export type Language = (typeof LANGUAGES)[number];
-export type HosterName = (typeof HOSTERS)[number];
+/** A known name, or one the site started using that the settings keep as written. */
+export type HosterName = (typeof HOSTERS)[number] | (string & {});
+
+/** "not supported yet" beside every hoster in `names` without a resolver. */
+export function hosterNotes(names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.filter((name) => !SUPPORTED_HOSTERS.includes(name)).map((name) => [name, t('settings.notSupported')]));
+}
 
 /** GET /api/config: the effective settings plus the keys the environment pins. */
 export interface Settings {

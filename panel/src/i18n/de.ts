@@ -338,6 +338,7 @@ export const de: Messages = {
   'settings.languagesOrder': 'Sprachen in bevorzugter Reihenfolge',
   'settings.hosters': 'Hoster-Reihenfolge',
   'settings.hostersOrder': 'Hoster in bevorzugter Reihenfolge',
+  'settings.notSupported': 'noch nicht unterstützt',
   'settings.concurrency': 'Gleichzeitige Downloads',
   'settings.speedLimit': 'Geschwindigkeitsbegrenzung',
   'settings.speedUnit': 'MB/s (0 = unbegrenzt)',

@@ -345,6 +345,7 @@ export const en = {
   'settings.languagesOrder': 'Languages in order of preference',
   'settings.hosters': 'Hoster order',
   'settings.hostersOrder': 'Hosters in order of preference',
+  'settings.notSupported': 'not supported yet',
   'settings.concurrency': 'Parallel downloads',
   'settings.speedLimit': 'Speed limit',
   'settings.speedUnit': 'MB/s (0 = no limit)',

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { getConfig, HOSTERS, LANGUAGES, updateConfig, type ConfigView, type Settings } from '../../data/config.ts';
+import { getConfig, hosterNotes, LANGUAGES, SUPPORTED_HOSTERS, updateConfig, type ConfigView, type Settings } from '../../data/config.ts';
 import { previewNaming, type NamingExample } from '../../data/library.ts';
 import { envNameFor, getPath, setPath, settingsPatch } from '../../lib/settings-diff.ts';
 import { previewEpisodePath } from '../../lib/naming-preview.ts';
@@ -243,7 +243,7 @@ export class AwSettingsPage extends LitElement {
         <div class="grid-2">
           ${this.#field('downloads.languages', t('settings.languages'), (locked) => html`<aw-order-list id="f-downloads-languages" label=${t('settings.languagesOrder')} .labelOf=${languageLabel} .options=${LANGUAGES} .value=${draft.downloads.languages} ?disabled=${locked}
               @aw-order-change=${(event: OrderChangeEvent) => this.#set('downloads.languages', event.value)}></aw-order-list>`)}
-          ${this.#field('downloads.hosters', t('settings.hosters'), (locked) => html`<aw-order-list id="f-downloads-hosters" label=${t('settings.hostersOrder')} .options=${HOSTERS} .value=${draft.downloads.hosters} ?disabled=${locked}
+          ${this.#field('downloads.hosters', t('settings.hosters'), (locked) => html`<aw-order-list id="f-downloads-hosters" label=${t('settings.hostersOrder')} .options=${SUPPORTED_HOSTERS} .value=${draft.downloads.hosters} .notes=${hosterNotes(draft.downloads.hosters)} ?disabled=${locked}
               @aw-order-change=${(event: OrderChangeEvent) => this.#set('downloads.hosters', event.value)}></aw-order-list>`)}
         </div>
         <div class="grid-2">
