@@ -269,7 +269,7 @@ describe('panel in a real browser', () => {
     }
     await nav(/^Queue/).click();
     await page.getByRole('article', { name: /Demo Academy/ }).first().waitFor({ timeout: 20_000 });
-    await page.locator('aw-queue-page article').getByText(/^[1-9][\d.]*%$/).first().waitFor({ timeout: 20_000 });
+    await page.locator('aw-queue-page article').getByText(/^[\d.]+ [KM]B\/s$/).first().waitFor({ timeout: 20_000 });
     await shotVariants('queue');
 
     await nav('Settings').click();
