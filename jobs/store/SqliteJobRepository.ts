@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { computeJobState, toJobId } from 'agenda';
 import type {
   JobParameters, JobRepository, JobRepositoryOptions, JobsOverview, JobsQueryOptions, JobsResult, JobState, JobWithState, RemoveJobsOptions, JobId,
 } from 'agenda';
+import { SqliteConnection, type SqliteConnectionOptions } from './sqlite-connection.ts';
 import { addDataFilter, addEquals, addIn, orderBy, selectionFilter, uniqueFilter, type SqlFilter } from './sqlite-filters.ts';
 
 type Connection = Database.Database;
@@ -54,10 +55,27 @@ const STATE_SQL = `CASE
 const DEFINITION_COLUMNS = ['priority', 'next_run_at', 'type', 'repeat_timezone', 'repeat_interval', 'data', 'repeat_at', 'disabled', 'fork', 'start_date', 'end_date', 'skip_days', 'last_modified_by'] as const;
 const FAILURE_COLUMNS = ['fail_reason', 'fail_count', 'failed_at'] as const;
 
+/**
+ * failReason is a string in Agenda's types, but a forked job's failure arrives as whatever the
+ * child sent (a JSON-parsed object); SQLite binds no objects, and a failed save would leave the job
+ * locked and looking as if it still ran.
+ */
+function reasonText(reason: unknown): string | null {
+  if (reason === null || reason === undefined || typeof reason === 'string') return reason ?? null;
+  if (typeof (reason as { message?: unknown }).message === 'string') return (reason as { message: string }).message;
+  return JSON.stringify(reason) ?? String(reason);
+}
+
 const ms = (value: Date | string | number | null | undefined): number | null => (value === null || value === undefined ? null : new Date(value).getTime());
 const date = (value: number | null): Date | undefined => (value === null || value === undefined ? undefined : new Date(value));
 
-export type SqliteConnectionOptions = { readonly path: string } | { readonly database: Connection };
+/** Run on every connection: WAL for files (an in-memory database stays "memory"), and a busy timeout so another process's write lock is waited for. */
+function prepareConnection(db: Connection): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+}
 
 /**
  * Agenda's JobRepository on SQLite (better-sqlite3). Every read-modify-write runs in an IMMEDIATE
@@ -65,41 +83,39 @@ export type SqliteConnectionOptions = { readonly path: string } | { readonly dat
  * locked by exactly one of them. WAL lets readers go on while a writer holds the lock.
  */
 export class SqliteJobRepository implements JobRepository {
-  readonly #options: SqliteConnectionOptions;
+  readonly #connection: SqliteConnection;
   readonly #statements = new Map<string, Database.Statement>();
-  #db: Connection | undefined;
+  /** The connection the cached statements belong to; a reopened one prepares them anew. */
+  #statementsOf: Connection | undefined;
 
   constructor(options: SqliteConnectionOptions) {
-    this.#options = options;
+    this.#connection = new SqliteConnection(options, prepareConnection);
   }
 
   get ownsConnection(): boolean {
-    return 'path' in this.#options;
+    return this.#connection.ownsConnection;
   }
 
-  /** The open connection (for the job logger, which shares it). */
+  get connected(): boolean {
+    return this.#connection.connected;
+  }
+
+  /** The open connection, reopened after a disconnect (the job logger shares it). */
   get database(): Connection {
-    if (!this.#db) throw new Error('The SQLite job store is not connected');
-    return this.#db;
+    return this.#connection.database;
   }
 
   async connect(): Promise<void> {
-    if (this.#db?.open) return;
-    const db = 'path' in this.#options ? new Database(this.#options.path) : this.#options.database;
-    // WAL is not available for in-memory databases; the pragma then reports "memory" and that is fine.
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
-    this.#statements.clear();
-    this.#db = db;
+    this.#connection.connect();
   }
 
   async disconnect(): Promise<void> {
-    const db = this.#db;
-    this.#db = undefined;
-    this.#statements.clear();
-    if (db && this.ownsConnection && db.open) db.close();
+    this.#connection.disconnect();
+  }
+
+  /** Final, unlike disconnect(): any later use fails instead of reopening. */
+  async close(): Promise<void> {
+    this.#connection.close();
   }
 
   async getJobById(id: string): Promise<JobParameters | null> {
@@ -202,7 +218,7 @@ export class SqliteJobRepository implements JobRepository {
   async saveJobState(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<void> {
     if (!job._id) throw new Error('Cannot save job state without job ID');
     const result = this.#run(`UPDATE ${JOBS_TABLE} SET locked_at = ?, next_run_at = ?, last_run_at = ?, progress = ?, fail_reason = ?, fail_count = ?, failed_at = ?, last_finished_at = ?, last_modified_by = ? WHERE id = ? AND name = ?`, [
-      ms(job.lockedAt), ms(job.nextRunAt), ms(job.lastRunAt), job.progress ?? null, job.failReason ?? null, job.failCount ?? null,
+      ms(job.lockedAt), ms(job.nextRunAt), ms(job.lastRunAt), job.progress ?? null, reasonText(job.failReason), job.failCount ?? null,
       ms(job.failedAt), ms(job.lastFinishedAt), options?.lastModifiedBy ?? null, String(job._id), job.name,
     ]);
     if (result.changes !== 1) throw new Error(`job ${job._id} (name: ${job.name}) cannot be updated in the database, maybe it does not exist anymore?`);
@@ -299,9 +315,14 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   #statement(sql: string): Database.Statement {
+    const db = this.database;
+    if (db !== this.#statementsOf) {
+      this.#statements.clear();
+      this.#statementsOf = db;
+    }
     let statement = this.#statements.get(sql);
     if (!statement) {
-      statement = this.database.prepare(sql);
+      statement = db.prepare(sql);
       this.#statements.set(sql, statement);
     }
     return statement;
@@ -336,7 +357,7 @@ function jobToValues(job: JobParameters, options: JobRepositoryOptions | undefin
     last_finished_at: ms(job.lastFinishedAt),
     failed_at: ms(job.failedAt),
     fail_count: job.failCount ?? null,
-    fail_reason: job.failReason ?? null,
+    fail_reason: reasonText(job.failReason),
     repeat_timezone: job.repeatTimezone ?? null,
     last_run_at: ms(job.lastRunAt),
     repeat_interval: job.repeatInterval ?? null,

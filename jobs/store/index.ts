@@ -7,7 +7,7 @@ export type JobStoreKind = 'sqlite' | 'mongodb' | 'mongodb-memory' | 'postgres';
 export interface JobStore {
   readonly kind: JobStoreKind;
   readonly backend: AgendaBackend;
-  /** Releases what the store started beyond the backend connection (the embedded mongod). */
+  /** Shuts the store for good: the embedded mongod; a SQLite store refuses any later use instead of reopening. */
   close(): Promise<void>;
 }
 
@@ -21,8 +21,10 @@ export async function createJobStore(options: {
   env: NodeJS.ProcessEnv;
 }): Promise<JobStore> {
   switch (options.kind) {
-    case 'sqlite':
-      return { kind: 'sqlite', backend: new SqliteBackend({ path: options.sqliteFile }), close: async () => {} };
+    case 'sqlite': {
+      const backend = new SqliteBackend({ path: options.sqliteFile });
+      return { kind: 'sqlite', backend, close: () => backend.close() };
+    }
     case 'mongodb': {
       const { createMongoBackend } = await import('./mongo.ts');
       return { kind: 'mongodb', backend: createMongoBackend(options.mongodbUrl), close: async () => {} };

@@ -11,6 +11,8 @@ export interface ServerProcess {
   /** Milliseconds from spawn to the "ready" log line. */
   readonly readyAfterMs: number;
   readonly output: string[];
+  /** The first output line that matches, already printed or still to come. */
+  waitForLine(match: (line: string) => boolean): Promise<string>;
   /** Sends a signal and resolves with the exit code and how long the exit took. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
@@ -29,12 +31,21 @@ export function startServerProcess(options: { cwd: string; env: NodeJS.ProcessEn
     gid: options.gid,
   });
   const output: string[] = [];
+  const lineWaiters = new Set<{ match: (line: string) => boolean; resolve: (line: string) => void }>();
+  const record = (line: string) => {
+    output.push(line);
+    for (const waiter of lineWaiters) {
+      if (!waiter.match(line)) continue;
+      lineWaiters.delete(waiter);
+      waiter.resolve(line);
+    }
+  };
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not become ready:\n${output.join('\n')}`)); }, options.readyTimeoutMs ?? 30_000);
-    createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+    createInterface({ input: child.stderr! }).on('line', record);
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      output.push(line);
+      record(line);
       if (!line.includes('AniWorld is ready')) return;
       clearTimeout(timer);
       const port = Number(JSON.parse(line).port);
@@ -44,6 +55,11 @@ export function startServerProcess(options: { cwd: string; env: NodeJS.ProcessEn
         port,
         readyAfterMs: performance.now() - started,
         output,
+        waitForLine(match) {
+          const printed = output.find(match);
+          if (printed) return Promise.resolve(printed);
+          return new Promise((resolve) => lineWaiters.add({ match, resolve }));
+        },
         async stop(signal = 'SIGTERM') {
           const sent = performance.now();
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);

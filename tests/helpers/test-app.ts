@@ -13,6 +13,11 @@ export interface TestApp {
   readonly mediaDir: string;
   /** Every log line the app wrote, parsed. */
   readonly logs: Record<string, unknown>[];
+  /**
+   * The first log line from index `from` on (default 0) that matches, already written or still to
+   * come: a test waits for what the app reports instead of for a while.
+   */
+  waitForLog(match: (line: Record<string, unknown>) => boolean, from?: number): Promise<Record<string, unknown>>;
   request(method: string, path: string, options?: { body?: unknown; rawBody?: string; token?: string; apiKey?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Runs first-time setup (if needed) and logs in; returns a bearer token. */
   login(): Promise<string>;
@@ -38,9 +43,19 @@ export async function startTestApp(options: { env?: NodeJS.ProcessEnv; root?: st
     ...options.env,
   };
   const logs: Record<string, unknown>[] = [];
+  const logWaiters = new Set<{ match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }>();
   const destination = new Writable({
     write(chunk, _encoding, callback) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      for (const text of String(chunk).split('\n')) {
+        if (!text.trim()) continue;
+        const line = JSON.parse(text) as Record<string, unknown>;
+        logs.push(line);
+        for (const waiter of logWaiters) {
+          if (!waiter.match(line)) continue;
+          logWaiters.delete(waiter);
+          waiter.resolve(line);
+        }
+      }
       callback();
     },
   });
@@ -54,6 +69,11 @@ export async function startTestApp(options: { env?: NodeJS.ProcessEnv; root?: st
     dataDir: env.ANIWORLD_DATA_DIR!,
     mediaDir: env.ANIWORLD_MEDIA_DIR!,
     logs,
+    waitForLog(match, from = 0) {
+      const written = logs.slice(from).find(match);
+      if (written) return Promise.resolve(written);
+      return new Promise((resolve) => logWaiters.add({ match, resolve }));
+    },
     async request(method, path, requestOptions = {}) {
       const headers: Record<string, string> = { ...requestOptions.headers };
       if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;

@@ -41,25 +41,41 @@ const state = async (url: string) => (await watcher(url)).state;
 /** Server processes (pids) holding the watcher lock; there must never be more than one. */
 const holders = async () => (await db.query<{ pid: number }>("select pid from pg_locks where locktype = 'advisory' and objid = $1 and granted", [0x616e6978])).rows.map((row) => row.pid);
 
+// What a worker logs as the election changes; the test waits for these instead of for a while.
+const WATCHING = 'watching the media folder';
+const LOST = 'this process lost the lock';
+const logged = (msg: string) => (line: Record<string, unknown>) => line.msg === msg;
+/** Resolves with the worker that logged `msg` after its log index in `from` (the first of them to do so). */
+const firstToLog = (msg: string, from: Map<TestApp, number>) =>
+  Promise.race([...from].map(async ([app, index]) => (await app.waitForLog(logged(msg), index), app)));
+
 describe('scale-out: one folder watcher per cluster', () => {
   it('one worker watches, the other stands by; when the watcher stops or loses its connection, the other takes over', async () => {
     const first = await worker();
-    await expect.poll(() => state(first.url)).toBe('watching');
+    await first.waitForLog(logged(WATCHING));
+    expect(await state(first.url)).toBe('watching');
     const second = await worker();
     expect(await watcher(second.url)).toEqual({ status: 'ok', mode: 'off', state: 'standby', elected: false });
     expect(await watcher(first.url)).toMatchObject({ status: 'ok', state: 'watching', elected: true });
     expect(await holders()).toHaveLength(1);
 
     await first.stop();
-    await expect.poll(() => state(second.url)).toBe('watching');
+    await second.waitForLog(logged(WATCHING));
+    expect(await state(second.url)).toBe('watching');
     expect(await holders()).toHaveLength(1);
 
     // The server ends the holder's session (a network cut, a restarted pooler): the lock goes with it.
     const third = await worker();
     expect(await state(third.url)).toBe('standby');
     const [holder] = await holders();
+    const before = new Map([second, third].map((app) => [app, app.logs.length]));
     await db.query('select pg_terminate_backend($1)', [holder]);
-    await expect.poll(async () => (await Promise.all([state(second.url), state(third.url)])).sort()).toEqual(['standby', 'watching']);
+    // The old holder notices and stops watching; then one of the two (either may win) takes the lock and watches.
+    await second.waitForLog(logged(LOST), before.get(second));
+    const winner = await firstToLog(WATCHING, before);
+    const loser = winner === second ? third : second;
+    expect(await state(winner.url)).toBe('watching');
+    expect(await state(loser.url)).toBe('standby');
     expect(await holders()).toHaveLength(1);
     expect((await holders())[0]).not.toBe(holder);
     await Promise.all([second.stop(), third.stop()]);
@@ -70,11 +86,12 @@ describe('scale-out: one folder watcher per cluster', () => {
     await mkdir(dataDir, { recursive: true });
     const killed = await startRole('worker', { dataDir, mediaDir: join(temp.path, 'media'), databaseUrl: server.url, providerUrl: 'http://127.0.0.1:9' });
     try {
-      await expect.poll(() => state(killed.url), { timeout: 10_000 }).toBe('watching');
+      await killed.waitForLine((line) => line.includes(`"msg":"${WATCHING}"`));
       const standby = await worker();
       expect(await state(standby.url)).toBe('standby');
       await killed.stop('SIGKILL');
-      await expect.poll(() => state(standby.url), { timeout: 10_000 }).toBe('watching');
+      await standby.waitForLog(logged(WATCHING));
+      expect(await state(standby.url)).toBe('watching');
       await standby.stop();
     } finally {
       await killed.stop('SIGKILL');

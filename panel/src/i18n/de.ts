@@ -436,6 +436,7 @@ export const de: Messages = {
   'form.kind': 'Art',
   'form.url': 'URL',
   'form.serverUrl': 'Serveradresse',
+  'form.urlMasked': '••• steht für einen gespeicherten Token oder Header-Wert: so lassen, um ihn zu behalten, überschreiben, um ihn zu ersetzen.',
   'form.method': 'Methode',
   'form.secret': 'Signaturschlüssel',
   'form.botToken': 'Bot-Token',

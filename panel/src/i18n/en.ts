@@ -444,6 +444,7 @@ export const en = {
   'form.kind': 'Kind',
   'form.url': 'URL',
   'form.serverUrl': 'Server address',
+  'form.urlMasked': '••• stands for a stored token or header value: leave it to keep it, type over it to replace it.',
   'form.method': 'Method',
   'form.secret': 'Signing secret',
   'form.botToken': 'Bot token',

@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { createWebhook, testSavedWebhook, headerLines, isMediaServer, KIND_DEFAULTS, parseHeaderLines, testWebhook, updateWebhook, WEBHOOK_EVENTS, WEBHOOK_KINDS, type TestResult, type Webhook, type WebhookInput, type WebhookKind } from '../../data/webhooks.ts';
+import { createWebhook, headerLines, isMediaServer, KIND_DEFAULTS, parseHeaderLines, testSavedWebhook, testWebhook, updateWebhook, WEBHOOK_EVENTS, WEBHOOK_KINDS, type TestResult, type Webhook, type WebhookInput, type WebhookKind } from '../../data/webhooks.ts';
 import { t } from '../../i18n/locale.ts';
 import { eventLabel, testResultView } from './webhook-text.ts';
 import { WebhookSavedEvent } from './webhook-events.ts';
@@ -67,8 +67,8 @@ export class AwWebhookForm extends LitElement {
     this.result = undefined;
     this.error = '';
     try {
-      // Editing without a new token: the saved one is never sent to the panel, so the saved target is tested.
-      this.result = this.hook?.has_secret && !this.secret ? await testSavedWebhook(this.api, this.hook.id) : await testWebhook(this.api, body);
+      // An edited hook shows its stored URL tokens and header values as •••: the server fills them in.
+      this.result = this.hook ? await testSavedWebhook(this.api, this.hook.id, body) : await testWebhook(this.api, body);
     } catch (error) {
       this.#fail(error);
     } finally {
@@ -126,7 +126,7 @@ export class AwWebhookForm extends LitElement {
         <div class="field"><label for="kind">${t('form.kind')}</label><select id="kind" @change=${(event: Event) => this.#changeKind((event.target as HTMLSelectElement).value as WebhookKind)}>
           ${WEBHOOK_KINDS.map((option) => html`<option value=${option} ?selected=${kind === option}>${t(`kind.${option}`)}</option>`)}</select></div>
       </div>
-      <div class="field"><label for="url">${media ? t('form.serverUrl') : t('form.url')}</label><input id="url" type="url" required placeholder=${KIND_DEFAULTS[kind]?.url ?? 'https://ntfy.sh/my-topic'} spellcheck="false" .value=${this.input.url} @input=${(event: Event) => this.#update({ url: (event.target as HTMLInputElement).value })} />${this.#err('url')}</div>
+      <div class="field"><label for="url">${media ? t('form.serverUrl') : t('form.url')}</label><input id="url" type="url" required placeholder=${KIND_DEFAULTS[kind]?.url ?? 'https://ntfy.sh/my-topic'} spellcheck="false" .value=${this.input.url} @input=${(event: Event) => this.#update({ url: (event.target as HTMLInputElement).value })} />${this.hook ? html`<span class="hint">${t('form.urlMasked')}</span>` : nothing}${this.#err('url')}</div>
       <div class="grid-2">
         ${media || kind === 'telegram' || kind === 'pushover' ? nothing : html`<div class="field"><label for="method">${t('form.method')}</label><select id="method" @change=${(event: Event) => this.#update({ method: (event.target as HTMLSelectElement).value as 'POST' | 'PUT' })}>
           <option ?selected=${this.input.method === 'POST'}>POST</option><option ?selected=${this.input.method === 'PUT'}>PUT</option></select></div>`}
