@@ -69,7 +69,6 @@ import { WebhookNotifier } from './modules/notifications/webhook.notifier.ts';
 import { createWebhookRouter } from './modules/notifications/webhook.routes.ts';
 import { fetchTransport } from './modules/notifications/webhook-transport.ts';
 import { MediaServerClient } from './modules/notifications/media-server.ts';
-import { MediaRoot } from './modules/series/media-root.ts';
 import { scanMissingCounts } from './modules/notifications/scan-missing-counts.ts';
 import { createJobStore } from '../jobs/store/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
@@ -259,7 +258,6 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     health.register('jobs', () => jobs.health());
 
     // --- webhooks: the notifier writes events to the outbox, deliver-webhook jobs send them ---
-    const mediaRoot = new MediaRoot(settings, options.cwd ?? process.cwd());
     const mediaServers = new MediaServerClient({ mediaRoot: () => mediaRoot.path(), timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_DELIVERY_POLICY.timeoutMs });
     const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks, enrich: scanMissingCounts(() => series.list()), mediaServers });
     const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname(), mediaServers });
