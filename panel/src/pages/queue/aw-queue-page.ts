@@ -154,7 +154,7 @@ export class AwQueuePage extends LitElement {
     return html`
       <div class="page-header">
         <h1>${t('nav.queue')}</h1>
-        ${status ? html`<span class="state">${running ? html`<span class="badge ok">${t('queue.running')}</span>` : status.isPaused ? html`<span class="badge warn">${t('queue.pausedState')}</span>` : html`<span class="badge">${t('queue.stopped')}</span>`}</span>` : nothing}
+        ${status ? html`<span class="state">${running && status.waiting ? html`<span class="badge warn">${t(`queue.holdBadge.${status.waiting.reason}`)}</span>` : running ? html`<span class="badge ok">${t('queue.running')}</span>` : status.isPaused ? html`<span class="badge warn">${t('queue.pausedState')}</span>` : html`<span class="badge">${t('queue.stopped')}</span>`}</span>` : nothing}
         <div class="toolbar">
           ${running
             ? html`<button type="button" @click=${() => void this.#do(() => queueAction(this.api, 'pause'), t('queue.pausedToast'))}>${icon('pause')}${t('queue.pauseAll')}</button>
@@ -165,6 +165,7 @@ export class AwQueuePage extends LitElement {
         </div>
       </div>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${status?.waiting ? html`<div class="notice warn" role="status">${t(`queue.hold.${status.waiting.reason}`)}${status.waiting.message ? html`<div class="small">${status.waiting.message}</div>` : nothing}</div>` : nothing}
       ${!status ? html`<p class="muted" role="status">${t('common.loading')}</p>` : html`
         <section aria-labelledby="active-h">
           <h2 id="active-h">${t('queue.downloading')} <span class="badge">${formatNumber(status.active.length)}</span></h2>
@@ -223,7 +224,7 @@ export class AwQueuePage extends LitElement {
       <thead><tr><th class="hide-narrow">#</th><th>${t('queue.colEpisode')}</th><th class="hide-narrow">${t('queue.colPriority')}</th><th class="hide-narrow">${t('queue.colAdded')}</th><th><span class="visually-hidden">${t('series.colActions')}</span></th></tr></thead>
       <tbody>${repeat(items, (item) => item.id, (item, index) => html`<tr>
         <td class="pos hide-narrow">${index + 1}</td>
-        <td>${this.#name(item)}${item.status === 'paused' ? html` <span class="badge warn">${t('series.paused')}</span>` : nothing}</td>
+        <td>${this.#name(item)}${item.status === 'paused' ? html` <span class="badge warn">${t('series.paused')}</span>` : nothing}${item.error ? html`<div class="small muted">${item.error}</div>` : nothing}</td>
         <td class="hide-narrow"><label><span class="visually-hidden">${t('queue.priorityOf', { name: `${item.name} ${episodeCode(item.season, item.episode)}` })}</span>
           <select class="priority" @change=${(event: Event) => void this.#do(() => setPriority(this.api, item.id, Number((event.target as HTMLSelectElement).value)))}>
             <option value="10" ?selected=${item.priority > 0}>${t('queue.high')}</option><option value="0" ?selected=${item.priority === 0}>${t('queue.normal')}</option><option value="-10" ?selected=${item.priority < 0}>${t('queue.low')}</option>
