@@ -500,6 +500,18 @@ export const en = {
   'media.no_library_for_path': (p: { path?: string; libraries?: string }) => `The token works, but no library holds ${p.path}. Set "Path on the server" to where the server sees your media folder${p.libraries ? ` (libraries: ${p.libraries})` : ''}.`,
 
   // system
+  'providerTest.title': 'Provider',
+  'providerTest.running': 'Testing…',
+  'providerTest.run': 'Test provider',
+  'providerTest.intro': "Runs one search: looks up the site's name, sends one plain request, then searches through the anti-bot check (solving it when needed; the first solve can take a few seconds).",
+  'providerTest.steps': 'Test steps',
+  'providerTest.step.dns': 'Name',
+  'providerTest.step.reach': 'Plain request',
+  'providerTest.step.search': 'Search',
+  'providerTest.ok': 'The provider works.',
+  'providerTest.failed': 'The provider does not work yet; the first failing step names the cause.',
+  'status.warn': 'warning',
+  'status.fail': 'failed',
   'system.noLogsApi': 'This server does not offer recent logs (/api/system/logs).',
   'system.noTasksApi': 'This server does not list its scheduled tasks yet (/api/system/tasks).',
   'system.refresh': 'Refresh',

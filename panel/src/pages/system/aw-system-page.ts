@@ -8,6 +8,7 @@ import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
 import { formatBytes, formatDateTime, formatDuration, formatRelative } from '../../lib/format.ts';
 import { sharedStyles } from '../../styles/shared.ts';
+import './aw-provider-test.ts';
 import { formatNumber, locale, t, tCode } from '../../i18n/locale.ts';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
@@ -139,6 +140,7 @@ export class AwSystemPage extends LitElement {
         <div class="table-wrap"><table><thead><tr><th>${t('system.colComponent')}</th><th>${t('system.status')}</th><th>${t('system.colDetails')}</th></tr></thead>
           <tbody>${components.map(([name, component]) => html`<tr><td><b>${tCode('component', name, name)}</b></td><td>${this.#statusBadge(component.status)}</td><td>${this.#details(component)}</td></tr>`)}</tbody></table></div>
       </section>` : html`<p class="muted" role="status">${t('common.loading')}</p>`}
+      <aw-provider-test @provider-tested=${() => void this.#loadHealth()}></aw-provider-test>
       <section class="card" aria-labelledby="tasks-h">
         <h2 id="tasks-h">${t('system.tasks')}</h2><p class="card-intro">${t('system.tasksIntro')}</p>
         ${this.tasks ? (this.tasks.length === 0 ? html`<p class="muted small">${t('system.noTasks')}</p>` : html`<div class="table-wrap"><table>
