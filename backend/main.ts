@@ -35,6 +35,7 @@ import { BackupService } from './modules/system/backup.service.ts';
 import { scheduledTasks } from './modules/system/tasks.ts';
 import { SCHEDULES } from '../jobs/schedules.ts';
 import { createSystemRouter } from './modules/system/system.routes.ts';
+import { ProviderTest } from './modules/system/provider-test.ts';
 import { installBasePath } from './http/base-path.ts';
 import { buildOpenApi, createDocsRouter } from './http/openapi.ts';
 import { OPERATIONS } from './http/openapi.operations.ts';
@@ -58,7 +59,6 @@ import { TokenBucket } from './downloads/token-bucket.ts';
 import { TransferEngine } from './downloads/transfer.ts';
 import { EpisodeDownloader } from './modules/queue/episode-downloader.ts';
 import { QueueService } from './modules/queue/queue.service.ts';
-import { MediaRoot } from './modules/series/media-root.ts';
 import { QueueStateFile } from './modules/queue/queue-state.ts';
 import { createQueueRouter } from './modules/queue/queue.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
@@ -235,7 +235,6 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
-    const mediaRoot = new MediaRoot(settings, options.cwd ?? process.cwd());
     const queue = new QueueService({
       orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
       providerHealth, mediaRoot: () => mediaRoot.path(),
@@ -295,7 +294,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createHealthRouter(health),
       createAuthRouter(auth),
       createConfigRouter(settings),
-      createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)) }),
+      createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)), providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
       createDocsRouter((): Record<string, unknown> => buildOpenApi({ routes: listRoutes(routers), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path })),
       createSeriesRouter(series),
       createQueueRouter(queue),
