@@ -13,6 +13,7 @@ import { BcryptPasswordHasher } from './adapters/password-hasher.ts';
 import { JoseTokenSigner } from './adapters/token-signer.ts';
 import { loadOrCreateSecret } from './adapters/secret-file.ts';
 import { ensurePrivateFile, tightenDataFolder } from './adapters/private-files.ts';
+import { prepareDataFolder } from './adapters/data-folder.ts';
 import { openDatabase, type Orm } from './db/orm.ts';
 import { EventBus } from './events/bus.ts';
 import { EventBridge } from './events/bridge.ts';
@@ -25,7 +26,8 @@ import { createConfigRouter } from './modules/config/config.routes.ts';
 import { HealthService } from './modules/system/health.service.ts';
 import { createHealthRouter } from './modules/system/health.routes.ts';
 import { RotatingLogFile } from './adapters/log-files.ts';
-import { inspectStorage, storageHealth } from './modules/system/storage.ts';
+import { inspectMediaFolder, inspectStorage, storageHealth } from './modules/system/storage.ts';
+import { MediaRoot } from './modules/series/media-root.ts';
 import { LogService } from './modules/system/logs.service.ts';
 import { MetricsService } from './modules/system/metrics.service.ts';
 import { DiagnosticsService } from './modules/system/diagnostics.service.ts';
@@ -33,12 +35,14 @@ import { BackupService } from './modules/system/backup.service.ts';
 import { scheduledTasks } from './modules/system/tasks.ts';
 import { SCHEDULES } from '../jobs/schedules.ts';
 import { createSystemRouter } from './modules/system/system.routes.ts';
+import { ProviderTest } from './modules/system/provider-test.ts';
 import { installBasePath } from './http/base-path.ts';
 import { buildOpenApi, createDocsRouter } from './http/openapi.ts';
 import { OPERATIONS } from './http/openapi.operations.ts';
 import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
 import { ProviderHealth } from './providers/provider-health.ts';
+import { NameResolution } from './adapters/doh-resolver.ts';
 import { EmbeddedBrowser, findChromium } from './adapters/browser/embedded-browser.ts';
 import { PassFile } from './adapters/pass-file.ts';
 import { EmbeddedSolver } from './providers/checks/embedded-solver.ts';
@@ -93,6 +97,8 @@ export interface StartOptions {
    * or watch folders: a second process next to the running server. Default 'server'.
    */
   readonly mode?: 'server' | 'cli';
+  /** Free space below which health calls the media folder full (default 1 GiB); tests raise it. */
+  readonly minFreeMediaBytes?: number;
   /** `aniworld reset-password`: a damaged or missing secret.key is replaced instead of stopping start-up. */
   readonly replaceSecretKey?: boolean;
 }
@@ -137,6 +143,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
   const startedAt = Date.now();
   const { config, envSettings } = loadConfig({ env: options.env, cwd: options.cwd });
   const serving = options.mode !== 'cli';
+  await prepareDataFolder(config.paths.dataDir);
   const logFile = new RotatingLogFile({ dir: config.paths.logDir });
   const logger = createLogger({ level: config.settings.logging.level, destination: options.logDestination, file: logFile });
   const clock = options.clock ?? systemClock;
@@ -179,7 +186,8 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const health = new HealthService({ orm, version: config.version, startedAt });
     const storage = () => inspectStorage({ dataDir: config.paths.dataDir, mediaDir: config.paths.mediaDir, journal: config.runtime.sqlite_journal, watch: settings.current().library.watch, watchPolling: settings.current().library.watch_polling });
     for (const warning of storage().warnings) logger.warn({ component: 'storage' }, warning);
-    health.register('storage', () => storageHealth(storage(), config.runtime.sqlite_journal));
+    const mediaRoot = new MediaRoot(settings, options.cwd ?? process.cwd());
+    health.register('storage', async () => storageHealth(storage(), config.runtime.sqlite_journal, await inspectMediaFolder(mediaRoot.path(), options.minFreeMediaBytes)));
     const logs = new LogService({ files: () => logFile.files() });
     const metrics = new MetricsService({ version: config.version });
     closers.push({ name: 'metrics', close: metrics.observe(events) });
@@ -204,7 +212,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const providerUrl = () => settings.current().provider.url;
     const providerHealth = new ProviderHealth({ now: () => clock.now().getTime(), solver: () => checkSolver()?.name ?? 'none', onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed') });
     const checks = new SiteChecks({ solver: checkSolver, file: new PassFile<StoredPasses>(join(config.paths.dataDir, 'provider-passes.json')), health: providerHealth, providerUrl, logger, now: () => clock.now().getTime() });
-    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks });
+    const names = new NameResolution({ settings: () => settings.current().provider, providerHost: () => new URL(providerUrl()).hostname, onHint: (hint) => providerHealth.setHint(hint), logger });
+    closers.push({ name: 'dns over https', close: () => names.close() });
+    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks, dispatcher: (url) => names.dispatcher(url) });
     providerHealth.useProbe(() => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`));
     health.register('provider', () => ({ ...providerHealth.current() }));
     closers.push({
@@ -212,6 +222,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       close: providerHealth.subscribe((report, previous) => {
         const log = { component: 'provider', status: report.status, previous: previous.status, last_error: report.last_error };
         if (report.status === 'ok') return logger.info(log, 'the provider answers again');
+        if (report.status === 'down' && report.last_error) void names.diagnose(report.last_error);
         logger.warn(log, report.status === 'check' ? 'the provider answers with an anti-bot check' : 'the provider does not answer');
         events.publish('health_issue', { component: 'provider', message: report.last_error ?? report.status, status: report.status });
       }),
@@ -224,7 +235,11 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
-    const queue = new QueueService({ orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role });
+    const queue = new QueueService({
+      orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
+      providerHealth, mediaRoot: () => mediaRoot.path(),
+    });
+    health.register('queue', () => queue.health());
     metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
       const stats = (await queue.status()).statistics;
       return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
@@ -279,7 +294,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createHealthRouter(health),
       createAuthRouter(auth),
       createConfigRouter(settings),
-      createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)) }),
+      createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)), providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
       createDocsRouter((): Record<string, unknown> => buildOpenApi({ routes: listRoutes(routers), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path })),
       createSeriesRouter(series),
       createQueueRouter(queue),

@@ -139,7 +139,7 @@ export class AwQueuePage extends LitElement {
     return html`
       <div class="page-header">
         <h1>Queue</h1>
-        ${status ? html`<span class="state">${running ? html`<span class="badge ok">Running</span>` : status.isPaused ? html`<span class="badge warn">Paused</span>` : html`<span class="badge">Stopped</span>`}</span>` : nothing}
+        ${status ? html`<span class="state">${running && status.waiting ? html`<span class="badge warn">${status.waiting.reason === 'disk_full' ? 'Disk full' : 'Waiting for the provider'}</span>` : running ? html`<span class="badge ok">Running</span>` : status.isPaused ? html`<span class="badge warn">Paused</span>` : html`<span class="badge">Stopped</span>`}</span>` : nothing}
         <div class="toolbar">
           ${running
             ? html`<button type="button" @click=${() => void this.#do(() => queueAction(this.api, 'pause'), 'Queue paused.')}>${icon('pause')}Pause all</button>
@@ -150,6 +150,7 @@ export class AwQueuePage extends LitElement {
         </div>
       </div>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${status?.waiting ? html`<div class="notice warn" role="status">${status.waiting.message}. Downloads go on by themselves when this is over.</div>` : nothing}
       ${!status ? html`<p class="muted" role="status">Loading…</p>` : html`
         <section aria-labelledby="active-h">
           <h2 id="active-h">Downloading <span class="badge">${status.active.length}</span></h2>
@@ -167,7 +168,7 @@ export class AwQueuePage extends LitElement {
             <button type="button" role="tab" aria-selected=${this.history === 'completed' ? 'true' : 'false'} @click=${() => { this.history = 'completed'; }}>Completed (${status.completed.length})</button>
             <button type="button" role="tab" aria-selected=${this.history === 'failed' ? 'true' : 'false'} @click=${() => { this.history = 'failed'; }}>Failed (${status.failed.length})</button>
             <span style="margin-left: auto" class="toolbar">
-              ${this.history === 'failed' && status.failed.length ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, status.failed.map((item) => item.id)), 'Failed downloads queued again.')}>${icon('refresh')}Retry all</button>` : nothing}
+              ${this.history === 'failed' && status.failed.length ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, status.failed.filter((item) => item.status === 'failed').map((item) => item.id)), 'Failed downloads queued again.')}>${icon('refresh')}Retry all</button>` : nothing}
               ${this.history === 'completed' && status.completed.length ? html`<button type="button" @click=${() => void this.#do(() => clearCompleted(this.api), 'History cleared.')}>${icon('trash')}Clear</button>` : nothing}
             </span>
           </div>
@@ -206,7 +207,7 @@ export class AwQueuePage extends LitElement {
       <thead><tr><th class="hide-narrow">#</th><th>Episode</th><th class="hide-narrow">Priority</th><th class="hide-narrow">Added</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>${repeat(items, (item) => item.id, (item, index) => html`<tr>
         <td class="pos hide-narrow">${index + 1}</td>
-        <td>${this.#name(item)}${item.status === 'paused' ? html` <span class="badge warn">Paused</span>` : nothing}</td>
+        <td>${this.#name(item)}${item.status === 'paused' ? html` <span class="badge warn">Paused</span>` : nothing}${item.error ? html`<div class="small muted">${item.error}</div>` : nothing}</td>
         <td class="hide-narrow"><label><span class="visually-hidden">Priority of ${item.name} ${episodeCode(item.season, item.episode)}</span>
           <select class="priority" @change=${(event: Event) => void this.#do(() => setPriority(this.api, item.id, Number((event.target as HTMLSelectElement).value)))}>
             <option value="10" ?selected=${item.priority > 0}>High</option><option value="0" ?selected=${item.priority === 0}>Normal</option><option value="-10" ?selected=${item.priority < 0}>Low</option>
