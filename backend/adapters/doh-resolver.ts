@@ -183,3 +183,21 @@ export class NameResolution {
     this.#options.onHint?.(hint);
   }
 }
+
+/** How `hostname` resolves right now under provider.dns (for the "Test provider" steps). */
+export async function describeResolution(hostname: string, settings: { readonly dns: 'system' | 'doh'; readonly doh_url: string }): Promise<{ ok: boolean; message: string }> {
+  if (isIP(hostname)) return { ok: true, message: `${hostname} is an address; nothing to look up` };
+  if (settings.dns === 'doh') {
+    try {
+      const found = await new DohResolver({ url: settings.doh_url }).resolve(hostname);
+      return { ok: true, message: `${hostname} is ${found.map((entry) => entry.address).join(', ')} (DNS over HTTPS, ${new URL(settings.doh_url).host})` };
+    } catch (error) {
+      const system = await lookupWithSystem(hostname);
+      return 'error' in system
+        ? { ok: false, message: `neither DNS over HTTPS (${(error as Error).message}) nor the system resolver (${system.error}) know ${hostname}` }
+        : { ok: true, message: `DNS over HTTPS failed (${(error as Error).message}); the system resolver says ${system.addresses.join(', ')}` };
+    }
+  }
+  const system = await lookupWithSystem(hostname);
+  return 'error' in system ? { ok: false, message: `the system resolver does not know ${hostname} (${system.error}); if your ISP blocks it, set provider.dns to doh` } : { ok: true, message: `${hostname} is ${system.addresses.join(', ')} (system resolver)` };
+}

@@ -8,6 +8,7 @@ import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
 import { formatBytes, formatDateTime, formatDuration, formatRelative } from '../../lib/format.ts';
 import { sharedStyles } from '../../styles/shared.ts';
+import './aw-provider-test.ts';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
@@ -136,6 +137,7 @@ export class AwSystemPage extends LitElement {
         <div class="table-wrap"><table><thead><tr><th>Component</th><th>Status</th><th>Details</th></tr></thead>
           <tbody>${components.map(([name, component]) => html`<tr><td><b>${name}</b></td><td>${this.#statusBadge(component.status)}</td><td>${this.#details(component)}</td></tr>`)}</tbody></table></div>
       </section>` : html`<p class="muted" role="status">Loading…</p>`}
+      <aw-provider-test @provider-tested=${() => void this.#loadHealth()}></aw-provider-test>
       <section class="card" aria-labelledby="tasks-h">
         <h2 id="tasks-h">Scheduled tasks</h2><p class="card-intro">Background jobs and when they run next.</p>
         ${this.tasks ? (this.tasks.length === 0 ? html`<p class="muted small">No scheduled tasks.</p>` : html`<div class="table-wrap"><table>
