@@ -47,7 +47,8 @@ beforeAll(async () => {
   await live.join('download_progress');
   db = new pg.Client({ connectionString: server.url });
   await db.connect();
-}, 120_000);
+  // Four processes and PostgreSQL start here; on a loaded 2-core machine that alone can take minutes.
+}, 300_000);
 
 afterAll(async () => {
   for (const line of [apiProcess, ...workers].filter(Boolean).flatMap((process) => process.output)) if (/"level":(40|50|60)/.test(line)) console.error(line.slice(0, 1500));

@@ -8,7 +8,7 @@ import { startPostgres, type PostgresServer } from './postgres-server.ts';
 let server: PostgresServer;
 const logger = createLogger({ level: 'silent' });
 
-beforeAll(async () => { server = await startPostgres(); }, 60_000);
+beforeAll(async () => { server = await startPostgres(); }, 180_000);
 afterAll(async () => { await server?.stop(); });
 
 describe('PostgreSQL notify channel', () => {

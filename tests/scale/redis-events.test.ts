@@ -18,7 +18,7 @@ import { ApiClient, startRole, waitUntil, writeClusterConfig } from './cluster.t
 let redis: RedisServer;
 const logger = createLogger({ level: 'silent' });
 
-beforeAll(async () => { redis = await startRedis(); }, 30_000);
+beforeAll(async () => { redis = await startRedis(); }, 90_000);
 afterAll(async () => { await redis?.stop(); });
 
 /** One process's side: its own bus, a bridge and a Redis channel, and what reached its bus. */
@@ -162,5 +162,6 @@ describe('a cluster with REDIS_URL', () => {
     } finally {
       live.socket.close();
     }
-  }, 120_000);
+    // PostgreSQL and two processes start within this test; on a loaded machine that takes minutes.
+  }, 300_000);
 });
