@@ -13,6 +13,7 @@ import { BcryptPasswordHasher } from './adapters/password-hasher.ts';
 import { JoseTokenSigner } from './adapters/token-signer.ts';
 import { loadOrCreateSecret } from './adapters/secret-file.ts';
 import { ensurePrivateFile, tightenDataFolder } from './adapters/private-files.ts';
+import { prepareDataFolder } from './adapters/data-folder.ts';
 import { openDatabase, type Orm } from './db/orm.ts';
 import { EventBus } from './events/bus.ts';
 import { EventBridge } from './events/bridge.ts';
@@ -25,7 +26,8 @@ import { createConfigRouter } from './modules/config/config.routes.ts';
 import { HealthService } from './modules/system/health.service.ts';
 import { createHealthRouter } from './modules/system/health.routes.ts';
 import { RotatingLogFile } from './adapters/log-files.ts';
-import { inspectStorage, storageHealth } from './modules/system/storage.ts';
+import { inspectMediaFolder, inspectStorage, storageHealth } from './modules/system/storage.ts';
+import { MediaRoot } from './modules/series/media-root.ts';
 import { LogService } from './modules/system/logs.service.ts';
 import { MetricsService } from './modules/system/metrics.service.ts';
 import { DiagnosticsService } from './modules/system/diagnostics.service.ts';
@@ -39,6 +41,12 @@ import { OPERATIONS } from './http/openapi.operations.ts';
 import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
 import { ProviderHealth } from './providers/provider-health.ts';
+import { EmbeddedBrowser, findChromium } from './adapters/browser/embedded-browser.ts';
+import { PassFile } from './adapters/pass-file.ts';
+import { EmbeddedSolver } from './providers/checks/embedded-solver.ts';
+import { FlareSolverrSolver } from './providers/checks/flaresolverr-solver.ts';
+import { SiteChecks, type StoredPasses } from './providers/checks/site-checks.ts';
+import type { CheckSolver } from './providers/checks/solver.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
 import { SeriesService } from './modules/series/series.service.ts';
@@ -87,6 +95,8 @@ export interface StartOptions {
    * or watch folders: a second process next to the running server. Default 'server'.
    */
   readonly mode?: 'server' | 'cli';
+  /** Free space below which health calls the media folder full (default 1 GiB); tests raise it. */
+  readonly minFreeMediaBytes?: number;
   /** `aniworld reset-password`: a damaged or missing secret.key is replaced instead of stopping start-up. */
   readonly replaceSecretKey?: boolean;
 }
@@ -131,6 +141,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
   const startedAt = Date.now();
   const { config, envSettings } = loadConfig({ env: options.env, cwd: options.cwd });
   const serving = options.mode !== 'cli';
+  await prepareDataFolder(config.paths.dataDir);
   const logFile = new RotatingLogFile({ dir: config.paths.logDir });
   const logger = createLogger({ level: config.settings.logging.level, destination: options.logDestination, file: logFile });
   const clock = options.clock ?? systemClock;
@@ -173,7 +184,8 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const health = new HealthService({ orm, version: config.version, startedAt });
     const storage = () => inspectStorage({ dataDir: config.paths.dataDir, mediaDir: config.paths.mediaDir, journal: config.runtime.sqlite_journal, watch: settings.current().library.watch, watchPolling: settings.current().library.watch_polling });
     for (const warning of storage().warnings) logger.warn({ component: 'storage' }, warning);
-    health.register('storage', () => storageHealth(storage(), config.runtime.sqlite_journal));
+    const mediaRoot = new MediaRoot(settings, options.cwd ?? process.cwd());
+    health.register('storage', async () => storageHealth(storage(), config.runtime.sqlite_journal, await inspectMediaFolder(mediaRoot.path(), options.minFreeMediaBytes)));
     const logs = new LogService({ files: () => logFile.files() });
     const metrics = new MetricsService({ version: config.version });
     closers.push({ name: 'metrics', close: metrics.observe(events) });
@@ -181,8 +193,24 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir });
 
     // --- feature services (library, providers, queue, notifications) are built here ---
-    const providerHealth = new ProviderHealth({ now: () => clock.now().getTime(), onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed') });
-    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl: () => settings.current().provider.url });
+    // Anti-bot checks: the embedded Chromium (started on the first check, closed when idle) or a
+    // FlareSolverr service when its URL is set; read per solve, so a settings change applies at once.
+    const chromiumPath = findChromium(config.runtime.chromium_path);
+    const browser = chromiumPath ? new EmbeddedBrowser({ executablePath: chromiumPath, idleMs: () => settings.current().provider.browser_idle_minutes * 60_000, logger }) : undefined;
+    if (browser) closers.push({ name: 'embedded browser', close: () => browser.close() });
+    const embeddedSolver = browser ? new EmbeddedSolver({ browser, logger }) : undefined;
+    let flareSolverr: FlareSolverrSolver | undefined;
+    const checkSolver = (): CheckSolver | undefined => {
+      const { solver, flaresolverr_url: flareUrl } = settings.current().provider;
+      if (solver === 'off') return undefined;
+      if (!flareUrl) return embeddedSolver;
+      if (flareSolverr?.url !== flareUrl) flareSolverr = new FlareSolverrSolver({ url: flareUrl });
+      return flareSolverr;
+    };
+    const providerUrl = () => settings.current().provider.url;
+    const providerHealth = new ProviderHealth({ now: () => clock.now().getTime(), solver: () => checkSolver()?.name ?? 'none', onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed') });
+    const checks = new SiteChecks({ solver: checkSolver, file: new PassFile<StoredPasses>(join(config.paths.dataDir, 'provider-passes.json')), health: providerHealth, providerUrl, logger, now: () => clock.now().getTime() });
+    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks });
     providerHealth.useProbe(() => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`));
     health.register('provider', () => ({ ...providerHealth.current() }));
     closers.push({

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve, join } from 'node:path';
+import { dirname, resolve, join } from 'node:path';
 import type { z } from 'zod';
 import { runtimeSchema, settingsSchema, type AppConfig, type Settings } from './schema.ts';
 import { readEnv, type EnvBinding } from './env.ts';
@@ -79,7 +79,13 @@ export function readSettingsFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    const { code } = error as NodeJS.ErrnoException;
+    // A file where the data folder should be: start-up names that problem next (prepareDataFolder).
+    if (code === 'ENOENT' || code === 'ENOTDIR') return {};
+    if (code === 'EACCES' || code === 'EPERM') {
+      const user = `${process.getuid?.() ?? '?'}:${process.getgid?.() ?? '?'}`;
+      throw new Error(`cannot be read by uid:gid ${user}, the user AniWorld runs as. Fix: sudo chown -R ${user} ${dirname(path)} (in Docker: set PUID/PGID to the folder's owner)`);
+    }
     throw error;
   }
   let parsed: unknown;

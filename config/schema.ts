@@ -22,6 +22,15 @@ const hosterList = z.array(z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N}]
     return canonical.filter((name, index) => canonical.findIndex((other) => other.toLowerCase() === name.toLowerCase()) === index);
   });
 
+/** Well-known DNS-over-HTTPS resolvers to pick from (provider.doh_url takes any other too). */
+export const DOH_RESOLVERS = {
+  cloudflare: 'https://cloudflare-dns.com/dns-query',
+  google: 'https://dns.google/dns-query',
+  quad9: 'https://dns.quad9.net/dns-query',
+  mullvad: 'https://dns.mullvad.net/dns-query',
+  adguard: 'https://dns.adguard-dns.com/dns-query',
+} as const;
+
 /** 0 picks a free port (tests). */
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -32,6 +41,16 @@ export const settingsSchema = z.strictObject({
     requests_per_second: z.number().positive().max(50).default(2),
     timeout_ms: z.number().int().min(1000).max(120000).default(20000),
     cache_ttl_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(3600),
+    /** Anti-bot checks: `auto` = the FlareSolverr service when its URL is set, else the embedded Chromium when one is installed; `off` = a check fails at once. */
+    solver: z.enum(['auto', 'off']).default('auto'),
+    /** A FlareSolverr-compatible service (`http://flaresolverr:8191`); when set, the embedded browser is not used. */
+    flaresolverr_url: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
+    /** The embedded browser closes after this many idle minutes. */
+    browser_idle_minutes: z.number().min(0.01).max(24 * 60).default(5),
+    /** How provider and hoster names are resolved: the system's resolver, or DNS over HTTPS (for ISPs that block the site's name). */
+    dns: z.enum(['system', 'doh']).default('system'),
+    /** The DNS-over-HTTPS resolver (RFC 8484); see DOH_RESOLVERS for well-known ones. */
+    doh_url: z.url({ protocol: /^https?$/ }).default('https://cloudflare-dns.com/dns-query'),
   }).prefault({}),
   downloads: z.strictObject({
     concurrency: z.number().int().min(1).max(16).default(2),
@@ -84,6 +103,8 @@ export const runtimeSchema = z.strictObject({
   redis_url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   sqlite_journal: z.enum(['wal', 'delete', 'truncate', 'persist']).default('wal'),
   trust_proxy: z.boolean().default(false),
+  /** The browser for anti-bot checks (default: the first of the usual Chromium paths that exists). */
+  chromium_path: z.string().min(1).optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

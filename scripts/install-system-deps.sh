@@ -4,10 +4,12 @@
 # util-linux's setpriv (MP4 transfers; the tests run each MP4 case with and without); tini so the
 # container test runs the image's exact ENTRYPOINT (optional: without it the test skips tini);
 # PostgreSQL and Redis for the scale-out tests (tests/scale start their own servers in temp dirs);
-# shellcheck lints the container entrypoint and the Docker smoke script.
+# ShellCheck lints the container entrypoint and the Docker smoke script. Xvfb gives the anti-bot
+# solver a virtual display for a headed browser when a check refuses headless Chromium.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -x /usr/bin/Xvfb ] || need+=(xvfb)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v curl >/dev/null 2>&1 || need+=(curl)
@@ -17,7 +19,7 @@ command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 [ -x /usr/bin/redis-server ] || need+=(redis-server)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system packages: chromium, ffmpeg, curl, tini, postgresql, redis-server and shellcheck are present"
+  echo "system packages: chromium, xvfb, ffmpeg, curl, tini, postgresql, redis-server and shellcheck are present"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then

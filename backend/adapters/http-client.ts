@@ -1,10 +1,14 @@
 import { ChallengeError, ParseError, ProviderUnavailableError } from '../providers/errors.ts';
 import type { ProviderHealth } from '../providers/provider-health.ts';
+import type { SiteChecks } from '../providers/checks/site-checks.ts';
+import { CheckUnsolvedError } from '../providers/checks/solver.ts';
 
 /**
  * The one place that talks HTTP to the provider and the hosters: browser-like headers, a timeout
  * per attempt, bounded retries with exponential backoff for transient failures, a per-host rate
- * limit read live from the settings, and anti-bot challenge detection.
+ * limit read live from the settings, and anti-bot challenge detection. With `checks` it also
+ * carries the browser identity of passed checks (their User-Agent and cookies), has a check
+ * solved when one answers, and fetches through the browser a site that refuses plain HTTP.
  */
 
 export const BROWSER_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -33,6 +37,8 @@ export interface HttpRequest {
   /** 'manual' hands 3xx answers back instead of following them (provider redirects). */
   readonly redirect?: 'follow' | 'manual';
   readonly signal?: AbortSignal;
+  /** false: a check answer fails at once instead of being solved (health probes, tests). */
+  readonly solve?: boolean;
 }
 
 export interface HttpResponse {
@@ -57,6 +63,8 @@ export interface HttpClientOptions {
   readonly health?: ProviderHealth;
   /** The provider's base URL (settings.provider.url), read live; its host is the one reported to `health`. */
   readonly providerUrl?: () => string;
+  /** Passes, identity and the check solver (see providers/checks/site-checks.ts); without it a check fails at once. */
+  readonly checks?: SiteChecks;
 }
 
 export class HttpClient {
@@ -68,6 +76,7 @@ export class HttpClient {
   readonly #fetch: typeof fetch;
   readonly #health: ProviderHealth | undefined;
   readonly #providerUrl: (() => string) | undefined;
+  readonly #checks: SiteChecks | undefined;
   /** Per host: the earliest time the next request may start. */
   readonly #nextSlot = new Map<string, number>();
 
@@ -80,6 +89,12 @@ export class HttpClient {
     this.#fetch = options.fetch ?? fetch;
     this.#health = options.health;
     this.#providerUrl = options.providerUrl;
+    this.#checks = options.checks;
+  }
+
+  /** The User-Agent every request carries: the one of the last passed check, else a common desktop Chrome. Media requests send it too. */
+  get userAgent(): string {
+    return this.#checks?.userAgent() ?? BROWSER_USER_AGENT;
   }
 
   /**
@@ -94,7 +109,8 @@ export class HttpClient {
       health.succeeded();
       return response;
     } catch (error) {
-      if (error instanceof ChallengeError) health.challenged(error.message);
+      if (error instanceof CheckUnsolvedError && error.needsPerson) health.needsPerson(error.message);
+      else if (error instanceof ChallengeError) health.challenged(error.message);
       else if (error instanceof ProviderUnavailableError) health.failed(error.message);
       throw error;
     }
@@ -110,7 +126,45 @@ export class HttpClient {
     }
   }
 
+  /** A check answer is solved once (or waits for the solve under way), then the request goes again. */
   async #request(url: string, request: HttpRequest): Promise<HttpResponse> {
+    const checks = this.#checks;
+    await checks?.ready();
+    let solved = false;
+    for (;;) {
+      const generation = checks?.generation(url) ?? 0;
+      const viaBrowser = checks?.usesBrowser(url) ?? false;
+      const response = viaBrowser ? await this.#throughBrowser(url, request) : await this.#send(url, request);
+      if (!isChallenge(response.status, response.headers, response.body)) {
+        if (response.status >= 500) throw new ProviderUnavailableError(`${new URL(url).host} answered HTTP ${response.status} for ${new URL(url).pathname} through the browser`, { details: { url, status: response.status } });
+        return response;
+      }
+      const check = new ChallengeError(`${new URL(url).host} answered with an anti-bot challenge (HTTP ${response.status}) for ${new URL(url).pathname}${solved ? ' even after the check was solved' : ''}`, { details: { url, status: response.status } });
+      if (!checks?.canSolve() || request.solve === false) throw check;
+      if (solved) {
+        // A fresh pass that plain HTTP still cannot use: the site wants the browser itself.
+        if (viaBrowser) throw check;
+        checks.useBrowser(url);
+        continue;
+      }
+      // The browser opens the page itself; a form post is solved on the site's start page.
+      await checks.solve((request.method ?? 'GET') === 'GET' ? url : `${new URL(url).origin}/`, generation, request.signal);
+      solved = true;
+    }
+  }
+
+  async #throughBrowser(url: string, request: HttpRequest): Promise<HttpResponse> {
+    await this.#waitForSlot(new URL(url).host, request.signal);
+    try {
+      return await this.#checks!.fetchThroughBrowser(url, request);
+    } catch (error) {
+      if (error instanceof ChallengeError || request.signal?.aborted) throw error;
+      throw new ProviderUnavailableError(`${new URL(url).host} did not answer for ${new URL(url).pathname} through the browser: ${(error as Error).message}`, { cause: error, details: { url } });
+    }
+  }
+
+  /** Plain HTTP with retries; a check answer is handed back (the caller decides), transient failures are retried. */
+  async #send(url: string, request: HttpRequest): Promise<HttpResponse> {
     const host = new URL(url).host;
     let lastProblem = '';
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
@@ -122,7 +176,7 @@ export class HttpClient {
       try {
         response = await this.#fetch(url, {
           method: request.method ?? 'GET',
-          headers: { ...BROWSER_HEADERS, ...lowerCaseKeys(request.headers ?? {}) },
+          headers: this.#headers(url, request),
           body: request.body,
           redirect: request.redirect ?? 'follow',
           signal: request.signal ? AbortSignal.any([request.signal, timeout]) : timeout,
@@ -134,16 +188,23 @@ export class HttpClient {
         lastProblem = timeout.aborted ? `no answer within ${this.#limits().timeout_ms} ms` : describeNetworkError(error);
         continue;
       }
-      if (isChallenge(response.status, response.headers, body)) {
-        throw new ChallengeError(`${host} answered with an anti-bot challenge (HTTP ${response.status}) for ${new URL(url).pathname}`, { details: { url, status: response.status } });
-      }
+      this.#checks?.remember(response.url || url, response.headers.getSetCookie());
+      const answer = { status: response.status, url: response.url || url, headers: response.headers, body };
+      if (isChallenge(response.status, response.headers, body)) return answer;
       if (response.status >= 500) {
         lastProblem = `HTTP ${response.status}`;
         continue;
       }
-      return { status: response.status, url: response.url || url, headers: response.headers, body };
+      return answer;
     }
     throw new ProviderUnavailableError(`${host} did not answer for ${new URL(url).pathname} after ${this.#retries + 1} attempts: ${lastProblem}`, { details: { url, attempts: this.#retries + 1, last_error: lastProblem } });
+  }
+
+  #headers(url: string, request: HttpRequest): Record<string, string> {
+    const headers: Record<string, string> = { ...BROWSER_HEADERS, 'user-agent': this.userAgent, ...lowerCaseKeys(request.headers ?? {}) };
+    const cookies = this.#checks?.cookieHeader(url);
+    if (cookies) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookies}` : cookies;
+    return headers;
   }
 
   async #waitForSlot(host: string, signal?: AbortSignal): Promise<void> {

@@ -37,7 +37,7 @@ export function errorHandler(): Middleware {
       }
       const status = error.status ?? error.statusCode;
       if (typeof status === 'number' && ((status >= 400 && status < 500) || status === 501)) {
-        // Errors raised by Koa, koa-body and the router carry a status and mark their message safe.
+        // Errors raised by Koa, co-body and the router carry a status and mark their message safe.
         ctx.status = status;
         const friendly = error instanceof SyntaxError ? FRIENDLY_MESSAGES['entity.parse.failed'] : error.type ? FRIENDLY_MESSAGES[error.type] : undefined;
         const message = friendly ?? (error.expose || status === 501 ? error.message : 'Request failed');

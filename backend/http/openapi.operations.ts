@@ -74,6 +74,6 @@ export const OPERATIONS: OperationTable = {
   'GET /api/webhooks/:id': { tag: 'webhooks', summary: 'One webhook' },
   'PUT /api/webhooks/:id': { tag: 'webhooks', summary: 'Change a webhook (partial; secret null removes it)', body: updateWebhookSchema },
   'DELETE /api/webhooks/:id': { tag: 'webhooks', summary: 'Delete a webhook', success: { status: 204 } },
-  'POST /api/webhooks/:id/test': { tag: 'webhooks', summary: 'Send a test event to a saved webhook' },
+  'POST /api/webhooks/:id/test': { tag: 'webhooks', summary: 'Send a test event to a saved webhook; an optional body tests unsaved edits (••• keeps stored values)', body: updateWebhookSchema },
   'GET /api/webhooks/:id/deliveries': { tag: 'webhooks', summary: 'Delivery attempts of a webhook, newest first', query: deliveriesQuerySchema },
 };

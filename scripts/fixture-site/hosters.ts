@@ -12,6 +12,8 @@ import { send } from './respond.ts';
 export interface HosterContext {
   readonly catalogue: Catalogue;
   readonly siteUrl: string;
+  /** An origin nothing listens on: the VOE mirror domain that is down. */
+  readonly deadOrigin: string;
 }
 
 export function embedUrlFor(siteUrl: string, link: FixtureLink): string {
@@ -41,7 +43,7 @@ function html(body: string, head = ''): string {
 }
 
 export async function handleHosterRequest(req: IncomingMessage, res: ServerResponse, url: URL, context: HosterContext): Promise<boolean> {
-  const { catalogue, siteUrl } = context;
+  const { catalogue, siteUrl, deadOrigin } = context;
   const path = url.pathname;
   const linkFor = (id: string) => catalogue.links.get(Number(id));
   let match: RegExpExecArray | null;
@@ -49,8 +51,8 @@ export async function handleHosterRequest(req: IncomingMessage, res: ServerRespo
   // VOE: first a script redirect to a mirror domain, then the encoded JSON payload.
   if ((match = /^\/voe\/e\/((?:[a-z0-9]+-)?)(\d+)$/.exec(path))) {
     if (!linkFor(match[2]) || !VOE_VARIANTS.has(match[1])) return notFound(res);
-    // `rotating-`: the named mirror domain is down (nothing listens on port 1); the same path answers on our own host.
-    const mirror = match[1] === 'rotating-' ? DEAD_ORIGIN : siteUrl;
+    // `rotating-`: the named mirror domain is down (nothing listens there); the same path answers on our own host.
+    const mirror = match[1] === 'rotating-' ? deadOrigin : siteUrl;
     send(res, 200, 'text/html; charset=utf-8', html(`<p>Redirecting...</p><script>var saved = typeof localStorage !== 'undefined' ? localStorage.getItem('token') : null; if (saved) { var next = new URL(window.location.href); next.searchParams.set('token', saved); window.location.href = next.toString(); } else { window.location.href = '${mirror}/voe-mirror/e/${match[1]}${match[2]}'; }</script>`));
     return true;
   }
@@ -127,8 +129,6 @@ function makePlay(a) { for (var t = '', i = 0; i < 10; i++) t += chars.charAt(Ma
 
 /** VOE's embed variants, by path prefix (README.md). */
 const VOE_VARIANTS = new Set(['', 'hls-', 'bare-', 'a168c-', 'mp4-', 'refused-', 'rotating-']);
-/** A mirror domain that is down: nothing listens on port 1. */
-const DEAD_ORIGIN = 'http://127.0.0.1:1';
 
 function voeScript(siteUrl: string, link: FixtureLink, variant: string): string {
   const id = link.id;

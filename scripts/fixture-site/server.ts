@@ -7,6 +7,7 @@ import { embedUrlFor, handleHosterRequest } from './hosters.ts';
 import { handleMediaRequest, type MediaOptions } from './media.ts';
 import { send } from './respond.ts';
 import { coverPng } from './cover.ts';
+import { createGuard, type FixtureGuard, type GuardControls } from './guard.ts';
 
 /**
  * A local stand-in for the provider and its hosters, over real HTTP on 127.0.0.1. Tests, the demo
@@ -24,6 +25,8 @@ export interface FixtureSiteOptions {
   readonly largeFileBytes?: number;
   /** Where generated media is cached (default: a folder under the system temp dir). */
   readonly mediaCacheDir?: string;
+  /** Guard mode (an anti-bot check in front of every provider page); off unless `mode` is set. See guard.ts. */
+  readonly guard?: Partial<GuardControls>;
 }
 
 export interface RecordedRequest {
@@ -59,6 +62,8 @@ export interface FixtureSite {
   readonly catalogue: Catalogue;
   readonly stats: FixtureStats;
   readonly controls: FixtureControls;
+  /** The anti-bot check: `guard.controls.mode` turns it on and off while the site runs; `guard.stats` counts checks served. */
+  readonly guard: FixtureGuard;
   /** The next `times` (default 1) requests whose path starts with `prefix` get this answer instead (retry, challenge and markup tests). */
   failNext(prefix: string, answer: { status: number; body?: string; type?: string; times?: number }): void;
   /** Drops whatever failNext set up and has not been used yet. */
@@ -80,7 +85,10 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     largeFileBytes: options.largeFileBytes,
     holdMedia: false,
   };
+  const guard = createGuard(options.guard);
   let siteUrl = '';
+  /** A VOE mirror domain that is down (see hosters.ts, `rotating-`). */
+  let deadOrigin = '';
   const media: MediaOptions = { cacheDir: options.mediaCacheDir, controls, siteUrl: () => siteUrl };
 
   const server = createServer((req, res) => {
@@ -101,6 +109,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       fault.remaining--;
       return send(res, fault.status, fault.type, fault.body);
     }
+    if (await guard.handle(req, res, url)) return;
     const path = url.pathname;
     if (path === '/ajax/search' && req.method === 'POST') {
       const body = new URLSearchParams(await readBody(req));
@@ -137,7 +146,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     if (path.startsWith('/public/img/cover/')) return send(res, 200, 'image/png', coverPng(path));
     if (path.startsWith('/public/img/')) return send(res, 200, 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="16"/>');
     if (path === '/') return send(res, 200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><body><h1>AniWorld fixture</h1></body></html>');
-    if (await handleHosterRequest(req, res, url, { catalogue, siteUrl })) return;
+    if (await handleHosterRequest(req, res, url, { catalogue, siteUrl, deadOrigin })) return;
     if (await handleMediaRequest(req, res, url, media, catalogue)) return;
     send(res, 404, 'text/plain', 'not found');
   }
@@ -148,12 +157,14 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   });
   const address = server.address() as AddressInfo;
   siteUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  deadOrigin = await closedOrigin(options.host ?? '127.0.0.1');
 
   return {
     url: siteUrl,
     port: address.port,
     catalogue,
     controls,
+    guard: { controls: guard.controls, stats: guard.stats, expirePasses: guard.expirePasses },
     stats: {
       requests,
       count: (prefix, method) => requests.filter((request) => request.path.startsWith(prefix) && (!method || request.method === method)).length,
@@ -169,6 +180,18 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       server.closeAllConnections();
     }),
   };
+}
+
+/** An origin nothing listens on: a port that was free a moment ago (connections are refused). */
+async function closedOrigin(host: string): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, host, () => resolve());
+  });
+  const { address, port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -39,6 +39,8 @@ export async function startTestApp(options: { env?: NodeJS.ProcessEnv; root?: st
     ANIWORLD_MEDIA_DIR: join(root, 'media'),
     ANIWORLD_PROVIDER_URL: 'http://127.0.0.1:9',
     ANIWORLD_WATCH: 'false',
+    // No browser for anti-bot checks unless a suite is about them (tests/providers/check-*.test.ts).
+    ANIWORLD_SOLVER: 'off',
     LOG_LEVEL: 'debug',
     ...options.env,
   };

@@ -134,3 +134,34 @@ describe('migration webhook_delivery_claims on SQLite', () => {
     expect(() => db.prepare("insert into webhook_delivery (webhook_id, sequence, event, payload, created_at) values ('calm', 2, 'x', '{}', 0)").run()).toThrow(/UNIQUE/);
   });
 });
+
+describe('migration episode_type on SQLite', () => {
+  it('reads the type from the suffixes of titles stored before and takes the suffix off the title', async () => {
+    const temp = await makeTempDir();
+    cleanup = temp.remove;
+    const file = join(temp.path, 'aniworld.db');
+    await databaseAt(file, join(temp.path, 'backups'), 'Migration20261127010000_webhook_delivery_claims', (db) => {
+      db.prepare("insert into series (id, key, folder, name, site, link, created_at, updated_at) values (1, 'naruto', 'Naruto', 'Naruto', 'https://aniworld.to', 'https://aniworld.to/anime/stream/naruto', 0, 0)").run();
+      const episode = db.prepare("insert into episode (id, series_id, season, number, title_de, title_en, languages, created_at, updated_at) values (?, 1, ?, ?, ?, ?, '[]', 0, 0)");
+      episode.run(1, 1, 1, 'Wer ist Naruto?', 'Enter: Naruto Uzumaki! [Episode 001]');
+      episode.run(2, 0, 1, null, 'Hidden Leaf Village Grand Sports Festival! [OVA]');
+      episode.run(3, 0, 2, 'Geheimmission', 'Ninja Clash in the Land of Snow [Movie]');
+      episode.run(4, 0, 3, 'Ohne Zusatz', null);
+      episode.run(5, 1, 2, 'Kein Zusatz', 'Brackets [inside] stay');
+      episode.run(6, 0, 4, null, '[OVA]');
+    });
+
+    orm = await openDatabase({ file, journal: 'wal', backupDir: join(temp.path, 'backups') });
+    const db = await nativeDatabase(orm);
+    expect(db.prepare('select id, title_de, title_en, type from episode order by id').all()).toEqual([
+      { id: 1, title_de: 'Wer ist Naruto?', title_en: 'Enter: Naruto Uzumaki!', type: 'episode' },
+      { id: 2, title_de: null, title_en: 'Hidden Leaf Village Grand Sports Festival!', type: 'ova' },
+      { id: 3, title_de: 'Geheimmission', title_en: 'Ninja Clash in the Land of Snow', type: 'movie' },
+      { id: 4, title_de: 'Ohne Zusatz', title_en: null, type: 'movie' },
+      { id: 5, title_de: 'Kein Zusatz', title_en: 'Brackets [inside] stay', type: 'episode' },
+      { id: 6, title_de: null, title_en: null, type: 'ova' },
+    ]);
+    const stored = await inContext(orm, () => orm!.em.findOneOrFail(Episode, 2));
+    expect(stored.type).toBe('ova');
+  });
+});

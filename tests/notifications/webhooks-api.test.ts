@@ -36,7 +36,7 @@ describe('/api/webhooks', () => {
   it('creates, lists, updates and deletes a hook without ever echoing the secret', async () => {
     const created = await api('POST', '/', hookBody({ secret: 'top-secret', headers: { 'X-Custom': 'yes' }, method: 'PUT' }));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: expect.any(String), name: 'receiver', kind: 'json', events: ['download_complete'], method: 'PUT', headers: { 'X-Custom': 'yes' }, enabled: true, has_secret: true });
+    expect(created.body).toMatchObject({ id: expect.any(String), name: 'receiver', kind: 'json', events: ['download_complete'], method: 'PUT', headers: { 'X-Custom': '•••' }, enabled: true, has_secret: true });
     expect(JSON.stringify(created.body)).not.toContain('top-secret');
     const id = created.body.id as string;
 

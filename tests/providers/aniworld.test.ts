@@ -253,7 +253,12 @@ describe('redirects', () => {
     const episode = await provider.getEpisodeLinks('challenge-on-voe', 1, 1);
     const voe = episode.links.find((link) => link.hoster === 'VOE')!;
     const vidoza = episode.links.find((link) => link.hoster === 'Vidoza')!;
-    await expect(provider.resolveRedirect(voe)).rejects.toBeInstanceOf(ChallengeError);
+    const error = await provider.resolveRedirect(voe).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ChallengeError);
+    expect((error as Error).message).toMatch(/^the provider asked for a captcha instead of sending us to VOE \(127\.0\.0\.1:\d+ answered with an anti-bot challenge \(HTTP 200\) for \/redirect\/\d+\)$/);
+    // A page without the usual markers, but still no redirect, is the same.
+    site.failNext(`/redirect/${voe.linkId}`, { status: 200, body: '<html><body>Bitte warten</body></html>' });
+    expect(await provider.resolveRedirect(voe).catch((caught: Error) => caught.message)).toBe(`the provider asked for a captcha instead of sending us to VOE (link ${voe.linkId} answered HTTP 200 without a redirect)`);
     expect(await provider.resolveRedirect(vidoza)).toContain('/vidoza/embed-');
   });
 });

@@ -7,7 +7,7 @@ import { createHosterRegistry, type HosterRegistry } from '../../backend/provide
 import { decodeVoePayload, decodeVoeVariable } from '../../backend/providers/hosters/voe-decoder.ts';
 import { decryptPlayback } from '../../backend/providers/hosters/filemoon.ts';
 import { unpackJavaScript } from '../../backend/providers/hosters/packed-js.ts';
-import { ChallengeError, ParseError, UnsupportedHosterError } from '../../backend/providers/errors.ts';
+import { ChallengeError, ParseError, ProviderUnavailableError, UnsupportedHosterError } from '../../backend/providers/errors.ts';
 import type { HosterLink, ResolvedMedia } from '../../backend/providers/provider.ts';
 import type { AniWorldProvider } from '../../backend/providers/aniworld/aniworld.provider.ts';
 import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
@@ -91,6 +91,13 @@ describe('hosters against the fixture site', () => {
     expect(resolved.url).toMatch(/\/media\/hls\/\d+\/master\.m3u8$/);
     expect(site.stats.count('/voe/e/rotating-')).toBe(2);
     expect(site.stats.count('/voe-mirror/e/rotating-')).toBe(1);
+
+    // When our own host fails as well, there is nothing left: the error names every domain tried.
+    site.failNext('/voe-mirror/e/rotating-', { status: 502, times: 10 });
+    const error = await hosters.byName('VOE')!.resolve(`${site.url}/voe/e/rotating-${link.linkId}`).catch((caught: unknown) => caught);
+    site.clearFaults();
+    expect(error).toBeInstanceOf(ProviderUnavailableError);
+    expect((error as Error).message).toMatch(new RegExp(`^VOE's mirror domains did not answer \\(http://127\\.0\\.0\\.1:\\d+: .*ECONNREFUSED.*; ${site.url.replace(/[.]/g, '\\.')}: .*HTTP 502\\)$`));
   });
 
   it('VOE: reads the older base64 hls field and a bare .m3u8 URL', async () => {

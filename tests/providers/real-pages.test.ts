@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../backend/adapters/http-client.ts';
 import { AniWorldProvider } from '../../backend/providers/aniworld/aniworld.provider.ts';
 import { createHosterRegistry, type HosterRegistry } from '../../backend/providers/hosters/registry.ts';
-import { ChallengeError } from '../../backend/providers/errors.ts';
+import { ChallengeError, ParseError } from '../../backend/providers/errors.ts';
 import type { HosterLink } from '../../backend/providers/provider.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { DOOD_MEDIA_BASE, EMBEDS, HAVE_PROVIDER_PAGES, PROVIDER_PAGES, repointedFetch, startRealPagesServer, type RealPagesServer } from './real-pages-server.ts';
@@ -163,5 +163,15 @@ describe.skipIf(!HAVE_PROVIDER_PAGES)('the real provider pages', () => {
     const failure = await hosters.resolve(checked.hoster, await provider.resolveRedirect(checked)).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ChallengeError);
     expect((failure as Error).message).toMatch(/^Doodstream asked for a Turnstile check/);
+  });
+
+  // Not one of the counted checks: the saved Filemoon page is only its app shell (the API answer
+  // it loads was not saved), so all we can hold it to is a clear error naming both places we looked.
+  it('Filemoon: the app shell without its API answer is a ParseError that says where it looked', async () => {
+    const filemoon = await link('Filemoon');
+    const error = await hosters.resolve(filemoon.hoster, await provider.resolveRedirect(filemoon)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as Error).message).toMatch(/^Filemoon gave no source: its playback API answered HTTP 404 and the embed page https:\/\/filemoon\.to\/e\/mzq1p0g7ds1b has no packed player setup$/);
+    expect(server.requests.some((request) => request.host === 'filemoon.to' && request.path === '/api/videos/mzq1p0g7ds1b')).toBe(true);
   });
 });

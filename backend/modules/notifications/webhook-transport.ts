@@ -1,4 +1,5 @@
 import type { OutgoingRequest } from './webhook-formats.ts';
+import { credentialsToHeader, maskText, secretValues } from './webhook-secrets.ts';
 
 /** What one attempt produced: enough for the attempt log and the test endpoints. */
 export interface SendResult {
@@ -12,12 +13,35 @@ export interface SendResult {
 export type WebhookTransport = (request: OutgoingRequest, timeoutMs: number) => Promise<SendResult>;
 
 const EXCERPT_CHARS = 300;
+/** Headers AniWorld sets with nothing secret in them; every other value is the hook's and is masked in texts. */
+const OWN_HEADERS = /^(user-agent|content-type|x-aniworld-event|x-aniworld-delivery)$/i;
 
 /**
  * Sends one request with a hard timeout covering the whole exchange. Redirects are not
  * followed (a receiver that moved should be updated, and a signed body must not wander).
  */
 export const fetchTransport: WebhookTransport = async (request, timeoutMs) => {
+  // What a receiver or the network says back may echo the URL, a token or a header: masked
+  // here, before it reaches a delivery record, a log line or an API answer.
+  const secrets = secretValues({ url: request.url, headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => !OWN_HEADERS.test(name))) });
+  const result = await send(sendable(request), timeoutMs);
+  return { ...result, error: result.error === null ? null : maskText(result.error, secrets), response_excerpt: result.response_excerpt === null ? null : maskText(result.response_excerpt, secrets) };
+};
+
+/** A hook stored before user:password@ was turned into a header: fetch refuses such URLs, so convert it here. */
+function sendable(request: OutgoingRequest): OutgoingRequest {
+  try {
+    const { url, headers } = credentialsToHeader(request.url, request.headers);
+    return { ...request, url, headers };
+  } catch {
+    const parsed = new URL(request.url);
+    parsed.username = '';
+    parsed.password = '';
+    return { ...request, url: parsed.toString() };
+  }
+}
+
+async function send(request: OutgoingRequest, timeoutMs: number): Promise<SendResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
@@ -28,7 +52,7 @@ export const fetchTransport: WebhookTransport = async (request, timeoutMs) => {
   } catch (error) {
     return { ok: false, status_code: null, latency_ms: elapsed(), response_excerpt: null, error: explain(error, request.url, timeoutMs) };
   }
-};
+}
 
 /** Reads only the start of the reply: a receiver answering megabytes must not cost us memory. */
 async function readExcerpt(response: Response): Promise<string> {

@@ -38,7 +38,8 @@ export function createWebhookRouter(webhooks: WebhookService) {
   });
 
   router.post('/:id/test', async (ctx) => {
-    ctx.body = await webhooks.testSaved(id(ctx.params.id));
+    // An optional body tests unsaved edits of the hook (the panel's edit form).
+    ctx.body = await webhooks.testSaved(id(ctx.params.id), parseInput(updateWebhookSchema, ctx.request.body));
   });
 
   router.get('/:id/deliveries', async (ctx) => {

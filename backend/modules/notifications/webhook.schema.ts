@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WEBHOOK_KINDS } from './webhook.entity.ts';
+import { MASK } from './webhook-secrets.ts';
 
 /** Events a hook can subscribe to; `test` is what the test endpoints send. */
 export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'scan_complete', 'episode_available', 'health_issue', 'test'] as const;
@@ -9,7 +10,8 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 const RESERVED_HEADERS = /^(host|content-length|content-type|connection|transfer-encoding|x-aniworld-signature|x-aniworld-event|x-aniworld-delivery)$/i;
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, 'is not a valid header name').refine((name) => !RESERVED_HEADERS.test(name), 'is set by AniWorld and cannot be overridden');
 // Latin-1 without control characters: what an HTTP header value can carry.
-const headerValue = z.string().max(2000).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'must not contain line breaks or characters outside Latin-1');
+// `•••` is what the API shows for a stored value: sent back, it keeps that value (webhook-secrets.ts).
+const headerValue = z.string().max(2000).refine((value) => value === MASK || /^[\t\x20-\x7e\x80-\xff]*$/.test(value), 'must not contain line breaks or characters outside Latin-1');
 
 const webhookFields = {
   name: z.string().trim().min(1).max(100),

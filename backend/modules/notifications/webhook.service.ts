@@ -8,6 +8,7 @@ import { renderRequest, type HookTarget } from './webhook-formats.ts';
 import type { SendResult, WebhookTransport } from './webhook-transport.ts';
 import type { CreateWebhookInput, UpdateWebhookInput } from './webhook.schema.ts';
 import type { WebhookOutbox } from './webhook-outbox.ts';
+import { credentialsToHeader, keepMasked, maskHeaders, maskText, maskUrl, secretValues } from './webhook-secrets.ts';
 
 export interface WebhookView {
   id: string; name: string; url: string; kind: string; events: string[]; method: string;
@@ -47,7 +48,8 @@ export class WebhookService {
 
   async create(input: CreateWebhookInput): Promise<WebhookView> {
     const now = this.#clock.now();
-    const hook = this.#em.create(Webhook, { id: randomUUID(), name: input.name, url: input.url, kind: input.kind, events: input.events, secret: input.secret ?? null, method: input.method, headers: input.headers, enabled: input.enabled, createdAt: now, updatedAt: now });
+    const { url, headers } = unsavedTarget(input);
+    const hook = this.#em.create(Webhook, { id: randomUUID(), name: input.name, url, kind: input.kind, events: input.events, secret: input.secret ?? null, method: input.method, headers, enabled: input.enabled, createdAt: now, updatedAt: now });
     await this.#em.flush();
     return toView(hook);
   }
@@ -55,9 +57,7 @@ export class WebhookService {
   async update(id: string, input: UpdateWebhookInput): Promise<WebhookView> {
     const hook = await this.#require(id);
     const wasEnabled = hook.enabled;
-    for (const [field, value] of Object.entries(input)) {
-      if (value !== undefined) (hook as Record<string, unknown>)[field] = value;
-    }
+    Object.assign(hook, editedHook(hook, input));
     hook.updatedAt = this.#clock.now();
     await this.#em.flush();
     // Disabling pauses a hook's outbox; enabling it again picks up where it stopped.
@@ -72,21 +72,29 @@ export class WebhookService {
   }
 
   /** Sends a `test` event to an unsaved configuration and reports what the receiver said. */
-  async testTarget(target: HookTarget): Promise<TestResult> {
+  async testTarget(input: HookTarget): Promise<TestResult> {
+    return this.#send({ ...input, ...unsavedTarget(input) });
+  }
+
+  async #send(target: HookTarget): Promise<TestResult> {
     const payload = { event: 'test' as const, timestamp: this.#clock.now().toISOString(), instance: this.#instance, data: { message: 'If you can read this, the webhook works.' } };
     const result: SendResult = await this.#transport(renderRequest(target, payload), this.#timeoutMs);
     return { success: result.ok, status_code: result.status_code, latency_ms: result.latency_ms, response_excerpt: result.response_excerpt, error: result.error };
   }
 
-  async testSaved(id: string): Promise<TestResult> {
-    return this.testTarget(await this.#require(id));
+  /** Tests a saved hook; with edits, as it would be after them (••• keeps stored values), without saving. */
+  async testSaved(id: string, edits: UpdateWebhookInput = {}): Promise<TestResult> {
+    const hook = await this.#require(id);
+    return this.#send({ url: hook.url, kind: hook.kind, method: hook.method, headers: hook.headers, secret: hook.secret, ...editedHook(hook, edits) });
   }
 
   /** Newest first, with every attempt. */
   async deliveries(id: string, page: number, perPage: number): Promise<{ items: unknown[]; total: number; page: number; per_page: number }> {
     const hook = await this.#require(id);
     const [rows, total] = await this.#em.findAndCount(WebhookDelivery, { webhook: hook.id }, { orderBy: { sequence: 'desc' }, limit: perPage, offset: (page - 1) * perPage });
-    return { items: rows.map(deliveryView), total, page, per_page: perPage };
+    // Records written before errors were masked may still hold a token: masked on the way out too.
+    const secrets = secretValues(hook);
+    return { items: rows.map((row) => deliveryView(row, secrets)), total, page, per_page: perPage };
   }
 
   async #require(id: string): Promise<IWebhook> {
@@ -98,16 +106,39 @@ export class WebhookService {
 
 function toView(hook: IWebhook): WebhookView {
   return {
-    id: hook.id, name: hook.name, url: hook.url, kind: hook.kind, events: hook.events, method: hook.method,
-    headers: hook.headers, enabled: hook.enabled, has_secret: Boolean(hook.secret),
+    id: hook.id, name: hook.name, url: maskUrl(hook.url), kind: hook.kind, events: hook.events, method: hook.method,
+    headers: maskHeaders(hook.headers), enabled: hook.enabled, has_secret: Boolean(hook.secret),
     created_at: hook.createdAt.toISOString(), updated_at: hook.updatedAt.toISOString(),
   };
 }
 
-function deliveryView(row: IWebhookDelivery) {
+/** The fields an edit changes: plain ones as given, URL and headers with ••• kept and user:password@ moved to a header. */
+function editedHook(hook: IWebhook, input: UpdateWebhookInput): Partial<IWebhook> {
+  const { url: _url, headers: _headers, ...plain } = input;
+  const changes: Record<string, unknown> = Object.fromEntries(Object.entries(plain).filter(([, value]) => value !== undefined));
+  if (input.url !== undefined || input.headers !== undefined) {
+    const kept = keepMasked(input, hook);
+    let headers = kept.headers ?? hook.headers;
+    // New user:password@ in the URL replaces the Authorization header it made last time, unless headers were given too.
+    if (input.headers === undefined && kept.url !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(kept.url)) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
+    const target = credentialsToHeader(kept.url ?? hook.url, headers);
+    changes.url = target.url;
+    changes.headers = target.headers;
+  }
+  return changes as Partial<IWebhook>;
+}
+
+/** A hook given in full (create, test): nothing stored to keep, user:password@ becomes a header. */
+function unsavedTarget(input: { url: string; headers: Readonly<Record<string, string>> }): { url: string; headers: Record<string, string> } {
+  const kept = keepMasked({ url: input.url, headers: { ...input.headers } }, undefined);
+  return credentialsToHeader(kept.url ?? input.url, kept.headers ?? {});
+}
+
+function deliveryView(row: IWebhookDelivery, secrets: readonly string[]) {
+  const mask = (text: string | null | undefined) => (text ? maskText(text, secrets) : null);
   return {
     id: row.id, sequence: row.sequence, event: row.event, status: row.status, attempts: row.attempts,
-    attempt_log: row.attemptLog, last_status_code: row.lastStatusCode ?? null, last_error: row.lastError ?? null,
+    attempt_log: row.attemptLog.map((attempt) => ({ ...attempt, error: mask(attempt.error) })), last_status_code: row.lastStatusCode ?? null, last_error: mask(row.lastError),
     next_attempt_at: row.nextAttemptAt?.toISOString() ?? null, created_at: row.createdAt.toISOString(),
     delivered_at: row.deliveredAt?.toISOString() ?? null, payload: row.payload,
   };

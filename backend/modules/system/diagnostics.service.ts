@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { AppConfig } from '../../../config/schema.ts';
 import type { SettingsStore } from '../../../config/store.ts';
 import { Credential } from '../auth/credential.entity.ts';
+import { secretValues } from '../notifications/webhook-secrets.ts';
 import { Webhook } from '../notifications/webhook.entity.ts';
 import type { HealthService } from './health.service.ts';
 import type { LogService } from './logs.service.ts';
@@ -72,9 +73,8 @@ export class DiagnosticsService {
     if (credential) secrets.push(credential.passwordHash, ...(credential.apiKeyHash ? [credential.apiKeyHash] : []));
     const hooks = await this.#em.find(Webhook, {}).catch(() => []);
     for (const hook of hooks) {
-      if (hook.secret) secrets.push(hook.secret);
-      // Discord/ntfy/gotify URLs carry their token in the path or query.
-      secrets.push(hook.url, ...Object.values(hook.headers ?? {}));
+      // Discord/ntfy/gotify URLs carry their token in the path or query; headers carry keys.
+      secrets.push(...secretValues(hook));
     }
     if (this.#config.runtime.mongodb_url) secrets.push(this.#config.runtime.mongodb_url);
     if (this.#config.runtime.database_url) secrets.push(this.#config.runtime.database_url);

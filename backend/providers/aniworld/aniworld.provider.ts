@@ -89,12 +89,15 @@ export class AniWorldProvider implements Provider {
   }
 
   async resolveRedirect(link: HosterLink, signal?: AbortSignal): Promise<string> {
-    const response = await this.#http.request(link.redirectUrl, { redirect: 'manual', headers: { referer: `${this.baseUrl}/` }, signal });
+    const response = await this.#http.request(link.redirectUrl, { redirect: 'manual', headers: { referer: `${this.baseUrl}/` }, signal }).catch((error: unknown) => {
+      if (error instanceof ChallengeError) throw new ChallengeError(`the provider asked for a captcha instead of sending us to ${link.hoster} (${error.message})`, { cause: error, details: { ...(error.details as object | undefined), hoster: link.hoster, link_id: link.linkId } });
+      throw error;
+    });
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) return new URL(location, link.redirectUrl).href;
-    if (response.status === 404) throw new ProviderNotFoundError(`the ${link.hoster} link ${link.linkId} no longer exists`);
+    if (response.status === 404) throw new ProviderNotFoundError(`the provider no longer has the ${link.hoster} link ${link.linkId}`);
     // The redirect endpoint hands out a captcha page instead of a redirect when it distrusts us.
-    throw new ChallengeError(`the ${link.hoster} link ${link.linkId} answered HTTP ${response.status} instead of a redirect (challenge)`, { details: { hoster: link.hoster, link_id: link.linkId, status: response.status } });
+    throw new ChallengeError(`the provider asked for a captcha instead of sending us to ${link.hoster} (link ${link.linkId} answered HTTP ${response.status} without a redirect)`, { details: { hoster: link.hoster, link_id: link.linkId, status: response.status } });
   }
 
   keyFromLink(link: string): string | undefined {

@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import type { EpisodeLinks, HosterLink, Language } from '../provider.ts';
 import { ParseError } from '../errors.ts';
 import { LANGUAGE_BY_KEY } from './languages.ts';

@@ -1,4 +1,4 @@
-import { load, type CheerioAPI } from 'cheerio';
+import { load, type CheerioAPI } from 'cheerio/slim';
 import type { EpisodeListing, Language, SeasonInfo } from '../provider.ts';
 import { ParseError } from '../errors.ts';
 import { languageFromFlag } from './languages.ts';

@@ -1,4 +1,4 @@
-import { load, type CheerioAPI } from 'cheerio';
+import { load, type CheerioAPI } from 'cheerio/slim';
 import type { SeriesInfo } from '../provider.ts';
 import { ParseError } from '../errors.ts';
 import { absoluteUrl, cleanText } from './text.ts';

@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import { decodeHTML } from 'entities';
 import type { EpisodeType } from '../provider.ts';
 

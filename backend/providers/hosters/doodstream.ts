@@ -46,7 +46,7 @@ export class DoodstreamHoster implements Hoster {
     }
     let suffix = '';
     for (let index = 0; index < 10; index++) suffix += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
-    return { url: `${base}${suffix}?token=${token}&expiry=${this.#now()}`, kind: 'mp4', headers: mediaHeaders(page.url) };
+    return { url: `${base}${suffix}?token=${token}&expiry=${this.#now()}`, kind: 'mp4', headers: mediaHeaders(page.url, this.#http.userAgent) };
   }
 
   /** A check to pass (the browser solver's job), not a page we misread. */

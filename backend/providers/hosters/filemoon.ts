@@ -25,7 +25,7 @@ export class FilemoonHoster implements Hoster {
     const api = await askHoster(this.name, () => this.#http.request(`${url.origin}/api/videos/${encodeURIComponent(code)}`, { headers: { referer: embedUrl, accept: 'application/json' }, signal }));
     if (api.status === 200) {
       const source = decryptPlayback(api.body);
-      if (source) return { url: new URL(source.url, embedUrl).href, kind: source.kind, headers: mediaHeaders(embedUrl) };
+      if (source) return { url: new URL(source.url, embedUrl).href, kind: source.kind, headers: mediaHeaders(embedUrl, this.#http.userAgent) };
     }
     // Pages from before the API hide the player setup in packed JavaScript.
     const page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
@@ -33,7 +33,7 @@ export class FilemoonHoster implements Hoster {
     const script = unpackJavaScript(scripts) ?? scripts;
     const file = /sources\s*:\s*\[\s*\{\s*file\s*:\s*["']([^"']+)["']/.exec(script)?.[1];
     if (!file) throw new ParseError(`Filemoon gave no source: its playback API answered HTTP ${api.status}${api.status === 200 ? ' without a readable payload' : ''} and the embed page ${page.url} has no packed player setup`);
-    return { url: new URL(file, page.url).href, kind: /\.m3u8/.test(file) ? 'hls' : 'mp4', headers: mediaHeaders(page.url) };
+    return { url: new URL(file, page.url).href, kind: /\.m3u8/.test(file) ? 'hls' : 'mp4', headers: mediaHeaders(page.url, this.#http.userAgent) };
   }
 }
 

@@ -1,11 +1,11 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import { BROWSER_USER_AGENT, type HttpClient } from '../../adapters/http-client.ts';
 import { ChallengeError, ParseError, ProviderNotFoundError } from '../errors.ts';
 
-/** What a media host expects besides the URL: the same browser identity and the hoster as referrer. */
-export function mediaHeaders(pageUrl: string): Record<string, string> {
+/** What a media host expects besides the URL: the same browser identity (the client's User-Agent, bound to any pass) and the hoster as referrer. */
+export function mediaHeaders(pageUrl: string, userAgent: string = BROWSER_USER_AGENT): Record<string, string> {
   const origin = new URL(pageUrl).origin;
-  return { 'User-Agent': BROWSER_USER_AGENT, Referer: `${origin}/`, Origin: origin };
+  return { 'User-Agent': userAgent, Referer: `${origin}/`, Origin: origin };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BROWSER_USER_AGENT, type HttpClient } from '../../adapters/http-client.ts';
+import type { HttpClient } from '../../adapters/http-client.ts';
 import type { Hoster, ResolvedMedia } from '../provider.ts';
 import { ParseError } from '../errors.ts';
 import { fetchEmbedPage, hostMatches, inlineScripts } from './hoster-http.ts';
@@ -22,6 +22,6 @@ export class VidmolyHoster implements Hoster {
     const files = [...scripts.matchAll(/file\s*:\s*["']([^"']+\.m3u8[^"']*)["']/g)].map((match) => match[1]);
     const file = files.find((candidate) => /master\.m3u8/.test(candidate)) ?? files[0];
     if (!file) throw new ParseError(`Vidmoly's page ${page.url} has no file: "...m3u8"`);
-    return { url: new URL(file, page.url).href, kind: 'hls', headers: { 'User-Agent': BROWSER_USER_AGENT, Referer: `${MAIN_ORIGIN}/`, Origin: MAIN_ORIGIN } };
+    return { url: new URL(file, page.url).href, kind: 'hls', headers: { 'User-Agent': this.#http.userAgent, Referer: `${MAIN_ORIGIN}/`, Origin: MAIN_ORIGIN } };
   }
 }

@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import type { HttpClient } from '../../adapters/http-client.ts';
 import type { Hoster, ResolvedMedia } from '../provider.ts';
 import { ParseError } from '../errors.ts';
@@ -19,7 +19,7 @@ export class VidozaHoster implements Hoster {
     const page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
     const src = bestSource(inlineScripts(page.body)) ?? load(page.body)('video source[src]').attr('src');
     if (!src) throw new ParseError(`Vidoza's page ${page.url} has no sourcesCode src`);
-    return { url: new URL(src, page.url).href, kind: 'mp4', headers: mediaHeaders(page.url) };
+    return { url: new URL(src, page.url).href, kind: 'mp4', headers: mediaHeaders(page.url, this.#http.userAgent) };
   }
 }
 

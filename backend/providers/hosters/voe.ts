@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import type { HttpClient } from '../../adapters/http-client.ts';
 import type { Hoster, ResolvedMedia } from '../provider.ts';
 import { ParseError, ProviderUnavailableError } from '../errors.ts';
@@ -26,42 +26,59 @@ export class VoeHoster implements Hoster {
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
     const page = await this.#finalPage(embedUrl, signal);
     const found = mediaFromPage(page.body, page.url);
-    if (found.media) return { ...found.media, headers: mediaHeaders(page.url) };
+    if (found.media) return { ...found.media, headers: mediaHeaders(page.url, this.#http.userAgent) };
     throw new ParseError(found.problem ?? `VOE's page ${page.url} has no video payload (no application/json script, a168c variable, 'hls' field or .m3u8 URL)`);
   }
 
   /**
    * VOE first sends a tiny page that moves the browser to one of its rotating mirror domains.
-   * Those domains come and go: when the one named is down, the embed page is asked again (it
-   * names another), and a domain seen down twice is replaced by the embed's own host.
+   * Those domains come and go: when the one named does not answer, the embed page is asked again
+   * (it names another); a domain already seen down is replaced by the embed's own host.
    */
   async #finalPage(embedUrl: string, signal?: AbortSignal): Promise<{ url: string; body: string }> {
-    const down = new Set<string>();
-    let lastDown: ProviderUnavailableError | undefined;
+    const down = new Map<string, ProviderUnavailableError>();
     for (let round = 0; round < MAX_DOMAIN_ROUNDS; round++) {
-      let page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
       try {
-        for (let hop = 0; hop < MAX_SCRIPT_REDIRECTS; hop++) {
-          const named = SCRIPT_REDIRECT.exec(inlineScripts(page.body))?.[1];
-          if (!named || hasPayload(page.body)) return page;
-          let target = new URL(named, page.url);
-          if (down.has(target.origin)) target = new URL(`${target.pathname}${target.search}`, embedUrl);
-          if (down.has(target.origin)) throw lastDown ?? new ProviderUnavailableError(`VOE's mirror ${target.origin} did not answer`);
-          try {
-            page = await fetchEmbedPage(this.#http, this.name, target.href, signal, page.url);
-          } catch (error) {
-            if (!(error instanceof ProviderUnavailableError)) throw error;
-            down.add(target.origin);
-            throw error;
-          }
-        }
-        return page;
+        return await this.#followScriptRedirects(embedUrl, down, signal);
       } catch (error) {
-        if (!(error instanceof ProviderUnavailableError)) throw error;
-        lastDown = error;
+        if (!(error instanceof MirrorDown)) throw error;
+        down.set(error.origin, error.failure);
+        if (error.last) break;
       }
     }
-    throw new ProviderUnavailableError(`VOE's mirror domains did not answer (${[...down].join(', ')}): ${lastDown?.message ?? 'no answer'}`, { cause: lastDown, details: { down: [...down] } });
+    const failures = [...down].map(([origin, failure]) => `${origin}: ${failure.message}`).join('; ');
+    throw new ProviderUnavailableError(`VOE's mirror domains did not answer (${failures})`, { cause: [...down.values()].at(-1), details: { down: [...down.keys()] } });
+  }
+
+  async #followScriptRedirects(embedUrl: string, down: ReadonlyMap<string, unknown>, signal?: AbortSignal): Promise<{ url: string; body: string }> {
+    let page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
+    for (let hop = 0; hop < MAX_SCRIPT_REDIRECTS; hop++) {
+      const named = SCRIPT_REDIRECT.exec(inlineScripts(page.body))?.[1];
+      if (!named || hasPayload(page.body)) return page;
+      let target = new URL(named, page.url);
+      const fallback = down.has(target.origin);
+      if (fallback) target = new URL(`${target.pathname}${target.search}`, embedUrl);
+      try {
+        page = await fetchEmbedPage(this.#http, this.name, target.href, signal, page.url);
+      } catch (error) {
+        if (error instanceof ProviderUnavailableError) throw new MirrorDown(target.origin, error, fallback);
+        throw error;
+      }
+    }
+    return page;
+  }
+}
+
+/** The mirror at `origin` did not answer; `last` when it was already the fallback (nothing left to try). */
+class MirrorDown extends Error {
+  readonly origin: string;
+  readonly failure: ProviderUnavailableError;
+  readonly last: boolean;
+  constructor(origin: string, failure: ProviderUnavailableError, last: boolean) {
+    super(failure.message);
+    this.origin = origin;
+    this.failure = failure;
+    this.last = last;
   }
 }
 

@@ -28,6 +28,8 @@ export interface EpisodeView {
   readonly number: number;
   readonly title_de: string | null;
   readonly title_en: string | null;
+  /** What the provider lists it as (its title suffix): episode, ova, movie or special. */
+  readonly type: 'episode' | 'ova' | 'movie' | 'special';
   readonly languages: string[];
   readonly on_provider: boolean;
   readonly downloaded: boolean;

@@ -55,7 +55,8 @@ export const createWebhook = (api: ApiClient, input: WebhookInput) => api.post<W
 export const updateWebhook = (api: ApiClient, id: string, input: Partial<WebhookInput>) => api.put<Webhook>(`/api/webhooks/${encodeURIComponent(id)}`, input);
 export const deleteWebhook = (api: ApiClient, id: string) => api.delete<void>(`/api/webhooks/${encodeURIComponent(id)}`);
 export const testWebhook = (api: ApiClient, input: WebhookInput) => api.post<TestResult>('/api/webhooks/test', input);
-export const testSavedWebhook = (api: ApiClient, id: string) => api.post<TestResult>(`/api/webhooks/${encodeURIComponent(id)}/test`);
+/** With `edits`, tests the saved hook as the edit form has it now (••• keeps stored values), without saving. */
+export const testSavedWebhook = (api: ApiClient, id: string, edits?: Partial<WebhookInput>) => api.post<TestResult>(`/api/webhooks/${encodeURIComponent(id)}/test`, edits);
 export const listDeliveries = (api: ApiClient, id: string, page = 1) =>
   api.get<{ items: Delivery[]; total: number; page: number; per_page: number }>(`/api/webhooks/${encodeURIComponent(id)}/deliveries?page=${page}&per_page=20`);
 

@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { createWebhook, headerLines, parseHeaderLines, testWebhook, updateWebhook, WEBHOOK_EVENTS, WEBHOOK_KINDS, type TestResult, type Webhook, type WebhookInput, type WebhookKind } from '../../data/webhooks.ts';
+import { createWebhook, headerLines, parseHeaderLines, testSavedWebhook, testWebhook, updateWebhook, WEBHOOK_EVENTS, WEBHOOK_KINDS, type TestResult, type Webhook, type WebhookInput, type WebhookKind } from '../../data/webhooks.ts';
 import { WebhookSavedEvent } from './webhook-events.ts';
 import { icon } from '../../components/icons.ts';
 import { sharedStyles } from '../../styles/shared.ts';
@@ -70,7 +70,8 @@ export class AwWebhookForm extends LitElement {
     this.result = undefined;
     this.error = '';
     try {
-      this.result = await testWebhook(this.api, body);
+      // An edited hook shows its stored URL tokens and header values as •••: the server fills them in.
+      this.result = this.hook ? await testSavedWebhook(this.api, this.hook.id, body) : await testWebhook(this.api, body);
     } catch (error) {
       this.#fail(error);
     } finally {
@@ -112,7 +113,7 @@ export class AwWebhookForm extends LitElement {
         <div class="field"><label for="kind">Format</label><select id="kind" @change=${(event: Event) => this.#update({ kind: (event.target as HTMLSelectElement).value as WebhookKind })}>
           ${WEBHOOK_KINDS.map((kind) => html`<option value=${kind} ?selected=${this.input.kind === kind}>${KIND_LABELS[kind]}</option>`)}</select></div>
       </div>
-      <div class="field"><label for="url">URL</label><input id="url" type="url" required placeholder="https://ntfy.sh/my-topic" spellcheck="false" .value=${this.input.url} @input=${(event: Event) => this.#update({ url: (event.target as HTMLInputElement).value })} />${this.#err('url')}</div>
+      <div class="field"><label for="url">URL</label><input id="url" type="url" required placeholder="https://ntfy.sh/my-topic" spellcheck="false" .value=${this.input.url} @input=${(event: Event) => this.#update({ url: (event.target as HTMLInputElement).value })} />${this.hook ? html`<span class="hint">••• stands for a stored token or header value: leave it to keep it, type over it to replace it.</span>` : nothing}${this.#err('url')}</div>
       <fieldset><legend>Send when</legend><div class="events">
         ${WEBHOOK_EVENTS.map((name) => html`<label class="check"><input type="checkbox" .checked=${this.input.events.includes(name)}
           @change=${(event: Event) => this.#update({ events: (event.target as HTMLInputElement).checked ? [...this.input.events, name] : this.input.events.filter((entry) => entry !== name) })} />${EVENT_LABELS[name] ?? name}</label>`)}
