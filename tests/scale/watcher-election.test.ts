@@ -96,5 +96,6 @@ describe('scale-out: one folder watcher per cluster', () => {
     } finally {
       await killed.stop('SIGKILL');
     }
-  }, 60_000);
+    // A separate server process starts here (startRole alone allows it two minutes to be ready).
+  }, 240_000);
 });
