@@ -35,12 +35,14 @@ import { BackupService } from './modules/system/backup.service.ts';
 import { scheduledTasks } from './modules/system/tasks.ts';
 import { SCHEDULES } from '../jobs/schedules.ts';
 import { createSystemRouter } from './modules/system/system.routes.ts';
+import { ProviderTest } from './modules/system/provider-test.ts';
 import { installBasePath } from './http/base-path.ts';
 import { buildOpenApi, createDocsRouter } from './http/openapi.ts';
 import { OPERATIONS } from './http/openapi.operations.ts';
 import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
 import { ProviderHealth } from './providers/provider-health.ts';
+import { NameResolution } from './adapters/doh-resolver.ts';
 import { EmbeddedBrowser, findChromium } from './adapters/browser/embedded-browser.ts';
 import { PassFile } from './adapters/pass-file.ts';
 import { EmbeddedSolver } from './providers/checks/embedded-solver.ts';
@@ -62,11 +64,12 @@ import { createQueueRouter } from './modules/queue/queue.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
 import { inContext } from './db/context.ts';
-import { WebhookOutbox, type DeliveryPolicy } from './modules/notifications/webhook-outbox.ts';
+import { DEFAULT_DELIVERY_POLICY, WebhookOutbox, type DeliveryPolicy } from './modules/notifications/webhook-outbox.ts';
 import { WebhookService } from './modules/notifications/webhook.service.ts';
 import { WebhookNotifier } from './modules/notifications/webhook.notifier.ts';
 import { createWebhookRouter } from './modules/notifications/webhook.routes.ts';
 import { fetchTransport } from './modules/notifications/webhook-transport.ts';
+import { MediaServerClient } from './modules/notifications/media-server.ts';
 import { scanMissingCounts } from './modules/notifications/scan-missing-counts.ts';
 import { createJobStore } from '../jobs/store/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
@@ -210,7 +213,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const providerUrl = () => settings.current().provider.url;
     const providerHealth = new ProviderHealth({ now: () => clock.now().getTime(), solver: () => checkSolver()?.name ?? 'none', onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed') });
     const checks = new SiteChecks({ solver: checkSolver, file: new PassFile<StoredPasses>(join(config.paths.dataDir, 'provider-passes.json')), health: providerHealth, providerUrl, logger, now: () => clock.now().getTime() });
-    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks });
+    const names = new NameResolution({ settings: () => settings.current().provider, providerHost: () => new URL(providerUrl()).hostname, onHint: (hint) => providerHealth.setHint(hint), logger });
+    closers.push({ name: 'dns over https', close: () => names.close() });
+    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks, dispatcher: (url) => names.dispatcher(url) });
     providerHealth.useProbe(() => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`));
     health.register('provider', () => ({ ...providerHealth.current() }));
     closers.push({
@@ -218,6 +223,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       close: providerHealth.subscribe((report, previous) => {
         const log = { component: 'provider', status: report.status, previous: previous.status, last_error: report.last_error };
         if (report.status === 'ok') return logger.info(log, 'the provider answers again');
+        if (report.status === 'down' && report.last_error) void names.diagnose(report.last_error);
         logger.warn(log, report.status === 'check' ? 'the provider answers with an anti-bot check' : 'the provider does not answer');
         events.publish('health_issue', { component: 'provider', message: report.last_error ?? report.status, status: report.status });
       }),
@@ -230,7 +236,11 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
-    const queue = new QueueService({ orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role });
+    const queue = new QueueService({
+      orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
+      providerHealth, mediaRoot: () => mediaRoot.path(),
+    });
+    health.register('queue', () => queue.health());
     metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
       const stats = (await queue.status()).statistics;
       return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
@@ -253,8 +263,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     health.register('jobs', () => jobs.health());
 
     // --- webhooks: the notifier writes events to the outbox, deliver-webhook jobs send them ---
-    const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks, enrich: scanMissingCounts(() => series.list()) });
-    const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname() });
+    const mediaServers = new MediaServerClient({ mediaRoot: () => mediaRoot.path(), timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_DELIVERY_POLICY.timeoutMs });
+    const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks, enrich: scanMissingCounts(() => series.list()), mediaServers });
+    const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname(), mediaServers });
     const notifier = new WebhookNotifier({ orm, events, outbox, logger });
     notifier.start();
     // Stopped before the runner (closers run in reverse): events already taken still reach the outbox.
@@ -285,7 +296,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createHealthRouter(health),
       createAuthRouter(auth),
       createConfigRouter(settings),
-      createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)) }),
+      createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)), providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
       createDocsRouter((): Record<string, unknown> => buildOpenApi({ routes: listRoutes(routers), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path })),
       createSeriesRouter(series),
       createQueueRouter(queue),
@@ -408,6 +419,7 @@ async function main(): Promise<void> {
     process.stderr.write(`AniWorld could not start: ${(error as Error).message}\n${permissionHint(error)}`);
     process.exit(1);
   }
+  if (running.port) process.stderr.write(`${openLine(running.config.runtime.host, running.port, running.config.runtime.base_path)}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -425,6 +437,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * The one plain line next to the JSON log: where to open the panel. On stderr, so that stdout
+ * stays JSON for log collectors; a wildcard listen address is shown as localhost.
+ */
+export function openLine(host: string | undefined, port: number, basePath: string | undefined): string {
+  const shown = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const path = basePath ? `${basePath.replace(/\/+$/, '')}/` : '/';
+  return `AniWorld is running: open http://${shown}:${port}${path} in your browser.`;
 }
 
 if (import.meta.main) await main();

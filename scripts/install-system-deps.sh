@@ -1,32 +1,62 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests and the download pipeline use: Chromium (browser tests,
-# driven by playwright-core; no browser download), ffmpeg (HLS remux, test media), curl with
-# util-linux's setpriv (MP4 transfers; the tests run each MP4 case with and without); tini so the
-# container test runs the image's exact ENTRYPOINT (optional: without it the test skips tini);
-# PostgreSQL and Redis for the scale-out tests (tests/scale start their own servers in temp dirs);
-# ShellCheck lints the container entrypoint and the Docker smoke script. Xvfb gives the anti-bot
-# solver a virtual display for a headed browser when a check refuses headless Chromium.
+# The Debian packages the tests (npm test runs this first, as `pretest`) and the demo (`predemo`,
+# with the argument "demo") need. As root: installs what is missing, quietly, and does nothing
+# when everything is there. Not root: one line with the exact command, and a non-zero exit.
+#
+#   chromium, fonts-dejavu-core  browser tests through playwright-core (no browser download)
+#   xvfb                         a virtual display for the anti-bot solver's headed fallback
+#   ffmpeg                       HLS remux, test media (ffprobe)
+#   curl, util-linux (setpriv)   MP4 transfers; the entrypoint's privilege drop
+#   tini                         the image's PID 1, for the entrypoint tests
+#   the shellcheck package       lints the entrypoint and the shell scripts
+#   postgresql, redis-server     scale-out tests (tests/scale start their own servers in temp dirs)
+#   podman, runc, netavark, uidmap, debootstrap, jq
+#                                tests/container build and run the real image (scripts/podman)
+#
+# Usage: scripts/install-system-deps.sh [demo]
 set -euo pipefail
-need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-[ -x /usr/bin/Xvfb ] || need+=(xvfb)
-command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
-command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
-command -v curl >/dev/null 2>&1 || need+=(curl)
-command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
-[ -x /usr/bin/tini ] || need+=(tini)
-command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
-compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
-[ -x /usr/bin/redis-server ] || need+=(redis-server)
-if [ ${#need[@]} -eq 0 ]; then
-  echo "system packages: chromium, xvfb, ffmpeg, curl, tini, postgresql, redis-server and shellcheck are present"
-  exit 0
+
+# "command or path" -> Debian package
+checks=(
+  "ffmpeg ffmpeg" "ffprobe ffmpeg" "curl curl" "setpriv util-linux"
+)
+if [ "${1:-}" != demo ]; then
+  checks+=(
+    "chromium chromium" "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core" "/usr/bin/Xvfb xvfb"
+    "/usr/bin/tini tini" "shellcheck shellcheck" "/usr/bin/redis-server redis-server"
+    "podman podman" "runc runc" "/usr/lib/podman/netavark netavark" "newuidmap uidmap"
+    "debootstrap debootstrap" "jq jq"
+  )
 fi
+
+need=()
+for check in "${checks[@]}"; do
+  what="${check% *}"
+  pkg="${check#* }"
+  if [[ "$what" == /* ]]; then [ -e "$what" ] && continue; else command -v "$what" >/dev/null 2>&1 && continue; fi
+  # also in sbin, which a user's PATH may lack
+  [ -x "/usr/sbin/$what" ] && continue
+  [[ " ${need[*]} " == *" $pkg "* ]] || need+=("$pkg")
+done
+if [ "${1:-}" != demo ] && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then need+=(postgresql); fi
+
+[ ${#need[@]} -eq 0 ] && exit 0
+
+command="apt-get install -y --no-install-recommends ${need[*]}"
 if [ "$(id -u)" -ne 0 ]; then
-  echo "system packages missing: ${need[*]}. Install them with: sudo apt-get install ${need[*]}" >&2
-  exit 0
+  echo "AniWorld needs these Debian packages: ${need[*]}. Install them with: sudo apt-get update && sudo $command" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "AniWorld needs these Debian packages (or your system's equivalents): ${need[*]}; apt-get is not available here to install them." >&2
+  exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${need[@]}" fonts-dejavu-core >/dev/null
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+if ! { apt-get update -qq && $command -qq; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "Installing ${need[*]} failed (above). Run it by hand: $command" >&2
+  exit 1
+fi
 echo "system packages installed: ${need[*]}"

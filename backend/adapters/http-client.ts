@@ -2,6 +2,7 @@ import { ChallengeError, ParseError, ProviderUnavailableError } from '../provide
 import type { ProviderHealth } from '../providers/provider-health.ts';
 import type { SiteChecks } from '../providers/checks/site-checks.ts';
 import { CheckUnsolvedError } from '../providers/checks/solver.ts';
+import type { Dispatcher } from 'undici';
 
 /**
  * The one place that talks HTTP to the provider and the hosters: browser-like headers, a timeout
@@ -65,6 +66,8 @@ export interface HttpClientOptions {
   readonly providerUrl?: () => string;
   /** Passes, identity and the check solver (see providers/checks/site-checks.ts); without it a check fails at once. */
   readonly checks?: SiteChecks;
+  /** Connections for a URL (DNS over HTTPS, see doh-resolver.ts); undefined = the default ones. */
+  readonly dispatcher?: (url: string) => Dispatcher | undefined;
 }
 
 export class HttpClient {
@@ -77,6 +80,7 @@ export class HttpClient {
   readonly #health: ProviderHealth | undefined;
   readonly #providerUrl: (() => string) | undefined;
   readonly #checks: SiteChecks | undefined;
+  readonly #dispatcher: ((url: string) => Dispatcher | undefined) | undefined;
   /** Per host: the earliest time the next request may start. */
   readonly #nextSlot = new Map<string, number>();
 
@@ -90,6 +94,7 @@ export class HttpClient {
     this.#health = options.health;
     this.#providerUrl = options.providerUrl;
     this.#checks = options.checks;
+    this.#dispatcher = options.dispatcher;
   }
 
   /** The User-Agent every request carries: the one of the last passed check, else a common desktop Chrome. Media requests send it too. */
@@ -174,13 +179,16 @@ export class HttpClient {
       let body: string;
       const timeout = AbortSignal.timeout(this.#limits().timeout_ms);
       try {
+        const dispatcher = this.#dispatcher?.(url);
         response = await this.#fetch(url, {
           method: request.method ?? 'GET',
           headers: this.#headers(url, request),
           body: request.body,
           redirect: request.redirect ?? 'follow',
           signal: request.signal ? AbortSignal.any([request.signal, timeout]) : timeout,
-        });
+          // Node's fetch takes an undici dispatcher (not in the DOM types).
+          ...(dispatcher ? { dispatcher } : {}),
+        } as RequestInit);
         body = await readLimited(response, url);
       } catch (error) {
         if (error instanceof ParseError) throw error;

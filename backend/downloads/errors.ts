@@ -44,9 +44,20 @@ export function isAbort(error: unknown): boolean {
  */
 export function classify(error: unknown): FailureKind {
   if (error instanceof TransferError) return error.kind;
-  // fetch reports network failures as TypeError('fetch failed') with the socket error as cause.
-  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? ((error as Error | undefined)?.cause as NodeJS.ErrnoException | undefined)?.code;
-  if (code && (TRANSIENT_CODES.has(code) || code.startsWith('UND_ERR'))) return 'transient';
+  if (isNetworkFailure(error)) return 'transient';
+  const code = errorCode(error);
   if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS') return 'permanent';
   return 'transient';
+}
+
+/** A network-level failure: the other side could not be reached, reset the connection or timed out. */
+export function isNetworkFailure(error: unknown): boolean {
+  if ((error as Error | undefined)?.name === 'TimeoutError') return true;
+  const code = errorCode(error);
+  return code !== undefined && (TRANSIENT_CODES.has(code) || code.startsWith('UND_ERR'));
+}
+
+/** fetch reports network failures as TypeError('fetch failed') with the socket error as cause. */
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? ((error as Error | undefined)?.cause as NodeJS.ErrnoException | undefined)?.code;
 }

@@ -141,8 +141,11 @@ async function fetchSegment(segment: HlsSegment, options: HlsDownloadOptions, si
       const keyUri = segment.key.uri;
       let key = keys.get(keyUri);
       if (!key) {
-        key = fetchBytes(keyUri, null, 'The HLS key', options, signal);
-        keys.set(keyUri, key);
+        const fetching = fetchBytes(keyUri, null, 'The HLS key', options, signal);
+        keys.set(keyUri, fetching);
+        // A key that failed to arrive is asked for again by the next segment (or retry) that needs it.
+        fetching.catch(() => { if (keys.get(keyUri) === fetching) keys.delete(keyUri); });
+        key = fetching;
       }
       return decrypt(body.chunks, await key, segment.key.iv ?? sequenceIv(segment.sequence));
     } catch (error) {

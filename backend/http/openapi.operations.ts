@@ -3,7 +3,7 @@ import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/
 import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
 import { addMissingSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
 import { listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
-import { logsQuerySchema } from '../modules/system/system.schema.ts';
+import { logsQuerySchema, providerTestSchema } from '../modules/system/system.schema.ts';
 import type { OperationTable } from './openapi.ts';
 
 const key = { key: keyParamSchema };
@@ -18,6 +18,7 @@ export const OPERATIONS: OperationTable = {
   'GET /api/health': { tag: 'system', summary: 'Health: status, version, uptime, database, storage, job store (no auth)' },
   'GET /api/docs': { tag: 'system', summary: 'This OpenAPI 3.1 document (no auth)' },
   'GET /api/system/logs': { tag: 'system', summary: 'Newest log lines from the log file, oldest first', query: logsQuerySchema },
+  'POST /api/system/provider-test': { tag: 'system', summary: 'Test provider: resolve its name, one plain request, one search through the anti-bot check; each step with its outcome', body: providerTestSchema },
   'GET /api/system/tasks': { tag: 'system', summary: 'Scheduled tasks (rescan, provider refresh, session pruning) with their next and last run' },
   'GET /api/system/diagnostics': { tag: 'system', summary: 'Diagnostics bundle as a JSON download, secrets removed' },
   'GET /metrics': { tag: 'system', summary: 'Prometheus metrics (when enabled; API key or session)', success: { status: 200, contentType: 'text/plain; version=0.0.4' } },

@@ -16,6 +16,11 @@ export const MAX_NAME_BYTES = 255;
 
 const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/**
+ * Bidirectional controls (U+202E turns "evil\u202Egpj.exe" into "evilexe.jpg" on screen) and the
+ * byte-order mark: a name must read as it is.
+ */
+export const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 /** Sonarr's "smart" colon: "Title: Sub" -> "Title - Sub", "Re:Zero" -> "Re-Zero". */
 const REPLACEMENTS: readonly [RegExp, string][] = [
   [/\s*:\s+/g, ' - '],
@@ -31,7 +36,7 @@ const REPLACEMENTS: readonly [RegExp, string][] = [
  * `maxBytes` of UTF-8 (cut on a character boundary). Never returns an empty name.
  */
 export function sanitizeName(raw: string, maxBytes = MAX_NAME_BYTES): string {
-  let name = raw.normalize('NFC').replace(CONTROL, '');
+  let name = raw.normalize('NFC').replace(CONTROL, '').replace(BIDI_CONTROL, '');
   for (const [pattern, replacement] of REPLACEMENTS) name = name.replace(pattern, replacement);
   name = name.replace(/\s+/g, ' ');
   name = trimEdges(truncateUtf8(trimEdges(name), maxBytes));

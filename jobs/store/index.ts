@@ -34,7 +34,7 @@ export async function createJobStore(options: {
       return { kind: 'postgres', backend: createPostgresBackend(options.postgresUrl), close: async () => {} };
     }
     case 'mongodb-memory': {
-      const { startEmbeddedMongo } = await import('./mongo.ts');
+      const { startEmbeddedMongo } = await import('./mongo-memory.ts');
       const embedded = await startEmbeddedMongo({ dataDir: options.dataDir, env: options.env });
       return { kind: 'mongodb-memory', backend: embedded.backend, close: embedded.stop };
     }

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,6 @@ import { copies, execForm, parseDockerfile } from './dockerfile.ts';
 
 // hadolint is not packaged for Debian; these are the rules we rely on, checked structurally.
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 const { stages } = parseDockerfile();
 const runtime = stages[stages.length - 1];
 const all = (stage: typeof runtime, keyword: string) => stage.instructions.filter((instruction) => instruction.keyword === keyword);
@@ -48,12 +47,16 @@ describe('Dockerfile', () => {
 
   it('uses no ADD, pins apt to --no-install-recommends and cleans the lists', () => {
     for (const stage of stages) expect(all(stage, 'ADD'), stage.name).toHaveLength(0);
+    // Two apt layers: the download pipeline, then the anti-bot solver's browser (measured apart).
     const apt = all(runtime, 'RUN').filter((run) => run.args.includes('apt-get install'));
-    expect(apt).toHaveLength(1);
-    expect(apt[0].args).toContain('--no-install-recommends');
-    expect(apt[0].args).toMatch(/apt-get update\s.*apt-get install/);
-    expect(apt[0].args).toContain('rm -rf /var/lib/apt/lists/*');
+    expect(apt).toHaveLength(2);
+    for (const layer of apt) {
+      expect(layer.args).toContain('--no-install-recommends');
+      expect(layer.args).toMatch(/apt-get update\s.*apt-get install/);
+      expect(layer.args).toContain('rm -rf /var/lib/apt/lists/*');
+    }
     for (const pkg of ['ffmpeg', 'tini', 'util-linux']) expect(apt[0].args).toContain(pkg);
+    for (const pkg of ['chromium xvfb', 'chromium-headless-shell']) expect(apt[1].args).toContain(pkg);
   });
 
   it('runs tini as PID 1 with the entrypoint, and the same exec-form command as npm start', () => {
@@ -85,10 +88,10 @@ describe('Dockerfile', () => {
     execFileSync('sh', ['-n', `${root}docker/entrypoint.sh`]);
   });
 
-  // Installed by scripts/install-system-deps.sh; hadolint is not packaged for Debian.
-  it.runIf(hasShellcheck)('passes shellcheck, like the Docker smoke script', () => {
-    execFileSync('shellcheck', ['--shell=sh', `${root}docker/entrypoint.sh`]);
-    execFileSync('shellcheck', [`${root}scripts/docker-smoke.sh`]);
+  // shellcheck comes with scripts/install-system-deps.sh (npm test runs it first); hadolint is not packaged for Debian.
+  it('passes shellcheck, like the Docker smoke script and the podman and install scripts', () => {
+    execFileSync('shellcheck', ['--shell=sh', `${root}docker/entrypoint.sh`, `${root}scripts/podman/runc-without-rlimits`]);
+    execFileSync('shellcheck', [`${root}scripts/docker-smoke.sh`, `${root}scripts/install-system-deps.sh`, `${root}scripts/podman/base-image.sh`, `${root}scripts/podman/fresh-machine.sh`]);
   });
 });
 

@@ -137,4 +137,23 @@ describe('HLS transfer', () => {
     expect((await readFile(result.path)).equals(allSegments())).toBe(true);
     expect(server.requests('/enc/key.bin')).toHaveLength(1);
   });
+
+  it('asks again for an AES-128 key whose first download broke off, within the same attempt', async () => {
+    const key = randomBytes(16);
+    // The first answer for the key is cut after 4 bytes; a key cached as failed would fail every segment.
+    server.files.set('/enc2/key.bin', { type: 'application/octet-stream', body: key, cutOnceAfter: 4 });
+    let playlist = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-KEY:METHOD=AES-128,URI="key.bin"\n';
+    media.segments.forEach((segment, index) => {
+      const iv = Buffer.alloc(16);
+      iv.writeBigUInt64BE(BigInt(index), 8);
+      const cipher = createCipheriv('aes-128-cbc', key, iv);
+      server.files.set(`/enc2/${segment.name}`, { type: 'video/mp2t', body: Buffer.concat([cipher.update(segment.body), cipher.final()]) });
+      playlist += `#EXTINF:1.0,\n${segment.name}\n`;
+    });
+    server.files.set('/enc2/index.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from(`${playlist}#EXT-X-ENDLIST\n`) });
+    const folder = join(temp.path, 'out-enc2');
+    const result = await engine(false).transfer({ media: { url: `${server.url}/enc2/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `E.${ext}`) });
+    expect((await readFile(result.path)).equals(allSegments())).toBe(true);
+    expect(server.requests('/enc2/key.bin')).toHaveLength(2);
+  });
 });

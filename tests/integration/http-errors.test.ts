@@ -16,6 +16,7 @@ describe('HTTP errors', () => {
     expect(response.status).toBe(400);
     expectErrorShape(response.body, 'bad_request');
     expect(response.body.error.message).toBe('Request body is not valid JSON');
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
   it('answers an oversized body with 413', async () => {
@@ -42,6 +43,7 @@ describe('HTTP errors', () => {
     const missing = await app.request('GET', '/api/nothing-here', { token });
     expect(missing.status).toBe(404);
     expectErrorShape(missing.body, 'not_found');
+    expect(missing.headers.get('cache-control')).toBe('no-store');
     const wrongMethod = await app.request('DELETE', '/api/auth/status', { token });
     expect(wrongMethod.status).toBe(405);
     expectErrorShape(wrongMethod.body, 'method_not_allowed');

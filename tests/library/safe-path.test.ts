@@ -17,6 +17,12 @@ afterEach(async () => { await temp.remove(); });
 const HOSTILE = ['../../x', '..', '.', '/etc/passwd', 'a/b', 'a\\b', 'CON', 'con.txt', 'LPT1', 'nul', 'COM9', 'x\u0000y', 'tab\there\nnew', 'trailing. . .', '   ', '', '<>:"/\\|?*', 'ü'.repeat(300), '😀'.repeat(100)];
 
 describe('sanitizeName', () => {
+  it('strips bidirectional controls and the byte-order mark, so a name reads as it is', () => {
+    expect(sanitizeName('evil\u202Egpj.exe')).toBe('evilgpj.exe');
+    expect(sanitizeName('\ufeffA\u2066B\u2069\u200fC\u061c')).toBe('ABC');
+    expect(seriesFolderName('Title\u202E (x)', 2020)).toBe('Title (x) (2020)');
+  });
+
   it.each(HOSTILE)('makes %j one harmless component', (raw) => {
     const name = sanitizeName(raw);
     expect(name.length).toBeGreaterThan(0);

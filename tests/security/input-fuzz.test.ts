@@ -187,6 +187,11 @@ describe('hostile input on every route', () => {
     const path = await rawRequest(app.url, 'GET', '/api/queue/%00', { headers: { authorization: `Bearer ${token}` } });
     expect(path.status).toBe(422);
     expect(JSON.parse(path.text).error.message).toContain('U+0000');
+    for (const [path, body] of [['/api/anime/import', { folder: 'evil\u202Egpj.exe', key: 'some-series' }], ['/api/anime/add', { key: 'some-series', folder: 'a\u2067b' }]] as const) {
+      const bidi = await app.request('POST', path, { token, body });
+      expect(bidi.status, path).toBe(422);
+      expect(bidi.body.error.message).toContain('folder: contains a bidirectional control character');
+    }
     const shape = await rawRequest(app.url, 'DELETE', '/api/webhooks/not%20an%20id', { headers: { authorization: `Bearer ${token}` } });
     expect(shape.status).toBe(422);
     expect(JSON.parse(shape.text).error.message).toContain('Webhook id is not valid');

@@ -54,6 +54,12 @@ export class DownloadItems {
     });
   }
 
+  /** Sets the shown reason of these items (while their status is one of `onlyIf`). */
+  async setError(ids: readonly string[], message: string, onlyIf: readonly DownloadStatus[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.inContext(() => this.em.nativeUpdate(DownloadItem, { id: { $in: [...ids] }, status: { $in: [...onlyIf] } }, { lastError: message, updatedAt: this.now() }));
+  }
+
   /** Items waiting for a download slot, in the order they should start. */
   pending(): Promise<IDownloadItem[]> {
     return this.inContext(() => this.em.find(DownloadItem, { status: 'pending' }, { orderBy: { priority: 'desc', position: 'asc' } }));

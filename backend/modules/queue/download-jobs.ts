@@ -72,10 +72,10 @@ export class DownloadJobs {
 
   /**
    * Renumbers the jobs of these pending items (all of them, in queue order: priority, then
-   * position) so Agenda starts them in that order. Jobs waiting out a retry keep their time;
-   * only jobs whose number changes are saved again.
+   * position) so Agenda starts them in that order. Jobs waiting out a retry keep their time
+   * (unless named in `dueNow`); only jobs whose number changes are saved again.
    */
-  async resequence(ordered: readonly Queued[]): Promise<void> {
+  async resequence(ordered: readonly Queued[], dueNow: ReadonlySet<string> = new Set()): Promise<void> {
     const jobs = this.#jobs();
     if (!jobs) return;
     const stored = await this.#stored(jobs);
@@ -88,8 +88,9 @@ export class DownloadJobs {
       const value = Math.max(band.bottom, band.top - index);
       const job = stored.get(item.id);
       if (job?.state === 'running') continue;
-      if (job && job.priority === value) continue;
-      const runAt = job?.nextRunAt && new Date(job.nextRunAt).getTime() > Date.now() ? new Date(job.nextRunAt) : undefined;
+      const due = dueNow.has(item.id);
+      if (job && job.priority === value && !due) continue;
+      const runAt = !due && job?.nextRunAt && new Date(job.nextRunAt).getTime() > Date.now() ? new Date(job.nextRunAt) : undefined;
       await this.#save(jobs, item.id, value, runAt, paused);
     }
   }

@@ -1,10 +1,12 @@
 import type { Settings } from '../../../config/schema.ts';
 import type { EpisodeLinks, Hoster, HosterLink, Provider } from '../../providers/provider.ts';
 import { ChallengeError, ParseError, ProviderNotFoundError, ProviderUnavailableError } from '../../providers/errors.ts';
-import { classify, isAbort, TransferError, type FailureKind } from '../../downloads/errors.ts';
+import { classify, isAbort, isNetworkFailure, TransferError, type FailureKind } from '../../downloads/errors.ts';
 import { partFilesFor, type TransferEngine, type TransferResult } from '../../downloads/transfer.ts';
 import type { TransferProgress } from '../../downloads/progress.ts';
 import { unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { freeBytes, isDiskFull } from '../../adapters/disk-space.ts';
 
 /** What the downloader needs from the library: where a file goes and recording it once there. */
 export interface DownloadLibrary {
@@ -39,10 +41,21 @@ export interface DownloadOutcome extends TransferResult {
   readonly language: string;
 }
 
+/**
+ * How the queue treats a failed attempt: `permanent` fails the item (gone, nothing in the wanted
+ * language); `transient` retries it a few times; `unwell` (the provider, or every hoster, does not
+ * answer or answers with a check) and `disk-full` hold the whole queue until that is over, and
+ * never fail the item.
+ */
+export type AttemptFailureKind = FailureKind | 'unwell' | 'disk-full';
+
+/** Below this much free space after a failed write, the disk counts as full. */
+const FULL_DISK_BYTES = 1024 * 1024;
+
 /** Every way of getting the episode failed; `message` is written for a person. */
 export class DownloadFailure extends Error {
-  readonly kind: FailureKind;
-  constructor(kind: FailureKind, message: string, options: { cause?: unknown } = {}) {
+  readonly kind: AttemptFailureKind;
+  constructor(kind: AttemptFailureKind, message: string, options: { cause?: unknown } = {}) {
     super(message, options);
     this.name = 'DownloadFailure';
     this.kind = kind;
@@ -84,14 +97,21 @@ export class EpisodeDownloader {
 
     const notes: string[] = [];
     let transientSeen = false;
+    let unwellSeen = false;
     for (const link of candidates) {
       let outcome: DownloadOutcome;
+      const attempt: { target?: string } = {};
       try {
-        outcome = await this.#tryLink(request, link, hooks);
+        outcome = await this.#tryLink(request, link, hooks, attempt);
       } catch (error) {
         if (isAbort(error) || hooks.signal.aborted) throw error;
+        // Another hoster would fill the same disk (and drop this .part): the queue waits for space.
+        if (attempt.target && await diskIsFull(error, attempt.target)) {
+          throw new DownloadFailure('disk-full', `the media folder has no room left for ${label} (${(error as Error).message}); its .part is kept`, { cause: error });
+        }
         const kind = failureKind(error);
         if (kind === 'transient') transientSeen = true;
+        if (isUnwell(error)) unwellSeen = true;
         const note = describeHosterFailure(link, error);
         // The same hoster often fails the same way in every language: say it once.
         if (!notes.includes(note)) notes.push(note);
@@ -105,6 +125,9 @@ export class EpisodeDownloader {
       }
       return outcome;
     }
+    // A hoster that did not answer (or asked for a check) may answer later: that is an outage to
+    // wait out, not a reason to fail the episode, even when other hosters refused for good.
+    if (unwellSeen) throw new DownloadFailure('unwell', `${capitalize(notes.join(', '))} (${label})`);
     throw new DownloadFailure(transientSeen ? 'transient' : 'permanent', `No hoster offers ${wanted} for ${label}: ${notes.join(', ')}`);
   }
 
@@ -116,11 +139,11 @@ export class EpisodeDownloader {
       if (error instanceof ProviderNotFoundError) throw new DownloadFailure('permanent', `${label} of "${request.key}" is no longer on the provider`, { cause: error });
       if (error instanceof ParseError) throw new DownloadFailure('permanent', `The provider's page for ${label} could not be read: ${error.message}`, { cause: error });
       const what = error instanceof ChallengeError ? 'answered with a captcha' : `did not answer (${(error as Error).message})`;
-      throw new DownloadFailure('transient', `The provider ${what} for ${label}`, { cause: error });
+      throw new DownloadFailure(isUnwell(error) ? 'unwell' : 'transient', `The provider ${what} for ${label}`, { cause: error });
     }
   }
 
-  async #tryLink(request: EpisodeRequest, link: HosterLink, hooks: DownloadHooks): Promise<DownloadOutcome> {
+  async #tryLink(request: EpisodeRequest, link: HosterLink, hooks: DownloadHooks, attempt: { target?: string }): Promise<DownloadOutcome> {
     const embedUrl = await this.#deps.provider().resolveRedirect(link, hooks.signal);
     const hoster = this.#deps.hosters.find(link.hoster, embedUrl);
     if (!hoster) throw new UnsupportedHoster(link.hoster);
@@ -138,6 +161,7 @@ export class EpisodeDownloader {
           await Promise.all(partFilesFor(previous.target).map((file) => unlink(file).catch(() => {})));
         }
         await hooks.onSource({ hoster: link.hoster, language: link.language, target });
+        attempt.target = target;
         return target;
       },
     });
@@ -171,6 +195,26 @@ function failureKind(error: unknown): FailureKind {
   if (error instanceof UnsupportedHoster || error instanceof ChallengeError || error instanceof ParseError || error instanceof ProviderNotFoundError) return 'permanent';
   if (error instanceof ProviderUnavailableError) return 'transient';
   return classify(error);
+}
+
+/**
+ * The provider or a hoster is unwell rather than the episode: it did not answer (network,
+ * timeout, 5xx, a transfer that broke off) or answered with an anti-bot check.
+ */
+function isUnwell(error: unknown): boolean {
+  if (error instanceof ChallengeError || error instanceof ProviderUnavailableError) return true;
+  if (error instanceof TransferError) return error.kind === 'transient';
+  return isNetworkFailure(error);
+}
+
+async function diskIsFull(error: unknown, target: string): Promise<boolean> {
+  if (isDiskFull(error)) return true;
+  // curl says only "write error": ask the disk.
+  return (await freeBytes(dirname(target)).catch(() => Infinity)) < FULL_DISK_BYTES;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** "VOE answered with a captcha", "Vidoza is broken (HTTP 500)". */

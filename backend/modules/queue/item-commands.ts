@@ -152,9 +152,12 @@ export class ItemCommands {
     this.#deps.changed();
   }
 
-  /** Failed and cancelled (or only the given ones of them) go back in line with a fresh attempt count. */
+  /**
+   * The given failed or cancelled items, or without ids every failed one ("Retry all" never
+   * restarts what the user cancelled), go back in line with a fresh attempt count.
+   */
   async retry(ids?: readonly string[]): Promise<{ retried: string[] }> {
-    const filter = ids ? { id: { $in: [...ids] }, status: { $in: FINISHED_STATUSES } } : { status: { $in: FINISHED_STATUSES } };
+    const filter = ids ? { id: { $in: [...ids] }, status: { $in: FINISHED_STATUSES } } : { status: 'failed' as DownloadStatus };
     const items = await this.#em.find(DownloadItem, filter);
     if (items.length > 0) {
       await this.#em.nativeUpdate(DownloadItem, { id: { $in: items.map((item) => item.id) } }, { status: 'pending', attempts: 0, lastError: null, updatedAt: this.#deps.items.now() });

@@ -8,6 +8,7 @@ import { DownloadFailure, episodeLabel, type EpisodeDownloader } from './episode
 import type { DownloadItems } from './download-items.ts';
 import type { DownloadJobs } from './download-jobs.ts';
 import type { QueueControl } from './queue-state.ts';
+import type { QueueGate } from './queue-gate.ts';
 import { itemEventBase } from './queue-events.ts';
 
 /** Why a running transfer was stopped: decides the status it lands in. */
@@ -32,6 +33,7 @@ export interface ItemRunDeps {
   readonly items: DownloadItems;
   readonly jobs: DownloadJobs;
   readonly control: QueueControl;
+  readonly gate: QueueGate;
   readonly events: EventBus;
   readonly settings: { current(): Readonly<Settings> };
   readonly logger: Logger;
@@ -76,6 +78,8 @@ export class ItemRun {
    */
   async run(id: string, signal?: AbortSignal): Promise<void> {
     if (this.#active.has(id) || this.#closed) return;
+    // A job that started while an outage holds the queue (stored by another process) waits too.
+    if (!this.#deps.gate.open) return this.#handBackIfPending(id);
     const item = await this.#claim(id);
     if (!item) return;
     const controller = new AbortController();
@@ -110,6 +114,7 @@ export class ItemRun {
         status: 'completed', progress: 100, downloadedBytes: outcome.size, totalBytes: outcome.size, speed: 0, eta: null, lastError: null,
         hoster: outcome.hoster, languageUsed: outcome.language, filePath: outcome.path, completedAt: this.#deps.items.now(),
       });
+      this.#deps.gate.succeeded();
       this.#deps.events.publish('download_complete', { ...itemEventBase(item), file_path: outcome.path, size: outcome.size, hoster: outcome.hoster, language: outcome.language, serie_name: item.seriesName });
       this.#deps.logger.info({ item_id: id, key: item.seriesKey, episode: episodeLabel(item.season, item.episode), hoster: outcome.hoster, bytes: outcome.size, resumed_from: outcome.resumedFrom }, 'download complete');
     } catch (error) {
@@ -208,6 +213,16 @@ export class ItemRun {
     }
     const message = error instanceof Error ? error.message : String(error);
     const kind = error instanceof DownloadFailure ? error.kind : 'transient';
+    if (kind === 'unwell' || kind === 'disk-full') {
+      // Not this episode's fault: the queue holds, the item waits in line and keeps its attempts.
+      const progress = active.progress;
+      const remainingBytes = progress?.total ? Math.max(0, progress.total - progress.bytes) : 0;
+      const wait = await this.#deps.gate.hold(kind === 'disk-full' ? 'disk_full' : 'provider', { id, remainingBytes }, message);
+      if ((await items.update(id, { status: 'pending', lastError: wait.message, speed: 0, eta: null, attempts: attempts - 1 }, ['downloading'])) === 0) return;
+      logger.info({ item_id: id, reason: message, retry_at: wait.retryAt.toISOString() }, 'download waits for the provider or for disk space');
+      await this.#deps.jobs.append([item], wait.retryAt);
+      return;
+    }
     const maxAttempts = this.#deps.settings.current().downloads.max_attempts;
     if (kind === 'permanent' || attempts >= maxAttempts) {
       const reason = kind === 'transient' ? `${message} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` : message;

@@ -14,6 +14,9 @@ import { DownloadItems } from './download-items.ts';
 import { DownloadJobs } from './download-jobs.ts';
 import { ItemRun } from './item-run.ts';
 import { ItemCommands } from './item-commands.ts';
+import { QueueGate, type QueueHoldView } from './queue-gate.ts';
+import type { ProviderHealth } from '../../providers/provider-health.ts';
+import { freeBytes } from '../../adapters/disk-space.ts';
 
 export interface QueueServiceDeps {
   readonly orm: Orm;
@@ -27,6 +30,12 @@ export interface QueueServiceDeps {
   readonly bucket: TokenBucket;
   /** Delay before attempt n+1 after a transient failure of attempt n (default 1 s, 2 s, 4 s ... up to 5 min). */
   readonly backoffMs?: (attempt: number) => number;
+  /** Provider health: an unwell provider holds the queue; its probe tells when it is back. */
+  readonly providerHealth: Pick<ProviderHealth, 'current' | 'probe' | 'subscribe'>;
+  /** The media root (a full disk there holds the queue until there is room again). */
+  readonly mediaRoot: () => string;
+  /** Wait before look n at an unwell provider or a full disk (default 1 s, 2 s, 4 s ... up to 3 min). */
+  readonly outageWaitMs?: (look: number) => number;
   /**
    * ANIWORLD_ROLE. Every role schedules through the job store; 'all' (default) runs the jobs in
    * this process, 'api' leaves them to 'worker' processes that share the store and the database.
@@ -37,6 +46,8 @@ export interface QueueServiceDeps {
 /** How often a process that takes commands looks for pending items without a job (written by `aniworld queue add` before it had a job store, a job consumed while the queue was stopped). */
 const SWEEP_MS = 10_000;
 const MB = 1024 * 1024;
+/** Room a full disk needs beyond what the held downloads still need before the queue goes on. */
+const DISK_MARGIN_BYTES = 4 * MB;
 /** Finished items listed by /status (the counts in `statistics` cover all of them). */
 const HISTORY_LIMIT = 200;
 
@@ -54,6 +65,7 @@ export class QueueService {
   readonly #jobs: DownloadJobs;
   readonly #run: ItemRun;
   readonly #commands: ItemCommands;
+  readonly #gate: QueueGate;
   #jobQueue: JobQueue | undefined;
   #sweepTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -63,10 +75,19 @@ export class QueueService {
     this.#logger = deps.logger.child({ component: 'queue' });
     this.#items = new DownloadItems(deps.orm, deps.clock);
     this.#control = new QueueControl(deps.state, this.#role !== 'all');
-    this.#jobs = new DownloadJobs({ jobs: () => this.#jobQueue, pending: () => this.#items.pending(), open: async () => { await this.#control.refresh(); return this.#control.open; }, logger: this.#logger });
+    const open = async () => {
+      await this.#control.refresh();
+      return this.#control.open && this.#gate.open;
+    };
+    this.#jobs = new DownloadJobs({ jobs: () => this.#jobQueue, pending: () => this.#items.pending(), open, logger: this.#logger });
     const changed = () => this.#publishStatus();
+    this.#gate = new QueueGate({
+      items: this.#items, jobs: this.#jobs, control: this.#control, provider: deps.providerHealth, logger: this.#logger, changed,
+      waitMs: deps.outageWaitMs ?? defaultOutageWait,
+      diskHasRoom: async (needed) => (await freeBytes(deps.mediaRoot()).catch(() => 0)) >= needed + DISK_MARGIN_BYTES,
+    });
     this.#run = new ItemRun({
-      items: this.#items, jobs: this.#jobs, control: this.#control, events: deps.events, settings: deps.settings, logger: this.#logger,
+      items: this.#items, jobs: this.#jobs, control: this.#control, gate: this.#gate, events: deps.events, settings: deps.settings, logger: this.#logger,
       downloader: deps.downloader, backoffMs: deps.backoffMs ?? defaultBackoff, changed,
     });
     this.#commands = new ItemCommands({ items: this.#items, jobs: this.#jobs, run: this.#run, control: this.#control, events: deps.events, library: deps.library, changed });
@@ -102,7 +123,7 @@ export class QueueService {
         if (interrupted.length > 0) this.#logger.info({ items: interrupted.map((item) => item.id) }, 'downloads interrupted by a restart go back in line; they resume from their .part');
       }
       // Stored jobs stay paused across restarts, jobs stored from now on must follow the state too.
-      if (this.#control.open) await this.#jobs.resumeAll();
+      if (this.#control.open && this.#gate.open) await this.#jobs.resumeAll();
       else await this.#jobs.pauseAll();
       await this.#commands.resequence();
     });
@@ -116,6 +137,7 @@ export class QueueService {
   async close(): Promise<void> {
     this.#unsubscribe?.();
     clearInterval(this.#sweepTimer);
+    this.#gate.close();
     await this.#run.close();
   }
 
@@ -133,6 +155,8 @@ export class QueueService {
     return {
       is_running: state.running,
       is_paused: state.paused,
+      /** Set while an outage holds the queue: the provider is unwell or the disk is full. */
+      waiting: this.#gate.view(),
       active_downloads: active,
       pending_queue: items.filter((item) => item.status === 'pending' || item.status === 'paused').map(view),
       completed_downloads: newestFirst(completed).slice(0, HISTORY_LIMIT).map(view),
@@ -232,6 +256,12 @@ export class QueueService {
     return this.#control.view();
   }
 
+  /** For /api/health: `degraded` with the reason while an outage holds the queue. */
+  health(): { status: 'ok' | 'degraded'; waiting: QueueHoldView | null } {
+    const waiting = this.#gate.view();
+    return { status: waiting ? 'degraded' : 'ok', waiting };
+  }
+
   /** Sends WebSocket clients the queue state; they reload the rest (after events may have been missed). */
   announceStatus(): void {
     this.#publishStatus();
@@ -250,17 +280,21 @@ export class QueueService {
   /** Items the whole-queue pause stopped go back in line, and the jobs start again if the queue is open. */
   async #reopen(pausedItems: readonly string[]): Promise<void> {
     if (pausedItems.length > 0) await this.#items.em.nativeUpdate(DownloadItem, { id: { $in: [...pausedItems] }, status: 'paused' }, { status: 'pending', updatedAt: this.#items.now() });
-    if (this.#control.open) await this.#jobs.resumeAll();
+    if (this.#control.open && this.#gate.open) await this.#jobs.resumeAll();
     await this.#commands.resequence();
   }
 
   #publishStatus(): void {
-    this.#deps.events.publish('queue_status', { ...this.#control.view(), active: this.#run.activeCount });
+    this.#deps.events.publish('queue_status', { ...this.#control.view(), active: this.#run.activeCount, waiting: this.#gate.view() });
   }
 }
 
 function defaultBackoff(attempt: number): number {
   return Math.min(5 * 60_000, 1000 * 2 ** (attempt - 1));
+}
+
+function defaultOutageWait(look: number): number {
+  return Math.min(3 * 60_000, 1000 * 2 ** (look - 1));
 }
 
 function time(value: Date | null | undefined): number {

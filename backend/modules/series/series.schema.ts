@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../providers/provider.ts';
+import { BIDI_CONTROL } from '../../library/safe-path.ts';
+
+/** A folder name a person gives: a bidirectional control would make it read differently than it is. */
+const folderName = z.string().refine((value) => !new RegExp(BIDI_CONTROL.source).test(value), 'contains a bidirectional control character (U+202A-U+202E, U+2066-U+2069 and the like) that makes the name read differently than it is; remove it (or rename the folder on disk)');
 
 export const searchSchema = z.strictObject({
   query: z.string().trim().min(1).max(200),
@@ -9,7 +13,7 @@ export const addSchema = z.strictObject({
   link: z.string().trim().min(1).max(2000).optional(),
   key: z.string().trim().min(1).max(200).optional(),
   monitored: z.boolean().optional(),
-  folder: z.string().trim().min(1).max(255).optional(),
+  folder: folderName.pipe(z.string().trim().min(1).max(255)).optional(),
 }).refine((input) => (input.link === undefined) !== (input.key === undefined), { message: 'give either link or key' });
 
 export const updateSchema = z.strictObject({
@@ -22,7 +26,7 @@ export const deleteQuerySchema = z.object({
 });
 
 export const importSchema = z.strictObject({
-  folder: z.string().min(1).max(255),
+  folder: folderName.pipe(z.string().min(1).max(255)),
   key: z.string().trim().min(1).max(200),
   monitored: z.boolean().optional(),
 });

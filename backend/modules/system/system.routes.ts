@@ -5,10 +5,11 @@ import type { SettingsStore } from '../../../config/store.ts';
 import type { LogService } from './logs.service.ts';
 import type { DiagnosticsService } from './diagnostics.service.ts';
 import type { MetricsService } from './metrics.service.ts';
-import { logsQuerySchema } from './system.schema.ts';
+import { logsQuerySchema, providerTestSchema } from './system.schema.ts';
+import type { ProviderTest } from './provider-test.ts';
 import type { ScheduledTask } from './tasks.ts';
 
-export function createSystemRouter(services: { logs: LogService; diagnostics: DiagnosticsService; metrics: MetricsService; settings: SettingsStore; tasks: () => Promise<ScheduledTask[]> }) {
+export function createSystemRouter(services: { logs: LogService; diagnostics: DiagnosticsService; metrics: MetricsService; settings: SettingsStore; tasks: () => Promise<ScheduledTask[]>; providerTest?: ProviderTest }) {
   const router = createRouter();
 
   router.get('/api/system/logs', async (ctx) => {
@@ -18,6 +19,13 @@ export function createSystemRouter(services: { logs: LogService; diagnostics: Di
 
   router.get('/api/system/tasks', async (ctx) => {
     ctx.body = { tasks: await services.tasks() };
+  });
+
+  // One search, step by step (name, plain request, search through the check); answers 200 with each step's outcome.
+  router.post('/api/system/provider-test', async (ctx) => {
+    const input = parseInput(providerTestSchema, ctx.request.body, 'Body');
+    if (!services.providerTest) throw new NotFoundError('This process does not talk to the provider.');
+    ctx.body = await services.providerTest.run(input.query);
   });
 
   router.get('/api/system/diagnostics', async (ctx) => {

@@ -7,3 +7,7 @@ export const logsQuerySchema = z.object({
 });
 
 export type LogsQuery = z.infer<typeof logsQuerySchema>;
+
+export const providerTestSchema = z.object({
+  query: z.string().trim().min(1).max(100).default('naruto'),
+}).prefault({});

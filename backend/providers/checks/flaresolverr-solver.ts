@@ -51,6 +51,7 @@ export class FlareSolverrSolver implements CheckSolver {
   /** The address as configured. */
   readonly url: string;
   readonly #endpoint: string;
+  readonly #authorization: string | undefined;
   /** The address without credentials, for messages. */
   readonly #shown: string;
   readonly #maxTimeoutMs: number;
@@ -61,9 +62,11 @@ export class FlareSolverrSolver implements CheckSolver {
     this.url = options.url;
     const url = new URL(options.url);
     url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '') + '/v1';
-    this.#endpoint = url.href;
+    // fetch refuses URLs with credentials: user:password@ travels as Basic authorization (a proxy in front of the service).
+    this.#authorization = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : undefined;
     url.username = '';
     url.password = '';
+    this.#endpoint = url.href;
     this.#shown = url.origin;
     this.#maxTimeoutMs = options.maxTimeoutMs ?? 60_000;
     this.#fetch = options.fetch ?? fetch;
@@ -111,7 +114,7 @@ export class FlareSolverrSolver implements CheckSolver {
     try {
       response = await this.#fetch(this.#endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(this.#authorization ? { authorization: this.#authorization } : {}) },
         body: JSON.stringify(command),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });

@@ -29,9 +29,16 @@ export interface DownloadItem {
   readonly completedAt: string | null;
 }
 
+/** Set while an outage holds the queue (the provider is unwell, the disk is full). */
+export interface QueueHold {
+  readonly reason: 'provider' | 'disk_full';
+  readonly message: string;
+}
+
 export interface QueueStatus {
   readonly isRunning: boolean;
   readonly isPaused: boolean;
+  readonly waiting: QueueHold | null;
   readonly active: DownloadItem[];
   readonly pending: DownloadItem[];
   readonly completed: DownloadItem[];
@@ -80,12 +87,19 @@ export function normalizeStatus(raw: Raw): QueueStatus {
   return {
     isRunning: Boolean(body.is_running),
     isPaused: Boolean(body.is_paused),
+    waiting: holdOf(body.waiting),
     active: list(body.active_downloads),
     pending: list(body.pending_queue),
     completed: list(body.completed_downloads),
     failed: list(body.failed_downloads),
     statistics: (typeof body.statistics === 'object' && body.statistics !== null ? body.statistics : {}) as Record<string, unknown>,
   };
+}
+
+function holdOf(raw: unknown): QueueHold | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { reason, message } = raw as Raw;
+  return { reason: reason === 'disk_full' ? 'disk_full' : 'provider', message: typeof message === 'string' ? message : '' };
 }
 
 /** Applies a download_progress message to the item it names. */

@@ -26,3 +26,9 @@ export function healthComponents(health: Health): [string, ComponentHealth][] {
 
 export const getLogs = (api: ApiClient, lines = 200, level?: string) => api.get<{ lines: LogLine[] }>(`/api/system/logs?lines=${lines}${level ? `&level=${level}` : ''}`);
 export const getTasks = (api: ApiClient) => api.get<ScheduledTask[] | { tasks: ScheduledTask[] }>('/api/system/tasks');
+
+export interface ProviderTestStep { readonly step: 'dns' | 'reach' | 'search'; readonly status: 'ok' | 'warn' | 'fail'; readonly message: string; readonly ms: number }
+export interface ProviderTestResult { readonly ok: boolean; readonly steps: readonly ProviderTestStep[]; readonly provider: ComponentHealth }
+
+/** One search through the provider client, step by step (can take as long as a browser solve). */
+export const testProvider = (api: ApiClient, query?: string) => api.post<ProviderTestResult>('/api/system/provider-test', query ? { query } : {});
