@@ -42,13 +42,33 @@ RUN apt-get update \
  && if ldd /usr/bin/ffmpeg /usr/bin/ffprobe | grep 'not found'; then exit 1; fi \
  && ffmpeg -hide_banner -loglevel error -y -f lavfi -i sine=duration=1 -c:a aac -f mpegts /dev/null
 
+# The anti-bot solver's browser (playwright-core drives it, started only when a check needs it):
+# Debian's Chromium and Xvfb, so a check that refuses headless browsers is retried headed on a
+# virtual display. dbus-x11 stands in for dbus-user-session, which would pull in systemd; the
+# Adwaita icons and Vulkan's validation layer (a debugging aid) are never used. Fonts: DejaVu,
+# already here for ffmpeg. BROWSER=headless-shell builds a smaller image with Chromium's headless
+# shell only (no headed fallback); BROWSER=none one without a browser (checks then need
+# ANIWORLD_FLARESOLVERR_URL).
+ARG BROWSER=chromium
+# hadolint ignore=SC2086
+RUN case "$BROWSER" in \
+      chromium) packages="chromium xvfb xauth dbus-x11" ;; \
+      headless-shell) packages="chromium-headless-shell" ;; \
+      none) exit 0 ;; \
+      *) echo "BROWSER must be chromium, headless-shell or none (got $BROWSER)" >&2; exit 1 ;; \
+    esac \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends $packages \
+ && rm -rf /var/lib/apt/lists/* /usr/share/icons/Adwaita /usr/lib/chromium/libVkLayer_khronos_validation.so
+
 ENV NODE_ENV=production \
     ANIWORLD_DATA_DIR=/config \
     ANIWORLD_MEDIA_DIR=/media \
     PORT=8000 \
     PUID=99 \
     PGID=100 \
-    UMASK=022
+    UMASK=022 \
+    NODE_COMPILE_CACHE=/tmp/aniworld-compile-cache
 
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

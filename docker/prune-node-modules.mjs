@@ -1,7 +1,8 @@
 // Runs in the image's deps stage after `npm ci --omit=dev`: deletes what the runtime never loads.
 // - native modules ship prebuilt binaries for every platform; only this platform's stays;
 // - better-sqlite3 also ships the SQLite amalgamation and its C++ sources (for builds from source);
-// - type declarations (some production packages depend on @types/*): Node strips types, never reads .d.ts.
+// - type declarations (some production packages depend on @types/*): Node strips types, never reads .d.ts;
+// - playwright-core's tool UIs.
 // Then loads both native modules once, so a wrong deletion fails the build, not the first start.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ if (process.platform === 'linux') keepOnly(`bcrypt/prebuilds/${platform}`, `bcry
 for (const path of ['src', 'test', 'examples', 'binding.gyp', 'Dockerfile', 'Dockerfile-alpine', 'Makefile', 'build-all.sh']) remove('bcrypt', path);
 
 remove('@types');
+// playwright-core: the web apps of its CLI tools (trace viewer, recorder, HTML report); launching a browser never serves them.
+remove('playwright-core', 'lib', 'vite');
 
 const require = createRequire(join(process.cwd(), modules, 'package.json'));
 const Database = require('better-sqlite3');

@@ -4,6 +4,11 @@ import { findExecutable } from './ffmpeg.ts';
 export interface CurlCommand {
   readonly file: string;
   readonly prefix: readonly string[];
+  /**
+   * coreutils' dd, started the same way, that writes what curl receives: two processes (one
+   * receiving, one writing in blocks of up to 1 MiB) finish well before `curl -o` alone. Null: curl writes.
+   */
+  readonly writer: { readonly file: string; readonly prefix: readonly string[] } | null;
 }
 
 /**
@@ -12,7 +17,7 @@ export interface CurlCommand {
  * process resumes from. Without either program there is no curl command (the Node transfer runs).
  */
 export async function findCurl(pathVariable = process.env.PATH ?? ''): Promise<CurlCommand | null> {
-  const [curl, setpriv] = await Promise.all([findExecutable('curl', pathVariable), findExecutable('setpriv', pathVariable)]);
+  const [curl, setpriv, dd] = await Promise.all([findExecutable('curl', pathVariable), findExecutable('setpriv', pathVariable), findExecutable('dd', pathVariable)]);
   if (!curl || !setpriv) return null;
-  return { file: setpriv, prefix: ['--pdeathsig', 'KILL', '--', curl] };
+  return { file: setpriv, prefix: ['--pdeathsig', 'KILL', '--', curl], writer: dd ? { file: setpriv, prefix: ['--pdeathsig', 'KILL', '--', dd] } : null };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { stat, truncate, unlink } from 'node:fs/promises';
+import { readFile, stat, truncate, unlink } from 'node:fs/promises';
 import { ProgressiveFlush } from './progressive-flush.ts';
 import type { CurlCommand } from '../adapters/curl.ts';
 import { permanent, statusError, transient, TransferError } from './errors.ts';
@@ -69,35 +69,51 @@ async function runCurl(curl: CurlCommand, options: Mp4Options, from: number): Pr
   const { meter, signal, bucket } = options;
   signal?.throwIfAborted();
   const idleMs = options.idleTimeoutMs ?? 30_000;
+  const writer = curl.writer;
+  // With a writer, curl's stdout (the body) is dd's stdin (each read written as it comes, up to
+  // 1 MiB); the headers go to a file beside the .part and the result to stderr.
+  const headerFile = writer ? `${options.partPath}.headers` : undefined;
   const args = [
     ...curl.prefix,
     '--silent', '--show-error', '--location', '--max-redirs', '10', '--proto', '=http,https', '--fail',
     '--connect-timeout', String(Math.max(1, Math.ceil(idleMs / 1000))),
-    '--dump-header', '-', '--output', options.partPath,
-    '--write-out', `${RESULT_MARK}%{json}`,
+    '--dump-header', headerFile ?? '-', '--output', writer ? '-' : options.partPath,
+    '--write-out', `${writer ? '%{stderr}' : ''}${RESULT_MARK}%{json}`,
   ];
-  if (from > 0) args.push('--continue-at', '-');
+  // curl cannot measure a pipe: the resume offset is given (it is the .part's size either way).
+  if (from > 0) args.push('--continue-at', writer ? String(from) : '-');
   for (const [name, value] of Object.entries(options.headers)) args.push('--header', `${name}: ${value}`);
   args.push('--', options.url);
   meter.reset(from);
 
   const child = spawn(curl.file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const dd = writer ? spawn(writer.file, [...writer.prefix, `of=${options.partPath}`, 'bs=1M', 'oflag=append', 'conv=notrunc', 'status=none'], { stdio: [child.stdout!, 'ignore', 'pipe'] }) : undefined;
+  // dd has its own copy of the body's pipe; ours is closed, so that either one stopping ends the other.
+  if (dd) child.stdout!.destroy();
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    stdout += text;
-    if (!stdout.includes(RESULT_MARK)) meter.setTotal(expectedTotal(lastHeaders(stdout), from));
+  let writerError = '';
+  if (!dd) {
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+      if (!stdout.includes(RESULT_MARK)) meter.setTotal(expectedTotal(lastHeaders(stdout), from));
+    });
+  }
+  // The result (write-out) comes last on stderr with a writer: keep enough of the tail for it.
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => { stderr = (stderr + text).slice(-64_000); });
+  dd?.stderr?.setEncoding('utf8').on('data', (text: string) => { writerError = (writerError + text).slice(-2000); });
+  const exited = (process: ReturnType<typeof spawn>) => new Promise<number>((resolve, reject) => {
+    process.once('error', reject);
+    process.once('close', (code, killedBy) => resolve(code ?? (killedBy ? -1 : 0)));
   });
-  child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr = (stderr + text).slice(-2000); });
-  const closed = new Promise<number>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, killedBy) => resolve(code ?? (killedBy ? -1 : 0)));
-  });
+  const closed = exited(child);
+  const written = dd ? exited(dd) : Promise.resolve(0);
 
   // Progress and the idle timeout are watched from the .part's size; a new speed limit stops curl at once.
   let stopReason: unknown;
   const stop = (reason: unknown) => {
     stopReason ??= reason;
+    // dd then writes what it still has and ends with the pipe: the .part keeps every byte received.
     child.kill('SIGKILL');
   };
   const onAbort = () => stop(signal!.reason);
@@ -105,6 +121,7 @@ async function runCurl(curl: CurlCommand, options: Mp4Options, from: number): Pr
   const unwatch = bucket.watch((rate) => { if (rate > 0) stop(new HandOver(from)); });
   let seen = from;
   let lastGrowth = performance.now();
+  let totalKnown = !headerFile;
   let host = options.url;
   try { host = new URL(options.url).host; } catch { /* curl reports it */ }
   // Flushing as we go keeps dirty pages few (a NAS has little RAM) and the final fsync short,
@@ -113,6 +130,11 @@ async function runCurl(curl: CurlCommand, options: Mp4Options, from: number): Pr
   const poll = setInterval(() => {
     stat(options.partPath).then((info) => {
       if (info.size > seen) {
+        // Body bytes arrive after the headers: the file has them by now.
+        if (!totalKnown && headerFile) {
+          totalKnown = true;
+          readFile(headerFile, 'utf8').then((text) => meter.setTotal(expectedTotal(lastHeaders(text), from)), () => {});
+        }
         meter.add(info.size - seen);
         seen = info.size;
         lastGrowth = performance.now();
@@ -124,18 +146,25 @@ async function runCurl(curl: CurlCommand, options: Mp4Options, from: number): Pr
   }, Math.min(POLL_MS, Math.max(10, idleMs / 4)));
 
   try {
-    const exitCode = await closed;
+    const [curlCode, writerCode] = await Promise.all([closed, written]);
     if (stopReason) throw stopReason;
+    // dd failing (disk full) makes curl fail with 23 too: dd's message names the cause.
+    if (writerCode !== 0) throw permanent(`Writing the video file failed (disk full or not writable): ${writerError.trim() || `dd exited with ${writerCode}`}`);
     const size = await fileSize(options.partPath);
+    clearInterval(poll);
+    // A poll still in flight must not count these bytes again.
     if (size > seen) meter.add(size - seen);
-    const [headerText, resultText = '{}'] = stdout.split(RESULT_MARK);
+    seen = Math.max(seen, size);
+    const [messages, resultText = '{}'] = (headerFile ? stderr : stdout).split(RESULT_MARK);
+    const headerText = headerFile ? await readFile(headerFile, 'utf8').catch(() => '') : messages;
     const result = JSON.parse(resultText) as { http_code?: number; errormsg?: string | null };
-    return { exitCode, status: result.http_code ?? 0, headers: lastHeaders(headerText), message: result.errormsg ?? stderr.trim(), resumedFrom: from };
+    return { exitCode: curlCode, status: result.http_code ?? 0, headers: lastHeaders(headerText), message: result.errormsg ?? (headerFile ? messages : stderr).trim(), resumedFrom: from };
   } finally {
     clearInterval(poll);
     await flusher.close();
     unwatch();
     signal?.removeEventListener('abort', onAbort);
+    if (headerFile) await unlink(headerFile).catch(() => {});
   }
 }
 

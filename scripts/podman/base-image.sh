@@ -26,6 +26,14 @@ if "${podman[@]}" image exists "$tag"; then
 fi
 
 rootfs_tar="$cache/base/node24-bookworm-slim.tar"
+# Several checkouts may run the container suite at once: one builds, the others wait for it.
+mkdir -p "$cache/base"
+exec 9>"$cache/base/.lock"
+flock 9
+if "${podman[@]}" image exists "$tag"; then
+  echo "$tag"
+  exit 0
+fi
 if [ ! -s "$rootfs_tar" ]; then
   mkdir -p "$cache/npm" "$cache/base"
   # The mirror apt already uses on this machine (deb822 or one-line sources).

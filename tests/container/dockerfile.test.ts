@@ -47,12 +47,16 @@ describe('Dockerfile', () => {
 
   it('uses no ADD, pins apt to --no-install-recommends and cleans the lists', () => {
     for (const stage of stages) expect(all(stage, 'ADD'), stage.name).toHaveLength(0);
+    // Two apt layers: the download pipeline, then the anti-bot solver's browser (measured apart).
     const apt = all(runtime, 'RUN').filter((run) => run.args.includes('apt-get install'));
-    expect(apt).toHaveLength(1);
-    expect(apt[0].args).toContain('--no-install-recommends');
-    expect(apt[0].args).toMatch(/apt-get update\s.*apt-get install/);
-    expect(apt[0].args).toContain('rm -rf /var/lib/apt/lists/*');
+    expect(apt).toHaveLength(2);
+    for (const layer of apt) {
+      expect(layer.args).toContain('--no-install-recommends');
+      expect(layer.args).toMatch(/apt-get update\s.*apt-get install/);
+      expect(layer.args).toContain('rm -rf /var/lib/apt/lists/*');
+    }
     for (const pkg of ['ffmpeg', 'tini', 'util-linux']) expect(apt[0].args).toContain(pkg);
+    for (const pkg of ['chromium xvfb', 'chromium-headless-shell']) expect(apt[1].args).toContain(pkg);
   });
 
   it('runs tini as PID 1 with the entrypoint, and the same exec-form command as npm start', () => {

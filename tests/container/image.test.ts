@@ -19,7 +19,8 @@ import { REPO, baseImage, buildImage, checkoutTag, Container, freePort, podman, 
  * runtime wrapper and the node:24-bookworm-slim stand-in), run with /config and /media bind
  * mounts the way a NAS runs it, and checked from the outside: health, the HEALTHCHECK command,
  * tini, PUID/PGID/UMASK, the CLI through exec, a stop during a download and its resume, an
- * upgrade from the previous image, a read-only and a full /media, --user and the base path.
+ * upgrade from the previous image, a read-only and a full /media, --user, the base path, and the
+ * anti-bot solver's browser.
  *
  * "The previous image" is built from the commit before the newest database migration was
  * added (found in git history), so the upgrade always crosses a real migration.
@@ -288,6 +289,34 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
     expect(processes.find((process) => process.pid === 1)?.args).toMatch(/^\/usr\/bin\/tini /);
     expect(processes.find((process) => process.args === 'node backend/main.ts')).toMatchObject({ uid: PUID, gid: PGID });
     expect((await fetch(`${container.url}/health`)).status).toBe(200);
+    expect((await container.stop()).exitCode).toBe(0);
+  }, 180_000);
+
+  it("carries the anti-bot browser: the image's playwright-core drives its Chromium headless, and headed on Xvfb", async () => {
+    const { mounts } = folders('browser');
+    const container = await start({ env: env(), volumes: mounts });
+    await container.ready();
+    // What the embedded solver does, run as the app's user inside the container.
+    const script = `
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: process.argv[1] === 'headless', chromiumSandbox: false });
+      const page = await browser.newPage();
+      await page.goto(process.argv[2]);
+      console.log(JSON.stringify({ h1: await page.textContent('h1'), userAgent: await page.evaluate(() => navigator.userAgent), display: process.env.DISPLAY ?? null }));
+      await browser.close();`;
+    const drive = async (...command: string[]) => {
+      const result = await podman('exec', '--user', `${PUID}:${PGID}`, '--workdir', '/app', '--env', 'HOME=/tmp', container.name, ...command);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { h1: string; userAgent: string; display: string | null };
+    };
+    const headless = await drive('node', '--input-type=module', '-e', script, 'headless', `${site.url}/`);
+    expect(headless.h1).toBe('AniWorld fixture');
+    expect(headless.display).toBeNull();
+    const headed = await drive('xvfb-run', '--auto-servernum', 'node', '--input-type=module', '-e', script, 'headed', `${site.url}/`);
+    expect(headed.h1).toBe('AniWorld fixture');
+    expect(headed.display).toMatch(/^:\d+$/);
+    // A real window on the virtual display: nothing in the User-Agent says headless.
+    expect(headed.userAgent).not.toContain('Headless');
     expect((await container.stop()).exitCode).toBe(0);
   }, 180_000);
 

@@ -9,7 +9,8 @@ import { TransferEngine } from '../../backend/downloads/transfer.ts';
 import { TokenBucket } from '../../backend/downloads/token-bucket.ts';
 import { TransferError } from '../../backend/downloads/errors.ts';
 import { findCurl, type CurlCommand } from '../../backend/adapters/curl.ts';
-import type { TransferProgress } from '../../backend/downloads/progress.ts';
+import { ProgressMeter, type TransferProgress } from '../../backend/downloads/progress.ts';
+import { downloadMp4WithCurl } from '../../backend/downloads/curl-mp4.ts';
 
 const content = randomBytes(3 * 1024 * 1024 + 123);
 let server: MediaServer;
@@ -30,10 +31,13 @@ async function setup(file: Parameters<MediaServer['files']['set']>[1]) {
 
 it('finds curl and setpriv (the image and scripts/install-system-deps.sh provide them)', () => {
   expect(curl).not.toBeNull();
+  expect(curl!.writer).not.toBeNull();
 });
 
 // Every case runs twice: with Node's HTTP client and with curl (used while no speed limit is set).
-describe.each([['Node', null], ['curl', curl]] as const)('MP4 transfer (%s)', (via, command: CurlCommand | null) => {
+// curl hands the body to dd where coreutils has it ('curl'), else writes the .part itself ('curl -o').
+describe.each([['Node', null], ['curl', curl], ['curl -o', curl && { ...curl, writer: null }]] as const)('MP4 transfer (%s)', (label, command: CurlCommand | null) => {
+  const via = label === 'Node' ? 'Node' : 'curl';
   function engine(options: { bucket?: TokenBucket; idleTimeoutMs?: number } = {}): TransferEngine {
     return new TransferEngine({ bucket: options.bucket ?? new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: null, curl: command, progressIntervalMs: 0, idleTimeoutMs: options.idleTimeoutMs });
   }
@@ -160,4 +164,14 @@ describe.each([['Node', null], ['curl', curl]] as const)('MP4 transfer (%s)', (v
     expect(existsSync(target)).toBe(false);
     expect((await readFile(`${target}.part`)).length).toBeGreaterThan(0);
   });
+});
+
+it('names the writer\'s failure (disk full) as permanent when dd cannot write the .part', async () => {
+  temp = await makeTempDir();
+  server.files.set('/video.mp4', { body: content });
+  // /dev/full: every write fails with ENOSPC, like a full media disk.
+  const failure = await downloadMp4WithCurl(curl!, { url: `${server.url}/video.mp4`, headers: {}, partPath: '/dev/full', bucket: new TokenBucket({ bytesPerSecond: 0 }), meter: new ProgressMeter({ emit: () => {} }) }).catch((error: unknown) => error);
+  expect(failure).toBeInstanceOf(TransferError);
+  expect((failure as TransferError).kind).toBe('permanent');
+  expect((failure as Error).message).toMatch(/^Writing the video file failed \(disk full or not writable\): .*No space left on device/);
 });
