@@ -203,7 +203,7 @@ export class AwLibraryPage extends LitElement {
 
   #grid(items: AnimeSummary[]) {
     return html`<div class="grid">${repeat(items, (item) => item.key, (item) => html`
-      <a class="tile ${item.monitored ? '' : 'unmonitored'}" href=${toUrl(seriesPath(item.key))} aria-label=${`${item.name}, ${t('library.missingCount', { count: item.missing_count })}`}>
+      <a class="tile ${item.monitored ? '' : 'unmonitored'}" href=${toUrl(seriesPath(item.key))}>
         <div class="poster"><aw-poster .src=${item.cover} .name=${item.name}></aw-poster><span class="corner">${this.#badge(item)}</span></div>
         <div class="meta">
           <span class="name">${item.name}</span>
