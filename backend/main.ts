@@ -64,11 +64,12 @@ import { createQueueRouter } from './modules/queue/queue.routes.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
 import { inContext } from './db/context.ts';
-import { WebhookOutbox, type DeliveryPolicy } from './modules/notifications/webhook-outbox.ts';
+import { DEFAULT_DELIVERY_POLICY, WebhookOutbox, type DeliveryPolicy } from './modules/notifications/webhook-outbox.ts';
 import { WebhookService } from './modules/notifications/webhook.service.ts';
 import { WebhookNotifier } from './modules/notifications/webhook.notifier.ts';
 import { createWebhookRouter } from './modules/notifications/webhook.routes.ts';
 import { fetchTransport } from './modules/notifications/webhook-transport.ts';
+import { MediaServerClient } from './modules/notifications/media-server.ts';
 import { scanMissingCounts } from './modules/notifications/scan-missing-counts.ts';
 import { createJobStore } from '../jobs/store/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
@@ -262,8 +263,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     health.register('jobs', () => jobs.health());
 
     // --- webhooks: the notifier writes events to the outbox, deliver-webhook jobs send them ---
-    const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks, enrich: scanMissingCounts(() => series.list()) });
-    const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname() });
+    const mediaServers = new MediaServerClient({ mediaRoot: () => mediaRoot.path(), timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_DELIVERY_POLICY.timeoutMs });
+    const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks, enrich: scanMissingCounts(() => series.list()), mediaServers });
+    const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname(), mediaServers });
     const notifier = new WebhookNotifier({ orm, events, outbox, logger });
     notifier.start();
     // Stopped before the runner (closers run in reverse): events already taken still reach the outbox.
@@ -417,6 +419,7 @@ async function main(): Promise<void> {
     process.stderr.write(`AniWorld could not start: ${(error as Error).message}\n${permissionHint(error)}`);
     process.exit(1);
   }
+  if (running.port) process.stderr.write(`${openLine(running.config.runtime.host, running.port, running.config.runtime.base_path)}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -434,6 +437,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * The one plain line next to the JSON log: where to open the panel. On stderr, so that stdout
+ * stays JSON for log collectors; a wildcard listen address is shown as localhost.
+ */
+export function openLine(host: string | undefined, port: number, basePath: string | undefined): string {
+  const shown = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const path = basePath ? `${basePath.replace(/\/+$/, '')}/` : '/';
+  return `AniWorld is running: open http://${shown}:${port}${path} in your browser.`;
 }
 
 if (import.meta.main) await main();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unknownTokens } from '../backend/library/naming.ts';
 
 /**
  * The settings a user can change (config file, environment, `PUT /api/config`).
@@ -61,8 +62,9 @@ export const settingsSchema = z.strictObject({
     queue_missing_after_scan: z.boolean().default(false),
   }).prefault({}),
   naming: z.strictObject({
-    episode_template: z.string().min(1).max(300).default('{Series Title} - S{season:00}E{episode:00} - {Episode Title}'),
-    season_folder_template: z.string().min(1).max(100).default('Season {season:00}'),
+    // An unknown token would fail every download later ("Unknown token {Foo}"): refused when saved.
+    episode_template: z.string().min(1).max(300).refine((template) => unknownTokens(template).length === 0, { error: (issue) => `Unknown token: ${unknownTokens(String(issue.input)).join(', ')}` }).default('{Series Title} - S{season:00}E{episode:00} - {Episode Title}'),
+    season_folder_template: z.string().min(1).max(100).refine((template) => unknownTokens(template).length === 0, { error: (issue) => `Unknown token: ${unknownTokens(String(issue.input)).join(', ')}` }).default('Season {season:00}'),
     write_nfo: z.boolean().default(true),
     write_poster: z.boolean().default(true),
   }).prefault({}),

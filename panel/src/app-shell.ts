@@ -17,13 +17,14 @@ import './components/aw-toaster.ts';
 import './components/aw-connection-status.ts';
 import type { AwToaster } from './components/aw-toaster.ts';
 import { fromUrl, toUrl } from './base.ts';
+import { t, type MessageKey } from './i18n/locale.ts';
 
-const NAV: readonly { path: string; label: string; icon: IconName; match: RegExp }[] = [
-  { path: '/library', label: 'Library', icon: 'library', match: /^\/(library|series)(\/|$)/ },
-  { path: '/queue', label: 'Queue', icon: 'queue', match: /^\/queue/ },
-  { path: '/notifications', label: 'Notifications', icon: 'bell', match: /^\/notifications/ },
-  { path: '/settings', label: 'Settings', icon: 'settings', match: /^\/settings/ },
-  { path: '/system', label: 'System', icon: 'system', match: /^\/system/ },
+const NAV: readonly { path: string; label: MessageKey; icon: IconName; match: RegExp }[] = [
+  { path: '/library', label: 'nav.library', icon: 'library', match: /^\/(library|series)(\/|$)/ },
+  { path: '/queue', label: 'nav.queue', icon: 'queue', match: /^\/queue/ },
+  { path: '/notifications', label: 'nav.notifications', icon: 'bell', match: /^\/notifications/ },
+  { path: '/settings', label: 'nav.settings', icon: 'settings', match: /^\/settings/ },
+  { path: '/system', label: 'nav.system', icon: 'system', match: /^\/system/ },
 ];
 
 const THEME_ICON: Record<ThemeChoice, IconName> = { auto: 'auto', light: 'sun', dark: 'moon' };
@@ -147,9 +148,11 @@ export class AwApp extends LitElement {
       ...this.session,
       logout: () => this.#logout(),
       signedIn: (token, expiresAt, remember) => {
+        // Read ?next= before the session changes: routing as signed-in replaces the login URL.
+        const next = safeNext(new URLSearchParams(location.search).get('next'));
         this.#store.save({ token, expiresAt }, remember);
+        history.replaceState(null, '', toUrl(next));
         this.#setSession({ configured: true, authenticated: true });
-        navigate(safeNext(new URLSearchParams(location.search).get('next')), { replace: true });
       },
       refresh: () => this.#loadSession(),
     };
@@ -178,7 +181,7 @@ export class AwApp extends LitElement {
     if (!this.session?.authenticated) return;
     this.#store.clear();
     this.#setSession({ configured: true, authenticated: false });
-    this.toaster?.show('Your session has ended. Please log in again.', 'warn');
+    this.toaster?.show(t('shell.sessionEnded'), 'warn');
   }
 
   readonly #onLocation = () => {
@@ -206,9 +209,9 @@ export class AwApp extends LitElement {
     const match = matchRoute(redirect ?? here);
     this.match = match;
     if (!match) return;
-    document.title = `${match.route.title} · AniWorld`;
+    document.title = `${t(match.route.title)} · AniWorld`;
     if (!customElements.get(match.route.tag)) {
-      match.route.load().then(() => { this.loadedTag = match.route.tag; }, (error: unknown) => { this.loadError = `This page could not be loaded: ${errorMessage(error)}`; });
+      match.route.load().then(() => { this.loadedTag = match.route.tag; }, (error: unknown) => { this.loadError = t('shell.pageLoadFailed', { reason: errorMessage(error) }); });
     } else {
       this.loadedTag = match.route.tag;
     }
@@ -224,7 +227,7 @@ export class AwApp extends LitElement {
 
   #page() {
     const match = this.match;
-    if (!match || this.loadedTag !== match.route.tag) return html`<div class="loading" role="status">Loading…</div>`;
+    if (!match || this.loadedTag !== match.route.tag) return html`<div class="loading" role="status">${t('common.loading')}</div>`;
     const tag = unsafeStatic(match.route.tag);
     return staticHtml`<${tag} .params=${match.params} .query=${match.query}></${tag}>`;
   }
@@ -236,32 +239,32 @@ export class AwApp extends LitElement {
 
   #view() {
     if (this.loadError && !this.session) {
-      return html`<div class="public"><div class="notice error" role="alert">${this.loadError} <button type="button" @click=${() => { this.loadError = ''; void this.#loadSession(); }}>Try again</button></div></div>`;
+      return html`<div class="public"><div class="notice error" role="alert">${this.loadError} <button type="button" @click=${() => { this.loadError = ''; void this.#loadSession(); }}>${t('common.tryAgain')}</button></div></div>`;
     }
-    if (!this.session || !this.match) return html`<div class="loading" role="status">Loading AniWorld…</div>`;
+    if (!this.session || !this.match) return html`<div class="loading" role="status">${t('shell.loadingApp')}</div>`;
     if (this.match.route.public) {
       return html`<main class="public" id="content" tabindex="-1">${this.#page()}</main>`;
     }
     const path = fromUrl(location.pathname);
     return html`
-      <a class="skip" href="#content" @click=${(event: Event) => { event.preventDefault(); this.renderRoot.querySelector<HTMLElement>('#content')?.focus(); }}>Skip to content</a>
+      <a class="skip" href="#content" @click=${(event: Event) => { event.preventDefault(); this.renderRoot.querySelector<HTMLElement>('#content')?.focus(); }}>${t('shell.skip')}</a>
       <div class="layout ${this.navOpen ? 'open' : ''}">
-        <nav class="side" aria-label="Main">
+        <nav class="side" aria-label=${t('shell.mainNav')}>
           <a class="brand" href=${toUrl('/library')}><img src="favicon.svg" alt="" />AniWorld</a>
           ${NAV.map((item) => html`<a class="item" href=${toUrl(item.path)} aria-current=${item.match.test(path) ? 'page' : 'false'}>
-            ${icon(item.icon, 20)}<span>${item.label}</span>
-            ${item.path === '/queue' && this.queueCount > 0 ? html`<span class="count" aria-label="${this.queueCount} in queue">${this.queueCount}</span>` : nothing}
+            ${icon(item.icon, 20)}<span>${t(item.label)}</span>
+            ${item.path === '/queue' && this.queueCount > 0 ? html`<span class="count" aria-label=${t('shell.inQueue', { count: this.queueCount })}>${this.queueCount}</span>` : nothing}
           </a>`)}
           <div class="side-foot">
-            <button type="button" @click=${() => this.#cycleTheme()} aria-label="Theme: ${this.theme}. Switch theme">${icon(THEME_ICON[this.theme], 20)}<span>Theme: ${this.theme}</span></button>
-            <button type="button" @click=${() => void this.#logout()}>${icon('logout', 20)}<span>Log out</span></button>
+            <button type="button" @click=${() => this.#cycleTheme()} aria-label=${t('shell.switchTheme', { theme: t(`theme.${this.theme}`) })}>${icon(THEME_ICON[this.theme], 20)}<span>${t('shell.theme', { theme: t(`theme.${this.theme}`) })}</span></button>
+            <button type="button" @click=${() => void this.#logout()}>${icon('logout', 20)}<span>${t('shell.logout')}</span></button>
           </div>
         </nav>
         <div class="scrim" @click=${() => { this.navOpen = false; }}></div>
         <div class="main">
           <header class="top">
-            <button type="button" class="icon ghost menu-button" aria-label="Open menu" aria-expanded=${this.navOpen ? 'true' : 'false'} @click=${() => { this.navOpen = !this.navOpen; }}>${icon('menu', 22)}</button>
-            <span class="title">${this.match.route.title}</span>
+            <button type="button" class="icon ghost menu-button" aria-label=${t('shell.openMenu')} aria-expanded=${this.navOpen ? 'true' : 'false'} @click=${() => { this.navOpen = !this.navOpen; }}>${icon('menu', 22)}</button>
+            <span class="title">${t(this.match.route.title)}</span>
             <aw-connection-status .state=${this.liveState} @click=${() => this.#live.retryNow()}></aw-connection-status>
           </header>
           <main id="content" tabindex="-1">${this.loadError ? html`<div class="notice error" role="alert">${this.loadError}</div>` : this.#page()}</main>

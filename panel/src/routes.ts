@@ -2,10 +2,13 @@
  * The route table. Each page is its own chunk, loaded the first time its route is visited.
  * History routing: the server answers every non-API GET with index.html.
  */
+import type { MessageKey } from './i18n/locale.ts';
+
 export interface RouteDefinition {
   readonly pattern: string;
   readonly tag: string;
-  readonly title: string;
+  /** A message key: the title in the panel's language. */
+  readonly title: MessageKey;
   /** Reachable without a session (setup and login). */
   readonly public?: boolean;
   readonly load: () => Promise<unknown>;
@@ -18,16 +21,16 @@ export interface RouteMatch {
 }
 
 export const routes: readonly RouteDefinition[] = [
-  { pattern: '/setup', tag: 'aw-setup-page', title: 'Setup', public: true, load: () => import('./pages/auth/aw-setup-page.ts') },
-  { pattern: '/login', tag: 'aw-login-page', title: 'Log in', public: true, load: () => import('./pages/auth/aw-login-page.ts') },
-  { pattern: '/library', tag: 'aw-library-page', title: 'Library', load: () => import('./pages/library/aw-library-page.ts') },
-  { pattern: '/library/add', tag: 'aw-add-series-page', title: 'Add series', load: () => import('./pages/add/aw-add-series-page.ts') },
-  { pattern: '/library/import', tag: 'aw-import-page', title: 'Library import', load: () => import('./pages/import/aw-import-page.ts') },
-  { pattern: '/series/:key', tag: 'aw-series-page', title: 'Series', load: () => import('./pages/series/aw-series-page.ts') },
-  { pattern: '/queue', tag: 'aw-queue-page', title: 'Queue', load: () => import('./pages/queue/aw-queue-page.ts') },
-  { pattern: '/settings', tag: 'aw-settings-page', title: 'Settings', load: () => import('./pages/settings/aw-settings-page.ts') },
-  { pattern: '/notifications', tag: 'aw-notifications-page', title: 'Notifications', load: () => import('./pages/notifications/aw-notifications-page.ts') },
-  { pattern: '/system', tag: 'aw-system-page', title: 'System', load: () => import('./pages/system/aw-system-page.ts') },
+  { pattern: '/setup', tag: 'aw-setup-page', title: 'route.setup', public: true, load: () => import('./pages/auth/aw-setup-page.ts') },
+  { pattern: '/login', tag: 'aw-login-page', title: 'route.login', public: true, load: () => import('./pages/auth/aw-login-page.ts') },
+  { pattern: '/library', tag: 'aw-library-page', title: 'nav.library', load: () => import('./pages/library/aw-library-page.ts') },
+  { pattern: '/library/add', tag: 'aw-add-series-page', title: 'route.addSeries', load: () => import('./pages/add/aw-add-series-page.ts') },
+  { pattern: '/library/import', tag: 'aw-import-page', title: 'route.import', load: () => import('./pages/import/aw-import-page.ts') },
+  { pattern: '/series/:key', tag: 'aw-series-page', title: 'route.series', load: () => import('./pages/series/aw-series-page.ts') },
+  { pattern: '/queue', tag: 'aw-queue-page', title: 'nav.queue', load: () => import('./pages/queue/aw-queue-page.ts') },
+  { pattern: '/settings', tag: 'aw-settings-page', title: 'nav.settings', load: () => import('./pages/settings/aw-settings-page.ts') },
+  { pattern: '/notifications', tag: 'aw-notifications-page', title: 'nav.notifications', load: () => import('./pages/notifications/aw-notifications-page.ts') },
+  { pattern: '/system', tag: 'aw-system-page', title: 'nav.system', load: () => import('./pages/system/aw-system-page.ts') },
 ];
 
 export const DEFAULT_PATH = '/library';

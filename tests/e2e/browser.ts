@@ -10,7 +10,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** The system Chromium (Debian package), headless, with a throw-away profile. No browser download. */
-export async function launchBrowser(options: { width?: number; height?: number } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchBrowser(options: { width?: number; height?: number; locale?: string } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM}. The browser tests drive the system Chromium: run scripts/install-system-deps.sh (as root) and try again.`);
   }
@@ -21,6 +21,8 @@ export async function launchBrowser(options: { width?: number; height?: number }
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: options.width ?? 1280, height: options.height ?? 860 },
     colorScheme: 'light',
+    // The browser's language decides the panel's; tests say which one they read.
+    locale: options.locale ?? 'en-US',
     reducedMotion: 'reduce',
   });
   return {

@@ -193,12 +193,20 @@ describe('panel in a real browser', () => {
     const active = page.getByRole('article', { name: 'Demo Academy S01E03' });
     await active.waitFor({ timeout: 20_000 });
     await active.getByRole('button', { name: 'Cancel' }).click();
+    // Cancel asks first; saying no keeps the download running.
+    const dialog = page.getByRole('dialog', { name: 'Cancel Demo Academy S01E03?' });
+    await dialog.getByRole('button', { name: 'Close' }).or(dialog.getByRole('button', { name: 'Cancel', exact: true })).first().click();
+    await active.waitFor();
+    await active.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Cancel download' }).click();
     await page.getByText('Download cancelled.').waitFor();
-    await page.getByRole('tab', { name: /Failed \(1\)/ }).click();
+    // Cancelled is not a failure: it has its own tab, and Failed stays empty.
+    await page.getByRole('tab', { name: /Failed \(0\)/ }).waitFor();
+    await page.getByRole('tab', { name: /Cancelled \(1\)/ }).click();
     const cancelled = page.locator('aw-queue-page tr', { hasText: 'S01E03' });
-    await cancelled.getByText('Cancelled').waitFor();
+    await cancelled.getByText('Cancelled; the partial file is kept').waitFor();
     site.controls.slowBytesPerSecond = 0;
-    await cancelled.getByRole('button', { name: 'Retry' }).click();
+    await cancelled.getByRole('button', { name: 'Resume' }).click();
     await page.getByRole('tab', { name: /Completed \(3\)/ }).waitFor({ timeout: 30_000 });
     expect(existsSync(join(app.mediaDir, 'Demo Academy (2019)', 'Season 01', 'Demo Academy - S01E03 - Folge 3 der Staffel 1.mp4'))).toBe(true);
   }, 60_000);
@@ -211,16 +219,16 @@ describe('panel in a real browser', () => {
       context.skip('the /api/webhooks router is not mounted yet');
     }
     await nav('Notifications').click();
-    await page.getByText('No webhooks yet').waitFor();
-    await page.getByRole('button', { name: 'Add webhook' }).first().click();
+    await page.getByText('No connections yet').waitFor();
+    await page.getByRole('button', { name: 'Add connection' }).first().click();
     await page.locator('aw-webhook-form #name').fill('Receiver');
     await page.locator('aw-webhook-form #url').fill(receiver.url);
     await page.getByRole('button', { name: 'Send test' }).click();
     await page.getByText('The receiver accepted the test').waitFor();
     await page.getByText('hello from the receiver').waitFor();
     expect(receiver.bodies.length).toBe(1);
-    await page.getByRole('button', { name: 'Add webhook' }).last().click();
-    const hook = page.getByRole('article', { name: 'Webhook Receiver' });
+    await page.locator('aw-webhook-form').getByRole('button', { name: 'Add', exact: true }).click();
+    const hook = page.getByRole('article', { name: 'Connection Receiver' });
     await hook.waitFor();
     await hook.getByRole('button', { name: 'Test' }).click();
     await hook.getByText('HTTP 200').waitFor();
@@ -263,7 +271,7 @@ describe('panel in a real browser', () => {
     }
     await nav(/^Queue/).click();
     await page.getByRole('article', { name: /Demo Academy/ }).first().waitFor({ timeout: 20_000 });
-    await page.locator('aw-queue-page article').getByText(/^[1-9][\d.]*%$/).first().waitFor({ timeout: 20_000 });
+    await page.locator('aw-queue-page article').getByText(/^[\d.]+ [KM]B\/s$/).first().waitFor({ timeout: 20_000 });
     await shotVariants('queue');
 
     await nav('Settings').click();
@@ -288,7 +296,8 @@ describe('panel in a real browser', () => {
     expect(await page.evaluate(() => localStorage.getItem('aniworld.session'))).toBeNull();
     await page.locator('#password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(/\/(settings|library)$/);
+    // Back where the session ended (the queue, or Settings if the click got there first), not the library.
+    await page.waitForURL(/\/(settings|queue)$/);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -47,10 +47,9 @@ describe('settings page: hoster order with names we cannot resolve yet', () => {
       { name: 'Streamtape', on: true, note: 'not supported yet' },
       { name: 'Vidoza', on: true, note: null },
     ]);
-    // The rest of the known names, off; the ones without a resolver are marked there too.
+    // The rest, off: only hosters that resolve are offered to add (a stored one without a resolver stays, marked).
     expect(rows.slice(4).map((row) => [row.name, row.on, row.note])).toEqual([
       ['Vidmoly', false, null], ['Doodstream', false, null], ['Filemoon', false, null],
-      ['SpeedFiles', false, 'not supported yet'], ['LoadX', false, 'not supported yet'], ['Luluvdo', false, 'not supported yet'],
     ]);
     expect(errors).toEqual([]);
     expect((await app.request('GET', '/api/config', { token })).body.downloads.hosters).toEqual(['NewTube', 'VOE', 'Streamtape', 'Vidoza']);

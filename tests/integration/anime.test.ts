@@ -53,6 +53,19 @@ describe('/api/anime', () => {
     expect((await call('POST', '/api/anime/search', { query: '' })).status).toBe(422);
   });
 
+  it('search results carry the year and cover from the series page', async () => {
+    const [result] = (await call('POST', '/api/anime/search', { query: 'Demo' })).body;
+    expect(result).toMatchObject({ key: 'demo-academy', year: 2019, cover: expect.stringMatching(/^http/) });
+  });
+
+  it('a pasted series link finds that series', async () => {
+    const found = await call('POST', '/api/anime/search', { query: `  ${site.url}/anime/stream/demo-academy  ` });
+    expect(found.status).toBe(200);
+    expect(found.body).toEqual([expect.objectContaining({ key: 'demo-academy', name: 'Demo Academy', year: 2019, added: false })]);
+    // A link to another site is searched as text and finds nothing, rather than fetching that site.
+    expect((await call('POST', '/api/anime/search', { query: 'https://example.com/anime/stream/demo-academy' })).body).toEqual([]);
+  });
+
   it('adds by key: folder, .aniworld.json, tvshow.nfo, provider episodes, all missing', async () => {
     const added = nextEvent('series_added');
     const result = await call('POST', '/api/anime/add', { key: 'demo-academy' });

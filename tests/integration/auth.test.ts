@@ -5,9 +5,26 @@ let app: TestApp | undefined;
 afterEach(async () => { await app?.dispose(); app = undefined; });
 
 describe('auth', () => {
+  it('setup says when ANIWORLD_MEDIA_DIR fixes the media folder and refuses another one instead of ignoring it', async () => {
+    app = await startTestApp();
+    const other = await app.request('POST', '/api/auth/setup', { body: { master_password: TEST_PASSWORD, anime_directory: `${app.root}/elsewhere` } });
+    expect(other.status).toBe(422);
+    expect(other.body.error.message).toBe(`The media folder is set by ANIWORLD_MEDIA_DIR to ${app.mediaDir}; change it there (in Docker: the /media volume)`);
+    expect(other.body.error.details).toEqual([{ path: 'anime_directory', message: 'set by ANIWORLD_MEDIA_DIR' }]);
+    expect((await app.request('GET', '/api/auth/status')).body.configured).toBe(false);
+    // The same folder the environment names is fine.
+    expect((await app.request('POST', '/api/auth/setup', { body: { master_password: TEST_PASSWORD, anime_directory: app.mediaDir } })).status).toBe(201);
+    await app.dispose();
+
+    // Without the variable the folder chosen at setup is the one used.
+    app = await startTestApp({ env: { ANIWORLD_MEDIA_DIR: undefined } });
+    expect((await app.request('GET', '/api/auth/status')).body.media_folder).toEqual({ path: `${app.root}/media`, set_by_env: false });
+    expect((await app.request('POST', '/api/auth/setup', { body: { master_password: TEST_PASSWORD, anime_directory: `${app.root}/anime` } })).body).toMatchObject({ anime_directory: `${app.root}/anime` });
+  });
+
   it('sets up once, logs in, calls a protected route, logs out and refuses the same token', async () => {
     app = await startTestApp();
-    expect((await app.request('GET', '/api/auth/status')).body).toEqual({ configured: false, authenticated: false });
+    expect((await app.request('GET', '/api/auth/status')).body).toEqual({ configured: false, authenticated: false, media_folder: { path: app.mediaDir, set_by_env: true } });
 
     const setup = await app.request('POST', '/api/auth/setup', { body: { master_password: TEST_PASSWORD } });
     expect(setup.status).toBe(201);

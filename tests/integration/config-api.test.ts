@@ -33,6 +33,15 @@ describe('/api/config', () => {
     expect(check.body.valid).toBe(false);
     expect(check.body.errors[0].path).toBe('library.rescan_interval_hours');
     expect((await app.request('POST', '/api/config/validate', { token, body: { library: { rescan_interval_hours: 2 } } })).body).toEqual({ valid: true, errors: [] });
+
+    // A template with a token the namer does not know would fail every later download: refused now.
+    const badTemplate = await app.request('PUT', '/api/config', { token, body: { naming: { episode_template: '{Series Title} - {Foo}', season_folder_template: 'S{Bar}' } } });
+    expect(badTemplate.status).toBe(422);
+    expect(badTemplate.body.error.details).toEqual(expect.arrayContaining([
+      { path: 'naming.episode_template', message: 'Unknown token: {Foo}' },
+      { path: 'naming.season_folder_template', message: 'Unknown token: {Bar}' },
+    ]));
+    expect(JSON.parse(readFileSync(join(app.dataDir, 'config.json'), 'utf8'))).toEqual(stored);
   });
 
   it('keeps hoster names it does not know in the user\'s order; known names get their spelling, repeats count once', async () => {

@@ -39,6 +39,20 @@ export class Receiver {
     });
   }
 
+  /** Resolves with the first request (already here or still to come) that matches. */
+  waitFor(predicate: (request: Received) => boolean): Promise<Received> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const found = this.requests.find(predicate);
+        if (!found) return;
+        this.#waiters.delete(check);
+        resolve(found);
+      };
+      this.#waiters.add(check);
+      check();
+    });
+  }
+
   async stop(): Promise<void> {
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));

@@ -3,6 +3,7 @@ import { Migration20261124033000_series_scan_signature } from './Migration202611
 import { Migration20261127000000_wide_columns } from './Migration20261127000000_wide_columns.ts';
 import { Migration20261127010000_webhook_delivery_claims } from './Migration20261127010000_webhook_delivery_claims.ts';
 import { Migration20261201220000_episode_type } from './Migration20261201220000_episode_type.ts';
+import { Migration20261201230000_webhook_options } from './Migration20261201230000_webhook_options.ts';
 
 /**
  * Every migration, in order. Migrations are written by hand (SQL through addSql) and committed;
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261127000000_wide_columns', class: Migration20261127000000_wide_columns },
   { name: 'Migration20261127010000_webhook_delivery_claims', class: Migration20261127010000_webhook_delivery_claims },
   { name: 'Migration20261201220000_episode_type', class: Migration20261201220000_episode_type },
+  { name: 'Migration20261201230000_webhook_options', class: Migration20261201230000_webhook_options },
 ];

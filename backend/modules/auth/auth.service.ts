@@ -48,12 +48,24 @@ export class AuthService {
     return this.#configured;
   }
 
-  async status(principal: Principal | undefined): Promise<{ configured: boolean; authenticated: boolean }> {
-    return { configured: await this.isConfigured(), authenticated: principal !== undefined };
+  /** Before setup it also says where media goes and whether the environment fixed that (the Docker image always does). */
+  async status(principal: Principal | undefined): Promise<{ configured: boolean; authenticated: boolean; media_folder?: { path: string; set_by_env: boolean } }> {
+    const configured = await this.isConfigured();
+    if (configured) return { configured, authenticated: principal !== undefined };
+    return { configured, authenticated: principal !== undefined, media_folder: { path: resolve(this.#cwd, this.#settings.current().anime_directory), set_by_env: this.#mediaFolderPinned() } };
+  }
+
+  #mediaFolderPinned(): boolean {
+    return this.#settings.overriddenKeys().includes('anime_directory');
   }
 
   async setup(input: SetupInput): Promise<{ configured: true; anime_directory: string }> {
     if (await this.isConfigured()) throw new ConflictError('AniWorld is already set up. Log in with the master password.');
+    if (input.anime_directory && this.#mediaFolderPinned() && resolve(this.#cwd, input.anime_directory) !== resolve(this.#cwd, this.#settings.current().anime_directory)) {
+      // Saving it would be silently ignored: the environment wins over config.json.
+      const message = `The media folder is set by ANIWORLD_MEDIA_DIR to ${resolve(this.#cwd, this.#settings.current().anime_directory)}; change it there (in Docker: the /media volume)`;
+      throw new ValidationError(message, [{ path: 'anime_directory', message: 'set by ANIWORLD_MEDIA_DIR' }]);
+    }
     if (input.anime_directory) {
       const check = await checkWritableDirectory(resolve(this.#cwd, input.anime_directory));
       if (!check.ok) throw new ValidationError(`The media folder "${input.anime_directory}" is not writable: ${check.reason}`, [{ path: 'anime_directory', message: check.reason }]);

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { WebhookKind } from './webhook.entity.ts';
+import type { WebhookKind, WebhookOptions } from './webhook.entity.ts';
 import type { WebhookEvent } from './webhook.schema.ts';
 
 /** What every kind renders from: the generic JSON payload. */
@@ -16,6 +16,7 @@ export interface HookTarget {
   readonly method: 'POST' | 'PUT';
   readonly headers: Readonly<Record<string, string>>;
   readonly secret?: string | null;
+  readonly options?: WebhookOptions;
 }
 
 export interface OutgoingRequest {
@@ -66,6 +67,15 @@ export function renderRequest(hook: HookTarget, payload: WebhookPayload, deliver
     }
     case 'gotify':
       return json(gotifyMessageUrl(hook.url), { title: text.title, message: text.message, priority: text.severity === 'high' ? 8 : 5, extras: { 'aniworld::event': payload } });
+    // The token is the target's secret: never signed into a header of ours, never shown back.
+    case 'telegram':
+      return { ...json(`${hook.url.replace(/\/+$/, '')}/bot${hook.secret ?? ''}/sendMessage`, { chat_id: hook.options?.chat_id, text: `${text.title}\n${text.message}`, disable_web_page_preview: true }), headers: { ...base, 'Content-Type': 'application/json' } };
+    case 'pushover':
+      return { ...json(pushoverMessageUrl(hook.url), { token: hook.secret, user: hook.options?.user_key, title: truncate(text.title, 250), message: truncate(text.message, 1024), priority: text.severity === 'high' ? 1 : 0 }), headers: { ...base, 'Content-Type': 'application/json' } };
+    case 'jellyfin':
+    case 'emby':
+    case 'plex':
+      throw new Error(`${hook.kind} targets are refreshed by the media server client, not sent a message`);
   }
 }
 
@@ -90,6 +100,8 @@ function describe(payload: WebhookPayload): EventText {
       return { title: `Download failed: ${series}${episode}`, message: str(data.error) ?? 'The download failed.', severity: 'high', fields };
     case 'series_added':
       return { title: `Series added: ${series}`, message: `${series} is now in your library.`, severity: 'normal', fields };
+    case 'series_removed':
+      return { title: `Series removed: ${series}`, message: data.files_deleted ? `${series} and its files were removed.` : `${series} was removed from the library; its files stay.`, severity: 'normal', fields };
     case 'episode_available':
       return { title: `New episode: ${series}${episode}`, message: `${series}${episode} is available on the provider.`, severity: 'normal', fields };
     case 'scan_complete': {
@@ -118,6 +130,13 @@ function splitNtfyUrl(url: string): { root: string; topic: string } {
 function gotifyMessageUrl(url: string): string {
   const parsed = new URL(url);
   if (!/\/message\/?$/.test(parsed.pathname)) parsed.pathname = `${parsed.pathname.replace(/\/$/, '')}/message`;
+  return parsed.toString();
+}
+
+/** Pushover takes messages on `/1/messages.json`; the form may give just the server. */
+function pushoverMessageUrl(url: string): string {
+  const parsed = new URL(url);
+  if (!/\/messages\.json$/.test(parsed.pathname)) parsed.pathname = `${parsed.pathname.replace(/\/$/, '')}/1/messages.json`;
   return parsed.toString();
 }
 

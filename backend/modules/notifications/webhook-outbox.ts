@@ -4,7 +4,8 @@ import type { Clock } from '../../adapters/clock.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { DomainEvent } from '../../events/bus.ts';
 import type { JobQueue } from '../../../jobs/job-queue.ts';
-import { Webhook, type IWebhook } from './webhook.entity.ts';
+import { isMediaServerKind, Webhook, type IWebhook } from './webhook.entity.ts';
+import type { MediaServerClient } from './media-server.ts';
 import { WebhookDelivery, type DeliveryAttempt, type IWebhookDelivery } from './webhook-delivery.entity.ts';
 import { renderRequest, type WebhookPayload } from './webhook-formats.ts';
 import type { SendResult, WebhookTransport } from './webhook-transport.ts';
@@ -75,11 +76,14 @@ export class WebhookOutbox {
   readonly #claimant: string;
   readonly #slots: Semaphore;
   readonly #enrich: ((event: DomainEvent) => Promise<Record<string, unknown>>) | undefined;
+  readonly #mediaServers: MediaServerClient | undefined;
 
   constructor(options: {
     em: EntityManager; jobs: JobQueue; clock: Clock; logger: Logger; transport: WebhookTransport; instance: string; policy?: Partial<DeliveryPolicy>;
     /** Extra facts for an event's webhook payload, looked up only when some hook wants the event. */
     enrich?: (event: DomainEvent) => Promise<Record<string, unknown>>;
+    /** Refreshes Jellyfin, Emby and Plex targets; without it such a target's deliveries fail. */
+    mediaServers?: MediaServerClient;
   }) {
     this.#em = options.em;
     this.#jobs = options.jobs;
@@ -91,6 +95,7 @@ export class WebhookOutbox {
     this.#claimant = `${options.instance}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#slots = new Semaphore(this.#policy.concurrency);
     this.#enrich = options.enrich;
+    this.#mediaServers = options.mediaServers;
   }
 
   get policy(): DeliveryPolicy {
@@ -167,13 +172,20 @@ export class WebhookOutbox {
       if (!(await this.#claim(delivery))) return { outcome: 'waiting' };
       let result: SendResult;
       try {
-        result = await this.#transport(renderRequest(hook, delivery.payload as unknown as WebhookPayload, delivery.id), this.#policy.timeoutMs);
+        result = await this.#send(hook, delivery.payload as unknown as WebhookPayload, delivery.id);
       } catch (error) {
         await this.#em.nativeUpdate(WebhookDelivery, { id: delivery.id, claimedBy: this.#claimant }, { claimedBy: null, claimedUntil: null });
         throw error;
       }
       return this.#record(delivery, hook.id, result);
     });
+  }
+
+  /** A message for message kinds; a library refresh for media servers. */
+  async #send(hook: IWebhook, payload: WebhookPayload, deliveryId: number): Promise<SendResult> {
+    if (!isMediaServerKind(hook.kind)) return this.#transport(renderRequest(hook, payload, deliveryId), this.#policy.timeoutMs);
+    if (!this.#mediaServers) return { ok: false, status_code: null, latency_ms: 0, response_excerpt: null, error: `No media server client to refresh ${hook.kind}`, permanent: true };
+    return this.#mediaServers.refresh({ url: hook.url, kind: hook.kind, secret: hook.secret, options: hook.options }, payload);
   }
 
   /**
@@ -196,7 +208,7 @@ export class WebhookOutbox {
   async #record(delivery: IWebhookDelivery, hookId: string, result: SendResult): Promise<AttemptStep> {
     const attempts = delivery.attempts + 1;
     const attempt: DeliveryAttempt = { at: this.#clock.now().toISOString(), status_code: result.status_code, latency_ms: result.latency_ms, error: result.error };
-    const outcome: DeliveryOutcome = result.ok ? 'delivered' : isPermanent(result.status_code) || attempts >= this.#policy.maxAttempts ? 'failed' : 'retrying';
+    const outcome: DeliveryOutcome = result.ok ? 'delivered' : result.permanent || isPermanent(result.status_code) || attempts >= this.#policy.maxAttempts ? 'failed' : 'retrying';
     const retryAt = outcome === 'retrying' ? new Date(this.#clock.now().getTime() + this.#backoff(attempts)) : null;
     const written = await this.#em.nativeUpdate(WebhookDelivery, { id: delivery.id, claimedBy: this.#claimant }, {
       attempts,

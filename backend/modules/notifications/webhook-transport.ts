@@ -8,6 +8,8 @@ export interface SendResult {
   readonly latency_ms: number;
   readonly response_excerpt: string | null;
   readonly error: string | null;
+  /** Set when trying again cannot help (a media server without a library for our folder). */
+  readonly permanent?: boolean;
 }
 
 export type WebhookTransport = (request: OutgoingRequest, timeoutMs: number) => Promise<SendResult>;
@@ -72,7 +74,8 @@ async function readExcerpt(response: Response): Promise<string> {
   return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
 }
 
-function explain(error: unknown, url: string, timeoutMs: number): string {
+/** The real cause of a failed request in words, naming the host but never the full URL (it may carry a token). */
+export function explain(error: unknown, url: string, timeoutMs: number): string {
   const failure = error as Error & { cause?: { code?: string; message?: string } };
   const host = new URL(url).host;
   if (failure.name === 'TimeoutError' || failure.name === 'AbortError') return `No answer from ${host} within ${timeoutMs} ms`;

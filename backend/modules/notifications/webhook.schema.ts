@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { WEBHOOK_KINDS } from './webhook.entity.ts';
+import { isMediaServerKind, WEBHOOK_KINDS } from './webhook.entity.ts';
 import { MASK } from './webhook-secrets.ts';
 
 /** Events a hook can subscribe to; `test` is what the test endpoints send. */
-export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'scan_complete', 'episode_available', 'health_issue', 'test'] as const;
+export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'series_removed', 'scan_complete', 'episode_available', 'health_issue', 'test'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 // Headers we set ourselves (and hop-by-hop ones) cannot be overridden by a hook.
@@ -22,7 +22,25 @@ const webhookFields = {
   method: z.enum(['POST', 'PUT']),
   headers: z.record(headerName, headerValue).refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers'),
   enabled: z.boolean(),
+  options: z.strictObject({
+    chat_id: z.string().trim().min(1).max(100).optional(),
+    user_key: z.string().trim().min(1).max(100).optional(),
+    server_path: z.string().trim().min(1).max(1000).optional(),
+  }),
 };
+
+/**
+ * What a kind needs besides a URL: the token or key goes in `secret` (masked like a signing
+ * secret), the rest in `options`. Checked on create and on the test of an unsaved target.
+ */
+export function kindProblems(input: { kind: string; secret?: string | null; options?: { chat_id?: string; user_key?: string } }): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const needsToken = isMediaServerKind(input.kind) || input.kind === 'telegram' || input.kind === 'pushover';
+  if (needsToken && !input.secret) problems.push({ path: 'secret', message: input.kind === 'telegram' ? 'needs the bot token' : input.kind === 'pushover' ? 'needs the application token' : 'needs the API token of the server' });
+  if (input.kind === 'telegram' && !input.options?.chat_id) problems.push({ path: 'options.chat_id', message: 'needs the chat id' });
+  if (input.kind === 'pushover' && !input.options?.user_key) problems.push({ path: 'options.user_key', message: 'needs the user key' });
+  return problems;
+}
 
 export const createWebhookSchema = z.strictObject({
   ...webhookFields,
@@ -30,6 +48,9 @@ export const createWebhookSchema = z.strictObject({
   method: webhookFields.method.default('POST'),
   headers: webhookFields.headers.default({}),
   enabled: webhookFields.enabled.default(true),
+  options: webhookFields.options.default({}),
+}).superRefine((input, ctx) => {
+  for (const problem of kindProblems(input)) ctx.addIssue({ code: 'custom', path: problem.path.split('.'), message: problem.message });
 });
 export type CreateWebhookInput = z.infer<typeof createWebhookSchema>;
 
@@ -43,6 +64,7 @@ export const updateWebhookSchema = z.strictObject({
   method: webhookFields.method.optional(),
   headers: webhookFields.headers.optional(),
   enabled: webhookFields.enabled.optional(),
+  options: webhookFields.options.optional(),
 });
 export type UpdateWebhookInput = z.infer<typeof updateWebhookSchema>;
 

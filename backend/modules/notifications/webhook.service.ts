@@ -1,22 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../adapters/clock.ts';
-import { NotFoundError } from '../../errors.ts';
-import { Webhook, type IWebhook } from './webhook.entity.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import { isMediaServerKind, Webhook, type IWebhook, type WebhookKind, type WebhookOptions } from './webhook.entity.ts';
+import type { MediaServerClient } from './media-server.ts';
 import { WebhookDelivery, type IWebhookDelivery } from './webhook-delivery.entity.ts';
 import { renderRequest, type HookTarget } from './webhook-formats.ts';
 import type { SendResult, WebhookTransport } from './webhook-transport.ts';
-import type { CreateWebhookInput, UpdateWebhookInput } from './webhook.schema.ts';
+import { kindProblems, type CreateWebhookInput, type UpdateWebhookInput } from './webhook.schema.ts';
 import type { WebhookOutbox } from './webhook-outbox.ts';
 import { credentialsToHeader, keepMasked, maskHeaders, maskText, maskUrl, secretValues } from './webhook-secrets.ts';
 
 export interface WebhookView {
   id: string; name: string; url: string; kind: string; events: string[]; method: string;
-  headers: Record<string, string>; enabled: boolean; has_secret: boolean; created_at: string; updated_at: string;
+  headers: Record<string, string>; options: WebhookOptions; enabled: boolean; has_secret: boolean; created_at: string; updated_at: string;
 }
 
 export interface TestResult {
   success: boolean; status_code: number | null; latency_ms: number; response_excerpt: string | null; error: string | null;
+  /** Media servers: a stable code for what the check found, with the facts the panel words. */
+  code?: string; params?: Record<string, string>;
 }
 
 /** Webhook configuration, the test endpoints and the delivery history. */
@@ -27,14 +30,16 @@ export class WebhookService {
   readonly #transport: WebhookTransport;
   readonly #timeoutMs: number;
   readonly #instance: string;
+  readonly #mediaServers: MediaServerClient | undefined;
 
-  constructor(options: { em: EntityManager; clock: Clock; outbox: WebhookOutbox; transport: WebhookTransport; timeoutMs: number; instance: string }) {
+  constructor(options: { em: EntityManager; clock: Clock; outbox: WebhookOutbox; transport: WebhookTransport; timeoutMs: number; instance: string; mediaServers?: MediaServerClient }) {
     this.#em = options.em;
     this.#clock = options.clock;
     this.#outbox = options.outbox;
     this.#transport = options.transport;
     this.#timeoutMs = options.timeoutMs;
     this.#instance = options.instance;
+    this.#mediaServers = options.mediaServers;
   }
 
   async list(): Promise<WebhookView[]> {
@@ -49,13 +54,16 @@ export class WebhookService {
   async create(input: CreateWebhookInput): Promise<WebhookView> {
     const now = this.#clock.now();
     const { url, headers } = unsavedTarget(input);
-    const hook = this.#em.create(Webhook, { id: randomUUID(), name: input.name, url, kind: input.kind, events: input.events, secret: input.secret ?? null, method: input.method, headers, enabled: input.enabled, createdAt: now, updatedAt: now });
+    const hook = this.#em.create(Webhook, { id: randomUUID(), name: input.name, url, kind: input.kind, events: input.events, secret: input.secret ?? null, method: input.method, headers, options: input.options, enabled: input.enabled, createdAt: now, updatedAt: now });
     await this.#em.flush();
     return toView(hook);
   }
 
   async update(id: string, input: UpdateWebhookInput): Promise<WebhookView> {
     const hook = await this.#require(id);
+    // A kind change or a removed token must still leave a target that can be sent to.
+    const problems = kindProblems({ kind: input.kind ?? hook.kind, secret: input.secret === undefined ? hook.secret : input.secret, options: input.options ?? hook.options });
+    if (problems.length) throw new ValidationError(`Request body is not valid: ${problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`, problems);
     const wasEnabled = hook.enabled;
     Object.assign(hook, editedHook(hook, input));
     hook.updatedAt = this.#clock.now();
@@ -76,16 +84,25 @@ export class WebhookService {
     return this.#send({ ...input, ...unsavedTarget(input) });
   }
 
+  /** A message kind gets a `test` event; a media server is checked (token, library for our folder). */
   async #send(target: HookTarget): Promise<TestResult> {
+    if (isMediaServerKind(target.kind)) return this.#checkMediaServer(target.kind, target);
     const payload = { event: 'test' as const, timestamp: this.#clock.now().toISOString(), instance: this.#instance, data: { message: 'If you can read this, the webhook works.' } };
     const result: SendResult = await this.#transport(renderRequest(target, payload), this.#timeoutMs);
     return { success: result.ok, status_code: result.status_code, latency_ms: result.latency_ms, response_excerpt: result.response_excerpt, error: result.error };
   }
 
+  /** For a media server the test checks the token and that a library holds our folder. */
+  async #checkMediaServer(kind: WebhookKind & ('jellyfin' | 'emby' | 'plex'), target: HookTarget): Promise<TestResult> {
+    if (!this.#mediaServers) throw new Error('No media server client was wired');
+    const result = await this.#mediaServers.check({ url: target.url, kind, secret: target.secret, options: target.options });
+    return { success: result.ok, status_code: result.status_code, latency_ms: result.latency_ms, response_excerpt: result.response_excerpt, error: result.error, code: result.code, params: result.params };
+  }
+
   /** Tests a saved hook; with edits, as it would be after them (••• keeps stored values), without saving. */
   async testSaved(id: string, edits: UpdateWebhookInput = {}): Promise<TestResult> {
     const hook = await this.#require(id);
-    return this.#send({ url: hook.url, kind: hook.kind, method: hook.method, headers: hook.headers, secret: hook.secret, ...editedHook(hook, edits) });
+    return this.#send({ url: hook.url, kind: hook.kind, method: hook.method, headers: hook.headers, secret: hook.secret, options: hook.options, ...editedHook(hook, edits) });
   }
 
   /** Newest first, with every attempt. */
@@ -107,7 +124,7 @@ export class WebhookService {
 function toView(hook: IWebhook): WebhookView {
   return {
     id: hook.id, name: hook.name, url: maskUrl(hook.url), kind: hook.kind, events: hook.events, method: hook.method,
-    headers: maskHeaders(hook.headers), enabled: hook.enabled, has_secret: Boolean(hook.secret),
+    headers: maskHeaders(hook.headers), options: hook.options ?? {}, enabled: hook.enabled, has_secret: Boolean(hook.secret),
     created_at: hook.createdAt.toISOString(), updated_at: hook.updatedAt.toISOString(),
   };
 }

@@ -7,7 +7,7 @@ import type { EventBus } from '../../events/bus.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { Clock } from '../../adapters/clock.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
-import type { Provider, SeriesInfo } from '../../providers/provider.ts';
+import type { Provider, SearchResult, SeriesInfo } from '../../providers/provider.ts';
 import { assertInsideRoot, sanitizeName, UnsafePathError } from '../../library/safe-path.ts';
 import { previewNaming, seriesFolderName, TemplateError, type NamingTemplates } from '../../library/naming.ts';
 import { isSeriesKey } from '../../library/folder-link.ts';
@@ -146,8 +146,24 @@ export class SeriesService {
 
   // --- the provider ---
 
+  /**
+   * Provider search. A pasted series link finds that series itself; results without a year or
+   * cover (the site's search answer has neither) get them from their series page, for the first few.
+   */
   async search(query: string) {
-    const results = await this.#deps.provider().search(query);
+    const provider = this.#deps.provider();
+    const linked = /^https?:\/\//i.test(query.trim()) ? provider.keyFromLink(query.trim()) : undefined;
+    const found = linked ? [seriesAsResult(await provider.getSeries(linked))] : await provider.search(query);
+    const results = await Promise.all(found.map(async (result, index) => {
+      if (index >= SEARCH_DETAILS || (result.year !== null && result.cover !== null)) return result;
+      try {
+        const info = await provider.getSeries(result.key);
+        return { ...result, year: result.year ?? info.year, endYear: result.endYear ?? info.endYear, cover: result.cover ?? info.cover, description: result.description ?? info.description };
+      } catch {
+        // The result still shows, just without what its page would have added.
+        return result;
+      }
+    }));
     const keys = results.map((result) => result.key);
     const added = new Set((await this.#em.find(Series, { key: { $in: keys } }, { fields: ['key'] as never })).map((series) => series.key));
     return results.map((result) => searchResultView(result, added.has(result.key)));
@@ -281,4 +297,11 @@ export class SeriesService {
     if (!series) throw new NotFoundError(`No series with key "${key}"`);
     return series;
   }
+}
+
+/** How many search results are completed from their series page (one provider request each). */
+const SEARCH_DETAILS = 6;
+
+function seriesAsResult(info: SeriesInfo): SearchResult {
+  return { key: info.key, name: info.name, link: info.link, description: info.description, cover: info.cover, year: info.year, endYear: info.endYear };
 }

@@ -1,14 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LiveState } from '../data/live.ts';
-
-const LABELS: Record<LiveState, string> = {
-  idle: 'Offline',
-  connecting: 'Connecting…',
-  open: 'Live',
-  reconnecting: 'Reconnecting…',
-  unauthorized: 'Signed out',
-};
+import { t } from '../i18n/locale.ts';
 
 /** The live-update connection as a dot and a word; click to retry while disconnected. */
 @customElement('aw-connection-status')
@@ -31,9 +24,9 @@ export class AwConnectionStatus extends LitElement {
   @property({ reflect: true }) state: LiveState = 'idle';
 
   render() {
-    const label = LABELS[this.state];
-    return html`<button type="button" title=${this.state === 'open' ? 'Live updates are on' : 'Live updates are off: click to reconnect now'}
-      aria-label="Live updates: ${label}">
+    const label = t(`live.${this.state}`);
+    return html`<button type="button" title=${this.state === 'open' ? t('live.onTitle') : t('live.offTitle')}
+      aria-label=${t('live.aria', { state: label })}>
       <span class="dot"></span><span class="text">${label}</span>
     </button>`;
   }

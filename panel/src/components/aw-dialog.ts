@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { sharedStyles } from '../styles/shared.ts';
 import { DialogCloseEvent } from './events.ts';
+import { t } from '../i18n/locale.ts';
 
 /**
  * A modal built on <dialog> (focus trap, Escape and inert background come from the browser).
@@ -23,7 +24,7 @@ export class AwDialog extends LitElement {
 
   @property() heading = '';
   @property({ attribute: 'confirm-label' }) confirmLabel = '';
-  @property({ attribute: 'cancel-label' }) cancelLabel = 'Cancel';
+  @property({ attribute: 'cancel-label' }) cancelLabel = t('common.cancel');
   @property({ type: Boolean }) danger = false;
   /** Optional checkbox (for example "also delete files"). */
   @property({ attribute: 'check-label' }) checkLabel = '';
@@ -49,7 +50,7 @@ export class AwDialog extends LitElement {
         ${this.checkLabel ? html`<label class="check"><input type="checkbox" .checked=${this.checked} @change=${(event: Event) => { this.checked = (event.target as HTMLInputElement).checked; }} />${this.checkLabel}</label>` : nothing}
       </div>
       <footer>
-        <button type="button" @click=${() => this.close(false)}>${this.confirmLabel ? this.cancelLabel : 'Close'}</button>
+        <button type="button" @click=${() => this.close(false)}>${this.confirmLabel ? this.cancelLabel : t('common.close')}</button>
         ${this.confirmLabel ? html`<button type="button" class=${this.danger ? 'primary danger-fill' : 'primary'} @click=${() => this.close(true)}>${this.confirmLabel}</button>` : nothing}
       </footer>
     </dialog>`;

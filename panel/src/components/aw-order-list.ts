@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { OrderChangeEvent } from './events.ts';
 import { icon } from './icons.ts';
 import { sharedStyles } from '../styles/shared.ts';
+import { t } from '../i18n/locale.ts';
 
 /**
  * Choose and order entries (languages, hosters): enabled ones first in the chosen order,
@@ -27,6 +28,8 @@ export class AwOrderList extends LitElement {
   @property({ attribute: false }) notes: Readonly<Record<string, string>> = {};
   @property({ type: Boolean }) disabled = false;
   @property() label = '';
+  /** How an option is shown (the value stays what the server knows). */
+  @property({ attribute: false }) labelOf: (name: string) => string = (name) => name;
 
   #emit(value: string[]): void {
     this.value = value;
@@ -52,14 +55,14 @@ export class AwOrderList extends LitElement {
     return html`<ol aria-label=${this.label}>
       ${this.value.map((name, index) => html`<li>
         <span class="rank">${index + 1}.</span>
-        <label class="check name"><input type="checkbox" checked ?disabled=${this.disabled || this.value.length === 1} @change=${() => this.#toggle(name, false)} />${name}</label>
+        <label class="check name"><input type="checkbox" checked ?disabled=${this.disabled || this.value.length === 1} @change=${() => this.#toggle(name, false)} />${this.labelOf(name)}</label>
         ${this.notes[name] ? html`<span class="note">${this.notes[name]}</span>` : ''}
-        <button type="button" class="icon ghost" aria-label="Move ${name} up" ?disabled=${this.disabled || index === 0} @click=${() => this.#move(name, -1)}>${icon('up', 16)}</button>
-        <button type="button" class="icon ghost" aria-label="Move ${name} down" ?disabled=${this.disabled || index === this.value.length - 1} @click=${() => this.#move(name, 1)}>${icon('down', 16)}</button>
+        <button type="button" class="icon ghost" aria-label=${t('order.up', { name: this.labelOf(name) })} ?disabled=${this.disabled || index === 0} @click=${() => this.#move(name, -1)}>${icon('up', 16)}</button>
+        <button type="button" class="icon ghost" aria-label=${t('order.down', { name: this.labelOf(name) })} ?disabled=${this.disabled || index === this.value.length - 1} @click=${() => this.#move(name, 1)}>${icon('down', 16)}</button>
       </li>`)}
       ${rest.map((name) => html`<li class="off">
         <span class="rank"></span>
-        <label class="check name"><input type="checkbox" ?disabled=${this.disabled} @change=${() => this.#toggle(name, true)} />${name}</label>
+        <label class="check name"><input type="checkbox" ?disabled=${this.disabled} @change=${() => this.#toggle(name, true)} />${this.labelOf(name)}</label>
         ${this.notes[name] ? html`<span class="note">${this.notes[name]}</span>` : ''}
       </li>`)}
     </ol>`;

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { checkPassword } from '../lib/password-strength.ts';
 import { icon } from './icons.ts';
+import { t } from '../i18n/locale.ts';
 
 /** Live feedback under a new-password field: a meter and the server's rules, ticked off as typed. */
 @customElement('aw-password-strength')
@@ -28,9 +29,9 @@ export class AwPasswordStrength extends LitElement {
       <div class="meter s${strength.score}" aria-hidden="true">
         ${[1, 2, 3, 4].map((step) => html`<span class=${strength.score >= step ? 'on' : ''}></span>`)}
       </div>
-      <div class="label" aria-live="polite">Strength: ${strength.label}</div>
-      <ul aria-label="Password rules">
-        ${strength.rules.map((rule) => html`<li class=${rule.met ? 'met' : ''}>${icon(rule.met ? 'check' : 'x', 14)}<span>${rule.label}<span class="visually-hidden">${rule.met ? ' (done)' : ' (missing)'}</span></span></li>`)}
+      <div class="label" aria-live="polite">${t('password.strength', { label: strength.label })}</div>
+      <ul aria-label=${t('password.rules')}>
+        ${strength.rules.map((rule) => html`<li class=${rule.met ? 'met' : ''}>${icon(rule.met ? 'check' : 'x', 14)}<span>${rule.label}<span class="visually-hidden">${rule.met ? t('password.ruleDone') : t('password.ruleMissing')}</span></span></li>`)}
       </ul>`;
   }
 }

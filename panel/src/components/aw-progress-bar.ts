@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { formatPercent, toPercent } from '../lib/format.ts';
+import { t } from '../i18n/locale.ts';
 
 /** A determinate progress bar (percent 0..100) with an accessible name; `indeterminate` when unknown. */
 @customElement('aw-progress-bar')
@@ -18,7 +19,7 @@ export class AwProgressBar extends LitElement {
   `;
 
   @property({ type: Number }) value = 0;
-  @property() label = 'Progress';
+  @property() label = t('common.progress');
   @property({ reflect: true }) tone: 'accent' | 'ok' | 'warn' | 'danger' = 'accent';
   @property({ type: Boolean, reflect: true }) indeterminate = false;
 

@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { icon } from './icons.ts';
 import type { ToastKind } from './events.ts';
+import { t } from '../i18n/locale.ts';
 
 interface Toast { readonly id: number; readonly message: string; readonly kind: ToastKind }
 
@@ -20,6 +21,8 @@ export class AwToaster extends LitElement {
     .toast.error { border-left-color: var(--aw-danger); }
     .toast.warn { border-left-color: var(--aw-warn); }
     .toast span { flex: 1; }
+    /* On a phone the toasts sit over the top bar, not over the rows a user is tapping. */
+    @media (max-width: 640px) { :host { top: 8px; bottom: auto; left: 8px; right: 8px; max-width: none; } }
     button { border: none; background: none; color: var(--aw-text-muted); cursor: pointer; padding: 0; line-height: 0; }
   `;
 
@@ -40,7 +43,7 @@ export class AwToaster extends LitElement {
     return html`<div role="status" aria-live="polite">
       ${repeat(this.toasts, (toast) => toast.id, (toast) => html`<div class="toast ${toast.kind}">
         <span>${toast.message}</span>
-        <button type="button" aria-label="Dismiss" @click=${() => this.dismiss(toast.id)}>${icon('x', 16)}</button>
+        <button type="button" aria-label=${t('common.dismiss')} @click=${() => this.dismiss(toast.id)}>${icon('x', 16)}</button>
       </div>`)}
     </div>`;
   }

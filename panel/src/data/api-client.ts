@@ -1,5 +1,6 @@
 /** The one place the panel talks HTTP: bearer token, JSON, typed errors, 401 handling. */
 import { toUrl } from '../base.ts';
+import { locale, t, tCode } from '../i18n/locale.ts';
 
 export interface ErrorDetail { readonly path?: string; readonly message: string }
 
@@ -66,7 +67,7 @@ export class ApiClient {
       response = await (this.#options.fetch ?? fetch)(toUrl(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
-      throw new ApiError(0, 'network', 'The AniWorld server cannot be reached. Is it running?');
+      throw new ApiError(0, 'network', t('error.network'));
     }
     const text = await response.text();
     let parsed: unknown;
@@ -84,10 +85,17 @@ export class ApiClient {
   }
 }
 
+/**
+ * What went wrong, in the panel's language: the server's stable code is worded here (the
+ * server's own English text follows it, since it names the thing that failed).
+ */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     const details = error.details.filter((detail) => detail.message).map((detail) => (detail.path ? `${detail.path}: ${detail.message}` : detail.message));
-    return details.length > 0 && !details.some((detail) => error.message.includes(detail)) ? `${error.message} (${details.join('; ')})` : error.message;
+    const message = details.length > 0 && !details.some((detail) => error.message.includes(detail)) ? `${error.message} (${details.join('; ')})` : error.message;
+    if (error.code === 'network' || locale() === 'en') return message;
+    const worded = tCode('error', error.code, '');
+    return worded ? `${worded}: ${message}` : message;
   }
   return error instanceof Error ? error.message : String(error);
 }

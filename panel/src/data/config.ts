@@ -1,4 +1,5 @@
 import type { ApiClient } from './api-client.ts';
+import { t } from '../i18n/locale.ts';
 
 export const LANGUAGES = ['German Dub', 'German Sub', 'English Sub', 'English Dub'] as const;
 export const HOSTERS = ['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon', 'SpeedFiles', 'LoadX', 'Luluvdo', 'Streamtape'] as const;
@@ -10,7 +11,7 @@ export type HosterName = (typeof HOSTERS)[number] | (string & {});
 
 /** "not supported yet" beside every hoster in `names` without a resolver. */
 export function hosterNotes(names: readonly string[]): Record<string, string> {
-  return Object.fromEntries(names.filter((name) => !SUPPORTED_HOSTERS.includes(name)).map((name) => [name, 'not supported yet']));
+  return Object.fromEntries(names.filter((name) => !SUPPORTED_HOSTERS.includes(name)).map((name) => [name, t('settings.notSupported')]));
 }
 
 /** GET /api/config: the effective settings plus the keys the environment pins. */

@@ -122,3 +122,27 @@ export function filterLibrary(items: readonly AnimeSummary[], filter: LibraryFil
     default: return result.sort(byName);
   }
 }
+
+const MONITORED = ['all', 'monitored', 'unmonitored'] as const;
+const SORTS = ['name', 'missing', 'year'] as const;
+
+/** `?q=&missing=1&monitored=&sort=`: only what differs from the defaults. */
+export function filterToQuery(filter: LibraryFilter): URLSearchParams {
+  const query = new URLSearchParams();
+  if (filter.search) query.set('q', filter.search);
+  if (filter.missingOnly) query.set('missing', '1');
+  if (filter.monitored !== 'all') query.set('monitored', filter.monitored);
+  if (filter.sort !== 'name') query.set('sort', filter.sort);
+  return query;
+}
+
+export function filterFromQuery(query: URLSearchParams): LibraryFilter {
+  const monitored = query.get('monitored');
+  const sort = query.get('sort');
+  return {
+    search: query.get('q') ?? '',
+    missingOnly: query.get('missing') === '1',
+    monitored: (MONITORED as readonly string[]).includes(monitored ?? '') ? (monitored as LibraryFilter['monitored']) : 'all',
+    sort: (SORTS as readonly string[]).includes(sort ?? '') ? (sort as LibrarySort) : 'name',
+  };
+}

@@ -1,8 +1,30 @@
 import type { ApiClient } from './api-client.ts';
+import { t } from '../i18n/locale.ts';
 
-export const WEBHOOK_KINDS = ['json', 'discord', 'ntfy', 'gotify'] as const;
-export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'scan_complete', 'episode_available', 'health_issue'] as const;
+export const WEBHOOK_KINDS = ['json', 'discord', 'ntfy', 'gotify', 'telegram', 'pushover', 'jellyfin', 'emby', 'plex'] as const;
+export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'series_removed', 'scan_complete', 'episode_available', 'health_issue'] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** Media servers are refreshed, not sent a message: no method, headers or signature. */
+export function isMediaServer(kind: string): kind is 'jellyfin' | 'emby' | 'plex' {
+  return kind === 'jellyfin' || kind === 'emby' || kind === 'plex';
+}
+
+/** Where a new target of a kind usually lives, and which events it wants. */
+export const KIND_DEFAULTS: Partial<Record<WebhookKind, { url: string; events: WebhookEvent[] }>> = {
+  telegram: { url: 'https://api.telegram.org', events: ['download_complete', 'download_failed'] },
+  pushover: { url: 'https://api.pushover.net', events: ['download_complete', 'download_failed'] },
+  jellyfin: { url: 'http://jellyfin:8096', events: ['download_complete', 'series_removed', 'scan_complete'] },
+  emby: { url: 'http://emby:8096', events: ['download_complete', 'series_removed', 'scan_complete'] },
+  plex: { url: 'http://plex:32400', events: ['download_complete', 'series_removed', 'scan_complete'] },
+};
+
+export interface WebhookOptions {
+  chat_id?: string;
+  user_key?: string;
+  server_path?: string;
+}
 
 export interface Webhook {
   readonly id: string;
@@ -12,6 +34,7 @@ export interface Webhook {
   readonly events: string[];
   readonly method: 'POST' | 'PUT';
   readonly headers: Record<string, string>;
+  readonly options?: WebhookOptions;
   readonly enabled: boolean;
   readonly has_secret: boolean;
   readonly created_at: string;
@@ -26,6 +49,7 @@ export interface WebhookInput {
   secret?: string | null;
   method: 'POST' | 'PUT';
   headers: Record<string, string>;
+  options?: WebhookOptions;
   enabled: boolean;
 }
 
@@ -35,6 +59,9 @@ export interface TestResult {
   readonly latency_ms: number;
   readonly response_excerpt: string | null;
   readonly error: string | null;
+  /** Media servers: what the check found, for the panel to word in its language. */
+  readonly code?: string;
+  readonly params?: Record<string, string>;
 }
 
 export interface Delivery {
@@ -68,7 +95,7 @@ export function parseHeaderLines(text: string): { headers: Record<string, string
     if (!line.trim()) return;
     const colon = line.indexOf(':');
     if (colon <= 0) {
-      errors.push(`Line ${index + 1}: write "Name: value"`);
+      errors.push(t('hooks.headerLine', { line: index + 1 }));
       return;
     }
     headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();

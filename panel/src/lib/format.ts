@@ -1,10 +1,11 @@
-/** Human-readable numbers for sizes, speeds and durations; all pure so they are unit-tested. */
+import { formatNumber, locale, t } from '../i18n/locale.ts';
+/** Human-readable numbers for sizes, speeds and durations in the panel's language; unit-tested in both. */
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 
 export function formatBytes(bytes: number | null | undefined, digits = 1): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '–';
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  if (bytes < 1024) return `${decimal(Math.round(bytes), 0)} B`;
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < UNITS.length - 1) {
@@ -16,7 +17,12 @@ export function formatBytes(bytes: number | null | undefined, digits = 1): strin
     value /= 1024;
     unit += 1;
   }
-  return `${value.toFixed(value >= 100 ? 0 : digits)} ${UNITS[unit]}`;
+  return `${decimal(value, value >= 100 ? 0 : digits)} ${UNITS[unit]}`;
+}
+
+/** Fixed decimals with the language's decimal mark, no grouping (sizes stay short). */
+function decimal(value: number, digits: number): string {
+  return formatNumber(value, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
 }
 
 export function formatSpeed(bytesPerSecond: number | null | undefined): string {
@@ -34,7 +40,7 @@ export function formatEta(seconds: number | null | undefined): string {
   const rest = total % 60;
   if (hours === 0) return `${minutes} min ${String(rest).padStart(2, '0')} s`;
   if (hours < 48) return `${hours} h ${String(minutes).padStart(2, '0')} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  return `${Math.floor(hours / 24)} ${t('unit.day')} ${hours % 24} h`;
 }
 
 /** 0..1 or 0..100 (the server sends percent) -> a clamped percentage. */
@@ -45,7 +51,7 @@ export function toPercent(progress: number | null | undefined): number {
 
 export function formatPercent(progress: number | null | undefined): string {
   const value = toPercent(progress);
-  return `${value >= 10 || value === 0 ? Math.floor(value) : value.toFixed(1)}%`;
+  return `${value >= 10 || value === 0 ? Math.floor(value) : decimal(value, 1)}%`;
 }
 
 /** "just now", "5 min ago", "in 3 h"; dates further away as a short date. */
@@ -55,19 +61,19 @@ export function formatRelative(date: string | number | Date | null | undefined, 
   if (!Number.isFinite(time)) return '–';
   const diff = Math.round((time - now) / 1000);
   const abs = Math.abs(diff);
-  const wrap = (text: string) => (diff >= 0 ? `in ${text}` : `${text} ago`);
-  if (abs < 45) return diff >= 0 && abs > 5 ? 'in a moment' : 'just now';
+  const wrap = (text: string) => (diff >= 0 ? t('time.in', { span: text }) : t('time.ago', { span: text }));
+  if (abs < 45) return diff >= 0 && abs > 5 ? t('time.moment') : t('time.justNow');
   if (abs < 3600) return wrap(`${Math.round(abs / 60)} min`);
   if (abs < 86_400) return wrap(`${Math.round(abs / 3600)} h`);
-  if (abs < 7 * 86_400) return wrap(`${Math.round(abs / 86_400)} d`);
-  return new Date(time).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  if (abs < 7 * 86_400) return wrap(`${Math.round(abs / 86_400)} ${t('unit.day')}`);
+  return new Date(time).toLocaleDateString(locale(), { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
 export function formatDateTime(date: string | number | Date | null | undefined): string {
   if (date === null || date === undefined || date === '') return '–';
   const value = new Date(date);
   if (!Number.isFinite(value.getTime())) return '–';
-  return value.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return value.toLocaleString(locale(), { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 export function formatDuration(seconds: number | null | undefined): string {
@@ -75,7 +81,7 @@ export function formatDuration(seconds: number | null | undefined): string {
   const days = Math.floor(seconds / 86_400);
   const hours = Math.floor((seconds % 86_400) / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
-  if (days > 0) return `${days} d ${hours} h`;
+  if (days > 0) return `${days} ${t('unit.day')} ${hours} h`;
   if (hours > 0) return `${hours} h ${minutes} min`;
   if (minutes > 0) return `${minutes} min`;
   return `${Math.floor(seconds)} s`;
@@ -87,9 +93,5 @@ export function episodeCode(season: number, episode: number): string {
 }
 
 export function seasonLabel(season: number): string {
-  return season === 0 ? 'Films & specials' : `Season ${season}`;
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
+  return season === 0 ? t('series.specials') : t('series.season', { number: season });
 }

@@ -13,6 +13,7 @@ import '../../components/aw-poster.ts';
 import '../../components/aw-empty-state.ts';
 import '../../components/aw-progress-bar.ts';
 import { toUrl } from '../../base.ts';
+import { t } from '../../i18n/locale.ts';
 
 /** Search the provider, pick a series, choose monitoring and see the folder it will get. */
 @customElement('aw-add-series-page')
@@ -69,15 +70,24 @@ export class AwAddSeriesPage extends LitElement {
     }
   }
 
-  #select(result: SearchResult): void {
+  /** Opens the options in place of the "Add…" button; focus moves into them instead of falling to the page. */
+  async #select(result: SearchResult): Promise<void> {
     this.selected = result.key;
     this.monitored = true;
     this.folder = '';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>(`#monitor-${CSS.escape(result.key)}`)?.focus();
+  }
+
+  async #unselect(result: SearchResult): Promise<void> {
+    this.selected = undefined;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>(`#add-${CSS.escape(result.key)}`)?.focus();
   }
 
   /** Search results rarely carry the year; the server adds it from the series page when it names the folder. */
   #defaultFolder(result: SearchResult): string {
-    return result.year ? previewFolderName(result.name, result.year) : `${previewFolderName(result.name, null)} (year)`;
+    return result.year ? previewFolderName(result.name, result.year) : `${previewFolderName(result.name, null)} (${t('add.yearPlaceholder')})`;
   }
 
   async #add(result: SearchResult): Promise<void> {
@@ -85,7 +95,7 @@ export class AwAddSeriesPage extends LitElement {
     try {
       const folder = this.folder.trim();
       const added = await addAnime(this.api, { key: result.key, monitored: this.monitored, ...(folder ? { folder } : {}) });
-      this.dispatchEvent(new ToastEvent(`${added.name} was added${added.missing_count ? ` with ${added.missing_count} missing episodes` : ''}.`, 'ok'));
+      this.dispatchEvent(new ToastEvent(added.missing_count ? t('add.addedMissing', { name: added.name, count: added.missing_count }) : t('add.added', { name: added.name }), 'ok'));
       navigate(seriesPath(added.key));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -96,16 +106,16 @@ export class AwAddSeriesPage extends LitElement {
 
   render() {
     return html`
-      <div class="page-header"><h1>Add a series</h1><a class="button" href=${toUrl('/library/import')}>${icon('import')}Import existing folders instead</a></div>
+      <div class="page-header"><h1>${t('library.addOne')}</h1><a class="button" href=${toUrl('/library/import')}>${icon('import')}${t('add.importInstead')}</a></div>
       <form class="search" role="search" @submit=${this.#search}>
-        <label class="visually-hidden" for="term">Series name</label>
-        <input id="term" type="search" placeholder="Search the provider, e.g. Frieren" autocomplete="off" .value=${this.term} @input=${(event: Event) => { this.term = (event.target as HTMLInputElement).value; }} />
-        <button class="primary" type="submit" ?disabled=${this.searching || !this.term.trim()}>${icon('search')}Search</button>
+        <label class="visually-hidden" for="term">${t('add.term')}</label>
+        <input id="term" type="search" placeholder=${t('add.placeholder')} autocomplete="off" .value=${this.term} @input=${(event: Event) => { this.term = (event.target as HTMLInputElement).value; }} />
+        <button class="primary" type="submit" ?disabled=${this.searching || !this.term.trim()}>${icon('search')}${t('add.search')}</button>
       </form>
-      ${this.searching ? html`<aw-progress-bar indeterminate label="Searching"></aw-progress-bar>` : nothing}
+      ${this.searching ? html`<aw-progress-bar indeterminate label=${t('add.searching')}></aw-progress-bar>` : nothing}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
-      ${this.results === undefined && !this.searching ? html`<aw-empty-state heading="Find a series to follow" icon="search"><span slot="text">Type a name and press Enter. Pick a result to see the folder it will get; AniWorld then lists every episode and what is missing.</span></aw-empty-state>` : nothing}
-      ${this.results?.length === 0 ? html`<aw-empty-state heading="No results" icon="search"><span slot="text">The provider knows no series called "${this.term}". Try another spelling or the Japanese title.</span></aw-empty-state>` : nothing}
+      ${this.results === undefined && !this.searching ? html`<aw-empty-state heading=${t('add.introTitle')} icon="search"><span slot="text">${t('add.introText')}</span></aw-empty-state>` : nothing}
+      ${this.results?.length === 0 ? html`<aw-empty-state heading=${t('add.noResults')} icon="search"><span slot="text">${t('add.noResultsText', { term: this.term })}</span></aw-empty-state>` : nothing}
       <div class="results" aria-live="polite">${this.results?.map((result) => this.#result(result))}</div>`;
   }
 
@@ -117,21 +127,21 @@ export class AwAddSeriesPage extends LitElement {
       <div>
         <h2>${result.name} ${years ? html`<span class="badge">${years}</span>` : nothing}</h2>
         ${result.description ? html`<p class="desc">${result.description}</p>` : nothing}
-        ${result.added ? html`<a class="button" href=${toUrl(seriesPath(result.key))}>${icon('check')}Already in the library</a>`
+        ${result.added ? html`<a class="button" href=${toUrl(seriesPath(result.key))}>${icon('check')}${t('add.already')}</a>`
           : selected ? html`<div class="options">
-              <label class="check"><input type="checkbox" .checked=${this.monitored} @change=${(event: Event) => { this.monitored = (event.target as HTMLInputElement).checked; }} />Monitor: track missing episodes of this series</label>
+              <label class="check"><input id="monitor-${result.key}" type="checkbox" .checked=${this.monitored} @change=${(event: Event) => { this.monitored = (event.target as HTMLInputElement).checked; }} />${t('add.monitor')}</label>
               <div class="field" style="margin: 0">
-                <label for="folder-${result.key}">Folder name <span class="hint">(optional)</span></label>
+                <label for="folder-${result.key}">${t('add.folderName')} <span class="hint">${t('common.optional')}</span></label>
                 <input id="folder-${result.key}" type="text" placeholder=${this.#defaultFolder(result)} .value=${this.folder} @input=${(event: Event) => { this.folder = (event.target as HTMLInputElement).value; }} />
-                <span class="preview">Files go to: &lt;media folder&gt;/${this.folder.trim() || this.#defaultFolder(result)}/Season 01/…</span>
-                ${this.folder.trim() || result.year ? nothing : html`<span class="hint">Leave it empty to use the title and the first-aired year from the provider.</span>`}
+                <span class="preview">${t('add.filesGoTo', { folder: this.folder.trim() || this.#defaultFolder(result) })}</span>
+                ${this.folder.trim() || result.year ? nothing : html`<span class="hint">${t('add.folderHint')}</span>`}
               </div>
               <div class="row">
-                <button type="button" class="primary" ?disabled=${this.adding} @click=${() => void this.#add(result)}>${icon('plus')}${this.adding ? 'Adding…' : 'Add series'}</button>
-                <button type="button" @click=${() => { this.selected = undefined; }}>Cancel</button>
+                <button type="button" class="primary" ?disabled=${this.adding} @click=${() => void this.#add(result)}>${icon('plus')}${this.adding ? t('add.adding') : t('route.addSeries')}</button>
+                <button type="button" @click=${() => void this.#unselect(result)}>${t('common.cancel')}</button>
               </div>
             </div>`
-          : html`<button type="button" @click=${() => this.#select(result)}>${icon('plus')}Add…</button>`}
+          : html`<button type="button" id="add-${result.key}" @click=${() => void this.#select(result)}>${icon('plus')}${t('add.addEllipsis')}</button>`}
       </div>
     </article>`;
   }

@@ -7,6 +7,7 @@ import { login } from '../../data/auth.ts';
 import { icon } from '../../components/icons.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import { authCardStyles } from './auth-card.styles.ts';
+import { t } from '../../i18n/locale.ts';
 
 @customElement('aw-login-page')
 export class AwLoginPage extends LitElement {
@@ -30,23 +31,23 @@ export class AwLoginPage extends LitElement {
     const justSetUp = this.query.get('setup') === 'done';
     return html`<form class="card" @submit=${this.#submit}>
       <div class="brand"><img src="favicon.svg" alt="" />AniWorld</div>
-      <h1>Log in</h1>
-      <p class="lead">Enter the master password to open your library.</p>
-      ${justSetUp && !this.error ? html`<div class="notice ok" role="status">Setup is complete. Log in with your new password.</div>` : nothing}
+      <h1>${t('login.title')}</h1>
+      <p class="lead">${t('login.lead')}</p>
+      ${justSetUp && !this.error ? html`<div class="notice ok" role="status">${t('login.setupDone')}</div>` : nothing}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
       <div class="field">
-        <label for="password">Master password</label>
+        <label for="password">${t('auth.masterPassword')}</label>
         <div class="password">
           <input id="password" type=${this.reveal ? 'text' : 'password'} autocomplete="current-password" required
             .value=${this.password} @input=${(event: Event) => { this.password = (event.target as HTMLInputElement).value; }} />
-          <button type="button" class="icon" aria-label=${this.reveal ? 'Hide password' : 'Show password'} aria-pressed=${this.reveal ? 'true' : 'false'} @click=${() => { this.reveal = !this.reveal; }}>${icon(this.reveal ? 'eyeOff' : 'eye')}</button>
+          <button type="button" class="icon" aria-label=${this.reveal ? t('auth.hidePassword') : t('auth.showPassword')} aria-pressed=${this.reveal ? 'true' : 'false'} @click=${() => { this.reveal = !this.reveal; }}>${icon(this.reveal ? 'eyeOff' : 'eye')}</button>
         </div>
       </div>
       <div class="field">
-        <label class="check"><input type="checkbox" id="remember" .checked=${this.remember} @change=${(event: Event) => { this.remember = (event.target as HTMLInputElement).checked; }} />Remember me on this device</label>
-        <span class="hint">Without it you are logged out when you close the tab.</span>
+        <label class="check"><input type="checkbox" id="remember" .checked=${this.remember} @change=${(event: Event) => { this.remember = (event.target as HTMLInputElement).checked; }} />${t('login.remember')}</label>
+        <span class="hint">${t('login.rememberHint')}</span>
       </div>
-      <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy || !this.password}>${this.busy ? 'Logging in…' : 'Log in'}</button></div>
+      <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy || !this.password}>${this.busy ? t('login.busy') : t('login.submit')}</button></div>
     </form>`;
   }
 
@@ -59,7 +60,7 @@ export class AwLoginPage extends LitElement {
       const result = await login(this.api, { password: this.password, remember: this.remember });
       this.session.signedIn(result.access_token, result.expires_at, this.remember);
     } catch (error) {
-      this.error = error instanceof ApiError && error.status === 401 ? 'That password is not right. Try again.' : errorMessage(error);
+      this.error = error instanceof ApiError && error.status === 401 ? t('login.wrong') : errorMessage(error);
       this.password = '';
       this.input.focus();
     } finally {

@@ -10,6 +10,7 @@ import { icon } from '../../components/icons.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import { authCardStyles } from './auth-card.styles.ts';
 import '../../components/aw-password-strength.ts';
+import { t } from '../../i18n/locale.ts';
 
 /** First run: choose the master password (checked live against the server's policy) and the media folder. */
 @customElement('aw-setup-page')
@@ -32,32 +33,32 @@ export class AwSetupPage extends LitElement {
     const mismatch = this.touched && this.confirm !== '' && this.confirm !== this.password;
     return html`<form class="card" @submit=${this.#submit} novalidate>
       <div class="brand"><img src="favicon.svg" alt="" />AniWorld</div>
-      <h1>Welcome! Let's set things up</h1>
-      <p class="lead">Choose the master password that protects this panel and tell AniWorld where your anime lives.</p>
+      <h1>${t('setup.title')}</h1>
+      <p class="lead">${t('setup.lead')}</p>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
       <div class="field">
-        <label for="password">Master password</label>
+        <label for="password">${t('auth.masterPassword')}</label>
         <div class="password">
           <input id="password" type=${this.reveal ? 'text' : 'password'} autocomplete="new-password" required
             aria-describedby="strength" .value=${this.password} @input=${(event: Event) => { this.password = (event.target as HTMLInputElement).value; }} />
-          <button type="button" class="icon" aria-label=${this.reveal ? 'Hide password' : 'Show password'} aria-pressed=${this.reveal ? 'true' : 'false'} @click=${() => { this.reveal = !this.reveal; }}>${icon(this.reveal ? 'eyeOff' : 'eye')}</button>
+          <button type="button" class="icon" aria-label=${this.reveal ? t('auth.hidePassword') : t('auth.showPassword')} aria-pressed=${this.reveal ? 'true' : 'false'} @click=${() => { this.reveal = !this.reveal; }}>${icon(this.reveal ? 'eyeOff' : 'eye')}</button>
         </div>
         <aw-password-strength id="strength" .password=${this.password}></aw-password-strength>
       </div>
       <div class="field">
-        <label for="confirm">Repeat the password</label>
+        <label for="confirm">${t('setup.repeat')}</label>
         <input id="confirm" type=${this.reveal ? 'text' : 'password'} autocomplete="new-password" required aria-invalid=${mismatch ? 'true' : 'false'} aria-describedby="confirm-error"
           .value=${this.confirm} @input=${(event: Event) => { this.confirm = (event.target as HTMLInputElement).value; }} @blur=${() => { this.touched = true; }} />
-        <span id="confirm-error" class="error" ?hidden=${!mismatch}>The passwords do not match.</span>
+        <span id="confirm-error" class="error" ?hidden=${!mismatch}>${t('setup.mismatch')}</span>
       </div>
       <div class="field">
-        <label for="folder">Media folder <span class="hint">(optional)</span></label>
+        <label for="folder">${t('setup.folder')} <span class="hint">${t('common.optional')}</span></label>
         <input id="folder" type="text" placeholder="/media/anime" autocomplete="off" spellcheck="false" aria-describedby="folder-hint folder-error"
           .value=${this.folder} @input=${(event: Event) => { this.folder = (event.target as HTMLInputElement).value; this.folderError = ''; }} />
-        <span id="folder-hint" class="hint">The folder your media server reads; series folders are created inside it. Leave empty to keep the default. You can change it later in Settings.</span>
+        <span id="folder-hint" class="hint">${t('setup.folderHint')}</span>
         <span id="folder-error" class="error" ?hidden=${!this.folderError}>${this.folderError}</span>
       </div>
-      <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy || !strength.acceptable || this.confirm !== this.password}>${this.busy ? 'Saving…' : 'Create password and continue'}</button></div>
+      <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy || !strength.acceptable || this.confirm !== this.password}>${this.busy ? t('common.saving') : t('setup.submit')}</button></div>
     </form>`;
   }
 

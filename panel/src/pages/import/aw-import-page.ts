@@ -6,12 +6,12 @@ import { errorMessage, type ApiClient } from '../../data/api-client.ts';
 import { importCandidates, importFolder, searchAnime, type ImportCandidate } from '../../data/library.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
-import { plural } from '../../lib/format.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-empty-state.ts';
 import '../../components/aw-progress-bar.ts';
 import { toUrl } from '../../base.ts';
+import { t } from '../../i18n/locale.ts';
 
 type Suggestion = ImportCandidate['suggestions'][number];
 const PAGE = 10;
@@ -77,7 +77,7 @@ export class AwImportPage extends LitElement {
     try {
       const results = await searchAnime(this.api, term);
       this.extra = new Map(this.extra).set(folder, results.slice(0, 8));
-      if (results.length === 0) this.dispatchEvent(new ToastEvent(`No series found for "${term}".`, 'warn'));
+      if (results.length === 0) this.dispatchEvent(new ToastEvent(t('import.noneFound', { term }), 'warn'));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
     }
@@ -89,7 +89,7 @@ export class AwImportPage extends LitElement {
     this.busy = new Set([...this.busy, folder]);
     try {
       const added = await importFolder(this.api, { folder, key: suggestion.key, monitored: this.monitored });
-      this.dispatchEvent(new ToastEvent(`"${folder}" is now ${added.name}: ${added.downloaded_count} on disk, ${added.missing_count} missing.`, 'ok'));
+      this.dispatchEvent(new ToastEvent(t('import.imported', { folder, name: added.name, onDisk: added.downloaded_count, missing: added.missing_count }), 'ok'));
       this.items = this.items?.filter((item) => item.folder !== folder);
       this.total -= 1;
       if (this.items?.length === 0 && this.total > 0) void this.#load();
@@ -105,45 +105,45 @@ export class AwImportPage extends LitElement {
   render() {
     return html`
       <div class="page-header">
-        <h1>Library import</h1>
-        <label class="check"><input type="checkbox" .checked=${this.monitored} @change=${(event: Event) => { this.monitored = (event.target as HTMLInputElement).checked; }} />Monitor imported series</label>
-        <button type="button" @click=${() => void this.#load()} ?disabled=${this.loading}>${icon('refresh')}Reload</button>
+        <h1>${t('route.import')}</h1>
+        <label class="check"><input type="checkbox" .checked=${this.monitored} @change=${(event: Event) => { this.monitored = (event.target as HTMLInputElement).checked; }} />${t('import.monitor')}</label>
+        <button type="button" @click=${() => void this.#load()} ?disabled=${this.loading}>${icon('refresh')}${t('common.reload')}</button>
       </div>
-      <p class="muted" style="margin-bottom: 16px">Folders in your media folder that no series owns yet. Check the suggested match (the provider search for the folder name) or search by hand, then confirm: AniWorld links the folder, keeps its files and works out what is missing.</p>
-      ${this.loading ? html`<aw-progress-bar indeterminate label="Looking for unknown folders and matches"></aw-progress-bar>` : nothing}
+      <p class="muted" style="margin-bottom: 16px">${t('import.lead')}</p>
+      ${this.loading ? html`<aw-progress-bar indeterminate label=${t('import.looking')}></aw-progress-bar>` : nothing}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
-      ${this.items?.length === 0 ? html`<aw-empty-state heading="Nothing to import" icon="check"><span slot="text">Every folder in the media folder belongs to a series. New folders show up here after they are copied in.</span><a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}Add a series</a></aw-empty-state>` : nothing}
-      ${this.items?.length ? html`<p class="small muted" style="margin-bottom: 10px">${plural(this.total, 'unknown folder')}</p>` : nothing}
+      ${this.items?.length === 0 ? html`<aw-empty-state heading=${t('import.nothingTitle')} icon="check"><span slot="text">${t('import.nothingText')}</span><a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}${t('library.addOne')}</a></aw-empty-state>` : nothing}
+      ${this.items?.length ? html`<p class="small muted" style="margin-bottom: 10px">${t('import.unknownFolders', { count: this.total })}</p>` : nothing}
       ${this.items?.map((item) => this.#folder(item))}
       ${this.total > PAGE ? html`<div class="pager">
-        <button type="button" ?disabled=${this.offset === 0} @click=${() => { this.offset = Math.max(0, this.offset - PAGE); void this.#load(); }}>${icon('left')}Previous</button>
-        <span class="small muted">${this.offset + 1}–${Math.min(this.offset + PAGE, this.total)} of ${this.total}</span>
-        <button type="button" ?disabled=${this.offset + PAGE >= this.total} @click=${() => { this.offset += PAGE; void this.#load(); }}>Next${icon('right')}</button>
+        <button type="button" ?disabled=${this.offset === 0} @click=${() => { this.offset = Math.max(0, this.offset - PAGE); void this.#load(); }}>${icon('left')}${t('common.previous')}</button>
+        <span class="small muted">${t('common.range', { from: this.offset + 1, to: Math.min(this.offset + PAGE, this.total), total: this.total })}</span>
+        <button type="button" ?disabled=${this.offset + PAGE >= this.total} @click=${() => { this.offset += PAGE; void this.#load(); }}>${t('common.next')}${icon('right')}</button>
       </div>` : nothing}`;
   }
 
   #folder(item: ImportCandidate) {
     const suggestions = [...(this.extra.get(item.folder) ?? []), ...item.suggestions.filter((suggestion) => !(this.extra.get(item.folder) ?? []).some((extra) => extra.key === suggestion.key))];
     const chosen = this.chosen.get(item.folder);
-    return html`<section class="card folder" aria-label="Folder ${item.folder}">
+    return html`<section class="card folder" aria-label=${t('import.folderAria', { folder: item.folder })}>
       <header>
         <h2>${icon('folder')}${item.folder}</h2>
-        <span class="badge">${plural(item.episode_files, 'episode file')}</span>
-        ${item.linked_key ? html`<span class="badge info">Linked to ${item.linked_key}</span>` : nothing}
-        <button type="button" class="primary" ?disabled=${!chosen || this.busy.has(item.folder)} @click=${() => void this.#confirm(item.folder)}>${icon('check')}${chosen ? `Import as ${chosen.name}` : 'Choose a match'}</button>
+        <span class="badge">${t('import.episodeFiles', { count: item.episode_files })}</span>
+        ${item.linked_key ? html`<span class="badge info">${t('import.linkedTo', { key: item.linked_key })}</span>` : nothing}
+        <button type="button" class="primary" ?disabled=${!chosen || this.busy.has(item.folder)} @click=${() => void this.#confirm(item.folder)}>${icon('check')}${chosen ? t('import.importAs', { name: chosen.name }) : t('import.choose')}</button>
       </header>
-      ${item.error ? html`<div class="notice warn">The provider search failed: ${item.error}</div>` : nothing}
-      ${suggestions.length ? html`<div class="suggestions" role="radiogroup" aria-label="Matches for ${item.folder}">
+      ${item.error ? html`<div class="notice warn">${t('import.searchFailed', { reason: item.error })}</div>` : nothing}
+      ${suggestions.length ? html`<div class="suggestions" role="radiogroup" aria-label=${t('import.matchesFor', { folder: item.folder })}>
         ${suggestions.map((suggestion) => html`<div class="suggestion" role="radio" aria-checked=${chosen?.key === suggestion.key ? 'true' : 'false'}>
           <aw-poster .src=${suggestion.cover} .name=${suggestion.name}></aw-poster>
           <div><div class="name">${suggestion.name}</div><div class="small muted">${suggestion.year ? `${suggestion.year} · ` : ''}<code>${suggestion.key}</code></div>
-            <button type="button" @click=${() => { this.chosen = new Map(this.chosen).set(item.folder, suggestion); }}>${chosen?.key === suggestion.key ? 'Selected' : 'Use this'}</button></div>
+            <button type="button" @click=${() => { this.chosen = new Map(this.chosen).set(item.folder, suggestion); }}>${chosen?.key === suggestion.key ? t('import.selected') : t('import.useThis')}</button></div>
         </div>`)}
-      </div>` : html`<p class="muted small">No match found for "${item.query}".</p>`}
+      </div>` : html`<p class="muted small">${t('import.noMatch', { query: item.query })}</p>`}
       <form class="manual" @submit=${(event: Event) => { event.preventDefault(); void this.#searchManually(item.folder); }}>
-        <label class="visually-hidden" for="manual-${item.folder}">Search by hand</label>
-        <input id="manual-${item.folder}" type="search" placeholder="Not right? Search by hand…" .value=${this.manual.get(item.folder) ?? ''} @input=${(event: Event) => { this.manual = new Map(this.manual).set(item.folder, (event.target as HTMLInputElement).value); }} />
-        <button type="submit">${icon('search')}Search</button>
+        <label class="visually-hidden" for="manual-${item.folder}">${t('import.byHand')}</label>
+        <input id="manual-${item.folder}" type="search" placeholder=${t('import.byHandPlaceholder')} .value=${this.manual.get(item.folder) ?? ''} @input=${(event: Event) => { this.manual = new Map(this.manual).set(item.folder, (event.target as HTMLInputElement).value); }} />
+        <button type="submit">${icon('search')}${t('add.search')}</button>
       </form>
     </section>`;
   }

@@ -1,20 +1,20 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { filterLibrary, listAnime, rescanLibrary, type AnimeSummary, type LibraryFilter, type LibrarySort } from '../../data/library.ts';
+import { filterFromQuery, filterLibrary, filterToQuery, listAnime, rescanLibrary, type AnimeSummary, type LibraryFilter, type LibrarySort } from '../../data/library.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
 import { seriesPath } from '../../routes.ts';
-import { plural } from '../../lib/format.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-empty-state.ts';
 import '../../components/aw-progress-bar.ts';
 import { toUrl } from '../../base.ts';
+import { t } from '../../i18n/locale.ts';
 
 const VIEW_KEY = 'aniworld.library.view';
 
@@ -65,6 +65,8 @@ export class AwLibraryPage extends LitElement {
   @state() private items: AnimeSummary[] | undefined;
   @state() private error = '';
   @state() private view: 'grid' | 'table' = localStorage.getItem(VIEW_KEY) === 'table' ? 'table' : 'grid';
+  /** The page's URL query: the filters live there so Back returns to the same view. */
+  @property({ attribute: false }) query = new URLSearchParams();
   @state() private filter: LibraryFilter = { search: '', missingOnly: false, monitored: 'all', sort: 'name' };
   @state() private scanning = false;
   @state() private scanProgress: number | undefined;
@@ -78,19 +80,19 @@ export class AwLibraryPage extends LitElement {
         if ((message.data as { scope?: string }).scope === 'series') return;
         this.scanning = true;
         this.scanProgress = undefined;
-        this.scanText = 'Scanning the media folder…';
+        this.scanText = t('library.scanning');
       },
       scan_progress: (message) => {
         this.scanning = true;
         const data = message.data as { current?: number; total?: number; folder?: string };
         this.scanProgress = data.total ? ((data.current ?? 0) / data.total) * 100 : undefined;
-        this.scanText = data.total ? `Scanning ${data.current ?? 0} of ${data.total}${data.folder ? `: ${data.folder}` : ''}` : 'Scanning the media folder…';
+        this.scanText = data.total ? t('library.scanningOf', { current: data.current ?? 0, total: data.total, folder: data.folder ?? '' }) : t('library.scanning');
       },
       scan_complete: (message) => {
         if ((message.data as { scope?: string }).scope !== 'series') this.scanning = false;
         void this.#load();
       },
-      scan_failed: (message) => { this.scanning = false; this.dispatchEvent(new ToastEvent(`Library scan failed: ${String((message.data as { error?: string }).error ?? 'unknown error')}`, 'error')); },
+      scan_failed: (message) => { this.scanning = false; this.dispatchEvent(new ToastEvent(t('library.scanFailed', { reason: String((message.data as { error?: string }).error ?? '') }), 'error')); },
       download_complete: () => void this.#load(),
     }, () => void this.#load());
   }
@@ -98,6 +100,10 @@ export class AwLibraryPage extends LitElement {
   connectedCallback(): void {
     super.connectedCallback();
     void this.#load();
+  }
+
+  protected willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('query')) this.filter = filterFromQuery(this.query);
   }
 
   async #load(): Promise<void> {
@@ -110,10 +116,12 @@ export class AwLibraryPage extends LitElement {
   }
 
   async #rescan(): Promise<void> {
+    // The button stays focusable while a scan runs (aria-disabled), so keyboard focus is not lost.
+    if (this.scanning) return;
     try {
       const result = await rescanLibrary(this.api);
       this.scanning = true;
-      this.dispatchEvent(new ToastEvent(result.status === 'running' ? 'A library scan is already running.' : 'Library scan started.', 'info'));
+      this.dispatchEvent(new ToastEvent(result.status === 'running' ? t('library.scanRunning') : t('library.scanStarted'), 'info'));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
     }
@@ -126,21 +134,23 @@ export class AwLibraryPage extends LitElement {
 
   #update(patch: Partial<LibraryFilter>): void {
     this.filter = { ...this.filter, ...patch };
+    const search = filterToQuery(this.filter).toString();
+    history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}`);
   }
 
   render() {
     return html`
       <div class="page-header">
-        <h1>Library</h1>
+        <h1>${t('nav.library')}</h1>
         <div class="toolbar">
-          <button type="button" @click=${() => void this.#rescan()} ?disabled=${this.scanning}>${icon('refresh')}<span>${this.scanning ? 'Scanning…' : 'Rescan'}</span></button>
-          <a class="button" href=${toUrl('/library/import')}>${icon('import')}<span>Import folders</span></a>
-          <a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}<span>Add series</span></a>
+          <button type="button" @click=${() => void this.#rescan()} aria-disabled=${this.scanning ? 'true' : 'false'}>${icon('refresh')}<span>${this.scanning ? t('library.scanningShort') : t('library.rescan')}</span></button>
+          <a class="button" href=${toUrl('/library/import')}>${icon('import')}<span>${t('library.importFolders')}</span></a>
+          <a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}<span>${t('route.addSeries')}</span></a>
         </div>
       </div>
       ${this.scanning ? html`<div class="card scan">
-        <div class="small muted">${this.scanText || 'Scanning the media folder…'}</div>
-        <aw-progress-bar label="Library scan" .value=${this.scanProgress ?? 0} ?indeterminate=${this.scanProgress === undefined}></aw-progress-bar>
+        <div class="small muted">${this.scanText || t('library.scanning')}</div>
+        <aw-progress-bar label=${t('library.scan')} .value=${this.scanProgress ?? 0} ?indeterminate=${this.scanProgress === undefined}></aw-progress-bar>
       </div>` : nothing}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
       ${this.#body()}`;
@@ -148,56 +158,56 @@ export class AwLibraryPage extends LitElement {
 
   #body() {
     if (this.items === undefined) {
-      return this.error ? nothing : html`<div class="grid" aria-busy="true" aria-label="Loading the library">${[1, 2, 3, 4, 5, 6].map(() => html`<div class="skeleton"></div>`)}</div>`;
+      return this.error ? nothing : html`<div class="grid" aria-busy="true" aria-label=${t('library.loading')}>${[1, 2, 3, 4, 5, 6].map(() => html`<div class="skeleton"></div>`)}</div>`;
     }
     if (this.items.length === 0) {
-      return html`<aw-empty-state heading="Your library is empty" icon="library">
-        <span slot="text">Add a series you follow and AniWorld finds every episode the provider has. Already have anime on disk? Import the folders in your media folder and AniWorld works out what is missing.</span>
-        <a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}Add a series</a>
-        <a class="button" href=${toUrl('/library/import')}>${icon('import')}Import existing folders</a>
+      return html`<aw-empty-state heading=${t('library.emptyTitle')} icon="library">
+        <span slot="text">${t('library.emptyText')}</span>
+        <a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}${t('library.addOne')}</a>
+        <a class="button" href=${toUrl('/library/import')}>${icon('import')}${t('library.importExisting')}</a>
       </aw-empty-state>`;
     }
     const shown = filterLibrary(this.items, this.filter);
     const missingTotal = this.items.reduce((sum, item) => sum + item.missing_count, 0);
     return html`
       <div class="filters" role="search">
-        <label class="search"><span class="visually-hidden">Search the library</span>${icon('search')}
-          <input type="search" placeholder="Search series…" .value=${this.filter.search} @input=${(event: Event) => this.#update({ search: (event.target as HTMLInputElement).value })} />
+        <label class="search"><span class="visually-hidden">${t('library.search')}</span>${icon('search')}
+          <input type="search" placeholder=${t('library.searchPlaceholder')} .value=${this.filter.search} @input=${(event: Event) => this.#update({ search: (event.target as HTMLInputElement).value })} />
         </label>
-        <label class="check"><input type="checkbox" .checked=${this.filter.missingOnly} @change=${(event: Event) => this.#update({ missingOnly: (event.target as HTMLInputElement).checked })} />Missing only</label>
-        <label><span class="visually-hidden">Monitoring</span>
+        <label class="check"><input type="checkbox" .checked=${this.filter.missingOnly} @change=${(event: Event) => this.#update({ missingOnly: (event.target as HTMLInputElement).checked })} />${t('library.missingOnly')}</label>
+        <label><span class="visually-hidden">${t('library.monitoring')}</span>
           <select @change=${(event: Event) => this.#update({ monitored: (event.target as HTMLSelectElement).value as LibraryFilter['monitored'] })}>
-            <option value="all">All series</option><option value="monitored">Monitored</option><option value="unmonitored">Not monitored</option>
+            <option value="all" ?selected=${this.filter.monitored === 'all'}>${t('library.allSeries')}</option><option value="monitored" ?selected=${this.filter.monitored === 'monitored'}>${t('library.monitored')}</option><option value="unmonitored" ?selected=${this.filter.monitored === 'unmonitored'}>${t('library.notMonitored')}</option>
           </select></label>
-        <label><span class="visually-hidden">Sort by</span>
+        <label><span class="visually-hidden">${t('library.sortBy')}</span>
           <select @change=${(event: Event) => this.#update({ sort: (event.target as HTMLSelectElement).value as LibrarySort })}>
-            <option value="name">Sort: name</option><option value="missing">Sort: most missing</option><option value="year">Sort: newest year</option>
+            <option value="name" ?selected=${this.filter.sort === 'name'}>${t('library.sortName')}</option><option value="missing" ?selected=${this.filter.sort === 'missing'}>${t('library.sortMissing')}</option><option value="year" ?selected=${this.filter.sort === 'year'}>${t('library.sortYear')}</option>
           </select></label>
-        <div class="segmented" role="group" aria-label="Layout">
-          <button type="button" class="icon" aria-label="Poster grid" aria-pressed=${this.view === 'grid' ? 'true' : 'false'} @click=${() => this.#setView('grid')}>${icon('grid')}</button>
-          <button type="button" class="icon" aria-label="Table" aria-pressed=${this.view === 'table' ? 'true' : 'false'} @click=${() => this.#setView('table')}>${icon('list')}</button>
+        <div class="segmented" role="group" aria-label=${t('library.layout')}>
+          <button type="button" class="icon" aria-label=${t('library.grid')} aria-pressed=${this.view === 'grid' ? 'true' : 'false'} @click=${() => this.#setView('grid')}>${icon('grid')}</button>
+          <button type="button" class="icon" aria-label=${t('library.table')} aria-pressed=${this.view === 'table' ? 'true' : 'false'} @click=${() => this.#setView('table')}>${icon('list')}</button>
         </div>
       </div>
-      <p class="summary" aria-live="polite">${plural(shown.length, 'series', 'series')} shown of ${this.items.length} · ${plural(missingTotal, 'episode')} missing in total</p>
-      ${shown.length === 0 ? html`<aw-empty-state heading="Nothing matches" icon="search"><span slot="text">No series matches these filters.</span>
-        <button type="button" @click=${() => { this.filter = { search: '', missingOnly: false, monitored: 'all', sort: this.filter.sort }; }}>Clear filters</button></aw-empty-state>`
+      <p class="summary" aria-live="polite">${t('library.summary', { shown: shown.length, total: this.items.length, missing: missingTotal })}</p>
+      ${shown.length === 0 ? html`<aw-empty-state heading=${t('library.noMatchTitle')} icon="search"><span slot="text">${t('library.noMatchText')}</span>
+        <button type="button" @click=${() => this.#update({ search: '', missingOnly: false, monitored: 'all' })}>${t('library.clearFilters')}</button></aw-empty-state>`
         : this.view === 'grid' ? this.#grid(shown) : this.#table(shown)}`;
   }
 
   #badge(item: AnimeSummary) {
-    if (!item.monitored) return html`<span class="badge">Not monitored</span>`;
-    if (item.missing_count > 0) return html`<span class="badge missing">${item.missing_count} missing</span>`;
-    if (item.episode_count > 0) return html`<span class="badge complete">Complete</span>`;
-    return html`<span class="badge">No episodes yet</span>`;
+    if (!item.monitored) return html`<span class="badge">${t('library.notMonitored')}</span>`;
+    if (item.missing_count > 0) return html`<span class="badge missing">${t('library.missingCount', { count: item.missing_count })}</span>`;
+    if (item.episode_count > 0) return html`<span class="badge complete">${t('library.complete')}</span>`;
+    return html`<span class="badge">${t('library.noEpisodes')}</span>`;
   }
 
   #grid(items: AnimeSummary[]) {
     return html`<div class="grid">${repeat(items, (item) => item.key, (item) => html`
-      <a class="tile ${item.monitored ? '' : 'unmonitored'}" href=${toUrl(seriesPath(item.key))} aria-label="${item.name}, ${item.missing_count} missing">
+      <a class="tile ${item.monitored ? '' : 'unmonitored'}" href=${toUrl(seriesPath(item.key))} aria-label=${`${item.name}, ${t('library.missingCount', { count: item.missing_count })}`}>
         <div class="poster"><aw-poster .src=${item.cover} .name=${item.name}></aw-poster><span class="corner">${this.#badge(item)}</span></div>
         <div class="meta">
           <span class="name">${item.name}</span>
-          <aw-progress-bar label="Episodes on disk" .value=${item.episode_count ? (item.downloaded_count / item.episode_count) * 100 : 0} tone=${item.missing_count ? 'accent' : 'ok'}></aw-progress-bar>
+          <aw-progress-bar label=${t('library.onDisk')} .value=${item.episode_count ? (item.downloaded_count / item.episode_count) * 100 : 0} tone=${item.missing_count ? 'accent' : 'ok'}></aw-progress-bar>
           <span class="sub"><span>${item.year ?? ''}</span><span>${item.downloaded_count}/${item.episode_count}</span></span>
         </div>
       </a>`)}</div>`;
@@ -205,11 +215,11 @@ export class AwLibraryPage extends LitElement {
 
   #table(items: AnimeSummary[]) {
     return html`<div class="table-wrap"><table>
-      <thead><tr><th>Series</th><th class="hide-narrow">Year</th><th>Episodes</th><th class="num">Missing</th><th class="hide-narrow">Status</th></tr></thead>
+      <thead><tr><th>${t('library.colSeries')}</th><th class="hide-narrow">${t('library.colYear')}</th><th>${t('library.colEpisodes')}</th><th class="num">${t('library.colMissing')}</th><th class="hide-narrow">${t('library.colStatus')}</th></tr></thead>
       <tbody>${repeat(items, (item) => item.key, (item) => html`<tr class=${item.monitored ? '' : 'unmonitored'}>
         <td class="name"><a href=${toUrl(seriesPath(item.key))}>${item.name}</a><div class="folder">${item.folder}</div></td>
         <td class="hide-narrow">${item.year ?? '–'}</td>
-        <td class="cell-progress"><aw-progress-bar label="Episodes on disk" .value=${item.episode_count ? (item.downloaded_count / item.episode_count) * 100 : 0} tone=${item.missing_count ? 'accent' : 'ok'}></aw-progress-bar><span class="small muted">${item.downloaded_count} of ${item.episode_count}</span></td>
+        <td class="cell-progress"><aw-progress-bar label=${t('library.onDisk')} .value=${item.episode_count ? (item.downloaded_count / item.episode_count) * 100 : 0} tone=${item.missing_count ? 'accent' : 'ok'}></aw-progress-bar><span class="small muted">${t('library.countOf', { done: item.downloaded_count, total: item.episode_count })}</span></td>
         <td class="num">${item.missing_count > 0 ? html`<span class="badge danger">${item.missing_count}</span>` : html`<span class="muted">0</span>`}</td>
         <td class="hide-narrow">${this.#badge(item)}</td>
       </tr>`)}</tbody>

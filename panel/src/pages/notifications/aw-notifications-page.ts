@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { deleteWebhook, listDeliveries, listWebhooks, testSavedWebhook, updateWebhook, type Delivery, type TestResult, type Webhook } from '../../data/webhooks.ts';
+import { deleteWebhook, isMediaServer, listDeliveries, listWebhooks, testSavedWebhook, updateWebhook, type Delivery, type TestResult, type Webhook } from '../../data/webhooks.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
 import { icon } from '../../components/icons.ts';
@@ -12,6 +12,8 @@ import { sharedStyles } from '../../styles/shared.ts';
 import { WebhookSavedEvent } from './webhook-events.ts';
 import './aw-webhook-form.ts';
 import '../../components/aw-empty-state.ts';
+import { t } from '../../i18n/locale.ts';
+import { eventLabel, testResultView } from './webhook-text.ts';
 
 /** Webhooks: the list, the form (with a live test) and each hook's delivery log. */
 @customElement('aw-notifications-page')
@@ -38,7 +40,7 @@ export class AwNotificationsPage extends LitElement {
   connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener(WebhookSavedEvent.eventName, (event) => {
-      this.dispatchEvent(new ToastEvent(`Webhook "${event.hook.name}" saved.`, 'ok'));
+      this.dispatchEvent(new ToastEvent(t('hooks.saved', { name: event.hook.name }), 'ok'));
       this.editing = undefined;
       void this.#load();
     });
@@ -90,7 +92,7 @@ export class AwNotificationsPage extends LitElement {
   }
 
   async #delete(hook: Webhook): Promise<void> {
-    const answer = await confirmDialog({ heading: `Delete "${hook.name}"?`, message: 'The webhook and its delivery log are removed.', confirmLabel: 'Delete', danger: true });
+    const answer = await confirmDialog({ heading: t('hooks.deleteTitle', { name: hook.name }), message: t('hooks.deleteText'), confirmLabel: t('hooks.delete'), danger: true });
     if (!answer.confirmed) return;
     try {
       await deleteWebhook(this.api, hook.id);
@@ -101,54 +103,50 @@ export class AwNotificationsPage extends LitElement {
   }
 
   render() {
-    if (this.missingApi) return html`<div class="page-header"><h1>Notifications</h1></div><aw-empty-state heading="Webhooks are not available" icon="bell"><span slot="text">This server does not offer the webhook API (/api/webhooks) yet.</span></aw-empty-state>`;
+    if (this.missingApi) return html`<div class="page-header"><h1>${t('nav.notifications')}</h1></div><aw-empty-state heading=${t('hooks.noApi')} icon="bell"><span slot="text">${t('hooks.noApiText')}</span></aw-empty-state>`;
     return html`
       <div class="page-header">
-        <h1>Notifications</h1>
-        ${this.editing ? nothing : html`<button type="button" class="primary" @click=${() => { this.editing = 'new'; }}>${icon('plus')}Add webhook</button>`}
+        <h1>${t('nav.notifications')}</h1>
+        ${this.editing ? nothing : html`<button type="button" class="primary" @click=${() => { this.editing = 'new'; }}>${icon('plus')}${t('hooks.add')}</button>`}
       </div>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
       ${this.editing ? html`<section class="card form-card" style="margin-bottom: 16px" aria-labelledby="form-h">
-        <div class="page-header" style="margin-bottom: 8px"><h2 id="form-h">${this.editing === 'new' ? 'New webhook' : `Edit ${this.editing.name}`}</h2>
-          <button type="button" class="ghost" @click=${() => { this.editing = undefined; }}>${icon('x')}Close</button></div>
+        <div class="page-header" style="margin-bottom: 8px"><h2 id="form-h">${this.editing === 'new' ? t('hooks.new') : t('hooks.editTitle', { name: this.editing.name })}</h2>
+          <button type="button" class="ghost" @click=${() => { this.editing = undefined; }}>${icon('x')}${t('common.close')}</button></div>
         <aw-webhook-form .hook=${this.editing === 'new' ? undefined : this.editing}></aw-webhook-form>
       </section>` : nothing}
-      ${this.hooks === undefined ? html`<p class="muted" role="status">Loading…</p>`
-        : this.hooks.length === 0 && !this.editing ? html`<aw-empty-state heading="No webhooks yet" icon="bell"><span slot="text">Get a message on your phone, in Discord, ntfy or Gotify when a download finishes or fails, or when a new series is added.</span>
-            <button type="button" class="primary" @click=${() => { this.editing = 'new'; }}>${icon('plus')}Add a webhook</button></aw-empty-state>`
+      ${this.hooks === undefined ? html`<p class="muted" role="status">${t('common.loading')}</p>`
+        : this.hooks.length === 0 && !this.editing ? html`<aw-empty-state heading=${t('hooks.emptyTitle')} icon="bell"><span slot="text">${t('hooks.emptyText')}</span>
+            <button type="button" class="primary" @click=${() => { this.editing = 'new'; }}>${icon('plus')}${t('hooks.addOne')}</button></aw-empty-state>`
         : this.hooks.map((hook) => this.#hook(hook))}`;
   }
 
   #hook(hook: Webhook) {
     const result = this.results.get(hook.id);
     const log = this.deliveries.get(hook.id);
-    return html`<article class="card hook" aria-label="Webhook ${hook.name}">
+    return html`<article class="card hook" aria-label=${t('hooks.aria', { name: hook.name })}>
       <header>
         <h2>${icon('bell')}${hook.name}</h2>
-        <span class="badge accent">${hook.kind}</span>
-        ${hook.enabled ? html`<span class="badge ok">Enabled</span>` : html`<span class="badge">Disabled</span>`}
+        <span class="badge accent">${t(`kind.${hook.kind}`)}</span>
+        ${hook.enabled ? html`<span class="badge ok">${t('hooks.enabled')}</span>` : html`<span class="badge">${t('hooks.disabled')}</span>`}
       </header>
-      <div class="url">${hook.method} ${hook.url}</div>
-      <div class="events">${hook.events.map((name) => html`<span class="badge">${name}</span>`)}</div>
+      <div class="url">${isMediaServer(hook.kind) ? hook.url : `${hook.method} ${hook.url}`}</div>
+      <div class="events">${hook.events.map((name) => html`<span class="badge">${eventLabel(name)}</span>`)}</div>
       <div class="toolbar" style="margin-top: 12px">
-        <button type="button" ?disabled=${result === 'running'} @click=${() => void this.#test(hook)}>${icon('send', 16)}${result === 'running' ? 'Sending…' : 'Test'}</button>
-        <button type="button" @click=${() => { this.editing = hook; }}>Edit</button>
-        <button type="button" @click=${() => void this.#setEnabled(hook, !hook.enabled)}>${hook.enabled ? 'Disable' : 'Enable'}</button>
-        <button type="button" @click=${() => void this.#toggleLog(hook)} aria-expanded=${log ? 'true' : 'false'}>${icon('list', 16)}Delivery log</button>
-        <button type="button" class="danger" @click=${() => void this.#delete(hook)}>${icon('trash', 16)}Delete</button>
+        <button type="button" ?disabled=${result === 'running'} @click=${() => void this.#test(hook)}>${icon('send', 16)}${result === 'running' ? t('hooks.sending') : t('hooks.test')}</button>
+        <button type="button" @click=${() => { this.editing = hook; }}>${t('hooks.edit')}</button>
+        <button type="button" @click=${() => void this.#setEnabled(hook, !hook.enabled)}>${hook.enabled ? t('hooks.disable') : t('hooks.enable')}</button>
+        <button type="button" @click=${() => void this.#toggleLog(hook)} aria-expanded=${log ? 'true' : 'false'}>${icon('list', 16)}${t('hooks.log')}</button>
+        <button type="button" class="danger" @click=${() => void this.#delete(hook)}>${icon('trash', 16)}${t('hooks.delete')}</button>
       </div>
-      ${result && result !== 'running' ? html`<div class="notice ${result.success ? 'ok' : 'error'} test-result" role="status">
-        <strong>${result.success ? 'The receiver accepted the test' : 'The test failed'}</strong>${result.status_code !== null ? html` · HTTP ${result.status_code}` : nothing}${result.latency_ms ? ` · ${result.latency_ms} ms` : ''}
-        ${result.error ? html`<div>${result.error}</div>` : nothing}
-        ${result.response_excerpt ? html`<pre aria-label="Receiver's answer">${result.response_excerpt}</pre>` : nothing}
-      </div>` : nothing}
-      ${log ? html`<div class="deliveries">${log.length === 0 ? html`<p class="muted small">Nothing delivered yet.</p>` : html`<div class="table-wrap"><table>
-        <thead><tr><th>When</th><th>Event</th><th>Result</th><th>Attempts</th></tr></thead>
+      ${result && result !== 'running' ? testResultView(result) : nothing}
+      ${log ? html`<div class="deliveries">${log.length === 0 ? html`<p class="muted small">${t('hooks.nothingDelivered')}</p>` : html`<div class="table-wrap"><table>
+        <thead><tr><th>${t('hooks.colWhen')}</th><th>${t('hooks.colEvent')}</th><th>${t('hooks.colResult')}</th><th>${t('queue.colAttempts')}</th></tr></thead>
         <tbody>${log.map((delivery) => html`<tr>
-          <td class="small">${formatDateTime(delivery.created_at)}</td><td class="small">${delivery.event}</td>
-          <td class="small">${delivery.status === 'delivered' ? html`<span class="badge ok">Delivered${delivery.last_status_code ? ` · ${delivery.last_status_code}` : ''}</span>`
-            : delivery.status === 'failed' ? html`<span class="badge danger">Failed</span> ${delivery.last_error ?? ''}`
-            : html`<span class="badge info">${delivery.status}</span>${delivery.next_attempt_at ? ` · next try ${formatDateTime(delivery.next_attempt_at)}` : ''}`}</td>
+          <td class="small">${formatDateTime(delivery.created_at)}</td><td class="small">${eventLabel(delivery.event)}</td>
+          <td class="small">${delivery.status === 'delivered' ? html`<span class="badge ok">${t('hooks.delivered')}${delivery.last_status_code ? ` · ${delivery.last_status_code}` : ''}</span>`
+            : delivery.status === 'failed' ? html`<span class="badge danger">${t('series.failed')}</span> ${delivery.last_error ?? ''}`
+            : html`<span class="badge info">${t('hooks.pending')}</span>${delivery.next_attempt_at ? ` · ${t('hooks.nextTry', { when: formatDateTime(delivery.next_attempt_at) })}` : ''}`}</td>
           <td class="small">${delivery.attempts}</td>
         </tr>`)}</tbody></table></div>`}</div>` : nothing}
     </article>`;

@@ -3,16 +3,12 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { createWebhook, headerLines, parseHeaderLines, testSavedWebhook, testWebhook, updateWebhook, WEBHOOK_EVENTS, WEBHOOK_KINDS, type TestResult, type Webhook, type WebhookInput, type WebhookKind } from '../../data/webhooks.ts';
+import { createWebhook, headerLines, isMediaServer, KIND_DEFAULTS, parseHeaderLines, testSavedWebhook, testWebhook, updateWebhook, WEBHOOK_EVENTS, WEBHOOK_KINDS, type TestResult, type Webhook, type WebhookInput, type WebhookKind } from '../../data/webhooks.ts';
+import { t } from '../../i18n/locale.ts';
+import { eventLabel, testResultView } from './webhook-text.ts';
 import { WebhookSavedEvent } from './webhook-events.ts';
 import { icon } from '../../components/icons.ts';
 import { sharedStyles } from '../../styles/shared.ts';
-
-const KIND_LABELS: Record<WebhookKind, string> = { json: 'Generic JSON', discord: 'Discord', ntfy: 'ntfy', gotify: 'Gotify' };
-const EVENT_LABELS: Record<string, string> = {
-  download_complete: 'Download finished', download_failed: 'Download failed', series_added: 'Series added',
-  scan_complete: 'Library scan finished', episode_available: 'New episode available', health_issue: 'Health problem',
-};
 
 /** Create or edit a webhook; "Send test" posts the unsaved form and shows what the receiver answered. */
 @customElement('aw-webhook-form')
@@ -39,8 +35,8 @@ export class AwWebhookForm extends LitElement {
 
   protected willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('hook') && this.hook) {
-      const { name, url, kind, events, method, headers, enabled } = this.hook;
-      this.input = { name, url, kind, events: [...events], method, headers, enabled };
+      const { name, url, kind, events, method, headers, enabled, options } = this.hook;
+      this.input = { name, url, kind, events: [...events], method, headers, enabled, options: { ...options } };
       this.headers = headerLines(headers);
       this.secret = '';
       this.result = undefined;
@@ -53,7 +49,8 @@ export class AwWebhookForm extends LitElement {
       this.errors = new Map([['headers', parsed.errors.join('; ')]]);
       return undefined;
     }
-    const body: WebhookInput = { ...this.input, headers: parsed.headers };
+    const body: WebhookInput = { ...this.input, headers: parsed.headers, options: Object.fromEntries(Object.entries(this.input.options ?? {}).filter(([, value]) => value)) };
+    // An empty secret field keeps the saved secret: it is never sent back to be shown.
     if (this.secret) body.secret = this.secret;
     return body;
   }
@@ -100,41 +97,57 @@ export class AwWebhookForm extends LitElement {
     this.input = { ...this.input, ...patch };
   }
 
+  /** A new target of another kind starts from that kind's usual address and events. */
+  #changeKind(kind: WebhookKind): void {
+    const defaults = KIND_DEFAULTS[kind];
+    const previous = KIND_DEFAULTS[this.input.kind];
+    const untouchedUrl = !this.input.url || this.input.url === previous?.url;
+    this.#update({ kind, ...(this.hook ? {} : { events: defaults?.events ?? this.input.events, ...(untouchedUrl ? { url: defaults?.url ?? '' } : {}) }) });
+  }
+
+  #option(name: 'chat_id' | 'user_key' | 'server_path', value: string): void {
+    this.#update({ options: { ...this.input.options, [name]: value } });
+  }
+
   #err(name: string) {
     const message = this.errors.get(name);
     return message ? html`<span class="error" role="alert">${message}</span>` : nothing;
   }
 
   render() {
+    const kind = this.input.kind;
+    const media = isMediaServer(kind);
+    const tokenLabel = kind === 'telegram' ? t('form.botToken') : kind === 'pushover' ? t('form.appToken') : media ? t('form.apiToken') : t('form.secret');
+    const needsToken = media || kind === 'telegram' || kind === 'pushover';
     return html`<form @submit=${this.#save} novalidate>
       ${this.error ? html`<div class="notice error" role="alert" style="margin-bottom: 12px">${this.error}</div>` : nothing}
       <div class="grid-2">
-        <div class="field"><label for="name">Name</label><input id="name" type="text" required placeholder="Phone" .value=${this.input.name} @input=${(event: Event) => this.#update({ name: (event.target as HTMLInputElement).value })} />${this.#err('name')}</div>
-        <div class="field"><label for="kind">Format</label><select id="kind" @change=${(event: Event) => this.#update({ kind: (event.target as HTMLSelectElement).value as WebhookKind })}>
-          ${WEBHOOK_KINDS.map((kind) => html`<option value=${kind} ?selected=${this.input.kind === kind}>${KIND_LABELS[kind]}</option>`)}</select></div>
+        <div class="field"><label for="name">${t('form.name')}</label><input id="name" type="text" required placeholder=${t('form.namePlaceholder')} .value=${this.input.name} @input=${(event: Event) => this.#update({ name: (event.target as HTMLInputElement).value })} />${this.#err('name')}</div>
+        <div class="field"><label for="kind">${t('form.kind')}</label><select id="kind" @change=${(event: Event) => this.#changeKind((event.target as HTMLSelectElement).value as WebhookKind)}>
+          ${WEBHOOK_KINDS.map((option) => html`<option value=${option} ?selected=${kind === option}>${t(`kind.${option}`)}</option>`)}</select></div>
       </div>
-      <div class="field"><label for="url">URL</label><input id="url" type="url" required placeholder="https://ntfy.sh/my-topic" spellcheck="false" .value=${this.input.url} @input=${(event: Event) => this.#update({ url: (event.target as HTMLInputElement).value })} />${this.hook ? html`<span class="hint">••• stands for a stored token or header value: leave it to keep it, type over it to replace it.</span>` : nothing}${this.#err('url')}</div>
-      <fieldset><legend>Send when</legend><div class="events">
-        ${WEBHOOK_EVENTS.map((name) => html`<label class="check"><input type="checkbox" .checked=${this.input.events.includes(name)}
-          @change=${(event: Event) => this.#update({ events: (event.target as HTMLInputElement).checked ? [...this.input.events, name] : this.input.events.filter((entry) => entry !== name) })} />${EVENT_LABELS[name] ?? name}</label>`)}
-      </div>${this.#err('events')}</fieldset>
+      <div class="field"><label for="url">${media ? t('form.serverUrl') : t('form.url')}</label><input id="url" type="url" required placeholder=${KIND_DEFAULTS[kind]?.url ?? 'https://ntfy.sh/my-topic'} spellcheck="false" .value=${this.input.url} @input=${(event: Event) => this.#update({ url: (event.target as HTMLInputElement).value })} />${this.hook ? html`<span class="hint">${t('form.urlMasked')}</span>` : nothing}${this.#err('url')}</div>
       <div class="grid-2">
-        <div class="field"><label for="method">Method</label><select id="method" @change=${(event: Event) => this.#update({ method: (event.target as HTMLSelectElement).value as 'POST' | 'PUT' })}>
-          <option ?selected=${this.input.method === 'POST'}>POST</option><option ?selected=${this.input.method === 'PUT'}>PUT</option></select></div>
-        <div class="field"><label for="secret">Signing secret <span class="hint">(optional)</span></label><input id="secret" type="password" autocomplete="off" placeholder=${this.hook?.has_secret ? 'Unchanged (a secret is set)' : 'None'} .value=${this.secret} @input=${(event: Event) => { this.secret = (event.target as HTMLInputElement).value; }} />
-          <span class="hint">Generic JSON bodies are signed as X-AniWorld-Signature: sha256=…</span></div>
+        ${media || kind === 'telegram' || kind === 'pushover' ? nothing : html`<div class="field"><label for="method">${t('form.method')}</label><select id="method" @change=${(event: Event) => this.#update({ method: (event.target as HTMLSelectElement).value as 'POST' | 'PUT' })}>
+          <option ?selected=${this.input.method === 'POST'}>POST</option><option ?selected=${this.input.method === 'PUT'}>PUT</option></select></div>`}
+        <div class="field"><label for="secret">${tokenLabel} ${needsToken ? nothing : html`<span class="hint">${t('common.optional')}</span>`}</label>
+          <input id="secret" type="password" autocomplete="off" spellcheck="false" placeholder=${this.hook?.has_secret ? '•••' : needsToken ? '' : t('form.none')} .value=${this.secret} @input=${(event: Event) => { this.secret = (event.target as HTMLInputElement).value; }} />
+          <span class="hint">${this.hook?.has_secret ? t('form.secretKept') : media ? t(`form.tokenHint.${kind}`) : needsToken ? t(`form.tokenHint.${kind}`) : t('form.secretHint')}</span>${this.#err('secret')}</div>
+        ${kind === 'telegram' ? html`<div class="field"><label for="chat">${t('form.chatId')}</label><input id="chat" type="text" spellcheck="false" placeholder="-1001234567890" .value=${this.input.options?.chat_id ?? ''} @input=${(event: Event) => this.#option('chat_id', (event.target as HTMLInputElement).value)} />${this.#err('options')}</div>` : nothing}
+        ${kind === 'pushover' ? html`<div class="field"><label for="user">${t('form.userKey')}</label><input id="user" type="text" spellcheck="false" .value=${this.input.options?.user_key ?? ''} @input=${(event: Event) => this.#option('user_key', (event.target as HTMLInputElement).value)} />${this.#err('options')}</div>` : nothing}
+        ${media ? html`<div class="field"><label for="server-path">${t('form.serverPath')} <span class="hint">${t('common.optional')}</span></label><input id="server-path" type="text" spellcheck="false" placeholder="/data/anime" .value=${this.input.options?.server_path ?? ''} @input=${(event: Event) => this.#option('server_path', (event.target as HTMLInputElement).value)} />
+          <span class="hint">${t('form.serverPathHint')}</span></div>` : nothing}
       </div>
-      <div class="field"><label for="headers">Extra headers <span class="hint">(one "Name: value" per line)</span></label><textarea id="headers" rows="2" spellcheck="false" .value=${this.headers} @input=${(event: Event) => { this.headers = (event.target as HTMLTextAreaElement).value; }}></textarea>${this.#err('headers')}</div>
-      <label class="check"><input type="checkbox" .checked=${this.input.enabled} @change=${(event: Event) => this.#update({ enabled: (event.target as HTMLInputElement).checked })} />Enabled</label>
-      ${this.result ? html`<div class="notice ${this.result.success ? 'ok' : 'error'} result" role="status">
-        <strong>${this.result.success ? 'The receiver accepted the test' : 'The test failed'}</strong>
-        ${this.result.status_code !== null ? html` · HTTP ${this.result.status_code}` : nothing} · ${this.result.latency_ms} ms
-        ${this.result.error ? html`<div>${this.result.error}</div>` : nothing}
-        ${this.result.response_excerpt ? html`<pre aria-label="Receiver's answer">${this.result.response_excerpt}</pre>` : nothing}
-      </div>` : nothing}
+      <fieldset><legend>${media ? t('form.refreshWhen') : t('form.sendWhen')}</legend><div class="events">
+        ${WEBHOOK_EVENTS.map((name) => html`<label class="check"><input type="checkbox" .checked=${this.input.events.includes(name)}
+          @change=${(event: Event) => this.#update({ events: (event.target as HTMLInputElement).checked ? [...this.input.events, name] : this.input.events.filter((entry) => entry !== name) })} />${eventLabel(name)}</label>`)}
+      </div>${this.#err('events')}</fieldset>
+      ${media || kind === 'telegram' || kind === 'pushover' ? nothing : html`<div class="field"><label for="headers">${t('form.headers')} <span class="hint">${t('form.headersHint')}</span></label><textarea id="headers" rows="2" spellcheck="false" .value=${this.headers} @input=${(event: Event) => { this.headers = (event.target as HTMLTextAreaElement).value; }}></textarea>${this.#err('headers')}</div>`}
+      <label class="check"><input type="checkbox" .checked=${this.input.enabled} @change=${(event: Event) => this.#update({ enabled: (event.target as HTMLInputElement).checked })} />${t('hooks.enabled')}</label>
+      ${this.result ? testResultView(this.result) : nothing}
       <div class="buttons" style="margin-top: 14px">
-        <button type="button" ?disabled=${this.testing || !this.input.url} @click=${() => void this.#test()}>${icon('send')}${this.testing ? 'Sending…' : 'Send test'}</button>
-        <button type="submit" class="primary" ?disabled=${this.saving}>${this.saving ? 'Saving…' : this.hook ? 'Save webhook' : 'Add webhook'}</button>
+        <button type="button" ?disabled=${this.testing || !this.input.url} @click=${() => void this.#test()}>${icon('send')}${this.testing ? t('hooks.sending') : media ? t('form.checkConnection') : t('form.sendTest')}</button>
+        <button type="submit" class="primary" ?disabled=${this.saving}>${this.saving ? t('common.saving') : this.hook ? t('form.save') : t('form.add')}</button>
       </div>
     </form>`;
   }

@@ -8,12 +8,14 @@ import { applyProgress, cancelItem, clearCompleted, getQueue, normalizeStatus, p
 import { LiveEvents } from '../../data/live-events.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
-import { episodeCode, formatBytes, formatDateTime, formatEta, formatPercent, formatSpeed, plural } from '../../lib/format.ts';
+import { episodeCode, formatBytes, formatDateTime, formatEta, formatPercent, formatSpeed } from '../../lib/format.ts';
+import { confirmDialog } from '../../components/aw-dialog.ts';
 import { seriesPath } from '../../routes.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-progress-bar.ts';
 import '../../components/aw-empty-state.ts';
 import { toUrl } from '../../base.ts';
+import { formatNumber, t } from '../../i18n/locale.ts';
 
 /** The download queue: what runs now (live), what waits (ordered), and the history. */
 @customElement('aw-queue-page')
@@ -36,10 +38,13 @@ export class AwQueuePage extends LitElement {
     td.act { white-space: nowrap; text-align: right; width: 1%; }
     td.pos { width: 1%; color: var(--aw-text-muted); font-variant-numeric: tabular-nums; }
     td .reason { color: var(--aw-danger); font-size: 0.82rem; max-width: 48ch; }
+    /* Long file paths and reasons wrap instead of pushing the table wider than a phone. */
+    td .mono, td .reason { overflow-wrap: anywhere; }
     select.priority { width: auto; min-height: 32px; padding: 3px 6px; font-size: 0.85rem; }
     .tabs { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 10px; border-bottom: 1px solid var(--aw-border); }
-    .tabs button { border: none; border-bottom: 2px solid transparent; border-radius: 0; background: none; }
-    .tabs button[aria-selected="true"] { border-bottom-color: var(--aw-accent); color: var(--aw-accent); }
+    .tabs [role="tablist"] { display: flex; flex-wrap: wrap; gap: 4px; }
+    .tabs [role="tab"] { border: none; border-bottom: 2px solid transparent; border-radius: 0; background: none; }
+    .tabs [role="tab"][aria-selected="true"] { border-bottom-color: var(--aw-accent); color: var(--aw-accent); }
     @media (max-width: 640px) { .hide-narrow { display: none; } .item { grid-template-columns: 1fr; } }
   `];
 
@@ -47,7 +52,7 @@ export class AwQueuePage extends LitElement {
   @state() private status: QueueStatus | undefined;
   @state() private error = '';
   @state() private missingApi = false;
-  @state() private history: 'completed' | 'failed' = 'completed';
+  @state() private history: 'completed' | 'failed' | 'cancelled' = 'completed';
 
   constructor() {
     super();
@@ -130,49 +135,61 @@ export class AwQueuePage extends LitElement {
     await this.#do(() => reorderQueue(this.api, ids));
   }
 
+  /** Cancel stops a running transfer: asked first, since the user may have meant Pause. */
+  async #cancel(item: DownloadItem): Promise<void> {
+    const answer = await confirmDialog({ heading: t('queue.cancelTitle', { name: `${item.name} ${episodeCode(item.season, item.episode)}` }), message: t('queue.cancelText'), confirmLabel: t('queue.cancelConfirm'), danger: true });
+    if (answer.confirmed) await this.#do(() => cancelItem(this.api, item.id), t('queue.cancelled'));
+  }
+
   render() {
     if (this.missingApi) {
-      return html`<div class="page-header"><h1>Queue</h1></div><aw-empty-state heading="The download queue is not available" icon="queue"><span slot="text">This server does not offer the queue API (/api/queue) yet.</span></aw-empty-state>`;
+      return html`<div class="page-header"><h1>${t('nav.queue')}</h1></div><aw-empty-state heading=${t('queue.noApi')} icon="queue"><span slot="text">${t('queue.noApiText')}</span></aw-empty-state>`;
     }
     const status = this.status;
     const running = status?.isRunning && !status.isPaused;
+    // Cancelled items keep their .part for a retry: they are not failures and get their own tab.
+    const failed = status?.failed.filter((item) => item.status !== 'cancelled') ?? [];
+    const cancelled = status?.failed.filter((item) => item.status === 'cancelled') ?? [];
+    const shown = this.history === 'completed' ? status?.completed ?? [] : this.history === 'failed' ? failed : cancelled;
     return html`
       <div class="page-header">
-        <h1>Queue</h1>
-        ${status ? html`<span class="state">${running && status.waiting ? html`<span class="badge warn">${status.waiting.reason === 'disk_full' ? 'Disk full' : 'Waiting for the provider'}</span>` : running ? html`<span class="badge ok">Running</span>` : status.isPaused ? html`<span class="badge warn">Paused</span>` : html`<span class="badge">Stopped</span>`}</span>` : nothing}
+        <h1>${t('nav.queue')}</h1>
+        ${status ? html`<span class="state">${running && status.waiting ? html`<span class="badge warn">${t(`queue.holdBadge.${status.waiting.reason}`)}</span>` : running ? html`<span class="badge ok">${t('queue.running')}</span>` : status.isPaused ? html`<span class="badge warn">${t('queue.pausedState')}</span>` : html`<span class="badge">${t('queue.stopped')}</span>`}</span>` : nothing}
         <div class="toolbar">
           ${running
-            ? html`<button type="button" @click=${() => void this.#do(() => queueAction(this.api, 'pause'), 'Queue paused.')}>${icon('pause')}Pause all</button>
-                   <button type="button" @click=${() => void this.#do(() => queueAction(this.api, 'stop'), 'Queue stopped.')}>${icon('stop')}Stop</button>`
+            ? html`<button type="button" @click=${() => void this.#do(() => queueAction(this.api, 'pause'), t('queue.pausedToast'))}>${icon('pause')}${t('queue.pauseAll')}</button>
+                   <button type="button" @click=${() => void this.#do(() => queueAction(this.api, 'stop'), t('queue.stoppedToast'))}>${icon('stop')}${t('queue.stop')}</button>`
             : status?.isPaused
-              ? html`<button type="button" class="primary" @click=${() => void this.#do(() => queueAction(this.api, 'resume'), 'Queue resumed.')}>${icon('play')}Resume all</button>`
-              : html`<button type="button" class="primary" @click=${() => void this.#do(() => queueAction(this.api, 'start'), 'Queue started.')}>${icon('play')}Start</button>`}
+              ? html`<button type="button" class="primary" @click=${() => void this.#do(() => queueAction(this.api, 'resume'), t('queue.resumedToast'))}>${icon('play')}${t('queue.resumeAll')}</button>`
+              : html`<button type="button" class="primary" @click=${() => void this.#do(() => queueAction(this.api, 'start'), t('queue.startedToast'))}>${icon('play')}${t('queue.start')}</button>`}
         </div>
       </div>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
-      ${status?.waiting ? html`<div class="notice warn" role="status">${status.waiting.message}. Downloads go on by themselves when this is over.</div>` : nothing}
-      ${!status ? html`<p class="muted" role="status">Loading…</p>` : html`
+      ${status?.waiting ? html`<div class="notice warn" role="status">${t(`queue.hold.${status.waiting.reason}`)}${status.waiting.message ? html`<div class="small">${status.waiting.message}</div>` : nothing}</div>` : nothing}
+      ${!status ? html`<p class="muted" role="status">${t('common.loading')}</p>` : html`
         <section aria-labelledby="active-h">
-          <h2 id="active-h">Downloading <span class="badge">${status.active.length}</span></h2>
-          ${status.active.length === 0 ? html`<p class="muted small">${status.pending.length ? (running ? 'Starting the next download…' : 'The queue is not running. Press Start to download what is waiting.') : 'Nothing is downloading.'}</p>` : nothing}
+          <h2 id="active-h">${t('queue.downloading')} <span class="badge">${formatNumber(status.active.length)}</span></h2>
+          ${status.active.length === 0 ? html`<p class="muted small">${status.pending.length ? (running ? t('queue.startingNext') : t('queue.notRunning')) : t('queue.nothingDownloading')}</p>` : nothing}
           ${repeat(status.active, (item) => item.id, (item) => this.#activeItem(item))}
         </section>
         <section aria-labelledby="pending-h">
-          <h2 id="pending-h">Waiting <span class="badge">${status.pending.length}</span></h2>
-          ${status.pending.length === 0 && (status.active.length > 0 || status.completed.length > 0) ? html`<p class="muted small">Nothing is waiting.</p>` : nothing}
-          ${status.pending.length === 0 && status.active.length === 0 && status.completed.length === 0 ? html`<aw-empty-state heading="The queue is empty" icon="queue"><span slot="text">Open a series in the library and download its missing episodes; they wait here in order.</span><a class="button" href=${toUrl('/library')}>Go to the library</a></aw-empty-state>` : this.#pendingTable(status.pending)}
+          <h2 id="pending-h">${t('queue.waiting')} <span class="badge">${formatNumber(status.pending.length)}</span></h2>
+          ${status.pending.length > 0 ? this.#pendingTable(status.pending)
+            : status.active.length === 0 && status.completed.length === 0 ? html`<aw-empty-state heading=${t('queue.emptyTitle')} icon="queue"><span slot="text">${t('queue.emptyText')}</span><a class="button" href=${toUrl('/library')}>${t('queue.toLibrary')}</a></aw-empty-state>`
+            : html`<p class="muted small">${t('queue.nothingWaiting')}</p>`}
         </section>
         <section aria-labelledby="history-h">
-          <h2 id="history-h">History</h2>
-          <div class="tabs" role="tablist">
-            <button type="button" role="tab" aria-selected=${this.history === 'completed' ? 'true' : 'false'} @click=${() => { this.history = 'completed'; }}>Completed (${status.completed.length})</button>
-            <button type="button" role="tab" aria-selected=${this.history === 'failed' ? 'true' : 'false'} @click=${() => { this.history = 'failed'; }}>Failed (${status.failed.length})</button>
+          <h2 id="history-h">${t('queue.history')}</h2>
+          <div class="tabs">
+            <div role="tablist" aria-labelledby="history-h">
+              ${(['completed', 'failed', 'cancelled'] as const).map((tab) => html`<button type="button" role="tab" id="tab-${tab}" aria-controls="history-panel" aria-selected=${this.history === tab ? 'true' : 'false'} @click=${() => { this.history = tab; }}>${t(`queue.tab.${tab}`, { count: (tab === 'completed' ? status.completed : tab === 'failed' ? failed : cancelled).length })}</button>`)}
+            </div>
             <span style="margin-left: auto" class="toolbar">
-              ${this.history === 'failed' && status.failed.length ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, status.failed.filter((item) => item.status === 'failed').map((item) => item.id)), 'Failed downloads queued again.')}>${icon('refresh')}Retry all</button>` : nothing}
-              ${this.history === 'completed' && status.completed.length ? html`<button type="button" @click=${() => void this.#do(() => clearCompleted(this.api), 'History cleared.')}>${icon('trash')}Clear</button>` : nothing}
+              ${this.history !== 'completed' && shown.length ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, shown.map((item) => item.id)), t('queue.retriedAll'))}>${icon('refresh')}${t('queue.retryAll')}</button>` : nothing}
+              ${this.history === 'completed' && status.completed.length ? html`<button type="button" @click=${() => void this.#do(() => clearCompleted(this.api), t('queue.cleared'))}>${icon('trash')}${t('queue.clear')}</button>` : nothing}
             </span>
           </div>
-          ${this.#historyTable(this.history === 'completed' ? status.completed : status.failed)}
+          <div id="history-panel" role="tabpanel" aria-labelledby="tab-${this.history}">${this.#historyTable(shown)}</div>
         </section>`}`;
   }
 
@@ -182,59 +199,59 @@ export class AwQueuePage extends LitElement {
 
   #activeItem(item: DownloadItem) {
     const paused = item.status === 'paused';
-    return html`<article class="card item" aria-label="${item.name} ${episodeCode(item.season, item.episode)}">
+    return html`<article class="card item" aria-label=${`${item.name} ${episodeCode(item.season, item.episode)}`}>
       ${this.#name(item)}
       <div class="buttons">
         ${paused
-          ? html`<button type="button" class="icon" aria-label="Resume" title="Resume" @click=${() => void this.#do(() => resumeItem(this.api, item.id))}>${icon('play', 16)}</button>`
-          : html`<button type="button" class="icon" aria-label="Pause" title="Pause" @click=${() => void this.#do(() => pauseItem(this.api, item.id))}>${icon('pause', 16)}</button>`}
-        <button type="button" class="icon danger" aria-label="Cancel" title="Cancel (retry from the history resumes it)" @click=${() => void this.#do(() => cancelItem(this.api, item.id), 'Download cancelled. Retry it from the history to resume.')}>${icon('x', 16)}</button>
+          ? html`<button type="button" class="icon" aria-label=${t('queue.resume')} title=${t('queue.resume')} @click=${() => void this.#do(() => resumeItem(this.api, item.id))}>${icon('play', 16)}</button>`
+          : html`<button type="button" class="icon" aria-label=${t('queue.pause')} title=${t('queue.pause')} @click=${() => void this.#do(() => pauseItem(this.api, item.id))}>${icon('pause', 16)}</button>`}
+        <button type="button" class="icon danger" aria-label=${t('common.cancel')} title=${t('queue.cancelTitleHint')} @click=${() => void this.#cancel(item)}>${icon('x', 16)}</button>
       </div>
-      <aw-progress-bar class="bar" label="Downloading ${item.name} ${episodeCode(item.season, item.episode)}" .value=${item.progress} tone=${paused ? 'warn' : 'accent'} ?indeterminate=${!paused && item.progress === 0 && item.downloadedBytes === 0}></aw-progress-bar>
+      <aw-progress-bar class="bar" label=${t('series.downloading', { code: `${item.name} ${episodeCode(item.season, item.episode)}` })} .value=${item.progress} tone=${paused ? 'warn' : 'accent'} ?indeterminate=${!paused && item.progress === 0 && item.downloadedBytes === 0}></aw-progress-bar>
       <div class="numbers">
         <span><strong>${formatPercent(item.progress)}</strong></span>
-        <span>${formatBytes(item.downloadedBytes)}${item.totalBytes ? ` of ${formatBytes(item.totalBytes)}` : ''}</span>
-        <span>${paused ? 'Paused' : html`<strong>${formatSpeed(item.speed)}</strong>`}</span>
-        <span>${paused ? '' : `${formatEta(item.eta)} left`}</span>
+        <span>${formatBytes(item.downloadedBytes)}${item.totalBytes ? ` ${t('queue.of')} ${formatBytes(item.totalBytes)}` : ''}</span>
+        <span>${paused ? t('series.paused') : html`<strong>${formatSpeed(item.speed)}</strong>`}</span>
+        <span>${paused ? '' : t('series.left', { eta: formatEta(item.eta) })}</span>
         ${item.hoster ? html`<span>${item.hoster}${item.language ? ` · ${item.language}` : ''}</span>` : nothing}
-        ${item.attempts > 1 ? html`<span>attempt ${item.attempts}</span>` : nothing}
+        ${item.attempts > 1 ? html`<span>${t('queue.attempt', { count: item.attempts })}</span>` : nothing}
       </div>
     </article>`;
   }
 
   #pendingTable(items: DownloadItem[]) {
     return html`<div class="table-wrap"><table>
-      <thead><tr><th class="hide-narrow">#</th><th>Episode</th><th class="hide-narrow">Priority</th><th class="hide-narrow">Added</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+      <thead><tr><th class="hide-narrow">#</th><th>${t('queue.colEpisode')}</th><th class="hide-narrow">${t('queue.colPriority')}</th><th class="hide-narrow">${t('queue.colAdded')}</th><th><span class="visually-hidden">${t('series.colActions')}</span></th></tr></thead>
       <tbody>${repeat(items, (item) => item.id, (item, index) => html`<tr>
         <td class="pos hide-narrow">${index + 1}</td>
-        <td>${this.#name(item)}${item.status === 'paused' ? html` <span class="badge warn">Paused</span>` : nothing}${item.error ? html`<div class="small muted">${item.error}</div>` : nothing}</td>
-        <td class="hide-narrow"><label><span class="visually-hidden">Priority of ${item.name} ${episodeCode(item.season, item.episode)}</span>
+        <td>${this.#name(item)}${item.status === 'paused' ? html` <span class="badge warn">${t('series.paused')}</span>` : nothing}${item.error ? html`<div class="small muted">${item.error}</div>` : nothing}</td>
+        <td class="hide-narrow"><label><span class="visually-hidden">${t('queue.priorityOf', { name: `${item.name} ${episodeCode(item.season, item.episode)}` })}</span>
           <select class="priority" @change=${(event: Event) => void this.#do(() => setPriority(this.api, item.id, Number((event.target as HTMLSelectElement).value)))}>
-            <option value="10" ?selected=${item.priority > 0}>High</option><option value="0" ?selected=${item.priority === 0}>Normal</option><option value="-10" ?selected=${item.priority < 0}>Low</option>
+            <option value="10" ?selected=${item.priority > 0}>${t('queue.high')}</option><option value="0" ?selected=${item.priority === 0}>${t('queue.normal')}</option><option value="-10" ?selected=${item.priority < 0}>${t('queue.low')}</option>
           </select></label></td>
         <td class="hide-narrow small muted">${formatDateTime(item.createdAt)}</td>
         <td class="act">
-          <button type="button" class="icon ghost" aria-label="Move up" title="Move up" ?disabled=${index === 0} @click=${() => void this.#move(item, -1)}>${icon('up', 16)}</button>
-          <button type="button" class="icon ghost" aria-label="Move down" title="Move down" ?disabled=${index === items.length - 1} @click=${() => void this.#move(item, 1)}>${icon('down', 16)}</button>
+          <button type="button" class="icon ghost" aria-label=${t('queue.moveUp')} title=${t('queue.moveUp')} ?disabled=${index === 0} @click=${() => void this.#move(item, -1)}>${icon('up', 16)}</button>
+          <button type="button" class="icon ghost" aria-label=${t('queue.moveDown')} title=${t('queue.moveDown')} ?disabled=${index === items.length - 1} @click=${() => void this.#move(item, 1)}>${icon('down', 16)}</button>
           ${item.status === 'paused'
-            ? html`<button type="button" class="icon ghost" aria-label="Resume" title="Resume" @click=${() => void this.#do(() => resumeItem(this.api, item.id))}>${icon('play', 16)}</button>`
-            : html`<button type="button" class="icon ghost" aria-label="Pause" title="Pause" @click=${() => void this.#do(() => pauseItem(this.api, item.id))}>${icon('pause', 16)}</button>`}
-          <button type="button" class="icon ghost" aria-label="Remove from queue" title="Remove" @click=${() => void this.#do(() => removeFromQueue(this.api, item.id), 'Removed from the queue.')}>${icon('x', 16)}</button>
+            ? html`<button type="button" class="icon ghost" aria-label=${t('queue.resume')} title=${t('queue.resume')} @click=${() => void this.#do(() => resumeItem(this.api, item.id))}>${icon('play', 16)}</button>`
+            : html`<button type="button" class="icon ghost" aria-label=${t('queue.pause')} title=${t('queue.pause')} @click=${() => void this.#do(() => pauseItem(this.api, item.id))}>${icon('pause', 16)}</button>`}
+          <button type="button" class="icon ghost" aria-label=${t('queue.removeFromQueue')} title=${t('queue.remove')} @click=${() => void this.#do(() => removeFromQueue(this.api, item.id), t('queue.removedToast'))}>${icon('x', 16)}</button>
         </td>
       </tr>`)}</tbody>
     </table></div>`;
   }
 
   #historyTable(items: DownloadItem[]) {
-    if (items.length === 0) return html`<p class="muted small">${this.history === 'completed' ? 'No finished downloads yet.' : 'No failed downloads.'}</p>`;
+    if (items.length === 0) return html`<p class="muted small">${t(`queue.none.${this.history}`)}</p>`;
     return html`<div class="table-wrap"><table>
-      <thead><tr><th>Episode</th><th class="hide-narrow">${this.history === 'completed' ? 'Size' : 'Attempts'}</th><th>${this.history === 'completed' ? 'Finished' : 'Reason'}</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+      <thead><tr><th>${t('queue.colEpisode')}</th><th class="hide-narrow">${this.history === 'completed' ? t('queue.colSize') : t('queue.colAttempts')}</th><th>${this.history === 'completed' ? t('queue.colFinished') : t('queue.colReason')}</th><th><span class="visually-hidden">${t('series.colActions')}</span></th></tr></thead>
       <tbody>${repeat(items, (item) => item.id, (item) => html`<tr>
         <td>${this.#name(item)}${item.filePath ? html`<div class="small muted mono">${item.filePath}</div>` : nothing}</td>
-        <td class="hide-narrow small nowrap">${this.history === 'completed' ? formatBytes(item.totalBytes ?? item.downloadedBytes) : plural(item.attempts, 'attempt')}</td>
-        <td class="small ${this.history === 'completed' ? 'nowrap' : ''}">${this.history === 'completed' ? formatDateTime(item.completedAt) : html`<div class="reason">${item.error ?? 'Unknown error'}</div>`}</td>
-        <td class="act">${this.history === 'failed' ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, [item.id]), 'Queued again.')}>${icon('refresh', 16)}Retry</button>
-          <button type="button" class="icon ghost" aria-label="Remove ${item.name} ${episodeCode(item.season, item.episode)}" title="Remove (deletes the partial file)" @click=${() => void this.#do(() => removeFromQueue(this.api, item.id), 'Removed.')}>${icon('trash', 16)}</button>` : nothing}</td>
+        <td class="hide-narrow small nowrap">${this.history === 'completed' ? formatBytes(item.totalBytes ?? item.downloadedBytes) : t('queue.attempts', { count: item.attempts })}</td>
+        <td class="small ${this.history === 'completed' ? 'nowrap' : ''}">${this.history === 'completed' ? formatDateTime(item.completedAt) : html`<div class="reason">${this.history === 'cancelled' ? t('queue.cancelledReason') : item.error ?? t('queue.unknownError')}</div>`}</td>
+        <td class="act">${this.history !== 'completed' ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, [item.id]), t('queue.retried'))}>${icon('refresh', 16)}${this.history === 'cancelled' ? t('queue.resume') : t('queue.retry')}</button>
+          <button type="button" class="icon ghost" aria-label=${t('queue.removeItem', { name: `${item.name} ${episodeCode(item.season, item.episode)}` })} title=${t('queue.removeHint')} @click=${() => void this.#do(() => removeFromQueue(this.api, item.id), t('queue.removedToast'))}>${icon('trash', 16)}</button>` : nothing}</td>
       </tr>`)}</tbody>
     </table></div>`;
   }

@@ -10,11 +10,13 @@ import { LiveEvents } from '../../data/live-events.ts';
 import { navigate, ToastEvent } from '../../components/events.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
 import { icon } from '../../components/icons.ts';
-import { episodeCode, formatBytes, formatEta, formatPercent, formatSpeed, plural, seasonLabel } from '../../lib/format.ts';
+import { episodeCode, formatBytes, formatEta, formatPercent, formatSpeed, seasonLabel } from '../../lib/format.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-progress-bar.ts';
 import { toUrl } from '../../base.ts';
+import { formatNumber, locale, t } from '../../i18n/locale.ts';
+import { languageLabel } from '../../lib/language-label.ts';
 
 type EpisodeState = 'on_disk' | 'missing' | 'queued' | 'downloading' | 'paused' | 'failed' | 'unavailable' | 'unmonitored';
 
@@ -46,6 +48,7 @@ export class AwSeriesPage extends LitElement {
     details.season[open] > summary .chev { transform: rotate(90deg); }
     summary h2 { font-size: 1rem; margin-right: auto; }
     summary aw-progress-bar { width: 120px; }
+    .season-actions { display: flex; justify-content: flex-end; padding: 0 16px 10px; }
     .ep-table { position: relative; border-top: 1px solid var(--aw-border); overflow-x: auto; }
     .ep-table td.code { font-family: var(--aw-mono); font-size: 0.82rem; white-space: nowrap; color: var(--aw-text-muted); width: 1%; }
     .ep-table td.title { min-width: 180px; }
@@ -161,11 +164,11 @@ export class AwSeriesPage extends LitElement {
   }
 
   async #download(episodes: { season: number; episode: number }[], label: string): Promise<void> {
-    if (!this.anime || episodes.length === 0) return;
+    if (!this.anime || episodes.length === 0 || this.busy.has(label)) return;
     this.busy = new Set([...this.busy, label]);
     try {
       await addToQueue(this.api, { key: this.anime.key, folder: this.anime.folder, name: this.anime.name, episodes });
-      this.dispatchEvent(new ToastEvent(`${plural(episodes.length, 'episode')} added to the queue.`, 'ok'));
+      this.dispatchEvent(new ToastEvent(t('series.queued', { count: episodes.length }), 'ok'));
       const status = await getQueue(this.api).catch(() => undefined);
       if (status) this.queue = new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === this.#key));
     } catch (error) {
@@ -184,7 +187,7 @@ export class AwSeriesPage extends LitElement {
   async #setMonitored(monitored: boolean): Promise<void> {
     try {
       this.anime = await updateAnime(this.api, this.#key, { monitored });
-      this.dispatchEvent(new ToastEvent(monitored ? 'Monitoring on: missing episodes are tracked.' : 'Monitoring off: this series is ignored when looking for missing episodes.', 'info'));
+      this.dispatchEvent(new ToastEvent(monitored ? t('series.monitorOn') : t('series.monitorOff'), 'info'));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
     }
@@ -193,13 +196,14 @@ export class AwSeriesPage extends LitElement {
   async #setLanguage(value: string): Promise<void> {
     try {
       this.anime = await updateAnime(this.api, this.#key, { preferred_language: value === '' ? null : value as Language });
-      this.dispatchEvent(new ToastEvent('Language preference saved.', 'ok'));
+      this.dispatchEvent(new ToastEvent(t('series.languageSaved'), 'ok'));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
     }
   }
 
   async #run(label: string, action: () => Promise<unknown>, done: string): Promise<void> {
+    if (this.busy.has(label)) return;
     this.busy = new Set([...this.busy, label]);
     try {
       await action();
@@ -217,16 +221,16 @@ export class AwSeriesPage extends LitElement {
   async #delete(): Promise<void> {
     if (!this.anime) return;
     const answer = await confirmDialog({
-      heading: `Remove ${this.anime.name}?`,
-      message: 'The series leaves the library and its queued downloads are cancelled. The files on disk stay unless you tick the box.',
-      confirmLabel: 'Remove series',
+      heading: t('series.removeTitle', { name: this.anime.name }),
+      message: t('series.removeText'),
+      confirmLabel: t('series.removeConfirm'),
       danger: true,
-      checkLabel: `Also delete the folder "${this.anime.folder}" and every file in it`,
+      checkLabel: t('series.removeFiles', { folder: this.anime.folder }),
     });
     if (!answer.confirmed) return;
     try {
       await deleteAnime(this.api, this.anime.key, answer.checked);
-      this.dispatchEvent(new ToastEvent(answer.checked ? `${this.anime.name} and its files were deleted.` : `${this.anime.name} was removed; its files were kept.`, 'ok'));
+      this.dispatchEvent(new ToastEvent(answer.checked ? t('series.removedFiles', { name: this.anime.name }) : t('series.removed', { name: this.anime.name }), 'ok'));
       navigate('/library');
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -235,18 +239,18 @@ export class AwSeriesPage extends LitElement {
 
   render() {
     if (this.notFound) {
-      return html`<aw-empty-state heading="Series not found" icon="search"><span slot="text">There is no series "${this.#key}" in the library. It may have been removed.</span><a class="button" href=${toUrl('/library')}>Back to the library</a></aw-empty-state>`;
+      return html`<aw-empty-state heading=${t('series.notFound')} icon="search"><span slot="text">${t('series.notFoundText', { key: this.#key })}</span><a class="button" href=${toUrl('/library')}>${t('series.backToLibrary')}</a></aw-empty-state>`;
     }
-    if (this.error && !this.anime) return html`<div class="notice error" role="alert">${this.error} <button type="button" @click=${() => void this.#load(true)}>Try again</button></div>`;
+    if (this.error && !this.anime) return html`<div class="notice error" role="alert">${this.error} <button type="button" @click=${() => void this.#load(true)}>${t('common.tryAgain')}</button></div>`;
     const anime = this.anime;
-    if (!anime) return html`<p class="muted" role="status">Loading…</p>`;
+    if (!anime) return html`<p class="muted" role="status">${t('common.loading')}</p>`;
     const seasons = Object.keys(anime.episodes).map(Number).sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b));
     const allEpisodes = seasons.flatMap((season) => anime.episodes[String(season)]);
     const missingAll = this.#missingIn(allEpisodes);
     const queued = allEpisodes.filter((episode) => ['queued', 'downloading', 'paused'].includes(this.#state(episode))).length;
     const years = anime.year ? (anime.end_year && anime.end_year !== anime.year ? `${anime.year}–${anime.end_year}` : String(anime.year)) : '';
     return html`
-      <a class="back" href=${toUrl('/library')}>${icon('left', 16)}Library</a>
+      <a class="back" href=${toUrl('/library')}>${icon('left', 16)}${t('nav.library')}</a>
       <section class="hero">
         <aw-poster .src=${anime.cover} .name=${anime.name}></aw-poster>
         <div>
@@ -255,36 +259,36 @@ export class AwSeriesPage extends LitElement {
             ${years ? html`<span class="badge">${years}</span>` : nothing}
             ${anime.age_rating ? html`<span class="badge">FSK ${anime.age_rating}</span>` : nothing}
             ${anime.genres.map((genre) => html`<span class="badge accent">${genre}</span>`)}
-            ${anime.monitored ? html`<span class="badge ok">Monitored</span>` : html`<span class="badge warn">Not monitored</span>`}
+            ${anime.monitored ? html`<span class="badge ok">${t('library.monitored')}</span>` : html`<span class="badge warn">${t('library.notMonitored')}</span>`}
           </div>
         </div>
           <div class="wide">
             ${anime.description ? html`<p class="description ${this.expanded ? '' : 'clamped'}">${anime.description}</p>
-              ${anime.description.length > 320 ? html`<button type="button" class="ghost small" @click=${() => { this.expanded = !this.expanded; }}>${this.expanded ? 'Show less' : 'Show more'}</button>` : nothing}` : nothing}
-            <div class="folder" title="Folder on disk">${icon('folder', 15)}<span>${anime.folder_path}</span></div>
+              ${anime.description.length > 320 ? html`<button type="button" class="ghost small" @click=${() => { this.expanded = !this.expanded; }}>${this.expanded ? t('series.less') : t('series.more')}</button>` : nothing}` : nothing}
+            <div class="folder" title=${t('series.folderOnDisk')}>${icon('folder', 15)}<span>${anime.folder_path}</span></div>
             <div class="stats">
-              <div class="stat"><strong>${anime.episode_count}</strong><span>on the provider</span></div>
-              <div class="stat"><strong>${anime.downloaded_count}</strong><span>on disk</span></div>
-              <div class="stat missing"><strong>${anime.missing_count}</strong><span>missing</span></div>
-              ${queued ? html`<div class="stat"><strong>${queued}</strong><span>in the queue</span></div>` : nothing}
+              <div class="stat"><strong>${formatNumber(anime.episode_count)}</strong><span>${t('series.statProvider')}</span></div>
+              <div class="stat"><strong>${formatNumber(anime.downloaded_count)}</strong><span>${t('series.statDisk')}</span></div>
+              <div class="stat missing"><strong>${formatNumber(anime.missing_count)}</strong><span>${t('series.statMissing')}</span></div>
+              ${queued ? html`<div class="stat"><strong>${formatNumber(queued)}</strong><span>${t('series.statQueue')}</span></div>` : nothing}
             </div>
             <div class="actions">
-              <button type="button" class="primary" ?disabled=${missingAll.length === 0 || this.busy.has('all')} @click=${() => void this.#download(missingAll, 'all')}>
-                ${icon('download')}${missingAll.length ? `Download ${plural(missingAll.length, 'missing episode')}` : 'Nothing missing'}</button>
-              <label class="switch"><input type="checkbox" .checked=${anime.monitored} @change=${(event: Event) => void this.#setMonitored((event.target as HTMLInputElement).checked)} />Monitored</label>
-              <label><span class="visually-hidden">Download language</span>
-                <select @change=${(event: Event) => void this.#setLanguage((event.target as HTMLSelectElement).value)} title="Language for this series">
-                  <option value="" ?selected=${!anime.preferred_language}>Language: as in Settings</option>
-                  ${LANGUAGES.map((language) => html`<option value=${language} ?selected=${anime.preferred_language === language}>${language}</option>`)}
+              <button type="button" class="primary" aria-disabled=${missingAll.length === 0 || this.busy.has('all') ? 'true' : 'false'} @click=${() => void this.#download(missingAll, 'all')}>
+                ${icon('download')}${missingAll.length ? t('series.downloadMissing', { count: missingAll.length }) : t('series.nothingMissing')}</button>
+              <label class="switch"><input type="checkbox" .checked=${anime.monitored} @change=${(event: Event) => void this.#setMonitored((event.target as HTMLInputElement).checked)} />${t('library.monitored')}</label>
+              <label><span class="visually-hidden">${t('series.language')}</span>
+                <select @change=${(event: Event) => void this.#setLanguage((event.target as HTMLSelectElement).value)} title=${t('series.languageTitle')}>
+                  <option value="" ?selected=${!anime.preferred_language}>${t('series.languageDefault')}</option>
+                  ${LANGUAGES.map((language) => html`<option value=${language} ?selected=${anime.preferred_language === language}>${languageLabel(language)}</option>`)}
                 </select></label>
-              <button type="button" ?disabled=${this.busy.has('rescan')} @click=${() => void this.#run('rescan', () => rescanAnime(this.api, anime.key), 'Folder rescanned.')}>${icon('refresh')}Rescan folder</button>
-              <button type="button" ?disabled=${this.busy.has('refresh')} @click=${() => void this.#run('refresh', () => refreshAnime(this.api, anime.key), 'Episode list updated from the provider.')}>${icon('tv')}Refresh from provider</button>
-              <button type="button" class="danger" @click=${() => void this.#delete()}>${icon('trash')}Remove</button>
+              <button type="button" aria-disabled=${this.busy.has('rescan') ? 'true' : 'false'} @click=${() => void this.#run('rescan', () => rescanAnime(this.api, anime.key), t('series.rescanned'))}>${icon('refresh')}${t('series.rescan')}</button>
+              <button type="button" aria-disabled=${this.busy.has('refresh') ? 'true' : 'false'} @click=${() => void this.#run('refresh', () => refreshAnime(this.api, anime.key), t('series.refreshed'))}>${icon('tv')}${t('series.refresh')}</button>
+              <button type="button" class="danger" @click=${() => void this.#delete()}>${icon('trash')}${t('series.remove')}</button>
             </div>
           </div>
       </section>
-      ${seasons.length === 0 ? html`<aw-empty-state heading="No episodes known yet" icon="tv"><span slot="text">The provider has not been asked about this series yet. Refresh it to load its seasons and episodes.</span>
-        <button type="button" class="primary" @click=${() => void this.#run('refresh', () => refreshAnime(this.api, anime.key), 'Episode list updated from the provider.')}>Refresh from provider</button></aw-empty-state>` : nothing}
+      ${seasons.length === 0 ? html`<aw-empty-state heading=${t('series.noEpisodes')} icon="tv"><span slot="text">${t('series.noEpisodesText')}</span>
+        <button type="button" class="primary" @click=${() => void this.#run('refresh', () => refreshAnime(this.api, anime.key), t('series.refreshed'))}>${t('series.refresh')}</button></aw-empty-state>` : nothing}
       ${seasons.map((season) => this.#season(season, anime.episodes[String(season)], seasons.length <= 3 || anime.missing_episodes[String(season)] !== undefined))}`;
   }
 
@@ -297,12 +301,12 @@ export class AwSeriesPage extends LitElement {
       <summary>
         <span class="chev">${icon('right', 16)}</span>
         <h2>${seasonLabel(season)}</h2>
-        <span class="small muted">${onDisk} of ${available} on disk</span>
-        <aw-progress-bar label="${seasonLabel(season)} on disk" .value=${available ? (onDisk / available) * 100 : 0} tone=${missing.length ? 'accent' : 'ok'}></aw-progress-bar>
-        ${missing.length ? html`<button type="button" ?disabled=${this.busy.has(label)} @click=${(event: Event) => { event.preventDefault(); void this.#download(missing, label); }}>${icon('download', 16)}Download ${missing.length} missing</button>` : nothing}
+        <span class="small muted">${t('series.seasonOnDisk', { done: onDisk, total: available })}</span>
+        <aw-progress-bar label=${t('series.seasonProgress', { season: seasonLabel(season) })} .value=${available ? (onDisk / available) * 100 : 0} tone=${missing.length ? 'accent' : 'ok'}></aw-progress-bar>
       </summary>
+      ${missing.length ? html`<div class="season-actions"><button type="button" aria-disabled=${this.busy.has(label) ? 'true' : 'false'} @click=${() => void this.#download(missing, label)}>${icon('download', 16)}${t('series.seasonDownload', { count: missing.length })}</button></div>` : nothing}
       <div class="ep-table"><table>
-        <thead><tr><th>#</th><th>Title</th><th class="hide-narrow">Languages</th><th>State</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+        <thead><tr><th>#</th><th>${t('series.colTitle')}</th><th class="hide-narrow">${t('series.colLanguages')}</th><th>${t('series.colState')}</th><th><span class="visually-hidden">${t('series.colActions')}</span></th></tr></thead>
         <tbody>${episodes.map((episode) => this.#episodeRow(episode))}</tbody>
       </table></div>
     </details>`;
@@ -312,32 +316,34 @@ export class AwSeriesPage extends LitElement {
     const state = this.#state(episode);
     const item = this.queue.get(episodeId(this.#key, episode.season, episode.number));
     const code = episodeCode(episode.season, episode.number);
-    const title = episode.title_en || episode.title_de || `Episode ${episode.number}`;
+    // The title in the panel's language first, the other one below it.
+    const [first, second] = locale() === 'de' ? [episode.title_de, episode.title_en] : [episode.title_en, episode.title_de];
+    const title = first || second || t('series.episode', { number: episode.number });
     const single = [{ season: episode.season, episode: episode.number }];
     return html`<tr>
       <td class="code">${code}</td>
-      <td class="title">${title}${episode.title_de && episode.title_en && episode.title_de !== episode.title_en ? html`<div class="alt">${episode.title_de}</div>` : nothing}</td>
-      <td class="hide-narrow"><div class="langs">${episode.languages.map((language) => html`<span class="badge">${language}</span>`)}</div></td>
+      <td class="title">${title}${first && second && first !== second ? html`<div class="alt">${second}</div>` : nothing}</td>
+      <td class="hide-narrow"><div class="langs">${episode.languages.map((language) => html`<span class="badge">${languageLabel(language)}</span>`)}</div></td>
       <td class="state">${this.#stateCell(state, item, episode)}</td>
       <td class="act">${state === 'missing' || state === 'failed'
-        ? html`<button type="button" class="icon" aria-label="Download ${code}" title="Download ${code}" ?disabled=${this.busy.has(code)} @click=${() => void this.#download(single, code)}>${icon(state === 'failed' ? 'refresh' : 'download', 16)}</button>`
+        ? html`<button type="button" class="icon" aria-label=${t('series.downloadOne', { code })} title=${t('series.downloadOne', { code })} aria-disabled=${this.busy.has(code) ? 'true' : 'false'} @click=${() => void this.#download(single, code)}>${icon(state === 'failed' ? 'refresh' : 'download', 16)}</button>`
         : nothing}</td>
     </tr>`;
   }
 
   #stateCell(state: EpisodeState, item: DownloadItem | undefined, episode: EpisodeView) {
     switch (state) {
-      case 'on_disk': return html`<span class="badge ok" title=${episode.file_path ?? ''}>${icon('check', 13)}On disk${episode.size ? ` · ${formatBytes(episode.size)}` : ''}</span>`;
-      case 'missing': return html`<span class="badge danger">Missing</span>`;
-      case 'queued': return html`<span class="badge info">${icon('clock', 13)}Queued</span>`;
-      case 'paused': return html`<span class="badge warn">${icon('pause', 13)}Paused · ${formatPercent(item?.progress)}</span>`;
-      case 'failed': return html`<span class="badge danger" title=${item?.error ?? ''}>Failed${item?.error ? `: ${item.error.slice(0, 40)}` : ''}</span>`;
+      case 'on_disk': return html`<span class="badge ok" title=${episode.file_path ?? ''}>${icon('check', 13)}${t('series.onDisk')}${episode.size ? ` · ${formatBytes(episode.size)}` : ''}</span>`;
+      case 'missing': return html`<span class="badge danger">${t('series.missing')}</span>`;
+      case 'queued': return html`<span class="badge info">${icon('clock', 13)}${t('series.queuedState')}</span>`;
+      case 'paused': return html`<span class="badge warn">${icon('pause', 13)}${t('series.paused')} · ${formatPercent(item?.progress)}</span>`;
+      case 'failed': return html`<span class="badge danger" title=${item?.error ?? ''}>${t('series.failed')}${item?.error ? `: ${item.error.slice(0, 40)}` : ''}</span>`;
       case 'downloading': return html`<div class="dl">
-        <aw-progress-bar label="Downloading ${episodeCode(episode.season, episode.number)}" .value=${item?.progress ?? 0}></aw-progress-bar>
-        <div class="line"><span>${formatPercent(item?.progress)}</span><span>${formatSpeed(item?.speed)}</span><span>${formatEta(item?.eta)} left</span></div>
+        <aw-progress-bar label=${t('series.downloading', { code: episodeCode(episode.season, episode.number) })} .value=${item?.progress ?? 0}></aw-progress-bar>
+        <div class="line"><span>${formatPercent(item?.progress)}</span><span>${formatSpeed(item?.speed)}</span><span>${t('series.left', { eta: formatEta(item?.eta) })}</span></div>
       </div>`;
-      case 'unavailable': return html`<span class="badge">Not on provider</span>`;
-      default: return html`<span class="badge">Not monitored</span>`;
+      case 'unavailable': return html`<span class="badge">${t('series.notOnProvider')}</span>`;
+      default: return html`<span class="badge">${t('library.notMonitored')}</span>`;
     }
   }
 }

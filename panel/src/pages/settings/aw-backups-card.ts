@@ -9,6 +9,7 @@ import { ConfigRestoredEvent, ToastEvent } from '../../components/events.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
 import { icon } from '../../components/icons.ts';
 import { sharedStyles } from '../../styles/shared.ts';
+import { t } from '../../i18n/locale.ts';
 
 /** Config backups: AniWorld makes one before every change; the user can add one and restore any. */
 @customElement('aw-backups-card')
@@ -34,7 +35,7 @@ export class AwBackupsCard extends LitElement {
   async #create(): Promise<void> {
     try {
       const backup = await createBackup(this.api);
-      this.dispatchEvent(new ToastEvent(`Backup ${backup.name} created.`, 'ok'));
+      this.dispatchEvent(new ToastEvent(t('backups.created', { name: backup.name }), 'ok'));
       await this.#load();
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -42,11 +43,11 @@ export class AwBackupsCard extends LitElement {
   }
 
   async #restore(backup: ConfigBackup): Promise<void> {
-    const answer = await confirmDialog({ heading: 'Restore this backup?', message: `The settings go back to ${formatDateTime(backup.created_at)}. The current settings are backed up first.`, confirmLabel: 'Restore' });
+    const answer = await confirmDialog({ heading: t('backups.restoreTitle'), message: t('backups.restoreText', { when: formatDateTime(backup.created_at) }), confirmLabel: t('backups.restore') });
     if (!answer.confirmed) return;
     try {
       this.dispatchEvent(new ConfigRestoredEvent(await restoreBackup(this.api, backup.name)));
-      this.dispatchEvent(new ToastEvent('Settings restored.', 'ok'));
+      this.dispatchEvent(new ToastEvent(t('backups.restored'), 'ok'));
       await this.#load();
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -55,15 +56,15 @@ export class AwBackupsCard extends LitElement {
 
   render() {
     return html`<section class="card" aria-labelledby="backups-h">
-      <div class="page-header" style="margin-bottom: 4px"><h2 id="backups-h">Config backups</h2><button type="button" @click=${() => void this.#create()}>${icon('disk')}Back up now</button></div>
-      <p class="card-intro">A copy of the settings is kept before every change.</p>
-      ${this.backups === undefined ? html`<p class="muted">Loading…</p>` : this.backups.length === 0 ? html`<p class="muted small">No backups yet.</p>` : html`<div class="table-wrap"><table>
-        <thead><tr><th>Backup</th><th>Created</th><th>Size</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+      <div class="page-header" style="margin-bottom: 4px"><h2 id="backups-h">${t('backups.title')}</h2><button type="button" @click=${() => void this.#create()}>${icon('disk')}${t('backups.now')}</button></div>
+      <p class="card-intro">${t('backups.intro')}</p>
+      ${this.backups === undefined ? html`<p class="muted">${t('common.loading')}</p>` : this.backups.length === 0 ? html`<p class="muted small">${t('backups.none')}</p>` : html`<div class="table-wrap"><table>
+        <thead><tr><th>${t('backups.colBackup')}</th><th>${t('backups.colCreated')}</th><th>${t('backups.colSize')}</th><th><span class="visually-hidden">${t('series.colActions')}</span></th></tr></thead>
         <tbody>${this.backups.slice(0, 15).map((backup) => html`<tr>
           <td class="mono small">${backup.name}</td><td class="small">${formatDateTime(backup.created_at)}</td><td class="small">${formatBytes(backup.size)}</td>
-          <td style="text-align: right"><button type="button" @click=${() => void this.#restore(backup)}>Restore</button></td>
+          <td style="text-align: right"><button type="button" @click=${() => void this.#restore(backup)}>${t('backups.restore')}</button></td>
         </tr>`)}</tbody></table></div>
-        ${this.backups.length > 15 ? html`<p class="small muted" style="margin-top: 6px">and ${this.backups.length - 15} older ones</p>` : nothing}`}
+        ${this.backups.length > 15 ? html`<p class="small muted" style="margin-top: 6px">${t('backups.older', { count: this.backups.length - 15 })}</p>` : nothing}`}
     </section>`;
   }
 }

@@ -11,6 +11,7 @@ import { confirmDialog } from '../../components/aw-dialog.ts';
 import { icon } from '../../components/icons.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-password-strength.ts';
+import { t } from '../../i18n/locale.ts';
 
 /** Master password change and the API key (shown once after creating it). */
 @customElement('aw-security-card')
@@ -44,9 +45,9 @@ export class AwSecurityCard extends LitElement {
       await changePassword(this.api, { current_password: this.current, new_password: this.next });
       this.current = '';
       this.next = '';
-      this.dispatchEvent(new ToastEvent('Password changed. Other sessions were signed out.', 'ok'));
+      this.dispatchEvent(new ToastEvent(t('security.changed'), 'ok'));
     } catch (error) {
-      this.passwordError = error instanceof ApiError && error.detailFor('current_password') ? 'The current password is not right.' : errorMessage(error);
+      this.passwordError = error instanceof ApiError && error.detailFor('current_password') ? t('security.wrongCurrent') : errorMessage(error);
     } finally {
       this.busy = false;
     }
@@ -54,7 +55,7 @@ export class AwSecurityCard extends LitElement {
 
   async #rotate(): Promise<void> {
     if (this.key?.exists) {
-      const answer = await confirmDialog({ heading: 'Create a new API key?', message: 'The current key stops working at once. Scripts and integrations that use it need the new one.', confirmLabel: 'Create new key', danger: true });
+      const answer = await confirmDialog({ heading: t('security.rotateTitle'), message: t('security.rotateText'), confirmLabel: t('security.rotateConfirm'), danger: true });
       if (!answer.confirmed) return;
     }
     try {
@@ -67,7 +68,7 @@ export class AwSecurityCard extends LitElement {
   }
 
   async #revoke(): Promise<void> {
-    const answer = await confirmDialog({ heading: 'Revoke the API key?', message: 'Requests with this key are refused from now on.', confirmLabel: 'Revoke', danger: true });
+    const answer = await confirmDialog({ heading: t('security.revokeTitle'), message: t('security.revokeText'), confirmLabel: t('security.revoke'), danger: true });
     if (!answer.confirmed) return;
     try {
       await revokeApiKey(this.api);
@@ -81,35 +82,35 @@ export class AwSecurityCard extends LitElement {
   async #copy(): Promise<void> {
     try {
       await navigator.clipboard.writeText(this.newKey);
-      this.dispatchEvent(new ToastEvent('API key copied.', 'ok'));
+      this.dispatchEvent(new ToastEvent(t('security.copied'), 'ok'));
     } catch {
-      this.dispatchEvent(new ToastEvent('Copying is blocked here; select the key and copy it by hand.', 'warn'));
+      this.dispatchEvent(new ToastEvent(t('security.copyBlocked'), 'warn'));
     }
   }
 
   render() {
     const acceptable = checkPassword(this.next).acceptable;
     return html`<section class="card" aria-labelledby="security-h">
-      <h2 id="security-h">Security</h2>
-      <p class="card-intro">The master password protects the panel and the API.</p>
+      <h2 id="security-h">${t('security.title')}</h2>
+      <p class="card-intro">${t('security.intro')}</p>
       <form @submit=${this.#changePassword}>
-        <h3>Change the master password</h3>
+        <h3>${t('security.changeTitle')}</h3>
         ${this.passwordError ? html`<div class="notice error" role="alert" style="margin-bottom: 12px">${this.passwordError}</div>` : nothing}
-        <div class="field"><label for="current">Current password</label>
+        <div class="field"><label for="current">${t('security.current')}</label>
           <input id="current" type="password" autocomplete="current-password" .value=${this.current} @input=${(event: Event) => { this.current = (event.target as HTMLInputElement).value; }} /></div>
-        <div class="field"><label for="new">New password</label>
+        <div class="field"><label for="new">${t('security.new')}</label>
           <input id="new" type="password" autocomplete="new-password" aria-describedby="new-strength" .value=${this.next} @input=${(event: Event) => { this.next = (event.target as HTMLInputElement).value; }} />
           ${this.next ? html`<aw-password-strength id="new-strength" .password=${this.next}></aw-password-strength>` : nothing}</div>
-        <button type="submit" ?disabled=${this.busy || !this.current || !acceptable}>${icon('key')}Change password</button>
+        <button type="submit" ?disabled=${this.busy || !this.current || !acceptable}>${icon('key')}${t('security.change')}</button>
       </form>
-      <h3>API key</h3>
-      <p class="muted small" style="margin-bottom: 10px">For scripts and tools: send it as the <code>X-Api-Key</code> header. It is shown once when created; AniWorld keeps only a hash.</p>
-      ${this.newKey ? html`<div class="notice warn" role="status" style="margin-bottom: 10px">Copy this key now: it will not be shown again.</div>
-        <div class="key"><code aria-label="New API key">${this.newKey}</code><button type="button" @click=${() => void this.#copy()}>Copy</button></div>`
-        : html`<p class="small">${this.key?.exists ? html`Current key: <code>${this.key.prefix}…</code>, created ${formatDateTime(this.key.created_at)}` : 'No API key yet.'}</p>`}
+      <h3>${t('security.apiKey')}</h3>
+      <p class="muted small" style="margin-bottom: 10px">${t('security.apiKeyIntro')} <code>X-Api-Key</code></p>
+      ${this.newKey ? html`<div class="notice warn" role="status" style="margin-bottom: 10px">${t('security.copyNow')}</div>
+        <div class="key"><code aria-label=${t('security.newKey')}>${this.newKey}</code><button type="button" @click=${() => void this.#copy()}>${t('security.copy')}</button></div>`
+        : html`<p class="small">${this.key?.exists ? html`${t('security.currentKey')} <code>${this.key.prefix}…</code>, ${t('security.createdAt', { when: formatDateTime(this.key.created_at) })}` : t('security.noKey')}</p>`}
       <div class="toolbar" style="margin-top: 10px">
-        <button type="button" @click=${() => void this.#rotate()}>${icon('refresh')}${this.key?.exists ? 'Rotate key' : 'Create key'}</button>
-        ${this.key?.exists ? html`<button type="button" class="danger" @click=${() => void this.#revoke()}>Revoke</button>` : nothing}
+        <button type="button" @click=${() => void this.#rotate()}>${icon('refresh')}${this.key?.exists ? t('security.rotate') : t('security.create')}</button>
+        ${this.key?.exists ? html`<button type="button" class="danger" @click=${() => void this.#revoke()}>${t('security.revoke')}</button>` : nothing}
       </div>
     </section>`;
   }

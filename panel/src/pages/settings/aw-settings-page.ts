@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { getConfig, hosterNotes, HOSTERS, LANGUAGES, updateConfig, type ConfigView, type Settings } from '../../data/config.ts';
+import { getConfig, hosterNotes, LANGUAGES, SUPPORTED_HOSTERS, updateConfig, type ConfigView, type Settings } from '../../data/config.ts';
 import { previewNaming, type NamingExample } from '../../data/library.ts';
 import { envNameFor, getPath, setPath, settingsPatch } from '../../lib/settings-diff.ts';
 import { previewEpisodePath } from '../../lib/naming-preview.ts';
@@ -13,6 +13,9 @@ import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-order-list.ts';
 import './aw-security-card.ts';
 import './aw-backups-card.ts';
+import './aw-language-card.ts';
+import { t } from '../../i18n/locale.ts';
+import { languageLabel } from '../../lib/language-label.ts';
 
 const TOKENS = ['{Series Title}', '{season:00}', '{episode:00}', '{Episode Title}', '{Language}', '{Year}'];
 const LOCAL_EXAMPLES = [
@@ -113,7 +116,7 @@ export class AwSettingsPage extends LitElement {
         const local = LOCAL_EXAMPLES.map((example) => previewEpisodePath({ folder: `${example.seriesTitle} (${example.year})`, seasonTemplate: templates.season_folder_template, episodeTemplate: templates.episode_template, example }));
         this.examples = local.map((preview, index) => ({ series: LOCAL_EXAMPLES[index].seriesTitle, season: LOCAL_EXAMPLES[index].season, episode: LOCAL_EXAMPLES[index].episode, path: preview.path }));
         const unknown = local.flatMap((preview) => preview.unknownTokens);
-        this.namingError = unknown.length ? `Unknown token: ${[...new Set(unknown)].join(', ')}` : '';
+        this.namingError = unknown.length ? t('settings.unknownToken', { tokens: [...new Set(unknown)].join(', ') }) : '';
       } else {
         this.namingError = errorMessage(error);
       }
@@ -123,15 +126,22 @@ export class AwSettingsPage extends LitElement {
   async #save(): Promise<void> {
     const patch = this.#patch;
     if (Object.keys(patch).length === 0) return;
+    // The preview already knows the template is broken: say so at the field instead of saving it.
+    if (this.namingError) {
+      this.fieldErrors = new Map(this.fieldErrors).set('naming.episode_template', this.namingError);
+      this.dispatchEvent(new ToastEvent(t('settings.notSaved', { reason: this.namingError }), 'error'));
+      this.renderRoot.querySelector<HTMLInputElement>('#f-naming-episode_template')?.focus();
+      return;
+    }
     this.saving = true;
     try {
       this.#adopt(await updateConfig(this.api, patch));
-      this.dispatchEvent(new ToastEvent('Settings saved.', 'ok'));
+      this.dispatchEvent(new ToastEvent(t('settings.saved'), 'ok'));
     } catch (error) {
       if (error instanceof ApiError && error.details.length) {
         this.fieldErrors = new Map(error.details.filter((detail) => detail.path).map((detail) => [String(detail.path).replace(/^settings\./, ''), detail.message]));
       }
-      this.dispatchEvent(new ToastEvent(`Not saved: ${errorMessage(error)}`, 'error'));
+      this.dispatchEvent(new ToastEvent(t('settings.notSaved', { reason: errorMessage(error) }), 'error'));
     } finally {
       this.saving = false;
     }
@@ -145,7 +155,7 @@ export class AwSettingsPage extends LitElement {
     return html`<div class="field">
       <label for=${id}>${label}</label>
       ${control(locked)}
-      ${locked ? html`<span class="locked-hint">${icon('key', 13)}Set by the environment variable ${envNameFor(path)}; change it there.</span>` : nothing}
+      ${locked ? html`<span class="locked-hint">${icon('key', 13)}${t('settings.lockedThere', { name: envNameFor(path) })}</span>` : nothing}
       ${hint ? html`<span class="hint">${hint}</span>` : nothing}
       ${error ? html`<span class="error" role="alert">${error}</span>` : nothing}
     </div>`;
@@ -169,7 +179,7 @@ export class AwSettingsPage extends LitElement {
     const locked = this.#locked(path);
     return html`<div class="field">
       <label class="check"><input type="checkbox" ?disabled=${locked} .checked=${Boolean(getPath(this.draft as never, path))} @change=${(event: Event) => this.#set(path, (event.target as HTMLInputElement).checked)} />${label}</label>
-      ${locked ? html`<span class="locked-hint">${icon('key', 13)}Set by the environment variable ${envNameFor(path)}.</span>` : nothing}
+      ${locked ? html`<span class="locked-hint">${icon('key', 13)}${t('settings.locked', { name: envNameFor(path) })}</span>` : nothing}
       ${hint ? html`<span class="hint">${hint}</span>` : nothing}
     </div>`;
   }
@@ -182,86 +192,87 @@ export class AwSettingsPage extends LitElement {
   render() {
     if (this.error) return html`<div class="notice error" role="alert">${this.error}</div>`;
     const draft = this.draft;
-    if (!draft) return html`<p class="muted" role="status">Loading…</p>`;
+    if (!draft) return html`<p class="muted" role="status">${t('common.loading')}</p>`;
     const changes = Object.keys(this.#patch).length;
     const watchMode = !draft.library.watch ? 'off' : draft.library.watch_polling ? 'polling' : 'events';
-    return html`<div class="page-header"><h1>Settings</h1></div>
+    return html`<div class="page-header"><h1>${t('nav.settings')}</h1></div>
     <div class="layout">
       <section class="card" aria-labelledby="library-h">
-        <h2 id="library-h">Library</h2>
-        <p class="card-intro">Where your anime lives and how AniWorld notices changes.</p>
-        ${this.#text('anime_directory', 'Media folder', 'Series folders are created inside it. Must be writable.', '/media/anime')}
-        ${this.#field('library.watch', 'Watch the folder for changes', (locked) => html`<select id="f-library-watch" ?disabled=${locked || this.#locked('library.watch_polling')}
+        <h2 id="library-h">${t('nav.library')}</h2>
+        <p class="card-intro">${t('settings.libraryIntro')}</p>
+        ${this.#text('anime_directory', t('setup.folder'), t('settings.folderHint'), '/media/anime')}
+        ${this.#field('library.watch', t('settings.watch'), (locked) => html`<select id="f-library-watch" ?disabled=${locked || this.#locked('library.watch_polling')}
             @change=${(event: Event) => { const mode = (event.target as HTMLSelectElement).value; this.#set('library.watch', mode !== 'off'); this.#set('library.watch_polling', mode === 'polling'); }}>
-            <option value="events" ?selected=${watchMode === 'events'}>File system events (local disks)</option>
-            <option value="polling" ?selected=${watchMode === 'polling'}>Polling (network shares, NFS/SMB)</option>
-            <option value="off" ?selected=${watchMode === 'off'}>Off (scheduled scans only)</option>
-          </select>`, 'Network shares often miss events: use polling there. The scheduled scan catches anything the watcher missed.')}
+            <option value="events" ?selected=${watchMode === 'events'}>${t('settings.watchEvents')}</option>
+            <option value="polling" ?selected=${watchMode === 'polling'}>${t('settings.watchPolling')}</option>
+            <option value="off" ?selected=${watchMode === 'off'}>${t('settings.watchOff')}</option>
+          </select>`, t('settings.watchHint'))}
       </section>
 
       <section class="card" aria-labelledby="schedule-h">
-        <h2 id="schedule-h">Schedules</h2>
-        <p class="card-intro">Background work that keeps the library up to date. 0 turns a task off.</p>
+        <h2 id="schedule-h">${t('settings.schedules')}</h2>
+        <p class="card-intro">${t('settings.schedulesIntro')}</p>
         <div class="grid-2">
-          ${this.#number('library.rescan_interval_hours', 'Rescan the media folder every', { min: 0, max: 720, step: 0.5, unit: 'hours' })}
-          ${this.#number('library.refresh_interval_hours', 'Ask the provider for new episodes every', { min: 0, max: 720, step: 0.5, unit: 'hours' })}
+          ${this.#number('library.rescan_interval_hours', t('settings.rescanEvery'), { min: 0, max: 720, step: 0.5, unit: t('settings.hours') })}
+          ${this.#number('library.refresh_interval_hours', t('settings.refreshEvery'), { min: 0, max: 720, step: 0.5, unit: t('settings.hours') })}
         </div>
-        ${this.#toggle('downloads.queue_missing_after_scan', 'Queue missing episodes after each scan', 'Monitored series download new episodes on their own.')}
+        ${this.#toggle('downloads.queue_missing_after_scan', t('settings.queueAfterScan'), t('settings.queueAfterScanHint'))}
       </section>
 
       <section class="card" aria-labelledby="naming-h">
-        <h2 id="naming-h">Naming</h2>
-        <p class="card-intro">How downloaded files are named, so Jellyfin, Plex and Kodi recognise them.</p>
-        ${this.#text('naming.episode_template', 'Episode file name')}
-        <div class="tokens" aria-label="Insert a token">${TOKENS.map((token) => html`<button type="button" @click=${() => this.#insertToken(token)}>${token}</button>`)}</div>
+        <h2 id="naming-h">${t('settings.naming')}</h2>
+        <p class="card-intro">${t('settings.namingIntro')}</p>
+        ${this.#text('naming.episode_template', t('settings.episodeName'))}
+        <div class="tokens" role="group" aria-label=${t('settings.insertToken')}>${TOKENS.map((token) => html`<button type="button" @click=${() => this.#insertToken(token)}>${token}</button>`)}</div>
         <div style="height: 12px"></div>
-        ${this.#text('naming.season_folder_template', 'Season folder')}
+        ${this.#text('naming.season_folder_template', t('settings.seasonFolder'))}
         <div class="field">
-          <span id="preview-label" style="font-weight: 560; font-size: 0.9rem">Preview</span>
+          <span id="preview-label" style="font-weight: 560; font-size: 0.9rem">${t('settings.preview')}</span>
           ${this.namingError ? html`<span class="error" role="alert">${this.namingError}</span>` : nothing}
           <div class="preview" aria-labelledby="preview-label" aria-live="polite">${this.examples?.map((example) => html`<code>${example.path}</code>`) ?? html`<span class="muted small">…</span>`}</div>
         </div>
         <div class="grid-2">
-          ${this.#toggle('naming.write_nfo', 'Write NFO files', 'Series and episode metadata for media servers.')}
-          ${this.#toggle('naming.write_poster', 'Save the poster in the series folder')}
+          ${this.#toggle('naming.write_nfo', t('settings.nfo'), t('settings.nfoHint'))}
+          ${this.#toggle('naming.write_poster', t('settings.poster'))}
         </div>
       </section>
 
       <section class="card" aria-labelledby="downloads-h">
-        <h2 id="downloads-h">Downloads</h2>
-        <p class="card-intro">The first language and hoster that has an episode wins; the next ones are fallbacks.</p>
+        <h2 id="downloads-h">${t('settings.downloads')}</h2>
+        <p class="card-intro">${t('settings.downloadsIntro')}</p>
         <div class="grid-2">
-          ${this.#field('downloads.languages', 'Language preference', (locked) => html`<aw-order-list id="f-downloads-languages" label="Languages in order of preference" .options=${LANGUAGES} .value=${draft.downloads.languages} ?disabled=${locked}
+          ${this.#field('downloads.languages', t('settings.languages'), (locked) => html`<aw-order-list id="f-downloads-languages" label=${t('settings.languagesOrder')} .labelOf=${languageLabel} .options=${LANGUAGES} .value=${draft.downloads.languages} ?disabled=${locked}
               @aw-order-change=${(event: OrderChangeEvent) => this.#set('downloads.languages', event.value)}></aw-order-list>`)}
-          ${this.#field('downloads.hosters', 'Hoster order', (locked) => html`<aw-order-list id="f-downloads-hosters" label="Hosters in order of preference" .options=${HOSTERS} .value=${draft.downloads.hosters} .notes=${hosterNotes([...HOSTERS, ...draft.downloads.hosters])} ?disabled=${locked}
+          ${this.#field('downloads.hosters', t('settings.hosters'), (locked) => html`<aw-order-list id="f-downloads-hosters" label=${t('settings.hostersOrder')} .options=${SUPPORTED_HOSTERS} .value=${draft.downloads.hosters} .notes=${hosterNotes(draft.downloads.hosters)} ?disabled=${locked}
               @aw-order-change=${(event: OrderChangeEvent) => this.#set('downloads.hosters', event.value)}></aw-order-list>`)}
         </div>
         <div class="grid-2">
-          ${this.#number('downloads.concurrency', 'Parallel downloads', { min: 1, max: 16 })}
-          ${this.#number('downloads.speed_limit_bytes_per_second', 'Speed limit', { min: 0, step: 0.5, unit: 'MB/s (0 = no limit)', scale: 1024 * 1024 })}
-          ${this.#number('downloads.max_attempts', 'Attempts before an episode counts as failed', { min: 1, max: 20 })}
+          ${this.#number('downloads.concurrency', t('settings.concurrency'), { min: 1, max: 16 })}
+          ${this.#number('downloads.speed_limit_bytes_per_second', t('settings.speedLimit'), { min: 0, step: 0.5, unit: t('settings.speedUnit'), scale: 1024 * 1024 })}
+          ${this.#number('downloads.max_attempts', t('settings.attempts'), { min: 1, max: 20 })}
         </div>
       </section>
 
       <section class="card" aria-labelledby="advanced-h">
-        <h2 id="advanced-h">Provider and sessions</h2>
-        <p class="card-intro">Rarely changed.</p>
-        ${this.#text('provider.url', 'Provider address', 'The site AniWorld searches and downloads from.')}
+        <h2 id="advanced-h">${t('settings.advanced')}</h2>
+        <p class="card-intro">${t('settings.advancedIntro')}</p>
+        ${this.#text('provider.url', t('settings.providerUrl'), t('settings.providerUrlHint'))}
         <div class="grid-2">
-          ${this.#number('provider.requests_per_second', 'Requests per second to the provider', { min: 0.1, max: 50, step: 0.1 })}
-          ${this.#field('logging.level', 'Log level', (locked) => html`<select id="f-logging-level" ?disabled=${locked} @change=${(event: Event) => this.#set('logging.level', (event.target as HTMLSelectElement).value)}>
+          ${this.#number('provider.requests_per_second', t('settings.rps'), { min: 0.1, max: 50, step: 0.1 })}
+          ${this.#field('logging.level', t('settings.logLevel'), (locked) => html`<select id="f-logging-level" ?disabled=${locked} @change=${(event: Event) => this.#set('logging.level', (event.target as HTMLSelectElement).value)}>
               ${['error', 'warn', 'info', 'debug', 'trace'].map((level) => html`<option value=${level} ?selected=${draft.logging.level === level}>${level}</option>`)}</select>`)}
-          ${this.#number('auth.session_hours', 'Session length', { min: 1, max: 168, unit: 'hours' })}
-          ${this.#number('auth.remember_days', '"Remember me" lasts', { min: 1, max: 365, unit: 'days' })}
+          ${this.#number('auth.session_hours', t('settings.sessionLength'), { min: 1, max: 168, unit: t('settings.hours') })}
+          ${this.#number('auth.remember_days', t('settings.rememberDays'), { min: 1, max: 365, unit: t('settings.days') })}
         </div>
       </section>
 
-      ${changes > 0 ? html`<div class="savebar" role="region" aria-label="Unsaved changes">
-        <span>${changes === 1 ? 'One section changed' : `${changes} sections changed`}</span>
-        <button type="button" @click=${() => this.config && this.#adopt(this.config)}>Discard</button>
-        <button type="button" class="primary" ?disabled=${this.saving} @click=${() => void this.#save()}>${this.saving ? 'Saving…' : 'Save changes'}</button>
+      ${changes > 0 ? html`<div class="savebar" role="region" aria-label=${t('settings.unsaved')}>
+        <span>${t('settings.changed', { count: changes })}</span>
+        <button type="button" @click=${() => this.config && this.#adopt(this.config)}>${t('settings.discard')}</button>
+        <button type="button" class="primary" ?disabled=${this.saving} @click=${() => void this.#save()}>${this.saving ? t('common.saving') : t('settings.save')}</button>
       </div>` : nothing}
 
+      <aw-language-card></aw-language-card>
       <aw-security-card></aw-security-card>
       <aw-backups-card></aw-backups-card>
     </div>`;

@@ -5,8 +5,8 @@ import { apiContext } from '../../context.ts';
 import { errorMessage, type ApiClient } from '../../data/api-client.ts';
 import { testProvider, type ProviderTestResult } from '../../data/system.ts';
 import { sharedStyles } from '../../styles/shared.ts';
+import { t, tCode } from '../../i18n/locale.ts';
 
-const STEP_LABELS: Record<string, string> = { dns: 'Name', reach: 'Plain request', search: 'Search' };
 
 /** The provider card of the System page: its health (status, check, solver, pass) and a "Test provider" button that runs one search and shows each step. */
 @customElement('aw-provider-test')
@@ -40,13 +40,13 @@ export class AwProviderTest extends LitElement {
   render() {
     const tone = (status: string) => (status === 'ok' ? 'ok' : status === 'warn' ? 'warn' : 'danger');
     return html`<section class="card" aria-labelledby="provider-test-h">
-      <div class="page-header" style="margin-bottom: 4px"><h2 id="provider-test-h">Provider</h2>
-        <button type="button" class="primary" ?disabled=${this.running} @click=${() => void this.#run()}>${this.running ? 'Testing…' : 'Test provider'}</button></div>
-      <p class="card-intro">Runs one search: looks up the site's name, sends one plain request, then searches through the anti-bot check (solving it when needed; the first solve can take a few seconds).</p>
+      <div class="page-header" style="margin-bottom: 4px"><h2 id="provider-test-h">${t('providerTest.title')}</h2>
+        <button type="button" class="primary" ?disabled=${this.running} @click=${() => void this.#run()}>${this.running ? t('providerTest.running') : t('providerTest.run')}</button></div>
+      <p class="card-intro">${t('providerTest.intro')}</p>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
-      ${this.result ? html`<ol aria-label="Test steps">${this.result.steps.map((step) => html`<li>
-          <b>${STEP_LABELS[step.step] ?? step.step}</b><span class="badge ${tone(step.status)}">${step.status}</span><span class="message">${step.message}</span><span class="ms">${step.ms} ms</span></li>`)}</ol>
-        <p class="small ${this.result.ok ? '' : 'muted'}" role="status">${this.result.ok ? 'The provider works.' : 'The provider does not work yet; the first failing step names the cause.'}</p>` : nothing}
+      ${this.result ? html`<ol aria-label=${t('providerTest.steps')}>${this.result.steps.map((step) => html`<li>
+          <b>${tCode('providerTest.step', step.step, step.step)}</b><span class="badge ${tone(step.status)}">${tCode('status', step.status, step.status)}</span><span class="message">${step.message}</span><span class="ms">${step.ms} ms</span></li>`)}</ol>
+        <p class="small ${this.result.ok ? '' : 'muted'}" role="status">${this.result.ok ? t('providerTest.ok') : t('providerTest.failed')}</p>` : nothing}
     </section>`;
   }
 }

@@ -9,6 +9,7 @@ import { icon } from '../../components/icons.ts';
 import { formatBytes, formatDateTime, formatDuration, formatRelative } from '../../lib/format.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import './aw-provider-test.ts';
+import { formatNumber, locale, t, tCode } from '../../i18n/locale.ts';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
@@ -72,7 +73,7 @@ export class AwSystemPage extends LitElement {
       this.logs = (await getLogs(this.api, 200, this.level)).lines.slice().reverse();
       this.logsError = '';
     } catch (error) {
-      this.logsError = error instanceof ApiError && error.status === 404 ? 'This server does not offer recent logs (/api/system/logs).' : errorMessage(error);
+      this.logsError = error instanceof ApiError && error.status === 404 ? t('system.noLogsApi') : errorMessage(error);
     }
   }
 
@@ -81,7 +82,7 @@ export class AwSystemPage extends LitElement {
       const answer = await getTasks(this.api);
       this.tasks = Array.isArray(answer) ? answer : answer.tasks;
     } catch (error) {
-      this.tasksNote = error instanceof ApiError && error.status === 404 ? 'This server does not list its scheduled tasks yet (/api/system/tasks).' : errorMessage(error);
+      this.tasksNote = error instanceof ApiError && error.status === 404 ? t('system.noTasksApi') : errorMessage(error);
     }
   }
 
@@ -101,18 +102,20 @@ export class AwSystemPage extends LitElement {
 
   #statusBadge(status: string) {
     const tone = status === 'ok' ? 'ok' : status === 'degraded' || status === 'check' ? 'warn' : status === 'disabled' ? '' : 'danger';
-    return html`<span class="badge ${tone}">${status}</span>`;
+    return html`<span class="badge ${tone}">${tCode('status', status, status)}</span>`;
   }
 
   #details(component: ComponentHealth) {
     const entries = Object.entries(component).filter(([key, value]) => key !== 'status' && (typeof value !== 'object' || value === null));
-    return html`<div class="details">${entries.map(([key, value]) => html`<span>${key.replace(/_/g, ' ')}: <b>${this.#value(key, value)}</b></span>`)}</div>`;
+    return html`<div class="details">${entries.map(([key, value]) => html`<span>${tCode('detail', key, key.replace(/_/g, ' '))}: <b>${this.#value(key, value)}</b></span>`)}</div>`;
   }
 
   #value(key: string, value: unknown): string {
     if (typeof value === 'number' && /bytes/.test(key)) return formatBytes(value);
     if (typeof value === 'number' && /seconds/.test(key)) return formatDuration(value);
     if (typeof value === 'string' && /_at$/.test(key)) return formatDateTime(value);
+    if (typeof value === 'number') return formatNumber(value);
+    if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
     return String(value);
   }
 
@@ -120,37 +123,37 @@ export class AwSystemPage extends LitElement {
     const health = this.health;
     const components = health ? healthComponents(health) : [];
     return html`
-      <div class="page-header"><h1>System</h1>
+      <div class="page-header"><h1>${t('nav.system')}</h1>
         <div class="toolbar">
-          <button type="button" @click=${() => { void this.#loadHealth(); void this.#loadLogs(); }}>${icon('refresh')}Refresh</button>
-          <button type="button" @click=${() => void this.#downloadDiagnostics()}>${icon('download')}Diagnostics file</button>
+          <button type="button" @click=${() => { void this.#loadHealth(); void this.#loadLogs(); }}>${icon('refresh')}${t('system.refresh')}</button>
+          <button type="button" @click=${() => void this.#downloadDiagnostics()}>${icon('download')}${t('system.diagnostics')}</button>
         </div></div>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
       ${health ? html`<div class="overview">
-        <div class="card tile"><div class="label">Status</div><div class="value">${this.#statusBadge(health.status)}</div></div>
-        <div class="card tile"><div class="label">Version</div><div class="value">${health.version}</div></div>
-        <div class="card tile"><div class="label">Up for</div><div class="value">${formatDuration(health.uptime_seconds)}</div></div>
-        <div class="card tile"><div class="label">Components</div><div class="value">${components.filter(([, component]) => component.status === 'ok').length} ok${components.some(([, component]) => component.status === 'disabled') ? html`<span class="small muted">· ${components.filter(([, component]) => component.status === 'disabled').length} off</span>` : nothing}</div></div>
+        <div class="card tile"><div class="label">${t('system.status')}</div><div class="value">${this.#statusBadge(health.status)}</div></div>
+        <div class="card tile"><div class="label">${t('system.version')}</div><div class="value">${health.version}</div></div>
+        <div class="card tile"><div class="label">${t('system.uptime')}</div><div class="value">${formatDuration(health.uptime_seconds)}</div></div>
+        <div class="card tile"><div class="label">${t('system.components')}</div><div class="value">${t('system.componentsOk', { count: components.filter(([, component]) => component.status === 'ok').length })}${components.some(([, component]) => component.status === 'disabled') ? html`<span class="small muted">· ${t('system.componentsOff', { count: components.filter(([, component]) => component.status === 'disabled').length })}</span>` : nothing}</div></div>
       </div>
       <section class="card" aria-labelledby="components-h">
-        <h2 id="components-h">Health</h2><p class="card-intro">Checked live; refreshes every 15 seconds.</p>
-        <div class="table-wrap"><table><thead><tr><th>Component</th><th>Status</th><th>Details</th></tr></thead>
-          <tbody>${components.map(([name, component]) => html`<tr><td><b>${name}</b></td><td>${this.#statusBadge(component.status)}</td><td>${this.#details(component)}</td></tr>`)}</tbody></table></div>
-      </section>` : html`<p class="muted" role="status">Loading…</p>`}
+        <h2 id="components-h">${t('system.health')}</h2><p class="card-intro">${t('system.healthIntro')}</p>
+        <div class="table-wrap"><table><thead><tr><th>${t('system.colComponent')}</th><th>${t('system.status')}</th><th>${t('system.colDetails')}</th></tr></thead>
+          <tbody>${components.map(([name, component]) => html`<tr><td><b>${tCode('component', name, name)}</b></td><td>${this.#statusBadge(component.status)}</td><td>${this.#details(component)}</td></tr>`)}</tbody></table></div>
+      </section>` : html`<p class="muted" role="status">${t('common.loading')}</p>`}
       <aw-provider-test @provider-tested=${() => void this.#loadHealth()}></aw-provider-test>
       <section class="card" aria-labelledby="tasks-h">
-        <h2 id="tasks-h">Scheduled tasks</h2><p class="card-intro">Background jobs and when they run next.</p>
-        ${this.tasks ? (this.tasks.length === 0 ? html`<p class="muted small">No scheduled tasks.</p>` : html`<div class="table-wrap"><table>
-          <thead><tr><th>Task</th><th>Next run</th><th>Last run</th><th>State</th></tr></thead>
+        <h2 id="tasks-h">${t('system.tasks')}</h2><p class="card-intro">${t('system.tasksIntro')}</p>
+        ${this.tasks ? (this.tasks.length === 0 ? html`<p class="muted small">${t('system.noTasks')}</p>` : html`<div class="table-wrap"><table>
+          <thead><tr><th>${t('system.colTask')}</th><th>${t('system.colNext')}</th><th>${t('system.colLast')}</th><th>${t('series.colState')}</th></tr></thead>
           <tbody>${this.tasks.map((task) => html`<tr><td><b>${taskLabel(task.name)}</b><div class="small muted mono">${task.name}</div></td><td class="small">${task.next_run_at ? html`${formatRelative(task.next_run_at)} <span class="muted">(${formatDateTime(task.next_run_at)})</span>` : '–'}</td>
-            <td class="small">${formatRelative(task.last_run_at ?? null)}</td><td class="small">${task.state ?? ''}${task.last_error ? html` <span class="badge danger" title=${task.last_error}>${task.last_error.slice(0, 60)}</span>` : nothing}</td></tr>`)}</tbody></table></div>`)
-          : html`<p class="muted small">${this.tasksNote || 'Loading…'}</p>`}
+            <td class="small">${formatRelative(task.last_run_at ?? null)}</td><td class="small">${task.state ? tCode('taskState', task.state, task.state) : ''}${task.last_error ? html` <span class="badge danger" title=${task.last_error}>${task.last_error.slice(0, 60)}</span>` : nothing}</td></tr>`)}</tbody></table></div>`)
+          : html`<p class="muted small">${this.tasksNote || t('common.loading')}</p>`}
       </section>
       <section class="card" aria-labelledby="logs-h">
-        <div class="page-header" style="margin-bottom: 8px"><h2 id="logs-h">Recent logs</h2>
-          <label><span class="visually-hidden">Minimum level</span><select @change=${(event: Event) => { this.level = (event.target as HTMLSelectElement).value; void this.#loadLogs(); }}>
-            ${LEVELS.map((level) => html`<option value=${level} ?selected=${level === this.level}>${level} and above</option>`)}</select></label></div>
-        ${this.logsError ? html`<p class="muted small">${this.logsError}</p>` : !this.logs ? html`<p class="muted small">Loading…</p>` : this.logs.length === 0 ? html`<p class="muted small">No log lines at this level.</p>` : html`<div class="logs" role="log" tabindex="0" aria-label="Log lines, newest first">
+        <div class="page-header" style="margin-bottom: 8px"><h2 id="logs-h">${t('system.logs')}</h2>
+          <label><span class="visually-hidden">${t('system.minLevel')}</span><select @change=${(event: Event) => { this.level = (event.target as HTMLSelectElement).value; void this.#loadLogs(); }}>
+            ${LEVELS.map((level) => html`<option value=${level} ?selected=${level === this.level}>${t('system.levelAndAbove', { level })}</option>`)}</select></label></div>
+        ${this.logsError ? html`<p class="muted small">${this.logsError}</p>` : !this.logs ? html`<p class="muted small">${t('common.loading')}</p>` : this.logs.length === 0 ? html`<p class="muted small">${t('system.noLogLines')}</p>` : html`<div class="logs" role="log" tabindex="0" aria-label=${t('system.logAria')}>
           ${this.logs.map((line) => {
             const { time, level, msg, pid: _pid, hostname: _host, ...rest } = line;
             const extra = Object.entries(rest).filter(([, value]) => value !== undefined && typeof value !== 'object').map(([key, value]) => `${key}=${String(value)}`).join(' ');
@@ -160,20 +163,13 @@ export class AwSystemPage extends LitElement {
   }
 }
 
-const TASK_LABELS: Record<string, string> = {
-  'rescan-library': 'Rescan the media folder',
-  'refresh-series': 'Ask the provider for new episodes',
-  'prune-sessions': 'Remove expired sessions',
-  'deliver-webhook': 'Deliver webhooks',
-};
-
 function taskLabel(name: string): string {
-  return TASK_LABELS[name] ?? name.replace(/[-_]/g, ' ').replace(/^\w/, (first) => first.toUpperCase());
+  return tCode('task', name, name.replace(/[-_]/g, ' ').replace(/^\w/, (first) => first.toUpperCase()));
 }
 
 function logTime(time: string | number | undefined): string {
   const date = new Date(time ?? '');
-  return Number.isFinite(date.getTime()) ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }) : '';
+  return Number.isFinite(date.getTime()) ? date.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }) : '';
 }
 
 declare global {
