@@ -68,6 +68,8 @@ import { DEFAULT_DELIVERY_POLICY, WebhookOutbox, type DeliveryPolicy } from './m
 import { WebhookService } from './modules/notifications/webhook.service.ts';
 import { WebhookNotifier } from './modules/notifications/webhook.notifier.ts';
 import { createWebhookRouter } from './modules/notifications/webhook.routes.ts';
+import { Webhook } from './modules/notifications/webhook.entity.ts';
+import { secretValues } from './modules/notifications/webhook-secrets.ts';
 import { fetchTransport } from './modules/notifications/webhook-transport.ts';
 import { MediaServerClient } from './modules/notifications/media-server.ts';
 import { scanMissingCounts } from './modules/notifications/scan-missing-counts.ts';
@@ -189,7 +191,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     for (const warning of storage().warnings) logger.warn({ component: 'storage' }, warning);
     const mediaRoot = new MediaRoot(settings, options.cwd ?? process.cwd());
     health.register('storage', async () => storageHealth(storage(), config.runtime.sqlite_journal, await inspectMediaFolder(mediaRoot.path(), options.minFreeMediaBytes)));
-    const logs = new LogService({ files: () => logFile.files() });
+    const logs = new LogService({ files: () => logFile.files(), secrets: async () => (await orm.em.find(Webhook, {})).flatMap((hook) => secretValues(hook)) });
     const metrics = new MetricsService({ version: config.version });
     closers.push({ name: 'metrics', close: metrics.observe(events) });
     const diagnostics = new DiagnosticsService({ config, settings, health, logs, storage, em: orm.em });

@@ -24,8 +24,14 @@ case "$mode" in
     # shellcheck disable=SC2016 # expanded by the shell in the container
     # The demo prints its panel URL once it is ready; then log in with the printed password and
     # list the library it populated.
-    script='npm install && { npm run demo -- --port 0 --fixture-port 0 --dir /tmp/demo > /tmp/demo.out 2>&1 & }
-      for _ in $(seq 1 240); do grep -q "panel / API" /tmp/demo.out && break; sleep 0.5; done
+    script='npm install || exit 1
+      npm run demo -- --port 0 --fixture-port 0 --dir /tmp/demo > /tmp/demo.out 2>&1 &
+      demo=$!
+      # predemo installs ffmpeg first: minutes on a slow mirror. Wait for the banner or the exit.
+      until grep -q "panel / API" /tmp/demo.out; do
+        kill -0 "$demo" 2>/dev/null || { cat /tmp/demo.out; echo "demo: exited before it was ready"; exit 1; }
+        sleep 0.5
+      done
       cat /tmp/demo.out
       url="$(sed -n "s/^  panel \/ API *//p" /tmp/demo.out)"
       password="$(sed -n "s/^  password *//p" /tmp/demo.out)"

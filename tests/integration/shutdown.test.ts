@@ -26,6 +26,7 @@ describe('process lifecycle', () => {
     const stopped = await server.stop('SIGTERM');
     expect(stopped.code).toBe(0);
     expect(stopped.ms).toBeLessThan(8000);
-    expect(server.output.some((line) => line.includes('shutting down'))).toBe(true);
+    // The process may exit before the test has read all it printed: wait for the line.
+    await server.waitForLine((line) => line.includes('shutting down'));
   });
 });

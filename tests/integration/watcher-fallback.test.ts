@@ -27,6 +27,10 @@ describe('folder watcher adapter', () => {
     const changes: { event: FolderChange; path: string }[] = [];
     const waiters: (() => void)[] = [];
     const created: FSWatcher[] = [];
+    // The adapter marks itself watching when its chokidar watcher is ready; by the next turn of
+    // the event loop it has (it awaits that same event).
+    let reopenedResolve: () => void = () => {};
+    const reopened = new Promise<void>((resolve) => { reopenedResolve = resolve; });
     const watcher = new FolderWatcher({
       root: temp.path,
       depth: 2,
@@ -37,6 +41,7 @@ describe('folder watcher adapter', () => {
       watch: (paths, chokidarOptions) => {
         const inner = watch(paths, chokidarOptions);
         created.push(inner);
+        if (created.length === 2) inner.once('ready', () => setImmediate(reopenedResolve));
         if (options.failFirst && created.length === 1) {
           inner.once('ready', () => {
             const error = Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC', errno: -28 });
@@ -54,7 +59,7 @@ describe('folder watcher adapter', () => {
     const changed = async (predicate: (change: { event: FolderChange; path: string }) => boolean) => {
       while (!changes.some(predicate)) await new Promise<void>((resolve) => waiters.push(resolve));
     };
-    return { root: temp.path, watcher, logs, changes, changed, created };
+    return { root: temp.path, watcher, logs, changes, changed, created, reopened };
   }
 
   it('reports video files and folders in series and season folders, never dotfiles or *.part', async () => {
@@ -82,10 +87,11 @@ describe('folder watcher adapter', () => {
   });
 
   it('falls back to polling with a warning when the system runs out of inotify watches, and keeps reporting', async () => {
-    const { root, watcher, logs, changed, created } = await setup({ failFirst: true });
+    const { root, watcher, logs, changed, created, reopened } = await setup({ failFirst: true });
     await watcher.start();
-    await expect.poll(() => created.length).toBe(2);
-    await expect.poll(() => watcher.state).toBe('watching');
+    await reopened;
+    expect(created).toHaveLength(2);
+    expect(watcher.state).toBe('watching');
     expect(watcher.mode).toBe('polling');
     expect(watcher.fallbackReason).toMatch(/^ENOSPC/);
     expect(created[1].options.usePolling).toBe(true);

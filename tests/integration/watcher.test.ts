@@ -37,6 +37,9 @@ afterAll(async () => {
   await removeRoot?.();
 });
 
+/** The log line of a watcher that is ready in `mode`; tests wait for it instead of polling health. */
+const watching = (mode: 'inotify' | 'polling') => (line: Record<string, unknown>) => line.msg === 'watching the media folder' && line.mode === mode;
+
 async function watcherHealth(target: TestApp) {
   return (await target.request('GET', '/api/health')).body.watcher;
 }
@@ -65,7 +68,8 @@ function recordScans(target: TestApp) {
 
 describe('folder watcher', () => {
   it('rescans only the series whose folder changed, and its missing list shrinks', async () => {
-    await expect.poll(() => watcherHealth(app), { timeout: 20_000 }).toMatchObject({ status: 'ok', mode: 'inotify', state: 'watching' });
+    await app.waitForLog(watching('inotify'));
+    expect(await watcherHealth(app)).toMatchObject({ status: 'ok', mode: 'inotify', state: 'watching' });
     expect(await missing(app, 'demo-academy')).toEqual({ 1: [1, 2, 3], 2: [1, 2] });
     const recorder = recordScans(app);
     const scanned = recorder.until('demo-academy');
@@ -84,7 +88,8 @@ describe('folder watcher', () => {
   it('watches by polling when library.watch_polling is set (network shares)', async () => {
     const polling = await app.restart({ ANIWORLD_WATCH_POLLING: 'true' });
     app = polling;
-    await expect.poll(() => watcherHealth(polling), { timeout: 30_000 }).toMatchObject({ status: 'ok', mode: 'polling', state: 'watching' });
+    await polling.waitForLog(watching('polling'));
+    expect(await watcherHealth(polling)).toMatchObject({ status: 'ok', mode: 'polling', state: 'watching' });
     const recorder = recordScans(polling);
     const scanned = recorder.until('demo-academy');
     await writeFile(join(polling.mediaDir, DEMO, 'Season 01', 'Demo Academy - S01E02 - Second.mkv'), Buffer.alloc(4096, 2));
@@ -104,10 +109,15 @@ describe('folder watcher', () => {
     // No environment pin: the settings file decides.
     const live = await app.restart({ ANIWORLD_WATCH: '', ANIWORLD_WATCH_POLLING: '' });
     app = live;
-    await expect.poll(() => watcherHealth(live), { timeout: 20_000 }).toMatchObject({ mode: 'inotify', state: 'watching' });
+    await live.waitForLog(watching('inotify'));
+    expect(await watcherHealth(live)).toMatchObject({ mode: 'inotify', state: 'watching' });
+    let mark = live.logs.length;
     await live.running.services.settings.patch({ library: { watch: false } });
-    await expect.poll(() => watcherHealth(live)).toEqual({ status: 'disabled', mode: 'off', state: 'off' });
+    await live.waitForLog((line) => line.msg === 'folder watching is off (library.watch=false)', mark);
+    expect(await watcherHealth(live)).toEqual({ status: 'disabled', mode: 'off', state: 'off' });
+    mark = live.logs.length;
     await live.running.services.settings.patch({ library: { watch: true, watch_polling: true } });
-    await expect.poll(() => watcherHealth(live), { timeout: 30_000 }).toMatchObject({ mode: 'polling', state: 'watching' });
+    await live.waitForLog(watching('polling'), mark);
+    expect(await watcherHealth(live)).toMatchObject({ mode: 'polling', state: 'watching' });
   }, 60_000);
 });

@@ -16,7 +16,7 @@ let temp: { path: string; remove: () => Promise<void> };
 
 beforeAll(async () => {
   [server, site, temp] = await Promise.all([startPostgres(), startFixtureSite({ seriesCount: 0 }), makeTempDir()]);
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await Promise.all([server?.stop(), site?.close()]);
   await temp?.remove();

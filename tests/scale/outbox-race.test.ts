@@ -17,7 +17,7 @@ describe('webhook outbox: three processes on one PostgreSQL', () => {
     orm = await openPostgres({ url: server.url });
     processes.push(...await Promise.all([0, 1, 2].map(() => OutboxProcess.start({ postgres: server.url }))));
     receiver = await Receiver.start();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await Promise.all(processes.map((process) => process.stop()));
     await receiver?.stop();
@@ -28,5 +28,6 @@ describe('webhook outbox: three processes on one PostgreSQL', () => {
   it('racing on the same deliveries, send each exactly once and in sequence order per hook', async () => {
     const result = await raceOutboxes(orm, processes, receiver, { hooks: 2, eventsPerProcess: 10, refuseEvery: 5 });
     expectEachSentOnceInOrder(result, 30);
-  });
+    // Three processes racing on a loaded 2-core machine: the deadline only bounds a failure.
+  }, 120_000);
 });

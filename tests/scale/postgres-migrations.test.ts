@@ -11,7 +11,7 @@ import { downloadItemView } from '../../backend/modules/queue/queue.view.ts';
 import { startPostgres, type PostgresServer } from './postgres-server.ts';
 
 let server: PostgresServer;
-beforeAll(async () => { server = await startPostgres(); }, 60_000);
+beforeAll(async () => { server = await startPostgres(); }, 180_000);
 afterAll(async () => { await server?.stop(); });
 
 describe('PostgreSQL migrations', () => {

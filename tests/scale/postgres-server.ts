@@ -44,7 +44,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const child = spawn(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), '-k', temp.path, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'], { stdio: ['ignore', 'pipe', 'pipe'], ...user });
   const output: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`postgres did not start:\n${output.join('')}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`postgres did not start:\n${output.join('')}`)), 90_000);
     const onData = (chunk: Buffer) => {
       output.push(chunk.toString());
       if (output.join('').includes('ready to accept connections')) {

@@ -18,18 +18,24 @@ import { ApiClient, startRole, waitUntil, writeClusterConfig } from './cluster.t
 let redis: RedisServer;
 const logger = createLogger({ level: 'silent' });
 
-beforeAll(async () => { redis = await startRedis(); }, 30_000);
+beforeAll(async () => { redis = await startRedis(); }, 90_000);
 afterAll(async () => { await redis?.stop(); });
 
 /** One process's side: its own bus, a bridge and a Redis channel, and what reached its bus. */
 async function processSide() {
   const events = new EventBus();
   const seen: DomainEvent[] = [];
-  events.subscribe((event) => seen.push(event));
+  // Woken by each event that reaches this side: the test waits for events, not for a while.
+  const waiting: (() => void)[] = [];
+  events.subscribe((event) => {
+    seen.push(event);
+    for (const resume of waiting.splice(0)) resume();
+  });
+  const until = async (check: () => boolean) => { while (!check()) await new Promise<void>((resolve) => waiting.push(resolve)); };
   const bridge = new EventBridge({ events, logger, maxBytes: 1024 * 1024 });
   const channel = await openRedisChannel({ url: redis.url, channel: 'aniworld_events', logger, onMessage: (payload) => bridge.receive(payload) });
   bridge.start(channel);
-  return { events, seen, close: async () => { await bridge.stop(); await channel.close(); } };
+  return { events, seen, until, close: async () => { await bridge.stop(); await channel.close(); } };
 }
 
 /** How many connections subscribe to the events channel. */
@@ -55,7 +61,7 @@ describe('events through Redis pub/sub', () => {
     try {
       const long = 'x'.repeat(20_000); // more than NOTIFY could carry
       for (let index = 0; index < 50; index++) worker.events.publish('scan_progress', { scope: 'library', current: index, total: 50, message: `step ${index}`, detail: long });
-      await waitUntil(async () => scanEvents(api.seen).length === 50, '50 events on the other side', 10_000);
+      await api.until(() => scanEvents(api.seen).length === 50);
       expect(scanEvents(api.seen)).toEqual(Array.from({ length: 50 }, (_, index) => `step ${index}`));
       expect((api.seen[0].data as { detail: string }).detail).toBe(long);
       // The sender saw each event once: its own publish, not the echo.
@@ -69,15 +75,16 @@ describe('events through Redis pub/sub', () => {
     const [worker, api] = await Promise.all([processSide(), processSide()]);
     try {
       worker.events.publish('scan_progress', { scope: 'library', current: 0, total: 3, message: 'before' });
-      await waitUntil(async () => scanEvents(api.seen).includes('before'), 'the first event', 10_000);
+      await api.until(() => scanEvents(api.seen).includes('before'));
       await redis.down();
       worker.events.publish('scan_progress', { scope: 'library', current: 1, total: 3, message: 'during' });
       await redis.up();
       // Pub/sub keeps nothing for a subscriber that is not there: events flow again once both
       // sides have reconnected (and subscribed again, by themselves).
-      await waitUntil(async () => (await subscribers()) === 2, 'both sides subscribed again', 20_000);
+      // Redis has no event for a subscription: ask it until both are back (the deadline only bounds a failure).
+      await waitUntil(async () => (await subscribers()) === 2, 'both sides subscribed again');
       worker.events.publish('scan_progress', { scope: 'library', current: 2, total: 3, message: 'after' });
-      await waitUntil(async () => scanEvents(api.seen).includes('after'), 'events after the outage', 20_000);
+      await api.until(() => scanEvents(api.seen).includes('after'));
       // What was published during the outage left when the publisher was back, which may have
       // been before the other side subscribed again; nothing arrives twice or out of order.
       const received = scanEvents(api.seen);
@@ -87,7 +94,7 @@ describe('events through Redis pub/sub', () => {
     } finally {
       await Promise.all([worker.close(), api.close()]);
     }
-  }, 40_000);
+  }, 90_000);
 
   it('a Redis that cannot be reached stops the start with a message naming REDIS_URL', async () => {
     const nowhere = `redis://127.0.0.1:${await freePort()}`;
@@ -128,6 +135,8 @@ describe('a cluster with REDIS_URL', () => {
       const id = added.body.item_ids[0];
       await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete');
       expect(live.messages.some((message) => message.type === 'download_progress' && message.data.item_id === id)).toBe(true);
+      // The worker's log line comes through a pipe, which the test may read after the WebSocket message.
+      await processes[1].waitForLine((line) => line.includes('"download complete"'));
       const completions = processes.map((process) => process.output.filter((line) => line.includes('"download complete"')).length);
       expect(completions).toEqual([0, 1]);
 
@@ -148,9 +157,11 @@ describe('a cluster with REDIS_URL', () => {
       await redis.down();
       await redis.up();
       await live.waitFor((message) => message.type === 'queue_status' && live.messages.indexOf(message) >= before, 'queue_status after the reconnect');
-      expect(apiProcess.output.some((line) => line.includes('redis connection back'))).toBe(true);
+      // Its log line comes through a pipe, which the test may read after the WebSocket message.
+      await apiProcess.waitForLine((line) => line.includes('redis connection back'));
     } finally {
       live.socket.close();
     }
-  }, 120_000);
+    // PostgreSQL and two processes start within this test; on a loaded machine that takes minutes.
+  }, 300_000);
 });

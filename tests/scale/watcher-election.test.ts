@@ -21,7 +21,7 @@ beforeAll(async () => {
   await mkdir(join(temp.path, 'media'), { recursive: true });
   db = new pg.Client({ connectionString: server.url });
   await db.connect();
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   for (const app of apps) await app.stop().catch(() => {});
   await db?.end();
@@ -79,7 +79,7 @@ describe('scale-out: one folder watcher per cluster', () => {
     expect(await holders()).toHaveLength(1);
     expect((await holders())[0]).not.toBe(holder);
     await Promise.all([second.stop(), third.stop()]);
-  });
+  }, 120_000);
 
   it('a killed worker process frees the lock at once, and a standby takes over', async () => {
     const dataDir = join(temp.path, 'killed');
@@ -96,5 +96,6 @@ describe('scale-out: one folder watcher per cluster', () => {
     } finally {
       await killed.stop('SIGKILL');
     }
-  }, 60_000);
+    // A separate server process starts here (startRole alone allows it two minutes to be ready).
+  }, 240_000);
 });

@@ -136,3 +136,24 @@ describe('webhook secrets never leave the process', () => {
     expect(places['API answers']).toContain('AniWorld-Webhook');
   }, 120_000);
 });
+
+describe('log lines an older release wrote', () => {
+  it('are shown by /api/system/logs with the stored hooks\' tokens masked', async () => {
+    const { startTestApp } = await import('../helpers/test-app.ts');
+    const { appendFile } = await import('node:fs/promises');
+    const app = await startTestApp();
+    try {
+      const token = await app.login();
+      const old = unique('oldtok');
+      expect((await app.request('POST', '/api/webhooks', { token, body: { name: 'old', url: `https://gotify.example/message?token=${old}`, kind: 'gotify', events: ['test'] } })).status).toBe(201);
+      await app.request('GET', '/api/system/logs', { token });
+      await appendFile(join(app.dataDir, 'logs', 'aniworld.log'), `${JSON.stringify({ level: 40, time: new Date().toISOString(), msg: `webhook failed: https://gotify.example/message?token=${old}` })}\n`);
+      const logs = await app.request('GET', '/api/system/logs?lines=50', { token });
+      const text = JSON.stringify(logs.body);
+      expect(text).toContain('webhook failed: •••');
+      expect(text).not.toContain(old);
+    } finally {
+      await app.dispose();
+    }
+  });
+});
