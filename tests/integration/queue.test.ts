@@ -132,7 +132,7 @@ describe('download queue', () => {
       return now.waiting && itemOf(now, id)?.status === 'pending' && itemOf(now, id)?.error ? now : undefined;
     }, 'the queue to wait for the provider');
     // The VOE links' redirect on the provider answers the check: the cause comes first.
-    const cause = /answered with (a captcha|an anti-bot challenge).*; waiting for the provider \(next try in \d+ s\)$/;
+    const cause = /(answered with an anti-bot challenge|asked for a captcha instead of sending us to VOE).*; waiting for the provider \(next try in \d+ s\)$/;
     expect(waiting.waiting).toMatchObject({ reason: 'provider', message: expect.stringMatching(cause) });
     expect(itemOf(waiting, id)).toMatchObject({ status: 'pending', attempts: 0, error: expect.stringMatching(cause) });
     expect(waiting.failed_downloads.map((item: { id: string }) => item.id)).not.toContain(id);
