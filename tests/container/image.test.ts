@@ -339,6 +339,12 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
  */
 async function previousImage(): Promise<{ tag: string; missingMigration: string }> {
   const newest = readdirSync(join(REPO, 'backend', 'db', 'migrations')).filter((name) => /^Migration\d+_.*\.ts$/.test(name)).sort().at(-1)!;
+  // A shallow clone (CI systems often clone with --depth) has no commit before the migration:
+  // fetch the rest of the history from where it was cloned before looking for it.
+  if ((await run('git', ['-C', REPO, 'rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true') {
+    const fetched = await run('git', ['-C', REPO, 'fetch', '--quiet', '--unshallow']);
+    if (fetched.code !== 0) throw new Error(`the previous image needs the git history of backend/db/migrations/${newest}, and this clone is shallow; git fetch --unshallow failed: ${fetched.stderr}`);
+  }
   const added = await run('git', ['-C', REPO, 'log', '--diff-filter=A', '--format=%H', '--', `backend/db/migrations/${newest}`]);
   const commit = added.stdout.trim().split('\n').at(-1);
   if (added.code !== 0 || !commit) throw new Error(`the previous image needs the git history of backend/db/migrations/${newest} (a full clone, not --depth): ${added.stderr}`);
