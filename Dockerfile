@@ -67,7 +67,8 @@ ENV NODE_ENV=production \
     PORT=8000 \
     PUID=99 \
     PGID=100 \
-    UMASK=022
+    UMASK=022 \
+    NODE_COMPILE_CACHE=/tmp/aniworld-compile-cache
 
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

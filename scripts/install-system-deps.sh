@@ -25,7 +25,7 @@ if [ "${1:-}" != demo ]; then
     "chromium chromium" "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core" "/usr/bin/Xvfb xvfb"
     "/usr/bin/tini tini" "shellcheck shellcheck" "/usr/bin/redis-server redis-server"
     "podman podman" "runc runc" "/usr/lib/podman/netavark netavark" "newuidmap uidmap"
-    "debootstrap debootstrap" "jq jq"
+    "debootstrap debootstrap" "jq jq" "/usr/bin/time time"
   )
 fi
 

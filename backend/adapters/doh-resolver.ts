@@ -1,7 +1,8 @@
 import { lookup as systemLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import * as dnsPacket from 'dns-packet';
-import { Agent, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import type { Logger } from './logger.ts';
 
 /**
@@ -76,6 +77,9 @@ export class DohResolver {
 
   /** An undici dispatcher whose connections resolve names through this resolver. */
   dispatcher(): Dispatcher {
+    // undici (a megabyte of code) is loaded once DNS over HTTPS is on, not at every start;
+    // require, because callers need the dispatcher synchronously.
+    const { Agent } = createRequire(import.meta.url)('undici') as typeof import('undici');
     return new Agent({ connect: { lookup: this.lookup as never } });
   }
 

@@ -1,6 +1,5 @@
 import { ConfigError, packageVersion } from '../../config/load.ts';
 import { AppError } from '../errors.ts';
-import { inContext } from '../db/context.ts';
 import type { Running } from '../main.ts';
 import { helpText, type Command, type CommandContext, type ParsedArgs } from './command.ts';
 import { print, UsageError, warningsTo, type CliIo } from './io.ts';
@@ -54,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         running = await startAniWorld({ mode: 'cli', env: io.env, cwd: io.cwd, logDestination: warningsTo(io.stderr), bcryptRounds: io.bcryptRounds, replaceSecretKey: options?.replaceSecretKey });
       }
       const app = running;
+      const { inContext } = await import('../db/context.ts');
       return inContext(app.orm, () => work(app));
     },
   };

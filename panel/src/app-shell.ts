@@ -10,7 +10,8 @@ import { authStatus, logout as logoutRequest } from './data/auth.ts';
 import { getQueue } from './data/queue.ts';
 import { listProviderChecks, type ProviderCheck } from './data/provider-checks.ts';
 import { matchRoute, redirectFor, safeNext, type RouteMatch } from './routes.ts';
-import { navigate, RouteChangeEvent, ToastEvent } from './components/events.ts';
+import { LeaveRequestEvent, navigate, RouteChangeEvent, ToastEvent } from './components/events.ts';
+import { confirmDialog } from './components/aw-dialog.ts';
 import { icon, type IconName } from './components/icons.ts';
 import { applyTheme, loadTheme, nextTheme, type ThemeChoice } from './theme.ts';
 import { sharedStyles } from './styles/shared.ts';
@@ -131,6 +132,7 @@ export class AwApp extends LitElement {
     window.addEventListener('popstate', this.#onLocation);
     window.addEventListener(RouteChangeEvent.eventName, this.#onLocation);
     document.addEventListener('click', this.#onClick);
+    document.addEventListener('keydown', this.#onKey);
     void this.#loadSession();
   }
 
@@ -139,6 +141,7 @@ export class AwApp extends LitElement {
     window.removeEventListener('popstate', this.#onLocation);
     window.removeEventListener(RouteChangeEvent.eventName, this.#onLocation);
     document.removeEventListener('click', this.#onClick);
+    document.removeEventListener('keydown', this.#onKey);
     this.#live.stop();
   }
 
@@ -195,9 +198,42 @@ export class AwApp extends LitElement {
     this.toaster?.show(t('shell.sessionEnded'), 'warn');
   }
 
-  readonly #onLocation = () => {
+  /** The URL the shown page belongs to: Back onto a page with unsaved work is undone by pushing it again. */
+  #shownUrl = location.pathname + location.search;
+
+  /** True when no page objects, or the user agreed to drop unsaved changes. */
+  async #mayLeave(): Promise<boolean> {
+    const request = new LeaveRequestEvent();
+    window.dispatchEvent(request);
+    if (!request.defaultPrevented) return true;
+    const answer = await confirmDialog({ heading: t('shell.leaveTitle'), message: t('shell.leaveText'), confirmLabel: t('shell.leaveConfirm'), danger: true });
+    return answer.confirmed;
+  }
+
+  readonly #onLocation = async (event?: Event) => {
     this.navOpen = false;
+    if (event?.type === 'popstate' && location.pathname + location.search !== this.#shownUrl) {
+      const target = location.pathname + location.search;
+      // Stay on the page while asking; go on to the Back target only if the user agrees.
+      history.pushState(null, '', this.#shownUrl);
+      if (!(await this.#mayLeave())) return;
+      history.replaceState(null, '', target);
+    }
     this.#route();
+  };
+
+  /** The page behind goes inert while the menu is open, so focus moves into the menu. */
+  async #openMenu(): Promise<void> {
+    this.navOpen = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('nav.side a.item')?.focus();
+  }
+
+  /** Phone menu: Escape closes it and gives focus back to the menu button. */
+  readonly #onKey = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !this.navOpen) return;
+    this.navOpen = false;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.menu-button')?.focus());
   };
 
   /** Same-origin links inside the panel (also inside shadow roots) change route without a reload. */
@@ -208,7 +244,7 @@ export class AwApp extends LitElement {
     const target = fromUrl(anchor.pathname);
     if (/^\/(api|ws|health)(\/|$)/.test(target)) return;
     event.preventDefault();
-    if (anchor.pathname + anchor.search !== location.pathname + location.search) navigate(target + anchor.search + anchor.hash);
+    if (anchor.pathname + anchor.search !== location.pathname + location.search) void this.#mayLeave().then((leave) => { if (leave) navigate(target + anchor.search + anchor.hash); });
     else this.navOpen = false;
   };
 
@@ -219,6 +255,7 @@ export class AwApp extends LitElement {
     if (redirect) history.replaceState(null, '', toUrl(redirect));
     const match = matchRoute(redirect ?? here);
     this.match = match;
+    this.#shownUrl = location.pathname + location.search;
     if (!match) return;
     document.title = `${t(match.route.title)} · AniWorld`;
     if (!customElements.get(match.route.tag)) {
@@ -272,9 +309,9 @@ export class AwApp extends LitElement {
           </div>
         </nav>
         <div class="scrim" @click=${() => { this.navOpen = false; }}></div>
-        <div class="main">
+        <div class="main" ?inert=${this.navOpen}>
           <header class="top">
-            <button type="button" class="icon ghost menu-button" aria-label=${t('shell.openMenu')} aria-expanded=${this.navOpen ? 'true' : 'false'} @click=${() => { this.navOpen = !this.navOpen; }}>${icon('menu', 22)}</button>
+            <button type="button" class="icon ghost menu-button" aria-label=${this.navOpen ? t('shell.closeMenu') : t('shell.openMenu')} aria-expanded=${this.navOpen ? 'true' : 'false'} @click=${() => void this.#openMenu()}>${icon('menu', 22)}</button>
             <span class="title">${t(this.match.route.title)}</span>
             <aw-connection-status .state=${this.liveState} @click=${() => this.#live.retryNow()}></aw-connection-status>
           </header>

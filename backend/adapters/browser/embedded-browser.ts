@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import type { Logger } from '../logger.ts';
 import { findXvfb, startVirtualDisplay, type VirtualDisplay } from './virtual-display.ts';
 
@@ -178,6 +178,9 @@ export class EmbeddedBrowser {
   }
 
   async #launchBrowser(mode: BrowserMode, display: VirtualDisplay | undefined): Promise<Browser> {
+    // Loaded at the first challenge, not at start-up: playwright-core alone costs a second of CPU
+    // and tens of MB on every start (and every CLI command).
+    const { chromium } = await import('playwright-core');
     const launch = (sandbox: boolean) => chromium.launch({
       executablePath: this.#options.executablePath,
       headless: mode === 'headless',

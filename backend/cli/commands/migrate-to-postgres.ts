@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../../../config/load.ts';
-import { openDatabase } from '../../db/orm.ts';
-import { readAllRows, writeAllRows, type DatabaseRows } from '../../db/copy-to-postgres.ts';
+import type { DatabaseRows } from '../../db/copy-to-postgres.ts';
 import type { Command } from '../command.ts';
 import { print, UsageError } from '../io.ts';
 
@@ -23,7 +22,8 @@ export const migrateToPostgresCommand: Command = {
     if (!url) throw new UsageError('Name the target: --url postgresql://user:password@host:5432/aniworld (or set ANIWORLD_DATABASE_URL).');
     if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`"${url}" is not a postgresql:// URL.`);
     if (!existsSync(config.paths.databaseFile)) throw new UsageError(`There is no SQLite database at ${config.paths.databaseFile} (ANIWORLD_DATA_DIR) to copy.`);
-    const { openPostgres, redactUrl } = await import('../../db/postgres.ts');
+    // Loaded here, not at the top: every other command (and --help) starts without the ORM.
+    const [{ openPostgres, redactUrl }, { openDatabase }, { readAllRows, writeAllRows }] = await Promise.all([import('../../db/postgres.ts'), import('../../db/orm.ts'), import('../../db/copy-to-postgres.ts')]);
     print(io.stdout, `Copying ${config.paths.databaseFile} to ${redactUrl(url)} ...`);
     const source = await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir });
     let rows: DatabaseRows;

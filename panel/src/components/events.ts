@@ -59,6 +59,19 @@ declare global {
   }
   interface WindowEventMap {
     'aw-route-change': RouteChangeEvent;
+    'aw-leave-request': LeaveRequestEvent;
+  }
+}
+
+/**
+ * Asked on window before the user leaves a page (a link, Back). A page with unsaved work calls
+ * preventDefault(); the shell then asks whether to leave.
+ */
+export class LeaveRequestEvent extends Event {
+  static readonly eventName = 'aw-leave-request';
+
+  constructor() {
+    super(LeaveRequestEvent.eventName, { cancelable: true });
   }
 }
 

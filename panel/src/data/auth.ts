@@ -1,6 +1,6 @@
 import type { ApiClient } from './api-client.ts';
 
-export interface AuthStatus { readonly configured: boolean; readonly authenticated: boolean }
+export interface AuthStatus { readonly configured: boolean; readonly authenticated: boolean; readonly media_folder?: { readonly path: string; readonly set_by_env: boolean } }
 export interface LoginResult { readonly access_token: string; readonly token_type: 'bearer'; readonly expires_at: string }
 export interface ApiKeyInfo { readonly exists: boolean; readonly prefix: string | null; readonly created_at: string | null }
 export interface NewApiKey { readonly api_key: string; readonly prefix: string; readonly created_at: string }

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext, sessionContext, type Session } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { setup } from '../../data/auth.ts';
+import { authStatus, setup } from '../../data/auth.ts';
 import { checkPassword } from '../../lib/password-strength.ts';
 import { navigate } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
@@ -27,6 +27,13 @@ export class AwSetupPage extends LitElement {
   @state() private error = '';
   @state() private folderError = '';
   @state() private touched = false;
+  /** Where media goes; fixed when the environment sets it (the Docker image always does). */
+  @state() private mediaFolder: { path: string; set_by_env: boolean } | undefined;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    authStatus(this.api).then((status) => { this.mediaFolder = status.media_folder; }, () => {});
+  }
 
   render() {
     const strength = checkPassword(this.password);
@@ -51,13 +58,14 @@ export class AwSetupPage extends LitElement {
           .value=${this.confirm} @input=${(event: Event) => { this.confirm = (event.target as HTMLInputElement).value; }} @blur=${() => { this.touched = true; }} />
         <span id="confirm-error" class="error" ?hidden=${!mismatch}>${t('setup.mismatch')}</span>
       </div>
-      <div class="field">
+      ${this.mediaFolder?.set_by_env ? html`<div class="field"><span class="label">${t('setup.folder')}</span>
+        <p class="notice info" id="folder-fixed">${t('setup.folderFixed', { path: this.mediaFolder.path, variable: 'ANIWORLD_MEDIA_DIR' })}</p></div>` : html`<div class="field">
         <label for="folder">${t('setup.folder')} <span class="hint">${t('common.optional')}</span></label>
         <input id="folder" type="text" placeholder="/media/anime" autocomplete="off" spellcheck="false" aria-describedby="folder-hint folder-error"
           .value=${this.folder} @input=${(event: Event) => { this.folder = (event.target as HTMLInputElement).value; this.folderError = ''; }} />
         <span id="folder-hint" class="hint">${t('setup.folderHint')}</span>
         <span id="folder-error" class="error" ?hidden=${!this.folderError}>${this.folderError}</span>
-      </div>
+      </div>`}
       <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy || !strength.acceptable || this.confirm !== this.password}>${this.busy ? t('common.saving') : t('setup.submit')}</button></div>
     </form>`;
   }

@@ -33,7 +33,8 @@ export class AwLibraryPage extends LitElement {
     .scan { padding: 12px 16px; margin-bottom: 16px; display: grid; gap: 6px; }
     .summary { color: var(--aw-text-muted); font-size: 0.88rem; margin-bottom: 12px; }
     .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(158px, 1fr)); gap: 18px; }
-    .tile { display: block; text-decoration: none; color: inherit; border-radius: 8px; background: var(--aw-surface); border: 1px solid var(--aw-border); overflow: hidden; box-shadow: var(--aw-shadow); transition: transform 0.12s ease, box-shadow 0.12s ease; }
+    /* The badge is drawn over the poster but comes after the name, so the link is read name first. */
+    .tile { position: relative; display: block; text-decoration: none; color: inherit; border-radius: 8px; background: var(--aw-surface); border: 1px solid var(--aw-border); overflow: hidden; box-shadow: var(--aw-shadow); transition: transform 0.12s ease, box-shadow 0.12s ease; }
     .tile:hover { transform: translateY(-2px); box-shadow: var(--aw-shadow-lg); }
     .tile:focus-visible { outline: none; box-shadow: var(--aw-focus); }
     .tile aw-poster { border-radius: 0; }
@@ -203,13 +204,14 @@ export class AwLibraryPage extends LitElement {
 
   #grid(items: AnimeSummary[]) {
     return html`<div class="grid">${repeat(items, (item) => item.key, (item) => html`
-      <a class="tile ${item.monitored ? '' : 'unmonitored'}" href=${toUrl(seriesPath(item.key))} aria-label=${`${item.name}, ${t('library.missingCount', { count: item.missing_count })}`}>
-        <div class="poster"><aw-poster .src=${item.cover} .name=${item.name}></aw-poster><span class="corner">${this.#badge(item)}</span></div>
+      <a class="tile ${item.monitored ? '' : 'unmonitored'}" href=${toUrl(seriesPath(item.key))}>
+        <div class="poster"><aw-poster .src=${item.cover} .name=${item.name}></aw-poster></div>
         <div class="meta">
           <span class="name">${item.name}</span>
           <aw-progress-bar label=${t('library.onDisk')} .value=${item.episode_count ? (item.downloaded_count / item.episode_count) * 100 : 0} tone=${item.missing_count ? 'accent' : 'ok'}></aw-progress-bar>
           <span class="sub"><span>${item.year ?? ''}</span><span>${item.downloaded_count}/${item.episode_count}</span></span>
         </div>
+        <span class="corner">${this.#badge(item)}</span>
       </a>`)}</div>`;
   }
 

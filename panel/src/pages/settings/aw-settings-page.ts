@@ -7,7 +7,7 @@ import { getConfig, hosterNotes, LANGUAGES, SUPPORTED_HOSTERS, updateConfig, typ
 import { previewNaming, type NamingExample } from '../../data/library.ts';
 import { envNameFor, getPath, setPath, settingsPatch } from '../../lib/settings-diff.ts';
 import { previewEpisodePath } from '../../lib/naming-preview.ts';
-import { ConfigRestoredEvent, OrderChangeEvent, ToastEvent } from '../../components/events.ts';
+import { ConfigRestoredEvent, LeaveRequestEvent, OrderChangeEvent, ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-order-list.ts';
@@ -55,13 +55,26 @@ export class AwSettingsPage extends LitElement {
   connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener(ConfigRestoredEvent.eventName, (event) => this.#adopt(event.config as ConfigView));
+    window.addEventListener(LeaveRequestEvent.eventName, this.#onLeave);
+    window.addEventListener('beforeunload', this.#onUnload);
     void this.#load();
   }
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#previewTimer);
+    window.removeEventListener(LeaveRequestEvent.eventName, this.#onLeave);
+    window.removeEventListener('beforeunload', this.#onUnload);
   }
+
+  /** Unsaved changes are not dropped without a word: the shell asks first (links, Back), the browser on reload or close. */
+  readonly #onLeave = (event: Event) => {
+    if (Object.keys(this.#patch).length > 0) event.preventDefault();
+  };
+
+  readonly #onUnload = (event: BeforeUnloadEvent) => {
+    if (Object.keys(this.#patch).length > 0) event.preventDefault();
+  };
 
   async #load(): Promise<void> {
     try {
