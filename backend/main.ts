@@ -129,6 +129,7 @@ export interface Running {
     readonly providers: ProviderRegistry;
     readonly hosters: HosterRegistry;
     readonly providerHealth: ProviderHealth;
+    readonly personChecks: PersonChecks;
     readonly series: SeriesService;
     readonly queue: QueueService;
     /** The JobQueue port (enqueue, cancel, pause, list) and the runner behind it. */
@@ -354,7 +355,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, series, queue, jobs, webhooks },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, personChecks, series, queue, jobs, webhooks },
       close: closeAll,
     };
   } catch (error) {

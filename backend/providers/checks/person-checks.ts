@@ -66,6 +66,11 @@ export class PersonChecks {
     });
   }
 
+  /** The check waiting on `site`, or undefined. */
+  find(site: string): PersonCheck | undefined {
+    return this.#open.get(site)?.check;
+  }
+
   list(): PersonCheckView[] {
     return [...this.#open.values()].map(({ check, since }) => ({ site: check.site, url: check.url, reason: check.reason, since: new Date(since).toISOString() }));
   }
