@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { LiveClient, wsUrl } from '../ws/ws-client.ts';
+import { Receiver } from '../notifications/receiver.ts';
 import { ensurePanelBuilt, launchBrowser } from './browser.ts';
 
 /**
@@ -18,12 +19,16 @@ describe('Provider check solved by a person from the panel', () => {
   let page: Page;
   let live: LiveClient;
   let token: string;
+  let receiver: Receiver;
 
   beforeAll(async () => {
     await ensurePanelBuilt();
     site = await startFixtureSite({ seriesCount: 1, guard: { mode: 'captcha' } });
     app = await startTestApp({ env: { ANIWORLD_PROVIDER_URL: site.url, ANIWORLD_SOLVER: 'auto' } });
     token = await app.login();
+    receiver = await Receiver.start();
+    const hook = await app.request('POST', '/api/webhooks', { token, body: { name: 'checks', url: `${receiver.url}/hook`, kind: 'json', events: ['provider_check'] } });
+    expect(hook.status).toBe(201);
     live = await LiveClient.open(wsUrl(app.url, `?token=${token}`));
     browser = await launchBrowser({ width: 1100, height: 900 });
     page = await browser.context.newPage();
@@ -34,6 +39,7 @@ describe('Provider check solved by a person from the panel', () => {
     await browser?.close();
     await app?.dispose();
     await site?.close();
+    await receiver?.stop();
   });
 
   it('needs a session for the list, the live view and the input', async () => {
@@ -105,6 +111,9 @@ describe('Provider check solved by a person from the panel', () => {
     expect(site.guard.stats.refusals).not.toContain('wrong characters');
     expect((await app.request('GET', '/api/health')).body.provider.status).toBe('ok');
     expect((await app.request('GET', '/api/provider/checks', { token })).body.checks).toEqual([]);
+    // Webhooks heard of it too: the check waiting, then passed.
+    const hooked = (await receiver.waitForRequests(2)).map((request) => JSON.parse(request.body));
+    expect(hooked.map((body) => [body.event, body.data.state])).toEqual([['provider_check', 'waiting'], ['provider_check', 'passed']]);
     // The banner is gone once the check is over.
     await page.goto(`${app.url}/library`);
     await page.getByRole('heading', { level: 1 }).or(page.locator('aw-library-page')).first().waitFor();
