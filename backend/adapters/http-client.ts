@@ -160,11 +160,19 @@ export class HttpClient {
 
   async #throughBrowser(url: string, request: HttpRequest): Promise<HttpResponse> {
     await this.#waitForSlot(new URL(url).host, request.signal);
+    const timeoutMs = this.#limits().timeout_ms;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await this.#checks!.fetchThroughBrowser(url, request);
+      // A page of the browser can hang where a socket would time out: the same limit applies.
+      return await Promise.race([
+        this.#checks!.fetchThroughBrowser(url, request),
+        new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+      ]);
     } catch (error) {
       if (error instanceof ChallengeError || request.signal?.aborted) throw error;
       throw new ProviderUnavailableError(`${new URL(url).host} did not answer for ${new URL(url).pathname} through the browser: ${(error as Error).message}`, { cause: error, details: { url } });
+    } finally {
+      clearTimeout(timer);
     }
   }
 

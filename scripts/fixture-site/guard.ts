@@ -10,13 +10,15 @@ import { send } from './respond.ts';
  * click was trusted); the answer sets an HttpOnly pass cookie bound to the User-Agent that asked.
  *
  * Modes: `js` (the script alone passes), `click` (a checkbox must get a trusted click first),
- * `headed` (like js, but a window without a browser frame, as headless Chromium has, is refused).
+ * `headed` (like js, but a window without a browser frame, as headless Chromium has, is refused),
+ * `captcha` ("type the characters" shown in a picture: no script of ours passes it, a person
+ * does; `stats.lastCaptcha` tells a test what a person would read).
  * Always refused: a User-Agent naming HeadlessChrome and navigator.webdriver = true.
  * `browserOnly` also wants the request headers only Chromium sends (Sec-CH-UA client hints): plain HTTP is
  * then refused even with a valid pass, as sites that look at more than cookies do.
  */
 
-export type GuardMode = 'off' | 'js' | 'click' | 'headed';
+export type GuardMode = 'off' | 'js' | 'click' | 'headed' | 'captcha';
 
 export interface GuardControls {
   mode: GuardMode;
@@ -36,6 +38,8 @@ export interface GuardStats {
   passes: number;
   /** Answers refused, with the reason. */
   refusals: string[];
+  /** The characters of the last captcha handed out (captcha mode). */
+  lastCaptcha: string | undefined;
   reset(): void;
 }
 
@@ -53,9 +57,10 @@ export function createGuard(initial: Partial<GuardControls> = {}): FixtureGuard 
   const secret = randomBytes(32);
   const controls: GuardControls = { mode: 'off', passTtlMs: 10 * 60_000, difficulty: 3, browserOnly: false, ...initial };
   let epoch = 0;
+  const captchas = new Map<string, string>();
   const stats: GuardStats = {
-    challenges: 0, puzzles: 0, passes: 0, refusals: [],
-    reset() { this.challenges = 0; this.puzzles = 0; this.passes = 0; this.refusals.length = 0; },
+    challenges: 0, puzzles: 0, passes: 0, refusals: [], lastCaptcha: undefined,
+    reset() { this.challenges = 0; this.puzzles = 0; this.passes = 0; this.refusals.length = 0; this.lastCaptcha = undefined; },
   };
   const sign = (text: string) => createHmac('sha256', secret).update(text).digest('base64url');
   const userAgent = (req: IncomingMessage) => String(req.headers['user-agent'] ?? '');
@@ -74,7 +79,14 @@ export function createGuard(initial: Partial<GuardControls> = {}): FixtureGuard 
       stats.puzzles++;
       const salt = randomBytes(12).toString('base64url');
       const nonce = `${salt}.${sign(`${salt}.${userAgent(req)}`)}`;
-      send(res, 200, 'application/json', JSON.stringify({ nonce, difficulty: controls.difficulty }));
+      if (controls.mode !== 'captcha') {
+        send(res, 200, 'application/json', JSON.stringify({ nonce, difficulty: controls.difficulty }));
+        return true;
+      }
+      const code = Array.from(randomBytes(5), (byte) => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[byte % 32]).join('');
+      captchas.set(nonce, code);
+      stats.lastCaptcha = code;
+      send(res, 200, 'application/json', JSON.stringify({ nonce, difficulty: controls.difficulty, image: captchaImage(code) }));
       return true;
     }
     if (url.pathname === '/__guard/verify' && req.method === 'POST') {
@@ -107,6 +119,11 @@ export function createGuard(initial: Partial<GuardControls> = {}): FixtureGuard 
     if (!digest.startsWith('0'.repeat(controls.difficulty))) return 'wrong proof of work';
     if (answer.signals?.webdriver !== false) return 'automation detected (navigator.webdriver)';
     if (controls.mode === 'click' && answer.signals?.trusted !== true) return 'the checkbox was not clicked by a person';
+    if (controls.mode === 'captcha') {
+      const code = captchas.get(answer.nonce);
+      captchas.delete(answer.nonce);
+      if (!code || String(answer.code ?? '').trim().toUpperCase() !== code) return 'wrong characters';
+    }
     const [outerWidth, outerHeight] = answer.signals?.outer ?? [0, 0];
     const [, innerHeight] = answer.signals?.inner ?? [0, 0];
     if (controls.mode === 'headed' && (!(outerWidth > 0) || outerHeight <= innerHeight)) return 'a window without a browser frame (headless)';
@@ -119,6 +136,7 @@ export function createGuard(initial: Partial<GuardControls> = {}): FixtureGuard 
 interface Answer {
   nonce?: unknown;
   answer?: unknown;
+  code?: unknown;
   signals?: { webdriver?: unknown; trusted?: unknown; outer?: [number, number]; inner?: [number, number] };
 }
 
@@ -126,15 +144,17 @@ interface Answer {
 function checkPage(mode: GuardMode): string {
   const box = mode === 'click'
     ? '<div class="cf-turnstile" id="aw-check" style="width:300px;height:65px;border:1px solid #ccc;display:flex;align-items:center;padding:0 12px"><label><input type="checkbox" id="aw-box" style="width:24px;height:24px"> Bestätigen Sie, dass Sie ein Mensch sind</label></div>'
-    : '';
+    : mode === 'captcha'
+      ? '<form id="aw-captcha" class="captcha"><img id="aw-picture" alt="Zeichen" width="200" height="60"><label>Zeichen eingeben <input id="aw-code" autocomplete="off"></label><button type="submit">Prüfen</button></form>'
+      : '';
   return `<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Just a moment...</title></head>
 <body><div id="challenge-stage"><h1>Verbindung wird überprüft</h1><p id="aw-state">Einen Moment bitte…</p>${box}</div>
 <script>
 (() => {
   const state = document.getElementById('aw-state');
-  async function prove(trusted) {
+  async function prove(trusted, given, code) {
     state.textContent = 'Prüfung läuft…';
-    const puzzle = await (await fetch('/__guard/puzzle', { credentials: 'same-origin' })).json();
+    const puzzle = given ?? await (await fetch('/__guard/puzzle', { credentials: 'same-origin' })).json();
     const encoder = new TextEncoder();
     const zeros = '0'.repeat(puzzle.difficulty);
     let answer = 0;
@@ -144,16 +164,28 @@ function checkPage(mode: GuardMode): string {
       if (hex.startsWith(zeros)) break;
     }
     const signals = { webdriver: navigator.webdriver === true, trusted, outer: [outerWidth, outerHeight], inner: [innerWidth, innerHeight] };
-    const verdict = await fetch('/__guard/verify', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nonce: puzzle.nonce, answer, signals }) });
+    const verdict = await fetch('/__guard/verify', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nonce: puzzle.nonce, answer, code, signals }) });
     if (verdict.ok) return location.reload();
     state.textContent = 'Zugriff verweigert: ' + (await verdict.text());
     setTimeout(() => location.reload(), 500);
   }
   const box = document.getElementById('aw-box');
+  const form = document.getElementById('aw-captcha');
   if (box) box.addEventListener('click', (event) => prove(event.isTrusted), { once: true });
+  else if (form) fetch('/__guard/puzzle', { credentials: 'same-origin' }).then((answer) => answer.json()).then((puzzle) => {
+    document.getElementById('aw-picture').src = puzzle.image;
+    form.addEventListener('submit', (event) => { event.preventDefault(); prove(true, puzzle, document.getElementById('aw-code').value); });
+  });
   else prove(false);
 })();
 </script></body></html>`;
+}
+
+/** The characters as a slanted SVG picture: plain for a person, not text for a script that reads the page. */
+function captchaImage(code: string): string {
+  const letters = [...code].map((letter, index) => `<text x="${18 + index * 34}" y="${38 + (index % 2) * 8}" transform="rotate(${(index % 3) * 9 - 9} ${18 + index * 34} 38)" font-size="30" font-family="monospace" fill="#334">${letter}</text>`).join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><rect width="200" height="60" fill="#eef"/><path d="M0 30 Q50 5 100 30 T200 30" stroke="#99a" fill="none"/>${letters}</svg>`;
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 
 function cookie(req: IncomingMessage, name: string): string | undefined {

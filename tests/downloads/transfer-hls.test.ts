@@ -3,7 +3,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MediaServer } from './media-server.ts';
+import { MediaServer, type ServedFile } from './media-server.ts';
 import { makeHls, probeDuration, probeStreams, type HlsMedia } from './hls-media.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { TransferEngine } from '../../backend/downloads/transfer.ts';
@@ -122,18 +122,8 @@ describe('HLS transfer', () => {
 
   it('decrypts AES-128 segments', async () => {
     const key = randomBytes(16);
-    server.files.set('/enc/key.bin', { type: 'application/octet-stream', body: key });
-    let playlist = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:7\n#EXT-X-KEY:METHOD=AES-128,URI="key.bin"\n';
-    media.segments.forEach((segment, index) => {
-      const iv = Buffer.alloc(16);
-      iv.writeBigUInt64BE(BigInt(7 + index), 8);
-      const cipher = createCipheriv('aes-128-cbc', key, iv);
-      server.files.set(`/enc/${segment.name}`, { type: 'video/mp2t', body: Buffer.concat([cipher.update(segment.body), cipher.final()]) });
-      playlist += `#EXTINF:1.0,\n${segment.name}\n`;
-    });
-    server.files.set('/enc/index.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from(`${playlist}#EXT-X-ENDLIST\n`) });
-    const folder = join(temp.path, 'out-enc');
-    const result = await engine(false).transfer({ media: { url: `${server.url}/enc/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `E.${ext}`) });
+    serveEncrypted('/enc', key, { type: 'application/octet-stream', body: key }, 7);
+    const result = await engine(false).transfer({ media: { url: `${server.url}/enc/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(temp.path, 'out-enc', `E.${ext}`) });
     expect((await readFile(result.path)).equals(allSegments())).toBe(true);
     expect(server.requests('/enc/key.bin')).toHaveLength(1);
   });
@@ -141,19 +131,23 @@ describe('HLS transfer', () => {
   it('asks again for an AES-128 key whose first download broke off, within the same attempt', async () => {
     const key = randomBytes(16);
     // The first answer for the key is cut after 4 bytes; a key cached as failed would fail every segment.
-    server.files.set('/enc2/key.bin', { type: 'application/octet-stream', body: key, cutOnceAfter: 4 });
-    let playlist = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-KEY:METHOD=AES-128,URI="key.bin"\n';
-    media.segments.forEach((segment, index) => {
-      const iv = Buffer.alloc(16);
-      iv.writeBigUInt64BE(BigInt(index), 8);
-      const cipher = createCipheriv('aes-128-cbc', key, iv);
-      server.files.set(`/enc2/${segment.name}`, { type: 'video/mp2t', body: Buffer.concat([cipher.update(segment.body), cipher.final()]) });
-      playlist += `#EXTINF:1.0,\n${segment.name}\n`;
-    });
-    server.files.set('/enc2/index.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from(`${playlist}#EXT-X-ENDLIST\n`) });
-    const folder = join(temp.path, 'out-enc2');
-    const result = await engine(false).transfer({ media: { url: `${server.url}/enc2/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `E.${ext}`) });
+    serveEncrypted('/enc2', key, { type: 'application/octet-stream', body: key, cutOnceAfter: 4 }, 0);
+    const result = await engine(false).transfer({ media: { url: `${server.url}/enc2/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(temp.path, 'out-enc2', `E.${ext}`) });
     expect((await readFile(result.path)).equals(allSegments())).toBe(true);
     expect(server.requests('/enc2/key.bin')).toHaveLength(2);
   });
 });
+
+/** Serves the sample segments AES-128 encrypted under `folder`, with the key file as given and IVs from the sequence numbers. */
+function serveEncrypted(folder: string, key: Buffer, keyFile: ServedFile, firstSequence: number): void {
+  server.files.set(`${folder}/key.bin`, keyFile);
+  let playlist = `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:${firstSequence}\n#EXT-X-KEY:METHOD=AES-128,URI="key.bin"\n`;
+  media.segments.forEach((segment, index) => {
+    const iv = Buffer.alloc(16);
+    iv.writeBigUInt64BE(BigInt(firstSequence + index), 8);
+    const cipher = createCipheriv('aes-128-cbc', key, iv);
+    server.files.set(`${folder}/${segment.name}`, { type: 'video/mp2t', body: Buffer.concat([cipher.update(segment.body), cipher.final()]) });
+    playlist += `#EXTINF:1.0,\n${segment.name}\n`;
+  });
+  server.files.set(`${folder}/index.m3u8`, { type: 'application/vnd.apple.mpegurl', body: Buffer.from(`${playlist}#EXT-X-ENDLIST\n`) });
+}

@@ -1,12 +1,31 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TestApp } from '../helpers/test-app.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 import type { DomainEvent } from '../../backend/events/bus.ts';
 
 /** Settings for queue tests: no provider pacing against the local fixture, quick failure. */
 export async function writeQueueConfig(root: string, downloads: Record<string, unknown> = {}): Promise<void> {
   await mkdir(join(root, 'data'), { recursive: true });
   await writeFile(join(root, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 }, downloads: { hosters: ['Vidoza', 'VOE', 'Vidmoly'], max_attempts: 2, ...downloads } }));
+}
+
+/**
+ * A fixture site and the app against it, with the queue settings above (plus `downloads`), logged
+ * in, with the given series in the library.
+ */
+export async function startQueueApp(options: { downloads?: Record<string, unknown>; series: readonly string[] }): Promise<{ site: FixtureSite; app: TestApp; token: string }> {
+  const site = await startFixtureSite({ seriesCount: 0 });
+  const temp = await makeTempDir();
+  await writeQueueConfig(temp.path, options.downloads);
+  const app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url } });
+  const token = await app.login();
+  for (const key of options.series) {
+    const added = await app.request('POST', '/api/anime/add', { token, body: { key } });
+    if (added.status !== 201) throw new Error(`adding ${key} answered ${added.status}: ${JSON.stringify(added.body)}`);
+  }
+  return { site, app, token };
 }
 
 export function nextEvent(app: TestApp, type: string, predicate: (event: DomainEvent) => boolean = () => true, timeoutMs = 25_000): Promise<DomainEvent> {

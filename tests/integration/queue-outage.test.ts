@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, stat } from 'node:fs/promises';
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { largeFileBytes } from '../../scripts/fixture-site/media.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 import { inContext } from '../../backend/db/context.ts';
-import { itemOf, nextEvent, waitUntil, writeQueueConfig } from './queue-helpers.ts';
+import { itemOf, nextEvent, startQueueApp, waitUntil } from './queue-helpers.ts';
 
 /**
  * The provider dies in the middle of two downloads and stays away for longer than every retry
@@ -19,12 +18,7 @@ let app: TestApp;
 let token: string;
 
 beforeAll(async () => {
-  site = await startFixtureSite({ seriesCount: 0 });
-  const temp = await makeTempDir();
-  await writeQueueConfig(temp.path, { hosters: ['Vidoza'], max_attempts: MAX_ATTEMPTS, concurrency: 2 });
-  app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url } });
-  token = await app.login();
-  expect((await call('POST', '/api/anime/add', { key: 'demo-academy' })).status).toBe(201);
+  ({ site, app, token } = await startQueueApp({ downloads: { hosters: ['Vidoza'], max_attempts: MAX_ATTEMPTS, concurrency: 2 }, series: ['demo-academy'] }));
 });
 afterAll(async () => {
   await app?.dispose();

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stat } from 'node:fs/promises';
-import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 import { inContext } from '../../backend/db/context.ts';
-import { itemOf, nextEvent, waitUntil, writeQueueConfig } from './queue-helpers.ts';
+import { itemOf, nextEvent, startQueueApp, waitUntil } from './queue-helpers.ts';
 
 /** Agenda schedules the downloads: what the queue shows follows the jobs that really run. */
 let site: FixtureSite;
@@ -12,12 +11,7 @@ let app: TestApp;
 let token: string;
 
 beforeAll(async () => {
-  site = await startFixtureSite({ seriesCount: 0 });
-  const temp = await makeTempDir();
-  await writeQueueConfig(temp.path, { hosters: ['Vidoza'] });
-  app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url } });
-  token = await app.login();
-  expect((await call('POST', '/api/anime/add', { key: 'demo-academy' })).status).toBe(201);
+  ({ site, app, token } = await startQueueApp({ downloads: { hosters: ['Vidoza'] }, series: ['demo-academy'] }));
 });
 afterAll(async () => {
   for (const line of app?.logs ?? []) if (Number(line.level) >= 50) console.error(JSON.stringify(line).slice(0, 1500));

@@ -3,12 +3,11 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
+import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { ensureMedia, largeFileBytes } from '../../scripts/fixture-site/media.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 import { inContext } from '../../backend/db/context.ts';
-import { itemOf, nextEvent, waitUntil, writeQueueConfig } from './queue-helpers.ts';
+import { itemOf, nextEvent, startQueueApp, waitUntil } from './queue-helpers.ts';
 
 const run = promisify(execFile);
 let site: FixtureSite;
@@ -16,15 +15,7 @@ let app: TestApp;
 let token: string;
 
 beforeAll(async () => {
-  site = await startFixtureSite({ seriesCount: 0 });
-  const temp = await makeTempDir();
-  await writeQueueConfig(temp.path);
-  app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url } });
-  token = await app.login();
-  for (const key of ['demo-academy', 'challenge-on-voe', 'broken-hoster', 'film-collection', 'still-running', 'hidden-languages']) {
-    const added = await call('POST', '/api/anime/add', { key });
-    expect(added.status).toBe(201);
-  }
+  ({ site, app, token } = await startQueueApp({ series: ['demo-academy', 'challenge-on-voe', 'broken-hoster', 'film-collection', 'still-running', 'hidden-languages'] }));
 });
 afterAll(async () => {
   for (const line of app?.logs ?? []) if (Number(line.level) >= 50) console.error(JSON.stringify(line).slice(0, 1500));
@@ -141,7 +132,7 @@ describe('download queue', () => {
       return now.waiting && itemOf(now, id)?.status === 'pending' && itemOf(now, id)?.error ? now : undefined;
     }, 'the queue to wait for the provider');
     // The VOE links' redirect on the provider answers the check: the cause comes first.
-    const cause = /answered with (a captcha|an anti-bot challenge).*; waiting for the provider \(next try in \d+ s\)$/;
+    const cause = /(answered with an anti-bot challenge|asked for a captcha instead of sending us to VOE).*; waiting for the provider \(next try in \d+ s\)$/;
     expect(waiting.waiting).toMatchObject({ reason: 'provider', message: expect.stringMatching(cause) });
     expect(itemOf(waiting, id)).toMatchObject({ status: 'pending', attempts: 0, error: expect.stringMatching(cause) });
     expect(waiting.failed_downloads.map((item: { id: string }) => item.id)).not.toContain(id);

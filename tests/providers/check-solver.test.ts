@@ -181,22 +181,26 @@ describe('embedded solver (real Chromium)', { timeout: 120_000 }, () => {
     expect(health.current()).toMatchObject({ status: 'check', needs_person: true });
   });
 
-  it('hands the live page to a person when no machine passes, and goes on once they solved it', async () => {
-    site.guard.controls.mode = 'click';
+  it('hands the live page of a check no machine passes ("type the characters") to a person, and goes on once they solved it', async () => {
+    site.guard.controls.mode = 'captcha';
     let handed: PersonCheck | undefined;
     let personNeeded!: () => void;
     const waiting = new Promise<void>((resolve) => { personNeeded = resolve; });
-    // The solver gives up at once on its own (no clicks of its own): a person does it.
-    const { provider, health } = guardedClient({ solver: { stallMs: 1, maxCheckLoads: 0, onPersonNeeded: (check) => { handed = check; personNeeded(); } } });
+    const { provider, health } = guardedClient({ solver: { stallMs: 1500, onPersonNeeded: (check) => { handed = check; personNeeded(); } } });
     const result = provider.getSeries('demo-academy');
     await waiting;
-    expect(health.current()).toMatchObject({ status: 'check', needs_person: true });
-    expect(handed!.reason).toMatch(/came back|did not move on/);
-    const box = (await handed!.page.locator('#aw-box').boundingBox())!;
-    await handed!.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    expect(health.current()).toMatchObject({ status: 'check', needs_person: true, solving: false });
+    expect(handed!.reason).toMatch(/did not move on/);
+    expect(site.guard.stats.passes).toBe(0);
+    // The person reads the picture and types what it shows.
+    const page = handed!.page;
+    await page.locator('#aw-picture[src^="data:image"]').waitFor();
+    await page.locator('#aw-code').fill(site.guard.stats.lastCaptcha!);
+    await page.getByRole('button', { name: 'Prüfen' }).click();
     await expect(handed!.done).resolves.toBe(true);
     await expect(result).resolves.toMatchObject({ key: 'demo-academy' });
     expect(health.current().status).toBe('ok');
+    expect(site.guard.stats.passes).toBe(1);
   });
 
   it.skipIf(!findXvfb())('when the check refuses headless, passes headed on a virtual display (Xvfb) and stays headed for that site', async () => {

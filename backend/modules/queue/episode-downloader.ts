@@ -217,12 +217,12 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** "VOE answered with a captcha", "Vidoza is broken (HTTP 500)". */
+/** "VOE asked for a captcha", "Doodstream asked for a Turnstile check", "Vidoza is broken (HTTP 500)". */
 export function describeHosterFailure(link: HosterLink, error: unknown): string {
   const name = link.hoster;
   const message = (error as Error)?.message ?? String(error);
   if (error instanceof UnsupportedHoster) return message;
-  if (error instanceof ChallengeError) return `${name} answered with a captcha`;
+  if (error instanceof ChallengeError) return challengeCause(name, message);
   if (error instanceof ProviderNotFoundError) return `${name} says the video is gone`;
   if (error instanceof ParseError) return `${name}'s page could not be read`;
   const status = error instanceof TransferError ? error.status : /\b(?:HTTP|status)\s*(\d{3})\b/i.exec(message)?.[1];
@@ -230,4 +230,13 @@ export function describeHosterFailure(link: HosterLink, error: unknown): string 
   if (status) return `${name} refused the download (HTTP ${status})`;
   if (error instanceof TransferError) return `${name}: ${message}`;
   return `${name} failed (${message})`;
+}
+
+/**
+ * Who asked for which check, as the provider code words it first ("VOE asked for a captcha (...)",
+ * "the provider asked for a captcha instead of sending us to VOE (...)"); the details stay in the log.
+ */
+function challengeCause(hoster: string, message: string): string {
+  const cause = /^(.*? asked for a (?:captcha|Turnstile check)(?: instead of sending us to \S+)?)/.exec(message)?.[1];
+  return cause && (cause.startsWith(hoster) || cause.startsWith('the provider')) ? cause : `${hoster} asked for a captcha`;
 }

@@ -1,4 +1,5 @@
 import { basename, join, relative, sep } from 'node:path';
+import { DeadlockException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sqlite';
 import type { Orm } from '../../db/orm.ts';
 import type { SettingsStore } from '../../../config/store.ts';
@@ -9,6 +10,8 @@ import { readFolderLink } from '../../library/folder-link.ts';
 import { Series, type ISeries } from './series.entity.ts';
 import { Episode } from './episode.entity.ts';
 import type { MediaRoot } from './media-root.ts';
+
+const DEADLOCK_ATTEMPTS = 3;
 
 /** Where episode files go (downloads), what a finished one records, and which series a path belongs to (watcher). */
 export class EpisodeFiles {
@@ -57,6 +60,20 @@ export class EpisodeFiles {
 
   /** Records a finished download (the scan would find it too; this makes it visible at once). */
   async markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void> {
+    // On PostgreSQL a scan of the same series (the watcher saw the new file) can lock the series
+    // and episode rows in the other order; the server then aborts one of the two transactions as a
+    // deadlock. The file is on disk: do what PostgreSQL asks and run the short transaction again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#recordDownloaded(key, season, episode, absolutePath, size);
+      } catch (error) {
+        if (!(error instanceof DeadlockException) || attempt >= DEADLOCK_ATTEMPTS) throw error;
+        this.#em.clear();
+      }
+    }
+  }
+
+  async #recordDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void> {
     const series = await this.#get(key);
     const seriesPath = join(this.#root.path(), series.folder);
     if (!isWithin(seriesPath, absolutePath) || absolutePath === seriesPath) throw new UnsafePathError(absolutePath, `it is not inside the folder of "${key}"`);

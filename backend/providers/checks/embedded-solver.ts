@@ -90,6 +90,9 @@ export class EmbeddedSolver implements CheckSolver {
         referrer: request.headers?.referer ?? request.headers?.Referer ?? null,
       });
       return { status: answer.status, url: answer.url || url, headers: new Headers(answer.headers), body: answer.body };
+    }).catch(async (error: unknown) => {
+      if (/context was destroyed|navigat|Target closed|has been closed/i.test((error as Error).message)) await this.#browser.resetSite(site);
+      throw error;
     });
   }
 
@@ -212,7 +215,9 @@ export class EmbeddedSolver implements CheckSolver {
     if (!pending) {
       pending = (async () => {
         const page = await context.newPage();
-        await page.goto(`${new URL(url).origin}/`, { waitUntil: 'domcontentloaded' });
+        // A page that went away (a crash, a closed context) is opened anew next time.
+        page.once('close', () => this.#originPages.delete(context));
+        await page.goto(`${new URL(url).origin}/`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
         return page;
       })();
       this.#originPages.set(context, pending);
@@ -289,8 +294,8 @@ async function findClickTarget(page: Page, moved: Promise<boolean>): Promise<{ x
 async function clickLikeAPerson(page: Page, target: { x: number; y: number }): Promise<void> {
   const jitter = () => (Math.random() - 0.5) * 4;
   await page.mouse.move(target.x - 120 - Math.random() * 80, target.y + 60 + Math.random() * 40);
-  await page.mouse.move(target.x + jitter(), target.y + jitter(), { steps: 12 + Math.floor(Math.random() * 8) });
-  await page.waitForTimeout(300 + Math.random() * 500);
+  await page.mouse.move(target.x + jitter(), target.y + jitter(), { steps: 6 + Math.floor(Math.random() * 4) });
+  await page.waitForTimeout(150 + Math.random() * 250);
   await page.mouse.down();
   await page.waitForTimeout(60 + Math.random() * 80);
   await page.mouse.up();
