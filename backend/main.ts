@@ -35,6 +35,8 @@ import { BackupService } from './modules/system/backup.service.ts';
 import { scheduledTasks } from './modules/system/tasks.ts';
 import { SCHEDULES } from '../jobs/schedules.ts';
 import { createSystemRouter } from './modules/system/system.routes.ts';
+import { createProviderCheckRouter } from './modules/system/provider-check.routes.ts';
+import { PersonChecks } from './providers/checks/person-checks.ts';
 import { ProviderTest } from './modules/system/provider-test.ts';
 import { installBasePath } from './http/base-path.ts';
 import { buildOpenApi, createDocsRouter } from './http/openapi.ts';
@@ -127,6 +129,7 @@ export interface Running {
     readonly providers: ProviderRegistry;
     readonly hosters: HosterRegistry;
     readonly providerHealth: ProviderHealth;
+    readonly personChecks: PersonChecks;
     readonly series: SeriesService;
     readonly queue: QueueService;
     /** The JobQueue port (enqueue, cancel, pause, list) and the runner behind it. */
@@ -203,7 +206,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const chromiumPath = findChromium(config.runtime.chromium_path);
     const browser = chromiumPath ? new EmbeddedBrowser({ executablePath: chromiumPath, idleMs: () => settings.current().provider.browser_idle_minutes * 60_000, logger }) : undefined;
     if (browser) closers.push({ name: 'embedded browser', close: () => browser.close() });
-    const embeddedSolver = browser ? new EmbeddedSolver({ browser, logger }) : undefined;
+    // A check no machine passes waits for a person, who solves it in the panel's live view.
+    const personChecks = new PersonChecks({ events, logger, now: () => clock.now().getTime() });
+    const embeddedSolver = browser ? new EmbeddedSolver({ browser, logger, onPersonNeeded: (check) => personChecks.offer(check) }) : undefined;
     let flareSolverr: FlareSolverrSolver | undefined;
     const checkSolver = (): CheckSolver | undefined => {
       const { solver, flaresolverr_url: flareUrl } = settings.current().provider;
@@ -299,6 +304,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createAuthRouter(auth),
       createConfigRouter(settings),
       createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)), providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
+      createProviderCheckRouter(personChecks),
       createDocsRouter((): Record<string, unknown> => buildOpenApi({ routes: listRoutes(routers), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path })),
       createSeriesRouter(series),
       createQueueRouter(queue),
@@ -349,7 +355,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, series, queue, jobs, webhooks },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, personChecks, series, queue, jobs, webhooks },
       close: closeAll,
     };
   } catch (error) {

@@ -23,6 +23,8 @@ export interface DomainEventMap {
   series_removed: { key: string; folder: string; [extra: string]: unknown };
   episode_available: { key: string; folder: string; season: number; episode: number; [extra: string]: unknown };
   health_issue: { component: string; message: string; [extra: string]: unknown };
+  /** A check no machine passed waits for a person (`waiting`), then `passed` or `gave_up`. */
+  provider_check: { site: string; url: string; reason: string; state: 'waiting' | 'passed' | 'gave_up'; [extra: string]: unknown };
   notification: { level: 'info' | 'warning' | 'error'; message: string; [extra: string]: unknown };
 }
 

@@ -4,6 +4,7 @@ import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from 
 import { addMissingSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
 import { listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
 import { logsQuerySchema, providerTestSchema } from '../modules/system/system.schema.ts';
+import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
 import type { OperationTable } from './openapi.ts';
 
 const key = { key: keyParamSchema };
@@ -19,6 +20,10 @@ export const OPERATIONS: OperationTable = {
   'GET /api/docs': { tag: 'system', summary: 'This OpenAPI 3.1 document (no auth)' },
   'GET /api/system/logs': { tag: 'system', summary: 'Newest log lines from the log file, oldest first', query: logsQuerySchema },
   'POST /api/system/provider-test': { tag: 'system', summary: 'Test provider: resolve its name, one plain request, one search through the anti-bot check; each step with its outcome', body: providerTestSchema },
+  'GET /api/provider/checks': { tag: 'system', summary: 'Provider checks no machine could pass, waiting for a person to solve them in the live view' },
+  'GET /api/provider/checks/:site/frame': { tag: 'system', summary: 'Live view of a waiting check: the next screencast frame after `after` (long poll; 204 when the page did not change)', query: checkFrameQuerySchema, success: { status: 200, contentType: 'image/jpeg' } },
+  'POST /api/provider/checks/:site/input': { tag: 'system', summary: 'A click (page coordinates), a key or typed text, sent to the waiting check as trusted input', body: checkInputSchema, success: { status: 204 } },
+  'POST /api/provider/checks/:site/give-up': { tag: 'system', summary: 'Stop waiting for a person; work waiting for the site fails with the check', success: { status: 204 } },
   'GET /api/system/tasks': { tag: 'system', summary: 'Scheduled tasks (rescan, provider refresh, session pruning) with their next and last run' },
   'GET /api/system/diagnostics': { tag: 'system', summary: 'Diagnostics bundle as a JSON download, secrets removed' },
   'GET /metrics': { tag: 'system', summary: 'Prometheus metrics (when enabled; API key or session)', success: { status: 200, contentType: 'text/plain; version=0.0.4' } },

@@ -8,6 +8,7 @@ import { SessionStore } from './data/session.ts';
 import { LiveConnection, liveUrl, type LiveState } from './data/live.ts';
 import { authStatus, logout as logoutRequest } from './data/auth.ts';
 import { getQueue } from './data/queue.ts';
+import { listProviderChecks, type ProviderCheck } from './data/provider-checks.ts';
 import { matchRoute, redirectFor, safeNext, type RouteMatch } from './routes.ts';
 import { LeaveRequestEvent, navigate, RouteChangeEvent, ToastEvent } from './components/events.ts';
 import { confirmDialog } from './components/aw-dialog.ts';
@@ -66,6 +67,7 @@ export class AwApp extends LitElement {
     }
     header.top .title { font-weight: 650; margin-right: auto; }
     .menu-button { display: none; }
+    .check-banner { margin: 16px 24px 0; }
     main { padding: 24px; width: 100%; max-width: 1480px; }
     .public { min-height: 100vh; display: grid; place-items: center; padding: 24px 16px; }
     .loading { padding: 48px; text-align: center; color: var(--aw-text-muted); }
@@ -89,6 +91,8 @@ export class AwApp extends LitElement {
   @state() private loadError = '';
   @state() private loadedTag = '';
   @state() private queueCount = 0;
+  /** Provider checks waiting for a person: a banner on every page until they are solved. */
+  @state() private providerChecks: readonly ProviderCheck[] = [];
   @query('aw-toaster') private toaster!: AwToaster;
 
   readonly #store = new SessionStore();
@@ -106,6 +110,7 @@ export class AwApp extends LitElement {
     for (const type of ['queue_status', 'download_added', 'download_complete', 'download_failed', 'download_removed']) {
       this.#live.subscribe(type, () => this.#refreshQueueCount());
     }
+    this.#live.subscribe('provider_check', () => this.#refreshProviderChecks());
   }
 
   /** The nav badge: waiting + running downloads; debounced because events come in bursts. */
@@ -115,6 +120,11 @@ export class AwApp extends LitElement {
       if (!this.session?.authenticated) return;
       getQueue(this.#api).then((status) => { this.queueCount = status.pending.length + status.active.length; }, () => {});
     }, 400);
+  }
+
+  #refreshProviderChecks(): void {
+    if (!this.session?.authenticated) return;
+    listProviderChecks(this.#api).then((checks) => { this.providerChecks = checks; }, () => {});
   }
 
   connectedCallback(): void {
@@ -163,6 +173,7 @@ export class AwApp extends LitElement {
     if (status.authenticated) {
       this.#live.start();
       this.#refreshQueueCount();
+      this.#refreshProviderChecks();
     }
     else this.#live.stop();
     this.#route();
@@ -304,6 +315,9 @@ export class AwApp extends LitElement {
             <span class="title">${t(this.match.route.title)}</span>
             <aw-connection-status .state=${this.liveState} @click=${() => this.#live.retryNow()}></aw-connection-status>
           </header>
+          ${this.providerChecks.length && !path.startsWith('/provider-check/') ? html`<div class="notice warn check-banner" role="alert">
+            ${t('check.banner', { site: this.providerChecks[0].site })} <a href=${toUrl(`/provider-check/${encodeURIComponent(this.providerChecks[0].site)}`)}>${t('check.solve')}</a>
+          </div>` : nothing}
           <main id="content" tabindex="-1">${this.loadError ? html`<div class="notice error" role="alert">${this.loadError}</div>` : this.#page()}</main>
         </div>
       </div>`;

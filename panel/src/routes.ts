@@ -30,6 +30,7 @@ export const routes: readonly RouteDefinition[] = [
   { pattern: '/queue', tag: 'aw-queue-page', title: 'nav.queue', load: () => import('./pages/queue/aw-queue-page.ts') },
   { pattern: '/settings', tag: 'aw-settings-page', title: 'nav.settings', load: () => import('./pages/settings/aw-settings-page.ts') },
   { pattern: '/notifications', tag: 'aw-notifications-page', title: 'nav.notifications', load: () => import('./pages/notifications/aw-notifications-page.ts') },
+  { pattern: '/provider-check/:site', tag: 'aw-provider-check-page', title: 'route.providerCheck', load: () => import('./pages/system/aw-provider-check-page.ts') },
   { pattern: '/system', tag: 'aw-system-page', title: 'nav.system', load: () => import('./pages/system/aw-system-page.ts') },
 ];
 

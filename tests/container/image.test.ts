@@ -345,7 +345,8 @@ async function previousImage(): Promise<{ tag: string; missingMigration: string 
     const fetched = await run('git', ['-C', REPO, 'fetch', '--quiet', '--unshallow']);
     if (fetched.code !== 0) throw new Error(`the previous image needs the git history of backend/db/migrations/${newest}, and this clone is shallow; git fetch --unshallow failed: ${fetched.stderr}`);
   }
-  const added = await run('git', ['-C', REPO, 'log', '--diff-filter=A', '--format=%H', '--', `backend/db/migrations/${newest}`]);
+  // -m --first-parent: a migration can arrive in a merge commit (renamed while resolving a clash of timestamps).
+  const added = await run('git', ['-C', REPO, 'log', '-m', '--first-parent', '--diff-filter=A', '--format=%H', '--', `backend/db/migrations/${newest}`]);
   const commit = added.stdout.trim().split('\n').at(-1);
   if (added.code !== 0 || !commit) throw new Error(`the previous image needs the git history of backend/db/migrations/${newest} (a full clone, not --depth): ${added.stderr}`);
   const parent = (await run('git', ['-C', REPO, 'rev-parse', `${commit}^`])).stdout.trim();

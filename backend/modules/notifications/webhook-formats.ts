@@ -113,6 +113,11 @@ function describe(payload: WebhookPayload): EventText {
     }
     case 'health_issue':
       return { title: `Health issue: ${str(data.component) ?? 'AniWorld'}`, message: str(data.message) ?? 'Something needs attention.', severity: 'high', fields: [] };
+    case 'provider_check': {
+      const site = str(data.site) ?? 'The provider';
+      if (data.state === 'waiting') return { title: `Provider check needs you: ${site}`, message: `${site} shows a check no machine could pass. Open the panel and solve it; waiting work goes on by itself.`, severity: 'high', fields: [] };
+      return { title: `Provider check ${data.state === 'passed' ? 'solved' : 'given up'}: ${site}`, message: data.state === 'passed' ? `${site} let us through; waiting work goes on.` : `Nobody solved the check on ${site}; waiting work failed.`, severity: 'normal', fields: [] };
+    }
     case 'test':
       return { title: 'AniWorld test notification', message: str(data.message) ?? 'If you can read this, the webhook works.', severity: 'normal', fields: [] };
   }

@@ -57,6 +57,21 @@ export class ApiClient {
     return this.request<T>('DELETE', path, body);
   }
 
+  /** A GET whose answer is not JSON (a picture): the Response itself, after the same token and 401 handling. */
+  async raw(path: string, signal?: AbortSignal): Promise<Response> {
+    const token = this.#options.token();
+    let response: Response;
+    try {
+      response = await (this.#options.fetch ?? fetch)(toUrl(path), { headers: token ? { authorization: `Bearer ${token}` } : {}, signal });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new ApiError(0, 'network', t('error.network'));
+    }
+    if (response.status === 401) this.#options.onUnauthorized();
+    if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, `${response.status} ${response.statusText}`);
+    return response;
+  }
+
   async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.#options.token();
