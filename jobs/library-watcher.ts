@@ -42,7 +42,6 @@ export class LibraryWatcher {
   readonly #rescanAfter = new Set<string>();
   readonly #ownWrites = new Map<string, number>();
   #watcher: FolderWatcher | undefined;
-  #root: string | undefined;
   #unsubscribe: (() => void)[] = [];
   #restarting: Promise<void> = Promise.resolve();
   #closed = false;
@@ -124,7 +123,6 @@ export class LibraryWatcher {
       onChange: (event, path) => this.#onChange(event, path),
     });
     this.#watcher = watcher;
-    this.#root = root;
     try {
       await watcher.start();
       this.#logger.info({ root, mode: watcher.mode }, 'watching the media folder');

@@ -74,9 +74,10 @@ async function ours(args: string[]): Promise<{ seconds: number; cpu: number; byt
   return { ...result, cpu: run.cpu };
 }
 
-const large = await makeLargeFile();
+// Both are served from the cache folder by the bench server below.
+await makeLargeFile();
 const warmupFile = await makeLargeFile(32);
-const hls = await makeHls();
+await makeHls();
 const server = fork(join(import.meta.dirname, 'download-bench-server.ts'), [cache], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 const [{ url }] = await once(server, 'message') as [{ url: string }];
 

@@ -43,6 +43,6 @@ describe('TokenBucket', () => {
     const controller = new AbortController();
     const waiting = bucket.take(16 * 1024, controller.signal);
     controller.abort();
-    await expect(waiting).rejects.toThrow();
+    await expect(waiting).rejects.toThrow(/aborted/);
   });
 });

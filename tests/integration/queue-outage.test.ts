@@ -4,7 +4,7 @@ import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/s
 import { largeFileBytes } from '../../scripts/fixture-site/media.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { inContext } from '../../backend/db/context.ts';
-import { itemOf, nextEvent, startQueueApp, waitUntil } from './queue-helpers.ts';
+import { itemOf, startQueueApp, waitUntil } from './queue-helpers.ts';
 
 /**
  * The provider dies in the middle of two downloads and stays away for longer than every retry

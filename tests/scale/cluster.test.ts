@@ -112,7 +112,7 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     for (const item of finished.completed_downloads.filter((entry: any) => ids.includes(entry.id))) {
       const file = await readFile(item.file_path);
       expect(file.equals(largeFileBytes(0, FILE_BYTES)), item.file_path).toBe(true);
-      await expect(stat(`${item.file_path}.part`)).rejects.toThrow();
+      await expect(stat(`${item.file_path}.part`)).rejects.toThrow(/ENOENT/);
     }
     for (const id of ids) {
       await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, `download_complete of ${id}`);

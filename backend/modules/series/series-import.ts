@@ -5,7 +5,6 @@ import type { Logger } from '../../adapters/logger.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { listSeriesFolders, scanSeriesFolder } from '../../library/scanner.ts';
 import { readFolderLink } from '../../library/folder-link.ts';
-import { Series } from './series.entity.ts';
 import type { MediaRoot } from './media-root.ts';
 
 const SUGGESTIONS = 5;
