@@ -49,7 +49,9 @@ function guardedClient(options: { file?: string; solver?: Partial<EmbeddedSolver
   const health = new ProviderHealth({ solver: () => 'embedded' });
   const file = new PassFile<StoredPasses>(options.file ?? join(temp.path, `passes-${++fileCounter}.json`));
   const checks = new SiteChecks({ solver: () => solver, file, health, providerUrl: () => site.url, retryAfterMs: 60_000 });
-  const http = new HttpClient({ limits: () => ({ requests_per_second: 100, timeout_ms: 10_000 }), retries: 1, backoffMs: 1, health, providerUrl: () => site.url, checks });
+  // The limit bounds a hang, it is not what these tests measure: a page through the browser on a slow
+  // machine (a fresh container) took longer than 10 s; the product's default is 20 s.
+  const http = new HttpClient({ limits: () => ({ requests_per_second: 100, timeout_ms: 30_000 }), retries: 1, backoffMs: 1, health, providerUrl: () => site.url, checks });
   const provider = new AniWorldProvider({ http, settings: () => ({ url: site.url, cache_ttl_seconds: 0 }) });
   return { browser, solver, health, checks, http, provider, file };
 }
