@@ -317,19 +317,32 @@ async function addMissingCookies(context: BrowserContext, pass: Pass | undefined
   if (missing.length) await context.addCookies(missing.map((cookie) => ({ ...cookie })));
 }
 
-/** Manual redirects: the first answer of the chain (the 3xx with its Location), as fetch with redirect 'manual' would give. */
+/**
+ * Manual redirects: the first answer of the chain (the 3xx with its Location), as fetch with
+ * redirect 'manual' would give. The browser must not follow the chain: the page it leads to (a
+ * hoster's) can keep a navigation from ever committing. Chromium's Fetch domain pauses the first
+ * answer; a 3xx is read and replaced by an empty page, so nothing further is loaded.
+ */
 async function firstAnswer(context: BrowserContext, url: string, request: HttpRequest): Promise<HttpResponse> {
   const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
   try {
+    let answer: { status: number; headers: Headers; redirect: boolean } | undefined;
+    cdp.on('Fetch.requestPaused', (event: { requestId: string; responseStatusCode?: number; responseHeaders?: { name: string; value: string }[] }) => {
+      const status = event.responseStatusCode ?? 0;
+      if (!answer) answer = { status, headers: new Headers((event.responseHeaders ?? []).map(({ name, value }) => [name, value] as [string, string])), redirect: status >= 300 && status < 400 };
+      const stop = status >= 300 && status < 400
+        ? cdp.send('Fetch.fulfillRequest', { requestId: event.requestId, responseCode: 200, responseHeaders: [{ name: 'content-type', value: 'text/html' }], body: '' })
+        : cdp.send('Fetch.continueRequest', { requestId: event.requestId });
+      stop.catch(() => {});
+    });
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', resourceType: 'Document', requestStage: 'Response' }] });
     const referer = request.headers?.referer ?? request.headers?.Referer;
     const last = await page.goto(url, { waitUntil: 'commit', referer });
-    if (!last) throw new Error(`the browser got no answer for ${url}`);
-    let first = last.request();
-    while (first.redirectedFrom()) first = first.redirectedFrom()!;
-    const response = (await first.response()) ?? last;
-    const redirect = response.status() >= 300 && response.status() < 400;
-    return { status: response.status(), url, headers: new Headers(response.headers()), body: redirect ? '' : await response.text().catch(() => '') };
+    if (!answer || !last) throw new Error(`the browser got no answer for ${url}`);
+    return { status: answer.status, url, headers: answer.headers, body: answer.redirect ? '' : await last.text().catch(() => '') };
   } finally {
+    await cdp.detach().catch(() => {});
     await page.close().catch(() => {});
   }
 }
