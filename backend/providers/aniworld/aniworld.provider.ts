@@ -7,6 +7,7 @@ import { parseSeasonPage } from './season-page.ts';
 import { parseSeriesPage } from './series-page.ts';
 import { notFoundMessage } from './not-found.ts';
 import { parseLegacySearchAnswer, parseSearchAnswer, seriesUrl } from './search.ts';
+import { untilAborted } from '../until-aborted.ts';
 
 const KEY = /^[a-z0-9-]+$/;
 
@@ -132,16 +133,6 @@ function assertKey(key: string): void {
 
 function assertNumber(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 0) throw new ProviderNotFoundError(`${what} ${value} is not a whole number`);
-}
-
-function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 function trimSlash(path: string): string {

@@ -5,6 +5,7 @@ import type { PassFile } from '../../adapters/pass-file.ts';
 import type { ProviderHealth } from '../provider-health.ts';
 import { ChallengeError } from '../errors.ts';
 import { siteOf, type CheckSolver, type Pass, type PassCookie, type SolverName } from './solver.ts';
+import { untilAborted } from '../until-aborted.ts';
 
 /**
  * The browser identity the HTTP client shows and the passes it holds, per site: one User-Agent
@@ -234,12 +235,3 @@ function cookieUrl(cookie: PassCookie): string {
   return `${cookie.secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}${cookie.path || '/'}`;
 }
 
-function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
