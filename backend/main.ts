@@ -55,6 +55,7 @@ import { createProviderRegistry, type ProviderRegistry } from './providers/regis
 import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
 import { SeriesService } from './modules/series/series.service.ts';
 import { createSeriesRouter } from './modules/series/series.routes.ts';
+import { createRenameRouter } from './modules/series/rename.routes.ts';
 import { findExecutable } from './adapters/ffmpeg.ts';
 import { findCurl } from './adapters/curl.ts';
 import { TokenBucket } from './downloads/token-bucket.ts';
@@ -307,6 +308,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createProviderCheckRouter(personChecks),
       createDocsRouter((): Record<string, unknown> => buildOpenApi({ routes: listRoutes(routers), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path })),
       createSeriesRouter(series),
+      createRenameRouter(series),
       createQueueRouter(queue),
       createWebhookRouter(webhooks),
     ];
