@@ -64,6 +64,10 @@ import { EpisodeDownloader } from './modules/queue/episode-downloader.ts';
 import { QueueService } from './modules/queue/queue.service.ts';
 import { QueueStateFile } from './modules/queue/queue-state.ts';
 import { createQueueRouter } from './modules/queue/queue.routes.ts';
+import { createWantedRouter } from './modules/wanted/wanted.routes.ts';
+import { WantedService } from './modules/wanted/wanted.service.ts';
+import { createSeriesBulkRouter } from './modules/series/series-bulk.routes.ts';
+import { SeriesBulk } from './modules/series/series-bulk.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
 import { inContext } from './db/context.ts';
@@ -307,9 +311,11 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)), providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
       createProviderCheckRouter(personChecks),
       createDocsRouter((): Record<string, unknown> => buildOpenApi({ routes: listRoutes(routers), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path })),
+      createSeriesBulkRouter(new SeriesBulk({ library: series, queue, logger })),
       createSeriesRouter(series),
       createRenameRouter(series),
       createQueueRouter(queue),
+      createWantedRouter(new WantedService({ orm, queue, logger })),
       createWebhookRouter(webhooks),
     ];
     const panel = role === 'worker' ? undefined : panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path });

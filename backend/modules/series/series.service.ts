@@ -255,6 +255,17 @@ export class SeriesService {
     return this.detail(key);
   }
 
+  /** Monitoring on or off without building the detail (the library's multi-select changes many). */
+  async setMonitored(key: string, monitored: boolean): Promise<{ key: string; monitored: boolean }> {
+    const series = await this.#get(key);
+    if (series.monitored !== monitored) {
+      series.monitored = monitored;
+      await this.#em.flush();
+      this.#list.changed(key);
+    }
+    return { key, monitored };
+  }
+
   /** Removes the series from the library; its files stay unless `deleteFiles`. */
   async remove(key: string, deleteFiles: boolean): Promise<{ key: string; folder: string; files_deleted: boolean }> {
     const series = await this.#get(key);
