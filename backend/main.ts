@@ -56,6 +56,8 @@ import { createHosterRegistry, type HosterRegistry } from './providers/hosters/r
 import { SeriesService } from './modules/series/series.service.ts';
 import { createSeriesRouter } from './modules/series/series.routes.ts';
 import { createRenameRouter } from './modules/series/rename.routes.ts';
+import { ActivityLog } from './modules/activity/activity.service.ts';
+import { createActivityRouter } from './modules/activity/activity.routes.ts';
 import { findExecutable } from './adapters/ffmpeg.ts';
 import { findCurl } from './adapters/curl.ts';
 import { TokenBucket } from './downloads/token-bucket.ts';
@@ -140,6 +142,7 @@ export interface Running {
     /** The JobQueue port (enqueue, cancel, pause, list) and the runner behind it. */
     readonly jobs: JobRunner;
     readonly webhooks: WebhookService;
+    readonly activity: ActivityLog;
   };
   close(): Promise<void>;
 }
@@ -205,6 +208,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const diagnostics = new DiagnosticsService({ config, settings, health, logs, storage, em: orm.em });
     const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir });
 
+    // --- the activity log records what happened, from the events of this process ---
+    const activity = new ActivityLog({ orm, events, settings, logger, clock });
+    if (serving) {
+      const stopActivity = activity.start();
+      closers.push({ name: 'activity log', close: stopActivity });
+    }
+
     // --- feature services (library, providers, queue, notifications) are built here ---
     // Anti-bot checks: the embedded Chromium (started on the first check, closed when idle) or a
     // FlareSolverr service when its URL is set; read per solve, so a settings change applies at once.
@@ -268,7 +278,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // A worker polls the shared store every second: a freed download slot is filled at once even
     // when the job was queued by another process (one cheap locking query per job name).
     const processEveryMs = role === 'worker' ? 1000 : undefined;
-    const jobs = createJobRunner(jobStore, { orm, settings, logger, lockLifetimeMs, processEveryMs, services: { auth, library: series, downloads: queue, settings, webhooks: { deliver: (deliveryId) => outbox.deliver(deliveryId) } } });
+    const jobs = createJobRunner(jobStore, { orm, settings, logger, lockLifetimeMs, processEveryMs, services: { auth, library: series, downloads: queue, settings, activity, webhooks: { deliver: (deliveryId) => outbox.deliver(deliveryId) } } });
     closers.push({ name: 'jobs', close: () => jobs.stop() });
     await jobs.ready();
     queue.useJobQueue(jobs);
@@ -317,6 +327,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createQueueRouter(queue),
       createWantedRouter(new WantedService({ orm, queue, logger })),
       createWebhookRouter(webhooks),
+      createActivityRouter(activity),
     ];
     const panel = role === 'worker' ? undefined : panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path });
     const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panel });
@@ -363,7 +374,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, personChecks, series, queue, jobs, webhooks },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, personChecks, series, queue, jobs, webhooks, activity },
       close: closeAll,
     };
   } catch (error) {

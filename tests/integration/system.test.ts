@@ -61,7 +61,7 @@ describe('system: scheduled tasks', () => {
     await expect.poll(async () => {
       tasks = (await app!.request('GET', '/api/system/tasks', { token })).body.tasks;
       return tasks.map((task) => task.name).sort();
-    }).toEqual(['prune-sessions', 'refresh-series', 'rescan-library']);
+    }).toEqual(['prune-activity', 'prune-sessions', 'refresh-series', 'rescan-library']);
     for (const task of tasks) {
       expect(task.state).toBe('repeating');
       expect(Date.parse(task.next_run_at!)).not.toBeNaN();

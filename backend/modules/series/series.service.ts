@@ -66,7 +66,7 @@ export class SeriesService {
     this.#list = new SeriesListView({ orm: deps.orm, events: deps.events, externalVersion: deps.externalVersion });
     const changed = (key?: string) => this.#list.changed(key);
     this.#scanner = new LibraryScanService({ orm: deps.orm, root: this.#root, events: deps.events, logger: deps.logger, clock: deps.clock, providerUrl: () => deps.provider().baseUrl, changed });
-    this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock, changed });
+    this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock, changed, events: deps.events });
     this.#importer = new SeriesImporter({ orm: deps.orm, root: this.#root, provider: deps.provider, logger: deps.logger });
     this.#files = new EpisodeFiles({ orm: deps.orm, root: this.#root, settings: deps.settings });
     this.#organizer = new SeriesOrganizer({ orm: deps.orm, root: this.#root, settings: deps.settings, events: deps.events, changed });
@@ -229,7 +229,7 @@ export class SeriesService {
       this.#deps.logger.warn({ component: 'library', key: info.key, err: error }, 'episode list refresh after add failed');
     }
     await this.#scanner.scanSeries(info.key);
-    this.#deps.events.publish('series_added', { key: info.key, folder, name: info.name });
+    this.#deps.events.publish('series_added', { key: info.key, folder, name: info.name, imported: options.keepExisting });
     this.#em.clear();
     return this.detail(info.key);
   }
