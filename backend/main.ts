@@ -55,6 +55,7 @@ import { createProviderRegistry, type ProviderRegistry } from './providers/regis
 import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
 import { SeriesService } from './modules/series/series.service.ts';
 import { createSeriesRouter } from './modules/series/series.routes.ts';
+import { createRenameRouter } from './modules/series/rename.routes.ts';
 import { findExecutable } from './adapters/ffmpeg.ts';
 import { findCurl } from './adapters/curl.ts';
 import { TokenBucket } from './downloads/token-bucket.ts';
@@ -63,6 +64,10 @@ import { EpisodeDownloader } from './modules/queue/episode-downloader.ts';
 import { QueueService } from './modules/queue/queue.service.ts';
 import { QueueStateFile } from './modules/queue/queue-state.ts';
 import { createQueueRouter } from './modules/queue/queue.routes.ts';
+import { createWantedRouter } from './modules/wanted/wanted.routes.ts';
+import { WantedService } from './modules/wanted/wanted.service.ts';
+import { createSeriesBulkRouter } from './modules/series/series-bulk.routes.ts';
+import { SeriesBulk } from './modules/series/series-bulk.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
 import { inContext } from './db/context.ts';
@@ -307,8 +312,11 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createConfigRouter(settings),
       createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)), providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
       createProviderCheckRouter(personChecks),
+      createSeriesBulkRouter(new SeriesBulk({ series, queue, logger })),
       createSeriesRouter(series),
+      createRenameRouter(series),
       createQueueRouter(queue),
+      createWantedRouter(new WantedService({ orm, queue, logger })),
       createWebhookRouter(webhooks),
     ];
     // The document lists every route, its own included.
