@@ -21,6 +21,8 @@ export interface DomainEventMap {
   scan_failed: { scope: 'library' | 'series'; error: string; key?: string; folder?: string; [extra: string]: unknown };
   series_added: { key: string; folder: string; name: string; [extra: string]: unknown };
   series_removed: { key: string; folder: string; [extra: string]: unknown };
+  /** Existing files were renamed to the naming templates (counts: episodes, all files moved, clashes left, failures). */
+  episodes_renamed: { key: string; folder: string; renamed: number; files: number; clashes: number; failed: number; [extra: string]: unknown };
   episode_available: { key: string; folder: string; season: number; episode: number; [extra: string]: unknown };
   health_issue: { component: string; message: string; [extra: string]: unknown };
   /** A check no machine passed waits for a person (`waiting`), then `passed` or `gave_up`. */

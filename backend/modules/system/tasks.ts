@@ -1,4 +1,4 @@
-import type { JobName, JobSummary } from '../../../jobs/job-queue.ts';
+import type { JobName, JobSummary } from '../../job-queue.ts';
 import { NotFoundError } from '../../errors.ts';
 
 export interface ScheduledTask {

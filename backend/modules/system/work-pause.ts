@@ -1,4 +1,4 @@
-import type { JobQueue, JobName } from '../../../jobs/job-queue.ts';
+import type { JobQueue, JobName } from '../../job-queue.ts';
 import { AppError } from '../../errors.ts';
 import type { PauseWork } from './backup.service.ts';
 
