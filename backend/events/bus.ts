@@ -21,6 +21,8 @@ export interface DomainEventMap {
   scan_failed: { scope: 'library' | 'series'; error: string; key?: string; folder?: string; [extra: string]: unknown };
   series_added: { key: string; folder: string; name: string; [extra: string]: unknown };
   series_removed: { key: string; folder: string; [extra: string]: unknown };
+  /** Existing files were renamed to the naming templates (counts: episodes, all files moved, clashes left, failures). */
+  episodes_renamed: { key: string; folder: string; renamed: number; files: number; clashes: number; failed: number; [extra: string]: unknown };
   episode_available: { key: string; folder: string; season: number; episode: number; [extra: string]: unknown };
   /** A folder the import would offer appeared or went away, or was ignored or taken back (the import page reloads). */
   import_folder_changed: { folder: string; change: 'added' | 'removed' | 'ignored' | 'unignored'; [extra: string]: unknown };

@@ -2,7 +2,7 @@ import { settingsSchema } from '../../config/schema.ts';
 import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/auth.schema.ts';
 import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
 import { addMissingSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
-import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
+import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, renameLibrarySchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
 import { wantedDownloadSchema, wantedQuerySchema } from '../modules/wanted/wanted.schema.ts';
 import { logsQuerySchema, providerTestSchema } from '../modules/system/system.schema.ts';
 import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
@@ -61,6 +61,10 @@ export const OPERATIONS: OperationTable = {
   'PATCH /api/anime/:key': { tag: 'anime', summary: 'Change monitoring or the preferred language', params: key, body: updateSchema },
   'DELETE /api/anime/:key': { tag: 'anime', summary: 'Remove a series (optionally its files)', params: key, query: deleteQuerySchema },
   'POST /api/anime/:key/rescan': { tag: 'anime', summary: 'Rescan one series folder', params: key },
+  'GET /api/anime/:key/rename': { tag: 'anime', summary: 'Organize preview: the moves {from, to} (relative to the series folder) that bring its files to the naming templates, and the clashes', params: key },
+  'POST /api/anime/:key/rename': { tag: 'anime', summary: 'Organize: rename the files to the naming templates (companion files move along, nothing is overwritten)', params: key },
+  'GET /api/rename': { tag: 'anime', summary: 'Organize preview for the whole library: every series with files to rename' },
+  'POST /api/rename': { tag: 'anime', summary: 'Organize the library (or the series in `keys`)', body: renameLibrarySchema },
   'POST /api/anime/:key/refresh': { tag: 'anime', summary: 'Refresh episodes and metadata from the provider', params: key },
 
   'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics' },

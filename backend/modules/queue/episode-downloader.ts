@@ -8,8 +8,8 @@ import { unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { freeBytes, isDiskFull } from '../../adapters/disk-space.ts';
 
-/** What the downloader needs from the library: where a file goes and recording it once there. */
-export interface DownloadLibrary {
+/** What the downloader needs from the series service: where a file goes and recording it once there. */
+export interface DownloadTarget {
   episodeTarget(key: string, season: number, episode: number, language: string | null, extension: string): Promise<string>;
   markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void>;
 }
@@ -65,7 +65,7 @@ export class DownloadFailure extends Error {
 export interface EpisodeDownloaderDeps {
   readonly provider: () => Pick<Provider, 'getEpisodeLinks' | 'resolveRedirect'>;
   readonly hosters: HosterLookup;
-  readonly library: DownloadLibrary;
+  readonly series: DownloadTarget;
   readonly engine: TransferEngine;
   readonly settings: { current(): Readonly<Settings> };
 }
@@ -119,7 +119,7 @@ export class EpisodeDownloader {
       }
       // Outside the hoster loop: the file is in place, another hoster must not fetch it again.
       try {
-        await this.#deps.library.markEpisodeDownloaded(request.key, request.season, request.episode, outcome.path, outcome.size);
+        await this.#deps.series.markEpisodeDownloaded(request.key, request.season, request.episode, outcome.path, outcome.size);
       } catch (error) {
         throw new DownloadFailure('permanent', `${label} was saved to ${outcome.path}, but the library could not record it (${(error as Error).message}); the next scan will`, { cause: error });
       }
@@ -148,13 +148,13 @@ export class EpisodeDownloader {
     const hoster = this.#deps.hosters.find(link.hoster, embedUrl);
     if (!hoster) throw new UnsupportedHoster(link.hoster);
     const media = await hoster.resolve(embedUrl, hooks.signal);
-    const { library } = this.#deps;
+    const { series } = this.#deps;
     const result = await this.#deps.engine.transfer({
       media,
       signal: hooks.signal,
       onProgress: (progress) => hooks.onProgress(progress),
       targetFor: async (ext) => {
-        const target = await library.episodeTarget(request.key, request.season, request.episode, link.language, ext);
+        const target = await series.episodeTarget(request.key, request.season, request.episode, link.language, ext);
         const previous = request.previous;
         // A .part written from another source would be spliced with this one's bytes: start clean.
         if (previous.target && (previous.hoster !== link.hoster || previous.language !== link.language || previous.target !== target)) {

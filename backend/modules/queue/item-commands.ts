@@ -21,7 +21,7 @@ export interface ItemCommandsDeps {
   readonly run: ItemRun;
   readonly control: QueueControl;
   readonly events: EventBus;
-  readonly library: { missingEpisodes(key: string): Promise<readonly { season: number; episode: number }[]> };
+  readonly series: { missingEpisodes(key: string): Promise<readonly { season: number; episode: number }[]> };
   /** Something changed that the panel's status shows. */
   readonly changed: () => void;
 }
@@ -82,7 +82,7 @@ export class ItemCommands {
   async addMissing(input: AddMissingInput) {
     const series = await this.#em.findOne(Series, { key: input.key });
     if (!series) throw new NotFoundError(`No series with key "${input.key}" in the library`);
-    const missing = (await this.#deps.library.missingEpisodes(series.key)).filter((entry) => !input.seasons || input.seasons.includes(entry.season));
+    const missing = (await this.#deps.series.missingEpisodes(series.key)).filter((entry) => !input.seasons || input.seasons.includes(entry.season));
     if (missing.length === 0) return { status: 'ok', message: 'Nothing is missing', added_items: [], item_ids: [], skipped: [] };
     return this.add({ serie_id: series.key, episodes: missing.map(({ season, episode }) => ({ season, episode })), priority: input.priority ?? 0, language: input.language ?? null });
   }

@@ -3,7 +3,7 @@ import { AppError, ValidationError } from '../../errors.ts';
 import { keyParamSchema, type BulkAction } from './series.schema.ts';
 
 export interface SeriesBulkDeps {
-  readonly library: {
+  readonly series: {
     setMonitored(key: string, monitored: boolean): Promise<{ key: string; monitored: boolean }>;
     refreshSeries(key: string): Promise<{ seasons: number; episodes: number }>;
   };
@@ -47,9 +47,9 @@ export class SeriesBulk {
     switch (action) {
       case 'monitor':
       case 'unmonitor':
-        return { monitored: (await this.#deps.library.setMonitored(key, action === 'monitor')).monitored };
+        return { monitored: (await this.#deps.series.setMonitored(key, action === 'monitor')).monitored };
       case 'refresh': {
-        const summary = await this.#deps.library.refreshSeries(key);
+        const summary = await this.#deps.series.refreshSeries(key);
         return { seasons: summary.seasons, episodes: summary.episodes };
       }
       case 'download_missing': {

@@ -23,6 +23,7 @@ import { animeDetail, searchResultView } from './series.view.ts';
 import { SeriesListView, type AnimeSummary, type ListBody } from './series-list.view.ts';
 import { SeriesImporter } from './series-import.ts';
 import { EpisodeFiles } from './episode-files.ts';
+import { SeriesOrganizer, type RenamePlan, type RenameResult } from './series-organize.ts';
 
 export interface SeriesServiceDeps {
   readonly orm: Orm;
@@ -56,6 +57,7 @@ export class SeriesService {
   readonly #refresher: SeriesRefresher;
   readonly #importer: SeriesImporter;
   readonly #files: EpisodeFiles;
+  readonly #organizer: SeriesOrganizer;
   readonly #list: SeriesListView;
 
   constructor(deps: SeriesServiceDeps) {
@@ -67,6 +69,7 @@ export class SeriesService {
     this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock, changed });
     this.#importer = new SeriesImporter({ orm: deps.orm, root: this.#root, provider: deps.provider, logger: deps.logger });
     this.#files = new EpisodeFiles({ orm: deps.orm, root: this.#root, settings: deps.settings });
+    this.#organizer = new SeriesOrganizer({ orm: deps.orm, root: this.#root, settings: deps.settings, events: deps.events, changed });
   }
 
   get #em(): EntityManager {
@@ -340,6 +343,24 @@ export class SeriesService {
       if (error instanceof TemplateError) throw new ValidationError(error.message, [{ path: 'episode_template', message: error.message }]);
       throw error;
     }
+  }
+
+  // --- renaming existing files to the templates (Organize) ---
+
+  renamePlan(key: string): Promise<RenamePlan> {
+    return this.#organizer.plan(key);
+  }
+
+  renameApply(key: string): Promise<RenameResult> {
+    return this.#organizer.apply(key);
+  }
+
+  renamePlanLibrary(): Promise<RenamePlan[]> {
+    return this.#organizer.planLibrary();
+  }
+
+  renameApplyLibrary(keys?: readonly string[]): Promise<RenameResult[]> {
+    return this.#organizer.applyLibrary(keys);
   }
 
   /** The absolute, sanitised path an episode download must be written to, per the naming templates. */
