@@ -2,7 +2,7 @@ import { settingsSchema } from '../../config/schema.ts';
 import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/auth.schema.ts';
 import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
 import { addMissingSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
-import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, renameLibrarySchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
+import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, renameLibrarySchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
 import { wantedDownloadSchema, wantedQuerySchema } from '../modules/wanted/wanted.schema.ts';
 import { backupParams, logsQuerySchema, providerTestSchema, taskParams } from '../modules/system/system.schema.ts';
 import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
@@ -62,6 +62,10 @@ export const OPERATIONS: OperationTable = {
   'GET /api/anime/import': { tag: 'anime', summary: 'Folders not linked to a series yet, with match candidates', query: importQuerySchema },
   'POST /api/anime/import': { tag: 'anime', summary: 'Link an unknown folder to a series', body: importSchema, success: { status: 201 } },
   'POST /api/anime/bulk': { tag: 'anime', summary: 'One action (monitor, unmonitor, refresh, download_missing) on many series; each series reports its own outcome', body: bulkSchema },
+  'POST /api/anime/import/all': { tag: 'anime', summary: 'Import every unknown folder whose match is confident (linked, one exact title, or a single fitting result); results per folder', body: importAllSchema },
+  'GET /api/anime/import/ignored': { tag: 'anime', summary: 'Folders the import was told to ignore' },
+  'POST /api/anime/import/ignored': { tag: 'anime', summary: 'Ignore a folder: the import no longer suggests it', body: ignoreFolderSchema, success: { status: 201 } },
+  'DELETE /api/anime/import/ignored/:folder': { tag: 'anime', summary: 'Stop ignoring a folder: the import suggests it again', params: { folder: ignoredFolderParams.shape.folder } },
   'GET /api/anime/:key': { tag: 'anime', summary: 'One series with its episodes', params: key },
   'PATCH /api/anime/:key': { tag: 'anime', summary: 'Change monitoring or the preferred language', params: key, body: updateSchema },
   'DELETE /api/anime/:key': { tag: 'anime', summary: 'Remove a series (optionally its files)', params: key, query: deleteQuerySchema },
