@@ -239,7 +239,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const hosters = createHosterRegistry(providerHttp);
     // SQLite tells when another process (the CLI) wrote the file; on PostgreSQL the event bridge does.
     const externalVersion = databaseUrl ? undefined : () => orm.em.getConnection().execute('pragma data_version');
-    const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default, externalVersion });
+    // A refresh that finds a language newly offered hands the episodes to the queue (built below; called only once running).
+    const languagesOffered = (key: string, episodes: readonly { season: number; episode: number }[]) => queue.queueUpgrades(key, episodes);
+    const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default, externalVersion, languagesOffered });
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });

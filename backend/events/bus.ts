@@ -9,6 +9,8 @@ export interface DomainEventMap {
   download_progress: { item_id: string; key: string; folder: string; season: number; episode: number; progress: number; downloaded_bytes: number; total_bytes: number | null; speed: number; eta: number | null; [extra: string]: unknown };
   download_complete: { item_id: string; key: string; folder: string; season: number; episode: number; file_path: string; [extra: string]: unknown };
   download_failed: { item_id: string; key: string; folder: string; season: number; episode: number; error: string; [extra: string]: unknown };
+  /** An upgrade completed: the episode's file in `from_language` was replaced by one in `to_language`. */
+  episode_upgraded: { item_id: string; key: string; folder: string; season: number; episode: number; from_language: string; to_language: string; file_path: string; [extra: string]: unknown };
   download_removed: { item_id: string; key: string; folder: string; [extra: string]: unknown };
   queue_status: Record<string, unknown>;
   queue_started: Record<string, unknown>;

@@ -8,12 +8,12 @@ import type { TokenBucket } from '../../downloads/token-bucket.ts';
 import { DownloadItem, type DownloadStatus, type IDownloadItem } from './download-item.entity.ts';
 import type { EpisodeDownloader } from './episode-downloader.ts';
 import { downloadItemView, type DownloadItemView } from './queue.view.ts';
-import type { AddInput, AddMissingInput } from './queue.schema.ts';
+import type { AddInput, AddMissingInput, AddUpgradesInput } from './queue.schema.ts';
 import { QueueControl, type QueueStateFile } from './queue-state.ts';
 import { DownloadItems } from './download-items.ts';
 import { DownloadJobs } from './download-jobs.ts';
 import { ItemRun } from './item-run.ts';
-import { ItemCommands } from './item-commands.ts';
+import { ItemCommands, type UpgradeLibrary } from './item-commands.ts';
 import { QueueGate, type QueueHoldView } from './queue-gate.ts';
 import type { ProviderHealth } from '../../providers/provider-health.ts';
 import { freeBytes } from '../../adapters/disk-space.ts';
@@ -25,7 +25,7 @@ export interface QueueServiceDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly downloader: Pick<EpisodeDownloader, 'download'>;
-  readonly library: { missingEpisodes(key: string): Promise<readonly { season: number; episode: number }[]> };
+  readonly library: UpgradeLibrary;
   readonly state: QueueStateFile;
   readonly bucket: TokenBucket;
   /** Delay before attempt n+1 after a transient failure of attempt n (default 1 s, 2 s, 4 s ... up to 5 min). */
@@ -185,6 +185,9 @@ export class QueueService {
   add(input: AddInput) { return this.#commands.add(input); }
   addMissing(input: AddMissingInput) { return this.#commands.addMissing(input); }
   queueMissing(key?: string) { return this.#commands.queueMissing(key); }
+  addUpgrades(input: AddUpgradesInput) { return this.#commands.addUpgrades(input); }
+  /** A refresh found languages newly offered for these episodes: queue the upgrades among them. */
+  queueUpgrades(key: string, episodes: readonly { season: number; episode: number }[]) { return this.#commands.queueUpgrades(key, episodes); }
   remove(id: string) { return this.#commands.remove(id); }
   retry(ids?: readonly string[]) { return this.#commands.retry(ids); }
   clearCompleted() { return this.#commands.clearCompleted(); }

@@ -8,6 +8,13 @@ import type { EpisodeListing, Provider, SeriesInfo } from '../../providers/provi
 import { Episode } from './episode.entity.ts';
 import { Series, type ISeries } from './series.entity.ts';
 
+export interface OfferedEpisode {
+  readonly season: number;
+  readonly episode: number;
+}
+
+export type LanguagesOffered = (key: string, episodes: readonly OfferedEpisode[]) => Promise<unknown>;
+
 export interface RefreshSummary {
   readonly key: string;
   readonly folder: string;
@@ -25,14 +32,20 @@ export class SeriesRefresher {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #changed: (key: string) => void;
+  readonly #languagesOffered: LanguagesOffered;
 
-  /** `changed`: told after a series' provider data was stored. */
-  constructor(deps: { orm: Orm; provider: () => Provider; logger: Logger; clock: Clock; changed?: (key: string) => void }) {
+  /**
+   * `changed`: told after a series' provider data was stored. `languagesOffered`: told which
+   * episodes the provider now offers in a language it did not before (the queue looks for
+   * language upgrades among them).
+   */
+  constructor(deps: { orm: Orm; provider: () => Provider; logger: Logger; clock: Clock; changed?: (key: string) => void; languagesOffered?: LanguagesOffered }) {
     this.#orm = deps.orm;
     this.#provider = deps.provider;
     this.#logger = deps.logger;
     this.#clock = deps.clock;
     this.#changed = deps.changed ?? (() => {});
+    this.#languagesOffered = deps.languagesOffered ?? (async () => {});
   }
 
   get #em(): EntityManager {
@@ -47,8 +60,12 @@ export class SeriesRefresher {
     const info = known ?? await provider.getSeries(key);
     const listings: EpisodeListing[] = [];
     for (const season of info.seasons) listings.push(...(await provider.getSeason(key, season)).episodes);
-    await this.#store(series, info, listings);
+    const offered = await this.#store(series, info, listings);
     this.#changed(key);
+    if (offered.length > 0) {
+      // The refresh itself succeeded; an upgrade that could not be queued waits for the next one.
+      await this.#languagesOffered(key, offered).catch((error: unknown) => this.#logger.warn({ component: 'library', key, err: error }, 'queueing language upgrades after a refresh failed'));
+    }
     return { key, folder: series.folder, seasons: info.seasons.length, episodes: listings.length };
   }
 
@@ -71,8 +88,10 @@ export class SeriesRefresher {
     });
   }
 
-  async #store(series: ISeries, info: SeriesInfo, listings: readonly EpisodeListing[]): Promise<void> {
+  /** Stores the listings; answers the episodes that were listed before and gained a language. */
+  async #store(series: ISeries, info: SeriesInfo, listings: readonly EpisodeListing[]): Promise<OfferedEpisode[]> {
     const now = this.#clock.now();
+    const offered: OfferedEpisode[] = [];
     await this.#em.transactional(async (tx) => {
       const managed = tx.merge(series);
       Object.assign(managed, {
@@ -89,6 +108,11 @@ export class SeriesRefresher {
         listed.add(id);
         const fields = { titleDe: listing.titleDe, titleEn: listing.titleEn, type: listing.type, languages: [...listing.languages], onProvider: true };
         const episode = byNumber.get(id);
+        // Only episodes the provider listed before: the first refresh of an imported series knows
+        // of no change, and queueing every upgrade of a whole imported library is not asked for.
+        if (episode?.onProvider && listing.languages.some((language) => !episode.languages.includes(language))) {
+          offered.push({ season: listing.season, episode: listing.number });
+        }
         if (episode) Object.assign(episode, fields);
         else tx.create(Episode, { series: managed, season: listing.season, number: listing.number, ...fields, downloaded: false, filePath: null, size: null });
       }
@@ -98,5 +122,6 @@ export class SeriesRefresher {
         else tx.remove(episode);
       }
     });
+    return offered;
   }
 }
