@@ -43,7 +43,7 @@ import { buildOpenApi, createDocsRouter } from './http/openapi.ts';
 import { OPERATIONS } from './http/openapi.operations.ts';
 import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
-import { ProviderHealth } from './providers/provider-health.ts';
+import { ProviderHealth, withProbe } from './providers/provider-health.ts';
 import { NameResolution } from './adapters/doh-resolver.ts';
 import { EmbeddedBrowser, findChromium } from './adapters/browser/embedded-browser.ts';
 import { PassFile } from './adapters/pass-file.ts';
@@ -55,6 +55,7 @@ import { createProviderRegistry, type ProviderRegistry } from './providers/regis
 import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
 import { SeriesService } from './modules/series/series.service.ts';
 import { createSeriesRouter } from './modules/series/series.routes.ts';
+import { createRenameRouter } from './modules/series/rename.routes.ts';
 import { findExecutable } from './adapters/ffmpeg.ts';
 import { findCurl } from './adapters/curl.ts';
 import { TokenBucket } from './downloads/token-bucket.ts';
@@ -63,6 +64,10 @@ import { EpisodeDownloader } from './modules/queue/episode-downloader.ts';
 import { QueueService } from './modules/queue/queue.service.ts';
 import { QueueStateFile } from './modules/queue/queue-state.ts';
 import { createQueueRouter } from './modules/queue/queue.routes.ts';
+import { createWantedRouter } from './modules/wanted/wanted.routes.ts';
+import { WantedService } from './modules/wanted/wanted.service.ts';
+import { createSeriesBulkRouter } from './modules/series/series-bulk.routes.ts';
+import { SeriesBulk } from './modules/series/series-bulk.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
 import { inContext } from './db/context.ts';
@@ -77,8 +82,8 @@ import { MediaServerClient } from './modules/notifications/media-server.ts';
 import { scanMissingCounts } from './modules/notifications/scan-missing-counts.ts';
 import { createJobStore } from '../jobs/store/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
-import { LibraryWatcher } from '../jobs/library-watcher.ts';
-import type { Watcher } from '../jobs/elected-watcher.ts';
+import { LibraryWatcher } from './modules/series/library-watcher.ts';
+import type { Watcher } from './modules/series/elected-watcher.ts';
 import type Router from '@koa/router';
 import type { AppState } from './http/state.ts';
 
@@ -223,7 +228,6 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const names = new NameResolution({ settings: () => settings.current().provider, providerHost: () => new URL(providerUrl()).hostname, onHint: (hint) => providerHealth.setHint(hint), logger });
     closers.push({ name: 'dns over https', close: () => names.close() });
     const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks, dispatcher: (url) => names.dispatcher(url) });
-    providerHealth.useProbe(() => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`));
     health.register('provider', () => ({ ...providerHealth.current() }));
     closers.push({
       name: 'provider health',
@@ -239,24 +243,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const hosters = createHosterRegistry(providerHttp);
     // SQLite tells when another process (the CLI) wrote the file; on PostgreSQL the event bridge does.
     const externalVersion = databaseUrl ? undefined : () => orm.em.getConnection().execute('pragma data_version');
-    // A refresh that finds a language newly offered hands the episodes to the queue (built below; called only once running).
-    const languagesOffered = (key: string, episodes: readonly { season: number; episode: number }[]) => queue.queueUpgrades(key, episodes);
-    const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default, externalVersion, languagesOffered });
+    const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default, externalVersion });
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
-    const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
-    const queue = new QueueService({
-      orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
-      providerHealth, mediaRoot: () => mediaRoot.path(),
-    });
-    health.register('queue', () => queue.health());
-    metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
-      const stats = (await queue.status()).statistics;
-      return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
-    });
-    metrics.gauge('aniworld_download_speed_bytes_per_second', 'Current total download speed.', async () => Math.round((await queue.status()).statistics.current_speed_mbps * 1024 * 1024));
+    const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, series, engine: transfers, settings });
 
-    // --- jobs: the store (JOBS_STORE) and the runner; processing starts after listening ---
+    // --- jobs: the store (JOBS_STORE) and the runner. Built before the services that enqueue
+    // (queue, webhook outbox); it gets the services the jobs call when processing starts ---
     // With a shared PostgreSQL the jobs go there too, unless JOBS_STORE names MongoDB.
     const jobsKind = databaseUrl && config.runtime.jobs_store === 'sqlite' ? 'postgres' : config.runtime.jobs_store;
     if (jobsKind === 'sqlite') await ensurePrivateFile(config.paths.jobsDatabaseFile);
@@ -265,11 +258,23 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // A worker polls the shared store every second: a freed download slot is filled at once even
     // when the job was queued by another process (one cheap locking query per job name).
     const processEveryMs = role === 'worker' ? 1000 : undefined;
-    const jobs = createJobRunner(jobStore, { orm, settings, logger, lockLifetimeMs, processEveryMs, services: { auth, library: series, downloads: queue, settings, webhooks: { deliver: (deliveryId) => outbox.deliver(deliveryId) } } });
+    const jobs = createJobRunner(jobStore, { orm, settings, logger, lockLifetimeMs, processEveryMs });
     closers.push({ name: 'jobs', close: () => jobs.stop() });
     await jobs.ready();
-    queue.useJobQueue(jobs);
     health.register('jobs', () => jobs.health());
+
+    // The queue asks the site once (through the client) to learn that an outage is over.
+    const providerFrontPage = () => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`);
+    const queue = new QueueService({
+      orm, events, settings, logger, clock, downloader, jobs, series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
+      providerHealth: withProbe(providerHealth, providerFrontPage), mediaRoot: () => mediaRoot.path(),
+    });
+    health.register('queue', () => queue.health());
+    metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
+      const stats = (await queue.status()).statistics;
+      return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
+    });
+    metrics.gauge('aniworld_download_speed_bytes_per_second', 'Current total download speed.', async () => Math.round((await queue.status()).statistics.current_speed_mbps * 1024 * 1024));
 
     // --- webhooks: the notifier writes events to the outbox, deliver-webhook jobs send them ---
     const mediaServers = new MediaServerClient({ mediaRoot: () => mediaRoot.path(), timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_DELIVERY_POLICY.timeoutMs });
@@ -301,17 +306,22 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     // --- HTTP: one router per feature; app.ts decides the middleware order ---
     // ANIWORLD_ROLE=worker answers only the health check.
-    const routers = role === 'worker' ? [createHealthRouter(health)] : [
+    const featureRouters = role === 'worker' ? [createHealthRouter(health)] : [
       createHealthRouter(health),
       createAuthRouter(auth),
       createConfigRouter(settings),
       createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)), providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
       createProviderCheckRouter(personChecks),
-      createDocsRouter((): Record<string, unknown> => buildOpenApi({ routes: listRoutes(routers), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path })),
+      createSeriesBulkRouter(new SeriesBulk({ series, queue, logger })),
       createSeriesRouter(series),
+      createRenameRouter(series),
       createQueueRouter(queue),
+      createWantedRouter(new WantedService({ orm, queue, logger })),
       createWebhookRouter(webhooks),
     ];
+    // The document lists every route, its own included.
+    const docsRouter = role === 'worker' ? undefined : createDocsRouter((own): Record<string, unknown> => buildOpenApi({ routes: listRoutes([...featureRouters, own]), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path }));
+    const routers = docsRouter ? [...featureRouters, docsRouter] : featureRouters;
     const panel = role === 'worker' ? undefined : panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path });
     const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panel });
 
@@ -331,13 +341,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     // ANIWORLD_ROLE=api only enqueues: a worker process on the same job store runs the jobs.
     if (serving && config.runtime.role !== 'api') {
-      await jobs.start();
+      await jobs.start({ auth, series, queue, settings, webhooks: outbox });
       // Deliveries whose job was lost (a crash between two steps) are queued again.
       await inContext(orm, () => outbox.resumePending());
     }
     // The folder watcher lives where jobs run; its first directory walk goes on after "ready".
     // On a shared PostgreSQL one process watches for all (elected), the others stand by.
-    const createWatcher = () => new LibraryWatcher({ library: series, orm, settings, events, logger });
+    const createWatcher = () => new LibraryWatcher({ series, orm, settings, events, logger });
     const watcher = !serving || role === 'api' ? undefined : databaseUrl ? await electedWatcher({ url: databaseUrl, createWatcher, logger, retryMs: options.watcherRetryMs }) : createWatcher();
     if (watcher) {
       closers.push({ name: 'folder watcher', close: () => watcher.close() });
@@ -371,7 +381,7 @@ const WATCHER_LOCK = 0x616e6978;
 
 /** Loaded only with ANIWORLD_DATABASE_URL, like the rest of the scale-out code. */
 async function electedWatcher(options: { url: string; createWatcher: () => Watcher; logger: Logger; retryMs?: number }): Promise<Watcher> {
-  const [{ AdvisoryLockElection }, { ElectedWatcher }] = await Promise.all([import('./adapters/pg-advisory-lock.ts'), import('../jobs/elected-watcher.ts')]);
+  const [{ AdvisoryLockElection }, { ElectedWatcher }] = await Promise.all([import('./adapters/pg-advisory-lock.ts'), import('./modules/series/elected-watcher.ts')]);
   return new ElectedWatcher({
     createWatcher: options.createWatcher,
     logger: options.logger,

@@ -6,7 +6,7 @@ import type { Orm } from '../backend/db/orm.ts';
 import type { Settings } from '../config/schema.ts';
 import type { AnyJobDefinition, JobContext, JobServices } from './definition.ts';
 import { JOB_DEFINITIONS } from './definitions/index.ts';
-import type { EnqueueOptions, JobName, JobPayloads, JobQueue, JobSummary } from './job-queue.ts';
+import type { EnqueueOptions, JobName, JobPayloads, JobQueue, JobSummary } from '../backend/job-queue.ts';
 import { applySchedules, SCHEDULES } from './schedules.ts';
 import type { JobStore } from './store/index.ts';
 
@@ -64,7 +64,6 @@ export interface JobRunnerOptions {
   readonly orm: Orm;
   readonly settings: { current(): Readonly<Settings>; subscribe(listener: (next: Readonly<Settings>) => void): () => void };
   readonly logger: Logger;
-  readonly services: JobServices;
   /** Default: every definition in jobs/definitions/index.ts. */
   readonly definitions?: readonly AnyJobDefinition[];
   /** How often the store is polled for jobs other processes queued (default 5 s). */
@@ -94,6 +93,8 @@ interface RunningJob {
  * schedules and the per-name concurrency from settings, and stops gracefully.
  *
  * Without start() it only enqueues (ANIWORLD_ROLE=api): jobs wait in the store for a worker.
+ * It is built before the services (they enqueue through it) and gets them in start(), so the
+ * queue and the runner need no setter to reach each other.
  */
 export class JobRunner implements JobQueue {
   readonly store: JobStore;
@@ -115,6 +116,7 @@ export class JobRunner implements JobQueue {
   readonly #succeeded = new Set<string>();
   #unsubscribe: (() => void) | undefined;
   #state: RunnerState = 'idle';
+  #services: JobServices = {};
 
   constructor(store: JobStore, options: JobRunnerOptions) {
     this.store = store;
@@ -172,7 +174,6 @@ export class JobRunner implements JobQueue {
         return channel.publish({ jobId: job.attrs._id!, jobName: job.attrs.name, nextRunAt: new Date(), priority: 0, timestamp: new Date() });
       }).catch(() => {});
     });
-    for (const definition of options.definitions ?? JOB_DEFINITIONS) this.#register(definition);
   }
 
   /** Resolves once the store is connected; rejects with the store's error. */
@@ -184,15 +185,20 @@ export class JobRunner implements JobQueue {
     return this.#state;
   }
 
-  /** Names of jobs this process can run (their services are wired). */
+  /** Names of jobs this process runs (their services were given to start()). */
   get registered(): JobName[] {
     return [...this.#definitions.keys()];
   }
 
-  /** Starts processing and installs the schedules (ANIWORLD_ROLE=all|worker). */
-  async start(): Promise<void> {
+  /**
+   * Registers the definitions whose services are given, starts processing and installs the
+   * schedules (ANIWORLD_ROLE=all|worker).
+   */
+  async start(services: JobServices): Promise<void> {
     if (this.#state === 'running') return;
     await this.#connected;
+    this.#services = services;
+    for (const definition of this.#options.definitions ?? JOB_DEFINITIONS) this.#register(definition);
     this.#applyConcurrency(this.#options.settings.current());
     await applySchedules(this.#agenda, this.#scheduled(), this.#options.settings.current(), this.#logger);
     this.#unsubscribe = this.#options.settings.subscribe((next) => {
@@ -332,7 +338,7 @@ export class JobRunner implements JobQueue {
   }
 
   #register(definition: AnyJobDefinition): void {
-    const missing = (definition.needs as (keyof JobServices)[]).filter((need) => !this.#options.services[need]);
+    const missing = (definition.needs as (keyof JobServices)[]).filter((need) => !this.#services[need]);
     if (missing.length > 0) {
       this.#logger.debug({ job: definition.name, missing }, 'job not registered: services not wired');
       return;
@@ -370,7 +376,7 @@ export class JobRunner implements JobQueue {
       logger: this.#logger.child({ job: definition.name, job_id: id }),
     };
     try {
-      await inContext(this.#options.orm, () => definition.run(context, this.#options.services as never));
+      await inContext(this.#options.orm, () => definition.run(context, this.#services as never));
     } finally {
       if (busy) busy.ended = true;
       this.#running.delete(id);

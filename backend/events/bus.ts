@@ -23,7 +23,11 @@ export interface DomainEventMap {
   scan_failed: { scope: 'library' | 'series'; error: string; key?: string; folder?: string; [extra: string]: unknown };
   series_added: { key: string; folder: string; name: string; [extra: string]: unknown };
   series_removed: { key: string; folder: string; [extra: string]: unknown };
+  /** Existing files were renamed to the naming templates (counts: episodes, all files moved, clashes left, failures). */
+  episodes_renamed: { key: string; folder: string; renamed: number; files: number; clashes: number; failed: number; [extra: string]: unknown };
   episode_available: { key: string; folder: string; season: number; episode: number; [extra: string]: unknown };
+  /** A refresh found episodes the provider now offers in more languages (the queue looks for language upgrades among them). */
+  languages_offered: { key: string; folder: string; episodes: { season: number; episode: number }[]; [extra: string]: unknown };
   health_issue: { component: string; message: string; [extra: string]: unknown };
   /** A check no machine passed waits for a person (`waiting`), then `passed` or `gave_up`. */
   provider_check: { site: string; url: string; reason: string; state: 'waiting' | 'passed' | 'gave_up'; [extra: string]: unknown };

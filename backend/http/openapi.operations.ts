@@ -2,7 +2,8 @@ import { settingsSchema } from '../../config/schema.ts';
 import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/auth.schema.ts';
 import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
 import { addMissingSchema, addUpgradesSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
-import { listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
+import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, renameLibrarySchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
+import { wantedDownloadSchema, wantedQuerySchema } from '../modules/wanted/wanted.schema.ts';
 import { logsQuerySchema, providerTestSchema } from '../modules/system/system.schema.ts';
 import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
 import type { OperationTable } from './openapi.ts';
@@ -51,10 +52,15 @@ export const OPERATIONS: OperationTable = {
   'POST /api/anime/naming/preview': { tag: 'anime', summary: 'Preview file names for naming templates', body: namingPreviewSchema },
   'GET /api/anime/import': { tag: 'anime', summary: 'Folders not linked to a series yet, with match candidates', query: importQuerySchema },
   'POST /api/anime/import': { tag: 'anime', summary: 'Link an unknown folder to a series', body: importSchema, success: { status: 201 } },
+  'POST /api/anime/bulk': { tag: 'anime', summary: 'One action (monitor, unmonitor, refresh, download_missing) on many series; each series reports its own outcome', body: bulkSchema },
   'GET /api/anime/:key': { tag: 'anime', summary: 'One series with its episodes', params: key },
   'PATCH /api/anime/:key': { tag: 'anime', summary: 'Change monitoring or the preferred language', params: key, body: updateSchema },
   'DELETE /api/anime/:key': { tag: 'anime', summary: 'Remove a series (optionally its files)', params: key, query: deleteQuerySchema },
   'POST /api/anime/:key/rescan': { tag: 'anime', summary: 'Rescan one series folder', params: key },
+  'GET /api/anime/:key/rename': { tag: 'anime', summary: 'Organize preview: the moves {from, to} (relative to the series folder) that bring its files to the naming templates, and the clashes', params: key },
+  'POST /api/anime/:key/rename': { tag: 'anime', summary: 'Organize: rename the files to the naming templates (companion files move along, nothing is overwritten)', params: key },
+  'GET /api/rename': { tag: 'anime', summary: 'Organize preview for the whole library: every series with files to rename' },
+  'POST /api/rename': { tag: 'anime', summary: 'Organize the library (or the series in `keys`)', body: renameLibrarySchema },
   'POST /api/anime/:key/refresh': { tag: 'anime', summary: 'Refresh episodes and metadata from the provider', params: key },
 
   'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics' },
@@ -74,6 +80,9 @@ export const OPERATIONS: OperationTable = {
   'POST /api/queue/:item_id/cancel': { tag: 'queue', summary: 'Cancel an item: it stops and stays in the history with its .part; retry resumes it', params: item },
   'POST /api/queue/:item_id/pause': { tag: 'queue', summary: 'Pause one item', params: item },
   'POST /api/queue/:item_id/resume': { tag: 'queue', summary: 'Resume one item', params: item },
+
+  'GET /api/wanted': { tag: 'wanted', summary: 'Missing episodes of monitored series across the library, filtered by series, season and language, in pages', query: wantedQuerySchema },
+  'POST /api/wanted/download': { tag: 'wanted', summary: 'Queue a selection of wanted episodes, or all the filters match; results per series', body: wantedDownloadSchema },
 
   'GET /api/webhooks': { tag: 'webhooks', summary: 'Webhooks' },
   'POST /api/webhooks': { tag: 'webhooks', summary: 'Create a webhook', body: createWebhookSchema, success: { status: 201 } },

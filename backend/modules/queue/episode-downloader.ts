@@ -8,8 +8,8 @@ import { unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { freeBytes, isDiskFull } from '../../adapters/disk-space.ts';
 
-/** What the downloader needs from the library: where a file goes and recording it once there. */
-export interface DownloadLibrary {
+/** What the downloader needs from the series service: where a file goes and recording it once there. */
+export interface DownloadTarget {
   episodeTarget(key: string, season: number, episode: number, language: string | null, extension: string): Promise<string>;
   /** Records the file and its language; `replace` (an upgrade) deletes the episode's previous file and answers its path. */
   markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number, file: { language: string | null; replace?: boolean }): Promise<{ previous: string | null } | void>;
@@ -72,7 +72,7 @@ export class DownloadFailure extends Error {
 export interface EpisodeDownloaderDeps {
   readonly provider: () => Pick<Provider, 'getEpisodeLinks' | 'resolveRedirect'>;
   readonly hosters: HosterLookup;
-  readonly library: DownloadLibrary;
+  readonly series: DownloadTarget;
   readonly engine: TransferEngine;
   readonly settings: { current(): Readonly<Settings> };
 }
@@ -126,7 +126,7 @@ export class EpisodeDownloader {
       }
       // Outside the hoster loop: the file is in place, another hoster must not fetch it again.
       try {
-        const recorded = await this.#deps.library.markEpisodeDownloaded(request.key, request.season, request.episode, outcome.path, outcome.size, { language: outcome.language, replace: request.upgrade ?? false });
+        const recorded = await this.#deps.series.markEpisodeDownloaded(request.key, request.season, request.episode, outcome.path, outcome.size, { language: outcome.language, replace: request.upgrade ?? false });
         return request.upgrade ? { ...outcome, replaced: recorded?.previous ?? null } : outcome;
       } catch (error) {
         throw new DownloadFailure('permanent', `${label} was saved to ${outcome.path}, but the library could not record it (${(error as Error).message}); the next scan will`, { cause: error });
@@ -140,7 +140,7 @@ export class EpisodeDownloader {
 
   /** The configured languages, the series' wanted one first. */
   async #languageOrder(key: string, configured: readonly string[]): Promise<string[]> {
-    const wanted = await this.#deps.library.wantedLanguage?.(key);
+    const wanted = await this.#deps.series.wantedLanguage?.(key);
     return wanted ? [wanted, ...configured.filter((language) => language !== wanted)] : [...configured];
   }
 
@@ -161,13 +161,13 @@ export class EpisodeDownloader {
     const hoster = this.#deps.hosters.find(link.hoster, embedUrl);
     if (!hoster) throw new UnsupportedHoster(link.hoster);
     const media = await hoster.resolve(embedUrl, hooks.signal);
-    const { library } = this.#deps;
+    const { series } = this.#deps;
     const result = await this.#deps.engine.transfer({
       media,
       signal: hooks.signal,
       onProgress: (progress) => hooks.onProgress(progress),
       targetFor: async (ext) => {
-        const target = await library.episodeTarget(request.key, request.season, request.episode, link.language, ext);
+        const target = await series.episodeTarget(request.key, request.season, request.episode, link.language, ext);
         const previous = request.previous;
         // A .part written from another source would be spliced with this one's bytes: start clean.
         if (previous.target && (previous.hoster !== link.hoster || previous.language !== link.language || previous.target !== target)) {

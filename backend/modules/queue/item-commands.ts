@@ -27,7 +27,7 @@ export interface ItemCommandsDeps {
   readonly run: ItemRun;
   readonly control: QueueControl;
   readonly events: EventBus;
-  readonly library: UpgradeLibrary;
+  readonly series: UpgradeLibrary;
   /** Something changed that the panel's status shows. */
   readonly changed: () => void;
 }
@@ -88,7 +88,7 @@ export class ItemCommands {
   async addMissing(input: AddMissingInput) {
     const series = await this.#em.findOne(Series, { key: input.key });
     if (!series) throw new NotFoundError(`No series with key "${input.key}" in the library`);
-    const missing = (await this.#deps.library.missingEpisodes(series.key)).filter((entry) => !input.seasons || input.seasons.includes(entry.season));
+    const missing = (await this.#deps.series.missingEpisodes(series.key)).filter((entry) => !input.seasons || input.seasons.includes(entry.season));
     if (missing.length === 0) return { status: 'ok', message: 'Nothing is missing', added_items: [], item_ids: [], skipped: [] };
     return this.add({ serie_id: series.key, episodes: missing.map(({ season, episode }) => ({ season, episode })), priority: input.priority ?? 0, language: input.language ?? null });
   }
@@ -116,7 +116,7 @@ export class ItemCommands {
   async addUpgrades(input: AddUpgradesInput) {
     const series = await this.#em.findOne(Series, { key: input.key });
     if (!series) throw new NotFoundError(`No series with key "${input.key}" in the library`);
-    const upgradable = await this.#deps.library.upgradableEpisodes(series.key, input.episodes);
+    const upgradable = await this.#deps.series.upgradableEpisodes(series.key, input.episodes);
     const open = await this.#em.find(DownloadItem, { seriesKey: series.key, status: { $in: OPEN_STATUSES } });
     const taken = new Set(open.map((item) => `${item.season}:${item.episode}`));
     const priority = priorityValue(input.priority ?? 0);

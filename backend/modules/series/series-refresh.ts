@@ -3,6 +3,7 @@ import type { Orm } from '../../db/orm.ts';
 import { inContext } from '../../db/context.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { Clock } from '../../adapters/clock.ts';
+import type { EventBus } from '../../events/bus.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { EpisodeListing, Provider, SeriesInfo } from '../../providers/provider.ts';
 import { Episode } from './episode.entity.ts';
@@ -12,8 +13,6 @@ export interface OfferedEpisode {
   readonly season: number;
   readonly episode: number;
 }
-
-export type LanguagesOffered = (key: string, episodes: readonly OfferedEpisode[]) => Promise<unknown>;
 
 export interface RefreshSummary {
   readonly key: string;
@@ -32,20 +31,20 @@ export class SeriesRefresher {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #changed: (key: string) => void;
-  readonly #languagesOffered: LanguagesOffered;
+  readonly #events: EventBus | undefined;
 
   /**
-   * `changed`: told after a series' provider data was stored. `languagesOffered`: told which
-   * episodes the provider now offers in a language it did not before (the queue looks for
-   * language upgrades among them).
+   * `changed`: told after a series' provider data was stored. `events`: gets `languages_offered`
+   * for the episodes the provider now offers in a language it did not before (the queue looks
+   * for language upgrades among them).
    */
-  constructor(deps: { orm: Orm; provider: () => Provider; logger: Logger; clock: Clock; changed?: (key: string) => void; languagesOffered?: LanguagesOffered }) {
+  constructor(deps: { orm: Orm; provider: () => Provider; logger: Logger; clock: Clock; changed?: (key: string) => void; events?: EventBus }) {
     this.#orm = deps.orm;
     this.#provider = deps.provider;
     this.#logger = deps.logger;
     this.#clock = deps.clock;
     this.#changed = deps.changed ?? (() => {});
-    this.#languagesOffered = deps.languagesOffered ?? (async () => {});
+    this.#events = deps.events;
   }
 
   get #em(): EntityManager {
@@ -62,10 +61,7 @@ export class SeriesRefresher {
     for (const season of info.seasons) listings.push(...(await provider.getSeason(key, season)).episodes);
     const offered = await this.#store(series, info, listings);
     this.#changed(key);
-    if (offered.length > 0) {
-      // The refresh itself succeeded; an upgrade that could not be queued waits for the next one.
-      await this.#languagesOffered(key, offered).catch((error: unknown) => this.#logger.warn({ component: 'library', key, err: error }, 'queueing language upgrades after a refresh failed'));
-    }
+    if (offered.length > 0) this.#events?.publish('languages_offered', { key, folder: series.folder, episodes: offered.map(({ season, episode }) => ({ season, episode })) });
     return { key, folder: series.folder, seasons: info.seasons.length, episodes: listings.length };
   }
 

@@ -87,6 +87,15 @@ export function createSeriesRouter(series: SeriesService) {
     ctx.body = await series.scanSeries(key(ctx.params.key));
   });
 
+  // Organize: the moves that would bring the files to the naming templates, then applying them.
+  router.get('/:key/rename', async (ctx) => {
+    ctx.body = await series.renamePlan(key(ctx.params.key));
+  });
+
+  router.post('/:key/rename', async (ctx) => {
+    ctx.body = await series.renameApply(key(ctx.params.key));
+  });
+
   router.post('/:key/refresh', async (ctx) => {
     const target = key(ctx.params.key);
     const summary = await series.refreshSeries(target);

@@ -59,3 +59,17 @@ export const namingPreviewSchema = z.strictObject({
 });
 
 export const keyParamSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,199}$/, 'not a series key');
+
+/** POST /api/rename: which series to organize (default: every series with something to rename). */
+export const renameLibrarySchema = z.strictObject({
+  keys: z.array(keyParamSchema).min(1).max(10_000).optional(),
+});
+
+export const BULK_ACTIONS = ['monitor', 'unmonitor', 'refresh', 'download_missing'] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+export const bulkSchema = z.strictObject({
+  action: z.enum(BULK_ACTIONS),
+  // Checked per key by the bulk run: a malformed key is that key's failure, not the request's.
+  keys: z.array(z.string().max(300)).min(1).max(1000),
+});

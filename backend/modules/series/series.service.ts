@@ -17,13 +17,14 @@ import { Series, type ISeries } from './series.entity.ts';
 import { Episode } from './episode.entity.ts';
 import { MediaRoot } from './media-root.ts';
 import { LibraryScanService, type LibraryScanSummary } from './library-scan.service.ts';
-import { SeriesRefresher, type LanguagesOffered, type RefreshSummary } from './series-refresh.ts';
+import { SeriesRefresher, type RefreshSummary } from './series-refresh.ts';
 import { writeSeriesMetadata } from './series-metadata.ts';
 import { animeDetail, searchResultView } from './series.view.ts';
 import { isUpgradable, upgradePolicy } from './language-upgrade.ts';
 import { SeriesListView, type AnimeSummary, type ListBody } from './series-list.view.ts';
 import { SeriesImporter } from './series-import.ts';
 import { EpisodeFiles } from './episode-files.ts';
+import { SeriesOrganizer, type RenamePlan, type RenameResult } from './series-organize.ts';
 
 export interface SeriesServiceDeps {
   readonly orm: Orm;
@@ -39,8 +40,6 @@ export interface SeriesServiceDeps {
   readonly fetch?: FetchLike;
   /** Changes when another process wrote the database (SQLite's data_version); see SeriesListView. */
   readonly externalVersion?: () => Promise<unknown>;
-  /** A refresh found episodes offered in a language they lacked (the queue queues language upgrades). */
-  readonly languagesOffered?: LanguagesOffered;
 }
 
 export interface MissingEpisode {
@@ -59,6 +58,7 @@ export class SeriesService {
   readonly #refresher: SeriesRefresher;
   readonly #importer: SeriesImporter;
   readonly #files: EpisodeFiles;
+  readonly #organizer: SeriesOrganizer;
   readonly #list: SeriesListView;
 
   constructor(deps: SeriesServiceDeps) {
@@ -67,9 +67,10 @@ export class SeriesService {
     this.#list = new SeriesListView({ orm: deps.orm, events: deps.events, externalVersion: deps.externalVersion, settings: deps.settings });
     const changed = (key?: string) => this.#list.changed(key);
     this.#scanner = new LibraryScanService({ orm: deps.orm, root: this.#root, events: deps.events, logger: deps.logger, clock: deps.clock, providerUrl: () => deps.provider().baseUrl, changed });
-    this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock, changed, languagesOffered: deps.languagesOffered });
+    this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock, changed, events: deps.events });
     this.#importer = new SeriesImporter({ orm: deps.orm, root: this.#root, provider: deps.provider, logger: deps.logger });
     this.#files = new EpisodeFiles({ orm: deps.orm, root: this.#root, settings: deps.settings });
+    this.#organizer = new SeriesOrganizer({ orm: deps.orm, root: this.#root, settings: deps.settings, events: deps.events, changed });
   }
 
   get #em(): EntityManager {
@@ -271,6 +272,17 @@ export class SeriesService {
     return this.detail(key);
   }
 
+  /** Monitoring on or off without building the detail (the library's multi-select changes many). */
+  async setMonitored(key: string, monitored: boolean): Promise<{ key: string; monitored: boolean }> {
+    const series = await this.#get(key);
+    if (series.monitored !== monitored) {
+      series.monitored = monitored;
+      await this.#em.flush();
+      this.#list.changed(key);
+    }
+    return { key, monitored };
+  }
+
   /** Removes the series from the library; its files stay unless `deleteFiles`. */
   async remove(key: string, deleteFiles: boolean): Promise<{ key: string; folder: string; files_deleted: boolean }> {
     const series = await this.#get(key);
@@ -298,6 +310,24 @@ export class SeriesService {
       if (error instanceof TemplateError) throw new ValidationError(error.message, [{ path: 'episode_template', message: error.message }]);
       throw error;
     }
+  }
+
+  // --- renaming existing files to the templates (Organize) ---
+
+  renamePlan(key: string): Promise<RenamePlan> {
+    return this.#organizer.plan(key);
+  }
+
+  renameApply(key: string): Promise<RenameResult> {
+    return this.#organizer.apply(key);
+  }
+
+  renamePlanLibrary(): Promise<RenamePlan[]> {
+    return this.#organizer.planLibrary();
+  }
+
+  renameApplyLibrary(keys?: readonly string[]): Promise<RenameResult[]> {
+    return this.#organizer.applyLibrary(keys);
   }
 
   /** The absolute, sanitised path an episode download must be written to, per the naming templates. */

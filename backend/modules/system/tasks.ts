@@ -1,4 +1,4 @@
-import type { JobSummary } from '../../../jobs/job-queue.ts';
+import type { JobSummary } from '../../job-queue.ts';
 
 export interface ScheduledTask {
   readonly name: string;
