@@ -47,6 +47,8 @@ export interface JobSummary {
   readonly nextRunAt: string | null;
   readonly lastRunAt: string | null;
   readonly failReason: string | null;
+  /** The job of a schedule (it repeats), not a one-time run of the same name. */
+  readonly repeating?: boolean;
 }
 
 export interface JobQueue {

@@ -42,6 +42,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'ANIWORLD_LANGUAGES', target: 'settings', path: ['downloads', 'languages'], kind: 'list', description: 'Language preference, comma separated' },
   { name: 'ANIWORLD_UPGRADE_LANGUAGE', target: 'settings', path: ['downloads', 'upgrade_language'], kind: 'boolean', description: 'Replace files in a lower language once the first language is offered' },
   { name: 'ANIWORLD_METRICS', target: 'settings', path: ['metrics', 'enabled'], kind: 'boolean', description: 'Expose Prometheus /metrics (API key required)' },
+  { name: 'ANIWORLD_BACKUPS_KEEP', target: 'settings', path: ['backups', 'database_keep'], kind: 'integer', description: 'Database backups kept, newest first (default 5)' },
 ];
 
 export interface EnvProblem { readonly name: string; readonly message: string }

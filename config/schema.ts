@@ -89,6 +89,16 @@ export const settingsSchema = z.strictObject({
   metrics: z.strictObject({
     enabled: z.boolean().default(false),
   }).prefault({}),
+  backups: z.strictObject({
+    /** Database backups kept (manual, uploaded, pre-migration, pre-restore share one rotation). */
+    database_keep: z.number().int().min(1).max(100).default(5),
+  }).prefault({}),
+  onboarding: z.strictObject({
+    /** The library page's first-run checklist was closed for this install. */
+    checklist_dismissed: z.boolean().default(false),
+    /** The default language order was confirmed from the checklist as the one wanted. */
+    languages_confirmed: z.boolean().default(false),
+  }).prefault({}),
 });
 
 /**

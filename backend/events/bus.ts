@@ -28,6 +28,8 @@ export interface DomainEventMap {
   episode_available: { key: string; folder: string; season: number; episode: number; [extra: string]: unknown };
   /** A refresh found episodes the provider now offers in more languages (the queue looks for language upgrades among them). */
   languages_offered: { key: string; folder: string; episodes: { season: number; episode: number }[]; [extra: string]: unknown };
+  /** A folder the import would offer appeared or went away, or was ignored or taken back (the import page reloads). */
+  import_folder_changed: { folder: string; change: 'added' | 'removed' | 'ignored' | 'unignored'; [extra: string]: unknown };
   health_issue: { component: string; message: string; [extra: string]: unknown };
   /** A check no machine passed waits for a person (`waiting`), then `passed` or `gave_up`. */
   provider_check: { site: string; url: string; reason: string; state: 'waiting' | 'passed' | 'gave_up'; [extra: string]: unknown };

@@ -171,7 +171,7 @@ describe('migration file_language on SQLite', () => {
     const temp = await makeTempDir();
     cleanup = temp.remove;
     const file = join(temp.path, 'aniworld.db');
-    await databaseAt(file, join(temp.path, 'backups'), 'Migration20261201230000_webhook_options', (db) => {
+    await databaseAt(file, join(temp.path, 'backups'), 'Migration20261202010000_ignored_folders', (db) => {
       db.prepare("insert into series (id, key, folder, name, site, link, scan_signature, created_at, updated_at) values (1, 'naruto', 'Naruto', 'Naruto', 'https://aniworld.to', 'https://aniworld.to/anime/stream/naruto', 'abc', 0, 0)").run();
       const episode = db.prepare("insert into episode (id, series_id, season, number, languages, downloaded, file_path, created_at, updated_at) values (?, 1, 1, ?, '[\"German Dub\",\"German Sub\"]', ?, ?, 0, 0)");
       episode.run(1, 1, 1, 'Season 01/Naruto - S01E01.mp4');

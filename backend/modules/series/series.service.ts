@@ -6,7 +6,7 @@ import type { SettingsStore } from '../../../config/store.ts';
 import type { EventBus } from '../../events/bus.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { Clock } from '../../adapters/clock.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Provider, SearchResult, SeriesInfo } from '../../providers/provider.ts';
 import { assertInsideRoot, sanitizeName, UnsafePathError } from '../../library/safe-path.ts';
 import { previewNaming, seriesFolderName, TemplateError, type NamingTemplates } from '../../library/naming.ts';
@@ -213,11 +213,7 @@ export class SeriesService {
   /** Links a folder that no series owns to a provider series (library import). */
   async importFolder(input: { folder: string; key: string; monitored?: boolean }) {
     if (!isSeriesKey(input.key)) throw new ValidationError('key must be a series slug ([a-z0-9-])', [{ path: 'key', message: 'not a slug' }]);
-    const folder = input.folder;
-    if (folder !== basename(folder) || folder === '.' || folder === '..' || folder.includes('\0')) throw new ValidationError('folder must be the name of a folder directly in the media folder', [{ path: 'folder', message: 'not a plain folder name' }]);
-    const path = await assertInsideRoot(this.#root.path(), folder);
-    if (!(await stat(path).catch(() => undefined))?.isDirectory()) throw new NotFoundError(`No folder "${folder}" in the media folder`);
-    if (await this.#em.count(Series, { folder })) throw new ConflictError(`The folder "${folder}" already belongs to a series`, { folder });
+    const folder = await this.#unownedFolder(input.folder);
     await this.#assertNotAdded(input.key);
     const info = await this.#deps.provider().getSeries(input.key);
     return this.#create(info, folder, { monitored: input.monitored ?? true, keepExisting: true });
@@ -225,6 +221,60 @@ export class SeriesService {
 
   importCandidates(options: { offset: number; limit: number }) {
     return this.#importer.candidates(options);
+  }
+
+  /**
+   * "Import all": every folder no series owns and nobody ignored is matched, and linked when the
+   * match is confident (see import-match.ts). One folder after the other (the provider search is
+   * rate limited); a failing folder is reported and the others go on.
+   */
+  async importAll(options: { monitored?: boolean }) {
+    const imported: { folder: string; key: string; name: string; reason: string }[] = [];
+    const skipped: { folder: string; reason: string }[] = [];
+    const failed: { folder: string; key: string | null; error: { code: string; message: string } }[] = [];
+    for (const folder of await this.#importer.unmatchedFolders()) {
+      const candidate = await this.#importer.describe(folder);
+      if (!candidate.match) {
+        skipped.push({ folder, reason: candidate.error ? `search failed: ${candidate.error}` : candidate.suggestions.length === 0 ? 'no match found' : 'no confident match; choose one' });
+        continue;
+      }
+      try {
+        const added = await this.importFolder({ folder, key: candidate.match.key, monitored: options.monitored });
+        imported.push({ folder, key: added.key, name: added.name, reason: candidate.match.reason });
+      } catch (error) {
+        this.#em.clear();
+        if (!(error instanceof AppError && error.expose)) this.#deps.logger.error({ component: 'library', folder, err: error }, 'import all: folder failed');
+        failed.push({ folder, key: candidate.match.key, error: error instanceof AppError && error.expose ? { code: error.code, message: error.message } : { code: 'internal_error', message: 'Importing this folder failed; the log has the details' } });
+      }
+    }
+    return { imported, skipped, failed };
+  }
+
+  ignoredFolders() {
+    return this.#importer.ignored();
+  }
+
+  /** "Ignore this folder": the import no longer suggests it (persisted; `unignoreFolder` takes it back). */
+  async ignoreFolder(name: string) {
+    const folder = await this.#unownedFolder(name);
+    const result = await this.#importer.ignore(folder);
+    this.#deps.events.publish('import_folder_changed', { folder, change: 'ignored' });
+    return result;
+  }
+
+  async unignoreFolder(folder: string) {
+    const result = await this.#importer.unignore(folder);
+    this.#deps.events.publish('import_folder_changed', { folder, change: 'unignored' });
+    return result;
+  }
+
+  /** A plain folder name directly in the media root that exists and that no series owns. */
+  async #unownedFolder(folder: string): Promise<string> {
+    if (folder !== basename(folder) || folder === '.' || folder === '..' || folder.includes('\0')) throw new ValidationError('folder must be the name of a folder directly in the media folder', [{ path: 'folder', message: 'not a plain folder name' }]);
+    const path = await assertInsideRoot(this.#root.path(), folder);
+    if (!(await stat(path).catch(() => undefined))?.isDirectory()) throw new NotFoundError(`No folder "${folder}" in the media folder`);
+    if (await this.#em.count(Series, { folder })) throw new ConflictError(`The folder "${folder}" already belongs to a series`, { folder });
+    return folder;
   }
 
   async #create(info: SeriesInfo, folder: string, options: { monitored: boolean; keepExisting: boolean }) {

@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * language a queued upgrade replaces. Files downloaded before get the language their download
  * used; the scan signatures are dropped so that the next scan reads the others from their names.
  */
-export class Migration20261202010000_file_language extends Migration {
+export class Migration20261202020000_file_language extends Migration {
   async up(): Promise<void> {
     this.addSql('alter table `episode` add column `language` text null');
     this.addSql('alter table `series` add column `upgrade_language` integer not null default true');

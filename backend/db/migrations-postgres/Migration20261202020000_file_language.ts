@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** Same as the SQLite migration of this name: the language of each file, per-series upgrades, the language an upgrade replaces. */
-export class Migration20261202010000_file_language extends Migration {
+export class Migration20261202020000_file_language extends Migration {
   async up(): Promise<void> {
     this.addSql(`alter table "episode" add "language" varchar(255) null`);
     this.addSql(`alter table "series" add "upgrade_language" boolean not null default true`);
