@@ -1,7 +1,7 @@
 import { settingsSchema } from '../../config/schema.ts';
 import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/auth.schema.ts';
 import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
-import { addMissingSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
+import { addMissingSchema, addUpgradesSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
 import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, renameLibrarySchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
 import { wantedDownloadSchema, wantedQuerySchema } from '../modules/wanted/wanted.schema.ts';
 import { backupParams, logsQuerySchema, providerTestSchema, taskParams } from '../modules/system/system.schema.ts';
@@ -81,6 +81,7 @@ export const OPERATIONS: OperationTable = {
   'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics' },
   'POST /api/queue/add': { tag: 'queue', summary: 'Queue episodes of a library series', body: queueAddSchema, success: { status: 201 } },
   'POST /api/queue/add-missing': { tag: 'queue', summary: 'Queue every missing episode of a series', body: addMissingSchema, success: { status: 201 } },
+  'POST /api/queue/add-upgrades': { tag: 'queue', summary: 'Queue language upgrades of a series (the given episodes, or every upgradable one)', body: addUpgradesSchema, success: { status: 201 } },
   'POST /api/queue/start': { tag: 'queue', summary: 'Start processing the queue' },
   'POST /api/queue/stop': { tag: 'queue', summary: 'Stop processing (running downloads are interrupted and resume later)' },
   'POST /api/queue/pause': { tag: 'queue', summary: 'Pause the queue' },

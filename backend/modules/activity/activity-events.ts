@@ -44,15 +44,9 @@ export function activityFor(event: DomainEvent): ActivityRecord | undefined {
     case 'episodes_renamed': return entry('episodes_renamed', ['renamed', 'files', 'clashes', 'failed']);
     case 'provider_check': return entry('provider_check', ['site', 'reason', 'state']);
     case 'health_issue': return entry('health_issue', ['component', 'status', 'message']);
-    default: return upgraded(event.type, data);
+    case 'episode_upgraded': return entry('episode_upgraded', [...EPISODE, 'from_language', 'to_language']);
+    default: return undefined;
   }
-}
-
-/** Upgrades (a file replaced by one in a preferred language) are kept with every detail they carry but paths. */
-function upgraded(type: string, data: Record<string, unknown>): ActivityRecord | undefined {
-  if (type !== 'episode_upgraded') return undefined;
-  const details = Object.fromEntries(Object.entries(data).filter(([name, value]) => !['key', 'folder', 'item_id', 'file_path', 'previous_path', 'serie_id', 'serie_folder'].includes(name) && isPlain(value)));
-  return { type: 'episode_upgraded', key: typeof data.key === 'string' ? data.key : null, folder: typeof data.folder === 'string' ? data.folder : null, data: details };
 }
 
 function pick(data: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {

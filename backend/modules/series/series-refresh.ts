@@ -9,6 +9,11 @@ import type { EpisodeListing, Provider, SeriesInfo } from '../../providers/provi
 import { Episode } from './episode.entity.ts';
 import { Series, type ISeries } from './series.entity.ts';
 
+export interface OfferedEpisode {
+  readonly season: number;
+  readonly episode: number;
+}
+
 export interface RefreshSummary {
   readonly key: string;
   readonly folder: string;
@@ -28,7 +33,11 @@ export class SeriesRefresher {
   readonly #changed: (key: string) => void;
   readonly #events: EventBus | undefined;
 
-  /** `changed`: told after a series' provider data was stored. */
+  /**
+   * `changed`: told after a series' provider data was stored. `events`: gets `languages_offered`
+   * for the episodes the provider now offers in a language it did not before (the queue looks
+   * for language upgrades among them).
+   */
   constructor(deps: { orm: Orm; provider: () => Provider; logger: Logger; clock: Clock; changed?: (key: string) => void; events?: EventBus }) {
     this.#orm = deps.orm;
     this.#provider = deps.provider;
@@ -54,8 +63,9 @@ export class SeriesRefresher {
     const info = known ?? await provider.getSeries(key);
     const listings: EpisodeListing[] = [];
     for (const season of info.seasons) listings.push(...(await provider.getSeason(key, season)).episodes);
-    const added = await this.#store(series, info, listings);
+    const { added, offered } = await this.#store(series, info, listings);
     this.#changed(key);
+    if (offered.length > 0) this.#events?.publish('languages_offered', { key, folder: series.folder, episodes: offered.map(({ season, episode }) => ({ season, episode })) });
     if (!known) this.#events?.publish('series_refreshed', { key, folder: series.folder, name: info.name, new_episodes: added, episodes: listings.length, seasons: info.seasons.length });
     return { key, folder: series.folder, seasons: info.seasons.length, episodes: listings.length };
   }
@@ -79,10 +89,11 @@ export class SeriesRefresher {
     });
   }
 
-  /** Returns how many episodes were new. */
-  async #store(series: ISeries, info: SeriesInfo, listings: readonly EpisodeListing[]): Promise<number> {
+  /** Stores the listings; answers how many episodes were new and those listed before that gained a language. */
+  async #store(series: ISeries, info: SeriesInfo, listings: readonly EpisodeListing[]): Promise<{ added: number; offered: OfferedEpisode[] }> {
     const now = this.#clock.now();
     let added = 0;
+    const offered: OfferedEpisode[] = [];
     await this.#em.transactional(async (tx) => {
       const managed = tx.merge(series);
       Object.assign(managed, {
@@ -99,6 +110,11 @@ export class SeriesRefresher {
         listed.add(id);
         const fields = { titleDe: listing.titleDe, titleEn: listing.titleEn, type: listing.type, languages: [...listing.languages], onProvider: true };
         const episode = byNumber.get(id);
+        // Only episodes the provider listed before: the first refresh of an imported series knows
+        // of no change, and queueing every upgrade of a whole imported library is not asked for.
+        if (episode?.onProvider && listing.languages.some((language) => !episode.languages.includes(language))) {
+          offered.push({ season: listing.season, episode: listing.number });
+        }
         if (episode) Object.assign(episode, fields);
         else {
           tx.create(Episode, { series: managed, season: listing.season, number: listing.number, ...fields, downloaded: false, filePath: null, size: null });
@@ -111,6 +127,6 @@ export class SeriesRefresher {
         else tx.remove(episode);
       }
     });
-    return added;
+    return { added, offered };
   }
 }
