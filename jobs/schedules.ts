@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Logger } from '../backend/adapters/logger.ts';
 import type { Settings } from '../config/schema.ts';
-import type { JobName } from './job-queue.ts';
+import type { JobName } from '../backend/job-queue.ts';
 
 const HOUR = 3600_000;
 

@@ -2,9 +2,14 @@ import type { Running } from '../main.ts';
 import type { CliIo } from './io.ts';
 import type { LibraryContext } from './library-context.ts';
 
+/** A command's options in `node:util` parseArgs' terms: `--json` is `{ json: { type: 'boolean' } }`. */
+export type CommandOptions = Readonly<Record<string, { readonly type: 'boolean' | 'string'; readonly short?: string }>>;
+
 export interface ParsedArgs {
+  /** Everything that is not an option, and everything after `--` even when it looks like one. */
   readonly positionals: readonly string[];
-  readonly flags: ReadonlySet<string>;
+  /** Option values by name (without the dashes): true for a boolean that was given, the text for a string. */
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
 }
 
 export interface CommandContext {
@@ -21,7 +26,7 @@ export interface Command {
   /** One line per form, without the leading "aniworld ". */
   readonly usage: readonly string[];
   readonly details?: string;
-  readonly flags?: readonly string[];
+  readonly options?: CommandOptions;
   run(args: ParsedArgs, context: CommandContext): Promise<number>;
 }
 

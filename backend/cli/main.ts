@@ -1,3 +1,4 @@
+import { parseArgs as parseArgv } from 'node:util';
 import { ConfigError, packageVersion } from '../../config/load.ts';
 import { AppError } from '../errors.ts';
 import type { Running } from '../main.ts';
@@ -39,7 +40,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     print(io.stderr, `error: unknown command "${name}". Run "aniworld --help" for the list.`);
     return EXIT_USAGE;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const end = rest.indexOf('--');
+  const options = end === -1 ? rest : rest.slice(0, end);
+  if (options.includes('--help') || options.includes('-h')) {
     io.stdout.write(helpText(command));
     return 0;
   }
@@ -78,19 +81,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+/**
+ * `node:util` parseArgs with the command's options: `--url=x` and `--url x` both work, and
+ * everything after `--` is a positional even when it starts with a dash.
+ */
 function parseArgs(args: readonly string[], command: Command): ParsedArgs {
-  const flags = new Set<string>();
-  const positionals: string[] = [];
-  for (const arg of args) {
-    if (arg === '--') continue;
-    if (arg.startsWith('-') && !/^-\d/.test(arg)) {
-      if (!command.flags?.includes(arg)) throw new UsageError(`Unknown option "${arg}" for ${command.name}.`);
-      flags.add(arg);
-    } else {
-      positionals.push(arg);
+  try {
+    const { values, positionals } = parseArgv({ args: [...args], options: { ...command.options }, allowPositionals: true, strict: true });
+    return { positionals, values };
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /'([^']+)'/.exec(message)?.[1] ?? message;
+      throw new UsageError(`Unknown option "${option}" for ${command.name}. A value that starts with "-" goes after "--": aniworld ${command.name} -- ${option}`);
     }
+    if (code?.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(`${message.replace(/\.?$/, '.')}`);
+    throw error;
   }
-  return { positionals, flags };
 }
 
 function report(error: unknown, command: Command, io: CliIo): number {

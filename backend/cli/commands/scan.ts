@@ -9,11 +9,11 @@ export const scanCommand: Command = {
     'Reads the folders on disk only (the provider is not asked). Shows a progress bar on a terminal.',
     'Unknown folders are listed; link them in the panel or with a .aniworld.json file in the folder.',
   ].join('\n'),
-  flags: ['--json'],
+  options: { json: { type: 'boolean' } },
   async run(args, { io, withLibrary }) {
     const [key, ...extra] = args.positionals;
     if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
-    const json = args.flags.has('--json');
+    const json = args.values.json === true;
     if (key) {
       const result = await withLibrary((library) => library.scanner.scanSeries(key));
       if (json) print(io.stdout, JSON.stringify(result, null, 2));
