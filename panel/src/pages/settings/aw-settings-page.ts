@@ -230,6 +230,7 @@ export class AwSettingsPage extends LitElement {
           ${this.#number('library.refresh_interval_hours', t('settings.refreshEvery'), { min: 0, max: 720, step: 0.5, unit: t('settings.hours') })}
         </div>
         ${this.#toggle('downloads.queue_missing_after_scan', t('settings.queueAfterScan'), t('settings.queueAfterScanHint'))}
+        ${this.#toggle('downloads.upgrade_language', t('settings.upgradeLanguage'), t('settings.upgradeLanguageHint'))}
       </section>
 
       <section class="card" aria-labelledby="naming-h">
