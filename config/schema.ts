@@ -78,6 +78,8 @@ export const settingsSchema = z.strictObject({
     refresh_interval_hours: z.number().min(0).max(24 * 30).default(24),
     watch: z.boolean().default(true),
     watch_polling: z.boolean().default(false),
+    /** Activity log entries older than this are deleted (daily prune-activity job). */
+    activity_retention_days: z.number().int().min(1).max(3650).default(90),
   }).prefault({}),
   auth: z.strictObject({
     session_hours: z.number().int().min(1).max(24 * 7).default(12),

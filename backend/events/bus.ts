@@ -6,6 +6,8 @@ import type { Logger } from '../adapters/logger.ts';
  */
 export interface DomainEventMap {
   download_added: { item_id: string; key: string; folder: string; season: number; episode: number; [extra: string]: unknown };
+  /** A download attempt began (the item is now downloading). */
+  download_started: { item_id: string; key: string; folder: string; season: number; episode: number; attempt: number; [extra: string]: unknown };
   download_progress: { item_id: string; key: string; folder: string; season: number; episode: number; progress: number; downloaded_bytes: number; total_bytes: number | null; speed: number; eta: number | null; [extra: string]: unknown };
   download_complete: { item_id: string; key: string; folder: string; season: number; episode: number; file_path: string; [extra: string]: unknown };
   download_failed: { item_id: string; key: string; folder: string; season: number; episode: number; error: string; [extra: string]: unknown };
@@ -22,6 +24,8 @@ export interface DomainEventMap {
   scan_complete: { scope: 'library' | 'series'; key?: string; folder?: string; [extra: string]: unknown };
   scan_failed: { scope: 'library' | 'series'; error: string; key?: string; folder?: string; [extra: string]: unknown };
   series_added: { key: string; folder: string; name: string; [extra: string]: unknown };
+  /** A provider refresh stored the episode list; `new_episodes` counts episodes it had not listed before. */
+  series_refreshed: { key: string; folder: string; name: string; new_episodes: number; episodes: number; seasons: number; [extra: string]: unknown };
   series_removed: { key: string; folder: string; [extra: string]: unknown };
   /** Existing files were renamed to the naming templates (counts: episodes, all files moved, clashes left, failures). */
   episodes_renamed: { key: string; folder: string; renamed: number; files: number; clashes: number; failed: number; [extra: string]: unknown };

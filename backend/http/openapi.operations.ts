@@ -6,6 +6,7 @@ import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQueryS
 import { wantedDownloadSchema, wantedQuerySchema } from '../modules/wanted/wanted.schema.ts';
 import { backupParams, logsQuerySchema, providerTestSchema, taskParams } from '../modules/system/system.schema.ts';
 import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
+import { activityQuerySchema } from '../modules/activity/activity.schema.ts';
 import type { OperationTable } from './openapi.ts';
 
 const key = { key: keyParamSchema };
@@ -74,6 +75,8 @@ export const OPERATIONS: OperationTable = {
   'GET /api/rename': { tag: 'anime', summary: 'Organize preview for the whole library: every series with files to rename' },
   'POST /api/rename': { tag: 'anime', summary: 'Organize the library (or the series in `keys`)', body: renameLibrarySchema },
   'POST /api/anime/:key/refresh': { tag: 'anime', summary: 'Refresh episodes and metadata from the provider', params: key },
+
+  'GET /api/activity': { tag: 'system', summary: 'Activity log, newest first: series added, imported and removed, library scans, refreshes that found episodes, downloads, renames, provider checks, settings changes', query: activityQuerySchema },
 
   'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics' },
   'POST /api/queue/add': { tag: 'queue', summary: 'Queue episodes of a library series', body: queueAddSchema, success: { status: 201 } },

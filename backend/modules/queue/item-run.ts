@@ -96,6 +96,7 @@ export class ItemRun {
     const attempts = Number(item.attempts) + 1;
     await this.#deps.items.update(id, { attempts, startedAt: item.startedAt ?? this.#deps.items.now() });
     this.#deps.changed();
+    this.#deps.events.publish('download_started', { ...itemEventBase(item), attempt: attempts, serie_name: item.seriesName, language: item.language ?? null });
     try {
       const outcome = await this.#deps.downloader.download(
         { key: item.seriesKey, season: item.season, episode: item.episode, language: item.language ?? null, previous: { hoster: item.hoster ?? null, language: item.languageUsed ?? null, target: item.filePath ?? null }, upgrade: item.upgradeFrom != null },

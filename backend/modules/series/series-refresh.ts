@@ -51,7 +51,11 @@ export class SeriesRefresher {
     return this.#orm.em as EntityManager;
   }
 
-  /** Fetches the series page and every season page, then stores it all in one transaction. */
+  /**
+   * Fetches the series page and every season page, then stores it all in one transaction.
+   * `known`: the series page an add just loaded; that first load is part of series_added, so
+   * only later refreshes publish series_refreshed.
+   */
   async refreshSeries(key: string, known?: SeriesInfo): Promise<RefreshSummary> {
     const series = await this.#em.findOne(Series, { key });
     if (!series) throw new NotFoundError(`No series with key "${key}"`);
@@ -59,9 +63,10 @@ export class SeriesRefresher {
     const info = known ?? await provider.getSeries(key);
     const listings: EpisodeListing[] = [];
     for (const season of info.seasons) listings.push(...(await provider.getSeason(key, season)).episodes);
-    const offered = await this.#store(series, info, listings);
+    const { added, offered } = await this.#store(series, info, listings);
     this.#changed(key);
     if (offered.length > 0) this.#events?.publish('languages_offered', { key, folder: series.folder, episodes: offered.map(({ season, episode }) => ({ season, episode })) });
+    if (!known) this.#events?.publish('series_refreshed', { key, folder: series.folder, name: info.name, new_episodes: added, episodes: listings.length, seasons: info.seasons.length });
     return { key, folder: series.folder, seasons: info.seasons.length, episodes: listings.length };
   }
 
@@ -84,9 +89,10 @@ export class SeriesRefresher {
     });
   }
 
-  /** Stores the listings; answers the episodes that were listed before and gained a language. */
-  async #store(series: ISeries, info: SeriesInfo, listings: readonly EpisodeListing[]): Promise<OfferedEpisode[]> {
+  /** Stores the listings; answers how many episodes were new and those listed before that gained a language. */
+  async #store(series: ISeries, info: SeriesInfo, listings: readonly EpisodeListing[]): Promise<{ added: number; offered: OfferedEpisode[] }> {
     const now = this.#clock.now();
+    let added = 0;
     const offered: OfferedEpisode[] = [];
     await this.#em.transactional(async (tx) => {
       const managed = tx.merge(series);
@@ -110,7 +116,10 @@ export class SeriesRefresher {
           offered.push({ season: listing.season, episode: listing.number });
         }
         if (episode) Object.assign(episode, fields);
-        else tx.create(Episode, { series: managed, season: listing.season, number: listing.number, ...fields, downloaded: false, filePath: null, size: null });
+        else {
+          tx.create(Episode, { series: managed, season: listing.season, number: listing.number, ...fields, downloaded: false, filePath: null, size: null });
+          added++;
+        }
       }
       for (const episode of episodes) {
         if (listed.has(`${episode.season}:${episode.number}`)) continue;
@@ -118,6 +127,6 @@ export class SeriesRefresher {
         else tx.remove(episode);
       }
     });
-    return offered;
+    return { added, offered };
   }
 }

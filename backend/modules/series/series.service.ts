@@ -295,7 +295,7 @@ export class SeriesService {
       this.#deps.logger.warn({ component: 'library', key: info.key, err: error }, 'episode list refresh after add failed');
     }
     await this.#scanner.scanSeries(info.key);
-    this.#deps.events.publish('series_added', { key: info.key, folder, name: info.name });
+    this.#deps.events.publish('series_added', { key: info.key, folder, name: info.name, imported: options.keepExisting });
     this.#em.clear();
     return this.detail(info.key);
   }

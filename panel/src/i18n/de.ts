@@ -567,6 +567,7 @@ export const de: Messages = {
   'task.rescan-library': 'Medienordner neu scannen',
   'task.refresh-series': 'Beim Anbieter nach neuen Folgen fragen',
   'task.prune-sessions': 'Abgelaufene Sitzungen entfernen',
+  'task.prune-activity': 'Alte Aktivitäten entfernen',
   'task.deliver-webhook': 'Benachrichtigungen zustellen',
 
   'lang.German_Dub': 'Deutsch (Synchro)',

@@ -576,6 +576,7 @@ export const en = {
   'task.rescan-library': 'Rescan the media folder',
   'task.refresh-series': 'Ask the provider for new episodes',
   'task.prune-sessions': 'Remove expired sessions',
+  'task.prune-activity': 'Remove old activity',
   'task.deliver-webhook': 'Deliver notifications',
 
   // provider languages
