@@ -27,6 +27,7 @@ export const routes: readonly RouteDefinition[] = [
   { pattern: '/library/add', tag: 'aw-add-series-page', title: 'route.addSeries', load: () => import('./pages/add/aw-add-series-page.ts') },
   { pattern: '/library/import', tag: 'aw-import-page', title: 'route.import', load: () => import('./pages/import/aw-import-page.ts') },
   { pattern: '/series/:key', tag: 'aw-series-page', title: 'route.series', load: () => import('./pages/series/aw-series-page.ts') },
+  { pattern: '/wanted', tag: 'aw-wanted-page', title: 'nav.wanted', load: () => import('./pages/wanted/aw-wanted-page.ts') },
   { pattern: '/queue', tag: 'aw-queue-page', title: 'nav.queue', load: () => import('./pages/queue/aw-queue-page.ts') },
   { pattern: '/settings', tag: 'aw-settings-page', title: 'nav.settings', load: () => import('./pages/settings/aw-settings-page.ts') },
   { pattern: '/notifications', tag: 'aw-notifications-page', title: 'nav.notifications', load: () => import('./pages/notifications/aw-notifications-page.ts') },
