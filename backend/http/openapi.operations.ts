@@ -1,11 +1,12 @@
 import { settingsSchema } from '../../config/schema.ts';
 import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/auth.schema.ts';
 import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
-import { addMissingSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
+import { addMissingSchema, addUpgradesSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
 import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, renameLibrarySchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
 import { wantedDownloadSchema, wantedQuerySchema } from '../modules/wanted/wanted.schema.ts';
 import { backupParams, logsQuerySchema, providerTestSchema, taskParams } from '../modules/system/system.schema.ts';
 import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
+import { activityQuerySchema } from '../modules/activity/activity.schema.ts';
 import type { OperationTable } from './openapi.ts';
 
 const key = { key: keyParamSchema };
@@ -75,9 +76,12 @@ export const OPERATIONS: OperationTable = {
   'POST /api/rename': { tag: 'anime', summary: 'Organize the library (or the series in `keys`)', body: renameLibrarySchema },
   'POST /api/anime/:key/refresh': { tag: 'anime', summary: 'Refresh episodes and metadata from the provider', params: key },
 
+  'GET /api/activity': { tag: 'system', summary: 'Activity log, newest first: series added, imported and removed, library scans, refreshes that found episodes, downloads, renames, provider checks, settings changes', query: activityQuerySchema },
+
   'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics' },
   'POST /api/queue/add': { tag: 'queue', summary: 'Queue episodes of a library series', body: queueAddSchema, success: { status: 201 } },
   'POST /api/queue/add-missing': { tag: 'queue', summary: 'Queue every missing episode of a series', body: addMissingSchema, success: { status: 201 } },
+  'POST /api/queue/add-upgrades': { tag: 'queue', summary: 'Queue language upgrades of a series (the given episodes, or every upgradable one)', body: addUpgradesSchema, success: { status: 201 } },
   'POST /api/queue/start': { tag: 'queue', summary: 'Start processing the queue' },
   'POST /api/queue/stop': { tag: 'queue', summary: 'Stop processing (running downloads are interrupted and resume later)' },
   'POST /api/queue/pause': { tag: 'queue', summary: 'Pause the queue' },
