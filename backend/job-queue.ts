@@ -13,6 +13,7 @@ export interface JobPayloads {
   'refresh-series': { key?: string };
   'deliver-webhook': { deliveryId: number };
   'prune-sessions': Record<string, never>;
+  'prune-activity': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

@@ -59,6 +59,8 @@ import { createHosterRegistry, type HosterRegistry } from './providers/hosters/r
 import { SeriesService } from './modules/series/series.service.ts';
 import { createSeriesRouter } from './modules/series/series.routes.ts';
 import { createRenameRouter } from './modules/series/rename.routes.ts';
+import { ActivityLog } from './modules/activity/activity.service.ts';
+import { createActivityRouter } from './modules/activity/activity.routes.ts';
 import { findExecutable } from './adapters/ffmpeg.ts';
 import { findCurl } from './adapters/curl.ts';
 import { TokenBucket } from './downloads/token-bucket.ts';
@@ -143,6 +145,7 @@ export interface Running {
     /** The JobQueue port (enqueue, cancel, pause, list) and the runner behind it. */
     readonly jobs: JobRunner;
     readonly webhooks: WebhookService;
+    readonly activity: ActivityLog;
   };
   close(): Promise<void>;
 }
@@ -206,6 +209,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const metrics = new MetricsService({ version: config.version });
     closers.push({ name: 'metrics', close: metrics.observe(events) });
     const diagnostics = new DiagnosticsService({ config, settings, health, logs, storage, em: orm.em });
+
+    // --- the activity log records what happened, from the events of this process ---
+    const activity = new ActivityLog({ orm, events, settings, logger, clock });
+    if (serving) {
+      const stopActivity = activity.start();
+      closers.push({ name: 'activity log', close: stopActivity });
+    }
 
     // --- feature services (library, providers, queue, notifications) are built here ---
     // Anti-bot checks: the embedded Chromium (started on the first check, closed when idle) or a
@@ -325,6 +335,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createQueueRouter(queue),
       createWantedRouter(new WantedService({ orm, queue, logger })),
       createWebhookRouter(webhooks),
+      createActivityRouter(activity),
     ];
     // The document lists every route, its own included.
     const docsRouter = role === 'worker' ? undefined : createDocsRouter((own): Record<string, unknown> => buildOpenApi({ routes: listRoutes([...featureRouters, own]), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path }));
@@ -348,7 +359,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     // ANIWORLD_ROLE=api only enqueues: a worker process on the same job store runs the jobs.
     if (serving && config.runtime.role !== 'api') {
-      await jobs.start({ auth, series, queue, settings, webhooks: outbox });
+      await jobs.start({ auth, series, queue, settings, webhooks: outbox, activity });
       // Deliveries whose job was lost (a crash between two steps) are queued again.
       await inContext(orm, () => outbox.resumePending());
     }
@@ -374,7 +385,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, personChecks, series, queue, jobs, webhooks },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, personChecks, series, queue, jobs, webhooks, activity },
       close: closeAll,
     };
   } catch (error) {

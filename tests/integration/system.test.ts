@@ -61,7 +61,7 @@ describe('system: scheduled tasks', () => {
     await expect.poll(async () => {
       tasks = (await app!.request('GET', '/api/system/tasks', { token })).body.tasks;
       return tasks.map((task) => `${task.name}:${task.state}`).sort();
-    }, { timeout: 30_000 }).toEqual(['prune-sessions:repeating', 'refresh-series:repeating', 'rescan-library:repeating']);
+    }, { timeout: 30_000 }).toEqual(['prune-activity:repeating', 'prune-sessions:repeating', 'refresh-series:repeating', 'rescan-library:repeating']);
     for (const task of tasks) {
       expect(task.state).toBe('repeating');
       expect(Date.parse(task.next_run_at!)).not.toBeNaN();

@@ -503,6 +503,7 @@ export const en = {
   'event.series_removed': 'Series removed',
   'event.scan_complete': 'Library scan finished',
   'event.episode_available': 'New episode available',
+  'event.episode_upgraded': 'Episode upgraded to the wanted language',
   'event.health_issue': 'Health problem',
   'event.provider_check': 'Provider check',
   'event.test': 'Test',
@@ -561,6 +562,7 @@ export const en = {
   'task.rescan-library': 'Rescan the media folder',
   'task.refresh-series': 'Ask the provider for new episodes',
   'task.prune-sessions': 'Remove expired sessions',
+  'task.prune-activity': 'Remove old activity',
   'task.deliver-webhook': 'Deliver notifications',
 
   // provider languages
