@@ -122,8 +122,8 @@ export class MetricsService {
     const data = event.data as Record<string, unknown>;
     switch (event.type) {
       case 'download_progress': {
-        const item = String(data.item_id);
-        const bytes = Number(data.downloaded_bytes) || 0;
+        const item = event.data.item_id;
+        const bytes = event.data.progress.downloaded_bytes;
         const before = this.#downloadBytes.get(item) ?? 0;
         // A retry restarts the count (or resumes lower): only growth is new bytes.
         if (bytes > before) this.increment('aniworld_download_bytes_total', {}, bytes - before);
@@ -131,11 +131,11 @@ export class MetricsService {
         break;
       }
       case 'download_complete':
-        this.#downloadBytes.delete(String(data.item_id));
+        this.#downloadBytes.delete(event.data.item_id);
         this.increment('aniworld_downloads_completed_total');
         break;
       case 'download_failed':
-        this.#downloadBytes.delete(String(data.item_id));
+        this.#downloadBytes.delete(event.data.item_id);
         this.increment('aniworld_downloads_failed_total');
         break;
       case 'download_removed':
