@@ -32,7 +32,10 @@ import { LogService } from './modules/system/logs.service.ts';
 import { MetricsService } from './modules/system/metrics.service.ts';
 import { DiagnosticsService } from './modules/system/diagnostics.service.ts';
 import { BackupService } from './modules/system/backup.service.ts';
-import { scheduledTasks } from './modules/system/tasks.ts';
+import { TaskService } from './modules/system/tasks.ts';
+import { ChecklistService } from './modules/system/checklist.ts';
+import { pauseLibraryWork } from './modules/system/work-pause.ts';
+import { createBackupRouter } from './modules/system/backup.routes.ts';
 import { SCHEDULES } from '../jobs/schedules.ts';
 import { createSystemRouter } from './modules/system/system.routes.ts';
 import { createProviderCheckRouter } from './modules/system/provider-check.routes.ts';
@@ -43,7 +46,7 @@ import { buildOpenApi, createDocsRouter } from './http/openapi.ts';
 import { OPERATIONS } from './http/openapi.operations.ts';
 import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
-import { ProviderHealth } from './providers/provider-health.ts';
+import { ProviderHealth, withProbe } from './providers/provider-health.ts';
 import { NameResolution } from './adapters/doh-resolver.ts';
 import { EmbeddedBrowser, findChromium } from './adapters/browser/embedded-browser.ts';
 import { PassFile } from './adapters/pass-file.ts';
@@ -55,6 +58,9 @@ import { createProviderRegistry, type ProviderRegistry } from './providers/regis
 import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
 import { SeriesService } from './modules/series/series.service.ts';
 import { createSeriesRouter } from './modules/series/series.routes.ts';
+import { createRenameRouter } from './modules/series/rename.routes.ts';
+import { ActivityLog } from './modules/activity/activity.service.ts';
+import { createActivityRouter } from './modules/activity/activity.routes.ts';
 import { findExecutable } from './adapters/ffmpeg.ts';
 import { findCurl } from './adapters/curl.ts';
 import { TokenBucket } from './downloads/token-bucket.ts';
@@ -63,6 +69,10 @@ import { EpisodeDownloader } from './modules/queue/episode-downloader.ts';
 import { QueueService } from './modules/queue/queue.service.ts';
 import { QueueStateFile } from './modules/queue/queue-state.ts';
 import { createQueueRouter } from './modules/queue/queue.routes.ts';
+import { createWantedRouter } from './modules/wanted/wanted.routes.ts';
+import { WantedService } from './modules/wanted/wanted.service.ts';
+import { createSeriesBulkRouter } from './modules/series/series-bulk.routes.ts';
+import { SeriesBulk } from './modules/series/series-bulk.ts';
 import { panelStatic } from './http/panel-static.ts';
 import { LiveEventHub, type LiveEventsOptions } from './ws/hub.ts';
 import { inContext } from './db/context.ts';
@@ -77,8 +87,8 @@ import { MediaServerClient } from './modules/notifications/media-server.ts';
 import { scanMissingCounts } from './modules/notifications/scan-missing-counts.ts';
 import { createJobStore } from '../jobs/store/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
-import { LibraryWatcher } from '../jobs/library-watcher.ts';
-import type { Watcher } from '../jobs/elected-watcher.ts';
+import { LibraryWatcher } from './modules/series/library-watcher.ts';
+import type { Watcher } from './modules/series/elected-watcher.ts';
 import type Router from '@koa/router';
 import type { AppState } from './http/state.ts';
 
@@ -135,6 +145,7 @@ export interface Running {
     /** The JobQueue port (enqueue, cancel, pause, list) and the runner behind it. */
     readonly jobs: JobRunner;
     readonly webhooks: WebhookService;
+    readonly activity: ActivityLog;
   };
   close(): Promise<void>;
 }
@@ -179,7 +190,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // Scale-out (ANIWORLD_DATABASE_URL): PostgreSQL, loaded only then; the default stays on SQLite.
     const orm = databaseUrl
       ? await (await import('./db/postgres.ts')).openPostgres({ url: databaseUrl, log: ormLog })
-      : await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir, log: ormLog });
+      : await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir, keepBackups: config.settings.backups.database_keep, log: ormLog });
     closers.push({ name: 'database', close: () => orm.close() });
 
     const secret = await loadOrCreateSecret(config.paths.secretFile, {
@@ -198,7 +209,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const metrics = new MetricsService({ version: config.version });
     closers.push({ name: 'metrics', close: metrics.observe(events) });
     const diagnostics = new DiagnosticsService({ config, settings, health, logs, storage, em: orm.em });
-    const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir });
+
+    // --- the activity log records what happened, from the events of this process ---
+    const activity = new ActivityLog({ orm, events, settings, logger, clock });
+    if (serving) {
+      const stopActivity = activity.start();
+      closers.push({ name: 'activity log', close: stopActivity });
+    }
 
     // --- feature services (library, providers, queue, notifications) are built here ---
     // Anti-bot checks: the embedded Chromium (started on the first check, closed when idle) or a
@@ -223,7 +240,6 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const names = new NameResolution({ settings: () => settings.current().provider, providerHost: () => new URL(providerUrl()).hostname, onHint: (hint) => providerHealth.setHint(hint), logger });
     closers.push({ name: 'dns over https', close: () => names.close() });
     const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks, dispatcher: (url) => names.dispatcher(url) });
-    providerHealth.useProbe(() => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`));
     health.register('provider', () => ({ ...providerHealth.current() }));
     closers.push({
       name: 'provider health',
@@ -242,19 +258,10 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default, externalVersion });
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
-    const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, library: series, engine: transfers, settings });
-    const queue = new QueueService({
-      orm, events, settings, logger, clock, downloader, library: series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
-      providerHealth, mediaRoot: () => mediaRoot.path(),
-    });
-    health.register('queue', () => queue.health());
-    metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
-      const stats = (await queue.status()).statistics;
-      return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
-    });
-    metrics.gauge('aniworld_download_speed_bytes_per_second', 'Current total download speed.', async () => Math.round((await queue.status()).statistics.current_speed_mbps * 1024 * 1024));
+    const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, series, engine: transfers, settings });
 
-    // --- jobs: the store (JOBS_STORE) and the runner; processing starts after listening ---
+    // --- jobs: the store (JOBS_STORE) and the runner. Built before the services that enqueue
+    // (queue, webhook outbox); it gets the services the jobs call when processing starts ---
     // With a shared PostgreSQL the jobs go there too, unless JOBS_STORE names MongoDB.
     const jobsKind = databaseUrl && config.runtime.jobs_store === 'sqlite' ? 'postgres' : config.runtime.jobs_store;
     if (jobsKind === 'sqlite') await ensurePrivateFile(config.paths.jobsDatabaseFile);
@@ -263,16 +270,32 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // A worker polls the shared store every second: a freed download slot is filled at once even
     // when the job was queued by another process (one cheap locking query per job name).
     const processEveryMs = role === 'worker' ? 1000 : undefined;
-    const jobs = createJobRunner(jobStore, { orm, settings, logger, lockLifetimeMs, processEveryMs, services: { auth, library: series, downloads: queue, settings, webhooks: { deliver: (deliveryId) => outbox.deliver(deliveryId) } } });
+    const jobs = createJobRunner(jobStore, { orm, settings, logger, lockLifetimeMs, processEveryMs });
     closers.push({ name: 'jobs', close: () => jobs.stop() });
     await jobs.ready();
-    queue.useJobQueue(jobs);
     health.register('jobs', () => jobs.health());
+
+    // The queue asks the site once (through the client) to learn that an outage is over.
+    const providerFrontPage = () => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`);
+    const queue = new QueueService({
+      orm, events, settings, logger, clock, downloader, jobs, series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
+      providerHealth: withProbe(providerHealth, providerFrontPage), mediaRoot: () => mediaRoot.path(),
+    });
+    health.register('queue', () => queue.health());
+    metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
+      const stats = (await queue.status()).statistics;
+      return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
+    });
+    metrics.gauge('aniworld_download_speed_bytes_per_second', 'Current total download speed.', async () => Math.round((await queue.status()).statistics.current_speed_mbps * 1024 * 1024));
+    // A restore in the server pauses what writes the library; the CLI next to a server does not.
+    const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir, pauseWork: serving ? pauseLibraryWork({ jobs, queue }) : undefined });
+    const tasks = new TaskService({ jobs, names: SCHEDULES.map((schedule) => schedule.name) });
 
     // --- webhooks: the notifier writes events to the outbox, deliver-webhook jobs send them ---
     const mediaServers = new MediaServerClient({ mediaRoot: () => mediaRoot.path(), timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_DELIVERY_POLICY.timeoutMs });
     const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks, enrich: scanMissingCounts(() => series.list()), mediaServers });
     const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname(), mediaServers });
+    const checklist = new ChecklistService({ settings, provider: () => providerHealth.current(), mediaFolder: () => inspectMediaFolder(mediaRoot.path(), options.minFreeMediaBytes), connections: async () => (await webhooks.list()).length });
     const notifier = new WebhookNotifier({ orm, events, outbox, logger });
     notifier.start();
     // Stopped before the runner (closers run in reverse): events already taken still reach the outbox.
@@ -299,17 +322,24 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     // --- HTTP: one router per feature; app.ts decides the middleware order ---
     // ANIWORLD_ROLE=worker answers only the health check.
-    const routers = role === 'worker' ? [createHealthRouter(health)] : [
+    const featureRouters = role === 'worker' ? [createHealthRouter(health)] : [
       createHealthRouter(health),
       createAuthRouter(auth),
       createConfigRouter(settings),
-      createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)), providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
+      createSystemRouter({ logs, diagnostics, metrics, settings, tasks, checklist, providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
+      createBackupRouter(backups),
       createProviderCheckRouter(personChecks),
-      createDocsRouter((): Record<string, unknown> => buildOpenApi({ routes: listRoutes(routers), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path })),
+      createSeriesBulkRouter(new SeriesBulk({ series, queue, logger })),
       createSeriesRouter(series),
+      createRenameRouter(series),
       createQueueRouter(queue),
+      createWantedRouter(new WantedService({ orm, queue, logger })),
       createWebhookRouter(webhooks),
+      createActivityRouter(activity),
     ];
+    // The document lists every route, its own included.
+    const docsRouter = role === 'worker' ? undefined : createDocsRouter((own): Record<string, unknown> => buildOpenApi({ routes: listRoutes([...featureRouters, own]), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path }));
+    const routers = docsRouter ? [...featureRouters, docsRouter] : featureRouters;
     const panel = role === 'worker' ? undefined : panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path });
     const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panel });
 
@@ -329,13 +359,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     // ANIWORLD_ROLE=api only enqueues: a worker process on the same job store runs the jobs.
     if (serving && config.runtime.role !== 'api') {
-      await jobs.start();
+      await jobs.start({ auth, series, queue, settings, webhooks: outbox, activity });
       // Deliveries whose job was lost (a crash between two steps) are queued again.
       await inContext(orm, () => outbox.resumePending());
     }
     // The folder watcher lives where jobs run; its first directory walk goes on after "ready".
     // On a shared PostgreSQL one process watches for all (elected), the others stand by.
-    const createWatcher = () => new LibraryWatcher({ library: series, orm, settings, events, logger });
+    const createWatcher = () => new LibraryWatcher({ series, orm, settings, events, logger });
     const watcher = !serving || role === 'api' ? undefined : databaseUrl ? await electedWatcher({ url: databaseUrl, createWatcher, logger, retryMs: options.watcherRetryMs }) : createWatcher();
     if (watcher) {
       closers.push({ name: 'folder watcher', close: () => watcher.close() });
@@ -355,7 +385,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, personChecks, series, queue, jobs, webhooks },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, personChecks, series, queue, jobs, webhooks, activity },
       close: closeAll,
     };
   } catch (error) {
@@ -369,7 +399,7 @@ const WATCHER_LOCK = 0x616e6978;
 
 /** Loaded only with ANIWORLD_DATABASE_URL, like the rest of the scale-out code. */
 async function electedWatcher(options: { url: string; createWatcher: () => Watcher; logger: Logger; retryMs?: number }): Promise<Watcher> {
-  const [{ AdvisoryLockElection }, { ElectedWatcher }] = await Promise.all([import('./adapters/pg-advisory-lock.ts'), import('../jobs/elected-watcher.ts')]);
+  const [{ AdvisoryLockElection }, { ElectedWatcher }] = await Promise.all([import('./adapters/pg-advisory-lock.ts'), import('./modules/series/elected-watcher.ts')]);
   return new ElectedWatcher({
     createWatcher: options.createWatcher,
     logger: options.logger,

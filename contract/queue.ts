@@ -32,6 +32,9 @@ export const downloadItemSchema = z.strictObject({
   priority: z.number(),
   /** The language asked for (null: the series' or the default preference). */
   language: z.string().nullable(),
+  /** `upgrade`: the file replaces one on disk in `upgrade_from` (a lower language). */
+  kind: z.enum(['download', 'upgrade']),
+  upgrade_from: z.string().nullable(),
   /** The language the file was downloaded in. */
   language_used: z.string().nullable(),
   hoster: z.string().nullable(),

@@ -1,22 +1,23 @@
 import type { Logger } from '../backend/adapters/logger.ts';
 import type { Settings } from '../config/schema.ts';
-import type { JobName, JobPayloads } from './job-queue.ts';
+import type { JobName, JobPayloads } from '../backend/job-queue.ts';
 
 /**
  * What job handlers may call: narrow views of backend services, wired once in backend/main.ts.
  * To give a job a new collaborator, add an optional field here and pass the service in main.ts.
  * A definition names the fields it needs in `needs`; the runner registers it only when all of
- * them are wired (a process without the library service simply does not run library jobs).
+ * them are wired (a process without the series service simply does not run library jobs).
  */
 export interface JobServices {
   readonly auth?: { pruneSessions(): Promise<number> };
-  readonly library?: {
+  /** The series service (the library: scans, provider refreshes). */
+  readonly series?: {
     scanLibrary(): Promise<unknown>;
     refreshSeries(key: string): Promise<unknown>;
     refreshAll(): Promise<unknown>;
   };
   /** The download queue: queues the missing episodes of monitored series (after a scheduled rescan). */
-  readonly downloads?: {
+  readonly queue?: {
     queueMissing(): Promise<unknown>;
     /** Runs one attempt of a started queue item (the download-episode job). */
     runItem(itemId: string, signal?: AbortSignal): Promise<void>;
@@ -24,6 +25,8 @@ export interface JobServices {
   /** The webhook outbox: one delivery attempt. */
   readonly webhooks?: { deliver(deliveryId: number): Promise<unknown> };
   readonly settings?: { current(): Readonly<Settings> };
+  /** The activity log: deletes entries past their retention. */
+  readonly activity?: { prune(): Promise<number> };
 }
 
 export interface JobContext<N extends JobName> {

@@ -3,10 +3,11 @@ import { Agenda, type AgendaBackend, type Job } from 'agenda';
 import type { Logger } from '../backend/adapters/logger.ts';
 import { inContext } from '../backend/db/context.ts';
 import type { Orm } from '../backend/db/orm.ts';
+import { AppError } from '../backend/errors.ts';
 import type { Settings } from '../config/schema.ts';
 import type { AnyJobDefinition, JobContext, JobServices } from './definition.ts';
 import { JOB_DEFINITIONS } from './definitions/index.ts';
-import type { EnqueueOptions, JobName, JobPayloads, JobQueue, JobSummary } from './job-queue.ts';
+import type { EnqueueOptions, JobName, JobPayloads, JobQueue, JobSummary } from '../backend/job-queue.ts';
 import { applySchedules, SCHEDULES } from './schedules.ts';
 import type { JobStore } from './store/index.ts';
 
@@ -64,7 +65,6 @@ export interface JobRunnerOptions {
   readonly orm: Orm;
   readonly settings: { current(): Readonly<Settings>; subscribe(listener: (next: Readonly<Settings>) => void): () => void };
   readonly logger: Logger;
-  readonly services: JobServices;
   /** Default: every definition in jobs/definitions/index.ts. */
   readonly definitions?: readonly AnyJobDefinition[];
   /** How often the store is polled for jobs other processes queued (default 5 s). */
@@ -94,7 +94,16 @@ interface RunningJob {
  * schedules and the per-name concurrency from settings, and stops gracefully.
  *
  * Without start() it only enqueues (ANIWORLD_ROLE=api): jobs wait in the store for a worker.
+ * It is built before the services (they enqueue through it) and gets them in start(), so the
+ * queue and the runner need no setter to reach each other.
  */
+/** "Run now" while that job runs: 409 with a code the panel words in its language. */
+export class JobRunningError extends AppError {
+  constructor(name: JobName) {
+    super(409, 'task_running', `${name} is running right now; it was not started a second time.`);
+  }
+}
+
 export class JobRunner implements JobQueue {
   readonly store: JobStore;
   readonly #agenda: Agenda;
@@ -115,6 +124,7 @@ export class JobRunner implements JobQueue {
   readonly #succeeded = new Set<string>();
   #unsubscribe: (() => void) | undefined;
   #state: RunnerState = 'idle';
+  #services: JobServices = {};
 
   constructor(store: JobStore, options: JobRunnerOptions) {
     this.store = store;
@@ -172,7 +182,6 @@ export class JobRunner implements JobQueue {
         return channel.publish({ jobId: job.attrs._id!, jobName: job.attrs.name, nextRunAt: new Date(), priority: 0, timestamp: new Date() });
       }).catch(() => {});
     });
-    for (const definition of options.definitions ?? JOB_DEFINITIONS) this.#register(definition);
   }
 
   /** Resolves once the store is connected; rejects with the store's error. */
@@ -184,15 +193,20 @@ export class JobRunner implements JobQueue {
     return this.#state;
   }
 
-  /** Names of jobs this process can run (their services are wired). */
+  /** Names of jobs this process runs (their services were given to start()). */
   get registered(): JobName[] {
     return [...this.#definitions.keys()];
   }
 
-  /** Starts processing and installs the schedules (ANIWORLD_ROLE=all|worker). */
-  async start(): Promise<void> {
+  /**
+   * Registers the definitions whose services are given, starts processing and installs the
+   * schedules (ANIWORLD_ROLE=all|worker).
+   */
+  async start(services: JobServices): Promise<void> {
     if (this.#state === 'running') return;
     await this.#connected;
+    this.#services = services;
+    for (const definition of this.#options.definitions ?? JOB_DEFINITIONS) this.#register(definition);
     this.#applyConcurrency(this.#options.settings.current());
     await applySchedules(this.#agenda, this.#scheduled(), this.#options.settings.current(), this.#logger);
     this.#unsubscribe = this.#options.settings.subscribe((next) => {
@@ -302,6 +316,30 @@ export class JobRunner implements JobQueue {
     }
   }
 
+  /**
+   * "Run now" for a scheduled job: its repeating job becomes due at once (the next run then
+   * counts from this one, as after a scheduled run); with its schedule off, a one-time job of
+   * that name is stored. A run that is going on already is not started twice.
+   */
+  async runNow(name: JobName): Promise<'scheduled' | 'one-time'> {
+    await this.#connected;
+    const { jobs } = await this.#agenda.queryJobs({ name });
+    if (jobs.some((job) => job.state === 'running')) throw new JobRunningError(name);
+    const repeating = jobs.find((job) => job.type === 'single' && job.repeatInterval);
+    if (repeating) {
+      const repository = this.#backend.repository;
+      const stored = await repository.getJobById(String(repeating._id));
+      if (stored) await repository.saveJobState({ ...stored, nextRunAt: new Date(), disabled: this.#paused.has(name) ? stored.disabled : false }, undefined);
+    } else {
+      await this.#save(name, {} as JobPayloads[typeof name], {});
+    }
+    const channel = this.#backend.notificationChannel;
+    if (this.#state === 'running' && channel?.state === 'connected') {
+      await channel.publish({ jobId: (repeating?._id ?? '') as never, jobName: name, nextRunAt: new Date(), priority: 0, timestamp: new Date() }).catch(() => {});
+    }
+    return repeating ? 'scheduled' : 'one-time';
+  }
+
   async list(name?: JobName): Promise<JobSummary[]> {
     await this.#connected;
     const { jobs } = await this.#agenda.queryJobs({ ...(name ? { name } : {}), sort: { nextRunAt: 'asc', priority: 'desc' } });
@@ -312,6 +350,7 @@ export class JobRunner implements JobQueue {
         name: job.name as JobName,
         payload,
         state: job.disabled ? 'paused' : job.state,
+        repeating: job.type === 'single' && Boolean(job.repeatInterval),
         priority: job.priority ?? 0,
         nextRunAt: job.nextRunAt ? job.nextRunAt.toISOString() : null,
         lastRunAt: job.lastRunAt ? job.lastRunAt.toISOString() : null,
@@ -332,7 +371,7 @@ export class JobRunner implements JobQueue {
   }
 
   #register(definition: AnyJobDefinition): void {
-    const missing = (definition.needs as (keyof JobServices)[]).filter((need) => !this.#options.services[need]);
+    const missing = (definition.needs as (keyof JobServices)[]).filter((need) => !this.#services[need]);
     if (missing.length > 0) {
       this.#logger.debug({ job: definition.name, missing }, 'job not registered: services not wired');
       return;
@@ -370,7 +409,7 @@ export class JobRunner implements JobQueue {
       logger: this.#logger.child({ job: definition.name, job_id: id }),
     };
     try {
-      await inContext(this.#options.orm, () => definition.run(context, this.#options.services as never));
+      await inContext(this.#options.orm, () => definition.run(context, this.#services as never));
     } finally {
       if (busy) busy.ended = true;
       this.#running.delete(id);

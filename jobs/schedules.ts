@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Logger } from '../backend/adapters/logger.ts';
 import type { Settings } from '../config/schema.ts';
-import type { JobName } from './job-queue.ts';
+import type { JobName } from '../backend/job-queue.ts';
 
 const HOUR = 3600_000;
 
@@ -15,6 +15,7 @@ export const SCHEDULES: readonly Schedule[] = [
   { name: 'rescan-library', everyMs: (settings) => settings.library.rescan_interval_hours * HOUR },
   { name: 'refresh-series', everyMs: (settings) => settings.library.refresh_interval_hours * HOUR },
   { name: 'prune-sessions', everyMs: () => 24 * HOUR },
+  { name: 'prune-activity', everyMs: () => 24 * HOUR },
 ];
 
 /**

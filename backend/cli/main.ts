@@ -1,6 +1,8 @@
+import { parseArgs as parseArgv } from 'node:util';
 import { ConfigError, packageVersion } from '../../config/load.ts';
 import { AppError } from '../errors.ts';
 import type { Running } from '../main.ts';
+import type { LibraryContext } from './library-context.ts';
 import { helpText, type Command, type CommandContext, type ParsedArgs } from './command.ts';
 import { print, UsageError, warningsTo, type CliIo } from './io.ts';
 import { backupCommand } from './commands/backup.ts';
@@ -38,12 +40,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     print(io.stderr, `error: unknown command "${name}". Run "aniworld --help" for the list.`);
     return EXIT_USAGE;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const end = rest.indexOf('--');
+  const options = end === -1 ? rest : rest.slice(0, end);
+  if (options.includes('--help') || options.includes('-h')) {
     io.stdout.write(helpText(command));
     return 0;
   }
 
   let running: Running | undefined;
+  let library: LibraryContext | undefined;
   const context: CommandContext = {
     io,
     async withApp(work, options) {
@@ -56,29 +61,43 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const { inContext } = await import('../db/context.ts');
       return inContext(app.orm, () => work(app));
     },
+    async withLibrary(work) {
+      if (!library) {
+        const { openLibraryContext } = await import('./library-context.ts');
+        library = await openLibraryContext({ env: io.env, cwd: io.cwd, logDestination: warningsTo(io.stderr) });
+      }
+      const opened = library;
+      const { inContext } = await import('../db/context.ts');
+      return inContext(opened.orm, () => work(opened));
+    },
   };
   try {
     return await command.run(parseArgs(rest, command), context);
   } catch (error) {
     return report(error, command, io);
   } finally {
+    await library?.close();
     await running?.close();
   }
 }
 
+/**
+ * `node:util` parseArgs with the command's options: `--url=x` and `--url x` both work, and
+ * everything after `--` is a positional even when it starts with a dash.
+ */
 function parseArgs(args: readonly string[], command: Command): ParsedArgs {
-  const flags = new Set<string>();
-  const positionals: string[] = [];
-  for (const arg of args) {
-    if (arg === '--') continue;
-    if (arg.startsWith('-') && !/^-\d/.test(arg)) {
-      if (!command.flags?.includes(arg)) throw new UsageError(`Unknown option "${arg}" for ${command.name}.`);
-      flags.add(arg);
-    } else {
-      positionals.push(arg);
+  try {
+    const { values, positionals } = parseArgv({ args: [...args], options: { ...command.options }, allowPositionals: true, strict: true });
+    return { positionals, values };
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /'([^']+)'/.exec(message)?.[1] ?? message;
+      throw new UsageError(`Unknown option "${option}" for ${command.name}. A value that starts with "-" goes after "--": aniworld ${command.name} -- ${option}`);
     }
+    if (code?.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(`${message.replace(/\.?$/, '.')}`);
+    throw error;
   }
-  return { positionals, flags };
 }
 
 function report(error: unknown, command: Command, io: CliIo): number {

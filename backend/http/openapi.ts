@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createRouter } from './state.ts';
+import type Router from '@koa/router';
+import { createRouter, type AppState } from './state.ts';
 import { isPublicRoute } from './auth.ts';
 
 /** How one route is described; the schemas are the very objects its handler validates with. */
@@ -123,12 +124,15 @@ export function buildOpenApi(options: { routes: readonly { method: string; path:
   };
 }
 
-/** GET /api/docs: built once on first request, when every router is registered. */
-export function createDocsRouter(build: () => Record<string, unknown>) {
+/**
+ * GET /api/docs: built once on first request, when every router is registered. `build` gets this
+ * router, so the composition root lists it with the others without referring to it before it exists.
+ */
+export function createDocsRouter(build: (own: Router<AppState>) => Record<string, unknown>) {
   const router = createRouter();
   let document: Record<string, unknown> | undefined;
   router.get('/api/docs', (ctx) => {
-    document ??= build();
+    document ??= build(router);
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = document;
   });

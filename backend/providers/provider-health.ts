@@ -26,8 +26,8 @@
  * Notifications: `subscribe(listener)` calls `listener(report, previous)` on every change of
  * `status` (and of `needs_person`), never for a repeated `ok`, so the queue can pause on `check` /
  * `down` and resume on `ok`. `whenOk(signal)` resolves at the next `ok` (at once when ok).
- * `probe()` sends one cheap request to the provider through the client (set by the composition
- * root with `useProbe`), so a paused queue can find out that the site is back without a download.
+ * `withProbe(health, request)` adds `probe()`: one cheap request to the provider through the
+ * client, so a paused queue can find out that the site is back without a download.
  */
 
 export type ProviderStatus = 'ok' | 'check' | 'down';
@@ -77,7 +77,6 @@ export class ProviderHealth {
   readonly #onListenerError: (error: unknown) => void;
   readonly #listeners = new Set<ProviderHealthListener>();
   readonly #state: State = { status: 'ok', lastError: null, checkedAt: null, changedAt: null, passExpiresAt: null, transport: 'http', solving: false, needsPerson: false, hint: undefined };
-  #probe: (() => Promise<unknown>) | undefined;
 
   constructor(options: ProviderHealthOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -163,16 +162,6 @@ export class ProviderHealth {
     });
   }
 
-  useProbe(probe: () => Promise<unknown>): void {
-    this.#probe = probe;
-  }
-
-  /** One request to the provider through the client; its outcome lands here as any other. Never throws. */
-  async probe(): Promise<ProviderHealthReport> {
-    if (this.#probe) await this.#probe().catch(() => {});
-    return this.current();
-  }
-
   #update(change: Partial<State>): void {
     const previous = this.current();
     Object.assign(this.#state, change);
@@ -190,4 +179,27 @@ export class ProviderHealth {
       }
     }
   }
+}
+
+/** What the queue watches: the report, its changes, and a way to ask the site once. */
+export interface ProbedProviderHealth {
+  current(): ProviderHealthReport;
+  subscribe(listener: ProviderHealthListener): () => void;
+  /** One request to the provider through the client; its outcome lands in the health as any other. Never throws. */
+  probe(): Promise<ProviderHealthReport>;
+}
+
+/**
+ * The health plus a probe through the provider client. Kept apart from ProviderHealth: the client
+ * reports to the health, so the health holding the client would be a cycle.
+ */
+export function withProbe(health: ProviderHealth, request: () => Promise<unknown>): ProbedProviderHealth {
+  return {
+    current: () => health.current(),
+    subscribe: (listener) => health.subscribe(listener),
+    probe: async () => {
+      await request().catch(() => {});
+      return health.current();
+    },
+  };
 }

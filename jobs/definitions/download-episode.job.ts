@@ -9,13 +9,13 @@ const TOUCH_EVERY_MS = 60_000;
  */
 export const downloadEpisodeJob = defineJob({
   name: 'download-episode',
-  needs: ['downloads'],
+  needs: ['queue'],
   concurrency: (settings) => settings.downloads.concurrency,
   lockLifetimeMs: 5 * 60_000,
-  async run(context, { downloads }) {
+  async run(context, { queue }) {
     const touch = setInterval(() => { context.touch().catch(() => {}); }, Math.min(TOUCH_EVERY_MS, context.lockLifetimeMs / 3));
     try {
-      await downloads.runItem(context.payload.itemId, context.signal);
+      await queue.runItem(context.payload.itemId, context.signal);
     } finally {
       clearInterval(touch);
     }

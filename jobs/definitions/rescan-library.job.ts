@@ -6,15 +6,15 @@ import { defineJob } from '../definition.ts';
  */
 export const rescanLibraryJob = defineJob({
   name: 'rescan-library',
-  needs: ['library', 'settings'],
+  needs: ['series', 'settings'],
   lockLifetimeMs: 60 * 60_000,
-  async run(context, { library, settings, downloads }) {
-    await library.scanLibrary();
+  async run(context, { series, settings, queue }) {
+    await series.scanLibrary();
     if (context.signal.aborted || !settings.current().downloads.queue_missing_after_scan) return;
-    if (!downloads) {
+    if (!queue) {
       context.logger.warn('downloads.queue_missing_after_scan is on, but this process has no download queue');
       return;
     }
-    await downloads.queueMissing();
+    await queue.queueMissing();
   },
 });

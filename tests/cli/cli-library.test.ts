@@ -37,6 +37,17 @@ describe('aniworld scan', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No series with key "no-such-show"');
   });
+
+  it('reads everything after "--" as a series key, even when it looks like an option', async () => {
+    expect((await cli(temp.path, ['scan'])).code).toBe(0);
+    const dashed = await cli(temp.path, ['scan', '--', '--json']);
+    expect(dashed.code).toBe(1);
+    expect(dashed.stderr).toContain('No series with key "--json"');
+    expect(dashed.stdout).toBe('');
+    const named = await cli(temp.path, ['scan', '--json', '--', 'linked-show']);
+    expect(named.code).toBe(0);
+    expect(JSON.parse(named.stdout)).toMatchObject({ key: 'linked-show', episodes: 2 });
+  });
 });
 
 describe('aniworld queue', () => {

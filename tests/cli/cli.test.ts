@@ -37,6 +37,31 @@ describe('aniworld CLI: help and usage errors', () => {
     expect((await cli(temp.path, ['backup', 'restore'])).code).toBe(64);
   });
 
+  it('takes an option value after "=" or as the next argument', async () => {
+    // No SQLite database in an empty data folder: getting that far means the URL was read.
+    const joined = await cli(temp.path, ['migrate-to-postgres', '--url=postgresql://aniworld@127.0.0.1:9/aniworld']);
+    expect(joined.code).toBe(64);
+    expect(joined.stderr).not.toContain('Unknown option');
+    expect(joined.stderr).toContain('There is no SQLite database at');
+    const wrong = await cli(temp.path, ['migrate-to-postgres', '--url=mysql://127.0.0.1/aniworld']);
+    expect(wrong.stderr).toContain('"mysql://127.0.0.1/aniworld" is not a postgresql:// URL');
+    const separate = await cli(temp.path, ['migrate-to-postgres', '--url', 'mysql://127.0.0.1/other']);
+    expect(separate.stderr).toContain('"mysql://127.0.0.1/other" is not a postgresql:// URL');
+    const empty = await cli(temp.path, ['migrate-to-postgres', '--url']);
+    expect(empty.code).toBe(64);
+    expect(empty.stderr).toContain("Option '--url <value>' argument missing");
+  });
+
+  it('names an unknown option and how to pass a value that starts with a dash', async () => {
+    const negative = await cli(temp.path, ['queue', 'add', 'some-show', '-1', '2']);
+    expect(negative.code).toBe(64);
+    expect(negative.stderr).toContain('Unknown option "-1" for queue');
+    expect(negative.stderr).toContain('aniworld queue -- -1');
+    const dashed = await cli(temp.path, ['queue', 'add', '--', 'some-show', '-1', '2']);
+    expect(dashed.code).toBe(64);
+    expect(dashed.stderr).toContain('The season must be a whole number of at least 0 (got "-1")');
+  });
+
   it('exits 78 with the list of problems on bad configuration', async () => {
     const result = await cli(temp.path, ['status'], { env: { PORT: 'eighty' } });
     expect(result.code).toBe(78);

@@ -19,7 +19,7 @@ export const samples = {
   download_removed: sampleItem,
   scan_started: { scope: 'library' },
   scan_complete: { scope: 'library', folders: 1, series: 1, changed: 0, linked: 0, unknown_folders: [], episodes_added: 0, episodes_updated: 0, episodes_removed: 0, duration_ms: 1 },
-  series_added: { key: 'one-piece', folder: 'One Piece', name: 'One Piece' },
+  series_added: { key: 'one-piece', folder: 'One Piece', name: 'One Piece', imported: false },
   series_removed: { key: 'one-piece', folder: 'One Piece', files_deleted: false },
   health_issue: { component: 'provider', message: 'The provider does not answer', status: 'down' },
 } satisfies Partial<{ [K in keyof EventMap]: EventMap[K] }>;

@@ -38,9 +38,9 @@ describe('job runner', () => {
 
   async function runner(definitions: AnyJobDefinition[], options: { services?: JobServices; drainMs?: number; start?: boolean; processEveryMs?: number } = {}): Promise<JobRunner> {
     const store = await createJobStore({ kind: 'sqlite', sqliteFile: join(temp.path, 'jobs.db'), dataDir: temp.path, env: {} });
-    const created = createJobRunner(store, { orm, settings, logger, services: options.services ?? {}, definitions, processEveryMs: options.processEveryMs ?? 100, drainMs: options.drainMs });
+    const created = createJobRunner(store, { orm, settings, logger, definitions, processEveryMs: options.processEveryMs ?? 100, drainMs: options.drainMs });
     runners.push(created);
-    if (options.start !== false) await created.start();
+    if (options.start !== false) await created.start(options.services ?? {});
     return created;
   }
 
@@ -232,9 +232,9 @@ describe('job runner', () => {
   });
 
   it('registers only the definitions whose services are wired', async () => {
-    const needsLibrary = defineJob({ name: 'refresh-series', needs: ['library'], async run() {} });
+    const needsSeries = defineJob({ name: 'refresh-series', needs: ['series'], async run() {} });
     const needsAuth = defineJob({ name: 'prune-sessions', needs: ['auth'], async run() {} });
-    const jobs = await runner([needsLibrary, needsAuth], { services: { auth: { pruneSessions: async () => 0 } } });
+    const jobs = await runner([needsSeries, needsAuth], { services: { auth: { pruneSessions: async () => 0 } } });
     expect(jobs.registered).toEqual(['prune-sessions']);
   });
 

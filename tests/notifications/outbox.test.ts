@@ -10,7 +10,7 @@ import { WebhookDelivery } from '../../backend/modules/notifications/webhook-del
 import { WebhookOutbox } from '../../backend/modules/notifications/webhook-outbox.ts';
 import { fetchTransport } from '../../backend/modules/notifications/webhook-transport.ts';
 import type { DomainEvent } from '../../backend/events/bus.ts';
-import type { EnqueueOptions, JobName, JobPayloads, JobQueue } from '../../jobs/job-queue.ts';
+import type { EnqueueOptions, JobName, JobPayloads, JobQueue } from '../../backend/job-queue.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { Receiver } from './receiver.ts';
 import { samples } from '../helpers/event-samples.ts';

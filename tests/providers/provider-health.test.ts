@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../backend/adapters/http-client.ts';
-import { ProviderHealth, type ProviderHealthReport } from '../../backend/providers/provider-health.ts';
+import { ProviderHealth, withProbe, type ProviderHealthReport } from '../../backend/providers/provider-health.ts';
 import { ChallengeError, ProviderUnavailableError } from '../../backend/providers/errors.ts';
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -69,12 +69,12 @@ describe('provider health, as the HTTP client reports it', () => {
 
   it('whenOk waits for the next ok report; probe runs one request through the client', async () => {
     const { health, http } = clientWithHealth(() => site.url);
-    health.useProbe(() => http.request(`${site.url}/`));
+    const probed = withProbe(health, () => http.request(`${site.url}/`));
     site.failNext('/', { status: 503, body: 'Just a moment...' });
-    expect((await health.probe()).status).toBe('check');
+    expect((await probed.probe()).status).toBe('check');
     const back = health.whenOk();
-    const probed = await health.probe();
-    expect(probed.status).toBe('ok');
+    const again = await probed.probe();
+    expect(again.status).toBe('ok');
     await back;
     const aborted = new AbortController();
     health.needsPerson('type the characters');

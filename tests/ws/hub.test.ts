@@ -76,7 +76,7 @@ describe('WebSocket hub', () => {
 
     publish('scan_started', { scope: 'library' });
     publish('download_added', addedData('a1'));
-    publish('series_added', { key: 'naruto', folder: 'Naruto', name: 'Naruto' });
+    publish('series_added', { key: 'naruto', folder: 'Naruto', name: 'Naruto', imported: false });
 
     const added = await downloads.waitFor((message) => message.type === 'download_added');
     expect(added).toEqual({ type: 'download_added', timestamp: expect.any(String), data: addedData('a1') });

@@ -11,10 +11,10 @@ export const backupCommand: Command = {
     'restore  puts one back; restoring the database first saves the current one as *-pre-restore.db.',
     '         Restart AniWorld after restoring a database so every cache starts from it.',
   ].join('\n'),
-  flags: ['--json'],
+  options: { json: { type: 'boolean' } },
   async run(args, { io, withApp }) {
     const [action, name, ...extra] = args.positionals;
-    const json = args.flags.has('--json');
+    const json = args.values.json === true;
     if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
     switch (action) {
       case 'create': {

@@ -6,10 +6,10 @@ export const healthCommand: Command = {
   summary: 'Check the database, storage and components the way /health does.',
   usage: ['health [--json]'],
   details: 'Exit code 0 when healthy or degraded, 1 when down.',
-  flags: ['--json'],
+  options: { json: { type: 'boolean' } },
   async run(args, { io, withApp }) {
     const report = await withApp((app) => app.services.health.check());
-    if (args.flags.has('--json')) {
+    if (args.values.json === true) {
       print(io.stdout, JSON.stringify(report, null, 2));
     } else {
       print(io.stdout, `status: ${report.status} (version ${String(report.version)})`);

@@ -7,7 +7,7 @@ import { print, UsageError } from '../io.ts';
 export const migrateToPostgresCommand: Command = {
   name: 'migrate-to-postgres',
   summary: 'Copy this installation\'s SQLite database into an empty PostgreSQL database (scale-out).',
-  usage: ['migrate-to-postgres --url postgresql://user:password@host:5432/aniworld', 'migrate-to-postgres   (URL from ANIWORLD_DATABASE_URL)'],
+  usage: ['migrate-to-postgres --url postgresql://user:password@host:5432/aniworld', 'migrate-to-postgres --url=postgresql://user:password@host:5432/aniworld', 'migrate-to-postgres   (URL from ANIWORLD_DATABASE_URL)'],
   details: [
     'Stop the server first: writes made after the copy started would stay behind in SQLite.',
     'Copies every series, episode, queue item, session, credential, webhook and delivery, keeping',
@@ -15,10 +15,12 @@ export const migrateToPostgresCommand: Command = {
     'Then start AniWorld with ANIWORLD_DATABASE_URL set to the same URL. The SQLite file stays as it was.',
     'Queued jobs are not copied: pending downloads are handed to the workers again at start.',
   ].join('\n'),
-  flags: ['--url'],
+  options: { url: { type: 'string' } },
   async run(args, { io }) {
     const { config } = loadConfig({ env: { ...io.env, ANIWORLD_DATABASE_URL: undefined }, cwd: io.cwd });
-    const url = args.positionals[0] ?? io.env.ANIWORLD_DATABASE_URL;
+    const [named, ...extra] = args.positionals;
+    if (extra.length > 0 || (named !== undefined && typeof args.values.url === 'string')) throw new UsageError(`Unexpected argument "${extra[0] ?? named}": give one URL.`);
+    const url = (typeof args.values.url === 'string' ? args.values.url : named) ?? io.env.ANIWORLD_DATABASE_URL;
     if (!url) throw new UsageError('Name the target: --url postgresql://user:password@host:5432/aniworld (or set ANIWORLD_DATABASE_URL).');
     if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`"${url}" is not a postgresql:// URL.`);
     if (!existsSync(config.paths.databaseFile)) throw new UsageError(`There is no SQLite database at ${config.paths.databaseFile} (ANIWORLD_DATA_DIR) to copy.`);

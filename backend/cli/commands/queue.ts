@@ -12,10 +12,10 @@ export const queueCommand: Command = {
     'add   queues one episode of a series that is in the library (season 0 = films/specials);',
     '      the server downloads it on its next queue pass.',
   ].join('\n'),
-  flags: ['--json'],
+  options: { json: { type: 'boolean' } },
   async run(args, { io, withApp }) {
     const [action, ...rest] = args.positionals;
-    const json = args.flags.has('--json');
+    const json = args.values.json === true;
     if (action === 'list') {
       if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}".`);
       const status = await withApp((app) => app.services.queue.status());

@@ -6,7 +6,7 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'Show version, folders, setup state, library size and backups.',
   usage: ['status [--json]'],
-  flags: ['--json'],
+  options: { json: { type: 'boolean' } },
   async run(args, { io, withApp }) {
     const status = await withApp(async (app) => {
       const health = await app.services.health.check();
@@ -25,7 +25,7 @@ export const statusCommand: Command = {
         latest_backup: backups[0]?.name ?? null,
       };
     });
-    if (args.flags.has('--json')) {
+    if (args.values.json === true) {
       print(io.stdout, JSON.stringify(status, null, 2));
       return 0;
     }

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../adapters/clock.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { DomainEvent } from '../../events/bus.ts';
-import type { JobQueue } from '../../../jobs/job-queue.ts';
+import type { JobQueue } from '../../job-queue.ts';
 import { isMediaServerKind, Webhook, type IWebhook } from './webhook.entity.ts';
 import type { MediaServerClient } from './media-server.ts';
 import { WebhookDelivery, type DeliveryAttempt, type IWebhookDelivery } from './webhook-delivery.entity.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from '../../adapters/logger.ts';
-import type { JobQueue, JobSummary } from '../../../jobs/job-queue.ts';
+import type { JobQueue, JobSummary } from '../../job-queue.ts';
 import type { IDownloadItem } from './download-item.entity.ts';
 
 /**
@@ -19,8 +19,8 @@ function bandOf(priority: number): { top: number; bottom: number } {
 type Queued = Pick<IDownloadItem, 'id' | 'priority'>;
 
 export interface DownloadJobsDeps {
-  /** The job runner's port; undefined until it is wired (it is built after the services). */
-  readonly jobs: () => JobQueue | undefined;
+  /** The job runner's port. */
+  readonly jobs: JobQueue;
   /** Every pending item in queue order (for renumbering a band). */
   readonly pending: () => Promise<readonly Queued[]>;
   /** Whether the queue runs now (read fresh): jobs stored while it does not are stored paused. */
@@ -34,7 +34,7 @@ export interface DownloadJobsDeps {
  * and how many run. This class keeps the jobs in step with the rows.
  */
 export class DownloadJobs {
-  readonly #jobs: () => JobQueue | undefined;
+  readonly #jobs: JobQueue;
   readonly #pending: () => Promise<readonly Queued[]>;
   readonly #open: () => Promise<boolean>;
   readonly #logger: Logger;
@@ -51,8 +51,8 @@ export class DownloadJobs {
    * in its priority (items added, or handed back after they stopped). `runAt` delays it (a retry).
    */
   async append(items: readonly Queued[], runAt?: Date): Promise<void> {
-    const jobs = this.#jobs();
-    if (!jobs || items.length === 0) return;
+    const jobs = this.#jobs;
+    if (items.length === 0) return;
     const stored = await this.#stored(jobs);
     const paused = !(await this.#open());
     const lowest = new Map<number, number>();
@@ -76,8 +76,7 @@ export class DownloadJobs {
    * (unless named in `dueNow`); only jobs whose number changes are saved again.
    */
   async resequence(ordered: readonly Queued[], dueNow: ReadonlySet<string> = new Set()): Promise<void> {
-    const jobs = this.#jobs();
-    if (!jobs) return;
+    const jobs = this.#jobs;
     const stored = await this.#stored(jobs);
     const paused = !(await this.#open());
     const rank = new Map<number, number>();
@@ -97,8 +96,8 @@ export class DownloadJobs {
 
   /** Pending items without a stored job (written by another tool, or whose job was consumed while the queue was stopped) get one. */
   async ensure(pending: readonly Queued[]): Promise<number> {
-    const jobs = this.#jobs();
-    if (!jobs || pending.length === 0) return 0;
+    const jobs = this.#jobs;
+    if (pending.length === 0) return 0;
     const stored = await this.#stored(jobs);
     const orphans = pending.filter((item) => !stored.has(item.id));
     if (orphans.length > 0) {
@@ -110,16 +109,16 @@ export class DownloadJobs {
 
   /** Removes the item's stored job; a run of it in this process is told to stop. */
   async withdraw(id: string): Promise<void> {
-    await this.#jobs()?.cancel(NAME, { itemId: id }).catch((error) => this.#logger.warn({ err: error, item_id: id }, 'could not withdraw a download job'));
+    await this.#jobs.cancel(NAME, { itemId: id }).catch((error) => this.#logger.warn({ err: error, item_id: id }, 'could not withdraw a download job'));
   }
 
   /** The whole queue stopped or paused: no download job starts, in any process, until resumeAll. */
   async pauseAll(): Promise<void> {
-    await this.#jobs()?.pause(NAME);
+    await this.#jobs.pause(NAME);
   }
 
   async resumeAll(): Promise<void> {
-    await this.#jobs()?.resume(NAME);
+    await this.#jobs.resume(NAME);
   }
 
   async #stored(jobs: JobQueue): Promise<Map<string, JobSummary>> {

@@ -1,21 +1,21 @@
 import type { Orm } from '../../db/orm.ts';
-import type { EventBus } from '../../events/bus.ts';
+import type { DomainEventMap, EventBus } from '../../events/bus.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { Clock } from '../../adapters/clock.ts';
 import type { Settings } from '../../../config/schema.ts';
-import type { JobQueue } from '../../../jobs/job-queue.ts';
+import type { JobQueue } from '../../job-queue.ts';
 import type { TokenBucket } from '../../downloads/token-bucket.ts';
 import { DownloadItem, type DownloadStatus, type IDownloadItem } from './download-item.entity.ts';
 import type { EpisodeDownloader } from './episode-downloader.ts';
 import { downloadItemView, type DownloadItemView } from './queue.view.ts';
-import type { AddInput, AddMissingInput } from './queue.schema.ts';
+import type { AddInput, AddMissingInput, AddUpgradesInput } from './queue.schema.ts';
 import { QueueControl, type QueueStateFile } from './queue-state.ts';
 import { DownloadItems } from './download-items.ts';
 import { DownloadJobs } from './download-jobs.ts';
 import { ItemRun } from './item-run.ts';
-import { ItemCommands } from './item-commands.ts';
+import { ItemCommands, type UpgradeLibrary } from './item-commands.ts';
 import { QueueGate, type QueueHoldView } from './queue-gate.ts';
-import type { ProviderHealth } from '../../providers/provider-health.ts';
+import type { ProbedProviderHealth } from '../../providers/provider-health.ts';
 import { freeBytes } from '../../adapters/disk-space.ts';
 import type { QueueStatus } from '../../../contract/index.ts';
 
@@ -26,13 +26,15 @@ export interface QueueServiceDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly downloader: Pick<EpisodeDownloader, 'download'>;
-  readonly library: { missingEpisodes(key: string): Promise<readonly { season: number; episode: number }[]> };
+  /** The job runner's port: every pending item has its download-episode job there. */
+  readonly jobs: JobQueue;
+  readonly series: UpgradeLibrary;
   readonly state: QueueStateFile;
   readonly bucket: TokenBucket;
   /** Delay before attempt n+1 after a transient failure of attempt n (default 1 s, 2 s, 4 s ... up to 5 min). */
   readonly backoffMs?: (attempt: number) => number;
   /** Provider health: an unwell provider holds the queue; its probe tells when it is back. */
-  readonly providerHealth: Pick<ProviderHealth, 'current' | 'probe' | 'subscribe'>;
+  readonly providerHealth: ProbedProviderHealth;
   /** The media root (a full disk there holds the queue until there is room again). */
   readonly mediaRoot: () => string;
   /** Wait before look n at an unwell provider or a full disk (default 1 s, 2 s, 4 s ... up to 3 min). */
@@ -67,9 +69,9 @@ export class QueueService {
   readonly #run: ItemRun;
   readonly #commands: ItemCommands;
   readonly #gate: QueueGate;
-  #jobQueue: JobQueue | undefined;
   #sweepTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
+  #stopUpgrades: (() => void) | undefined;
 
   constructor(deps: QueueServiceDeps) {
     this.#deps = deps;
@@ -80,7 +82,7 @@ export class QueueService {
       await this.#control.refresh();
       return this.#control.open && this.#gate.open;
     };
-    this.#jobs = new DownloadJobs({ jobs: () => this.#jobQueue, pending: () => this.#items.pending(), open, logger: this.#logger });
+    this.#jobs = new DownloadJobs({ jobs: deps.jobs, pending: () => this.#items.pending(), open, logger: this.#logger });
     const changed = () => this.#publishStatus();
     this.#gate = new QueueGate({
       items: this.#items, jobs: this.#jobs, control: this.#control, provider: deps.providerHealth, logger: this.#logger, changed,
@@ -91,16 +93,11 @@ export class QueueService {
       items: this.#items, jobs: this.#jobs, control: this.#control, gate: this.#gate, events: deps.events, settings: deps.settings, logger: this.#logger,
       downloader: deps.downloader, backoffMs: deps.backoffMs ?? defaultBackoff, changed,
     });
-    this.#commands = new ItemCommands({ items: this.#items, jobs: this.#jobs, run: this.#run, control: this.#control, events: deps.events, library: deps.library, changed });
+    this.#commands = new ItemCommands({ items: this.#items, jobs: this.#jobs, run: this.#run, control: this.#control, events: deps.events, series: deps.series, changed });
   }
 
   get #role(): 'all' | 'api' | 'worker' {
     return this.#deps.role ?? 'all';
-  }
-
-  /** The job runner's port (it is built after the services); items get their jobs through it. */
-  useJobQueue(jobs: JobQueue): void {
-    this.#jobQueue = jobs;
   }
 
   /** Loads the persisted state, puts interrupted items back in line and gives every pending item its job. */
@@ -109,6 +106,13 @@ export class QueueService {
     const settings = this.#deps.settings;
     this.#deps.bucket.setRate(settings.current().downloads.speed_limit_bytes_per_second);
     this.#unsubscribe = settings.subscribe((next) => this.#deps.bucket.setRate(next.downloads.speed_limit_bytes_per_second));
+    // A refresh in this process found episodes offered in a new language: the upgrades among them
+    // are queued here (an event of another process is that process's to handle).
+    this.#stopUpgrades = this.#deps.events.subscribe((event) => {
+      if (event.type !== 'languages_offered') return;
+      const data = event.data as DomainEventMap['languages_offered'];
+      this.queueUpgrades(data.key, data.episodes).catch((error: unknown) => this.#logger.warn({ err: error, key: data.key }, 'could not queue language upgrades after a refresh'));
+    }, { localOnly: true });
     // A worker only runs what the job store hands it.
     if (this.#role === 'worker') return;
     await this.#items.inContext(async () => {
@@ -137,6 +141,7 @@ export class QueueService {
   /** Stops transfers (their .part stays; they resume after the next start). */
   async close(): Promise<void> {
     this.#unsubscribe?.();
+    this.#stopUpgrades?.();
     clearInterval(this.#sweepTimer);
     this.#gate.close();
     await this.#run.close();
@@ -186,6 +191,9 @@ export class QueueService {
   add(input: AddInput) { return this.#commands.add(input); }
   addMissing(input: AddMissingInput) { return this.#commands.addMissing(input); }
   queueMissing(key?: string) { return this.#commands.queueMissing(key); }
+  addUpgrades(input: AddUpgradesInput) { return this.#commands.addUpgrades(input); }
+  /** A refresh found languages newly offered for these episodes: queue the upgrades among them. */
+  queueUpgrades(key: string, episodes: readonly { season: number; episode: number }[]) { return this.#commands.queueUpgrades(key, episodes); }
   remove(id: string) { return this.#commands.remove(id); }
   retry(ids?: readonly string[]) { return this.#commands.retry(ids); }
   clearCompleted() { return this.#commands.clearCompleted(); }

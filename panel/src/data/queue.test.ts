@@ -7,7 +7,7 @@ const progress: DownloadProgress = { percent: 42.5, downloaded_bytes: 4_250_000,
 // The wire shape of GET /api/queue/status items (contract/queue.ts).
 const wireItem: WireDownloadItem = {
   id: 'a1', key: 'demo-academy', folder: 'Demo Academy (2019)', serie_name: 'Demo Academy',
-  season: 1, episode: 2, status: 'downloading', priority: 10, language: null, language_used: 'German Dub', hoster: 'VOE',
+  season: 1, episode: 2, status: 'downloading', priority: 10, language: null, kind: 'download', upgrade_from: null, language_used: 'German Dub', hoster: 'VOE',
   progress, attempts: 1, error: null, file_path: null, added_at: '2026-11-24T03:00:00.000Z', updated_at: '2026-11-24T03:00:01.000Z', started_at: null, completed_at: null,
 };
 

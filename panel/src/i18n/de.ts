@@ -494,6 +494,7 @@ export const de: Messages = {
   'event.series_added': 'Serie hinzugefügt',
   'event.series_removed': 'Serie entfernt',
   'event.scan_complete': 'Bibliotheksscan abgeschlossen',
+  'event.episode_upgraded': 'Folge in der gewünschten Sprache ersetzt',
   'event.health_issue': 'Problem mit dem Zustand',
   'event.provider_check': 'Anbieter-Prüfung',
   'event.test': 'Test',
@@ -551,6 +552,7 @@ export const de: Messages = {
   'task.rescan-library': 'Medienordner neu scannen',
   'task.refresh-series': 'Beim Anbieter nach neuen Folgen fragen',
   'task.prune-sessions': 'Abgelaufene Sitzungen entfernen',
+  'task.prune-activity': 'Alte Aktivitäten entfernen',
   'task.deliver-webhook': 'Benachrichtigungen zustellen',
 
   'lang.German_Dub': 'Deutsch (Synchro)',

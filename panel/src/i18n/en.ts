@@ -502,6 +502,7 @@ export const en = {
   'event.series_added': 'Series added',
   'event.series_removed': 'Series removed',
   'event.scan_complete': 'Library scan finished',
+  'event.episode_upgraded': 'Episode upgraded to the wanted language',
   'event.health_issue': 'Health problem',
   'event.provider_check': 'Provider check',
   'event.test': 'Test',
@@ -560,6 +561,7 @@ export const en = {
   'task.rescan-library': 'Rescan the media folder',
   'task.refresh-series': 'Ask the provider for new episodes',
   'task.prune-sessions': 'Remove expired sessions',
+  'task.prune-activity': 'Remove old activity',
   'task.deliver-webhook': 'Deliver notifications',
 
   // provider languages

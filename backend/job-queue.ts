@@ -1,6 +1,7 @@
 /**
- * The small port services use to reach the job runner. Only jobs/ imports agenda;
- * everything in backend/ sees this interface (backend/main.ts passes the runner in).
+ * The small port services use to reach the job runner. It sits with the services that use it
+ * (queue, webhook outbox, scheduled tasks); jobs/ implements it and is the only folder that
+ * imports agenda (backend/main.ts passes the runner in).
  *
  * Adding a job: a name and its payload here, a handler in jobs/definitions/<name>.job.ts
  * (see jobs/definition.ts), one line in jobs/definitions/index.ts. Payloads are small JSON:
@@ -12,6 +13,7 @@ export interface JobPayloads {
   'refresh-series': { key?: string };
   'deliver-webhook': { deliveryId: number };
   'prune-sessions': Record<string, never>;
+  'prune-activity': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -46,6 +48,8 @@ export interface JobSummary {
   readonly nextRunAt: string | null;
   readonly lastRunAt: string | null;
   readonly failReason: string | null;
+  /** The job of a schedule (it repeats), not a one-time run of the same name. */
+  readonly repeating?: boolean;
 }
 
 export interface JobQueue {

@@ -1,19 +1,19 @@
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { watch } from 'chokidar';
-import { FolderWatcher, type FolderChange, type WatchMode } from '../backend/adapters/folder-watcher.ts';
-import type { Logger } from '../backend/adapters/logger.ts';
-import { inContext } from '../backend/db/context.ts';
-import type { Orm } from '../backend/db/orm.ts';
-import type { EventBus } from '../backend/events/bus.ts';
-import { isVideoFile } from '../backend/library/episode-file.ts';
-import type { ComponentState } from '../backend/modules/system/health.service.ts';
-import type { Settings } from '../config/schema.ts';
+import { FolderWatcher, type FolderChange, type WatchMode } from '../../adapters/folder-watcher.ts';
+import type { Logger } from '../../adapters/logger.ts';
+import { inContext } from '../../db/context.ts';
+import type { Orm } from '../../db/orm.ts';
+import type { EventBus } from '../../events/bus.ts';
+import { isVideoFile } from '../../library/episode-file.ts';
+import type { ComponentState } from '../system/health.service.ts';
+import type { Settings } from '../../../config/schema.ts';
 
 /** Files we wrote ourselves (finished downloads) are not news: the download already updated the library. */
 const OWN_WRITE_MS = 60_000;
 
 export interface LibraryWatcherOptions {
-  readonly library: {
+  readonly series: {
     mediaRoot(): string;
     keyForPath(absolutePath: string): Promise<string | undefined>;
     scanSeries(key: string): Promise<unknown>;
@@ -111,7 +111,7 @@ export class LibraryWatcher {
       this.#logger.info('folder watching is off (library.watch=false)');
       return;
     }
-    const root = this.#options.library.mediaRoot();
+    const root = this.#options.series.mediaRoot();
     const watcher = new FolderWatcher({
       root,
       depth: 2,
@@ -135,9 +135,13 @@ export class LibraryWatcher {
     const isFileEvent = event === 'add' || event === 'change' || event === 'unlink';
     if (isFileEvent && !isVideoFile(basename(path))) return;
     if (isFileEvent && this.#isOwnWrite(path)) return;
-    inContext(this.#options.orm, () => this.#options.library.keyForPath(path)).then((key) => {
+    inContext(this.#options.orm, () => this.#options.series.keyForPath(path)).then((key) => {
       if (!key) {
         this.#logger.debug({ event, path }, 'change outside any known series; the next library scan looks at it');
+        // A folder no series owns came or went directly in the media folder: the import page shows it at once.
+        if ((event === 'addDir' || event === 'unlinkDir') && resolve(dirname(path)) === resolve(this.#options.series.mediaRoot())) {
+          this.#options.events?.publish('import_folder_changed', { folder: basename(path), change: event === 'addDir' ? 'added' : 'removed' });
+        }
         return;
       }
       this.#schedule(key);
@@ -166,7 +170,7 @@ export class LibraryWatcher {
       this.#rescanAfter.add(key);
       return;
     }
-    const run = inContext(this.#options.orm, () => this.#options.library.scanSeries(key))
+    const run = inContext(this.#options.orm, () => this.#options.series.scanSeries(key))
       .then((result) => this.#logger.info({ key, result }, 'series rescanned after a change on disk'))
       .catch((error) => this.#logger.warn({ err: error, key }, 'series rescan after a change failed'))
       .finally(() => {

@@ -1,6 +1,6 @@
-import type { Election } from '../backend/adapters/pg-advisory-lock.ts';
-import type { Logger } from '../backend/adapters/logger.ts';
-import type { ComponentState } from '../backend/modules/system/health.service.ts';
+import type { Election } from '../../adapters/pg-advisory-lock.ts';
+import type { Logger } from '../../adapters/logger.ts';
+import type { ComponentState } from '../system/health.service.ts';
 
 /** What the composition root starts, health-checks and closes: a LibraryWatcher, or one that is elected first. */
 export interface Watcher {
