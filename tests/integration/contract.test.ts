@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { OPERATIONS } from '../../backend/http/openapi.operations.ts';
 import { EVENT_TYPES, eventSchemas, liveMessageSchema } from '../../contract/index.ts';
 import { LiveClient, wsUrl } from '../ws/ws-client.ts';
+import { ensureMedia } from '../../scripts/fixture-site/media.ts';
 import { startQueueApp } from './queue-helpers.ts';
 
 /**
@@ -23,6 +26,7 @@ let live: LiveClient;
 const checked = new Set<string>();
 
 beforeAll(async () => {
+  await ensureMedia();
   ({ site, app, token } = await startQueueApp({ series: ['demo-academy'] }));
   live = await LiveClient.open(wsUrl(app.url, `?token=${token}`));
   await live.waitFor((message) => message.type === 'connected');
@@ -92,6 +96,32 @@ describe('wire contract', () => {
     const removed = event('series_removed', (data) => data.key === 'film-collection');
     expect((await app.request('DELETE', '/api/anime/film-collection', { token })).status).toBe(200);
     await removed;
+  });
+
+  it('upgrades, refreshes, renames and the import list send their events', async () => {
+    await app.running.services.settings.patch({ provider: { cache_ttl_seconds: 0 }, downloads: { upgrade_language: true, languages: ['German Dub', 'German Sub', 'English Sub'] } });
+    site.setLanguages('still-running', 1, 1, [3]);
+    expect((await app.request('POST', '/api/anime/add', { token, body: { key: 'still-running' } })).status).toBe(201);
+    const sub = event('download_complete', (data) => data.key === 'still-running');
+    expect((await app.request('POST', '/api/queue/add', { token, body: { serie_id: 'still-running', episodes: [{ season: 1, episode: 1 }] } })).status).toBe(201);
+    await sub;
+    site.addLanguage('still-running', 1, 1, 1);
+    const upgraded = event('episode_upgraded', (data) => data.key === 'still-running');
+    expect((await app.request('POST', '/api/anime/still-running/refresh', { token })).status).toBe(200);
+    await Promise.all([upgraded, event('languages_offered'), event('series_refreshed')]);
+
+    // A file outside the naming templates, renamed by Organize.
+    const detail = (await app.request('GET', '/api/anime/demo-academy', { token })).body;
+    await writeFile(join(detail.folder_path, 'Demo Academy S01E03.mp4'), 'x');
+    expect((await app.request('POST', '/api/anime/demo-academy/rescan', { token })).status).toBe(200);
+    const renamed = event('episodes_renamed', (data) => data.key === 'demo-academy');
+    expect((await app.request('POST', '/api/anime/demo-academy/rename', { token })).status).toBe(200);
+    await renamed;
+
+    await mkdir(join(app.mediaDir, 'Unknown Show'), { recursive: true });
+    const ignored = event('import_folder_changed', (data) => data.folder === 'Unknown Show' && data.change === 'ignored');
+    expect((await app.request('POST', '/api/anime/import/ignored', { token, body: { folder: 'Unknown Show' } })).status).toBe(201);
+    await ignored;
   });
 
   it('every WebSocket message the app sent matches its type\'s schema, and every event type was seen', () => {
