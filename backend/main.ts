@@ -341,7 +341,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const docsRouter = role === 'worker' ? undefined : createDocsRouter((own): Record<string, unknown> => buildOpenApi({ routes: listRoutes([...featureRouters, own]), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path }));
     const routers = docsRouter ? [...featureRouters, docsRouter] : featureRouters;
     const panel = role === 'worker' ? undefined : panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path });
-    const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panel });
+    const app = createApp({ logger, orm, auth, routers, requestMetrics: { observe: (method, route, status, seconds) => metrics.observeRequest(method, route, status, seconds), enabled: () => settings.current().metrics.enabled }, trustProxy: config.runtime.trust_proxy, fallback: panel });
 
     const server = createServer(app.callback());
     server.keepAliveTimeout = 65_000;

@@ -196,6 +196,25 @@ describe('system: metrics', () => {
     expect(body).not.toContain('test_broken');
     expect(body).toContain('aniworld_queue_items{status="pending"} 0');
     expect(body).toMatch(/aniworld_provider_errors_total\{component="provider",reason="network"\} [1-9]/);
+    // Through prom-client: the standard process metrics, the names dashboards expect, histograms for durations.
+    expect(body).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(body).toMatch(/^process_resident_memory_bytes \d/m);
+    expect(body).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
+    expect(body).toContain('aniworld_downloads_total{result="completed"} 1');
+    expect(body).toContain('aniworld_downloads_total{result="failed"} 1');
+    expect(body).toContain('# TYPE aniworld_download_duration_seconds histogram');
+    expect(body).toContain('aniworld_download_duration_seconds_count 1');
+    expect(body).toMatch(/aniworld_download_duration_seconds_bucket\{le="\+Inf"\} 1/);
+    expect(body).toContain('# TYPE aniworld_scan_duration_seconds histogram');
+    // The route label is the router's pattern, not the path that was asked for.
+    expect(body).toContain('# TYPE http_request_duration_seconds histogram');
+    expect(body).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/anime\/search",status="5\d\d"\} 1/);
+    // Refused before routing (no credentials): no route matched.
+    expect(body).toMatch(/http_request_duration_seconds_count\{method="GET",route="unmatched",status="401"\} 1/);
+    await app.request('GET', '/api/anime/some-key-nobody-has', { token });
+    const again = (await app.request('GET', '/metrics', { apiKey })).body as string;
+    expect(again).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/anime\/:key",status="404"\} 1/);
+    expect(again).not.toContain('some-key-nobody-has');
 
     expect((await app.request('GET', '/metrics', { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(200);
     expect((await app.request('GET', '/metrics', { headers: { authorization: 'Bearer aw_wrong' } })).status).toBe(401);

@@ -52,8 +52,9 @@ export function createSystemRouter(services: { logs: LogService; diagnostics: Di
   // Opt-in: a scraper needs the API key (requireAuth covers /metrics); off means not there at all.
   router.get('/metrics', async (ctx) => {
     if (!services.settings.current().metrics.enabled) throw new NotFoundError('Metrics are off. Enable them with ANIWORLD_METRICS=true or settings.metrics.enabled.');
-    ctx.type = 'text/plain; version=0.0.4; charset=utf-8';
-    ctx.body = await services.metrics.render();
+    const { contentType, body } = await services.metrics.render();
+    ctx.type = contentType;
+    ctx.body = body;
   });
 
   return router;

@@ -25,6 +25,8 @@ export interface DownloadItem {
   readonly attempts: number;
   readonly error: string | null;
   readonly language: string | null;
+  /** An upgrade: the language of the file on disk it replaces (`language` is the one it brings). */
+  readonly upgradeFrom: string | null;
   readonly hoster: string | null;
   readonly filePath: string | null;
   readonly createdAt: string | null;
@@ -59,6 +61,7 @@ export function normalizeItem(raw: WireDownloadItem): DownloadItem {
     attempts: raw.attempts,
     error: raw.error,
     language: raw.language_used ?? raw.language,
+    upgradeFrom: raw.upgrade_from,
     hoster: raw.hoster,
     filePath: raw.file_path,
     createdAt: raw.added_at,
@@ -89,9 +92,9 @@ type ItemEvent = EventMap['download_added'] | EventMap['download_complete'] | Ev
 export function applyItemEvent(current: DownloadItem | undefined, data: ItemEvent, status: DownloadStatus): DownloadItem {
   const item: DownloadItem = current ?? {
     id: data.item_id, key: data.key, folder: data.folder, name: data.serie_name, season: data.season, episode: data.episode, status, priority: 0,
-    progress: 0, downloadedBytes: 0, totalBytes: null, speed: 0, eta: null, attempts: 0, error: null, language: null, hoster: null, filePath: null, createdAt: null, completedAt: null,
+    progress: 0, downloadedBytes: 0, totalBytes: null, speed: 0, eta: null, attempts: 0, error: null, language: null, upgradeFrom: null, hoster: null, filePath: null, createdAt: null, completedAt: null,
   };
-  if ('priority' in data) return { ...item, status, priority: data.priority, language: data.language };
+  if ('priority' in data) return { ...item, status, priority: data.priority, language: data.language, upgradeFrom: data.upgrade_from ?? null };
   if ('file_path' in data) return { ...item, status, progress: 100, filePath: data.file_path, hoster: data.hoster, language: data.language, error: null, eta: null, speed: 0 };
   return { ...item, status, error: data.error, attempts: data.attempts, speed: 0, eta: null };
 }
@@ -124,7 +127,9 @@ export const reorderQueue = (api: ApiClient, ids: string[]) => api.post<unknown>
 /** Queue items by "key/season/episode", the newest state winning, for showing episode states. */
 export function itemsByEpisode(status: QueueStatus): Map<string, DownloadItem> {
   const map = new Map<string, DownloadItem>();
-  for (const item of [...status.completed, ...status.failed, ...status.pending, ...status.active]) map.set(episodeId(item.key, item.season, item.episode), item);
+  // An episode downloaded twice (an upgrade) has two finished items: the one that finished last counts.
+  const finished = [...status.completed].sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? ''));
+  for (const item of [...finished, ...status.failed, ...status.pending, ...status.active]) map.set(episodeId(item.key, item.season, item.episode), item);
   return map;
 }
 

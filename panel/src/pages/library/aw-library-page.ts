@@ -9,6 +9,7 @@ import { LiveEvents } from '../../data/live-events.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
 import { seriesPath } from '../../routes.ts';
+import { organizePath } from '../../data/organize.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-empty-state.ts';
@@ -146,6 +147,7 @@ export class AwLibraryPage extends LitElement {
         <div class="toolbar">
           <button type="button" @click=${() => void this.#rescan()} aria-disabled=${this.scanning ? 'true' : 'false'}>${icon('refresh')}<span>${this.scanning ? t('library.scanningShort') : t('library.rescan')}</span></button>
           <a class="button" href=${toUrl('/library/import')}>${icon('import')}<span>${t('library.importFolders')}</span></a>
+          <a class="button" href=${toUrl(organizePath())}>${icon('folder')}<span>${t('organize.open')}</span></a>
           <a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}<span>${t('route.addSeries')}</span></a>
         </div>
       </div>
