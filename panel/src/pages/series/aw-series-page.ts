@@ -7,6 +7,7 @@ import { deleteAnime, getAnime, refreshAnime, rescanAnime, updateAnime, type Ani
 import { addToQueue, applyItemEvent, applyProgress, episodeId, getQueue, itemsByEpisode, type DownloadItem, type DownloadStatus } from '../../data/queue.ts';
 import { LANGUAGES, type Language } from '../../data/config.ts';
 import { LiveEvents } from '../../data/live-events.ts';
+import { EventStamps } from '../../data/event-stamps.ts';
 import { navigate, ToastEvent } from '../../components/events.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
 import { organizePath } from '../../data/organize.ts';
@@ -85,6 +86,8 @@ export class AwSeriesPage extends LitElement {
   @state() private error = '';
   @state() private notFound = false;
   @state() private queue = new Map<string, DownloadItem>();
+  /** Which items live events changed: a queue answer asked for before an event must not undo it. */
+  readonly #stamps = new EventStamps<string>();
   @state() private busy = new Set<string>();
   @state() private expanded = false;
 
@@ -103,14 +106,15 @@ export class AwSeriesPage extends LitElement {
       download_complete: (message) => { onItem(message.data, 'completed'); void this.#load(false); },
       download_failed: (message) => onItem(message.data, 'failed'),
       download_removed: ({ data }) => {
+        for (const [episode, item] of this.queue) if (item.id === data.item_id) this.#stamps.touch(episode);
         this.queue = new Map([...this.queue].filter(([, item]) => item.id !== data.item_id));
       },
       scan_complete: () => void this.#load(false),
-      episode_upgraded: (message) => {
-        if ((message.data as { key?: string }).key === this.#key) void this.#load(false);
+      episode_upgraded: ({ data }) => {
+        if (data.key === this.#key) void this.#load(false);
       },
-      languages_offered: (message) => {
-        if ((message.data as { key?: string }).key === this.#key) void this.#load(false);
+      languages_offered: ({ data }) => {
+        if (data.key === this.#key) void this.#load(false);
       },
     }, () => void this.#load(false));
   }
@@ -143,16 +147,25 @@ export class AwSeriesPage extends LitElement {
       return;
     }
     try {
-      const status = await getQueue(this.api);
-      this.queue = new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === this.#key));
+      await this.#loadQueue();
     } catch {
       // Without the queue the page still shows what is on disk and what is missing.
     }
   }
 
+  /** The queue's items of this series; what live events changed meanwhile stays as they left it. */
+  async #loadQueue(): Promise<void> {
+    const asked = this.#stamps.now();
+    const status = await getQueue(this.api);
+    const answer = new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === this.#key));
+    this.queue = this.#stamps.merge(answer, this.queue, asked);
+  }
+
   #putItem(item: DownloadItem): void {
+    const id = episodeId(item.key, item.season, item.episode);
+    this.#stamps.touch(id);
     const next = new Map(this.queue);
-    next.set(episodeId(item.key, item.season, item.episode), item);
+    next.set(id, item);
     this.queue = next;
   }
 
@@ -177,8 +190,7 @@ export class AwSeriesPage extends LitElement {
     try {
       await addToQueue(this.api, { key: this.anime.key, folder: this.anime.folder, name: this.anime.name, episodes });
       this.dispatchEvent(new ToastEvent(t('series.queued', { count: episodes.length }), 'ok'));
-      const status = await getQueue(this.api).catch(() => undefined);
-      if (status) this.queue = new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === this.#key));
+      await this.#loadQueue().catch(() => {});
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
     } finally {
