@@ -148,6 +148,7 @@ export const de: Messages = {
   'library.noMatchText': 'Keine Serie passt zu diesen Filtern.',
   'library.clearFilters': 'Filter zurücksetzen',
   'library.missingCount': (p) => `${p.count} fehlend`,
+  'library.upgradableCount': (p) => `${p.count} mit Sprach-Upgrade`,
   'library.complete': 'Vollständig',
   'library.noEpisodes': 'Noch keine Folgen',
   'library.onDisk': 'Folgen auf der Platte',

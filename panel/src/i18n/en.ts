@@ -150,6 +150,7 @@ export const en = {
   'library.noMatchText': 'No series matches these filters.',
   'library.clearFilters': 'Clear filters',
   'library.missingCount': (p: { count: number }) => `${p.count} missing`,
+  'library.upgradableCount': (p: { count: number }) => `${p.count} upgradable`,
   'library.complete': 'Complete',
   'library.noEpisodes': 'No episodes yet',
   'library.onDisk': 'Episodes on disk',

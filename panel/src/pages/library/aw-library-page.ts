@@ -202,6 +202,8 @@ export class AwLibraryPage extends LitElement {
   #badge(item: AnimeSummary) {
     if (!item.monitored) return html`<span class="badge">${t('library.notMonitored')}</span>`;
     if (item.missing_count > 0) return html`<span class="badge missing">${t('library.missingCount', { count: item.missing_count })}</span>`;
+    // Upgradable is its own count: the episodes are on disk, in a lower language than wanted.
+    if (item.upgradable_count > 0) return html`<span class="badge info">${t('library.upgradableCount', { count: item.upgradable_count })}</span>`;
     if (item.episode_count > 0) return html`<span class="badge complete">${t('library.complete')}</span>`;
     return html`<span class="badge">${t('library.noEpisodes')}</span>`;
   }
