@@ -635,6 +635,8 @@ export const de: Messages = {
   'activity.check.gave_up': 'aufgegeben',
   'activity.text.settings': (p) => `Geändert: ${p.keys}`,
   'settings.activityRetention': 'Aktivität aufbewahren für',
+  'settings.backupsKeep': 'Datenbank-Sicherungen behalten',
+  'settings.backupsUnit': 'Sicherungen',
   'task.deliver-webhook': 'Benachrichtigungen zustellen',
 
   'lang.German_Dub': 'Deutsch (Synchro)',

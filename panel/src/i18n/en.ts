@@ -644,6 +644,8 @@ export const en = {
   'activity.check.gave_up': 'given up',
   'activity.text.settings': (p: { keys: string }) => `Changed: ${p.keys}`,
   'settings.activityRetention': 'Keep activity for',
+  'settings.backupsKeep': 'Database backups to keep',
+  'settings.backupsUnit': 'backups',
   'task.deliver-webhook': 'Deliver notifications',
 
   // provider languages
