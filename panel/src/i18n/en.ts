@@ -517,7 +517,6 @@ export const en = {
   'event.series_added': 'Series added',
   'event.series_removed': 'Series removed',
   'event.scan_complete': 'Library scan finished',
-  'event.episode_available': 'New episode available',
   'event.episode_upgraded': 'Episode upgraded to the wanted language',
   'event.health_issue': 'Health problem',
   'event.provider_check': 'Provider check',
