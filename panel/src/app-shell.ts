@@ -41,6 +41,8 @@ export class AwApp extends LitElement {
   static styles = [sharedStyles, css`
     :host { display: block; min-height: 100vh; }
     .skip { position: absolute; left: -999px; top: 8px; z-index: 100; background: var(--aw-surface); padding: 8px 12px; border-radius: 6px; }
+    /* A focusable <main> shows the ring only when the skip button sent the keyboard there. */
+    main:focus:not(:focus-visible) { outline: none; }
     .skip:focus { left: 8px; }
     .layout { display: grid; grid-template-columns: 232px 1fr; min-height: 100vh; background: linear-gradient(to right, var(--aw-nav-bg) 232px, transparent 232px); }
     main#content:focus, main#content:focus-visible { outline: none; box-shadow: none; }
@@ -260,13 +262,25 @@ export class AwApp extends LitElement {
     if (!match) return;
     document.title = `${t(match.route.title)} · AniWorld`;
     if (!customElements.get(match.route.tag)) {
-      match.route.load().then(() => { this.loadedTag = match.route.tag; }, (error: unknown) => { this.loadError = t('shell.pageLoadFailed', { reason: errorMessage(error) }); });
+      // Only for the page still asked for: Back while a page loads must not be undone when it arrives.
+      const stillShown = () => this.match?.route.tag === match.route.tag;
+      match.route.load().then(() => { if (stillShown()) this.loadedTag = match.route.tag; }, (error: unknown) => { if (stillShown()) this.loadError = t('shell.pageLoadFailed', { reason: errorMessage(error) }); });
     } else {
       this.loadedTag = match.route.tag;
     }
     // Move focus to the new page for keyboard and screen-reader users.
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#content')?.focus({ preventScroll: true }));
     window.scrollTo(0, 0);
+  }
+
+  /**
+   * The skip link's target (<main>) lives in this element's shadow root, where a "#content" link
+   * from the document cannot reach (axe flags such a link): a button moves the focus itself.
+   */
+  #skipToContent(): void {
+    const main = this.renderRoot.querySelector<HTMLElement>('#content');
+    main?.focus();
+    main?.scrollIntoView({ block: 'start' });
   }
 
   #cycleTheme(): void {
@@ -296,7 +310,7 @@ export class AwApp extends LitElement {
     }
     const path = fromUrl(location.pathname);
     return html`
-      <a class="skip" href="#content" @click=${(event: Event) => { event.preventDefault(); this.renderRoot.querySelector<HTMLElement>('#content')?.focus(); }}>${t('shell.skip')}</a>
+      <button type="button" class="skip" @click=${() => this.#skipToContent()}>${t('shell.skip')}</button>
       <div class="layout ${this.navOpen ? 'open' : ''}">
         <nav class="side" aria-label=${t('shell.mainNav')}>
           <a class="brand" href=${toUrl('/library')}><img src="favicon.svg" alt="" />AniWorld</a>

@@ -60,4 +60,12 @@ describe('webhook formats', () => {
     const episode = JSON.parse(renderRequest(hook({ kind: 'gotify' }), { ...complete, event: 'episode_available', data: { key: 'one-piece', folder: 'One Piece', season: 1, episode: 1100 } }).body);
     expect(episode.title).toBe('New episode: One Piece S01E1100');
   });
+
+  it('an upgrade names both languages', () => {
+    const upgraded: WebhookPayload = { ...complete, event: 'episode_upgraded', data: { ...complete.data, from_language: 'German Sub', to_language: 'German Dub' } };
+    expect(JSON.parse(renderRequest(hook({ kind: 'discord' }), upgraded).body).embeds[0]).toMatchObject({
+      title: 'Upgraded: Shingeki no Kyojin – 進撃の巨人 S02E05',
+      description: 'Shingeki no Kyojin – 進撃の巨人 S02E05 is now in German Dub (was German Sub).',
+    });
+  });
 });

@@ -25,12 +25,16 @@ export interface Settings {
     hosters: HosterName[];
     max_attempts: number;
     queue_missing_after_scan: boolean;
+    /** Replace files in a lower language once the first of `languages` is offered. */
+    upgrade_language: boolean;
   };
   naming: { episode_template: string; season_folder_template: string; write_nfo: boolean; write_poster: boolean };
   library: { rescan_interval_hours: number; refresh_interval_hours: number; watch: boolean; watch_polling: boolean; activity_retention_days: number };
   auth: { session_hours: number; remember_days: number };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   metrics: { enabled: boolean };
+  backups: { database_keep: number };
+  onboarding: { checklist_dismissed: boolean; languages_confirmed: boolean };
 }
 export type ConfigView = Settings & { readonly overridden_by_env: readonly string[] };
 

@@ -14,6 +14,7 @@ import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-empty-state.ts';
 import '../../components/aw-progress-bar.ts';
+import './aw-first-run-checklist.ts';
 import { toUrl } from '../../base.ts';
 import { t } from '../../i18n/locale.ts';
 
@@ -143,7 +144,7 @@ export class AwLibraryPage extends LitElement {
   render() {
     return html`
       <div class="page-header">
-        <h1>${t('nav.library')}</h1>
+        <h1 tabindex="-1">${t('nav.library')}</h1>
         <div class="toolbar">
           <button type="button" @click=${() => void this.#rescan()} aria-disabled=${this.scanning ? 'true' : 'false'}>${icon('refresh')}<span>${this.scanning ? t('library.scanningShort') : t('library.rescan')}</span></button>
           <a class="button" href=${toUrl('/library/import')}>${icon('import')}<span>${t('library.importFolders')}</span></a>
@@ -155,6 +156,7 @@ export class AwLibraryPage extends LitElement {
         <div class="small muted">${this.scanText || t('library.scanning')}</div>
         <aw-progress-bar label=${t('library.scan')} .value=${this.scanProgress ?? 0} ?indeterminate=${this.scanProgress === undefined}></aw-progress-bar>
       </div>` : nothing}
+      <aw-first-run-checklist @checklist-dismissed=${() => this.renderRoot.querySelector<HTMLElement>('h1')?.focus()}></aw-first-run-checklist>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
       ${this.#body()}`;
   }
@@ -200,6 +202,8 @@ export class AwLibraryPage extends LitElement {
   #badge(item: AnimeSummary) {
     if (!item.monitored) return html`<span class="badge">${t('library.notMonitored')}</span>`;
     if (item.missing_count > 0) return html`<span class="badge missing">${t('library.missingCount', { count: item.missing_count })}</span>`;
+    // Upgradable is its own count: the episodes are on disk, in a lower language than wanted.
+    if (item.upgradable_count > 0) return html`<span class="badge info">${t('library.upgradableCount', { count: item.upgradable_count })}</span>`;
     if (item.episode_count > 0) return html`<span class="badge complete">${t('library.complete')}</span>`;
     return html`<span class="badge">${t('library.noEpisodes')}</span>`;
   }
