@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, type TempDir } from '../helpers/temp-dir.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+type TempDir = Awaited<ReturnType<typeof makeTempDir>>;
 import { MAIN_SCRIPT, startServerProcess } from '../helpers/server-process.ts';
 
 const HOOK = join(import.meta.dirname, '../helpers/module-log.mjs');
