@@ -509,7 +509,6 @@ export const de: Messages = {
   'event.series_added': 'Serie hinzugefügt',
   'event.series_removed': 'Serie entfernt',
   'event.scan_complete': 'Bibliotheksscan abgeschlossen',
-  'event.episode_available': 'Neue Folge verfügbar',
   'event.episode_upgraded': 'Folge in der gewünschten Sprache ersetzt',
   'event.health_issue': 'Problem mit dem Zustand',
   'event.provider_check': 'Anbieter-Prüfung',
@@ -635,6 +634,8 @@ export const de: Messages = {
   'activity.check.gave_up': 'aufgegeben',
   'activity.text.settings': (p) => `Geändert: ${p.keys}`,
   'settings.activityRetention': 'Aktivität aufbewahren für',
+  'settings.backupsKeep': 'Datenbank-Sicherungen behalten',
+  'settings.backupsUnit': 'Sicherungen',
   'task.deliver-webhook': 'Benachrichtigungen zustellen',
 
   'lang.German_Dub': 'Deutsch (Synchro)',

@@ -517,7 +517,6 @@ export const en = {
   'event.series_added': 'Series added',
   'event.series_removed': 'Series removed',
   'event.scan_complete': 'Library scan finished',
-  'event.episode_available': 'New episode available',
   'event.episode_upgraded': 'Episode upgraded to the wanted language',
   'event.health_issue': 'Health problem',
   'event.provider_check': 'Provider check',
@@ -644,6 +643,8 @@ export const en = {
   'activity.check.gave_up': 'given up',
   'activity.text.settings': (p: { keys: string }) => `Changed: ${p.keys}`,
   'settings.activityRetention': 'Keep activity for',
+  'settings.backupsKeep': 'Database backups to keep',
+  'settings.backupsUnit': 'backups',
   'task.deliver-webhook': 'Deliver notifications',
 
   // provider languages
