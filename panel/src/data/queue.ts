@@ -116,7 +116,7 @@ export function applyProgress(item: DownloadItem, data: Raw): DownloadItem {
   };
 }
 
-export const getQueue = async (api: ApiClient) => normalizeStatus(await api.get<Raw>('/api/queue/status'));
+export const getQueue = async (api: ApiClient, signal?: AbortSignal) => normalizeStatus(await api.get<Raw>('/api/queue/status', signal));
 export const addToQueue = (api: ApiClient, input: { key: string; folder: string; name: string; episodes: { season: number; episode: number }[]; priority?: number }) =>
   api.post<Raw>('/api/queue/add', {
     serie_id: input.key,

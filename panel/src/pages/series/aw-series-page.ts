@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
+import { Loader } from '../../data/loader.ts';
 import { deleteAnime, getAnime, refreshAnime, rescanAnime, updateAnime, type AnimeDetail, type EpisodeView } from '../../data/library.ts';
 import { addToQueue, applyProgress, episodeId, getQueue, itemsByEpisode, normalizeItem, type DownloadItem } from '../../data/queue.ts';
 import { LANGUAGES, type Language } from '../../data/config.ts';
@@ -14,9 +15,16 @@ import { episodeCode, formatBytes, formatEta, formatPercent, formatSpeed, season
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-progress-bar.ts';
+import { loadState } from '../../components/aw-load-state.ts';
 import { toUrl } from '../../base.ts';
 import { formatNumber, locale, t } from '../../i18n/locale.ts';
 import { languageLabel } from '../../lib/language-label.ts';
+
+/** What the page shows: the series and its queue items by episode. */
+interface SeriesView {
+  readonly anime: AnimeDetail;
+  readonly queue: ReadonlyMap<string, DownloadItem>;
+}
 
 type EpisodeState = 'on_disk' | 'missing' | 'queued' | 'downloading' | 'paused' | 'failed' | 'unavailable' | 'unmonitored';
 
@@ -75,10 +83,10 @@ export class AwSeriesPage extends LitElement {
 
   @property({ attribute: false }) params: Record<string, string> = {};
   @consume({ context: apiContext }) private api!: ApiClient;
-  @state() private anime: AnimeDetail | undefined;
-  @state() private error = '';
-  @state() private notFound = false;
-  @state() private queue = new Map<string, DownloadItem>();
+  /** Going to another series aborts this one's load, and a late answer for it is dropped. */
+  readonly #view = new Loader<SeriesView>(this, (signal) => this.#fetch(signal));
+  /** The series the page loads or shows (one load per change of the key). */
+  #shownKey: string | undefined;
   @state() private busy = new Set<string>();
   @state() private expanded = false;
 
@@ -101,7 +109,7 @@ export class AwSeriesPage extends LitElement {
       download_failed: onItem,
       download_removed: (message) => {
         const id = String((message.data as { item_id?: string; id?: string }).item_id ?? (message.data as { id?: string }).id ?? '');
-        this.queue = new Map([...this.queue].filter(([, item]) => item.id !== id));
+        this.#view.update((view) => ({ ...view, queue: new Map([...view.queue].filter(([, item]) => item.id !== id)) }));
       },
       scan_complete: () => void this.#load(false),
     }, () => void this.#load(false));
@@ -111,41 +119,51 @@ export class AwSeriesPage extends LitElement {
     return this.params.key ?? '';
   }
 
+  get anime(): AnimeDetail | undefined {
+    return this.#view.value?.anime;
+  }
+
+  get queue(): ReadonlyMap<string, DownloadItem> {
+    return this.#view.value?.queue ?? new Map();
+  }
+
   connectedCallback(): void {
     super.connectedCallback();
     void this.#load(true);
   }
 
   protected willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('params') && changed.get('params') !== undefined && this.anime?.key !== this.#key) void this.#load(true);
+    if (changed.has('params') && this.#key !== this.#shownKey) void this.#load(true);
   }
 
   async #load(reset: boolean): Promise<void> {
-    if (reset) {
-      this.anime = undefined;
-      this.notFound = false;
-    }
-    try {
-      this.anime = await getAnime(this.api, this.#key);
-      document.title = `${this.anime.name} · AniWorld`;
-      this.error = '';
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) this.notFound = true;
-      else this.error = errorMessage(error);
-      return;
-    }
-    try {
-      const status = await getQueue(this.api);
-      this.queue = new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === this.#key));
-    } catch {
-      // Without the queue the page still shows what is on disk and what is missing.
-    }
+    this.#shownKey = this.#key;
+    await this.#view.run({ reset });
+    if (this.anime) document.title = `${this.anime.name} · AniWorld`;
+  }
+
+  async #fetch(signal: AbortSignal): Promise<SeriesView> {
+    const key = this.#key;
+    const anime = await getAnime(this.api, key, signal);
+    // Without the queue the page still shows what is on disk and what is missing.
+    const status = await getQueue(this.api, signal).catch((error) => {
+      if (signal.aborted) throw error;
+      return undefined;
+    });
+    return { anime, queue: status ? this.#itemsOf(key, status) : new Map() };
+  }
+
+  #itemsOf(key: string, status: Parameters<typeof itemsByEpisode>[0]): Map<string, DownloadItem> {
+    return new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === key));
   }
 
   #putItem(item: DownloadItem): void {
-    const next = new Map(this.queue);
-    next.set(episodeId(item.key, item.season, item.episode), item);
-    this.queue = next;
+    this.#view.update((view) => ({ ...view, queue: new Map(view.queue).set(episodeId(item.key, item.season, item.episode), item) }));
+  }
+
+  /** The answer of an action on this series (it may have moved on to another one meanwhile). */
+  #putSeries(anime: AnimeDetail): void {
+    this.#view.update((view) => (view.anime.key === anime.key ? { ...view, anime } : view));
   }
 
   #state(episode: EpisodeView): EpisodeState {
@@ -170,7 +188,7 @@ export class AwSeriesPage extends LitElement {
       await addToQueue(this.api, { key: this.anime.key, folder: this.anime.folder, name: this.anime.name, episodes });
       this.dispatchEvent(new ToastEvent(t('series.queued', { count: episodes.length }), 'ok'));
       const status = await getQueue(this.api).catch(() => undefined);
-      if (status) this.queue = new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === this.#key));
+      if (status) this.#view.update((view) => ({ ...view, queue: this.#itemsOf(view.anime.key, status) }));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
     } finally {
@@ -186,7 +204,7 @@ export class AwSeriesPage extends LitElement {
 
   async #setMonitored(monitored: boolean): Promise<void> {
     try {
-      this.anime = await updateAnime(this.api, this.#key, { monitored });
+      this.#putSeries(await updateAnime(this.api, this.#key, { monitored }));
       this.dispatchEvent(new ToastEvent(monitored ? t('series.monitorOn') : t('series.monitorOff'), 'info'));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -195,7 +213,7 @@ export class AwSeriesPage extends LitElement {
 
   async #setLanguage(value: string): Promise<void> {
     try {
-      this.anime = await updateAnime(this.api, this.#key, { preferred_language: value === '' ? null : value as Language });
+      this.#putSeries(await updateAnime(this.api, this.#key, { preferred_language: value === '' ? null : value as Language }));
       this.dispatchEvent(new ToastEvent(t('series.languageSaved'), 'ok'));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -238,12 +256,16 @@ export class AwSeriesPage extends LitElement {
   }
 
   render() {
-    if (this.notFound) {
+    const failed = this.#view.status === 'error' ? this.#view.error : undefined;
+    if (failed instanceof ApiError && failed.status === 404) {
       return html`<aw-empty-state heading=${t('series.notFound')} icon="search"><span slot="text">${t('series.notFoundText', { key: this.#key })}</span><a class="button" href=${toUrl('/library')}>${t('series.backToLibrary')}</a></aw-empty-state>`;
     }
-    if (this.error && !this.anime) return html`<div class="notice error" role="alert">${this.error} <button type="button" @click=${() => void this.#load(true)}>${t('common.tryAgain')}</button></div>`;
     const anime = this.anime;
-    if (!anime) return html`<p class="muted" role="status">${t('common.loading')}</p>`;
+    if (!anime || failed) return html`${loadState(this.#view, () => void this.#load(!anime))}${anime ? this.#page(anime) : nothing}`;
+    return this.#page(anime);
+  }
+
+  #page(anime: AnimeDetail) {
     const seasons = Object.keys(anime.episodes).map(Number).sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b));
     const allEpisodes = seasons.flatMap((season) => anime.episodes[String(season)]);
     const missingAll = this.#missingIn(allEpisodes);
