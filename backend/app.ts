@@ -10,6 +10,7 @@ import { jsonBody } from './http/body.ts';
 import { inputGuard } from './http/input-guard.ts';
 import { authenticate, knownMethodsOnly, requireAuth } from './http/auth.ts';
 import { createRouter, type AppState } from './http/state.ts';
+import { requestMetrics, type RequestObserver } from './http/request-metrics.ts';
 
 export interface AppDependencies {
   readonly logger: Logger;
@@ -17,6 +18,8 @@ export interface AppDependencies {
   readonly auth: AuthService;
   readonly routers: readonly Router<AppState>[];
   readonly trustProxy: boolean;
+  /** http_request_duration_seconds, while `enabled` says metrics are on; optional. */
+  readonly requestMetrics?: { readonly observe: RequestObserver; readonly enabled: () => boolean };
   /** Served after the API routers (the panel's static files); optional. */
   readonly fallback?: Middleware;
 }
@@ -26,6 +29,7 @@ export function createApp(deps: AppDependencies): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: deps.trustProxy });
   app.silent = true;
   app.use(requestLogging(deps.logger));
+  if (deps.requestMetrics) app.use(requestMetrics(deps.requestMetrics.observe, deps.requestMetrics.enabled));
   app.use(errorHandler());
   app.use(securityHeaders());
   app.use(ormContext(deps.orm));

@@ -13,6 +13,7 @@ export interface JobPayloads {
   'refresh-series': { key?: string };
   'deliver-webhook': { deliveryId: number };
   'prune-sessions': Record<string, never>;
+  'prune-activity': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -47,6 +48,8 @@ export interface JobSummary {
   readonly nextRunAt: string | null;
   readonly lastRunAt: string | null;
   readonly failReason: string | null;
+  /** The job of a schedule (it repeats), not a one-time run of the same name. */
+  readonly repeating?: boolean;
 }
 
 export interface JobQueue {

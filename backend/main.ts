@@ -32,7 +32,10 @@ import { LogService } from './modules/system/logs.service.ts';
 import { MetricsService } from './modules/system/metrics.service.ts';
 import { DiagnosticsService } from './modules/system/diagnostics.service.ts';
 import { BackupService } from './modules/system/backup.service.ts';
-import { scheduledTasks } from './modules/system/tasks.ts';
+import { TaskService } from './modules/system/tasks.ts';
+import { ChecklistService } from './modules/system/checklist.ts';
+import { pauseLibraryWork } from './modules/system/work-pause.ts';
+import { createBackupRouter } from './modules/system/backup.routes.ts';
 import { SCHEDULES } from '../jobs/schedules.ts';
 import { createSystemRouter } from './modules/system/system.routes.ts';
 import { createProviderCheckRouter } from './modules/system/provider-check.routes.ts';
@@ -56,6 +59,8 @@ import { createHosterRegistry, type HosterRegistry } from './providers/hosters/r
 import { SeriesService } from './modules/series/series.service.ts';
 import { createSeriesRouter } from './modules/series/series.routes.ts';
 import { createRenameRouter } from './modules/series/rename.routes.ts';
+import { ActivityLog } from './modules/activity/activity.service.ts';
+import { createActivityRouter } from './modules/activity/activity.routes.ts';
 import { findExecutable } from './adapters/ffmpeg.ts';
 import { findCurl } from './adapters/curl.ts';
 import { TokenBucket } from './downloads/token-bucket.ts';
@@ -140,6 +145,7 @@ export interface Running {
     /** The JobQueue port (enqueue, cancel, pause, list) and the runner behind it. */
     readonly jobs: JobRunner;
     readonly webhooks: WebhookService;
+    readonly activity: ActivityLog;
   };
   close(): Promise<void>;
 }
@@ -184,7 +190,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // Scale-out (ANIWORLD_DATABASE_URL): PostgreSQL, loaded only then; the default stays on SQLite.
     const orm = databaseUrl
       ? await (await import('./db/postgres.ts')).openPostgres({ url: databaseUrl, log: ormLog })
-      : await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir, log: ormLog });
+      : await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir, keepBackups: config.settings.backups.database_keep, log: ormLog });
     closers.push({ name: 'database', close: () => orm.close() });
 
     const secret = await loadOrCreateSecret(config.paths.secretFile, {
@@ -203,7 +209,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const metrics = new MetricsService({ version: config.version });
     closers.push({ name: 'metrics', close: metrics.observe(events) });
     const diagnostics = new DiagnosticsService({ config, settings, health, logs, storage, em: orm.em });
-    const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir });
+
+    // --- the activity log records what happened, from the events of this process ---
+    const activity = new ActivityLog({ orm, events, settings, logger, clock });
+    if (serving) {
+      const stopActivity = activity.start();
+      closers.push({ name: 'activity log', close: stopActivity });
+    }
 
     // --- feature services (library, providers, queue, notifications) are built here ---
     // Anti-bot checks: the embedded Chromium (started on the first check, closed when idle) or a
@@ -275,11 +287,15 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
     });
     metrics.gauge('aniworld_download_speed_bytes_per_second', 'Current total download speed.', async () => Math.round((await queue.status()).statistics.current_speed_mbps * 1024 * 1024));
+    // A restore in the server pauses what writes the library; the CLI next to a server does not.
+    const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir, pauseWork: serving ? pauseLibraryWork({ jobs, queue }) : undefined });
+    const tasks = new TaskService({ jobs, names: SCHEDULES.map((schedule) => schedule.name) });
 
     // --- webhooks: the notifier writes events to the outbox, deliver-webhook jobs send them ---
     const mediaServers = new MediaServerClient({ mediaRoot: () => mediaRoot.path(), timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_DELIVERY_POLICY.timeoutMs });
     const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks, enrich: scanMissingCounts(() => series.list()), mediaServers });
     const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname(), mediaServers });
+    const checklist = new ChecklistService({ settings, provider: () => providerHealth.current(), mediaFolder: () => inspectMediaFolder(mediaRoot.path(), options.minFreeMediaBytes), connections: async () => (await webhooks.list()).length });
     const notifier = new WebhookNotifier({ orm, events, outbox, logger });
     notifier.start();
     // Stopped before the runner (closers run in reverse): events already taken still reach the outbox.
@@ -310,7 +326,8 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createHealthRouter(health),
       createAuthRouter(auth),
       createConfigRouter(settings),
-      createSystemRouter({ logs, diagnostics, metrics, settings, tasks: scheduledTasks(() => jobs.list(), SCHEDULES.map((schedule) => schedule.name)), providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
+      createSystemRouter({ logs, diagnostics, metrics, settings, tasks, checklist, providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
+      createBackupRouter(backups),
       createProviderCheckRouter(personChecks),
       createSeriesBulkRouter(new SeriesBulk({ series, queue, logger })),
       createSeriesRouter(series),
@@ -318,12 +335,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createQueueRouter(queue),
       createWantedRouter(new WantedService({ orm, queue, logger })),
       createWebhookRouter(webhooks),
+      createActivityRouter(activity),
     ];
     // The document lists every route, its own included.
     const docsRouter = role === 'worker' ? undefined : createDocsRouter((own): Record<string, unknown> => buildOpenApi({ routes: listRoutes([...featureRouters, own]), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path }));
     const routers = docsRouter ? [...featureRouters, docsRouter] : featureRouters;
     const panel = role === 'worker' ? undefined : panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path });
-    const app = createApp({ logger, orm, auth, routers, trustProxy: config.runtime.trust_proxy, fallback: panel });
+    const app = createApp({ logger, orm, auth, routers, requestMetrics: { observe: (method, route, status, seconds) => metrics.observeRequest(method, route, status, seconds), enabled: () => settings.current().metrics.enabled }, trustProxy: config.runtime.trust_proxy, fallback: panel });
 
     const server = createServer(app.callback());
     server.keepAliveTimeout = 65_000;
@@ -341,7 +359,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     // ANIWORLD_ROLE=api only enqueues: a worker process on the same job store runs the jobs.
     if (serving && config.runtime.role !== 'api') {
-      await jobs.start({ auth, series, queue, settings, webhooks: outbox });
+      await jobs.start({ auth, series, queue, settings, webhooks: outbox, activity });
       // Deliveries whose job was lost (a crash between two steps) are queued again.
       await inContext(orm, () => outbox.resumePending());
     }
@@ -367,7 +385,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     return {
       config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, personChecks, series, queue, jobs, webhooks },
+      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, personChecks, series, queue, jobs, webhooks, activity },
       close: closeAll,
     };
   } catch (error) {

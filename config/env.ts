@@ -40,7 +40,9 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'ANIWORLD_DOWNLOAD_CONCURRENCY', target: 'settings', path: ['downloads', 'concurrency'], kind: 'integer', description: 'Parallel downloads (default 2)' },
   { name: 'ANIWORLD_SPEED_LIMIT', target: 'settings', path: ['downloads', 'speed_limit_bytes_per_second'], kind: 'integer', description: 'Global download limit in bytes/s (0 = none)' },
   { name: 'ANIWORLD_LANGUAGES', target: 'settings', path: ['downloads', 'languages'], kind: 'list', description: 'Language preference, comma separated' },
+  { name: 'ANIWORLD_UPGRADE_LANGUAGE', target: 'settings', path: ['downloads', 'upgrade_language'], kind: 'boolean', description: 'Replace files in a lower language once the first language is offered' },
   { name: 'ANIWORLD_METRICS', target: 'settings', path: ['metrics', 'enabled'], kind: 'boolean', description: 'Expose Prometheus /metrics (API key required)' },
+  { name: 'ANIWORLD_BACKUPS_KEEP', target: 'settings', path: ['backups', 'database_keep'], kind: 'integer', description: 'Database backups kept, newest first (default 5)' },
 ];
 
 export interface EnvProblem { readonly name: string; readonly message: string }

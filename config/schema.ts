@@ -60,6 +60,11 @@ export const settingsSchema = z.strictObject({
     hosters: hosterList.default(['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon']),
     max_attempts: z.number().int().min(1).max(20).default(5),
     queue_missing_after_scan: z.boolean().default(false),
+    /**
+     * A file on disk in a lower language than the first of `languages` (or the series' own wanted
+     * language) is downloaded again once a refresh finds that language offered, and replaced.
+     */
+    upgrade_language: z.boolean().default(true),
   }).prefault({}),
   naming: z.strictObject({
     // An unknown token would fail every download later ("Unknown token {Foo}"): refused when saved.
@@ -73,6 +78,8 @@ export const settingsSchema = z.strictObject({
     refresh_interval_hours: z.number().min(0).max(24 * 30).default(24),
     watch: z.boolean().default(true),
     watch_polling: z.boolean().default(false),
+    /** Activity log entries older than this are deleted (daily prune-activity job). */
+    activity_retention_days: z.number().int().min(1).max(3650).default(90),
   }).prefault({}),
   auth: z.strictObject({
     session_hours: z.number().int().min(1).max(24 * 7).default(12),
@@ -83,6 +90,16 @@ export const settingsSchema = z.strictObject({
   }).prefault({}),
   metrics: z.strictObject({
     enabled: z.boolean().default(false),
+  }).prefault({}),
+  backups: z.strictObject({
+    /** Database backups kept (manual, uploaded, pre-migration, pre-restore share one rotation). */
+    database_keep: z.number().int().min(1).max(100).default(5),
+  }).prefault({}),
+  onboarding: z.strictObject({
+    /** The library page's first-run checklist was closed for this install. */
+    checklist_dismissed: z.boolean().default(false),
+    /** The default language order was confirmed from the checklist as the one wanted. */
+    languages_confirmed: z.boolean().default(false),
   }).prefault({}),
 });
 

@@ -25,6 +25,8 @@ export interface JobServices {
   /** The webhook outbox: one delivery attempt. */
   readonly webhooks?: { deliver(deliveryId: number): Promise<unknown> };
   readonly settings?: { current(): Readonly<Settings> };
+  /** The activity log: deletes entries past their retention. */
+  readonly activity?: { prune(): Promise<number> };
 }
 
 export interface JobContext<N extends JobName> {

@@ -15,6 +15,7 @@ export const SCHEDULES: readonly Schedule[] = [
   { name: 'rescan-library', everyMs: (settings) => settings.library.rescan_interval_hours * HOUR },
   { name: 'refresh-series', everyMs: (settings) => settings.library.refresh_interval_hours * HOUR },
   { name: 'prune-sessions', everyMs: () => 24 * HOUR },
+  { name: 'prune-activity', everyMs: () => 24 * HOUR },
 ];
 
 /**

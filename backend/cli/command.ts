@@ -1,5 +1,6 @@
 import type { Running } from '../main.ts';
 import type { CliIo } from './io.ts';
+import type { LibraryContext } from './library-context.ts';
 
 /** A command's options in `node:util` parseArgs' terms: `--json` is `{ json: { type: 'boolean' } }`. */
 export type CommandOptions = Readonly<Record<string, { readonly type: 'boolean' | 'string'; readonly short?: string }>>;
@@ -15,6 +16,8 @@ export interface CommandContext {
   readonly io: CliIo;
   /** Starts the services (no HTTP, no jobs, no watcher) and runs `work` on its own EntityManager fork. */
   withApp<T>(work: (app: Running) => Promise<T>, options?: { readonly replaceSecretKey?: boolean }): Promise<T>;
+  /** Config, database and the library scanner only (a fraction of the app's start-up), on its own fork. */
+  withLibrary<T>(work: (library: LibraryContext) => Promise<T>): Promise<T>;
 }
 
 export interface Command {

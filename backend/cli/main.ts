@@ -2,6 +2,7 @@ import { parseArgs as parseArgv } from 'node:util';
 import { ConfigError, packageVersion } from '../../config/load.ts';
 import { AppError } from '../errors.ts';
 import type { Running } from '../main.ts';
+import type { LibraryContext } from './library-context.ts';
 import { helpText, type Command, type CommandContext, type ParsedArgs } from './command.ts';
 import { print, UsageError, warningsTo, type CliIo } from './io.ts';
 import { backupCommand } from './commands/backup.ts';
@@ -47,6 +48,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 
   let running: Running | undefined;
+  let library: LibraryContext | undefined;
   const context: CommandContext = {
     io,
     async withApp(work, options) {
@@ -59,12 +61,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const { inContext } = await import('../db/context.ts');
       return inContext(app.orm, () => work(app));
     },
+    async withLibrary(work) {
+      if (!library) {
+        const { openLibraryContext } = await import('./library-context.ts');
+        library = await openLibraryContext({ env: io.env, cwd: io.cwd, logDestination: warningsTo(io.stderr) });
+      }
+      const opened = library;
+      const { inContext } = await import('../db/context.ts');
+      return inContext(opened.orm, () => work(opened));
+    },
   };
   try {
     return await command.run(parseArgs(rest, command), context);
   } catch (error) {
     return report(error, command, io);
   } finally {
+    await library?.close();
     await running?.close();
   }
 }

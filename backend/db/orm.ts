@@ -17,9 +17,11 @@ export interface OrmOptions {
   readonly debug?: boolean;
   /** ORM messages (migrations applied, slow queries) go to our structured log. */
   readonly log?: (message: string) => void;
+  /** How many database backups the rotation keeps (settings.backups.database_keep). */
+  readonly keepBackups?: number;
 }
 
-const KEEP_DB_BACKUPS = 5;
+export const KEEP_DB_BACKUPS = 5;
 
 export function ormConfig(options: OrmOptions): Options {
   return {
@@ -54,7 +56,7 @@ export async function openDatabase(options: OrmOptions): Promise<Orm> {
     native.pragma('foreign_keys = ON');
     const pending = await orm.migrator.getPending();
     if (pending.length > 0) {
-      if (existed) await backupDatabase(native, options.file, options.backupDir, 'pre-migration');
+      if (existed) await backupDatabase(native, options.file, options.backupDir, 'pre-migration', options.keepBackups);
       await orm.migrator.up();
     }
     return orm;
@@ -69,17 +71,22 @@ export async function nativeDatabase(orm: Orm): Promise<Database.Database> {
 }
 
 /** A consistent copy even while WAL holds uncommitted pages: SQLite's own backup API. */
-export async function backupDatabase(native: Database.Database, file: string, backupDir: string, reason: string): Promise<string> {
+export async function backupDatabase(native: Database.Database, file: string, backupDir: string, reason: string, keep = KEEP_DB_BACKUPS): Promise<string> {
   mkdirSync(backupDir, { recursive: true, mode: 0o700 });
   const stamp = new Date().toISOString().replace(/[-:.]/g, '');
   const target = join(backupDir, `${basename(file, '.db')}-${stamp}-${reason}.db`);
   await native.backup(target);
   // SQLite creates the copy with its default 0644: a backup holds the same secrets as the database.
   chmodSync(target, 0o600);
-  const prefix = `${basename(file, '.db')}-`;
-  const old = readdirSync(backupDir).filter((name) => name.startsWith(prefix) && name.endsWith('.db')).sort().reverse().slice(KEEP_DB_BACKUPS);
-  for (const name of old) unlinkSync(join(backupDir, name));
+  pruneDatabaseBackups(file, backupDir, keep);
   return target;
+}
+
+/** One rotation for every kind of database backup (names sort by their time stamp): the newest `keep` stay. */
+export function pruneDatabaseBackups(file: string, backupDir: string, keep = KEEP_DB_BACKUPS): void {
+  const prefix = `${basename(file, '.db')}-`;
+  const old = readdirSync(backupDir).filter((name) => name.startsWith(prefix) && name.endsWith('.db')).sort().reverse().slice(keep);
+  for (const name of old) unlinkSync(join(backupDir, name));
 }
 
 /**

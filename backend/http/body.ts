@@ -12,6 +12,8 @@ declare module 'koa' {
 }
 
 const PARSED_METHODS = ['POST', 'PUT', 'PATCH'];
+/** Routes that stream their own binary body (a database upload) instead of JSON. */
+const STREAMED_BODY_PATHS = new Set(['/api/system/backups/upload']);
 
 /**
  * JSON bodies only. A body with another content type gets 415 before any parsing happens;
@@ -20,6 +22,10 @@ const PARSED_METHODS = ['POST', 'PUT', 'PATCH'];
  */
 export function jsonBody(): Middleware[] {
   const requireJson: Middleware = async (ctx, next) => {
+    if (STREAMED_BODY_PATHS.has(ctx.path)) {
+      if (ctx.method === 'POST' && !ctx.is('application/octet-stream', 'application/vnd.sqlite3', 'application/x-sqlite3')) throw new UnsupportedMediaTypeError('Send the database file itself as the body (Content-Type: application/octet-stream)');
+      return next();
+    }
     if (PARSED_METHODS.includes(ctx.method) && hasBody(ctx.get('Content-Length'), ctx.get('Transfer-Encoding')) && !ctx.is('application/json', '+json')) {
       throw new UnsupportedMediaTypeError();
     }

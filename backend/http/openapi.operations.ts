@@ -1,11 +1,12 @@
 import { settingsSchema } from '../../config/schema.ts';
 import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/auth.schema.ts';
 import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
-import { addMissingSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
-import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, renameLibrarySchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
+import { addMissingSchema, addUpgradesSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
+import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, renameLibrarySchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
 import { wantedDownloadSchema, wantedQuerySchema } from '../modules/wanted/wanted.schema.ts';
-import { logsQuerySchema, providerTestSchema } from '../modules/system/system.schema.ts';
+import { backupParams, logsQuerySchema, providerTestSchema, taskParams } from '../modules/system/system.schema.ts';
 import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
+import { activityQuerySchema } from '../modules/activity/activity.schema.ts';
 import type { OperationTable } from './openapi.ts';
 
 const key = { key: keyParamSchema };
@@ -26,6 +27,14 @@ export const OPERATIONS: OperationTable = {
   'POST /api/provider/checks/:site/input': { tag: 'system', summary: 'A click (page coordinates), a key or typed text, sent to the waiting check as trusted input', body: checkInputSchema, success: { status: 204 } },
   'POST /api/provider/checks/:site/give-up': { tag: 'system', summary: 'Stop waiting for a person; work waiting for the site fails with the check', success: { status: 204 } },
   'GET /api/system/tasks': { tag: 'system', summary: 'Scheduled tasks (rescan, provider refresh, session pruning) with their next and last run' },
+  'POST /api/system/tasks/:name/run': { tag: 'system', summary: 'Run a scheduled task now through the job runner (409 while it runs); its next run counts from this one', params: { name: taskParams.shape.name }, success: { status: 202 } },
+  'GET /api/system/checklist': { tag: 'system', summary: 'First-run checklist: provider reachable, media folder writable, languages chosen, a connection; and whether it was dismissed' },
+  'GET /api/system/backups': { tag: 'system', summary: 'Database backups (name, reason, size, date), newest first, and how many are kept; 409 on PostgreSQL' },
+  'POST /api/system/backups': { tag: 'system', summary: 'Create a consistent database backup (SQLite online backup, mode 0600)', success: { status: 201 } },
+  'POST /api/system/backups/upload': { tag: 'system', summary: 'Upload a database file (application/octet-stream) as a backup; refused unless it is an intact AniWorld database this version can run', success: { status: 201 } },
+  'GET /api/system/backups/:name': { tag: 'system', summary: 'Download a database backup', params: { name: backupParams.shape.name }, success: { status: 200, contentType: 'application/vnd.sqlite3' } },
+  'POST /api/system/backups/:name/restore': { tag: 'system', summary: 'Restore a database backup: checked, the current database saved as pre-restore, downloads paused meanwhile, newer migrations applied', params: { name: backupParams.shape.name } },
+  'DELETE /api/system/backups/:name': { tag: 'system', summary: 'Delete a database backup', params: { name: backupParams.shape.name }, success: { status: 204 } },
   'GET /api/system/diagnostics': { tag: 'system', summary: 'Diagnostics bundle as a JSON download, secrets removed' },
   'GET /metrics': { tag: 'system', summary: 'Prometheus metrics (when enabled; API key or session)', success: { status: 200, contentType: 'text/plain; version=0.0.4' } },
 
@@ -53,6 +62,10 @@ export const OPERATIONS: OperationTable = {
   'GET /api/anime/import': { tag: 'anime', summary: 'Folders not linked to a series yet, with match candidates', query: importQuerySchema },
   'POST /api/anime/import': { tag: 'anime', summary: 'Link an unknown folder to a series', body: importSchema, success: { status: 201 } },
   'POST /api/anime/bulk': { tag: 'anime', summary: 'One action (monitor, unmonitor, refresh, download_missing) on many series; each series reports its own outcome', body: bulkSchema },
+  'POST /api/anime/import/all': { tag: 'anime', summary: 'Import every unknown folder whose match is confident (linked, one exact title, or a single fitting result); results per folder', body: importAllSchema },
+  'GET /api/anime/import/ignored': { tag: 'anime', summary: 'Folders the import was told to ignore' },
+  'POST /api/anime/import/ignored': { tag: 'anime', summary: 'Ignore a folder: the import no longer suggests it', body: ignoreFolderSchema, success: { status: 201 } },
+  'DELETE /api/anime/import/ignored/:folder': { tag: 'anime', summary: 'Stop ignoring a folder: the import suggests it again', params: { folder: ignoredFolderParams.shape.folder } },
   'GET /api/anime/:key': { tag: 'anime', summary: 'One series with its episodes', params: key },
   'PATCH /api/anime/:key': { tag: 'anime', summary: 'Change monitoring or the preferred language', params: key, body: updateSchema },
   'DELETE /api/anime/:key': { tag: 'anime', summary: 'Remove a series (optionally its files)', params: key, query: deleteQuerySchema },
@@ -63,9 +76,12 @@ export const OPERATIONS: OperationTable = {
   'POST /api/rename': { tag: 'anime', summary: 'Organize the library (or the series in `keys`)', body: renameLibrarySchema },
   'POST /api/anime/:key/refresh': { tag: 'anime', summary: 'Refresh episodes and metadata from the provider', params: key },
 
+  'GET /api/activity': { tag: 'system', summary: 'Activity log, newest first: series added, imported and removed, library scans, refreshes that found episodes, downloads, renames, provider checks, settings changes', query: activityQuerySchema },
+
   'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics' },
   'POST /api/queue/add': { tag: 'queue', summary: 'Queue episodes of a library series', body: queueAddSchema, success: { status: 201 } },
   'POST /api/queue/add-missing': { tag: 'queue', summary: 'Queue every missing episode of a series', body: addMissingSchema, success: { status: 201 } },
+  'POST /api/queue/add-upgrades': { tag: 'queue', summary: 'Queue language upgrades of a series (the given episodes, or every upgradable one)', body: addUpgradesSchema, success: { status: 201 } },
   'POST /api/queue/start': { tag: 'queue', summary: 'Start processing the queue' },
   'POST /api/queue/stop': { tag: 'queue', summary: 'Stop processing (running downloads are interrupted and resume later)' },
   'POST /api/queue/pause': { tag: 'queue', summary: 'Pause the queue' },

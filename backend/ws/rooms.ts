@@ -10,7 +10,7 @@ export function isRoom(value: string): value is Room {
 
 /**
  * Where each domain event goes. `null` means everyone authenticated:
- * series_added, series_removed, episode_available, notification, health_issue and provider_check
+ * series_added, series_removed, episode_available, episode_upgraded, notification, health_issue and provider_check
  * concern the whole panel, not one page.
  */
 export function roomFor(type: DomainEventType): Room | null {

@@ -62,6 +62,12 @@ export interface Catalogue {
   get(key: string): FixtureSeries | undefined;
   readonly links: ReadonlyMap<number, FixtureLink>;
   linksFor(key: string, season: number, episode: number): FixtureLink[];
+  /**
+   * Changes which languages an episode is offered in while the site runs (a dub that arrives
+   * later): its links become one per language x hoster again; new links get fresh ids, the links
+   * of the languages it keeps stay as they were. Throws for an episode the catalogue lacks.
+   */
+  setLanguages(key: string, season: number, episode: number, languages: readonly LangKey[]): void;
 }
 
 const GENRES = ['Action', 'Abenteuer', 'Komödie', 'Drama', 'Fantasy', 'Romanze', 'Sci-Fi', 'Slice of Life', 'Mystery', 'Sport'];
@@ -217,16 +223,17 @@ export function buildCatalogue(seriesCount = 20): Catalogue {
   const links = new Map<number, FixtureLink>();
   const byEpisode = new Map<string, FixtureLink[]>();
   let nextId = 1000;
+  const linkFor = (entry: FixtureSeries, season: number, episode: number, lang: LangKey, hoster: FixtureHosterName): FixtureLink => {
+    const link = { id: nextId++, key: entry.key, season, episode, lang, hoster, behaviour: entry.hosterBehaviour?.[hoster] ?? 'ok' };
+    links.set(link.id, link);
+    return link;
+  };
   for (const entry of series) {
     for (const [seasonNumber, list] of [...entry.seasons].sort((a, b) => a[0] - b[0])) {
       for (const episode of list) {
         const episodeLinks: FixtureLink[] = [];
         for (const lang of episode.languages) {
-          for (const hoster of episode.hosters) {
-            const link = { id: nextId++, key: entry.key, season: seasonNumber, episode: episode.number, lang, hoster, behaviour: entry.hosterBehaviour?.[hoster] ?? 'ok' };
-            links.set(link.id, link);
-            episodeLinks.push(link);
-          }
+          for (const hoster of episode.hosters) episodeLinks.push(linkFor(entry, seasonNumber, episode.number, lang, hoster));
         }
         byEpisode.set(`${entry.key}/${seasonNumber}/${episode.number}`, episodeLinks);
       }
@@ -237,5 +244,21 @@ export function buildCatalogue(seriesCount = 20): Catalogue {
     get: (key) => byKey.get(key),
     links,
     linksFor: (key, season, episode) => byEpisode.get(`${key}/${season}/${episode}`) ?? [],
+    setLanguages(key, season, number, languages) {
+      const entry = byKey.get(key);
+      const list = entry?.seasons.get(season) as FixtureEpisode[] | undefined;
+      const index = list?.findIndex((episode) => episode.number === number) ?? -1;
+      if (!entry || !list || index < 0) throw new Error(`the fixture has no episode ${key} S${season}E${number}`);
+      const episode = list[index];
+      const slot = `${key}/${season}/${number}`;
+      const previous = byEpisode.get(slot) ?? [];
+      for (const link of previous) if (!languages.includes(link.lang)) links.delete(link.id);
+      const next: FixtureLink[] = [];
+      for (const lang of languages) {
+        for (const hoster of episode.hosters) next.push(previous.find((link) => link.lang === lang && link.hoster === hoster) ?? linkFor(entry, season, number, lang, hoster));
+      }
+      byEpisode.set(slot, next);
+      list[index] = { ...episode, languages: [...languages] };
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildCatalogue, type Catalogue, type FixtureLink } from './catalogue.ts';
+import { buildCatalogue, type Catalogue, type FixtureLink, type LangKey } from './catalogue.ts';
 import { renderCaptchaPage, renderEpisodePage, renderNotFoundPage, renderSeasonPage, renderSeriesPage } from './pages.ts';
 import { currentSearchAnswer, legacySearchAnswer } from './search.ts';
 import { embedUrlFor, handleHosterRequest } from './hosters.ts';
@@ -68,6 +68,10 @@ export interface FixtureSite {
   failNext(prefix: string, answer: { status: number; body?: string; type?: string; times?: number }): void;
   /** Drops whatever failNext set up and has not been used yet. */
   clearFaults(): void;
+  /** Offers an episode in exactly these languages from now on (its pages and links change at once); see Catalogue.setLanguages. */
+  setLanguages(key: string, season: number, episode: number, languages: readonly LangKey[]): void;
+  /** Offers an episode in one more language from now on (a dub arriving after the sub). */
+  addLanguage(key: string, season: number, episode: number, language: LangKey): void;
   /** The embed URL the provider's /redirect/<id> points to. */
   embedUrl(link: FixtureLink): string;
   close(): Promise<void>;
@@ -174,6 +178,12 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       faults.push({ prefix, status, remaining: times, body, type });
     },
     clearFaults: () => { faults.length = 0; },
+    setLanguages: (key, season, episode, languages) => catalogue.setLanguages(key, season, episode, languages),
+    addLanguage(key, season, episode, language) {
+      const current = catalogue.get(key)?.seasons.get(season)?.find((entry) => entry.number === episode);
+      if (!current) throw new Error(`the fixture has no episode ${key} S${season}E${episode}`);
+      if (!current.languages.includes(language)) catalogue.setLanguages(key, season, episode, [...current.languages, language]);
+    },
     embedUrl: (link) => embedUrlFor(siteUrl, link),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());

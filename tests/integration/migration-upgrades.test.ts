@@ -165,3 +165,35 @@ describe('migration episode_type on SQLite', () => {
     expect(stored.type).toBe('ova');
   });
 });
+
+describe('migration file_language on SQLite', () => {
+  it('gives downloaded files the language their download used, leaves the rest unknown, and drops the scan signatures', async () => {
+    const temp = await makeTempDir();
+    cleanup = temp.remove;
+    const file = join(temp.path, 'aniworld.db');
+    await databaseAt(file, join(temp.path, 'backups'), 'Migration20261202010000_ignored_folders', (db) => {
+      db.prepare("insert into series (id, key, folder, name, site, link, scan_signature, created_at, updated_at) values (1, 'naruto', 'Naruto', 'Naruto', 'https://aniworld.to', 'https://aniworld.to/anime/stream/naruto', 'abc', 0, 0)").run();
+      const episode = db.prepare("insert into episode (id, series_id, season, number, languages, downloaded, file_path, created_at, updated_at) values (?, 1, 1, ?, '[\"German Dub\",\"German Sub\"]', ?, ?, 0, 0)");
+      episode.run(1, 1, 1, 'Season 01/Naruto - S01E01.mp4');
+      episode.run(2, 2, 1, 'Season 01/Naruto - S01E02 - (German Sub).mp4');
+      episode.run(3, 3, 0, null);
+      episode.run(4, 4, 1, 'Season 01/Naruto - S01E04 - replaced by hand.mkv');
+      const item = db.prepare("insert into download_item (id, series_key, series_folder, series_name, season, episode, status, language_used, file_path, created_at, updated_at, completed_at) values (?, 'naruto', 'Naruto', 'Naruto', 1, ?, ?, ?, ?, 0, 0, ?)");
+      item.run('a', 1, 'completed', 'German Sub', '/media/Naruto/Season 01/Naruto - S01E01.mp4', 1);
+      item.run('b', 1, 'completed', 'German Dub', '/media/Naruto/Season 01/Naruto - S01E01.mp4', 2);
+      item.run('c', 3, 'failed', 'German Dub', '/media/Naruto/Season 01/Naruto - S01E03.mp4', null);
+      item.run('d', 4, 'completed', 'German Dub', '/media/Naruto/Season 01/Naruto - S01E04.mp4', 1);
+    });
+
+    orm = await openDatabase({ file, journal: 'wal', backupDir: join(temp.path, 'backups') });
+    const db = await nativeDatabase(orm);
+    expect(db.prepare('select id, language from episode order by id').all()).toEqual([
+      { id: 1, language: 'German Dub' },
+      { id: 2, language: null },
+      { id: 3, language: null },
+      { id: 4, language: null },
+    ]);
+    expect(db.prepare('select scan_signature, upgrade_language from series').all()).toEqual([{ scan_signature: null, upgrade_language: 1 }]);
+    expect(db.prepare('select upgrade_from from download_item').all()).toEqual([{ upgrade_from: null }, { upgrade_from: null }, { upgrade_from: null }, { upgrade_from: null }]);
+  });
+});

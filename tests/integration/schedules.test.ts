@@ -48,9 +48,9 @@ describe('scheduled jobs', () => {
     const first = (await rescan(app))!;
     expect(Date.parse(first.nextRunAt!) - Date.parse(first.lastRunAt!)).toBe(6 * HOUR);
     const names = (await app.running.services.jobs.list()).filter((job) => job.state === 'repeating').map((job) => job.name).sort();
-    expect(names).toEqual(['prune-sessions', 'refresh-series', 'rescan-library']);
+    expect(names).toEqual(['prune-activity', 'prune-sessions', 'refresh-series', 'rescan-library']);
     const health = (await app.request('GET', '/api/health')).body.jobs;
-    expect(health).toMatchObject({ status: 'ok', store: 'sqlite', state: 'running', role: 'processing', counts: { repeating: 3 } });
+    expect(health).toMatchObject({ status: 'ok', store: 'sqlite', state: 'running', role: 'processing', counts: { repeating: 4 } });
 
     // A restart neither runs it again nor moves the next run.
     await app.stop();

@@ -60,14 +60,60 @@ describe('system: scheduled tasks', () => {
     // and a running job is no scheduled task: wait until it is done (however long that takes here).
     await expect.poll(async () => {
       tasks = (await app!.request('GET', '/api/system/tasks', { token })).body.tasks;
-      return tasks.map((task) => task.name).sort();
-    }).toEqual(['prune-sessions', 'refresh-series', 'rescan-library']);
+      return tasks.map((task) => `${task.name}:${task.state}`).sort();
+    }, { timeout: 30_000 }).toEqual(['prune-activity:repeating', 'prune-sessions:repeating', 'refresh-series:repeating', 'rescan-library:repeating']);
     for (const task of tasks) {
       expect(task.state).toBe('repeating');
       expect(Date.parse(task.next_run_at!)).not.toBeNaN();
     }
     expect((await app.request('GET', '/api/system/tasks')).status).toBe(401);
   });
+});
+
+describe('system: run a scheduled task now', () => {
+  it('starts the real job through the job runner, then shows its last run and the next one after it', async () => {
+    app = await startTestApp();
+    const token = await app.login();
+    type Task = { name: string; state: string; running: boolean; next_run_at: string | null; last_run_at: string | null };
+    const task = async (name: string) => ((await app!.request('GET', '/api/system/tasks', { token })).body.tasks as Task[]).find((entry) => entry.name === name)!;
+    // The first start's rescan runs at once: wait until it is done.
+    await expect.poll(async () => (await task('rescan-library')).state, { timeout: 30_000 }).toBe('repeating');
+    const before = await task('rescan-library');
+
+    const completed = new Promise<void>((resolve) => {
+      const stop = app!.running.services.events.subscribe((event) => {
+        if (event.type === 'scan_complete' && (event.data as { scope?: string }).scope === 'library') { stop(); resolve(); }
+      });
+    });
+    const started = Date.now();
+    const answer = await app.request('POST', '/api/system/tasks/rescan-library/run', { token });
+    expect(answer.status).toBe(202);
+    expect(answer.body.name).toBe('rescan-library');
+    await completed;
+    const after = await expect.poll(async () => (await task('rescan-library')).state, { timeout: 30_000 }).toBe('repeating').then(() => task('rescan-library'));
+    expect(Date.parse(after.last_run_at!)).toBeGreaterThanOrEqual(started - 1000);
+    expect(after.last_run_at).not.toBe(before.last_run_at);
+    // The interval (6 hours by default) counts from this run.
+    expect(Date.parse(after.next_run_at!) - Date.parse(after.last_run_at!)).toBeGreaterThan(5.9 * 3600_000);
+
+    expect((await app.request('POST', '/api/system/tasks/no-such-task/run', { token })).status).toBe(404);
+    expect((await app.request('POST', '/api/system/tasks/Bad_Name/run', { token })).status).toBe(422);
+    expect((await app.request('POST', '/api/system/tasks/rescan-library/run')).status).toBe(401);
+  }, 90_000);
+
+  it('runs a task whose schedule is off as a one-time job', async () => {
+    app = await startTestApp({ env: { ANIWORLD_RESCAN_INTERVAL_HOURS: '0' } });
+    const token = await app.login();
+    const listed = (await app.request('GET', '/api/system/tasks', { token })).body.tasks.find((entry: { name: string }) => entry.name === 'rescan-library');
+    expect(listed).toMatchObject({ state: 'off', next_run_at: null });
+    const completed = new Promise<void>((resolve) => {
+      const stop = app!.running.services.events.subscribe((event) => {
+        if (event.type === 'scan_complete') { stop(); resolve(); }
+      });
+    });
+    expect((await app.request('POST', '/api/system/tasks/rescan-library/run', { token })).status).toBe(202);
+    await completed;
+  }, 90_000);
 });
 
 describe('system: diagnostics', () => {
@@ -149,6 +195,25 @@ describe('system: metrics', () => {
     expect(body).not.toContain('test_broken');
     expect(body).toContain('aniworld_queue_items{status="pending"} 0');
     expect(body).toMatch(/aniworld_provider_errors_total\{component="provider",reason="network"\} [1-9]/);
+    // Through prom-client: the standard process metrics, the names dashboards expect, histograms for durations.
+    expect(body).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(body).toMatch(/^process_resident_memory_bytes \d/m);
+    expect(body).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
+    expect(body).toContain('aniworld_downloads_total{result="completed"} 1');
+    expect(body).toContain('aniworld_downloads_total{result="failed"} 1');
+    expect(body).toContain('# TYPE aniworld_download_duration_seconds histogram');
+    expect(body).toContain('aniworld_download_duration_seconds_count 1');
+    expect(body).toMatch(/aniworld_download_duration_seconds_bucket\{le="\+Inf"\} 1/);
+    expect(body).toContain('# TYPE aniworld_scan_duration_seconds histogram');
+    // The route label is the router's pattern, not the path that was asked for.
+    expect(body).toContain('# TYPE http_request_duration_seconds histogram');
+    expect(body).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/anime\/search",status="5\d\d"\} 1/);
+    // Refused before routing (no credentials): no route matched.
+    expect(body).toMatch(/http_request_duration_seconds_count\{method="GET",route="unmatched",status="401"\} 1/);
+    await app.request('GET', '/api/anime/some-key-nobody-has', { token });
+    const again = (await app.request('GET', '/metrics', { apiKey })).body as string;
+    expect(again).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/anime\/:key",status="404"\} 1/);
+    expect(again).not.toContain('some-key-nobody-has');
 
     expect((await app.request('GET', '/metrics', { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(200);
     expect((await app.request('GET', '/metrics', { headers: { authorization: 'Bearer aw_wrong' } })).status).toBe(401);
@@ -191,4 +256,31 @@ describe('system: ANIWORLD_BASE_PATH', () => {
     });
     socket.close();
   });
+});
+
+describe('system: first-run checklist', () => {
+  it('reports each item from the real parts and stays dismissed once closed', async () => {
+    app = await startTestApp();
+    const token = await app.login();
+    const checklist = async () => (await app!.request('GET', '/api/system/checklist', { token })).body as { dismissed: boolean; complete: boolean; items: { id: string; done: boolean; detail: string | null }[] };
+    const done = async () => Object.fromEntries((await checklist()).items.map((item) => [item.id, item.done]));
+    // A new install: the media folder takes files; nothing asked the provider (it is not reachable here), no language chosen, no connection.
+    expect(await checklist()).toMatchObject({ dismissed: false, complete: false });
+    expect(await done()).toEqual({ provider: false, media: true, languages: false, connection: false });
+
+    expect((await app.request('PUT', '/api/config', { token, body: { downloads: { languages: ['German Sub', 'English Sub'] } } })).status).toBe(200);
+    expect((await app.request('POST', '/api/webhooks', { token, body: { name: 'n', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['download_complete'] } })).status).toBe(201);
+    expect(await done()).toEqual({ provider: false, media: true, languages: true, connection: true });
+    // Test provider asks the (unreachable) provider: the item says why it is not done.
+    await app.request('POST', '/api/system/provider-test', { token, body: { query: 'x' } });
+    const provider = (await checklist()).items.find((item) => item.id === 'provider')!;
+    expect(provider.done).toBe(false);
+    expect(provider.detail).toBeTruthy();
+
+    expect((await app.request('PUT', '/api/config', { token, body: { onboarding: { checklist_dismissed: true } } })).status).toBe(200);
+    app = await app.restart();
+    const again = await app.login();
+    expect((await app.request('GET', '/api/system/checklist', { token: again })).body.dismissed).toBe(true);
+    expect((await app.request('GET', '/api/system/checklist')).status).toBe(401);
+  }, 90_000);
 });

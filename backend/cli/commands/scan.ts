@@ -10,25 +10,25 @@ export const scanCommand: Command = {
     'Unknown folders are listed; link them in the panel or with a .aniworld.json file in the folder.',
   ].join('\n'),
   options: { json: { type: 'boolean' } },
-  async run(args, { io, withApp }) {
+  async run(args, { io, withLibrary }) {
     const [key, ...extra] = args.positionals;
     if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
     const json = args.values.json === true;
     if (key) {
-      const result = await withApp((app) => app.services.series.scanSeries(key));
+      const result = await withLibrary((library) => library.scanner.scanSeries(key));
       if (json) print(io.stdout, JSON.stringify(result, null, 2));
       else print(io.stdout, `${result.key} (${result.folder}): ${result.episodes} episode files, ${result.changed ? 'changed' : 'unchanged'}`);
       return 0;
     }
     const bar = progressBar(io.stderr, 'Scanning');
-    const summary = await withApp(async (app) => {
-      const stop = app.services.events.subscribe((event) => {
+    const summary = await withLibrary(async (library) => {
+      const stop = library.events.subscribe((event) => {
         if (event.type !== 'scan_progress') return;
         const data = event.data as { current: number; total: number; folder?: string };
         bar.update(data.current, data.total, data.folder);
       });
       try {
-        return await app.services.series.scanLibrary();
+        return await library.scanner.scanLibrary();
       } finally {
         stop();
         bar.done();

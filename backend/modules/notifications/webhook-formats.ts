@@ -104,6 +104,8 @@ function describe(payload: WebhookPayload): EventText {
       return { title: `Series removed: ${series}`, message: data.files_deleted ? `${series} and its files were removed.` : `${series} was removed from the library; its files stay.`, severity: 'normal', fields };
     case 'episode_available':
       return { title: `New episode: ${series}${episode}`, message: `${series}${episode} is available on the provider.`, severity: 'normal', fields };
+    case 'episode_upgraded':
+      return { title: `Upgraded: ${series}${episode}`, message: `${series}${episode} is now in ${str(data.to_language) ?? 'the wanted language'} (was ${str(data.from_language) ?? 'another language'}).`, severity: 'normal', fields };
     case 'scan_complete': {
       const counts = Object.entries(data).filter(([name, value]) => typeof value === 'number' && /missing|series|episodes|found/.test(name)) as [string, number][];
       for (const [name, value] of counts) fields.push([label(name), String(value)]);

@@ -3,7 +3,7 @@ import { isMediaServerKind, WEBHOOK_KINDS } from './webhook.entity.ts';
 import { MASK } from './webhook-secrets.ts';
 
 /** Events a hook can subscribe to; `test` is what the test endpoints send. */
-export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'series_removed', 'scan_complete', 'episode_available', 'health_issue', 'provider_check', 'test'] as const;
+export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'series_removed', 'scan_complete', 'episode_available', 'episode_upgraded', 'health_issue', 'provider_check', 'test'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 // Headers we set ourselves (and hop-by-hop ones) cannot be overridden by a hook.

@@ -19,6 +19,8 @@ export const DownloadItem = defineEntity({
     season: p.integer(),
     episode: p.integer(),
     language: p.string().nullable(),
+    /** Set on an upgrade: the language of the file on disk that this download replaces. */
+    upgradeFrom: p.string().nullable(),
     status: p.string().$type<DownloadStatus>().default('pending'),
     priority: p.integer().default(0),
     position: p.double().default(0),

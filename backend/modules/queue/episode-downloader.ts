@@ -11,7 +11,10 @@ import { freeBytes, isDiskFull } from '../../adapters/disk-space.ts';
 /** What the downloader needs from the series service: where a file goes and recording it once there. */
 export interface DownloadTarget {
   episodeTarget(key: string, season: number, episode: number, language: string | null, extension: string): Promise<string>;
-  markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void>;
+  /** Records the file and its language; `replace` (an upgrade) deletes the episode's previous file and answers its path. */
+  markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number, file: { language: string | null; replace?: boolean }): Promise<{ previous: string | null } | void>;
+  /** The language the series wants (tried before the configured order), or null. */
+  wantedLanguage?(key: string): Promise<string | null>;
 }
 
 /** Finds the resolver for a provider's hoster link: by the name the provider shows, else by the embed URL. */
@@ -27,6 +30,8 @@ export interface EpisodeRequest {
   readonly language: string | null;
   /** Hoster and language whose bytes are in the .part from an earlier attempt (tried first, so the .part stays valid). */
   readonly previous: { readonly hoster: string | null; readonly language: string | null; readonly target: string | null };
+  /** An upgrade: the new file replaces the episode's file on disk once it is complete. */
+  readonly upgrade?: boolean;
 }
 
 export interface DownloadHooks {
@@ -39,6 +44,8 @@ export interface DownloadHooks {
 export interface DownloadOutcome extends TransferResult {
   readonly hoster: string;
   readonly language: string;
+  /** An upgrade: the file it replaced (absolute; the same path when the new file took its name). */
+  readonly replaced?: string | null;
 }
 
 /**
@@ -86,7 +93,7 @@ export class EpisodeDownloader {
     const label = episodeLabel(request.season, request.episode);
     const links = await this.#links(request, label, hooks.signal);
     const settings = this.#deps.settings.current().downloads;
-    const languages = request.language ? [request.language] : [...settings.languages];
+    const languages = request.language ? [request.language] : await this.#languageOrder(request.key, settings.languages);
     const candidates = orderCandidates(links.links, languages, settings.hosters, request.previous);
     const wanted = languages.join(' or ');
     if (candidates.length === 0) {
@@ -119,16 +126,22 @@ export class EpisodeDownloader {
       }
       // Outside the hoster loop: the file is in place, another hoster must not fetch it again.
       try {
-        await this.#deps.series.markEpisodeDownloaded(request.key, request.season, request.episode, outcome.path, outcome.size);
+        const recorded = await this.#deps.series.markEpisodeDownloaded(request.key, request.season, request.episode, outcome.path, outcome.size, { language: outcome.language, replace: request.upgrade ?? false });
+        return request.upgrade ? { ...outcome, replaced: recorded?.previous ?? null } : outcome;
       } catch (error) {
         throw new DownloadFailure('permanent', `${label} was saved to ${outcome.path}, but the library could not record it (${(error as Error).message}); the next scan will`, { cause: error });
       }
-      return outcome;
     }
     // A hoster that did not answer (or asked for a check) may answer later: that is an outage to
     // wait out, not a reason to fail the episode, even when other hosters refused for good.
     if (unwellSeen) throw new DownloadFailure('unwell', `${capitalize(notes.join(', '))} (${label})`);
     throw new DownloadFailure(transientSeen ? 'transient' : 'permanent', `No hoster offers ${wanted} for ${label}: ${notes.join(', ')}`);
+  }
+
+  /** The configured languages, the series' wanted one first. */
+  async #languageOrder(key: string, configured: readonly string[]): Promise<string[]> {
+    const wanted = await this.#deps.series.wantedLanguage?.(key);
+    return wanted ? [wanted, ...configured.filter((language) => language !== wanted)] : [...configured];
   }
 
   async #links(request: EpisodeRequest, label: string, signal: AbortSignal): Promise<EpisodeLinks> {

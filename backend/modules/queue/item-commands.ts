@@ -10,10 +10,16 @@ import type { DownloadJobs } from './download-jobs.ts';
 import type { ItemRun } from './item-run.ts';
 import type { QueueControl } from './queue-state.ts';
 import { itemEventBase } from './queue-events.ts';
-import { priorityValue, type AddInput, type AddMissingInput } from './queue.schema.ts';
+import { priorityValue, type AddInput, type AddMissingInput, type AddUpgradesInput } from './queue.schema.ts';
 
 const OPEN_STATUSES: DownloadStatus[] = ['pending', 'downloading', 'paused'];
 const FINISHED_STATUSES: DownloadStatus[] = ['failed', 'cancelled'];
+
+/** What the queue asks the library: what is missing, and which files a language upgrade would replace. */
+export interface UpgradeLibrary {
+  missingEpisodes(key: string): Promise<readonly { season: number; episode: number }[]>;
+  upgradableEpisodes(key: string, only?: readonly { season: number; episode: number }[]): Promise<readonly { season: number; episode: number; from: string; to: string }[]>;
+}
 
 export interface ItemCommandsDeps {
   readonly items: DownloadItems;
@@ -21,7 +27,7 @@ export interface ItemCommandsDeps {
   readonly run: ItemRun;
   readonly control: QueueControl;
   readonly events: EventBus;
-  readonly series: { missingEpisodes(key: string): Promise<readonly { season: number; episode: number }[]> };
+  readonly series: UpgradeLibrary;
   /** Something changed that the panel's status shows. */
   readonly changed: () => void;
 }
@@ -100,6 +106,52 @@ export class ItemCommands {
         queued += result.added_items.length;
       }
       return { queued };
+    });
+  }
+
+  /**
+   * Queues language upgrades: a download of the episode in the language the series wants, whose
+   * file then replaces the one on disk. Episodes with an open item of any kind are skipped.
+   */
+  async addUpgrades(input: AddUpgradesInput) {
+    const series = await this.#em.findOne(Series, { key: input.key });
+    if (!series) throw new NotFoundError(`No series with key "${input.key}" in the library`);
+    const upgradable = await this.#deps.series.upgradableEpisodes(series.key, input.episodes);
+    const open = await this.#em.find(DownloadItem, { seriesKey: series.key, status: { $in: OPEN_STATUSES } });
+    const taken = new Set(open.map((item) => `${item.season}:${item.episode}`));
+    const priority = priorityValue(input.priority ?? 0);
+    const added: IDownloadItem[] = [];
+    const skipped: { season: number; episode: number; reason: string }[] = [];
+    const base = this.#deps.items.now().getTime();
+    for (const { season, episode, from, to } of upgradable) {
+      if (taken.has(`${season}:${episode}`)) {
+        skipped.push({ season, episode, reason: 'already in the queue' });
+        continue;
+      }
+      added.push(this.#em.create(DownloadItem, {
+        id: randomUUID(), seriesKey: series.key, seriesFolder: series.folder, seriesName: series.name, season, episode, language: to, upgradeFrom: from,
+        status: 'pending', priority, position: base + added.length / 1000, progress: 0, downloadedBytes: 0, speed: 0, attempts: 0,
+      }));
+    }
+    await this.#em.flush();
+    await this.#deps.jobs.append(added);
+    for (const item of added) this.#deps.events.publish('download_added', { ...itemEventBase(item), serie_name: item.seriesName, priority: item.priority, language: item.language ?? null, kind: 'upgrade', upgrade_from: item.upgradeFrom ?? null });
+    if (added.length > 0) this.#deps.changed();
+    return {
+      status: 'ok',
+      message: upgradable.length === 0 ? 'Nothing to upgrade' : `Queued ${added.length} upgrade${added.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length} already queued` : ''}`,
+      added_items: added.map((item) => item.id),
+      item_ids: added.map((item) => item.id),
+      skipped,
+    };
+  }
+
+  /** After a refresh: the upgrades among episodes whose offered languages grew (in their own EntityManager context). */
+  async queueUpgrades(key: string, episodes: readonly { season: number; episode: number }[]): Promise<{ queued: number }> {
+    if (episodes.length === 0) return { queued: 0 };
+    return this.#deps.items.inContext(async () => {
+      const result = await this.addUpgrades({ key, episodes: [...episodes], priority: 0 });
+      return { queued: result.added_items.length };
     });
   }
 

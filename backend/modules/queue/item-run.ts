@@ -96,9 +96,10 @@ export class ItemRun {
     const attempts = Number(item.attempts) + 1;
     await this.#deps.items.update(id, { attempts, startedAt: item.startedAt ?? this.#deps.items.now() });
     this.#deps.changed();
+    this.#deps.events.publish('download_started', { ...itemEventBase(item), attempt: attempts, serie_name: item.seriesName, language: item.language ?? null });
     try {
       const outcome = await this.#deps.downloader.download(
-        { key: item.seriesKey, season: item.season, episode: item.episode, language: item.language ?? null, previous: { hoster: item.hoster ?? null, language: item.languageUsed ?? null, target: item.filePath ?? null } },
+        { key: item.seriesKey, season: item.season, episode: item.episode, language: item.language ?? null, previous: { hoster: item.hoster ?? null, language: item.languageUsed ?? null, target: item.filePath ?? null }, upgrade: item.upgradeFrom != null },
         {
           signal: controller.signal,
           onProgress: (progress) => meter.update(progress),
@@ -117,6 +118,13 @@ export class ItemRun {
       this.#deps.gate.succeeded();
       this.#deps.events.publish('download_complete', { ...itemEventBase(item), file_path: outcome.path, size: outcome.size, hoster: outcome.hoster, language: outcome.language, serie_name: item.seriesName });
       this.#deps.logger.info({ item_id: id, key: item.seriesKey, episode: episodeLabel(item.season, item.episode), hoster: outcome.hoster, bytes: outcome.size, resumed_from: outcome.resumedFrom }, 'download complete');
+      if (item.upgradeFrom != null) {
+        this.#deps.events.publish('episode_upgraded', {
+          ...itemEventBase(item), serie_name: item.seriesName, from_language: item.upgradeFrom, to_language: outcome.language,
+          file_path: outcome.path, previous_file_path: outcome.replaced ?? null, size: outcome.size, hoster: outcome.hoster,
+        });
+        this.#deps.logger.info({ item_id: id, key: item.seriesKey, episode: episodeLabel(item.season, item.episode), from: item.upgradeFrom, to: outcome.language }, 'episode upgraded');
+      }
     } catch (error) {
       await this.#settleFailure(item, attempts, active, error);
     } finally {

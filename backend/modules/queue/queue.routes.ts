@@ -1,5 +1,5 @@
 import type { QueueService } from './queue.service.ts';
-import { addMissingSchema, addSchema, itemParams, patchSchema, reorderSchema, retrySchema } from './queue.schema.ts';
+import { addMissingSchema, addUpgradesSchema, addSchema, itemParams, patchSchema, reorderSchema, retrySchema } from './queue.schema.ts';
 import { parseInput } from '../../http/validate.ts';
 import { createRouter } from '../../http/state.ts';
 
@@ -21,6 +21,12 @@ export function createQueueRouter(queue: QueueService) {
     const input = parseInput(addMissingSchema, ctx.request.body);
     ctx.status = 201;
     ctx.body = await queue.addMissing(input);
+  });
+
+  router.post('/add-upgrades', async (ctx) => {
+    const input = parseInput(addUpgradesSchema, ctx.request.body);
+    ctx.status = 201;
+    ctx.body = await queue.addUpgrades(input);
   });
 
   router.post('/start', async (ctx) => { ctx.body = await queue.start(); });

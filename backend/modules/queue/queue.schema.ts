@@ -22,6 +22,13 @@ export const addMissingSchema = z.object({
   language: z.enum(LANGUAGES).nullable().optional(),
 });
 
+/** Queues language upgrades of a series: the given episodes, or every one that is upgradable. */
+export const addUpgradesSchema = z.object({
+  key: seriesKey,
+  episodes: z.array(z.object({ season: number, episode: number.min(1) })).min(1).max(5000).optional(),
+  priority: z.number().int().min(-100).max(100).optional().default(0),
+});
+
 export const retrySchema = z.object({ item_ids: z.array(itemId).max(5000).optional() });
 export const reorderSchema = z.object({ item_ids: z.array(itemId).min(1).max(5000) });
 export const patchSchema = z.object({ priority: z.number().int().min(-100).max(100) });
@@ -29,6 +36,7 @@ export const itemParams = z.object({ item_id: itemId });
 
 export type AddInput = z.infer<typeof addSchema>;
 export type AddMissingInput = z.infer<typeof addMissingSchema>;
+export type AddUpgradesInput = z.infer<typeof addUpgradesSchema>;
 
 /** The original API spoke in words; numbers sort. */
 export function priorityValue(priority: AddInput['priority']): number {

@@ -1,5 +1,5 @@
 import type { Orm } from '../../db/orm.ts';
-import type { EventBus } from '../../events/bus.ts';
+import type { DomainEventMap, EventBus } from '../../events/bus.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { Clock } from '../../adapters/clock.ts';
 import type { Settings } from '../../../config/schema.ts';
@@ -8,12 +8,12 @@ import type { TokenBucket } from '../../downloads/token-bucket.ts';
 import { DownloadItem, type DownloadStatus, type IDownloadItem } from './download-item.entity.ts';
 import type { EpisodeDownloader } from './episode-downloader.ts';
 import { downloadItemView, type DownloadItemView } from './queue.view.ts';
-import type { AddInput, AddMissingInput } from './queue.schema.ts';
+import type { AddInput, AddMissingInput, AddUpgradesInput } from './queue.schema.ts';
 import { QueueControl, type QueueStateFile } from './queue-state.ts';
 import { DownloadItems } from './download-items.ts';
 import { DownloadJobs } from './download-jobs.ts';
 import { ItemRun } from './item-run.ts';
-import { ItemCommands } from './item-commands.ts';
+import { ItemCommands, type UpgradeLibrary } from './item-commands.ts';
 import { QueueGate, type QueueHoldView } from './queue-gate.ts';
 import type { ProbedProviderHealth } from '../../providers/provider-health.ts';
 import { freeBytes } from '../../adapters/disk-space.ts';
@@ -27,7 +27,7 @@ export interface QueueServiceDeps {
   readonly downloader: Pick<EpisodeDownloader, 'download'>;
   /** The job runner's port: every pending item has its download-episode job there. */
   readonly jobs: JobQueue;
-  readonly series: { missingEpisodes(key: string): Promise<readonly { season: number; episode: number }[]> };
+  readonly series: UpgradeLibrary;
   readonly state: QueueStateFile;
   readonly bucket: TokenBucket;
   /** Delay before attempt n+1 after a transient failure of attempt n (default 1 s, 2 s, 4 s ... up to 5 min). */
@@ -70,6 +70,7 @@ export class QueueService {
   readonly #gate: QueueGate;
   #sweepTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
+  #stopUpgrades: (() => void) | undefined;
 
   constructor(deps: QueueServiceDeps) {
     this.#deps = deps;
@@ -104,6 +105,13 @@ export class QueueService {
     const settings = this.#deps.settings;
     this.#deps.bucket.setRate(settings.current().downloads.speed_limit_bytes_per_second);
     this.#unsubscribe = settings.subscribe((next) => this.#deps.bucket.setRate(next.downloads.speed_limit_bytes_per_second));
+    // A refresh in this process found episodes offered in a new language: the upgrades among them
+    // are queued here (an event of another process is that process's to handle).
+    this.#stopUpgrades = this.#deps.events.subscribe((event) => {
+      if (event.type !== 'languages_offered') return;
+      const data = event.data as DomainEventMap['languages_offered'];
+      this.queueUpgrades(data.key, data.episodes).catch((error: unknown) => this.#logger.warn({ err: error, key: data.key }, 'could not queue language upgrades after a refresh'));
+    }, { localOnly: true });
     // A worker only runs what the job store hands it.
     if (this.#role === 'worker') return;
     await this.#items.inContext(async () => {
@@ -132,6 +140,7 @@ export class QueueService {
   /** Stops transfers (their .part stays; they resume after the next start). */
   async close(): Promise<void> {
     this.#unsubscribe?.();
+    this.#stopUpgrades?.();
     clearInterval(this.#sweepTimer);
     this.#gate.close();
     await this.#run.close();
@@ -181,6 +190,9 @@ export class QueueService {
   add(input: AddInput) { return this.#commands.add(input); }
   addMissing(input: AddMissingInput) { return this.#commands.addMissing(input); }
   queueMissing(key?: string) { return this.#commands.queueMissing(key); }
+  addUpgrades(input: AddUpgradesInput) { return this.#commands.addUpgrades(input); }
+  /** A refresh found languages newly offered for these episodes: queue the upgrades among them. */
+  queueUpgrades(key: string, episodes: readonly { season: number; episode: number }[]) { return this.#commands.queueUpgrades(key, episodes); }
   remove(id: string) { return this.#commands.remove(id); }
   retry(ids?: readonly string[]) { return this.#commands.retry(ids); }
   clearCompleted() { return this.#commands.clearCompleted(); }

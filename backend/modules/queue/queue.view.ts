@@ -23,6 +23,9 @@ export function downloadItemView(item: IDownloadItem, live?: TransferProgress) {
     status: item.status,
     priority: item.priority,
     language: item.language ?? null,
+    /** `upgrade`: the file replaces one on disk in `upgrade_from` (a lower language). */
+    kind: item.upgradeFrom != null ? 'upgrade' as const : 'download' as const,
+    upgrade_from: item.upgradeFrom ?? null,
     language_used: item.languageUsed ?? null,
     hoster: item.hoster ?? null,
     progress: {

@@ -1,3 +1,4 @@
+import { unlink } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { DeadlockException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sqlite';
@@ -58,14 +59,22 @@ export class EpisodeFiles {
     return assertInsideRoot(this.#root.path(), relativePath);
   }
 
-  /** Records a finished download (the scan would find it too; this makes it visible at once). */
-  async markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void> {
+  /**
+   * Records a finished download (the scan would find it too; this makes it visible at once) and
+   * the language it is in. With `replace` (an upgrade) the episode's previous file, when it has
+   * another name, is deleted first: the new file is complete and in place by then, and recording
+   * last means a scan that ran in between cannot leave the old name or an unknown language behind.
+   * Answers the previous file's path (absolute), if there was one.
+   */
+  async markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number, file: { language: string | null; replace?: boolean } = { language: null }): Promise<{ previous: string | null }> {
+    const previous = file.replace ? await this.#replacePrevious(key, season, episode, absolutePath) : null;
     // On PostgreSQL a scan of the same series (the watcher saw the new file) can lock the series
     // and episode rows in the other order; the server then aborts one of the two transactions as a
     // deadlock. The file is on disk: do what PostgreSQL asks and run the short transaction again.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#recordDownloaded(key, season, episode, absolutePath, size);
+        await this.#recordDownloaded(key, season, episode, absolutePath, size, file.language);
+        return { previous };
       } catch (error) {
         if (!(error instanceof DeadlockException) || attempt >= DEADLOCK_ATTEMPTS) throw error;
         this.#em.clear();
@@ -73,14 +82,30 @@ export class EpisodeFiles {
     }
   }
 
-  async #recordDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void> {
+  /** Deletes the episode's recorded file when the new one has another name; the new one replaced it in place otherwise. */
+  async #replacePrevious(key: string, season: number, episode: number, absolutePath: string): Promise<string | null> {
+    const series = await this.#get(key);
+    const row = await this.#em.findOne(Episode, { series, season, number: episode });
+    if (!row?.filePath) return null;
+    const seriesPath = join(this.#root.path(), series.folder);
+    const previous = await assertInsideRoot(seriesPath, row.filePath);
+    if (previous !== absolutePath && previous !== seriesPath) {
+      await unlink(previous).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    }
+    return previous;
+  }
+
+  async #recordDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number, language: string | null): Promise<void> {
     const series = await this.#get(key);
     const seriesPath = join(this.#root.path(), series.folder);
     if (!isWithin(seriesPath, absolutePath) || absolutePath === seriesPath) throw new UnsafePathError(absolutePath, `it is not inside the folder of "${key}"`);
     const filePath = relative(seriesPath, absolutePath).split(sep).join('/');
     const row = await this.#em.findOne(Episode, { series, season, number: episode });
-    if (row) Object.assign(row, { downloaded: true, filePath, size });
-    else this.#em.create(Episode, { series, season, number: episode, downloaded: true, filePath, size, onProvider: false, languages: [], titleDe: null, titleEn: null });
+    const fields = { downloaded: true, filePath, size, language: language as never };
+    if (row) Object.assign(row, fields);
+    else this.#em.create(Episode, { series, season, number: episode, ...fields, onProvider: false, languages: [], titleDe: null, titleEn: null });
     // The folder changed: the next scan must diff this series again.
     series.scanSignature = null;
     await this.#em.flush();

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import type { EpisodeType } from '../../providers/provider.ts';
+import type { EpisodeType, Language } from '../../providers/provider.ts';
 import { Series } from './series.entity.ts';
 
 /** One episode of a series: what the provider lists and what is on disk. Season 0 holds films and specials. */
@@ -20,6 +20,8 @@ export const Episode = defineEntity({
     onProvider: p.boolean().default(false),
     downloaded: p.boolean().default(false),
     filePath: p.text().nullable(),
+    /** The language of the file on disk: what its download used, else what its name says (library/file-language.ts); null when unknown. */
+    language: p.string().$type<Language>().nullable(),
     /** Bytes; bigint on PostgreSQL (a file over 2 GiB), read back as a JS number. */
     size: p.bigint('number').nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),

@@ -4,6 +4,7 @@ import { nativeDatabase, type Orm } from '../../db/orm.ts';
 import { Episode } from './episode.entity.ts';
 import { Series } from './series.entity.ts';
 import type { FoundEpisode, SeriesFolderScan } from '../../library/scanner.ts';
+import { languageFromFileName } from '../../library/file-language.ts';
 
 /**
  * Writes what a directory walk found into the database: one read of the episodes of the series
@@ -61,11 +62,12 @@ interface EpisodeRow {
   on_provider: boolean;
   downloaded: boolean;
   file_path: string | null;
+  language: string | null;
 }
 
 interface Writes {
-  readonly inserts: { seriesId: number; episode: FoundEpisode }[];
-  readonly updates: { id: number; downloaded: boolean; file: string | null }[];
+  readonly inserts: { seriesId: number; episode: FoundEpisode; language: string | null }[];
+  readonly updates: { id: number; downloaded: boolean; file: string | null; language: string | null }[];
   readonly deletes: number[];
   readonly signatures: { id: number; signature: string }[];
 }
@@ -98,14 +100,21 @@ export async function applyFolderChanges(orm: Orm, changes: readonly FolderChang
       const id = `${episode.season}:${episode.number}`;
       found.add(id);
       const row = byEpisode.get(id);
-      if (row && row.downloaded && row.file_path === episode.file) continue;
-      if (row) writes.updates.push({ id: row.id, downloaded: true, file: episode.file });
-      else writes.inserts.push({ seriesId: change.series.id, episode });
+      if (row && row.downloaded && row.file_path === episode.file) {
+        // The same file: its language stays what its download recorded; an unknown one is read from the name.
+        const named = row.language === null ? fileLanguage(episode.file) : null;
+        if (named !== null) writes.updates.push({ id: row.id, downloaded: true, file: episode.file, language: named });
+        continue;
+      }
+      // Another file (or a first one): what its name says, or unknown.
+      const language = fileLanguage(episode.file);
+      if (row) writes.updates.push({ id: row.id, downloaded: true, file: episode.file, language });
+      else writes.inserts.push({ seriesId: change.series.id, episode, language });
     }
     for (const row of rows) {
       if (found.has(`${row.season}:${row.number}`)) continue;
       if (!row.on_provider) writes.deletes.push(row.id);
-      else if (row.downloaded || row.file_path !== null) writes.updates.push({ id: row.id, downloaded: false, file: null });
+      else if (row.downloaded || row.file_path !== null) writes.updates.push({ id: row.id, downloaded: false, file: null, language: null });
     }
   }
   if (db) writeSqlite(db, writes, now);
@@ -116,13 +125,13 @@ export async function applyFolderChanges(orm: Orm, changes: readonly FolderChang
 /** One synchronous SQLite transaction: nothing else can interleave with it, and it is fast. */
 function writeSqlite(db: Database.Database, writes: Writes, now: Date): void {
   const time = now.getTime();
-  const insert = db.prepare("insert into episode (series_id, season, number, title_de, title_en, languages, on_provider, downloaded, file_path, size, created_at, updated_at) values (?, ?, ?, null, null, '[]', 0, 1, ?, null, ?, ?)");
-  const update = db.prepare('update episode set downloaded = ?, file_path = ?, size = null, updated_at = ? where id = ?');
+  const insert = db.prepare("insert into episode (series_id, season, number, title_de, title_en, languages, on_provider, downloaded, file_path, language, size, created_at, updated_at) values (?, ?, ?, null, null, '[]', 0, 1, ?, ?, null, ?, ?)");
+  const update = db.prepare('update episode set downloaded = ?, file_path = ?, language = ?, size = null, updated_at = ? where id = ?');
   const remove = db.prepare('delete from episode where id = ?');
   const touch = db.prepare('update series set scan_signature = ?, scanned_at = ?, updated_at = ? where id = ?');
   db.transaction(() => {
-    for (const item of writes.inserts) insert.run(item.seriesId, item.episode.season, item.episode.number, item.episode.file, time, time);
-    for (const item of writes.updates) update.run(item.downloaded ? 1 : 0, item.file, time, item.id);
+    for (const item of writes.inserts) insert.run(item.seriesId, item.episode.season, item.episode.number, item.episode.file, item.language, time, time);
+    for (const item of writes.updates) update.run(item.downloaded ? 1 : 0, item.file, item.language, time, item.id);
     for (const id of writes.deletes) remove.run(id);
     for (const item of writes.signatures) touch.run(item.signature, time, time, item.id);
   })();
@@ -133,24 +142,29 @@ async function writeWithOrm(em: EntityManager, writes: Writes, now: Date): Promi
     for (let index = 0; index < writes.inserts.length; index += CHUNK) {
       await tx.insertMany(Episode, writes.inserts.slice(index, index + CHUNK).map((item) => ({
         series: item.seriesId, season: item.episode.season, number: item.episode.number, titleDe: null, titleEn: null, languages: [],
-        onProvider: false, downloaded: true, filePath: item.episode.file, size: null, createdAt: now, updatedAt: now,
+        onProvider: false, downloaded: true, filePath: item.episode.file, language: item.language, size: null, createdAt: now, updatedAt: now,
       })) as never);
     }
-    for (const item of writes.updates) await tx.nativeUpdate(Episode, { id: item.id }, { downloaded: item.downloaded, filePath: item.file, size: null, updatedAt: now });
+    for (const item of writes.updates) await tx.nativeUpdate(Episode, { id: item.id }, { downloaded: item.downloaded, filePath: item.file, language: item.language as never, size: null, updatedAt: now });
     for (let index = 0; index < writes.deletes.length; index += CHUNK) await tx.nativeDelete(Episode, { id: { $in: writes.deletes.slice(index, index + CHUNK) } });
     for (const item of writes.signatures) await tx.nativeUpdate(Series, { id: item.id }, { scanSignature: item.signature, scannedAt: now });
   });
+}
+
+/** The language a file's name says (the part after its season folder). */
+function fileLanguage(file: string): string | null {
+  return languageFromFileName(file.slice(file.lastIndexOf('/') + 1));
 }
 
 async function loadEpisodeRows(orm: Orm, db: Database.Database | undefined, seriesIds: readonly number[]): Promise<Map<number, EpisodeRow[]>> {
   const bySeries = new Map<number, EpisodeRow[]>();
   for (let index = 0; index < seriesIds.length; index += CHUNK) {
     const ids = seriesIds.slice(index, index + CHUNK);
-    const sql = `select id, series_id, season, number, on_provider, downloaded, file_path from episode where series_id in (${ids.map(() => '?').join(',')})`;
+    const sql = `select id, series_id, season, number, on_provider, downloaded, file_path, language from episode where series_id in (${ids.map(() => '?').join(',')})`;
     const raw = (db ? db.prepare(sql).all(...ids) : await (orm.em as EntityManager).getConnection().execute(sql, ids)) as Record<string, unknown>[];
     for (const item of raw) {
       // SQLite answers 0/1 for booleans, PostgreSQL true/false.
-      const row: EpisodeRow = { id: Number(item.id), series_id: Number(item.series_id), season: Number(item.season), number: Number(item.number), on_provider: Boolean(item.on_provider), downloaded: Boolean(item.downloaded), file_path: (item.file_path as string | null) ?? null };
+      const row: EpisodeRow = { id: Number(item.id), series_id: Number(item.series_id), season: Number(item.season), number: Number(item.number), on_provider: Boolean(item.on_provider), downloaded: Boolean(item.downloaded), file_path: (item.file_path as string | null) ?? null, language: (item.language as string | null) ?? null };
       const list = bySeries.get(row.series_id);
       if (list) list.push(row);
       else bySeries.set(row.series_id, [row]);

@@ -1,4 +1,4 @@
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { watch } from 'chokidar';
 import { FolderWatcher, type FolderChange, type WatchMode } from '../../adapters/folder-watcher.ts';
 import type { Logger } from '../../adapters/logger.ts';
@@ -138,6 +138,10 @@ export class LibraryWatcher {
     inContext(this.#options.orm, () => this.#options.series.keyForPath(path)).then((key) => {
       if (!key) {
         this.#logger.debug({ event, path }, 'change outside any known series; the next library scan looks at it');
+        // A folder no series owns came or went directly in the media folder: the import page shows it at once.
+        if ((event === 'addDir' || event === 'unlinkDir') && resolve(dirname(path)) === resolve(this.#options.series.mediaRoot())) {
+          this.#options.events?.publish('import_folder_changed', { folder: basename(path), change: event === 'addDir' ? 'added' : 'removed' });
+        }
         return;
       }
       this.#schedule(key);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sqlite';
 import type { Orm } from '../../db/orm.ts';
 import type { EventBus } from '../../events/bus.ts';
+import type { Settings } from '../../../config/schema.ts';
 import { Series } from './series.entity.ts';
 import { animeSummary, type MissingEpisodes } from './series.view.ts';
 
@@ -23,6 +24,8 @@ export interface SeriesListViewDeps {
   readonly externalVersion?: () => Promise<unknown>;
   /** Events republished from other processes (scale-out) mark their series as changed. */
   readonly events?: EventBus;
+  /** downloads.upgrade_language and downloads.languages decide the upgradable counts; a change rebuilds the list. */
+  readonly settings?: { current(): Readonly<Settings>; subscribe(listener: (next: Readonly<Settings>) => void): () => void };
 }
 
 interface Entry { readonly summary: AnimeSummary; readonly json: string }
@@ -44,6 +47,12 @@ export class SeriesListView {
 
   constructor(deps: SeriesListViewDeps) {
     this.#deps = deps;
+    let upgrades = upgradeSettingsOf(deps.settings?.current());
+    deps.settings?.subscribe((next) => {
+      const changed = upgradeSettingsOf(next);
+      if (changed !== upgrades) this.changed();
+      upgrades = changed;
+    });
     deps.events?.subscribe((event) => {
       const data = event.data as { key?: string; scope?: string };
       if (event.type === 'series_added' || event.type === 'series_removed' || event.type === 'download_complete' || event.type === 'episode_available') this.changed(data.key);
@@ -93,6 +102,8 @@ export class SeriesListView {
       const missingRows = await em.execute<{ series_id: number; season: number; number: number }[]>(
         `select e.series_id, e.season, e.number from episode e join series s on s.id = e.series_id where s.monitored = true and e.on_provider = true and e.downloaded = false${ids ? ` and e.series_id in ${ids}` : ''} order by e.series_id, e.season, e.number`,
       );
+      const upgradableRows = await this.#upgradable(em, ids);
+      const upgradableById = new Map(upgradableRows.map((row) => [row.series_id, Number(row.upgradable)]));
       const countsById = new Map(counts.map((row) => [row.series_id, row]));
       const missingById = new Map<number, MissingEpisodes>();
       for (const row of missingRows) {
@@ -105,7 +116,7 @@ export class SeriesListView {
         const count = countsById.get(item.id);
         const missing = missingById.get(item.id) ?? {};
         const missingCount = Object.values(missing).reduce((sum, list) => sum + list.length, 0);
-        const summary = animeSummary(item, missing, { on_provider: Number(count?.on_provider ?? 0), downloaded: Number(count?.downloaded ?? 0), missing: missingCount });
+        const summary = animeSummary(item, missing, { on_provider: Number(count?.on_provider ?? 0), downloaded: Number(count?.downloaded ?? 0), missing: missingCount, upgradable: upgradableById.get(item.id) ?? 0 });
         this.#entries.set(item.key, { summary, json: JSON.stringify(summary) });
       }
     }
@@ -121,9 +132,24 @@ export class SeriesListView {
     if (since !== 'all' && since.size === 0) this.#body = body;
     return body;
   }
+
+  /** Per series, the files in a lower language whose wanted one is offered (language-upgrade.ts, in SQL). */
+  async #upgradable(em: EntityManager, ids: string | undefined): Promise<{ series_id: number; upgradable: number }[]> {
+    const downloads = this.#deps.settings?.current().downloads;
+    if (!downloads?.upgrade_language) return [];
+    // The stored list is JSON text on SQLite and jsonb on PostgreSQL; both print a name as "German Dub".
+    return em.execute<{ series_id: number; upgradable: number }[]>(
+      `select e.series_id, count(*) as upgradable from episode e join series s on s.id = e.series_id where s.monitored = true and s.upgrade_language = true and e.downloaded = true and e.language is not null and e.language <> coalesce(s.preferred_language, ?) and cast(e.languages as text) like '%"' || coalesce(s.preferred_language, ?) || '"%'${ids ? ` and e.series_id in ${ids}` : ''} group by e.series_id`,
+      [downloads.languages[0], downloads.languages[0]],
+    );
+  }
 }
 
-const SUMMARY_FIELDS = ['id', 'key', 'name', 'site', 'folder', 'link', 'year', 'endYear', 'cover', 'monitored', 'preferredLanguage', 'providerCheckedAt', 'scannedAt'];
+function upgradeSettingsOf(settings: Readonly<Settings> | undefined): string {
+  return settings ? JSON.stringify([settings.downloads.upgrade_language, settings.downloads.languages[0]]) : '';
+}
+
+const SUMMARY_FIELDS = ['id', 'key', 'name', 'site', 'folder', 'link', 'year', 'endYear', 'cover', 'monitored', 'preferredLanguage', 'upgradeLanguage', 'providerCheckedAt', 'scannedAt'];
 
 function integer(value: number): number {
   if (!Number.isSafeInteger(value)) throw new Error(`not an id: ${value}`);

@@ -171,7 +171,7 @@ export class SeriesOrganizer {
       seenSources.add(from);
       const extension = posix.extname(from).slice(1);
       if (!/^[a-z0-9]{1,10}$/i.test(extension)) continue;
-      const language = (row as { language?: string | null }).language ?? null;
+      const language = row.language ?? null;
       const values = { seriesTitle: series.name, year: series.year ?? null, season: row.season, episode: row.number, episodeTitle: episodeTitleFor(language, row.titleDe ?? null, row.titleEn ?? null), language };
       const to = posix.join(seasonFolderName(naming.season_folder_template, values), episodeFileName(naming.episode_template, values, extension));
       if (to === from || !(await pathExists(join(seriesPath, from)))) continue;

@@ -3,10 +3,16 @@ import type { Orm } from '../../db/orm.ts';
 import { inContext } from '../../db/context.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { Clock } from '../../adapters/clock.ts';
+import type { EventBus } from '../../events/bus.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { EpisodeListing, Provider, SeriesInfo } from '../../providers/provider.ts';
 import { Episode } from './episode.entity.ts';
 import { Series, type ISeries } from './series.entity.ts';
+
+export interface OfferedEpisode {
+  readonly season: number;
+  readonly episode: number;
+}
 
 export interface RefreshSummary {
   readonly key: string;
@@ -25,21 +31,31 @@ export class SeriesRefresher {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #changed: (key: string) => void;
+  readonly #events: EventBus | undefined;
 
-  /** `changed`: told after a series' provider data was stored. */
-  constructor(deps: { orm: Orm; provider: () => Provider; logger: Logger; clock: Clock; changed?: (key: string) => void }) {
+  /**
+   * `changed`: told after a series' provider data was stored. `events`: gets `languages_offered`
+   * for the episodes the provider now offers in a language it did not before (the queue looks
+   * for language upgrades among them).
+   */
+  constructor(deps: { orm: Orm; provider: () => Provider; logger: Logger; clock: Clock; changed?: (key: string) => void; events?: EventBus }) {
     this.#orm = deps.orm;
     this.#provider = deps.provider;
     this.#logger = deps.logger;
     this.#clock = deps.clock;
     this.#changed = deps.changed ?? (() => {});
+    this.#events = deps.events;
   }
 
   get #em(): EntityManager {
     return this.#orm.em as EntityManager;
   }
 
-  /** Fetches the series page and every season page, then stores it all in one transaction. */
+  /**
+   * Fetches the series page and every season page, then stores it all in one transaction.
+   * `known`: the series page an add just loaded; that first load is part of series_added, so
+   * only later refreshes publish series_refreshed.
+   */
   async refreshSeries(key: string, known?: SeriesInfo): Promise<RefreshSummary> {
     const series = await this.#em.findOne(Series, { key });
     if (!series) throw new NotFoundError(`No series with key "${key}"`);
@@ -47,8 +63,10 @@ export class SeriesRefresher {
     const info = known ?? await provider.getSeries(key);
     const listings: EpisodeListing[] = [];
     for (const season of info.seasons) listings.push(...(await provider.getSeason(key, season)).episodes);
-    await this.#store(series, info, listings);
+    const { added, offered } = await this.#store(series, info, listings);
     this.#changed(key);
+    if (offered.length > 0) this.#events?.publish('languages_offered', { key, folder: series.folder, episodes: offered.map(({ season, episode }) => ({ season, episode })) });
+    if (!known) this.#events?.publish('series_refreshed', { key, folder: series.folder, name: info.name, new_episodes: added, episodes: listings.length, seasons: info.seasons.length });
     return { key, folder: series.folder, seasons: info.seasons.length, episodes: listings.length };
   }
 
@@ -71,8 +89,11 @@ export class SeriesRefresher {
     });
   }
 
-  async #store(series: ISeries, info: SeriesInfo, listings: readonly EpisodeListing[]): Promise<void> {
+  /** Stores the listings; answers how many episodes were new and those listed before that gained a language. */
+  async #store(series: ISeries, info: SeriesInfo, listings: readonly EpisodeListing[]): Promise<{ added: number; offered: OfferedEpisode[] }> {
     const now = this.#clock.now();
+    let added = 0;
+    const offered: OfferedEpisode[] = [];
     await this.#em.transactional(async (tx) => {
       const managed = tx.merge(series);
       Object.assign(managed, {
@@ -89,8 +110,16 @@ export class SeriesRefresher {
         listed.add(id);
         const fields = { titleDe: listing.titleDe, titleEn: listing.titleEn, type: listing.type, languages: [...listing.languages], onProvider: true };
         const episode = byNumber.get(id);
+        // Only episodes the provider listed before: the first refresh of an imported series knows
+        // of no change, and queueing every upgrade of a whole imported library is not asked for.
+        if (episode?.onProvider && listing.languages.some((language) => !episode.languages.includes(language))) {
+          offered.push({ season: listing.season, episode: listing.number });
+        }
         if (episode) Object.assign(episode, fields);
-        else tx.create(Episode, { series: managed, season: listing.season, number: listing.number, ...fields, downloaded: false, filePath: null, size: null });
+        else {
+          tx.create(Episode, { series: managed, season: listing.season, number: listing.number, ...fields, downloaded: false, filePath: null, size: null });
+          added++;
+        }
       }
       for (const episode of episodes) {
         if (listed.has(`${episode.season}:${episode.number}`)) continue;
@@ -98,5 +127,6 @@ export class SeriesRefresher {
         else tx.remove(episode);
       }
     });
+    return { added, offered };
   }
 }

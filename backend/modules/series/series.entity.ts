@@ -22,7 +22,10 @@ export const Series = defineEntity({
     seasonCount: p.integer().default(0),
     hasFilms: p.boolean().default(false),
     monitored: p.boolean().default(true),
+    /** The language wanted for this series (downloads try it first; upgrades aim for it); null: the first of downloads.languages. */
     preferredLanguage: p.string().nullable(),
+    /** Whether files in a lower language are replaced once the wanted one is offered (with downloads.upgrade_language on). */
+    upgradeLanguage: p.boolean().default(true),
     providerCheckedAt: p.datetime().nullable(),
     scannedAt: p.datetime().nullable(),
     /** Hash of the episode files found by the last scan; an unchanged folder is not diffed again. */

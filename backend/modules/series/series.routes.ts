@@ -2,7 +2,7 @@ import { createRouter } from '../../http/state.ts';
 import { parseInput } from '../../http/validate.ts';
 import { createHash } from 'node:crypto';
 import type { SeriesService } from './series.service.ts';
-import { listQuerySchema, addSchema, deleteQuerySchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from './series.schema.ts';
+import { listQuerySchema, addSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from './series.schema.ts';
 
 /** /api/anime: the library. Fixed paths are registered before `/:key`. */
 export function createSeriesRouter(series: SeriesService) {
@@ -67,6 +67,27 @@ export function createSeriesRouter(series: SeriesService) {
     const input = parseInput(importSchema, ctx.request.body);
     ctx.status = 201;
     ctx.body = await series.importFolder(input);
+  });
+
+  // 200 also when some folders failed: each folder reports its own outcome.
+  router.post('/import/all', async (ctx) => {
+    const input = parseInput(importAllSchema, ctx.request.body);
+    ctx.body = await series.importAll(input);
+  });
+
+  router.get('/import/ignored', async (ctx) => {
+    ctx.body = await series.ignoredFolders();
+  });
+
+  router.post('/import/ignored', async (ctx) => {
+    const input = parseInput(ignoreFolderSchema, ctx.request.body);
+    ctx.status = 201;
+    ctx.body = await series.ignoreFolder(input.folder);
+  });
+
+  router.delete('/import/ignored/:folder', async (ctx) => {
+    const { folder } = parseInput(ignoredFolderParams, ctx.params, 'Path');
+    ctx.body = await series.unignoreFolder(folder);
   });
 
   router.get('/:key', async (ctx) => {

@@ -19,6 +19,7 @@ export const addSchema = z.strictObject({
 export const updateSchema = z.strictObject({
   monitored: z.boolean().optional(),
   preferred_language: z.enum(LANGUAGES).nullable().optional(),
+  upgrade_language: z.boolean().optional(),
 });
 
 export const deleteQuerySchema = z.object({
@@ -31,8 +32,18 @@ export const importSchema = z.strictObject({
   monitored: z.boolean().optional(),
 });
 
+export const importAllSchema = z.strictObject({
+  monitored: z.boolean().optional(),
+});
+
+export const ignoreFolderSchema = z.strictObject({
+  folder: folderName.pipe(z.string().min(1).max(255)),
+});
+
+export const ignoredFolderParams = z.object({ folder: z.string().min(1).max(255) });
+
 /** Fields of a library summary that `?fields=` may name (GET /api/anime). */
-export const SUMMARY_FIELD_NAMES = ['key', 'name', 'site', 'folder', 'link', 'missing_episodes', 'year', 'end_year', 'cover', 'monitored', 'preferred_language', 'episode_count', 'downloaded_count', 'missing_count', 'provider_checked_at', 'scanned_at'] as const;
+export const SUMMARY_FIELD_NAMES = ['key', 'name', 'site', 'folder', 'link', 'missing_episodes', 'year', 'end_year', 'cover', 'monitored', 'preferred_language', 'upgrade_language', 'episode_count', 'downloaded_count', 'missing_count', 'upgradable_count', 'provider_checked_at', 'scanned_at'] as const;
 
 /** Optional for very large libraries; without any of them the answer is the whole list, as always. */
 export const listQuerySchema = z.object({

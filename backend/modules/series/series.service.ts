@@ -6,7 +6,7 @@ import type { SettingsStore } from '../../../config/store.ts';
 import type { EventBus } from '../../events/bus.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { Clock } from '../../adapters/clock.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Provider, SearchResult, SeriesInfo } from '../../providers/provider.ts';
 import { assertInsideRoot, sanitizeName, UnsafePathError } from '../../library/safe-path.ts';
 import { previewNaming, seriesFolderName, TemplateError, type NamingTemplates } from '../../library/naming.ts';
@@ -20,6 +20,7 @@ import { LibraryScanService, type LibraryScanSummary } from './library-scan.serv
 import { SeriesRefresher, type RefreshSummary } from './series-refresh.ts';
 import { writeSeriesMetadata } from './series-metadata.ts';
 import { animeDetail, searchResultView } from './series.view.ts';
+import { isUpgradable, upgradePolicy } from './language-upgrade.ts';
 import { SeriesListView, type AnimeSummary, type ListBody } from './series-list.view.ts';
 import { SeriesImporter } from './series-import.ts';
 import { EpisodeFiles } from './episode-files.ts';
@@ -63,10 +64,10 @@ export class SeriesService {
   constructor(deps: SeriesServiceDeps) {
     this.#deps = deps;
     this.#root = new MediaRoot(deps.settings, deps.cwd);
-    this.#list = new SeriesListView({ orm: deps.orm, events: deps.events, externalVersion: deps.externalVersion });
+    this.#list = new SeriesListView({ orm: deps.orm, events: deps.events, externalVersion: deps.externalVersion, settings: deps.settings });
     const changed = (key?: string) => this.#list.changed(key);
     this.#scanner = new LibraryScanService({ orm: deps.orm, root: this.#root, events: deps.events, logger: deps.logger, clock: deps.clock, providerUrl: () => deps.provider().baseUrl, changed });
-    this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock, changed });
+    this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock, changed, events: deps.events });
     this.#importer = new SeriesImporter({ orm: deps.orm, root: this.#root, provider: deps.provider, logger: deps.logger });
     this.#files = new EpisodeFiles({ orm: deps.orm, root: this.#root, settings: deps.settings });
     this.#organizer = new SeriesOrganizer({ orm: deps.orm, root: this.#root, settings: deps.settings, events: deps.events, changed });
@@ -136,7 +137,7 @@ export class SeriesService {
       const info = await stat(join(seriesPath, episode.filePath!)).catch(() => undefined);
       if (info) sizes.set(episode.id, info.size);
     });
-    return animeDetail(series, episodes, seriesPath, sizes);
+    return animeDetail(series, episodes, seriesPath, upgradePolicy(series, this.#deps.settings.current().downloads), sizes);
   }
 
   /** Episodes the provider lists that are not on disk; empty for a series that is not monitored. */
@@ -145,6 +146,21 @@ export class SeriesService {
     if (!series.monitored) return [];
     const episodes = await this.#em.find(Episode, { series, onProvider: true, downloaded: false }, { orderBy: { season: 'asc', number: 'asc' } });
     return episodes.map((episode) => ({ season: episode.season, episode: episode.number, titleDe: episode.titleDe ?? null, titleEn: episode.titleEn ?? null, languages: episode.languages }));
+  }
+
+  /**
+   * Episodes whose file is in a lower language than the series wants and that the provider now
+   * offers in it; `only` narrows them to some episodes (those a refresh found newly offered).
+   */
+  async upgradableEpisodes(key: string, only?: readonly { season: number; episode: number }[]): Promise<{ season: number; episode: number; from: string; to: string }[]> {
+    const series = await this.#get(key);
+    const policy = upgradePolicy(series, this.#deps.settings.current().downloads);
+    if (!policy.on) return [];
+    const wanted = only ? new Set(only.map((entry) => `${entry.season}:${entry.episode}`)) : undefined;
+    const episodes = await this.#em.find(Episode, { series, downloaded: true, language: { $ne: null } }, { orderBy: { season: 'asc', number: 'asc' } });
+    return episodes
+      .filter((episode) => isUpgradable(episode, policy) && (!wanted || wanted.has(`${episode.season}:${episode.number}`)))
+      .map((episode) => ({ season: episode.season, episode: episode.number, from: episode.language!, to: policy.cutoff }));
   }
 
   // --- the provider ---
@@ -197,11 +213,7 @@ export class SeriesService {
   /** Links a folder that no series owns to a provider series (library import). */
   async importFolder(input: { folder: string; key: string; monitored?: boolean }) {
     if (!isSeriesKey(input.key)) throw new ValidationError('key must be a series slug ([a-z0-9-])', [{ path: 'key', message: 'not a slug' }]);
-    const folder = input.folder;
-    if (folder !== basename(folder) || folder === '.' || folder === '..' || folder.includes('\0')) throw new ValidationError('folder must be the name of a folder directly in the media folder', [{ path: 'folder', message: 'not a plain folder name' }]);
-    const path = await assertInsideRoot(this.#root.path(), folder);
-    if (!(await stat(path).catch(() => undefined))?.isDirectory()) throw new NotFoundError(`No folder "${folder}" in the media folder`);
-    if (await this.#em.count(Series, { folder })) throw new ConflictError(`The folder "${folder}" already belongs to a series`, { folder });
+    const folder = await this.#unownedFolder(input.folder);
     await this.#assertNotAdded(input.key);
     const info = await this.#deps.provider().getSeries(input.key);
     return this.#create(info, folder, { monitored: input.monitored ?? true, keepExisting: true });
@@ -209,6 +221,60 @@ export class SeriesService {
 
   importCandidates(options: { offset: number; limit: number }) {
     return this.#importer.candidates(options);
+  }
+
+  /**
+   * "Import all": every folder no series owns and nobody ignored is matched, and linked when the
+   * match is confident (see import-match.ts). One folder after the other (the provider search is
+   * rate limited); a failing folder is reported and the others go on.
+   */
+  async importAll(options: { monitored?: boolean }) {
+    const imported: { folder: string; key: string; name: string; reason: string }[] = [];
+    const skipped: { folder: string; reason: string }[] = [];
+    const failed: { folder: string; key: string | null; error: { code: string; message: string } }[] = [];
+    for (const folder of await this.#importer.unmatchedFolders()) {
+      const candidate = await this.#importer.describe(folder);
+      if (!candidate.match) {
+        skipped.push({ folder, reason: candidate.error ? `search failed: ${candidate.error}` : candidate.suggestions.length === 0 ? 'no match found' : 'no confident match; choose one' });
+        continue;
+      }
+      try {
+        const added = await this.importFolder({ folder, key: candidate.match.key, monitored: options.monitored });
+        imported.push({ folder, key: added.key, name: added.name, reason: candidate.match.reason });
+      } catch (error) {
+        this.#em.clear();
+        if (!(error instanceof AppError && error.expose)) this.#deps.logger.error({ component: 'library', folder, err: error }, 'import all: folder failed');
+        failed.push({ folder, key: candidate.match.key, error: error instanceof AppError && error.expose ? { code: error.code, message: error.message } : { code: 'internal_error', message: 'Importing this folder failed; the log has the details' } });
+      }
+    }
+    return { imported, skipped, failed };
+  }
+
+  ignoredFolders() {
+    return this.#importer.ignored();
+  }
+
+  /** "Ignore this folder": the import no longer suggests it (persisted; `unignoreFolder` takes it back). */
+  async ignoreFolder(name: string) {
+    const folder = await this.#unownedFolder(name);
+    const result = await this.#importer.ignore(folder);
+    this.#deps.events.publish('import_folder_changed', { folder, change: 'ignored' });
+    return result;
+  }
+
+  async unignoreFolder(folder: string) {
+    const result = await this.#importer.unignore(folder);
+    this.#deps.events.publish('import_folder_changed', { folder, change: 'unignored' });
+    return result;
+  }
+
+  /** A plain folder name directly in the media root that exists and that no series owns. */
+  async #unownedFolder(folder: string): Promise<string> {
+    if (folder !== basename(folder) || folder === '.' || folder === '..' || folder.includes('\0')) throw new ValidationError('folder must be the name of a folder directly in the media folder', [{ path: 'folder', message: 'not a plain folder name' }]);
+    const path = await assertInsideRoot(this.#root.path(), folder);
+    if (!(await stat(path).catch(() => undefined))?.isDirectory()) throw new NotFoundError(`No folder "${folder}" in the media folder`);
+    if (await this.#em.count(Series, { folder })) throw new ConflictError(`The folder "${folder}" already belongs to a series`, { folder });
+    return folder;
   }
 
   async #create(info: SeriesInfo, folder: string, options: { monitored: boolean; keepExisting: boolean }) {
@@ -229,7 +295,7 @@ export class SeriesService {
       this.#deps.logger.warn({ component: 'library', key: info.key, err: error }, 'episode list refresh after add failed');
     }
     await this.#scanner.scanSeries(info.key);
-    this.#deps.events.publish('series_added', { key: info.key, folder, name: info.name });
+    this.#deps.events.publish('series_added', { key: info.key, folder, name: info.name, imported: options.keepExisting });
     this.#em.clear();
     return this.detail(info.key);
   }
@@ -246,10 +312,11 @@ export class SeriesService {
 
   // --- changing ---
 
-  async update(key: string, patch: { monitored?: boolean; preferred_language?: string | null }) {
+  async update(key: string, patch: { monitored?: boolean; preferred_language?: string | null; upgrade_language?: boolean }) {
     const series = await this.#get(key);
     if (patch.monitored !== undefined) series.monitored = patch.monitored;
     if (patch.preferred_language !== undefined) series.preferredLanguage = patch.preferred_language;
+    if (patch.upgrade_language !== undefined) series.upgradeLanguage = patch.upgrade_language;
     await this.#em.flush();
     this.#list.changed(key);
     return this.detail(key);
@@ -318,10 +385,17 @@ export class SeriesService {
     return this.#files.episodeTarget(key, season, episode, language, extension);
   }
 
-  /** Records a finished download (the scan would find it too; this makes it visible at once). */
-  async markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number): Promise<void> {
-    await this.#files.markEpisodeDownloaded(key, season, episode, absolutePath, size);
+  /** Records a finished download and its language (see EpisodeFiles.markEpisodeDownloaded; `replace` for an upgrade). */
+  async markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number, file: { language: string | null; replace?: boolean } = { language: null }): Promise<{ previous: string | null }> {
+    const recorded = await this.#files.markEpisodeDownloaded(key, season, episode, absolutePath, size, file);
     this.#list.changed(key);
+    return recorded;
+  }
+
+  /** The language a series wants: its own choice, else null (the configured order applies). */
+  async wantedLanguage(key: string): Promise<string | null> {
+    const series = await this.#em.findOne(Series, { key }, { fields: ['preferredLanguage'] as never, disableIdentityMap: true });
+    return series?.preferredLanguage ?? null;
   }
 
   async #get(key: string): Promise<ISeries> {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ISeries } from './series.entity.ts';
 import type { IEpisode } from './episode.entity.ts';
 import type { SearchResult } from '../../providers/provider.ts';
+import { isUpgradable, type UpgradePolicy } from './language-upgrade.ts';
 
 /** Wire shapes (snake_case) of the /api/anime routes. */
 export type MissingEpisodes = Record<string, number[]>;
@@ -10,6 +11,8 @@ export interface EpisodeCounts {
   readonly on_provider: number;
   readonly downloaded: number;
   readonly missing: number;
+  /** On disk in a lower language than the series wants, which the provider now offers (separate from missing). */
+  readonly upgradable: number;
 }
 
 export function animeSummary(series: ISeries, missing: MissingEpisodes, counts: EpisodeCounts) {
@@ -25,15 +28,17 @@ export function animeSummary(series: ISeries, missing: MissingEpisodes, counts: 
     cover: series.cover ?? null,
     monitored: series.monitored,
     preferred_language: series.preferredLanguage ?? null,
+    upgrade_language: series.upgradeLanguage !== false,
     episode_count: counts.on_provider,
     downloaded_count: counts.downloaded,
     missing_count: counts.missing,
+    upgradable_count: counts.upgradable,
     provider_checked_at: series.providerCheckedAt?.toISOString() ?? null,
     scanned_at: series.scannedAt?.toISOString() ?? null,
   };
 }
 
-export function episodeView(episode: IEpisode, seriesPath: string, monitored: boolean, size: number | null = episode.size ?? null) {
+export function episodeView(episode: IEpisode, seriesPath: string, monitored: boolean, size: number | null = episode.size ?? null, policy: UpgradePolicy = { on: false, cutoff: '' }) {
   return {
     season: episode.season,
     number: episode.number,
@@ -44,8 +49,11 @@ export function episodeView(episode: IEpisode, seriesPath: string, monitored: bo
     on_provider: episode.onProvider,
     downloaded: episode.downloaded,
     file_path: episode.filePath ? join(seriesPath, episode.filePath) : null,
+    /** The language of the file on disk (null: unknown, or no file). */
+    language: episode.downloaded ? episode.language ?? null : null,
     size,
     missing: isMissing(episode, monitored),
+    upgradable: isUpgradable(episode, policy),
   };
 }
 
@@ -54,20 +62,26 @@ export function isMissing(episode: Pick<IEpisode, 'onProvider' | 'downloaded'>, 
 }
 
 /** `sizes`: sizes read from disk for files the scan did not stat (scans only read directory listings). */
-export function animeDetail(series: ISeries, episodes: readonly IEpisode[], seriesPath: string, sizes: ReadonlyMap<number, number> = new Map()) {
+export function animeDetail(series: ISeries, episodes: readonly IEpisode[], seriesPath: string, policy: UpgradePolicy, sizes: ReadonlyMap<number, number> = new Map()) {
   const bySeason: Record<string, ReturnType<typeof episodeView>[]> = {};
   const missing: MissingEpisodes = {};
   let onProvider = 0;
   let downloaded = 0;
+  let upgradable = 0;
   for (const episode of episodes) {
-    (bySeason[String(episode.season)] ??= []).push(episodeView(episode, seriesPath, series.monitored, episode.size ?? sizes.get(episode.id) ?? null));
+    const view = episodeView(episode, seriesPath, series.monitored, episode.size ?? sizes.get(episode.id) ?? null, policy);
+    (bySeason[String(episode.season)] ??= []).push(view);
     if (episode.onProvider) onProvider++;
     if (episode.downloaded) downloaded++;
+    if (view.upgradable) upgradable++;
     if (isMissing(episode, series.monitored)) (missing[String(episode.season)] ??= []).push(episode.number);
   }
   const missingCount = Object.values(missing).reduce((sum, list) => sum + list.length, 0);
   return {
-    ...animeSummary(series, missing, { on_provider: onProvider, downloaded, missing: missingCount }),
+    ...animeSummary(series, missing, { on_provider: onProvider, downloaded, missing: missingCount, upgradable }),
+    /** Whether upgrades run for this series (the setting, its own switch, monitored) and the language they aim for. */
+    upgrades_enabled: policy.on,
+    upgrade_cutoff: policy.cutoff,
     title: series.name,
     folder_path: seriesPath,
     description: series.description ?? null,

@@ -1,15 +1,23 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DomainEvent, EventBus } from '../../events/bus.ts';
+import type { Exposition, Family, GaugeReader, Labels } from './metrics-exposition.ts';
 
-type Labels = Record<string, string>;
-export type GaugeReader = () => number | readonly { labels: Labels; value: number }[] | Promise<number | readonly { labels: Labels; value: number }[]>;
+export type { GaugeReader } from './metrics-exposition.ts';
 
-interface Family { readonly help: string; readonly type: 'counter' | 'gauge' | 'summary'; readonly values: Map<string, { labels: Labels; value: number }> }
+/** Request durations: prom-client's default buckets (5 ms to 10 s). */
+const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** An episode takes seconds on a fast line and an hour under a speed limit. */
+const DOWNLOAD_BUCKETS = [5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600];
+const SCAN_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 /**
- * Prometheus metrics. Counters come from domain events (the bus is the one fan-out point);
- * gauges are read at scrape time through callbacks that services register
- * (`metrics.gauge('aniworld_queue_items', help, () => ...)`), so nothing is polled in between.
+ * Prometheus metrics. Counters and histograms come from domain events (the bus is the one
+ * fan-out point) and from the HTTP middleware; gauges are read at scrape time through callbacks
+ * that services register (`metrics.gauge('aniworld_queue_items', help, () => ...)`).
+ *
+ * The numbers live here, in fixed-size families (one bucket array per label set), so recording
+ * costs a map lookup and nothing has to be loaded for it. prom-client (the registry, the standard
+ * process metrics and the text format) is loaded by the first scrape: most installations never
+ * enable metrics and should not pay for it.
  */
 export class MetricsService {
   readonly #families = new Map<string, Family>();
@@ -17,21 +25,28 @@ export class MetricsService {
   readonly #version: string;
   readonly #scanStarts = new Map<string, number>();
   readonly #downloadBytes = new Map<string, number>();
+  readonly #downloadStarts = new Map<string, number>();
   readonly #now: () => number;
-  /** Started by the first scrape: each scrape reports the delay since the one before. */
-  #loopDelay: ReturnType<typeof monitorEventLoopDelay> | undefined;
+  readonly #loadExposition: () => Promise<Exposition>;
+  #exposition: Promise<Exposition> | undefined;
 
-  constructor(options: { version: string; now?: () => number }) {
+  /** `loadExposition`: how the first scrape gets prom-client (the default imports it then). */
+  constructor(options: { version: string; now?: () => number; loadExposition?: () => Promise<Exposition> }) {
     this.#version = options.version;
     this.#now = options.now ?? (() => performance.now());
+    this.#loadExposition = options.loadExposition ?? (async () => (await import('./metrics-exposition.ts')).createExposition());
+    this.gauge('aniworld_info', 'Version of the running AniWorld.', () => [{ labels: { version: this.#version }, value: 1 }]);
     this.#declare('aniworld_events_total', 'counter', 'Domain events published, by type.');
+    this.#declare('aniworld_downloads_total', 'counter', 'Finished download attempts, by result (completed, failed).');
     this.#declare('aniworld_downloads_completed_total', 'counter', 'Episodes downloaded.');
     this.#declare('aniworld_downloads_failed_total', 'counter', 'Download attempts that failed.');
     this.#declare('aniworld_download_bytes_total', 'counter', 'Bytes written by downloads.');
+    this.#declare('aniworld_download_duration_seconds', 'histogram', 'Seconds from the start of a transfer to the finished file.', DOWNLOAD_BUCKETS);
     this.#declare('aniworld_scans_total', 'counter', 'Library scans finished, by scope and result.');
-    this.#declare('aniworld_scan_duration_seconds', 'summary', 'Duration of finished library scans, by scope.');
+    this.#declare('aniworld_scan_duration_seconds', 'histogram', 'Duration of finished library scans, by scope.', SCAN_BUCKETS);
     this.#declare('aniworld_provider_errors_total', 'counter', 'Errors from the provider or a hoster, by component.');
     this.#declare('aniworld_health_issues_total', 'counter', 'Health issues reported, by component.');
+    this.#declare('http_request_duration_seconds', 'histogram', 'HTTP requests by method, matched route and status.', HTTP_BUCKETS);
   }
 
   /** Subscribes to the bus; returns the unsubscribe function for the composition root. */
@@ -62,57 +77,39 @@ export class MetricsService {
 
   increment(name: string, labels: Labels = {}, by = 1): void {
     const family = this.#families.get(name) ?? this.#declare(name, 'counter', name);
-    const id = labelKey(labels);
-    const entry = family.values.get(id) ?? { labels, value: 0 };
-    entry.value += by;
-    family.values.set(id, entry);
+    const entry = series(family, labels);
+    entry.sum += by;
   }
 
-  async render(): Promise<string> {
-    const lines: string[] = [];
-    const emit = (name: string, type: string, help: string, samples: Iterable<{ labels: Labels; value: number; suffix?: string }>) => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      for (const sample of samples) lines.push(`${name}${sample.suffix ?? ''}${formatLabels(sample.labels)} ${formatNumber(sample.value)}`);
-    };
-    emit('aniworld_info', 'gauge', 'Version of the running AniWorld.', [{ labels: { version: this.#version }, value: 1 }]);
-    const memory = process.memoryUsage();
-    emit('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [{ labels: {}, value: memory.rss }]);
-    emit('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use, bytes.', [{ labels: {}, value: memory.heapUsed }]);
-    emit('process_uptime_seconds', 'gauge', 'Seconds since the process started.', [{ labels: {}, value: Math.round(process.uptime()) }]);
-    if (this.#loopDelay) {
-      const delay = this.#loopDelay;
-      const quantiles = delay.count === 0 ? [] : [0.5, 0.99, 1].map((quantile) => ({ labels: { quantile: String(quantile) }, value: delay.percentile(quantile * 100) / 1e9 }));
-      emit('aniworld_event_loop_delay_seconds', 'gauge', 'How late the event loop ran timers since the previous scrape, by quantile (1 = the longest).', quantiles);
-      delay.reset();
-    } else {
-      this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
-      this.#loopDelay.enable();
+  /** One value into a histogram family (declared in the constructor). */
+  observeValue(name: string, labels: Labels, value: number): void {
+    const family = this.#families.get(name);
+    if (!family?.buckets) throw new Error(`${name} is not a histogram`);
+    const entry = series(family, labels);
+    entry.sum += value;
+    entry.count += 1;
+    for (let index = 0; index < family.buckets.length; index++) {
+      if (value <= family.buckets[index]) entry.counts[index] += 1;
     }
-    for (const [name, family] of this.#families) {
-      if (family.type === 'summary') {
-        const samples: { labels: Labels; value: number; suffix: string }[] = [];
-        for (const entry of family.values.values()) {
-          const { stat, ...labels } = entry.labels;
-          samples.push({ labels, value: entry.value, suffix: `_${stat}` });
-        }
-        emit(name, 'summary', family.help, samples);
-      } else {
-        emit(name, family.type, family.help, family.values.values());
-      }
-    }
-    for (const [name, gauge] of this.#gauges) {
-      try {
-        const value = await gauge.read();
-        emit(name, 'gauge', gauge.help, typeof value === 'number' ? [{ labels: {}, value }] : value);
-      } catch {
-        // A failing reader drops its gauge from this scrape; the others still answer.
-      }
-    }
-    return `${lines.join('\n')}\n`;
   }
 
-  #declare(name: string, type: Family['type'], help: string): Family {
-    const family: Family = { help, type, values: new Map() };
+  /** An answered HTTP request; `route` is the router's pattern (`/api/anime/:key`), never the raw path. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.observeValue('http_request_duration_seconds', { method, route, status: String(status) }, seconds);
+  }
+
+  /** The Prometheus text format (version 0.0.4) and its content type. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    this.#exposition ??= this.#loadExposition();
+    const exposition = await this.#exposition.catch((error: unknown) => {
+      this.#exposition = undefined;
+      throw error;
+    });
+    return exposition.render(this.#families, this.#gauges);
+  }
+
+  #declare(name: string, type: Family['type'], help: string, buckets?: readonly number[]): Family {
+    const family: Family = { name, help, type, buckets, values: new Map() };
     this.#families.set(name, family);
     return family;
   }
@@ -120,26 +117,32 @@ export class MetricsService {
   #record(event: DomainEvent): void {
     this.increment('aniworld_events_total', { type: event.type });
     const data = event.data as Record<string, unknown>;
+    const item = String(data.item_id);
     switch (event.type) {
       case 'download_progress': {
-        const item = String(data.item_id);
         const bytes = Number(data.downloaded_bytes) || 0;
         const before = this.#downloadBytes.get(item) ?? 0;
         // A retry restarts the count (or resumes lower): only growth is new bytes.
         if (bytes > before) this.increment('aniworld_download_bytes_total', {}, bytes - before);
         this.#downloadBytes.set(item, bytes);
+        if (!this.#downloadStarts.has(item)) this.#downloadStarts.set(item, this.#now());
         break;
       }
-      case 'download_complete':
-        this.#downloadBytes.delete(String(data.item_id));
+      case 'download_complete': {
+        const started = this.#downloadStarts.get(item);
+        if (started !== undefined) this.observeValue('aniworld_download_duration_seconds', {}, (this.#now() - started) / 1000);
+        this.#forget(item);
         this.increment('aniworld_downloads_completed_total');
+        this.increment('aniworld_downloads_total', { result: 'completed' });
         break;
+      }
       case 'download_failed':
-        this.#downloadBytes.delete(String(data.item_id));
+        this.#forget(item);
         this.increment('aniworld_downloads_failed_total');
+        this.increment('aniworld_downloads_total', { result: 'failed' });
         break;
       case 'download_removed':
-        this.#downloadBytes.delete(String(data.item_id));
+        this.#forget(item);
         break;
       case 'scan_started':
         this.#scanStarts.set(scanId(data), this.#now());
@@ -150,10 +153,7 @@ export class MetricsService {
         this.increment('aniworld_scans_total', { scope, result: event.type === 'scan_complete' ? 'ok' : 'failed' });
         const started = this.#scanStarts.get(scanId(data));
         this.#scanStarts.delete(scanId(data));
-        if (started !== undefined && event.type === 'scan_complete') {
-          this.increment('aniworld_scan_duration_seconds', { scope, stat: 'sum' }, (this.#now() - started) / 1000);
-          this.increment('aniworld_scan_duration_seconds', { scope, stat: 'count' });
-        }
+        if (started !== undefined && event.type === 'scan_complete') this.observeValue('aniworld_scan_duration_seconds', { scope }, (this.#now() - started) / 1000);
         break;
       }
       case 'health_issue': {
@@ -164,22 +164,24 @@ export class MetricsService {
       }
     }
   }
+
+  #forget(item: string): void {
+    this.#downloadBytes.delete(item);
+    this.#downloadStarts.delete(item);
+  }
 }
 
 function scanId(data: Record<string, unknown>): string {
   return `${String(data.scope ?? 'library')}:${String(data.key ?? '')}`;
 }
 
-function labelKey(labels: Labels): string {
-  return Object.keys(labels).sort().map((key) => `${key}=${labels[key]}`).join(',');
-}
-
-function formatLabels(labels: Labels): string {
-  const entries = Object.entries(labels);
-  if (entries.length === 0) return '';
-  return `{${entries.map(([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`).join(',')}}`;
-}
-
-function formatNumber(value: number): string {
-  return Number.isFinite(value) ? String(Math.round(value * 1e6) / 1e6) : value > 0 ? '+Inf' : value < 0 ? '-Inf' : 'NaN';
+/** The label set's entry in a family, created at zero. */
+function series(family: Family, labels: Labels) {
+  const id = Object.keys(labels).sort().map((key) => `${key}=${labels[key]}`).join(',');
+  let entry = family.values.get(id);
+  if (!entry) {
+    entry = { labels, sum: 0, count: 0, counts: family.buckets ? family.buckets.map(() => 0) : [] };
+    family.values.set(id, entry);
+  }
+  return entry;
 }

@@ -5,11 +5,12 @@ import type { SettingsStore } from '../../../config/store.ts';
 import type { LogService } from './logs.service.ts';
 import type { DiagnosticsService } from './diagnostics.service.ts';
 import type { MetricsService } from './metrics.service.ts';
-import { logsQuerySchema, providerTestSchema } from './system.schema.ts';
+import { logsQuerySchema, providerTestSchema, taskParams } from './system.schema.ts';
 import type { ProviderTest } from './provider-test.ts';
-import type { ScheduledTask } from './tasks.ts';
+import type { TaskService } from './tasks.ts';
+import type { ChecklistService } from './checklist.ts';
 
-export function createSystemRouter(services: { logs: LogService; diagnostics: DiagnosticsService; metrics: MetricsService; settings: SettingsStore; tasks: () => Promise<ScheduledTask[]>; providerTest?: ProviderTest }) {
+export function createSystemRouter(services: { logs: LogService; diagnostics: DiagnosticsService; metrics: MetricsService; settings: SettingsStore; tasks: TaskService; checklist: ChecklistService; providerTest?: ProviderTest }) {
   const router = createRouter();
 
   router.get('/api/system/logs', async (ctx) => {
@@ -18,7 +19,19 @@ export function createSystemRouter(services: { logs: LogService; diagnostics: Di
   });
 
   router.get('/api/system/tasks', async (ctx) => {
-    ctx.body = { tasks: await services.tasks() };
+    ctx.body = { tasks: await services.tasks.list() };
+  });
+
+  // "Run now": the task's job becomes due at once; 202, since it runs in the background.
+  router.post('/api/system/tasks/:name/run', async (ctx) => {
+    const { name } = parseInput(taskParams, ctx.params, 'Path');
+    ctx.status = 202;
+    ctx.body = await services.tasks.run(name);
+  });
+
+  // The first-run checklist; closing it is a setting (onboarding.checklist_dismissed through PUT /api/config).
+  router.get('/api/system/checklist', async (ctx) => {
+    ctx.body = await services.checklist.current();
   });
 
   // One search, step by step (name, plain request, search through the check); answers 200 with each step's outcome.
@@ -39,8 +52,9 @@ export function createSystemRouter(services: { logs: LogService; diagnostics: Di
   // Opt-in: a scraper needs the API key (requireAuth covers /metrics); off means not there at all.
   router.get('/metrics', async (ctx) => {
     if (!services.settings.current().metrics.enabled) throw new NotFoundError('Metrics are off. Enable them with ANIWORLD_METRICS=true or settings.metrics.enabled.');
-    ctx.type = 'text/plain; version=0.0.4; charset=utf-8';
-    ctx.body = await services.metrics.render();
+    const { contentType, body } = await services.metrics.render();
+    ctx.type = contentType;
+    ctx.body = body;
   });
 
   return router;

@@ -1,19 +1,57 @@
-import type { JobSummary } from '../../job-queue.ts';
+import type { JobName, JobSummary } from '../../job-queue.ts';
+import { NotFoundError } from '../../errors.ts';
 
 export interface ScheduledTask {
   readonly name: string;
-  readonly state: JobSummary['state'];
+  /** `repeating` (waits for its next run), `running`, `paused`, or `off` (its interval is 0). */
+  readonly state: 'repeating' | 'running' | 'paused' | 'off';
+  readonly running: boolean;
   readonly next_run_at: string | null;
   readonly last_run_at: string | null;
   readonly last_error: string | null;
 }
 
+export interface TaskJobs {
+  list(): Promise<readonly JobSummary[]>;
+  runNow(name: JobName): Promise<'scheduled' | 'one-time'>;
+}
+
 /**
- * The recurring jobs (scheduled rescan, provider refresh, session pruning) as the panel's
- * system page shows them; one-off runs of the same job names are left out.
+ * The recurring jobs (scheduled rescan, provider refresh, session pruning) as the System page
+ * shows them, each with "run now". One-off runs of the same names only count as "running".
  */
-export function scheduledTasks(list: () => Promise<readonly JobSummary[]>, names: readonly string[]): () => Promise<ScheduledTask[]> {
-  return async () => (await list())
-    .filter((job) => names.includes(job.name) && (job.state === 'repeating' || job.state === 'paused'))
-    .map((job) => ({ name: job.name, state: job.state, next_run_at: job.nextRunAt, last_run_at: job.lastRunAt, last_error: job.failReason }));
+export class TaskService {
+  readonly #jobs: TaskJobs;
+  readonly #names: readonly JobName[];
+
+  constructor(options: { jobs: TaskJobs; names: readonly JobName[] }) {
+    this.#jobs = options.jobs;
+    this.#names = options.names;
+  }
+
+  async list(): Promise<ScheduledTask[]> {
+    const jobs = await this.#jobs.list();
+    return this.#names.map((name) => {
+      const ofName = jobs.filter((job) => job.name === name);
+      const schedule = ofName.find((job) => job.repeating);
+      const running = ofName.some((job) => job.state === 'running');
+      const lastRun = ofName.map((job) => job.lastRunAt).filter((time): time is string => time !== null).sort().at(-1) ?? null;
+      return {
+        name,
+        state: running ? 'running' : !schedule ? 'off' : schedule.state === 'paused' ? 'paused' : 'repeating',
+        running,
+        next_run_at: schedule?.nextRunAt ?? null,
+        last_run_at: lastRun,
+        last_error: schedule?.failReason ?? null,
+      };
+    });
+  }
+
+  /** Starts the task now through the job runner; 404 for a name that is no scheduled task. */
+  async run(name: string): Promise<ScheduledTask> {
+    const task = this.#names.find((known) => known === name);
+    if (!task) throw new NotFoundError(`No scheduled task named "${name}". Known tasks: ${this.#names.join(', ')}.`);
+    await this.#jobs.runNow(task);
+    return (await this.list()).find((entry) => entry.name === task)!;
+  }
 }

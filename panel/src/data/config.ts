@@ -27,7 +27,7 @@ export interface Settings {
     queue_missing_after_scan: boolean;
   };
   naming: { episode_template: string; season_folder_template: string; write_nfo: boolean; write_poster: boolean };
-  library: { rescan_interval_hours: number; refresh_interval_hours: number; watch: boolean; watch_polling: boolean };
+  library: { rescan_interval_hours: number; refresh_interval_hours: number; watch: boolean; watch_polling: boolean; activity_retention_days: number };
   auth: { session_hours: number; remember_days: number };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   metrics: { enabled: boolean };

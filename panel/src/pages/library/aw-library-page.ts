@@ -11,6 +11,7 @@ import { loadState } from '../../components/aw-load-state.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
 import { seriesPath } from '../../routes.ts';
+import { organizePath } from '../../data/organize.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-empty-state.ts';
@@ -144,6 +145,7 @@ export class AwLibraryPage extends LitElement {
         <div class="toolbar">
           <button type="button" @click=${() => void this.#rescan()} aria-disabled=${this.scanning ? 'true' : 'false'}>${icon('refresh')}<span>${this.scanning ? t('library.scanningShort') : t('library.rescan')}</span></button>
           <a class="button" href=${toUrl('/library/import')}>${icon('import')}<span>${t('library.importFolders')}</span></a>
+          <a class="button" href=${toUrl(organizePath())}>${icon('folder')}<span>${t('organize.open')}</span></a>
           <a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}<span>${t('route.addSeries')}</span></a>
         </div>
       </div>

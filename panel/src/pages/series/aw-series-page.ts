@@ -10,6 +10,7 @@ import { LANGUAGES, type Language } from '../../data/config.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { navigate, ToastEvent } from '../../components/events.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
+import { organizePath } from '../../data/organize.ts';
 import { icon } from '../../components/icons.ts';
 import { episodeCode, formatBytes, formatEta, formatPercent, formatSpeed, seasonLabel } from '../../lib/format.ts';
 import { sharedStyles } from '../../styles/shared.ts';
@@ -305,6 +306,7 @@ export class AwSeriesPage extends LitElement {
                 </select></label>
               <button type="button" aria-disabled=${this.busy.has('rescan') ? 'true' : 'false'} @click=${() => void this.#run('rescan', () => rescanAnime(this.api, anime.key), t('series.rescanned'))}>${icon('refresh')}${t('series.rescan')}</button>
               <button type="button" aria-disabled=${this.busy.has('refresh') ? 'true' : 'false'} @click=${() => void this.#run('refresh', () => refreshAnime(this.api, anime.key), t('series.refreshed'))}>${icon('tv')}${t('series.refresh')}</button>
+              <a class="button" href=${toUrl(organizePath(anime.key))}>${icon('folder')}${t('organize.open')}</a>
               <button type="button" class="danger" @click=${() => void this.#delete()}>${icon('trash')}${t('series.remove')}</button>
             </div>
           </div>

@@ -228,6 +228,7 @@ export class AwSettingsPage extends LitElement {
         <div class="grid-2">
           ${this.#number('library.rescan_interval_hours', t('settings.rescanEvery'), { min: 0, max: 720, step: 0.5, unit: t('settings.hours') })}
           ${this.#number('library.refresh_interval_hours', t('settings.refreshEvery'), { min: 0, max: 720, step: 0.5, unit: t('settings.hours') })}
+          ${this.#number('library.activity_retention_days', t('settings.activityRetention'), { min: 1, max: 3650, step: 1, unit: t('settings.days') })}
         </div>
         ${this.#toggle('downloads.queue_missing_after_scan', t('settings.queueAfterScan'), t('settings.queueAfterScanHint'))}
       </section>
