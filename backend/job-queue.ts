@@ -36,6 +36,11 @@ export interface EnqueueOptions {
    * process's runner may not know (another process paused the name).
    */
   readonly paused?: boolean;
+  /**
+   * Read just before the job is stored; false stores nothing. An enqueue of a key whose job runs
+   * in this process is stored once that job has ended, so the check sees what changed meanwhile.
+   */
+  readonly onlyIf?: () => Promise<boolean>;
 }
 
 export interface JobSummary {

@@ -280,6 +280,7 @@ export class JobRunner implements JobQueue {
   }
 
   async #save<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions): Promise<void> {
+    if (options.onlyIf && !(await options.onlyIf())) return;
     const data = options.uniqueKey === undefined ? payload : { ...payload, [UNIQUE_FIELD]: options.uniqueKey };
     const job = this.#agenda.create(name, data);
     job.priority(options.priority ?? 0);

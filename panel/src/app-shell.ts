@@ -260,7 +260,9 @@ export class AwApp extends LitElement {
     if (!match) return;
     document.title = `${t(match.route.title)} · AniWorld`;
     if (!customElements.get(match.route.tag)) {
-      match.route.load().then(() => { this.loadedTag = match.route.tag; }, (error: unknown) => { this.loadError = t('shell.pageLoadFailed', { reason: errorMessage(error) }); });
+      // Only for the page still asked for: Back while a page loads must not be undone when it arrives.
+      const stillShown = () => this.match?.route.tag === match.route.tag;
+      match.route.load().then(() => { if (stillShown()) this.loadedTag = match.route.tag; }, (error: unknown) => { if (stillShown()) this.loadError = t('shell.pageLoadFailed', { reason: errorMessage(error) }); });
     } else {
       this.loadedTag = match.route.tag;
     }

@@ -8,6 +8,11 @@ export interface ServedFile {
   readonly ignoreRange?: boolean;
   /** Destroy the connection after this many body bytes, on the first request only. */
   readonly cutOnceAfter?: number;
+  /**
+   * With cutOnceAfter: cut only once this settles. A test resolves it when the client has the
+   * bytes sent so far, so the drop never overtakes them (on a loaded machine it can).
+   */
+  readonly cutWhen?: Promise<unknown>;
   /** Pause this long between 16 KiB chunks (slow mode). */
   readonly chunkDelayMs?: number;
   readonly status?: number;
@@ -84,7 +89,7 @@ export class MediaServer {
       const chunk = file.body.subarray(offset, Math.min(end + 1, offset + 16 * 1024));
       if (cutAt !== undefined && sent + chunk.length > cutAt) {
         response.write(chunk.subarray(0, cutAt - sent));
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await file.cutWhen;
         response.destroy();
         return;
       }

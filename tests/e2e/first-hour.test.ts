@@ -109,12 +109,32 @@ describe('the first hour in the panel', () => {
     await page.getByRole('searchbox').fill('Demo');
     await page.getByLabel('Missing only').check();
     await page.waitForURL(/\/library\?q=Demo&missing=1$/);
+    // Back before the series page's code has arrived (as on a slow machine or line): the library
+    // shows, and the late arrival does not replace it. The code is held until Back was taken.
+    const held = Promise.withResolvers<void>();
+    const asked = Promise.withResolvers<void>();
+    await page.route(/\/assets\/aw-series-page-[^/]*\.js$/, async (route) => {
+      asked.resolve();
+      await held.promise;
+      await route.continue();
+    });
     await page.locator('aw-library-page a.tile', { hasText: 'Demo Academy' }).first().click();
     await page.waitForURL('**/series/demo-academy');
+    await asked.promise;
     await page.goBack();
     await page.waitForURL(/\/library\?q=Demo&missing=1$/);
+    await page.getByRole('searchbox').waitFor();
+    held.resolve();
+    await page.evaluate(async () => {
+      await customElements.whenDefined('aw-series-page');
+      // One task later the import has settled and the shell has rendered whatever it does with it.
+      await new Promise((resolve) => setTimeout(resolve));
+      await (document.querySelector('aw-app') as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    });
+    expect(await page.locator('aw-library-page').count()).toBe(1);
     expect(await page.getByRole('searchbox').inputValue()).toBe('Demo');
     expect(await page.getByLabel('Missing only').isChecked()).toBe(true);
+    await page.unroute(/\/assets\/aw-series-page-[^/]*\.js$/);
     // Rescan keeps the keyboard focus on its button while the scan runs.
     const rescan = page.getByRole('button', { name: /Rescan|Scanning/ });
     await rescan.focus();

@@ -134,6 +134,33 @@ describe('job runner', () => {
     expect(job.started).toHaveLength(2);
   });
 
+  it('reads onlyIf of a key queued while its job ran only once that job is gone from the store', async () => {
+    const job = probe();
+    const jobs = await runner([job.definition]);
+    await jobs.enqueue('download-episode', { itemId: 'x' }, { uniqueKey: 'download:x' });
+    await job.waitForStarts(1);
+    const storedWhenAsked: number[] = [];
+    let wanted = false;
+    await jobs.enqueue('download-episode', { itemId: 'x' }, {
+      uniqueKey: 'download:x',
+      onlyIf: async () => {
+        storedWhenAsked.push((await jobs.list('download-episode')).length);
+        return wanted;
+      },
+    });
+    expect(storedWhenAsked).toEqual([]);
+    // Decided after the enqueue and before the job ended (a retry made in another process).
+    wanted = true;
+    job.releaseAll();
+    await job.waitForStarts(2);
+    expect(storedWhenAsked).toEqual([0]);
+    job.releaseAll();
+    await expect.poll(async () => jobs.list('download-episode')).toEqual([]);
+    // false stores nothing.
+    await jobs.enqueue('download-episode', { itemId: 'y' }, { uniqueKey: 'download:y', onlyIf: async () => false });
+    expect(await jobs.list('download-episode')).toEqual([]);
+  });
+
   it('stores a unique key queued while its job ran when the runner stops as that job ends', async () => {
     const job = probe();
     const jobs = await runner([job.definition]);

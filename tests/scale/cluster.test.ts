@@ -227,9 +227,10 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     const media = site.stats.requests.filter((request) => request.path.startsWith('/media/mp4/') && request.method === 'GET');
     expect(media).toHaveLength(2);
     expect(media[1].startedAt).toBeGreaterThanOrEqual(media[0].endedAt!);
-    // ...and the worker handed the item over again itself as soon as it stopped, instead of the
-    // API process's sweep (every 10 s) finding it without a job.
-    expect(media[1].startedAt - media[0].endedAt!).toBeLessThan(3000);
+    // ...and the item got its job again as soon as the first one ended (from the worker, or from
+    // the retry when it came after that), not from the API process's sweep for pending items
+    // without a job, which comes every 10 s. (A bound under that; what it takes is the machine's.)
+    expect(media[1].startedAt - media[0].endedAt!).toBeLessThan(9000);
     expect(media[1].headers.range).toMatch(/^bytes=[1-9]\d*-/);
     expect(live.messages.filter((message) => message.type === 'download_complete' && message.data.item_id === id)).toHaveLength(1);
   }, 60_000);

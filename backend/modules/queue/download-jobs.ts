@@ -48,9 +48,10 @@ export class DownloadJobs {
 
   /**
    * Gives each of these pending items a job that starts after the pending items already stored
-   * in its priority (items added, or handed back after they stopped). `runAt` delays it (a retry).
+   * in its priority (items added, or handed back after they stopped). `runAt` delays it (a retry);
+   * `onlyIf` is read when the job is stored (see EnqueueOptions.onlyIf).
    */
-  async append(items: readonly Queued[], runAt?: Date): Promise<void> {
+  async append(items: readonly Queued[], runAt?: Date, onlyIf?: () => Promise<boolean>): Promise<void> {
     const jobs = this.#jobs;
     if (items.length === 0) return;
     const stored = await this.#stored(jobs);
@@ -66,7 +67,7 @@ export class DownloadJobs {
       // A band used up by a very long run of additions: renumber it in queue order.
       if (below < band.bottom) return this.resequence(await this.#pending());
       lowest.set(item.priority, below);
-      await this.#save(jobs, item.id, below, runAt, paused);
+      await this.#save(jobs, item.id, below, runAt, paused, onlyIf);
     }
   }
 
@@ -127,7 +128,7 @@ export class DownloadJobs {
     return stored;
   }
 
-  async #save(jobs: JobQueue, id: string, priority: number, runAt: Date | undefined, paused: boolean): Promise<void> {
-    await jobs.enqueue(NAME, { itemId: id }, { uniqueKey: `download:${id}`, priority, paused, ...(runAt ? { runAt } : {}) });
+  async #save(jobs: JobQueue, id: string, priority: number, runAt: Date | undefined, paused: boolean, onlyIf?: () => Promise<boolean>): Promise<void> {
+    await jobs.enqueue(NAME, { itemId: id }, { uniqueKey: `download:${id}`, priority, paused, ...(runAt ? { runAt } : {}), ...(onlyIf ? { onlyIf } : {}) });
   }
 }

@@ -197,14 +197,21 @@ export class ItemRun {
   }
 
   /**
-   * After a stopped transfer: if the item is back in line by now (a stop, a shutdown, or a retry
-   * or resume while the transfer was winding down), it needs its job again once this one ended;
-   * the runner stores it then. (On the API side of a scale-out a running job stays stored until
-   * its worker stopped it, so that nothing starts a second transfer into the same .part.)
+   * After a stopped transfer: if the item is back in line (a stop, a shutdown, or a retry or
+   * resume while the transfer was winding down), it needs its job again once this one ended; the
+   * runner stores it then, and only then reads the status. (On the API side of a scale-out a
+   * running job stays stored until its worker stopped it, so that nothing starts a second transfer
+   * into the same .part: a retry made there before this job ended leaves the job to us, also when
+   * it came after the transfer had stopped.)
    */
   async #handBackIfPending(id: string): Promise<void> {
     const current = await this.#deps.items.find(id);
-    if (current?.status === 'pending') await this.#deps.jobs.append([current]);
+    if (!current) return;
+    await this.#deps.jobs.append([current], undefined, async () => {
+      const pending = (await this.#deps.items.find(id))?.status === 'pending';
+      if (pending) this.#deps.logger.info({ item_id: id }, 'a stopped download is back in line; its job is stored again');
+      return pending;
+    });
   }
 
   async #settleFailure(item: IDownloadItem, attempts: number, active: ActiveTransfer, error: unknown): Promise<void> {

@@ -25,6 +25,8 @@ export interface Settings {
     hosters: HosterName[];
     max_attempts: number;
     queue_missing_after_scan: boolean;
+    /** Replace files in a lower language once the first of `languages` is offered. */
+    upgrade_language: boolean;
   };
   naming: { episode_template: string; season_folder_template: string; write_nfo: boolean; write_poster: boolean };
   library: { rescan_interval_hours: number; refresh_interval_hours: number; watch: boolean; watch_polling: boolean; activity_retention_days: number };

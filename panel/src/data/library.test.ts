@@ -5,7 +5,7 @@ function series(key: string, name: string, extra: Partial<AnimeSummary> = {}): A
   return {
     key, name, site: 'aniworld.to', folder: name, link: `https://aniworld.to/anime/stream/${key}`, missing_episodes: {},
     year: null, end_year: null, cover: null, monitored: true, preferred_language: null, episode_count: 10, downloaded_count: 10,
-    missing_count: 0, provider_checked_at: null, scanned_at: null, ...extra,
+    missing_count: 0, upgrade_language: true, upgradable_count: 0, provider_checked_at: null, scanned_at: null, ...extra,
   };
 }
 

@@ -16,9 +16,13 @@ export interface AnimeSummary {
   readonly cover: string | null;
   readonly monitored: boolean;
   readonly preferred_language: Language | null;
+  /** This series' own switch for language upgrades. */
+  readonly upgrade_language: boolean;
   readonly episode_count: number;
   readonly downloaded_count: number;
   readonly missing_count: number;
+  /** On disk in a lower language than wanted, now offered in the wanted one (a count of its own, not missing). */
+  readonly upgradable_count: number;
   readonly provider_checked_at: string | null;
   readonly scanned_at: string | null;
 }
@@ -34,8 +38,11 @@ export interface EpisodeView {
   readonly on_provider: boolean;
   readonly downloaded: boolean;
   readonly file_path: string | null;
+  /** The language of the file on disk; null when unknown or not on disk. */
+  readonly language: string | null;
   readonly size: number | null;
   readonly missing: boolean;
+  readonly upgradable: boolean;
 }
 
 export interface AnimeDetail extends AnimeSummary {
@@ -48,6 +55,9 @@ export interface AnimeDetail extends AnimeSummary {
   readonly season_count: number;
   readonly has_films: boolean;
   readonly episodes: Record<string, EpisodeView[]>;
+  /** Upgrades run for this series (the setting, its switch, monitored) and aim for this language. */
+  readonly upgrades_enabled: boolean;
+  readonly upgrade_cutoff: string;
 }
 
 export interface SearchResult {
@@ -78,7 +88,7 @@ export const listAnime = (api: ApiClient, signal?: AbortSignal) => api.get<Anime
 export const getAnime = (api: ApiClient, key: string, signal?: AbortSignal) => api.get<AnimeDetail>(path(key), signal);
 export const searchAnime = (api: ApiClient, query: string) => api.post<SearchResult[]>('/api/anime/search', { query });
 export const addAnime = (api: ApiClient, input: { key: string; monitored: boolean; folder?: string }) => api.post<AnimeDetail>('/api/anime/add', input);
-export const updateAnime = (api: ApiClient, key: string, patch: { monitored?: boolean; preferred_language?: Language | null }) => api.patch<AnimeDetail>(path(key), patch);
+export const updateAnime = (api: ApiClient, key: string, patch: { monitored?: boolean; preferred_language?: Language | null; upgrade_language?: boolean }) => api.patch<AnimeDetail>(path(key), patch);
 export const deleteAnime = (api: ApiClient, key: string, deleteFiles: boolean) => api.delete<{ key: string; folder: string; files_deleted: boolean }>(`${path(key)}?delete_files=${deleteFiles}`);
 export const rescanLibrary = (api: ApiClient) => api.post<{ status: 'started' | 'running' }>('/api/anime/rescan');
 export const rescanAnime = (api: ApiClient, key: string) => api.post<unknown>(`${path(key)}/rescan`);

@@ -41,3 +41,14 @@ describe('normalizeStatus', () => {
     expect([...itemsByEpisode(status).keys()]).toEqual(['demo-academy/1/3', 'demo-academy/1/2']);
   });
 });
+
+describe('itemsByEpisode after an upgrade', () => {
+  it('shows the item that finished last, with the language it replaced', () => {
+    const first = { ...wireItem, id: 'old', status: 'completed', completed_at: '2026-12-01T10:00:00.000Z', kind: 'download', upgrade_from: null };
+    const upgrade = { ...wireItem, id: 'new', status: 'completed', completed_at: '2026-12-02T10:00:00.000Z', kind: 'upgrade', upgrade_from: 'German Sub', language: 'German Dub' };
+    for (const completed of [[upgrade, first], [first, upgrade]]) {
+      const status = normalizeStatus({ active_downloads: [], pending_queue: [], completed_downloads: completed, failed_downloads: [] });
+      expect(itemsByEpisode(status).get('demo-academy/1/2')).toMatchObject({ id: 'new', upgradeFrom: 'German Sub' });
+    }
+  });
+});

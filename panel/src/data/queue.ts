@@ -23,6 +23,8 @@ export interface DownloadItem {
   readonly attempts: number;
   readonly error: string | null;
   readonly language: string | null;
+  /** An upgrade: the language of the file on disk it replaces (`language` is the one it brings). */
+  readonly upgradeFrom: string | null;
   readonly hoster: string | null;
   readonly filePath: string | null;
   readonly createdAt: string | null;
@@ -73,6 +75,7 @@ export function normalizeItem(raw: Raw): DownloadItem {
     attempts: num(raw.attempts ?? raw.retry_count),
     error: str(raw.last_error ?? raw.error),
     language: str(raw.language_used ?? raw.language),
+    upgradeFrom: str(raw.upgrade_from),
     hoster: str(raw.hoster),
     filePath: str(raw.file_path),
     createdAt: str(raw.created_at ?? raw.added_at),
@@ -139,7 +142,9 @@ export const reorderQueue = (api: ApiClient, ids: string[]) => api.post<unknown>
 /** Queue items by "key/season/episode", the newest state winning, for showing episode states. */
 export function itemsByEpisode(status: QueueStatus): Map<string, DownloadItem> {
   const map = new Map<string, DownloadItem>();
-  for (const item of [...status.completed, ...status.failed, ...status.pending, ...status.active]) map.set(episodeId(item.key, item.season, item.episode), item);
+  // An episode downloaded twice (an upgrade) has two finished items: the one that finished last counts.
+  const finished = [...status.completed].sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? ''));
+  for (const item of [...finished, ...status.failed, ...status.pending, ...status.active]) map.set(episodeId(item.key, item.season, item.episode), item);
   return map;
 }
 

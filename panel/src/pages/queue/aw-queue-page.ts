@@ -12,6 +12,7 @@ import { icon } from '../../components/icons.ts';
 import { episodeCode, formatBytes, formatDateTime, formatEta, formatPercent, formatSpeed } from '../../lib/format.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
 import { seriesPath } from '../../routes.ts';
+import { languageLabel } from '../../lib/language-label.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-progress-bar.ts';
 import '../../components/aw-empty-state.ts';
@@ -186,7 +187,7 @@ export class AwQueuePage extends LitElement {
   }
 
   #name(item: DownloadItem) {
-    return html`<span class="title"><a href=${toUrl(seriesPath(item.key))}>${item.name}</a><span class="code">${episodeCode(item.season, item.episode)}</span></span>`;
+    return html`<span class="title"><a href=${toUrl(seriesPath(item.key))}>${item.name}</a><span class="code">${episodeCode(item.season, item.episode)}</span>${item.upgradeFrom ? html` <span class="badge info upgrade">${t('queue.upgrade', { from: languageLabel(item.upgradeFrom), to: languageLabel(item.language ?? '') })}</span>` : nothing}</span>`;
   }
 
   #activeItem(item: DownloadItem) {

@@ -20,6 +20,7 @@ import { loadState } from '../../components/aw-load-state.ts';
 import { toUrl } from '../../base.ts';
 import { formatNumber, locale, t } from '../../i18n/locale.ts';
 import { languageLabel } from '../../lib/language-label.ts';
+import { languageFlag } from '../../components/language-flag.ts';
 
 /** What the page shows: the series and its queue items by episode. */
 interface SeriesView {
@@ -27,7 +28,7 @@ interface SeriesView {
   readonly queue: ReadonlyMap<string, DownloadItem>;
 }
 
-type EpisodeState = 'on_disk' | 'missing' | 'queued' | 'downloading' | 'paused' | 'failed' | 'unavailable' | 'unmonitored';
+type EpisodeState = 'on_disk' | 'upgrading' | 'missing' | 'queued' | 'downloading' | 'paused' | 'failed' | 'unavailable' | 'unmonitored';
 
 /** One series: metadata, seasons and episodes with their state, and the actions on them. */
 @customElement('aw-series-page')
@@ -64,7 +65,11 @@ export class AwSeriesPage extends LitElement {
     .ep-table td.title .alt { color: var(--aw-text-muted); font-size: 0.8rem; }
     .ep-table td.state { width: 220px; }
     .ep-table td.act { width: 1%; white-space: nowrap; text-align: right; }
-    .langs { display: flex; gap: 4px; flex-wrap: wrap; }
+    .langs { display: flex; gap: 4px; flex-wrap: wrap; align-items: center; }
+    svg.flag { display: inline-block; vertical-align: middle; border-radius: 2px; box-shadow: 0 0 0 1px var(--aw-border); flex: none; }
+    .file-language { display: inline-flex; align-items: center; gap: 4px; }
+    .on-disk { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
+    .stat.upgradable strong { color: var(--aw-info, var(--aw-accent)); }
     .dl { display: grid; gap: 3px; }
     .dl .line { display: flex; justify-content: space-between; gap: 8px; font-size: 0.78rem; color: var(--aw-text-muted); font-variant-numeric: tabular-nums; }
     .back { display: inline-flex; align-items: center; gap: 4px; margin-bottom: 14px; text-decoration: none; font-size: 0.9rem; }
@@ -84,7 +89,11 @@ export class AwSeriesPage extends LitElement {
 
   @property({ attribute: false }) params: Record<string, string> = {};
   @consume({ context: apiContext }) private api!: ApiClient;
-  /** Going to another series aborts this one's load, and a late answer for it is dropped. */
+  /**
+   * Going to another series aborts this one's load, and a late answer for it is dropped; what
+   * live events change while a load is out is applied to its answer too (a progress bar never
+   * moves back).
+   */
   readonly #view = new Loader<SeriesView>(this, (signal) => this.#fetch(signal));
   /** The series the page loads or shows (one load per change of the key). */
   #shownKey: string | undefined;
@@ -113,6 +122,12 @@ export class AwSeriesPage extends LitElement {
         this.#view.update((view) => ({ ...view, queue: new Map([...view.queue].filter(([, item]) => item.id !== id)) }));
       },
       scan_complete: () => void this.#load(false),
+      episode_upgraded: (message) => {
+        if ((message.data as { key?: string }).key === this.#key) void this.#load(false);
+      },
+      languages_offered: (message) => {
+        if ((message.data as { key?: string }).key === this.#key) void this.#load(false);
+      },
     }, () => void this.#load(false));
   }
 
@@ -151,25 +166,21 @@ export class AwSeriesPage extends LitElement {
       if (signal.aborted) throw error;
       return undefined;
     });
-    return { anime, queue: status ? this.#itemsOf(key, status) : new Map() };
-  }
-
-  #itemsOf(key: string, status: Parameters<typeof itemsByEpisode>[0]): Map<string, DownloadItem> {
-    return new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === key));
+    return { anime, queue: status ? new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === key)) : new Map() };
   }
 
   #putItem(item: DownloadItem): void {
     this.#view.update((view) => ({ ...view, queue: new Map(view.queue).set(episodeId(item.key, item.season, item.episode), item) }));
   }
 
-  /** The answer of an action on this series (it may have moved on to another one meanwhile). */
+  /** The answer of an action on this series (the page may have moved on to another one meanwhile). */
   #putSeries(anime: AnimeDetail): void {
     this.#view.update((view) => (view.anime.key === anime.key ? { ...view, anime } : view));
   }
 
   #state(episode: EpisodeView): EpisodeState {
-    if (episode.downloaded) return 'on_disk';
     const item = this.queue.get(episodeId(this.#key, episode.season, episode.number));
+    if (episode.downloaded) return item?.upgradeFrom && ['pending', 'downloading', 'paused'].includes(item.status) ? 'upgrading' : 'on_disk';
     if (item) {
       if (item.status === 'downloading') return 'downloading';
       if (item.status === 'pending') return 'queued';
@@ -188,8 +199,7 @@ export class AwSeriesPage extends LitElement {
     try {
       await addToQueue(this.api, { key: this.anime.key, folder: this.anime.folder, name: this.anime.name, episodes });
       this.dispatchEvent(new ToastEvent(t('series.queued', { count: episodes.length }), 'ok'));
-      const status = await getQueue(this.api).catch(() => undefined);
-      if (status) this.#view.update((view) => ({ ...view, queue: this.#itemsOf(view.anime.key, status) }));
+      await this.#load(false);
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
     } finally {
@@ -207,6 +217,15 @@ export class AwSeriesPage extends LitElement {
     try {
       this.#putSeries(await updateAnime(this.api, this.#key, { monitored }));
       this.dispatchEvent(new ToastEvent(monitored ? t('series.monitorOn') : t('series.monitorOff'), 'info'));
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    }
+  }
+
+  async #setUpgrades(upgrade: boolean): Promise<void> {
+    try {
+      this.#putSeries(await updateAnime(this.api, this.#key, { upgrade_language: upgrade }));
+      this.dispatchEvent(new ToastEvent(upgrade ? t('series.upgradesOn') : t('series.upgradesOff'), 'info'));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
     }
@@ -293,12 +312,14 @@ export class AwSeriesPage extends LitElement {
               <div class="stat"><strong>${formatNumber(anime.episode_count)}</strong><span>${t('series.statProvider')}</span></div>
               <div class="stat"><strong>${formatNumber(anime.downloaded_count)}</strong><span>${t('series.statDisk')}</span></div>
               <div class="stat missing"><strong>${formatNumber(anime.missing_count)}</strong><span>${t('series.statMissing')}</span></div>
+              ${anime.upgradable_count ? html`<div class="stat upgradable" title=${t('series.statUpgradableTitle', { language: languageLabel(anime.upgrade_cutoff) })}><strong>${formatNumber(anime.upgradable_count)}</strong><span>${t('series.statUpgradable')}</span></div>` : nothing}
               ${queued ? html`<div class="stat"><strong>${formatNumber(queued)}</strong><span>${t('series.statQueue')}</span></div>` : nothing}
             </div>
             <div class="actions">
               <button type="button" class="primary" aria-disabled=${missingAll.length === 0 || this.busy.has('all') ? 'true' : 'false'} @click=${() => void this.#download(missingAll, 'all')}>
                 ${icon('download')}${missingAll.length ? t('series.downloadMissing', { count: missingAll.length }) : t('series.nothingMissing')}</button>
               <label class="switch"><input type="checkbox" .checked=${anime.monitored} @change=${(event: Event) => void this.#setMonitored((event.target as HTMLInputElement).checked)} />${t('library.monitored')}</label>
+              <label class="switch" title=${t('series.upgradesTitle', { language: languageLabel(anime.upgrade_cutoff) })}><input type="checkbox" .checked=${anime.upgrade_language} @change=${(event: Event) => void this.#setUpgrades((event.target as HTMLInputElement).checked)} />${t('series.upgrades')}</label>
               <label><span class="visually-hidden">${t('series.language')}</span>
                 <select @change=${(event: Event) => void this.#setLanguage((event.target as HTMLSelectElement).value)} title=${t('series.languageTitle')}>
                   <option value="" ?selected=${!anime.preferred_language}>${t('series.languageDefault')}</option>
@@ -347,7 +368,7 @@ export class AwSeriesPage extends LitElement {
     return html`<tr>
       <td class="code">${code}</td>
       <td class="title">${title}${first && second && first !== second ? html`<div class="alt">${second}</div>` : nothing}</td>
-      <td class="hide-narrow"><div class="langs">${episode.languages.map((language) => html`<span class="badge">${languageLabel(language)}</span>`)}</div></td>
+      <td class="hide-narrow"><div class="langs">${episode.languages.map((language) => languageFlag(language))}</div></td>
       <td class="state">${this.#stateCell(state, item, episode)}</td>
       <td class="act">${state === 'missing' || state === 'failed'
         ? html`<button type="button" class="icon" aria-label=${t('series.downloadOne', { code })} title=${t('series.downloadOne', { code })} aria-disabled=${this.busy.has(code) ? 'true' : 'false'} @click=${() => void this.#download(single, code)}>${icon(state === 'failed' ? 'refresh' : 'download', 16)}</button>`
@@ -355,9 +376,24 @@ export class AwSeriesPage extends LitElement {
     </tr>`;
   }
 
+  /** The language of the file on disk: the provider's flag and its name, or "language unknown". */
+  #fileLanguage(episode: EpisodeView) {
+    if (!episode.language) return html`<span class="badge" title=${t('series.languageUnknownTitle')}>${t('series.languageUnknown')}</span>`;
+    return html`<span class="badge file-language">${languageFlag(episode.language)}${languageLabel(episode.language)}</span>`;
+  }
+
   #stateCell(state: EpisodeState, item: DownloadItem | undefined, episode: EpisodeView) {
     switch (state) {
-      case 'on_disk': return html`<span class="badge ok" title=${episode.file_path ?? ''}>${icon('check', 13)}${t('series.onDisk')}${episode.size ? ` · ${formatBytes(episode.size)}` : ''}</span>`;
+      case 'on_disk': return html`<div class="on-disk">
+        <span class="badge ok" title=${episode.file_path ?? ''}>${icon('check', 13)}${t('series.onDisk')}${episode.size ? ` · ${formatBytes(episode.size)}` : ''}</span>
+        ${this.#fileLanguage(episode)}
+        ${item?.status === 'completed' && item.upgradeFrom ? html`<span class="badge info">${t('series.upgradedFrom', { language: languageLabel(item.upgradeFrom) })}</span>` : nothing}
+        ${episode.upgradable ? html`<span class="badge warn">${t('series.upgradable', { language: languageLabel(this.anime?.upgrade_cutoff ?? '') })}</span>` : nothing}
+      </div>`;
+      case 'upgrading': return html`<div class="dl">
+        <div class="on-disk">${this.#fileLanguage(episode)}<span class="badge info">${icon(item?.status === 'downloading' ? 'download' : 'clock', 13)}${t('series.upgrading', { language: languageLabel(item?.language ?? '') })}</span></div>
+        ${item?.status === 'downloading' ? html`<aw-progress-bar label=${t('series.downloading', { code: episodeCode(episode.season, episode.number) })} .value=${item.progress}></aw-progress-bar>` : nothing}
+      </div>`;
       case 'missing': return html`<span class="badge danger">${t('series.missing')}</span>`;
       case 'queued': return html`<span class="badge info">${icon('clock', 13)}${t('series.queuedState')}</span>`;
       case 'paused': return html`<span class="badge warn">${icon('pause', 13)}${t('series.paused')} · ${formatPercent(item?.progress)}</span>`;

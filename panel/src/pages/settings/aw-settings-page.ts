@@ -231,6 +231,7 @@ export class AwSettingsPage extends LitElement {
           ${this.#number('library.activity_retention_days', t('settings.activityRetention'), { min: 1, max: 3650, step: 1, unit: t('settings.days') })}
         </div>
         ${this.#toggle('downloads.queue_missing_after_scan', t('settings.queueAfterScan'), t('settings.queueAfterScanHint'))}
+        ${this.#toggle('downloads.upgrade_language', t('settings.upgradeLanguage'), t('settings.upgradeLanguageHint'))}
       </section>
 
       <section class="card" aria-labelledby="naming-h">
