@@ -23,6 +23,7 @@ import { t, type MessageKey } from './i18n/locale.ts';
 
 const NAV: readonly { path: string; label: MessageKey; icon: IconName; match: RegExp }[] = [
   { path: '/library', label: 'nav.library', icon: 'library', match: /^\/(library|series)(\/|$)/ },
+  { path: '/wanted', label: 'nav.wanted', icon: 'wanted', match: /^\/wanted/ },
   { path: '/queue', label: 'nav.queue', icon: 'queue', match: /^\/queue/ },
   { path: '/activity', label: 'nav.activity', icon: 'clock', match: /^\/activity/ },
   { path: '/notifications', label: 'nav.notifications', icon: 'bell', match: /^\/notifications/ },
@@ -41,6 +42,8 @@ export class AwApp extends LitElement {
   static styles = [sharedStyles, css`
     :host { display: block; min-height: 100vh; }
     .skip { position: absolute; left: -999px; top: 8px; z-index: 100; background: var(--aw-surface); padding: 8px 12px; border-radius: 6px; }
+    /* A focusable <main> shows the ring only when the skip button sent the keyboard there. */
+    main:focus:not(:focus-visible) { outline: none; }
     .skip:focus { left: 8px; }
     .layout { display: grid; grid-template-columns: 232px 1fr; min-height: 100vh; background: linear-gradient(to right, var(--aw-nav-bg) 232px, transparent 232px); }
     main#content:focus, main#content:focus-visible { outline: none; box-shadow: none; }
@@ -271,6 +274,16 @@ export class AwApp extends LitElement {
     window.scrollTo(0, 0);
   }
 
+  /**
+   * The skip link's target (<main>) lives in this element's shadow root, where a "#content" link
+   * from the document cannot reach (axe flags such a link): a button moves the focus itself.
+   */
+  #skipToContent(): void {
+    const main = this.renderRoot.querySelector<HTMLElement>('#content');
+    main?.focus();
+    main?.scrollIntoView({ block: 'start' });
+  }
+
   #cycleTheme(): void {
     this.theme = nextTheme(this.theme);
     applyTheme(this.theme);
@@ -298,7 +311,7 @@ export class AwApp extends LitElement {
     }
     const path = fromUrl(location.pathname);
     return html`
-      <a class="skip" href="#content" @click=${(event: Event) => { event.preventDefault(); this.renderRoot.querySelector<HTMLElement>('#content')?.focus(); }}>${t('shell.skip')}</a>
+      <button type="button" class="skip" @click=${() => this.#skipToContent()}>${t('shell.skip')}</button>
       <div class="layout ${this.navOpen ? 'open' : ''}">
         <nav class="side" aria-label=${t('shell.mainNav')}>
           <a class="brand" href=${toUrl('/library')}><img src="favicon.svg" alt="" />AniWorld</a>

@@ -6,14 +6,18 @@ import { ensureMedia } from '../../scripts/fixture-site/media.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { isVideoFile, parseEpisodeFile } from '../../backend/library/episode-file.ts';
 import { itemOf, nextEvent, startQueueApp } from './queue-helpers.ts';
+import { Receiver } from '../notifications/receiver.ts';
+import { LiveClient, wsUrl } from '../ws/ws-client.ts';
 
 let site: FixtureSite;
 let app: TestApp;
 let token: string;
+let receiver: Receiver;
 
 beforeAll(async () => {
   await ensureMedia();
   ({ site, app, token } = await startQueueApp({ series: [] }));
+  receiver = await Receiver.start();
   // Every refresh reads the provider's pages again (a dub that just arrived is seen at once).
   await app.running.services.settings.patch({ provider: { cache_ttl_seconds: 0 } });
 });
@@ -21,6 +25,7 @@ afterAll(async () => {
   for (const line of app?.logs ?? []) if (Number(line.level) >= 50) console.error(JSON.stringify(line).slice(0, 1500));
   await app?.dispose();
   await site?.close();
+  await receiver?.stop();
 });
 beforeEach(async () => {
   await app.running.services.settings.patch({ downloads: { upgrade_language: true, languages: ['German Dub', 'German Sub', 'English Sub'] } });
@@ -62,6 +67,13 @@ describe('language of each file and upgrades to the wanted language', () => {
     expect(before.upgradable_count).toBe(0);
     expect(before.upgrade_cutoff).toBe('German Dub');
 
+    // A webhook and a WebSocket client hear of the upgrade.
+    const hook = await call('POST', '/api/webhooks', { name: 'upgrades', url: `${receiver.url}/hook`, kind: 'json', events: ['episode_upgraded'] });
+    expect(hook.status).toBe(201);
+    const live = await LiveClient.open(wsUrl(app.url, `?token=${token}`));
+    await live.waitFor((message) => message.type === 'connected', 'connected');
+    const heard = live.waitFor((message) => message.type === 'episode_upgraded', 'episode_upgraded');
+
     // The dub arrives on the provider; the refresh queues the upgrade and it runs by itself.
     site.addLanguage('still-running', 1, 1, 1);
     const upgraded = nextEvent(app, 'episode_upgraded', (event) => event.data.key === 'still-running' && event.data.episode === 1);
@@ -69,6 +81,11 @@ describe('language of each file and upgrades to the wanted language', () => {
     expect(refreshed.status).toBe(200);
     const event = await upgraded;
     expect(event.data).toMatchObject({ from_language: 'German Sub', to_language: 'German Dub', season: 1, episode: 1, folder: before.folder });
+    expect((await heard).data).toMatchObject({ key: 'still-running', from_language: 'German Sub', to_language: 'German Dub' });
+    live.close();
+    const [delivered] = await receiver.waitForRequests(1);
+    expect(JSON.parse(delivered.body)).toMatchObject({ event: 'episode_upgraded', data: { key: 'still-running', season: 1, episode: 1, from_language: 'German Sub', to_language: 'German Dub' } });
+    await call('DELETE', `/api/webhooks/${hook.body.id}`);
 
     const after = (await call('GET', '/api/anime/still-running')).body;
     const dub = episodeOf(after, 1, 1);

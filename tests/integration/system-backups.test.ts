@@ -2,6 +2,9 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MikroORM } from '@mikro-orm/sqlite';
+import { ormConfig } from '../../backend/db/orm.ts';
+import { MIGRATIONS } from '../../backend/db/migrations/index.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -54,8 +57,14 @@ describe('system: database backups', () => {
     // A change after the backup; the restore takes it away again (and keeps it in the safety copy).
     expect((await app.request('POST', '/api/webhooks', { token, body: HOOK })).status).toBe(201);
     expect(await hookNames(app, token)).toEqual([HOOK.name]);
+    const seen: string[] = [];
+    const stop = app.running.services.events.subscribe((event) => { if (event.type.startsWith('queue_')) seen.push(event.type); });
     const restored = await app.request('POST', `/api/system/backups/${name}/restore`, { token });
+    stop();
     expect(restored.status).toBe(200);
+    // The downloads stopped for the restore and go on after it.
+    expect(seen.filter((type) => type === 'queue_paused' || type === 'queue_resumed')).toEqual(['queue_paused', 'queue_resumed']);
+    expect((await app.request('GET', '/api/queue/status', { token })).body.is_paused).toBe(false);
     expect(restored.body).toMatchObject({ kind: 'database', restored: name, safety_backup: expect.stringMatching(/-pre-restore\.db$/), migrations_applied: 0 });
     expect(await hookNames(app, token)).toEqual([]);
     expect(await mode(join(backupDir, restored.body.safety_backup))).toBe(0o600);
@@ -134,6 +143,39 @@ describe('system: database backups', () => {
     expect((await readdir(backupDir)).sort()).toEqual(before);
     expect(await hookNames(app, token)).toEqual([HOOK.name]);
     expect((await app.request('GET', '/api/health')).body.db.status).toBe('ok');
+  }, 120_000);
+
+  it('restores a backup of an older version and migrates it in the running app', async () => {
+    app = await startTestApp();
+    const token = await app.login();
+    const temp = await makeTempDir();
+    try {
+      // A database as an earlier release left it (one migration behind), with this install's login in it.
+      const live = await app.request('POST', '/api/system/backups', { token });
+      const file = join(temp.path, 'older.db');
+      const old = await MikroORM.init(ormConfig({ file, journal: 'wal', backupDir: join(temp.path, 'backups') }));
+      await old.migrator.up({ to: MIGRATIONS.at(-2)!.name });
+      await old.close();
+      const db = new Database(file);
+      db.prepare('attach database ? as live').run(join(app.dataDir, 'backups', live.body.name));
+      db.exec('insert into credential select * from live.credential; insert into user_session select * from live.user_session');
+      db.prepare("insert into series (id, key, folder, name, site, link, created_at, updated_at) values (1, 'one-piece', 'One Piece', 'One Piece', 'https://aniworld.to', 'https://aniworld.to/anime/stream/one-piece', ?, ?)").run(Date.now(), Date.now());
+      db.exec('detach database live');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+
+      const uploaded = await upload(app, token, await readFile(file));
+      expect(uploaded.status).toBe(201);
+      const restored = await app.request('POST', `/api/system/backups/${uploaded.body.name}/restore`, { token });
+      expect(restored.status).toBe(200);
+      expect(restored.body.migrations_applied).toBe(1);
+      expect((await app.request('GET', '/api/anime', { token })).body.map((series: { key: string }) => series.key)).toEqual(['one-piece']);
+      const applied = new Database(join(app.dataDir, 'aniworld.db'), { readonly: true });
+      expect((applied.prepare('select name from mikro_orm_migrations order by id').all() as { name: string }[]).map((row) => row.name.replace(/\.[jt]s$/, ''))).toEqual(MIGRATIONS.map((migration) => migration.name));
+      applied.close();
+    } finally {
+      await temp.remove();
+    }
   }, 120_000);
 
   it('keeps the newest N backups (settings.backups.database_keep)', async () => {

@@ -9,6 +9,8 @@ import { Webhook } from '../../backend/modules/notifications/webhook.entity.ts';
 import { episodeView } from '../../backend/modules/series/series.view.ts';
 import { downloadItemView } from '../../backend/modules/queue/queue.view.ts';
 import { startPostgres, type PostgresServer } from './postgres-server.ts';
+import { SeriesListView } from '../../backend/modules/series/series-list.view.ts';
+import { settingsSchema } from '../../config/schema.ts';
 
 let server: PostgresServer;
 beforeAll(async () => { server = await startPostgres(); }, 180_000);
@@ -116,6 +118,31 @@ describe('PostgreSQL migrations', () => {
       expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
       expect(await connection.execute('select id, sequence from webhook_delivery order by id')).toEqual([{ id: 1, sequence: 1 }, { id: 2, sequence: 2 }, { id: 3, sequence: 1 }, { id: 4, sequence: 3 }, { id: 5, sequence: 4 }]);
       expect(await connection.execute('select id, last_sequence from webhook order by id')).toEqual([{ id: 'calm', last_sequence: 1 }, { id: 'raced', last_sequence: 4 }]);
+    } finally {
+      await orm.close();
+    }
+  });
+
+  it('count upgradable episodes in the library list from the stored jsonb languages', async () => {
+    const url = await server.createDatabase('upgradable');
+    const orm = await openPostgres({ url });
+    try {
+      await inContext(orm, async () => {
+        const wants = (key: string, preferredLanguage: string | null) => orm.em.create(Series, { key, folder: key, name: key, site: 'aniworld.to', link: `https://aniworld.to/anime/stream/${key}`, preferredLanguage });
+        const first = wants('first', null);
+        const second = wants('second', 'German Sub');
+        const episode = (series: typeof first, number: number, language: string | null, languages: string[]) => orm.em.create(Episode, { series, season: 1, number, languages, onProvider: true, downloaded: true, filePath: `S01E0${number}.mp4`, language: language as never });
+        episode(first, 1, 'German Sub', ['German Dub', 'German Sub']);
+        episode(first, 2, 'German Sub', ['German Sub']);
+        episode(first, 3, null, ['German Dub', 'German Sub']);
+        episode(first, 4, 'German Dub', ['German Dub', 'German Sub']);
+        episode(second, 1, 'German Dub', ['German Dub', 'German Sub']);
+        await orm.em.flush();
+      });
+      const settings = settingsSchema.parse({});
+      const view = new SeriesListView({ orm, settings: { current: () => settings, subscribe: () => () => {} } });
+      const summaries = await inContext(orm, async () => (await view.body()).summaries);
+      expect(summaries.map((summary) => [summary.key, summary.upgradable_count])).toEqual([['first', 1], ['second', 1]]);
     } finally {
       await orm.close();
     }

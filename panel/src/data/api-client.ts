@@ -76,10 +76,12 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.#options.token();
     if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // A file (a database upload) travels as itself; everything else as JSON.
+    const file = body instanceof Blob;
+    if (body !== undefined) headers['content-type'] = file ? 'application/octet-stream' : 'application/json';
     let response: Response;
     try {
-      response = await (this.#options.fetch ?? fetch)(toUrl(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+      response = await (this.#options.fetch ?? fetch)(toUrl(path), { method, headers, body: body === undefined ? undefined : file ? body : JSON.stringify(body), signal });
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       throw new ApiError(0, 'network', t('error.network'));

@@ -33,6 +33,8 @@ export interface Settings {
   auth: { session_hours: number; remember_days: number };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   metrics: { enabled: boolean };
+  backups: { database_keep: number };
+  onboarding: { checklist_dismissed: boolean; languages_confirmed: boolean };
 }
 export type ConfigView = Settings & { readonly overridden_by_env: readonly string[] };
 

@@ -9,7 +9,11 @@ export interface Health {
   readonly [component: string]: unknown;
 }
 export interface LogLine { readonly time?: string | number; readonly level?: string | number; readonly msg?: string; readonly [field: string]: unknown }
-export interface ScheduledTask { readonly name: string; readonly state?: string; readonly next_run_at: string | null; readonly last_run_at: string | null; readonly last_error?: string | null }
+export interface ScheduledTask { readonly name: string; readonly state?: 'repeating' | 'running' | 'paused' | 'off'; readonly running?: boolean; readonly next_run_at: string | null; readonly last_run_at: string | null; readonly last_error?: string | null }
+export interface DatabaseBackup { readonly name: string; readonly reason: string; readonly created_at: string; readonly size: number }
+export interface DatabaseRestore { readonly restored: string; readonly safety_backup: string; readonly migrations_applied: number }
+export type ChecklistItemId = 'provider' | 'media' | 'languages' | 'connection';
+export interface Checklist { readonly dismissed: boolean; readonly complete: boolean; readonly items: readonly { readonly id: ChecklistItemId; readonly done: boolean; readonly detail: string | null }[] }
 
 /** The API answers 503 with the same body when something is down: the report still matters then. */
 export async function getHealth(): Promise<Health> {
@@ -32,3 +36,25 @@ export interface ProviderTestResult { readonly ok: boolean; readonly steps: read
 
 /** One search through the provider client, step by step (can take as long as a browser solve). */
 export const testProvider = (api: ApiClient, query?: string) => api.post<ProviderTestResult>('/api/system/provider-test', query ? { query } : {});
+
+/** "Run now": the task's job becomes due at once (202). */
+export const runTask = (api: ApiClient, name: string) => api.post<ScheduledTask>(`/api/system/tasks/${encodeURIComponent(name)}/run`);
+
+export const listDatabaseBackups = (api: ApiClient) => api.get<{ backups: DatabaseBackup[]; keep: number }>('/api/system/backups');
+export const createDatabaseBackup = (api: ApiClient) => api.post<DatabaseBackup>('/api/system/backups');
+export const restoreDatabaseBackup = (api: ApiClient, name: string) => api.post<DatabaseRestore>(`/api/system/backups/${encodeURIComponent(name)}/restore`);
+export const deleteDatabaseBackup = (api: ApiClient, name: string) => api.delete<void>(`/api/system/backups/${encodeURIComponent(name)}`);
+/** The file goes up as it is; the server checks it before keeping it as a backup. */
+export const uploadDatabaseBackup = (api: ApiClient, file: Blob) => api.post<DatabaseBackup>('/api/system/backups/upload', file);
+/** The backup as a file the browser saves (the download needs the session, so no plain link). */
+export async function downloadDatabaseBackup(api: ApiClient, name: string): Promise<void> {
+  const blob = await (await api.raw(`/api/system/backups/${encodeURIComponent(name)}`)).blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export const getChecklist = (api: ApiClient) => api.get<Checklist>('/api/system/checklist');

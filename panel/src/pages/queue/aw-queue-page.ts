@@ -4,8 +4,9 @@ import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
+import type { EventMap } from '../../../../contract/index.ts';
 import { Loader } from '../../data/loader.ts';
-import { applyProgress, cancelItem, clearCompleted, getQueue, normalizeStatus, pauseItem, queueAction, removeFromQueue, reorderQueue, resumeItem, retryItems, setPriority, type DownloadItem, type QueueStatus } from '../../data/queue.ts';
+import { applyProgress, cancelItem, clearCompleted, getQueue, pauseItem, queueAction, removeFromQueue, reorderQueue, resumeItem, retryItems, setPriority, type DownloadItem, type QueueStatus } from '../../data/queue.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
@@ -53,9 +54,9 @@ export class AwQueuePage extends LitElement {
 
   @consume({ context: apiContext }) private api!: ApiClient;
   /**
-   * The queue as last loaded or as a live event said. A load still out when an event brings a
-   * whole state is dropped (it was asked for before that state); progress events also apply to
-   * the answer of a load that was out when they came.
+   * The queue as last loaded. Every event that changes the lists starts a new load, which ends
+   * the one still out (its answer was asked for before that event and is dropped); progress
+   * events also apply to the answer of a load that was out when they came.
    */
   readonly #status = new Loader<QueueStatus>(this, (signal) => getQueue(this.api, signal));
   @state() private history: 'completed' | 'failed' | 'cancelled' = 'completed';
@@ -64,12 +65,13 @@ export class AwQueuePage extends LitElement {
     super();
     const reload = () => void this.#load();
     new LiveEvents(this, {
-      download_progress: (message) => this.#progress(message.data as Record<string, unknown>),
+      download_progress: (message) => this.#progress(message.data),
       download_added: reload,
       download_complete: reload,
       download_failed: reload,
       download_removed: reload,
-      queue_status: (message) => this.#merge(message.data as Record<string, unknown>),
+      // Counters only: the lists come from a reload.
+      queue_status: reload,
       queue_started: reload,
       queue_stopped: reload,
       queue_paused: reload,
@@ -90,13 +92,7 @@ export class AwQueuePage extends LitElement {
     await this.#status.run();
   }
 
-  /** queue_status messages may carry a full status or only counters: reload for the latter. */
-  #merge(data: Record<string, unknown>): void {
-    if (!Array.isArray(data.active_downloads) && !Array.isArray(data.pending_queue)) void this.#load();
-    else this.#status.set(normalizeStatus(data));
-  }
-
-  #progress(data: Record<string, unknown>): void {
+  #progress(data: EventMap['download_progress']): void {
     const status = this.status;
     if (!status) return;
     if (!progressTarget(status, data)) {
@@ -255,14 +251,13 @@ declare global {
 }
 
 /** The item a progress message is about, active or still pending. */
-function progressTarget(status: QueueStatus, data: Record<string, unknown>): DownloadItem | undefined {
-  const id = String(data.item_id ?? data.id ?? '');
-  const match = (item: DownloadItem) => item.id === id || (item.key === String(data.key ?? data.serie_id) && item.season === Number(data.season) && item.episode === Number(data.episode));
+function progressTarget(status: QueueStatus, data: EventMap['download_progress']): DownloadItem | undefined {
+  const match = (item: DownloadItem) => item.id === data.item_id;
   return status.active.find(match) ?? status.pending.find(match);
 }
 
 /** The status with a progress message applied: the item shows the new numbers and counts as active. */
-function withProgress(status: QueueStatus, data: Record<string, unknown>): QueueStatus {
+function withProgress(status: QueueStatus, data: EventMap['download_progress']): QueueStatus {
   const found = progressTarget(status, data);
   if (!found) return status;
   const updated = applyProgress(found, data);

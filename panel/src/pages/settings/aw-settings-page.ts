@@ -229,6 +229,7 @@ export class AwSettingsPage extends LitElement {
           ${this.#number('library.rescan_interval_hours', t('settings.rescanEvery'), { min: 0, max: 720, step: 0.5, unit: t('settings.hours') })}
           ${this.#number('library.refresh_interval_hours', t('settings.refreshEvery'), { min: 0, max: 720, step: 0.5, unit: t('settings.hours') })}
           ${this.#number('library.activity_retention_days', t('settings.activityRetention'), { min: 1, max: 3650, step: 1, unit: t('settings.days') })}
+          ${this.#number('backups.database_keep', t('settings.backupsKeep'), { min: 1, max: 100, step: 1, unit: t('settings.backupsUnit') })}
         </div>
         ${this.#toggle('downloads.queue_missing_after_scan', t('settings.queueAfterScan'), t('settings.queueAfterScanHint'))}
         ${this.#toggle('downloads.upgrade_language', t('settings.upgradeLanguage'), t('settings.upgradeLanguageHint'))}

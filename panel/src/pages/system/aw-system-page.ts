@@ -3,17 +3,19 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { getHealth, getLogs, getTasks, healthComponents, type ComponentHealth, type Health, type LogLine, type ScheduledTask } from '../../data/system.ts';
+import { getHealth, getLogs, healthComponents, type ComponentHealth, type Health, type LogLine } from '../../data/system.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
-import { formatBytes, formatDateTime, formatDuration, formatRelative } from '../../lib/format.ts';
+import { formatBytes, formatDateTime, formatDuration } from '../../lib/format.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import './aw-provider-test.ts';
+import './aw-scheduled-tasks.ts';
+import './aw-database-backups.ts';
 import { formatNumber, locale, t, tCode } from '../../i18n/locale.ts';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
-/** Health of every component, the job store and its schedule, recent log lines, the version. */
+/** Health of every component, the scheduled tasks (run now), database backups, recent log lines, the version. */
 @customElement('aw-system-page')
 export class AwSystemPage extends LitElement {
   static styles = [sharedStyles, css`
@@ -42,15 +44,12 @@ export class AwSystemPage extends LitElement {
   @state() private logs: LogLine[] | undefined;
   @state() private logsError = '';
   @state() private level = 'info';
-  @state() private tasks: ScheduledTask[] | undefined;
-  @state() private tasksNote = '';
   #timer: ReturnType<typeof setInterval> | undefined;
 
   connectedCallback(): void {
     super.connectedCallback();
     void this.#loadHealth();
     void this.#loadLogs();
-    void this.#loadTasks();
     this.#timer = setInterval(() => void this.#loadHealth(), 15_000);
   }
 
@@ -74,15 +73,6 @@ export class AwSystemPage extends LitElement {
       this.logsError = '';
     } catch (error) {
       this.logsError = error instanceof ApiError && error.status === 404 ? t('system.noLogsApi') : errorMessage(error);
-    }
-  }
-
-  async #loadTasks(): Promise<void> {
-    try {
-      const answer = await getTasks(this.api);
-      this.tasks = Array.isArray(answer) ? answer : answer.tasks;
-    } catch (error) {
-      this.tasksNote = error instanceof ApiError && error.status === 404 ? t('system.noTasksApi') : errorMessage(error);
     }
   }
 
@@ -141,14 +131,8 @@ export class AwSystemPage extends LitElement {
           <tbody>${components.map(([name, component]) => html`<tr><td><b>${tCode('component', name, name)}</b></td><td>${this.#statusBadge(component.status)}</td><td>${this.#details(component)}</td></tr>`)}</tbody></table></div>
       </section>` : html`<p class="muted" role="status">${t('common.loading')}</p>`}
       <aw-provider-test @provider-tested=${() => void this.#loadHealth()}></aw-provider-test>
-      <section class="card" aria-labelledby="tasks-h">
-        <h2 id="tasks-h">${t('system.tasks')}</h2><p class="card-intro">${t('system.tasksIntro')}</p>
-        ${this.tasks ? (this.tasks.length === 0 ? html`<p class="muted small">${t('system.noTasks')}</p>` : html`<div class="table-wrap"><table>
-          <thead><tr><th>${t('system.colTask')}</th><th>${t('system.colNext')}</th><th>${t('system.colLast')}</th><th>${t('series.colState')}</th></tr></thead>
-          <tbody>${this.tasks.map((task) => html`<tr><td><b>${taskLabel(task.name)}</b><div class="small muted mono">${task.name}</div></td><td class="small">${task.next_run_at ? html`${formatRelative(task.next_run_at)} <span class="muted">(${formatDateTime(task.next_run_at)})</span>` : '–'}</td>
-            <td class="small">${formatRelative(task.last_run_at ?? null)}</td><td class="small">${task.state ? tCode('taskState', task.state, task.state) : ''}${task.last_error ? html` <span class="badge danger" title=${task.last_error}>${task.last_error.slice(0, 60)}</span>` : nothing}</td></tr>`)}</tbody></table></div>`)
-          : html`<p class="muted small">${this.tasksNote || t('common.loading')}</p>`}
-      </section>
+      <aw-scheduled-tasks></aw-scheduled-tasks>
+      <aw-database-backups></aw-database-backups>
       <section class="card" aria-labelledby="logs-h">
         <div class="page-header" style="margin-bottom: 8px"><h2 id="logs-h">${t('system.logs')}</h2>
           <label><span class="visually-hidden">${t('system.minLevel')}</span><select @change=${(event: Event) => { this.level = (event.target as HTMLSelectElement).value; void this.#loadLogs(); }}>
@@ -161,10 +145,6 @@ export class AwSystemPage extends LitElement {
           })}</div>`}
       </section>`;
   }
-}
-
-function taskLabel(name: string): string {
-  return tCode('task', name, name.replace(/[-_]/g, ' ').replace(/^\w/, (first) => first.toUpperCase()));
 }
 
 function logTime(time: string | number | undefined): string {
