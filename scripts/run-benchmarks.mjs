@@ -69,8 +69,8 @@ if (startup) {
   const bare = startup.floor_bare_node_http;
   row('idle RSS after start (compile cache, as the image runs)', `${startup.ours_with_compile_cache.rss_after_start_mb_median} MB`, `bare Node HTTP: ${bare.rss_after_start_mb_median} MB`, round(startup.ours_with_compile_cache.rss_after_start_mb_median / bare.rss_after_start_mb_median), '<= 120 MB', startup.ours_with_compile_cache.rss_after_start_mb_median <= 120);
   row('idle RSS after start (first run, no compile cache)', `${startup.ours.rss_after_start_mb_median} MB`, `bare Node HTTP: ${bare.rss_after_start_mb_median} MB`, startup.ratios.rss_vs_floor, '<= 120 MB', startup.targets.idle_rss_at_most_120mb);
-  row('cold start to healthy (compile cache)', `${startup.ours_with_compile_cache.healthy_ms_median} ms`, `bare Node HTTP: ${bare.healthy_ms_median} ms`, startup.ratios.healthy_cached_vs_floor, '<= 1.0 s', startup.targets.healthy_cached_under_1s);
-  row('cold start to healthy (no compile cache)', `${startup.ours.healthy_ms_median} ms`, `bare Node HTTP: ${bare.healthy_ms_median} ms`, startup.ratios.healthy_vs_floor, '<= 1.0 s', startup.targets.healthy_under_1s);
+  row('cold start to healthy (compile cache)', `${startup.ours_with_compile_cache.healthy_ms_median} ms wall, ${startup.ours_with_compile_cache.cpu_ms_to_healthy_median} ms CPU`, `bare Node HTTP: ${bare.healthy_ms_median} ms wall, ${bare.cpu_ms_to_healthy_median} ms CPU`, startup.ratios.healthy_cached_vs_floor, '<= 1.0 s', startup.targets.healthy_cached_under_1s);
+  row('cold start to healthy (no compile cache)', `${startup.ours.healthy_ms_median} ms wall, ${startup.ours.cpu_ms_to_healthy_median} ms CPU`, `bare Node HTTP: ${bare.healthy_ms_median} ms wall`, startup.ratios.healthy_vs_floor, '<= 1.0 s', startup.targets.healthy_under_1s);
 }
 const scan = outputs['bench:scan'];
 if (scan) {
