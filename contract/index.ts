@@ -19,3 +19,5 @@
 export * from './common.ts';
 export * from './queue.ts';
 export * from './events.ts';
+export * from './organize.ts';
+export * from './activity.ts';
