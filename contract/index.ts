@@ -19,3 +19,7 @@
 export * from './common.ts';
 export * from './queue.ts';
 export * from './events.ts';
+export * from './series.ts';
+export * from './auth.ts';
+export * from './config.ts';
+export * from './webhooks.ts';

@@ -10,11 +10,10 @@ import type { SendResult, WebhookTransport } from './webhook-transport.ts';
 import { kindProblems, RETIRED_WEBHOOK_EVENTS, type CreateWebhookInput, type UpdateWebhookInput } from './webhook.schema.ts';
 import type { WebhookOutbox } from './webhook-outbox.ts';
 import { credentialsToHeader, keepMasked, maskHeaders, maskText, maskUrl, secretValues } from './webhook-secrets.ts';
+import type { Webhook as WebhookWire } from '../../../contract/index.ts';
 
-export interface WebhookView {
-  id: string; name: string; url: string; kind: string; events: string[]; method: string;
-  headers: Record<string, string>; options: WebhookOptions; enabled: boolean; has_secret: boolean; created_at: string; updated_at: string;
-}
+/** `contract/webhooks.ts` */
+export type WebhookView = WebhookWire;
 
 export interface TestResult {
   success: boolean; status_code: number | null; latency_ms: number; response_excerpt: string | null; error: string | null;
