@@ -17,3 +17,5 @@ export const successSchema = z.strictObject({ success: z.literal(true) });
 /** The key itself is shown once, here. */
 export const apiKeyCreatedSchema = z.strictObject({ api_key: z.string(), prefix: z.string(), created_at: timestamp });
 export const apiKeyInfoSchema = z.strictObject({ exists: z.boolean(), prefix: z.string().nullable(), created_at: optionalTimestamp });
+export type ApiKeyCreated = z.infer<typeof apiKeyCreatedSchema>;
+export type ApiKeyInfo = z.infer<typeof apiKeyInfoSchema>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../adapters/clock.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { isMediaServerKind, Webhook, type IWebhook, type WebhookKind, type WebhookOptions } from './webhook.entity.ts';
+import { isMediaServerKind, Webhook, type IWebhook, type WebhookKind } from './webhook.entity.ts';
 import type { MediaServerClient } from './media-server.ts';
 import { WebhookDelivery, type IWebhookDelivery } from './webhook-delivery.entity.ts';
 import { renderRequest, type HookTarget } from './webhook-formats.ts';
