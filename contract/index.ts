@@ -23,3 +23,5 @@ export * from './series.ts';
 export * from './auth.ts';
 export * from './config.ts';
 export * from './webhooks.ts';
+export * from './organize.ts';
+export * from './activity.ts';

@@ -13,6 +13,7 @@ import {
   animeDetailSchema, animeSummarySchema, apiKeyCreatedSchema, apiKeyInfoSchema, authStatusSchema, configBackupSchema, configValidationSchema, configViewFields, loginResultSchema,
   scanRequestSchema, searchResultSchema, seriesRefreshResultSchema, seriesRemovedSchema, seriesScanResultSchema, setupResultSchema, successSchema,
   webhookDeliveriesSchema, webhookSchema, webhookTestResultSchema,
+  activityPageSchema, libraryRenamePlanSchema, libraryRenameResultSchema, renamePlanSchema, renameResultSchema,
   downloadItemSchema, queueAddResultSchema, queueClearResultSchema, queueRemoveResultSchema, queueReorderResultSchema, queueRetryResultSchema, queueStateSchema, queueStatusSchema } from '../../contract/index.ts';
 
 const key = { key: keyParamSchema };
@@ -79,18 +80,18 @@ export const OPERATIONS: OperationTable = {
   'PATCH /api/anime/:key': { tag: 'anime', summary: 'Change monitoring or the preferred language', params: key, body: updateSchema, response: animeDetailSchema },
   'DELETE /api/anime/:key': { tag: 'anime', summary: 'Remove a series (optionally its files)', params: key, query: deleteQuerySchema, response: seriesRemovedSchema },
   'POST /api/anime/:key/rescan': { tag: 'anime', summary: 'Rescan one series folder', params: key, response: seriesScanResultSchema },
-  'GET /api/anime/:key/rename': { tag: 'anime', summary: 'Organize preview: the moves {from, to} (relative to the series folder) that bring its files to the naming templates, and the clashes', params: key },
-  'POST /api/anime/:key/rename': { tag: 'anime', summary: 'Organize: rename the files to the naming templates (companion files move along, nothing is overwritten)', params: key },
-  'GET /api/rename': { tag: 'anime', summary: 'Organize preview for the whole library: every series with files to rename' },
-  'POST /api/rename': { tag: 'anime', summary: 'Organize the library (or the series in `keys`)', body: renameLibrarySchema },
+  'GET /api/anime/:key/rename': { tag: 'anime', summary: 'Organize preview: the moves {from, to} (relative to the series folder) that bring its files to the naming templates, and the clashes', params: key, response: renamePlanSchema },
+  'POST /api/anime/:key/rename': { tag: 'anime', summary: 'Organize: rename the files to the naming templates (companion files move along, nothing is overwritten)', params: key, response: renameResultSchema },
+  'GET /api/rename': { tag: 'anime', summary: 'Organize preview for the whole library: every series with files to rename', response: libraryRenamePlanSchema },
+  'POST /api/rename': { tag: 'anime', summary: 'Organize the library (or the series in `keys`)', body: renameLibrarySchema, response: libraryRenameResultSchema },
   'POST /api/anime/:key/refresh': { tag: 'anime', summary: 'Refresh episodes and metadata from the provider', params: key, response: seriesRefreshResultSchema },
 
-  'GET /api/activity': { tag: 'system', summary: 'Activity log, newest first: series added, imported and removed, library scans, refreshes that found episodes, downloads, renames, provider checks, settings changes', query: activityQuerySchema },
+  'GET /api/activity': { tag: 'system', summary: 'Activity log, newest first: series added, imported and removed, library scans, refreshes that found episodes, downloads, renames, provider checks, settings changes', query: activityQuerySchema, response: activityPageSchema },
 
   'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics', response: queueStatusSchema },
   'POST /api/queue/add': { tag: 'queue', summary: 'Queue episodes of a library series', body: queueAddSchema, response: queueAddResultSchema, success: { status: 201 } },
   'POST /api/queue/add-missing': { tag: 'queue', summary: 'Queue every missing episode of a series', body: addMissingSchema, response: queueAddResultSchema, success: { status: 201 } },
-  'POST /api/queue/add-upgrades': { tag: 'queue', summary: 'Queue language upgrades of a series (the given episodes, or every upgradable one)', body: addUpgradesSchema, success: { status: 201 } },
+  'POST /api/queue/add-upgrades': { tag: 'queue', summary: 'Queue language upgrades of a series (the given episodes, or every upgradable one)', body: addUpgradesSchema, response: queueAddResultSchema, success: { status: 201 } },
   'POST /api/queue/start': { tag: 'queue', summary: 'Start processing the queue', response: queueStateSchema },
   'POST /api/queue/stop': { tag: 'queue', summary: 'Stop processing (running downloads are interrupted and resume later)', response: queueStateSchema },
   'POST /api/queue/pause': { tag: 'queue', summary: 'Pause the queue', response: queueStateSchema },
