@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 const api = process.env.ANIWORLD_API_URL ?? 'http://127.0.0.1:8000';
@@ -17,6 +18,8 @@ export default defineConfig({
   },
   server: {
     port: 5173,
+    // The wire contract (../contract) sits beside the panel; the panel imports its types.
+    fs: { allow: [resolve(import.meta.dirname, '..')] },
     proxy: {
       '/api': { target: api, changeOrigin: true },
       '/health': { target: api, changeOrigin: true },

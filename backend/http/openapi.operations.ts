@@ -8,12 +8,14 @@ import { backupParams, logsQuerySchema, providerTestSchema, taskParams } from '.
 import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
 import { activityQuerySchema } from '../modules/activity/activity.schema.ts';
 import type { OperationTable } from './openapi.ts';
+import { downloadItemSchema, queueAddResultSchema, queueClearResultSchema, queueRemoveResultSchema, queueReorderResultSchema, queueRetryResultSchema, queueStateSchema, queueStatusSchema } from '../../contract/index.ts';
 
 const key = { key: keyParamSchema };
 const item = { item_id: itemParams.shape.item_id };
 
 /**
- * One entry per route (`METHOD /koa/path`), with the schemas the handler validates with.
+ * One entry per route (`METHOD /koa/path`), with the schemas the handler validates with and the
+ * contract schema of its answer (`response`).
  * The OpenAPI test fails when a route has no entry here or an entry has no route.
  */
 export const OPERATIONS: OperationTable = {
@@ -78,23 +80,23 @@ export const OPERATIONS: OperationTable = {
 
   'GET /api/activity': { tag: 'system', summary: 'Activity log, newest first: series added, imported and removed, library scans, refreshes that found episodes, downloads, renames, provider checks, settings changes', query: activityQuerySchema },
 
-  'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics' },
-  'POST /api/queue/add': { tag: 'queue', summary: 'Queue episodes of a library series', body: queueAddSchema, success: { status: 201 } },
-  'POST /api/queue/add-missing': { tag: 'queue', summary: 'Queue every missing episode of a series', body: addMissingSchema, success: { status: 201 } },
+  'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics', response: queueStatusSchema },
+  'POST /api/queue/add': { tag: 'queue', summary: 'Queue episodes of a library series', body: queueAddSchema, response: queueAddResultSchema, success: { status: 201 } },
+  'POST /api/queue/add-missing': { tag: 'queue', summary: 'Queue every missing episode of a series', body: addMissingSchema, response: queueAddResultSchema, success: { status: 201 } },
   'POST /api/queue/add-upgrades': { tag: 'queue', summary: 'Queue language upgrades of a series (the given episodes, or every upgradable one)', body: addUpgradesSchema, success: { status: 201 } },
-  'POST /api/queue/start': { tag: 'queue', summary: 'Start processing the queue' },
-  'POST /api/queue/stop': { tag: 'queue', summary: 'Stop processing (running downloads are interrupted and resume later)' },
-  'POST /api/queue/pause': { tag: 'queue', summary: 'Pause the queue' },
-  'POST /api/queue/resume': { tag: 'queue', summary: 'Resume the queue' },
-  'POST /api/queue/retry': { tag: 'queue', summary: 'Retry failed items (all, or the given ids)', body: retrySchema },
-  'POST /api/queue/reorder': { tag: 'queue', summary: 'Set the order of pending items', body: reorderSchema },
-  'DELETE /api/queue/completed': { tag: 'queue', summary: 'Forget completed items' },
-  'GET /api/queue/:item_id': { tag: 'queue', summary: 'One queue item', params: item },
-  'PATCH /api/queue/:item_id': { tag: 'queue', summary: 'Change an item\'s priority', params: item, body: patchSchema },
-  'DELETE /api/queue/:item_id': { tag: 'queue', summary: 'Remove an item (a running transfer stops; its .part is deleted)', params: item },
-  'POST /api/queue/:item_id/cancel': { tag: 'queue', summary: 'Cancel an item: it stops and stays in the history with its .part; retry resumes it', params: item },
-  'POST /api/queue/:item_id/pause': { tag: 'queue', summary: 'Pause one item', params: item },
-  'POST /api/queue/:item_id/resume': { tag: 'queue', summary: 'Resume one item', params: item },
+  'POST /api/queue/start': { tag: 'queue', summary: 'Start processing the queue', response: queueStateSchema },
+  'POST /api/queue/stop': { tag: 'queue', summary: 'Stop processing (running downloads are interrupted and resume later)', response: queueStateSchema },
+  'POST /api/queue/pause': { tag: 'queue', summary: 'Pause the queue', response: queueStateSchema },
+  'POST /api/queue/resume': { tag: 'queue', summary: 'Resume the queue', response: queueStateSchema },
+  'POST /api/queue/retry': { tag: 'queue', summary: 'Retry failed items (all, or the given ids)', body: retrySchema, response: queueRetryResultSchema },
+  'POST /api/queue/reorder': { tag: 'queue', summary: 'Set the order of pending items', body: reorderSchema, response: queueReorderResultSchema },
+  'DELETE /api/queue/completed': { tag: 'queue', summary: 'Forget completed items', response: queueClearResultSchema },
+  'GET /api/queue/:item_id': { tag: 'queue', summary: 'One queue item', params: item, response: downloadItemSchema },
+  'PATCH /api/queue/:item_id': { tag: 'queue', summary: 'Change an item\'s priority', params: item, body: patchSchema, response: downloadItemSchema },
+  'DELETE /api/queue/:item_id': { tag: 'queue', summary: 'Remove an item (a running transfer stops; its .part is deleted)', params: item, response: queueRemoveResultSchema },
+  'POST /api/queue/:item_id/cancel': { tag: 'queue', summary: 'Cancel an item: it stops and stays in the history with its .part; retry resumes it', params: item, response: downloadItemSchema },
+  'POST /api/queue/:item_id/pause': { tag: 'queue', summary: 'Pause one item', params: item, response: downloadItemSchema },
+  'POST /api/queue/:item_id/resume': { tag: 'queue', summary: 'Resume one item', params: item, response: downloadItemSchema },
 
   'GET /api/wanted': { tag: 'wanted', summary: 'Missing episodes of monitored series across the library, filtered by series, season and language, in pages', query: wantedQuerySchema },
   'POST /api/wanted/download': { tag: 'wanted', summary: 'Queue a selection of wanted episodes, or all the filters match; results per series', body: wantedDownloadSchema },

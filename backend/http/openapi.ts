@@ -12,6 +12,8 @@ export interface OperationDoc {
   readonly query?: z.ZodObject;
   /** Path parameters that are validated; others are plain strings. */
   readonly params?: Readonly<Record<string, z.ZodType>>;
+  /** The answer's body (from `contract/`); the contract test checks real answers against it. */
+  readonly response?: z.ZodType;
   /** Default: 200 with a JSON body. */
   readonly success?: { readonly status: number; readonly description?: string; readonly contentType?: string };
 }
@@ -28,8 +30,8 @@ export function operationId(method: string, path: string): string {
   return words.map((word, index) => (index === 0 ? word : word[0].toUpperCase() + word.slice(1))).join('');
 }
 
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 }
 
@@ -48,7 +50,9 @@ const ERROR_STATUSES: Record<string, string> = {
 /**
  * The OpenAPI 3.1 document for the routes the app really registers. Request bodies, query
  * strings and validated path parameters come from the zod schemas the handlers parse with
- * (`z.toJSONSchema`, input side), so the document cannot drift from validation.
+ * (`z.toJSONSchema`, input side), so the document cannot drift from validation; response bodies
+ * come from the wire contract's schemas (`contract/`, output side), which the contract test holds
+ * real answers to.
  * A registered route without an entry in `operations` is still listed, flagged `x-undocumented`
  * (the OpenAPI test fails on it).
  */
@@ -74,7 +78,7 @@ export function buildOpenApi(options: { routes: readonly { method: string; path:
     const responses: Record<string, unknown> = {
       [success.status]: success.status === 204
         ? { description: success.description ?? 'Done, no content' }
-        : { description: success.description ?? 'Success', content: { [success.contentType ?? 'application/json']: { schema: {} } } },
+        : { description: success.description ?? 'Success', content: { [success.contentType ?? 'application/json']: { schema: doc?.response ? jsonSchema(doc.response, 'output') : {} } } },
     };
     const errors = ['400', '422', '500'];
     if (!isPublic) errors.push('401');

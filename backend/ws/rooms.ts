@@ -10,7 +10,8 @@ export function isRoom(value: string): value is Room {
 
 /**
  * Where each domain event goes. `null` means everyone authenticated:
- * series_added, series_removed, episode_available, episode_upgraded, notification, health_issue and provider_check
+ * series_added, series_refreshed, series_removed, episode_upgraded, episodes_renamed, languages_offered,
+ * import_folder_changed, health_issue and provider_check
  * concern the whole panel, not one page.
  */
 export function roomFor(type: DomainEventType): Room | null {

@@ -23,6 +23,7 @@ import { t, type MessageKey } from './i18n/locale.ts';
 
 const NAV: readonly { path: string; label: MessageKey; icon: IconName; match: RegExp }[] = [
   { path: '/library', label: 'nav.library', icon: 'library', match: /^\/(library|series)(\/|$)/ },
+  { path: '/wanted', label: 'nav.wanted', icon: 'wanted', match: /^\/wanted/ },
   { path: '/queue', label: 'nav.queue', icon: 'queue', match: /^\/queue/ },
   { path: '/activity', label: 'nav.activity', icon: 'clock', match: /^\/activity/ },
   { path: '/notifications', label: 'nav.notifications', icon: 'bell', match: /^\/notifications/ },

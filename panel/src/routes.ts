@@ -28,6 +28,7 @@ export const routes: readonly RouteDefinition[] = [
   { pattern: '/library/import', tag: 'aw-import-page', title: 'route.import', load: () => import('./pages/import/aw-import-page.ts') },
   { pattern: '/library/organize', tag: 'aw-organize-page', title: 'route.organize', load: () => import('./pages/organize/aw-organize-page.ts') },
   { pattern: '/series/:key', tag: 'aw-series-page', title: 'route.series', load: () => import('./pages/series/aw-series-page.ts') },
+  { pattern: '/wanted', tag: 'aw-wanted-page', title: 'nav.wanted', load: () => import('./pages/wanted/aw-wanted-page.ts') },
   { pattern: '/queue', tag: 'aw-queue-page', title: 'nav.queue', load: () => import('./pages/queue/aw-queue-page.ts') },
   { pattern: '/activity', tag: 'aw-activity-page', title: 'nav.activity', load: () => import('./pages/activity/aw-activity-page.ts') },
   { pattern: '/settings', tag: 'aw-settings-page', title: 'nav.settings', load: () => import('./pages/settings/aw-settings-page.ts') },

@@ -26,7 +26,7 @@ const publisher = setInterval(() => {
     const progress = (tick % 1000) / 10;
     running.services.events.publish('download_progress', {
       item_id: `bench-${download}`, key: `series-${download}`, folder: `Series ${download}`, season: 1, episode: download + 1,
-      progress, downloaded_bytes: tick * 250_000, total_bytes: 250_000_000, speed: 2_500_000, eta: 1000 - (tick % 1000),
+      progress: { percent: progress, downloaded_bytes: tick * 250_000, total_bytes: 250_000_000, downloaded_mb: Math.round(tick * 250_000 / 1048576 * 100) / 100, total_mb: 238.42, speed_bytes_per_second: 2_500_000, speed_mbps: 2.38, eta_seconds: 1000 - (tick % 1000) },
     });
   }
 }, 1000 / PUBLISH_HZ);

@@ -5,7 +5,7 @@ import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/s
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { inContext } from '../../backend/db/context.ts';
-import type { DomainEvent } from '../../backend/events/bus.ts';
+import type { DomainEvent, DomainEventType } from '../../backend/events/bus.ts';
 
 let site: FixtureSite;
 let app: TestApp;
@@ -30,12 +30,12 @@ afterAll(async () => {
 const call = (method: string, path: string, body?: unknown) => app.request(method, path, { token, body });
 const exists = (path: string) => access(path).then(() => true, () => false);
 
-function nextEvent(type: string, predicate: (event: DomainEvent) => boolean = () => true): Promise<DomainEvent> {
+function nextEvent<K extends DomainEventType>(type: K, predicate: (event: DomainEvent<K>) => boolean = () => true): Promise<DomainEvent<K>> {
   return new Promise((resolve) => {
     const stop = app.running.services.events.subscribe((event) => {
-      if (event.type === type && predicate(event)) {
+      if (event.type === type && predicate(event as DomainEvent<K>)) {
         stop();
-        resolve(event);
+        resolve(event as DomainEvent<K>);
       }
     });
   });

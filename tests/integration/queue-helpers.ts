@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
-import type { DomainEvent } from '../../backend/events/bus.ts';
+import type { DomainEvent, DomainEventType } from '../../backend/events/bus.ts';
 
 /** Settings for queue tests: no provider pacing against the local fixture, quick failure. */
 export async function writeQueueConfig(root: string, downloads: Record<string, unknown> = {}): Promise<void> {
@@ -28,14 +28,14 @@ export async function startQueueApp(options: { downloads?: Record<string, unknow
   return { site, app, token };
 }
 
-export function nextEvent(app: TestApp, type: string, predicate: (event: DomainEvent) => boolean = () => true, timeoutMs = 25_000): Promise<DomainEvent> {
+export function nextEvent<K extends DomainEventType>(app: TestApp, type: K, predicate: (event: DomainEvent<K>) => boolean = () => true, timeoutMs = 25_000): Promise<DomainEvent<K>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { stop(); reject(new Error(`no ${type} event within ${timeoutMs} ms`)); }, timeoutMs);
     const stop = app.running.services.events.subscribe((event) => {
-      if (event.type === type && predicate(event)) {
+      if (event.type === type && predicate(event as DomainEvent<K>)) {
         clearTimeout(timer);
         stop();
-        resolve(event);
+        resolve(event as DomainEvent<K>);
       }
     });
   });

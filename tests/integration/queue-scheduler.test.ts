@@ -86,7 +86,7 @@ describe('the queue as Agenda runs it', () => {
     expect(stalled.progress.percent).toBeGreaterThan(0);
     // The WebSocket clients are told as well, not only /status.
     const event = await nextEvent(app, 'download_progress', (candidate) => candidate.data.item_id === id);
-    expect(event.data).toMatchObject({ speed: 0, eta: null });
+    expect(event.data.progress).toMatchObject({ speed_bytes_per_second: 0, eta_seconds: null });
 
     site.controls.holdMedia = false;
     site.controls.slowBytesPerSecond = 0;

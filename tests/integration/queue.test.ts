@@ -71,7 +71,7 @@ describe('download queue', () => {
     expect(await exists(`${expected}.part`)).toBe(false);
 
     const item = itemOf(await status(), id);
-    expect(item).toMatchObject({ status: 'completed', key: 'demo-academy', serie_id: 'demo-academy', folder: 'Demo Academy (2019)', serie_folder: 'Demo Academy (2019)', serie_name: 'Demo Academy', season: 1, episode: 1, hoster: 'Vidoza', language_used: 'German Dub', file_path: expected, error: null });
+    expect(item).toMatchObject({ status: 'completed', key: 'demo-academy', folder: 'Demo Academy (2019)', serie_name: 'Demo Academy', season: 1, episode: 1, hoster: 'Vidoza', language_used: 'German Dub', file_path: expected, error: null });
     expect(item.progress.percent).toBe(100);
     const detail = (await call('GET', '/api/anime/demo-academy')).body;
     expect(detail.missing_episodes['1']).not.toContain(1);

@@ -6,6 +6,7 @@ import { inContext } from '../../backend/db/context.ts';
 import { Credential } from '../../backend/modules/auth/credential.entity.ts';
 import { Webhook } from '../../backend/modules/notifications/webhook.entity.ts';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
+import { sampleProgress, samples } from '../helpers/event-samples.ts';
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -165,13 +166,13 @@ describe('system: metrics', () => {
     expect((await app.request('GET', '/metrics')).status).toBe(401);
 
     const events = app.running.services.events;
-    events.publish('download_progress', { item_id: 'a', key: 'k', folder: 'K', season: 1, episode: 1, progress: 50, downloaded_bytes: 1000, total_bytes: 2000, speed: 1, eta: 1 });
-    events.publish('download_progress', { item_id: 'a', key: 'k', folder: 'K', season: 1, episode: 1, progress: 100, downloaded_bytes: 2000, total_bytes: 2000, speed: 1, eta: 0 });
-    events.publish('download_complete', { item_id: 'a', key: 'k', folder: 'K', season: 1, episode: 1, file_path: '/x' });
-    events.publish('download_failed', { item_id: 'b', key: 'k', folder: 'K', season: 1, episode: 2, error: 'boom' });
+    events.publish('download_progress', { ...samples.download_progress, item_id: 'a', progress: sampleProgress(50, 2000) });
+    events.publish('download_progress', { ...samples.download_progress, item_id: 'a', progress: sampleProgress(100, 2000) });
+    events.publish('download_complete', { ...samples.download_complete, item_id: 'a' });
+    events.publish('download_failed', { ...samples.download_failed, item_id: 'b', episode: 2 });
     events.publish('scan_started', { scope: 'library' });
-    events.publish('scan_complete', { scope: 'library' });
-    events.publish('health_issue', { component: 'provider', message: 'timeout' });
+    events.publish('scan_complete', samples.scan_complete);
+    events.publish('health_issue', samples.health_issue);
     app.running.services.metrics.gauge('test_items', 'A gauge another service registers.', () => [{ labels: { status: 'pending' }, value: 3 }]);
     app.running.services.metrics.gauge('test_broken', 'A reader that fails drops only itself.', () => { throw new Error('nope'); });
     // The provider (a closed port here) fails: counted through the HTTP client's fetch.

@@ -81,7 +81,7 @@ describe('folder watcher', () => {
     await scanned;
     recorder.stop();
     expect(await missing(app, 'demo-academy')).toEqual({ 1: [2, 3], 2: [1, 2] });
-    const scopes = recorder.scans.filter((event) => event.type === 'scan_started').map((event) => `${event.data.scope}:${event.data.key ?? ''}`);
+    const scopes = recorder.scans.filter((event) => event.type === 'scan_started').map((event) => `${event.data.scope}:${'key' in event.data ? event.data.key : ''}`);
     expect(scopes).toEqual(['series:demo-academy']);
   });
 
@@ -96,7 +96,7 @@ describe('folder watcher', () => {
     await scanned;
     recorder.stop();
     expect(await missing(polling, 'demo-academy')).toEqual({ 1: [3], 2: [1, 2] });
-    expect(recorder.scans.some((event) => event.data.scope === 'library')).toBe(false);
+    expect(recorder.scans.some((event) => 'scope' in event.data && event.data.scope === 'library')).toBe(false);
   }, 60_000);
 
   it('is off with library.watch=false and says so in health', async () => {

@@ -137,7 +137,7 @@ describe('LibraryScanService', () => {
     expect(result).toEqual({ key: 'a', folder: 'A', changed: true, episodes: 1 });
     expect(await episodes('a')).toHaveLength(1);
     expect(await episodes('b')).toHaveLength(0);
-    expect(lib.events.map((event) => [event.type, event.data.key, event.data.folder])).toEqual([['scan_started', 'a', 'A'], ['scan_complete', 'a', 'A']]);
+    expect(lib.events.map((event) => [event.type, ...('key' in event.data ? [event.data.key, event.data.folder] : [])])).toEqual([['scan_started', 'a', 'A'], ['scan_complete', 'a', 'A']]);
     expect((await inContext(lib.orm, () => lib.scanner.scanSeries('a'))).changed).toBe(false);
     await expect(inContext(lib.orm, () => lib.scanner.scanSeries('nope'))).rejects.toMatchObject({ status: 404 });
   });

@@ -57,8 +57,6 @@ describe('webhook formats', () => {
     expect(embed.fields).toEqual(expect.arrayContaining([{ name: 'Missing episodes', value: '12', inline: true }, { name: 'Series with missing', value: '3', inline: true }]));
     const health = JSON.parse(renderRequest(hook({ kind: 'ntfy', url: 'https://n.example/t' }), { ...complete, event: 'health_issue', data: { component: 'storage', message: 'Media folder is read-only' } }).body);
     expect(health).toMatchObject({ title: 'Health issue: storage', message: 'Media folder is read-only', priority: 4 });
-    const episode = JSON.parse(renderRequest(hook({ kind: 'gotify' }), { ...complete, event: 'episode_available', data: { key: 'one-piece', folder: 'One Piece', season: 1, episode: 1100 } }).body);
-    expect(episode.title).toBe('New episode: One Piece S01E1100');
   });
 
   it('an upgrade names both languages', () => {

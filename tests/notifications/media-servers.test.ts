@@ -6,6 +6,7 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 import { nextEvent, waitUntil, writeQueueConfig } from '../integration/queue-helpers.ts';
 import { startFakeJellyfin, startFakePlex } from './fake-media-servers.ts';
 import { Receiver } from './receiver.ts';
+import { samples } from '../helpers/event-samples.ts';
 
 const JELLYFIN_TOKEN = 'jf-api-key-0123456789';
 const PLEX_TOKEN = 'plex-token-abcdef';
@@ -158,14 +159,14 @@ describe('media server connections (Jellyfin, Emby, Plex) and Telegram/Pushover 
     expect(pushover.status).toBe(201);
 
     messages.responder = (_request, response) => { response.statusCode = 400; response.end('{"ok":false,"description":"Bad Request: chat not found"}'); };
-    app.running.services.events.publish('download_failed', { item_id: 'x', key: 'demo-academy', folder: 'Demo Academy (2019)', season: 1, episode: 2, error: 'No hoster offers German Dub' });
+    app.running.services.events.publish('download_failed', { ...samples.download_failed, item_id: 'x', key: 'demo-academy', folder: 'Demo Academy (2019)', serie_name: 'Demo Academy', season: 1, episode: 2, error: 'No hoster offers German Dub' });
     const requests = await messages.waitForRequests(2);
     const sent = requests.find((request) => request.url.includes('/bot'))!;
     expect(sent.url).toBe(`/bot${botToken}/sendMessage`);
-    expect(JSON.parse(sent.body)).toEqual({ chat_id: '-100200300', text: 'Download failed: Demo Academy (2019) S01E02\nNo hoster offers German Dub', disable_web_page_preview: true });
+    expect(JSON.parse(sent.body)).toEqual({ chat_id: '-100200300', text: 'Download failed: Demo Academy S01E02\nNo hoster offers German Dub', disable_web_page_preview: true });
     expect(sent.headers['x-aniworld-signature']).toBeUndefined();
     const push = requests.find((request) => request.url === '/1/messages.json')!;
-    expect(JSON.parse(push.body)).toEqual({ token: 'po-app-token', user: 'po-user', title: 'Download failed: Demo Academy (2019) S01E02', message: 'No hoster offers German Dub', priority: 1 });
+    expect(JSON.parse(push.body)).toEqual({ token: 'po-app-token', user: 'po-user', title: 'Download failed: Demo Academy S01E02', message: 'No hoster offers German Dub', priority: 1 });
 
     const [delivery] = await deliveries(telegram.body.id);
     expect(delivery).toMatchObject({ status: 'failed', last_status_code: 400 });

@@ -13,6 +13,7 @@ import type { DomainEvent } from '../../backend/events/bus.ts';
 import type { EnqueueOptions, JobName, JobPayloads, JobQueue } from '../../backend/job-queue.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { Receiver } from './receiver.ts';
+import { samples } from '../helpers/event-samples.ts';
 
 /** The JobQueue port recorded, so a test can play the runner step by step with a fake clock. */
 class RecordingQueue implements JobQueue {
@@ -81,7 +82,7 @@ describe('webhook outbox', () => {
     });
   }
 
-  const complete = (episode: number): DomainEvent => ({ type: 'download_complete', timestamp: clock.now().toISOString(), data: { item_id: `i${episode}`, key: 'one-piece', folder: 'One Piece', season: 1, episode, file_path: `/media/One Piece/S01E${episode}.mkv` } });
+  const complete = (episode: number): DomainEvent => ({ type: 'download_complete', timestamp: clock.now().toISOString(), data: { ...samples.download_complete, item_id: `i${episode}`, episode, file_path: `/media/One Piece/S01E${episode}.mkv` } });
 
   const rows = (hookId: string) => inContext(orm, () => orm.em.find(WebhookDelivery, { webhook: hookId }, { orderBy: { sequence: 'asc' } }));
 
@@ -108,7 +109,7 @@ describe('webhook outbox', () => {
     await inContext(orm, async () => {
       expect(await outbox.record(complete(1))).toEqual([]);
       expect(await outbox.record({ type: 'download_progress', timestamp: '', data: {} } as unknown as DomainEvent)).toEqual([]);
-      expect(await outbox.record({ type: 'download_failed', timestamp: clock.now().toISOString(), data: { item_id: 'x', key: 'k', folder: 'F', season: 1, episode: 1, error: 'boom' } })).toHaveLength(1);
+      expect(await outbox.record({ type: 'download_failed', timestamp: clock.now().toISOString(), data: { ...samples.download_failed, item_id: 'x', error: 'boom' } })).toHaveLength(1);
     });
     expect(await rows(hookId)).toHaveLength(1);
   });

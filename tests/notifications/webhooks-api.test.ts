@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { Receiver } from './receiver.ts';
+import { sampleProgress, samples } from '../helpers/event-samples.ts';
 
 describe('/api/webhooks', () => {
   let app: TestApp;
@@ -139,14 +140,14 @@ describe('/api/webhooks', () => {
     receiver.responder = (_request, response, index) => { response.statusCode = index === 0 ? 500 : 200; response.end(index === 0 ? 'busy' : 'ok'); };
     const events = app.running.services.events;
     const item = { key: 'one-piece', folder: 'One Piece', season: 1 };
-    events.publish('download_complete', { ...item, item_id: 'a', episode: 1, file_path: '/media/1.mkv' });
-    events.publish('download_progress', { ...item, item_id: 'a', episode: 1, progress: 5, downloaded_bytes: 1, total_bytes: 2, speed: 1, eta: 1 });
-    events.publish('download_failed', { ...item, item_id: 'b', episode: 2, error: 'no hoster' });
-    events.publish('scan_complete', { scope: 'library', missing_episodes: 7 });
+    events.publish('download_complete', { ...samples.download_complete, ...item, item_id: 'a', episode: 1, file_path: '/media/1.mkv' });
+    events.publish('download_progress', { ...samples.download_progress, ...item, item_id: 'a', episode: 1, progress: sampleProgress(5) });
+    events.publish('download_failed', { ...samples.download_failed, ...item, item_id: 'b', episode: 2, error: 'no hoster' });
+    events.publish('scan_complete', samples.scan_complete);
     const requests = await receiver.waitForRequests(4);
     expect(requests.map((request) => JSON.parse(request.body).event)).toEqual(['download_complete', 'download_complete', 'download_failed', 'scan_complete']);
-    // the library's missing counts are added to scan_complete; what the event says itself wins
-    expect(JSON.parse(requests[3].body).data).toEqual({ scope: 'library', missing_episodes: 7, series_with_missing: 0 });
+    // the library's missing counts are added to scan_complete
+    expect(JSON.parse(requests[3].body).data).toEqual({ ...samples.scan_complete, missing_episodes: 0, series_with_missing: 0 });
 
     let page = await api('GET', `/${id}/deliveries`);
     while (page.body.items.some((delivery: { status: string }) => delivery.status === 'pending')) page = await api('GET', `/${id}/deliveries`);

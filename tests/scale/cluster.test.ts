@@ -74,7 +74,7 @@ async function downloadUnderWay(key: string, episode: { season: number; episode:
   site.controls.slowBytesPerSecond = options.bytesPerSecond;
   site.stats.reset();
   const [id] = await queue(key, [episode]);
-  await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.downloaded_bytes > options.progressPast, `progress past ${options.progressPast} bytes`);
+  await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.progress.downloaded_bytes > options.progressPast, `progress past ${options.progressPast} bytes`);
   return id;
 }
 
@@ -183,9 +183,9 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     const [id] = await queue('film-collection', [{ season: 1, episode: 1 }]);
     // The worker holds to the limit: 1 MiB takes over 3 s at 256 KiB/s (a quarter second of burst
     // and one chunk aside); unlimited, curl moves the whole 4 MiB from loopback in moments.
-    const limited = await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.downloaded_bytes >= 1024 * 1024, 'progress past 1 MiB');
+    const limited = await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.progress.downloaded_bytes >= 1024 * 1024, 'progress past 1 MiB');
     expect((performance.now() - queued) / 1000).toBeGreaterThan(3);
-    expect(limited.data.downloaded_bytes).toBeLessThan(bytes / 2);
+    expect(limited.data.progress.downloaded_bytes).toBeLessThan(bytes / 2);
 
     // Lifted while the download runs: the rest (over 10 s at the limit) arrives at once.
     const lifted = performance.now();

@@ -52,7 +52,7 @@ async function subscribers(): Promise<number> {
 }
 
 function scanEvents(seen: DomainEvent[]): string[] {
-  return seen.filter((event) => event.type === 'scan_progress').map((event) => String((event.data as { message?: string }).message));
+  return seen.filter((event) => event.type === 'scan_progress').map((event) => String((event.data as { folder?: string }).folder));
 }
 
 describe('events through Redis pub/sub', () => {
@@ -60,10 +60,10 @@ describe('events through Redis pub/sub', () => {
     const [worker, api] = await Promise.all([processSide(), processSide()]);
     try {
       const long = 'x'.repeat(20_000); // more than NOTIFY could carry
-      for (let index = 0; index < 50; index++) worker.events.publish('scan_progress', { scope: 'library', current: index, total: 50, message: `step ${index}`, detail: long });
+      for (let index = 0; index < 50; index++) worker.events.publish('scan_progress', { current: index, total: 50, folder: `step ${index}`, key: long });
       await api.until(() => scanEvents(api.seen).length === 50);
       expect(scanEvents(api.seen)).toEqual(Array.from({ length: 50 }, (_, index) => `step ${index}`));
-      expect((api.seen[0].data as { detail: string }).detail).toBe(long);
+      expect((api.seen[0].data as { key: string }).key).toBe(long);
       // The sender saw each event once: its own publish, not the echo.
       expect(scanEvents(worker.seen)).toHaveLength(50);
     } finally {
@@ -74,16 +74,16 @@ describe('events through Redis pub/sub', () => {
   it('reconnect and subscribe again by themselves after Redis went away; nothing arrives twice or out of order', async () => {
     const [worker, api] = await Promise.all([processSide(), processSide()]);
     try {
-      worker.events.publish('scan_progress', { scope: 'library', current: 0, total: 3, message: 'before' });
+      worker.events.publish('scan_progress', { current: 0, total: 3, folder: 'before' });
       await api.until(() => scanEvents(api.seen).includes('before'));
       await redis.down();
-      worker.events.publish('scan_progress', { scope: 'library', current: 1, total: 3, message: 'during' });
+      worker.events.publish('scan_progress', { current: 1, total: 3, folder: 'during' });
       await redis.up();
       // Pub/sub keeps nothing for a subscriber that is not there: events flow again once both
       // sides have reconnected (and subscribed again, by themselves).
       // Redis has no event for a subscription: ask it until both are back (the deadline only bounds a failure).
       await waitUntil(async () => (await subscribers()) === 2, 'both sides subscribed again');
-      worker.events.publish('scan_progress', { scope: 'library', current: 2, total: 3, message: 'after' });
+      worker.events.publish('scan_progress', { current: 2, total: 3, folder: 'after' });
       await api.until(() => scanEvents(api.seen).includes('after'));
       // What was published during the outage left when the publisher was back, which may have
       // been before the other side subscribed again; nothing arrives twice or out of order.

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { LiveClient, wsUrl } from './ws-client.ts';
+import { sampleProgress, samples } from '../helpers/event-samples.ts';
 
 const item = (id: string) => ({ item_id: id, key: 'one-piece', folder: 'One Piece (1999)', season: 1, episode: 3 });
-const progress = (id: string, value: number) => ({ ...item(id), progress: value, downloaded_bytes: value * 1000, total_bytes: 100_000, speed: 1000, eta: 100 - value });
+const addedData = (id: string) => ({ ...samples.download_added, ...item(id) });
+const progress = (id: string, value: number) => ({ ...item(id), progress: sampleProgress(value) });
 
 describe('WebSocket hub', () => {
   let app: TestApp;
@@ -73,11 +75,11 @@ describe('WebSocket hub', () => {
     await scans.join('scan_progress');
 
     publish('scan_started', { scope: 'library' });
-    publish('download_added', item('a1'));
-    publish('series_added', { key: 'naruto', folder: 'Naruto', name: 'Naruto' });
+    publish('download_added', addedData('a1'));
+    publish('series_added', { key: 'naruto', folder: 'Naruto', name: 'Naruto', imported: false });
 
     const added = await downloads.waitFor((message) => message.type === 'download_added');
-    expect(added).toEqual({ type: 'download_added', timestamp: expect.any(String), data: item('a1') });
+    expect(added).toEqual({ type: 'download_added', timestamp: expect.any(String), data: addedData('a1') });
     expect(Number.isNaN(Date.parse(added.timestamp))).toBe(false);
     await downloads.waitFor((message) => message.type === 'series_added');
     expect(downloads.of('scan_started')).toHaveLength(0);
@@ -89,9 +91,9 @@ describe('WebSocket hub', () => {
 
     scans.send({ action: 'leave', room: 'scan_progress' });
     await scans.waitFor((message) => message.type === 'left');
-    publish('scan_complete', { scope: 'library' });
-    publish('notification', { level: 'info', message: 'marker' });
-    await scans.waitFor((message) => message.type === 'notification');
+    publish('scan_complete', samples.scan_complete);
+    publish('health_issue', { ...samples.health_issue, message: 'marker' });
+    await scans.waitFor((message) => message.type === 'health_issue');
     expect(scans.of('scan_complete')).toHaveLength(0);
 
     scans.send({ action: 'join', room: 'nope' });
@@ -106,16 +108,16 @@ describe('WebSocket hub', () => {
     await client.join('download_progress');
     await client.join('downloads');
     for (let value = 1; value <= 50; value++) publish('download_progress', progress('c1', value));
-    const last = await client.waitFor((message) => message.type === 'download_progress' && message.data.progress === 50, 'progress 50');
+    const last = await client.waitFor((message) => message.type === 'download_progress' && message.data.progress.percent === 50, 'progress 50');
     expect(last.data).toMatchObject({ item_id: 'c1', key: 'one-piece', folder: 'One Piece (1999)' });
     expect(client.of('download_progress').length).toBeLessThanOrEqual(3);
 
     // a value still waiting for its slot goes out before the completion
     publish('download_progress', progress('c1', 99));
     publish('download_progress', progress('c1', 100));
-    publish('download_complete', { ...item('c1'), file_path: '/media/x.mkv' });
+    publish('download_complete', { ...samples.download_complete, ...item('c1'), file_path: '/media/x.mkv' });
     await client.waitFor((message) => message.type === 'download_complete');
-    const types = client.messages.map((message) => message.type === 'download_progress' ? `p${message.data.progress}` : message.type);
+    const types = client.messages.map((message) => message.type === 'download_progress' ? `p${message.data.progress.percent}` : message.type);
     expect(types.slice(-2)).toEqual(['p100', 'download_complete']);
     client.close();
   });
@@ -129,11 +131,11 @@ describe('WebSocket hub', () => {
     let sent = 0;
     while (app.running.services.live.clientCount === before && sent < 2000) {
       sent += 1;
-      publish('notification', { level: 'info', message: `n${sent}`, padding: big });
-      await fast.waitFor((message) => message.type === 'notification' && message.data.message === `n${sent}`);
+      publish('health_issue', { component: big, message: `n${sent}`, status: 'down' });
+      await fast.waitFor((message) => message.type === 'health_issue' && message.data.message === `n${sent}`);
     }
     expect(app.running.services.live.clientCount).toBe(before - 1);
-    expect(fast.of('notification')).toHaveLength(sent);
+    expect(fast.of('health_issue')).toHaveLength(sent);
     const again = await connected();
     again.send({ action: 'ping' });
     await again.waitFor((message) => message.type === 'pong');

@@ -102,8 +102,6 @@ function describe(payload: WebhookPayload): EventText {
       return { title: `Series added: ${series}`, message: `${series} is now in your library.`, severity: 'normal', fields };
     case 'series_removed':
       return { title: `Series removed: ${series}`, message: data.files_deleted ? `${series} and its files were removed.` : `${series} was removed from the library; its files stay.`, severity: 'normal', fields };
-    case 'episode_available':
-      return { title: `New episode: ${series}${episode}`, message: `${series}${episode} is available on the provider.`, severity: 'normal', fields };
     case 'episode_upgraded':
       return { title: `Upgraded: ${series}${episode}`, message: `${series}${episode} is now in ${str(data.to_language) ?? 'the wanted language'} (was ${str(data.from_language) ?? 'another language'}).`, severity: 'normal', fields };
     case 'scan_complete': {

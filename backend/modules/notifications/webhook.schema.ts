@@ -3,8 +3,15 @@ import { isMediaServerKind, WEBHOOK_KINDS } from './webhook.entity.ts';
 import { MASK } from './webhook-secrets.ts';
 
 /** Events a hook can subscribe to; `test` is what the test endpoints send. */
-export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'series_removed', 'scan_complete', 'episode_available', 'episode_upgraded', 'health_issue', 'provider_check', 'test'] as const;
+export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'series_removed', 'scan_complete', 'episode_upgraded', 'health_issue', 'provider_check', 'test'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/**
+ * Names a hook may still have stored from earlier versions, though nothing ever sent them: a
+ * hook sent back as it was shown saves without them instead of failing.
+ */
+export const RETIRED_WEBHOOK_EVENTS = ['episode_available'] as const;
+const retired = new Set<string>(RETIRED_WEBHOOK_EVENTS);
 
 // Headers we set ourselves (and hop-by-hop ones) cannot be overridden by a hook.
 const RESERVED_HEADERS = /^(host|content-length|content-type|connection|transfer-encoding|x-aniworld-signature|x-aniworld-event|x-aniworld-delivery)$/i;
@@ -17,7 +24,9 @@ const webhookFields = {
   name: z.string().trim().min(1).max(100),
   url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2000),
   kind: z.enum(WEBHOOK_KINDS),
-  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).transform((events) => [...new Set(events)]),
+  events: z.array(z.enum([...WEBHOOK_EVENTS, ...RETIRED_WEBHOOK_EVENTS])).min(1)
+    .transform((events) => [...new Set(events.filter((event) => !retired.has(event)))] as WebhookEvent[])
+    .refine((events) => events.length > 0, 'needs at least one event that is sent'),
   secret: z.string().min(1).max(500).nullable(),
   method: z.enum(['POST', 'PUT']),
   headers: z.record(headerName, headerValue).refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers'),

@@ -7,7 +7,7 @@ import type { MediaServerClient } from './media-server.ts';
 import { WebhookDelivery, type IWebhookDelivery } from './webhook-delivery.entity.ts';
 import { renderRequest, type HookTarget } from './webhook-formats.ts';
 import type { SendResult, WebhookTransport } from './webhook-transport.ts';
-import { kindProblems, type CreateWebhookInput, type UpdateWebhookInput } from './webhook.schema.ts';
+import { kindProblems, RETIRED_WEBHOOK_EVENTS, type CreateWebhookInput, type UpdateWebhookInput } from './webhook.schema.ts';
 import type { WebhookOutbox } from './webhook-outbox.ts';
 import { credentialsToHeader, keepMasked, maskHeaders, maskText, maskUrl, secretValues } from './webhook-secrets.ts';
 
@@ -123,7 +123,7 @@ export class WebhookService {
 
 function toView(hook: IWebhook): WebhookView {
   return {
-    id: hook.id, name: hook.name, url: maskUrl(hook.url), kind: hook.kind, events: hook.events, method: hook.method,
+    id: hook.id, name: hook.name, url: maskUrl(hook.url), kind: hook.kind, events: hook.events.filter((event) => !(RETIRED_WEBHOOK_EVENTS as readonly string[]).includes(event)), method: hook.method,
     headers: maskHeaders(hook.headers), options: hook.options ?? {}, enabled: hook.enabled, has_secret: Boolean(hook.secret),
     created_at: hook.createdAt.toISOString(), updated_at: hook.updatedAt.toISOString(),
   };

@@ -11,6 +11,7 @@ import type { ItemRun } from './item-run.ts';
 import type { QueueControl } from './queue-state.ts';
 import { itemEventBase } from './queue-events.ts';
 import { priorityValue, type AddInput, type AddMissingInput, type AddUpgradesInput } from './queue.schema.ts';
+import type { QueueAddResult } from '../../../contract/index.ts';
 
 const OPEN_STATUSES: DownloadStatus[] = ['pending', 'downloading', 'paused'];
 const FINISHED_STATUSES: DownloadStatus[] = ['failed', 'cancelled'];
@@ -49,7 +50,7 @@ export class ItemCommands {
   }
 
   /** Queues episodes of a library series; an episode already open in the same language is skipped and reported. */
-  async add(input: AddInput) {
+  async add(input: AddInput): Promise<QueueAddResult> {
     const series = await this.#em.findOne(Series, { key: input.serie_id });
     if (!series) throw new NotFoundError(`No series with key "${input.serie_id}" in the library; add it first`);
     const language = input.language ?? null;
@@ -85,7 +86,7 @@ export class ItemCommands {
   }
 
   /** Queues every missing episode of a series (optionally only some seasons). */
-  async addMissing(input: AddMissingInput) {
+  async addMissing(input: AddMissingInput): Promise<QueueAddResult> {
     const series = await this.#em.findOne(Series, { key: input.key });
     if (!series) throw new NotFoundError(`No series with key "${input.key}" in the library`);
     const missing = (await this.#deps.series.missingEpisodes(series.key)).filter((entry) => !input.seasons || input.seasons.includes(entry.season));

@@ -10,6 +10,7 @@ import type { DownloadJobs } from './download-jobs.ts';
 import type { QueueControl } from './queue-state.ts';
 import type { QueueGate } from './queue-gate.ts';
 import { itemEventBase } from './queue-events.ts';
+import { progressView } from './queue.view.ts';
 
 /** Why a running transfer was stopped: decides the status it lands in. */
 export type StopReason = 'pause' | 'queue-pause' | 'stop' | 'cancel' | 'shutdown';
@@ -27,7 +28,6 @@ interface ActiveTransfer {
  * no bytes arrive: the transfer itself only reports when bytes do).
  */
 const HEARTBEAT_MS = 1000;
-const MB = 1024 * 1024;
 
 export interface ItemRunDeps {
   readonly items: DownloadItems;
@@ -176,10 +176,7 @@ export class ItemRun {
 
   #report(item: IDownloadItem, active: ActiveTransfer, progress: TransferProgress): void {
     active.progress = progress;
-    this.#deps.events.publish('download_progress', {
-      ...itemEventBase(item), progress: progress.percent, downloaded_bytes: progress.bytes, total_bytes: progress.total, speed: progress.speed, eta: progress.etaSeconds,
-      percent: progress.percent, downloaded_mb: Math.round(progress.bytes / MB * 100) / 100, speed_mbps: Math.round(progress.speed / MB * 100) / 100, eta_seconds: progress.etaSeconds,
-    });
+    this.#deps.events.publish('download_progress', { ...itemEventBase(item), progress: progressView(progress) });
   }
 
   /**

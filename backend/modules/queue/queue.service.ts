@@ -17,6 +17,7 @@ import { ItemCommands, type UpgradeLibrary } from './item-commands.ts';
 import { QueueGate, type QueueHoldView } from './queue-gate.ts';
 import type { ProbedProviderHealth } from '../../providers/provider-health.ts';
 import { freeBytes } from '../../adapters/disk-space.ts';
+import type { QueueStatus } from '../../../contract/index.ts';
 
 export interface QueueServiceDeps {
   readonly orm: Orm;
@@ -148,7 +149,7 @@ export class QueueService {
 
   // --- reading ---
 
-  async status() {
+  async status(): Promise<QueueStatus> {
     const state = await this.#control.refresh();
     const items = await this.#items.em.find(DownloadItem, {}, { orderBy: { priority: 'desc', position: 'asc' } });
     const view = (item: IDownloadItem) => downloadItemView(item, this.#run.progressOf(item.id));

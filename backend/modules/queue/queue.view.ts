@@ -1,22 +1,31 @@
+import type { DownloadItem, DownloadProgress } from '../../../contract/index.ts';
 import type { IDownloadItem } from './download-item.entity.ts';
 import type { TransferProgress } from '../../downloads/progress.ts';
 
 const MB = 1024 * 1024;
 const round = (value: number) => Math.round(value * 100) / 100;
 
-/** The wire shape of one queue item (snake_case; `serie_*` names kept from the original API, `key`/`folder` as everywhere else). */
-export function downloadItemView(item: IDownloadItem, live?: TransferProgress) {
-  const bytes = live?.bytes ?? Number(item.downloadedBytes);
-  const total = live?.total ?? (item.totalBytes != null ? Number(item.totalBytes) : null);
-  const speed = live?.speed ?? Number(item.speed);
-  const percent = live?.percent ?? Number(item.progress);
+/** The wire shape of a transfer's progress, the same in queue items and `download_progress` events. */
+export function progressView(progress: { percent: number; bytes: number; total: number | null; speed: number; etaSeconds: number | null }): DownloadProgress {
+  return {
+    percent: progress.percent,
+    downloaded_bytes: progress.bytes,
+    total_bytes: progress.total,
+    downloaded_mb: round(progress.bytes / MB),
+    total_mb: progress.total !== null ? round(progress.total / MB) : null,
+    speed_bytes_per_second: progress.speed,
+    speed_mbps: round(progress.speed / MB),
+    eta_seconds: progress.etaSeconds,
+  };
+}
+
+/** The wire shape of one queue item (`contract/queue.ts`). */
+export function downloadItemView(item: IDownloadItem, live?: TransferProgress): DownloadItem {
   const eta = live ? live.etaSeconds : item.eta ?? null;
   return {
     id: item.id,
     key: item.seriesKey,
     folder: item.seriesFolder,
-    serie_id: item.seriesKey,
-    serie_folder: item.seriesFolder,
     serie_name: item.seriesName,
     season: item.season,
     episode: item.episode,
@@ -28,16 +37,13 @@ export function downloadItemView(item: IDownloadItem, live?: TransferProgress) {
     upgrade_from: item.upgradeFrom ?? null,
     language_used: item.languageUsed ?? null,
     hoster: item.hoster ?? null,
-    progress: {
-      percent,
-      downloaded_bytes: bytes,
-      total_bytes: total,
-      downloaded_mb: round(bytes / MB),
-      total_mb: total !== null ? round(total / MB) : null,
-      speed_bytes_per_second: speed,
-      speed_mbps: round(speed / MB),
-      eta_seconds: item.status === 'downloading' ? eta : null,
-    },
+    progress: progressView({
+      percent: live?.percent ?? Number(item.progress),
+      bytes: live?.bytes ?? Number(item.downloadedBytes),
+      total: live?.total ?? (item.totalBytes != null ? Number(item.totalBytes) : null),
+      speed: live?.speed ?? Number(item.speed),
+      etaSeconds: item.status === 'downloading' ? eta : null,
+    }),
     attempts: item.attempts,
     error: item.lastError ?? null,
     file_path: item.status === 'completed' ? item.filePath ?? null : null,
@@ -48,7 +54,7 @@ export function downloadItemView(item: IDownloadItem, live?: TransferProgress) {
   };
 }
 
-export type DownloadItemView = ReturnType<typeof downloadItemView>;
+export type DownloadItemView = DownloadItem;
 
 function iso(value: Date | null | undefined): string | null {
   return value ? new Date(value).toISOString() : null;

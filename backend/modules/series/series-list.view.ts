@@ -55,7 +55,7 @@ export class SeriesListView {
     });
     deps.events?.subscribe((event) => {
       const data = event.data as { key?: string; scope?: string };
-      if (event.type === 'series_added' || event.type === 'series_removed' || event.type === 'download_complete' || event.type === 'episode_available') this.changed(data.key);
+      if (event.type === 'series_added' || event.type === 'series_removed' || event.type === 'download_complete') this.changed(data.key);
       else if (event.type === 'scan_complete') this.changed(data.scope === 'series' ? data.key : undefined);
     });
   }

@@ -120,7 +120,7 @@ export class MetricsService {
     const item = String(data.item_id);
     switch (event.type) {
       case 'download_progress': {
-        const bytes = Number(data.downloaded_bytes) || 0;
+        const bytes = event.data.progress.downloaded_bytes;
         const before = this.#downloadBytes.get(item) ?? 0;
         // A retry restarts the count (or resumes lower): only growth is new bytes.
         if (bytes > before) this.increment('aniworld_download_bytes_total', {}, bytes - before);

@@ -40,6 +40,7 @@ const paths = {
   send: svg`<path d="M22 2 11 13M22 2l-7 20-4-9-9-4Z"/>`,
   tv: svg`<rect x="2" y="7" width="20" height="14" rx="2"/><path d="m17 2-5 5-5-5"/>`,
   disk: svg`<path d="M5 3h11l3 3v13a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2Z"/><path d="M8 3v5h7V3M8 21v-7h8v7"/>`,
+  wanted: svg`<path d="M4 6h11M4 12h8M4 18h6"/><circle cx="17" cy="16" r="3.5"/><path d="m19.5 18.5 2.5 2.5"/>`,
   clock: svg`<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>`,
 } as const;
 

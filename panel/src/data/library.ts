@@ -77,7 +77,15 @@ export interface ImportCandidate {
   readonly episode_files: number;
   readonly linked_key: string | null;
   readonly suggestions: Omit<SearchResult, 'added' | 'end_year'>[];
+  /** The suggestion "Import all" takes, and why; null when a person must choose. */
+  readonly match: { key: string; reason: 'linked' | 'exact_title' | 'single_result' } | null;
   readonly error: string | null;
+}
+
+export interface ImportAllResult {
+  readonly imported: { folder: string; key: string; name: string; reason: string }[];
+  readonly skipped: { folder: string; reason: string }[];
+  readonly failed: { folder: string; key: string | null; error: { code: string; message: string } }[];
 }
 
 export interface NamingExample { readonly series: string; readonly season: number; readonly episode: number; readonly path: string }
@@ -93,7 +101,11 @@ export const deleteAnime = (api: ApiClient, key: string, deleteFiles: boolean) =
 export const rescanLibrary = (api: ApiClient) => api.post<{ status: 'started' | 'running' }>('/api/anime/rescan');
 export const rescanAnime = (api: ApiClient, key: string) => api.post<unknown>(`${path(key)}/rescan`);
 export const refreshAnime = (api: ApiClient, key: string) => api.post<{ anime: AnimeDetail }>(`${path(key)}/refresh`);
-export const importCandidates = (api: ApiClient, offset = 0, limit = 20) => api.get<{ total: number; offset: number; limit: number; items: ImportCandidate[] }>(`/api/anime/import?offset=${offset}&limit=${limit}`);
+export const importCandidates = (api: ApiClient, offset = 0, limit = 20) => api.get<{ total: number; offset: number; limit: number; ignored: number; items: ImportCandidate[] }>(`/api/anime/import?offset=${offset}&limit=${limit}`);
+export const importAll = (api: ApiClient, monitored: boolean) => api.post<ImportAllResult>('/api/anime/import/all', { monitored });
+export const ignoredFolders = (api: ApiClient) => api.get<{ folders: { folder: string; ignored_at: string }[] }>('/api/anime/import/ignored');
+export const ignoreFolder = (api: ApiClient, folder: string) => api.post<{ folder: string; ignored: true }>('/api/anime/import/ignored', { folder });
+export const unignoreFolder = (api: ApiClient, folder: string) => api.delete<{ folder: string; ignored: false }>(`/api/anime/import/ignored/${encodeURIComponent(folder)}`);
 export const importFolder = (api: ApiClient, input: { folder: string; key: string; monitored: boolean }) => api.post<AnimeDetail>('/api/anime/import', input);
 export const previewNaming = (api: ApiClient, templates: { episode_template: string; season_folder_template: string }) =>
   api.post<{ examples: NamingExample[] }>('/api/anime/naming/preview', templates);

@@ -1,9 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { liveContext } from '../context.ts';
+import type { EventType, LiveEvent } from '../../../contract/index.ts';
 import type { LiveMessage, LiveState } from './live.ts';
 
-type Handlers = Readonly<Record<string, (message: LiveMessage) => void>>;
+/** A handler per event type, given that event's payload as the contract describes it. */
+type Handlers = { readonly [K in EventType]?: (message: LiveEvent<K>) => void };
 
 /**
  * Subscribes a component to live message types while it is connected, and calls
@@ -25,7 +27,7 @@ export class LiveEvents implements ReactiveController {
   hostConnected(): void {
     const live = this.#consumer.value;
     if (!live) return;
-    for (const [type, handler] of Object.entries(this.#handlers)) this.#unsubscribe.push(live.subscribe(type, handler));
+    for (const [type, handler] of Object.entries(this.#handlers)) this.#unsubscribe.push(live.subscribe(type, handler as (message: LiveMessage) => void));
     if (this.#onReconnect) {
       let previous: LiveState = live.state;
       this.#unsubscribe.push(live.onState((state) => {

@@ -1,8 +1,10 @@
+import type { DownloadItem as WireDownloadItem, DownloadProgress, EventMap, QueueHold as WireQueueHold, QueueStatus as WireQueueStatus } from '../../../contract/index.ts';
 import type { ApiClient } from './api-client.ts';
 
-export type DownloadStatus = 'pending' | 'downloading' | 'paused' | 'completed' | 'failed' | 'cancelled';
+export type { DownloadStatus } from '../../../contract/index.ts';
+import type { DownloadStatus } from '../../../contract/index.ts';
 
-/** One queued episode as the panel uses it (see normalizeItem for the wire names it accepts). */
+/** One queued episode as the panel uses it (from the wire item of `contract/queue.ts`). */
 export interface DownloadItem {
   readonly id: string;
   readonly key: string;
@@ -31,11 +33,7 @@ export interface DownloadItem {
   readonly completedAt: string | null;
 }
 
-/** Set while an outage holds the queue (the provider is unwell, the disk is full). */
-export interface QueueHold {
-  readonly reason: 'provider' | 'disk_full';
-  readonly message: string;
-}
+export type QueueHold = Pick<WireQueueHold, 'reason' | 'message'>;
 
 export interface QueueStatus {
   readonly isRunning: boolean;
@@ -45,83 +43,70 @@ export interface QueueStatus {
   readonly pending: DownloadItem[];
   readonly completed: DownloadItem[];
   readonly failed: DownloadItem[];
-  readonly statistics: Record<string, unknown>;
+  readonly statistics: WireQueueStatus['statistics'];
 }
 
-type Raw = Record<string, unknown>;
-const num = (value: unknown, fallback = 0) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
-const MB = 1024 * 1024;
-const firstNumber = (...values: unknown[]): number | null => (values.find((value) => typeof value === 'number' && Number.isFinite(value)) as number | undefined) ?? null;
-const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
-
-/** Accepts the queue's snake_case wire item; nested `progress` objects of the original app are understood too. */
-export function normalizeItem(raw: Raw): DownloadItem {
-  const progress = typeof raw.progress === 'object' && raw.progress !== null ? raw.progress as Raw : undefined;
-  const episode = typeof raw.episode === 'object' && raw.episode !== null ? raw.episode as Raw : undefined;
+/** The panel's view of a wire queue item; the language shown is the one used, else the one asked for. */
+export function normalizeItem(raw: WireDownloadItem): DownloadItem {
   return {
-    id: String(raw.id ?? raw.item_id ?? ''),
-    key: String(raw.serie_id ?? raw.key ?? raw.series_key ?? ''),
-    folder: String(raw.serie_folder ?? raw.folder ?? raw.series_folder ?? ''),
-    name: String(raw.serie_name ?? raw.name ?? raw.series_name ?? raw.serie_id ?? ''),
-    season: num(episode?.season ?? raw.season),
-    episode: num(episode?.episode ?? raw.episode),
-    status: (str(raw.status) ?? 'pending') as DownloadStatus,
-    priority: typeof raw.priority === 'number' ? raw.priority : raw.priority === 'high' ? 10 : raw.priority === 'low' ? -10 : 0,
-    progress: num(progress ? progress.percent : raw.progress),
-    downloadedBytes: num(raw.downloaded_bytes ?? progress?.downloaded_bytes ?? (progress ? num(progress.downloaded_mb) * MB : 0)),
-    totalBytes: firstNumber(raw.total_bytes, progress?.total_bytes, progress && typeof progress.total_mb === 'number' ? progress.total_mb * MB : null),
-    speed: num(raw.speed ?? raw.speed_bytes_per_second ?? progress?.speed_bytes_per_second ?? (progress ? num(progress.speed_mbps) * MB : 0)),
-    eta: firstNumber(raw.eta, raw.eta_seconds, progress?.eta_seconds),
-    attempts: num(raw.attempts ?? raw.retry_count),
-    error: str(raw.last_error ?? raw.error),
-    language: str(raw.language_used ?? raw.language),
-    upgradeFrom: str(raw.upgrade_from),
-    hoster: str(raw.hoster),
-    filePath: str(raw.file_path),
-    createdAt: str(raw.created_at ?? raw.added_at),
-    completedAt: str(raw.completed_at),
+    id: raw.id,
+    key: raw.key,
+    folder: raw.folder,
+    name: raw.serie_name,
+    season: raw.season,
+    episode: raw.episode,
+    status: raw.status,
+    priority: raw.priority,
+    ...fromProgress(raw.progress),
+    attempts: raw.attempts,
+    error: raw.error,
+    language: raw.language_used ?? raw.language,
+    upgradeFrom: raw.upgrade_from,
+    hoster: raw.hoster,
+    filePath: raw.file_path,
+    createdAt: raw.added_at,
+    completedAt: raw.completed_at,
   };
 }
 
-const list = (value: unknown) => (Array.isArray(value) ? value.map((item) => normalizeItem(item as Raw)) : []);
+function fromProgress(progress: DownloadProgress) {
+  return { progress: progress.percent, downloadedBytes: progress.downloaded_bytes, totalBytes: progress.total_bytes, speed: progress.speed_bytes_per_second, eta: progress.eta_seconds };
+}
 
-export function normalizeStatus(raw: Raw): QueueStatus {
-  const body = (typeof raw.status === 'object' && raw.status !== null ? raw.status : raw) as Raw;
+export function normalizeStatus(raw: WireQueueStatus): QueueStatus {
   return {
-    isRunning: Boolean(body.is_running),
-    isPaused: Boolean(body.is_paused),
-    waiting: holdOf(body.waiting),
-    active: list(body.active_downloads),
-    pending: list(body.pending_queue),
-    completed: list(body.completed_downloads),
-    failed: list(body.failed_downloads),
-    statistics: (typeof body.statistics === 'object' && body.statistics !== null ? body.statistics : {}) as Record<string, unknown>,
+    isRunning: raw.is_running,
+    isPaused: raw.is_paused,
+    waiting: raw.waiting ? { reason: raw.waiting.reason, message: raw.waiting.message } : null,
+    active: raw.active_downloads.map(normalizeItem),
+    pending: raw.pending_queue.map(normalizeItem),
+    completed: raw.completed_downloads.map(normalizeItem),
+    failed: raw.failed_downloads.map(normalizeItem),
+    statistics: raw.statistics,
   };
 }
 
-function holdOf(raw: unknown): QueueHold | null {
-  if (typeof raw !== 'object' || raw === null) return null;
-  const { reason, message } = raw as Raw;
-  return { reason: reason === 'disk_full' ? 'disk_full' : 'provider', message: typeof message === 'string' ? message : '' };
-}
+type ItemEvent = EventMap['download_added'] | EventMap['download_complete'] | EventMap['download_failed'];
 
-/** Applies a download_progress message to the item it names. */
-export function applyProgress(item: DownloadItem, data: Raw): DownloadItem {
-  const next = normalizeItem({ ...data, id: item.id });
-  return {
-    ...item,
-    status: (str(data.status) as DownloadStatus | null) ?? (item.status === 'pending' ? 'downloading' : item.status),
-    progress: data.progress !== undefined ? next.progress : item.progress,
-    downloadedBytes: data.downloaded_bytes !== undefined ? next.downloadedBytes : item.downloadedBytes,
-    totalBytes: next.totalBytes ?? item.totalBytes,
-    speed: data.speed !== undefined || data.speed_bytes_per_second !== undefined ? next.speed : item.speed,
-    eta: data.eta !== undefined || data.eta_seconds !== undefined ? next.eta : item.eta,
+/** The item after a download_added, download_complete or download_failed event (`current`: what the panel knew). */
+export function applyItemEvent(current: DownloadItem | undefined, data: ItemEvent, status: DownloadStatus): DownloadItem {
+  const item: DownloadItem = current ?? {
+    id: data.item_id, key: data.key, folder: data.folder, name: data.serie_name, season: data.season, episode: data.episode, status, priority: 0,
+    progress: 0, downloadedBytes: 0, totalBytes: null, speed: 0, eta: null, attempts: 0, error: null, language: null, upgradeFrom: null, hoster: null, filePath: null, createdAt: null, completedAt: null,
   };
+  if ('priority' in data) return { ...item, status, priority: data.priority, language: data.language, upgradeFrom: data.upgrade_from ?? null };
+  if ('file_path' in data) return { ...item, status, progress: 100, filePath: data.file_path, hoster: data.hoster, language: data.language, error: null, eta: null, speed: 0 };
+  return { ...item, status, error: data.error, attempts: data.attempts, speed: 0, eta: null };
 }
 
-export const getQueue = async (api: ApiClient) => normalizeStatus(await api.get<Raw>('/api/queue/status'));
+/** Applies a download_progress message to the item it names; a pending item is downloading now. */
+export function applyProgress(item: DownloadItem, data: EventMap['download_progress']): DownloadItem {
+  return { ...item, status: item.status === 'pending' ? 'downloading' : item.status, ...fromProgress(data.progress) };
+}
+
+export const getQueue = async (api: ApiClient) => normalizeStatus(await api.get<WireQueueStatus>('/api/queue/status'));
 export const addToQueue = (api: ApiClient, input: { key: string; folder: string; name: string; episodes: { season: number; episode: number }[]; priority?: number }) =>
-  api.post<Raw>('/api/queue/add', {
+  api.post<unknown>('/api/queue/add', {
     serie_id: input.key,
     serie_folder: input.folder,
     serie_name: input.name,

@@ -2,7 +2,7 @@ import type { ApiClient } from './api-client.ts';
 import { t } from '../i18n/locale.ts';
 
 export const WEBHOOK_KINDS = ['json', 'discord', 'ntfy', 'gotify', 'telegram', 'pushover', 'jellyfin', 'emby', 'plex'] as const;
-export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'series_removed', 'scan_complete', 'episode_available', 'episode_upgraded', 'health_issue', 'provider_check'] as const;
+export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'series_removed', 'scan_complete', 'episode_upgraded', 'health_issue', 'provider_check'] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 

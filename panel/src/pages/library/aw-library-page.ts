@@ -5,6 +5,7 @@ import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { errorMessage, type ApiClient } from '../../data/api-client.ts';
 import { filterFromQuery, filterLibrary, filterToQuery, listAnime, rescanLibrary, type AnimeSummary, type LibraryFilter, type LibrarySort } from '../../data/library.ts';
+import { bulkSeries, type BulkAction } from '../../data/wanted.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
@@ -55,6 +56,12 @@ export class AwLibraryPage extends LitElement {
     td.num { text-align: right; font-variant-numeric: tabular-nums; }
     .cell-progress { min-width: 120px; }
     .unmonitored { opacity: 0.6; }
+    .tile.pick { cursor: pointer; }
+    .tile.pick input { position: absolute; top: 8px; left: 8px; width: 22px; height: 22px; z-index: 1; }
+    .tile.pick:has(input:checked) { box-shadow: 0 0 0 2px var(--aw-accent); }
+    .bulk { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 10px 14px; margin-bottom: 14px; position: sticky; top: 64px; z-index: 5; }
+    .bulk .count { margin-right: auto; font-weight: 600; }
+    td.pick, th.pick { width: 36px; }
     .skeleton { aspect-ratio: 2 / 3.6; border-radius: 8px; background: linear-gradient(90deg, var(--aw-surface-2), var(--aw-surface), var(--aw-surface-2)); background-size: 200% 100%; animation: shimmer 1.2s infinite; }
     @keyframes shimmer { to { background-position: -200% 0; } }
     @media (max-width: 520px) {
@@ -74,6 +81,10 @@ export class AwLibraryPage extends LitElement {
   @state() private scanning = false;
   @state() private scanProgress: number | undefined;
   @state() private scanText = '';
+  /** Multi-select: on while the user picks series for a bulk action. */
+  @state() private selecting = false;
+  @state() private chosen = new Set<string>();
+  @state() private bulkBusy = false;
 
   constructor() {
     super();
@@ -130,6 +141,47 @@ export class AwLibraryPage extends LitElement {
     }
   }
 
+  #choose(key: string, on: boolean): void {
+    const next = new Set(this.chosen);
+    if (on) next.add(key);
+    else next.delete(key);
+    this.chosen = next;
+  }
+
+  /** One action on every chosen series; each series reports its own outcome. */
+  async #bulk(action: BulkAction): Promise<void> {
+    const keys = [...this.chosen];
+    if (keys.length === 0) return;
+    this.bulkBusy = true;
+    try {
+      const result = await bulkSeries(this.api, action, keys);
+      this.dispatchEvent(new ToastEvent(t('library.bulkResult', { succeeded: result.succeeded, failed: result.failed }), result.failed ? 'warn' : 'ok'));
+      if (action === 'download_missing') {
+        const queued = result.results.reduce((sum, entry) => sum + (entry.ok ? entry.item_ids?.length ?? 0 : 0), 0);
+        this.dispatchEvent(new ToastEvent(t('library.bulkQueued', { count: queued }), 'info'));
+      }
+      for (const entry of result.results) if (!entry.ok) this.dispatchEvent(new ToastEvent(t('library.bulkFailed', { key: entry.key, reason: entry.error.message }), 'error'));
+      await this.#load();
+    } catch (error) {
+      this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
+    } finally {
+      this.bulkBusy = false;
+    }
+  }
+
+  #bulkBar(shown: AnimeSummary[]) {
+    const allShown = shown.length > 0 && shown.every((item) => this.chosen.has(item.key));
+    const none = this.chosen.size === 0 || this.bulkBusy;
+    return html`<div class="card bulk" role="group" aria-label=${t('library.bulkActions')}>
+      <span class="count" aria-live="polite">${t('library.selectedCount', { count: this.chosen.size })}</span>
+      <label class="check"><input type="checkbox" .checked=${allShown} @change=${(event: Event) => { this.chosen = (event.target as HTMLInputElement).checked ? new Set([...this.chosen, ...shown.map((item) => item.key)]) : new Set([...this.chosen].filter((key) => !shown.some((item) => item.key === key))); }} />${t('library.selectAll')}</label>
+      <button type="button" ?disabled=${none} @click=${() => void this.#bulk('monitor')}>${icon('bookmark')}${t('library.bulkMonitor')}</button>
+      <button type="button" ?disabled=${none} @click=${() => void this.#bulk('unmonitor')}>${icon('x')}${t('library.bulkUnmonitor')}</button>
+      <button type="button" ?disabled=${none} @click=${() => void this.#bulk('refresh')}>${icon('refresh')}${t('library.bulkRefresh')}</button>
+      <button type="button" class="primary" ?disabled=${none} @click=${() => void this.#bulk('download_missing')}>${icon('download')}${t('library.bulkDownloadMissing')}</button>
+    </div>`;
+  }
+
   #setView(view: 'grid' | 'table'): void {
     this.view = view;
     localStorage.setItem(VIEW_KEY, view);
@@ -146,6 +198,7 @@ export class AwLibraryPage extends LitElement {
       <div class="page-header">
         <h1 tabindex="-1">${t('nav.library')}</h1>
         <div class="toolbar">
+          <button type="button" aria-pressed=${this.selecting ? 'true' : 'false'} @click=${() => { this.selecting = !this.selecting; this.chosen = new Set(); }}>${icon('check')}<span>${this.selecting ? t('library.selectDone') : t('library.select')}</span></button>
           <button type="button" @click=${() => void this.#rescan()} aria-disabled=${this.scanning ? 'true' : 'false'}>${icon('refresh')}<span>${this.scanning ? t('library.scanningShort') : t('library.rescan')}</span></button>
           <a class="button" href=${toUrl('/library/import')}>${icon('import')}<span>${t('library.importFolders')}</span></a>
           <a class="button" href=${toUrl(organizePath())}>${icon('folder')}<span>${t('organize.open')}</span></a>
@@ -194,6 +247,7 @@ export class AwLibraryPage extends LitElement {
         </div>
       </div>
       <p class="summary" aria-live="polite">${t('library.summary', { shown: shown.length, total: this.items.length, missing: missingTotal })}</p>
+      ${this.selecting ? this.#bulkBar(shown) : nothing}
       ${shown.length === 0 ? html`<aw-empty-state heading=${t('library.noMatchTitle')} icon="search"><span slot="text">${t('library.noMatchText')}</span>
         <button type="button" @click=${() => this.#update({ search: '', missingOnly: false, monitored: 'all' })}>${t('library.clearFilters')}</button></aw-empty-state>`
         : this.view === 'grid' ? this.#grid(shown) : this.#table(shown)}`;
@@ -209,6 +263,15 @@ export class AwLibraryPage extends LitElement {
   }
 
   #grid(items: AnimeSummary[]) {
+    if (this.selecting) {
+      return html`<div class="grid">${repeat(items, (item) => item.key, (item) => html`
+        <label class="tile pick ${item.monitored ? '' : 'unmonitored'}">
+          <input type="checkbox" aria-label=${t('library.selectOne', { name: item.name })} .checked=${this.chosen.has(item.key)} @change=${(event: Event) => this.#choose(item.key, (event.target as HTMLInputElement).checked)} />
+          <div class="poster"><aw-poster .src=${item.cover} .name=${item.name}></aw-poster></div>
+          <div class="meta"><span class="name">${item.name}</span><span class="sub"><span>${item.year ?? ''}</span><span>${item.downloaded_count}/${item.episode_count}</span></span></div>
+          <span class="corner">${this.#badge(item)}</span>
+        </label>`)}</div>`;
+    }
     return html`<div class="grid">${repeat(items, (item) => item.key, (item) => html`
       <a class="tile ${item.monitored ? '' : 'unmonitored'}" href=${toUrl(seriesPath(item.key))}>
         <div class="poster"><aw-poster .src=${item.cover} .name=${item.name}></aw-poster></div>
@@ -223,8 +286,9 @@ export class AwLibraryPage extends LitElement {
 
   #table(items: AnimeSummary[]) {
     return html`<div class="table-wrap"><table>
-      <thead><tr><th>${t('library.colSeries')}</th><th class="hide-narrow">${t('library.colYear')}</th><th>${t('library.colEpisodes')}</th><th class="num">${t('library.colMissing')}</th><th class="hide-narrow">${t('library.colStatus')}</th></tr></thead>
+      <thead><tr>${this.selecting ? html`<th class="pick"><span class="visually-hidden">${t('library.select')}</span></th>` : nothing}<th>${t('library.colSeries')}</th><th class="hide-narrow">${t('library.colYear')}</th><th>${t('library.colEpisodes')}</th><th class="num">${t('library.colMissing')}</th><th class="hide-narrow">${t('library.colStatus')}</th></tr></thead>
       <tbody>${repeat(items, (item) => item.key, (item) => html`<tr class=${item.monitored ? '' : 'unmonitored'}>
+        ${this.selecting ? html`<td class="pick"><input type="checkbox" aria-label=${t('library.selectOne', { name: item.name })} .checked=${this.chosen.has(item.key)} @change=${(event: Event) => this.#choose(item.key, (event.target as HTMLInputElement).checked)} /></td>` : nothing}
         <td class="name"><a href=${toUrl(seriesPath(item.key))}>${item.name}</a><div class="folder">${item.folder}</div></td>
         <td class="hide-narrow">${item.year ?? '–'}</td>
         <td class="cell-progress"><aw-progress-bar label=${t('library.onDisk')} .value=${item.episode_count ? (item.downloaded_count / item.episode_count) * 100 : 0} tone=${item.missing_count ? 'accent' : 'ok'}></aw-progress-bar><span class="small muted">${t('library.countOf', { done: item.downloaded_count, total: item.episode_count })}</span></td>

@@ -4,7 +4,8 @@ import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { applyProgress, cancelItem, clearCompleted, getQueue, normalizeStatus, pauseItem, queueAction, removeFromQueue, reorderQueue, resumeItem, retryItems, setPriority, type DownloadItem, type QueueStatus } from '../../data/queue.ts';
+import type { EventMap } from '../../../../contract/index.ts';
+import { applyProgress, cancelItem, clearCompleted, getQueue, pauseItem, queueAction, removeFromQueue, reorderQueue, resumeItem, retryItems, setPriority, type DownloadItem, type QueueStatus } from '../../data/queue.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
@@ -59,12 +60,13 @@ export class AwQueuePage extends LitElement {
     super();
     const reload = () => void this.#load();
     new LiveEvents(this, {
-      download_progress: (message) => this.#progress(message.data as Record<string, unknown>),
+      download_progress: (message) => this.#progress(message.data),
       download_added: reload,
       download_complete: reload,
       download_failed: reload,
       download_removed: reload,
-      queue_status: (message) => { this.status = this.#merge(message.data as Record<string, unknown>); },
+      // Counters only: the lists come from a reload.
+      queue_status: reload,
       queue_started: reload,
       queue_stopped: reload,
       queue_paused: reload,
@@ -88,19 +90,9 @@ export class AwQueuePage extends LitElement {
     }
   }
 
-  /** queue_status messages may carry a full status or only counters: reload for the latter. */
-  #merge(data: Record<string, unknown>): QueueStatus | undefined {
-    if (!Array.isArray(data.active_downloads) && !Array.isArray(data.pending_queue)) {
-      void this.#load();
-      return this.status;
-    }
-    return normalizeStatus(data);
-  }
-
-  #progress(data: Record<string, unknown>): void {
+  #progress(data: EventMap['download_progress']): void {
     if (!this.status) return;
-    const id = String(data.item_id ?? data.id ?? '');
-    const match = (item: DownloadItem) => item.id === id || (item.key === String(data.key ?? data.serie_id) && item.season === Number(data.season) && item.episode === Number(data.episode));
+    const match = (item: DownloadItem) => item.id === data.item_id;
     const found = this.status.active.find(match) ?? this.status.pending.find(match);
     if (!found) {
       void this.#load();

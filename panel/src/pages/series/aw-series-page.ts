@@ -4,7 +4,7 @@ import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
 import { deleteAnime, getAnime, refreshAnime, rescanAnime, updateAnime, type AnimeDetail, type EpisodeView } from '../../data/library.ts';
-import { addToQueue, applyProgress, episodeId, getQueue, itemsByEpisode, normalizeItem, type DownloadItem } from '../../data/queue.ts';
+import { addToQueue, applyItemEvent, applyProgress, episodeId, getQueue, itemsByEpisode, type DownloadItem, type DownloadStatus } from '../../data/queue.ts';
 import { LANGUAGES, type Language } from '../../data/config.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { EventStamps } from '../../data/event-stamps.ts';
@@ -93,32 +93,28 @@ export class AwSeriesPage extends LitElement {
 
   constructor() {
     super();
-    const onItem = (message: { data: Record<string, unknown> }) => {
-      const item = normalizeItem(message.data);
-      if (!this.anime || item.key !== this.anime.key) return;
-      this.#putItem(item);
+    const onItem = (data: Parameters<typeof applyItemEvent>[1], status: DownloadStatus) => {
+      if (!this.anime || data.key !== this.anime.key) return;
+      this.#putItem(applyItemEvent(this.queue.get(episodeId(data.key, data.season, data.episode)), data, status));
     };
     new LiveEvents(this, {
-      download_added: onItem,
-      download_progress: (message) => {
-        const data = message.data as Record<string, unknown>;
-        const id = episodeId(String(data.key ?? data.serie_id ?? ''), Number(data.season), Number(data.episode));
-        const current = this.queue.get(id) ?? [...this.queue.values()].find((item) => item.id === String(data.item_id ?? data.id ?? ''));
+      download_added: (message) => onItem(message.data, 'pending'),
+      download_progress: ({ data }) => {
+        const current = this.queue.get(episodeId(data.key, data.season, data.episode)) ?? [...this.queue.values()].find((item) => item.id === data.item_id);
         if (current) this.#putItem(applyProgress(current, data));
       },
-      download_complete: (message) => { onItem({ data: { ...message.data, status: 'completed' } }); void this.#load(false); },
-      download_failed: onItem,
-      download_removed: (message) => {
-        const id = String((message.data as { item_id?: string; id?: string }).item_id ?? (message.data as { id?: string }).id ?? '');
-        for (const [episode, item] of this.queue) if (item.id === id) this.#stamps.touch(episode);
-        this.queue = new Map([...this.queue].filter(([, item]) => item.id !== id));
+      download_complete: (message) => { onItem(message.data, 'completed'); void this.#load(false); },
+      download_failed: (message) => onItem(message.data, 'failed'),
+      download_removed: ({ data }) => {
+        for (const [episode, item] of this.queue) if (item.id === data.item_id) this.#stamps.touch(episode);
+        this.queue = new Map([...this.queue].filter(([, item]) => item.id !== data.item_id));
       },
       scan_complete: () => void this.#load(false),
-      episode_upgraded: (message) => {
-        if ((message.data as { key?: string }).key === this.#key) void this.#load(false);
+      episode_upgraded: ({ data }) => {
+        if (data.key === this.#key) void this.#load(false);
       },
-      languages_offered: (message) => {
-        if ((message.data as { key?: string }).key === this.#key) void this.#load(false);
+      languages_offered: ({ data }) => {
+        if (data.key === this.#key) void this.#load(false);
       },
     }, () => void this.#load(false));
   }

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { OPERATIONS } from '../../backend/http/openapi.operations.ts';
+import { EVENT_TYPES, eventSchemas, liveMessageSchema } from '../../contract/index.ts';
+import { LiveClient, wsUrl } from '../ws/ws-client.ts';
+import { ensureMedia } from '../../scripts/fixture-site/media.ts';
+import { startQueueApp } from './queue-helpers.ts';
+
+/**
+ * The wire contract against the real app: every answer a route gives here is parsed with the
+ * `response` schema its OpenAPI entry names, and every message the WebSocket sends with its
+ * type's schema. The schemas are strict, so a field the contract does not know fails too.
+ */
+
+/** Events this suite does not bring about with the fixture site; their payloads are typed at the publisher. */
+const NOT_TRIGGERED_HERE = new Set(['health_issue', 'provider_check', 'scan_failed']);
+
+let site: FixtureSite;
+let app: TestApp;
+let token: string;
+let live: LiveClient;
+const checked = new Set<string>();
+
+beforeAll(async () => {
+  await ensureMedia();
+  ({ site, app, token } = await startQueueApp({ series: ['demo-academy'] }));
+  live = await LiveClient.open(wsUrl(app.url, `?token=${token}`));
+  await live.waitFor((message) => message.type === 'connected');
+  for (const room of ['downloads', 'download_progress', 'scan_progress']) await live.join(room);
+});
+afterAll(async () => {
+  live?.close();
+  await app?.dispose();
+  await site?.close();
+});
+
+/** Calls `route` (`METHOD /koa/path`) at `path` and checks its answer against the route's contract schema. */
+async function answer(route: string, path: string, body?: unknown, expectedStatus?: number): Promise<any> {
+  const operation = OPERATIONS[route];
+  if (!operation?.response) throw new Error(`${route} names no response schema in openapi.operations.ts`);
+  const response = await app.request(route.split(' ')[0], path, { token, body });
+  expect(response.status, `${route}: ${JSON.stringify(response.body)}`).toBe(expectedStatus ?? operation.success?.status ?? 200);
+  const parsed = operation.response.safeParse(response.body);
+  if (!parsed.success) throw new Error(`${route} answered outside its contract:\n${z.prettifyError(parsed.error)}\n${JSON.stringify(response.body).slice(0, 2000)}`);
+  checked.add(route);
+  return response.body;
+}
+
+const event = (type: string, match: (data: any) => boolean = () => true) => live.waitFor((message) => message.type === type && match(message.data), type);
+
+describe('wire contract', () => {
+  it('queue routes answer in the contract\'s shapes', async () => {
+    const complete = event('download_complete', (data) => data.episode === 1);
+    const added = await answer('POST /api/queue/add', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 1 }] });
+    const [done] = added.added_items as string[];
+    await complete;
+    await answer('GET /api/queue/status', '/api/queue/status');
+    await answer('GET /api/queue/:item_id', `/api/queue/${done}`);
+
+    // Not offered in this language: fails at once.
+    const failed = event('download_failed');
+    await answer('POST /api/queue/add', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 2 }], language: 'English Dub' });
+    await failed;
+
+    await answer('POST /api/queue/stop', '/api/queue/stop');
+    const waiting = await answer('POST /api/queue/add-missing', '/api/queue/add-missing', { key: 'demo-academy', seasons: [2] });
+    const [first, second] = waiting.added_items as string[];
+    await answer('PATCH /api/queue/:item_id', `/api/queue/${first}`, { priority: 5 });
+    await answer('POST /api/queue/reorder', '/api/queue/reorder', { item_ids: [second, first] });
+    await answer('POST /api/queue/:item_id/pause', `/api/queue/${first}/pause`);
+    await answer('POST /api/queue/:item_id/resume', `/api/queue/${first}/resume`);
+    await answer('POST /api/queue/:item_id/cancel', `/api/queue/${first}/cancel`);
+    await answer('POST /api/queue/retry', '/api/queue/retry', { item_ids: [first] });
+    await answer('DELETE /api/queue/:item_id', `/api/queue/${second}`);
+    await answer('POST /api/queue/pause', '/api/queue/pause');
+    await answer('POST /api/queue/resume', '/api/queue/resume');
+    await answer('POST /api/queue/start', '/api/queue/start');
+    await answer('DELETE /api/queue/completed', '/api/queue/completed');
+    await answer('GET /api/queue/status', '/api/queue/status');
+  });
+
+  it('library work sends its events', async () => {
+    const library = event('scan_complete', (data) => data.scope === 'library');
+    expect((await app.request('POST', '/api/anime/rescan', { token })).status).toBe(202);
+    await library;
+    const series = event('scan_complete', (data) => data.scope === 'series');
+    expect((await app.request('POST', '/api/anime/demo-academy/rescan', { token })).status).toBe(200);
+    await series;
+    const added = event('series_added', (data) => data.key === 'film-collection');
+    expect((await app.request('POST', '/api/anime/add', { token, body: { key: 'film-collection' } })).status).toBe(201);
+    await added;
+    const removed = event('series_removed', (data) => data.key === 'film-collection');
+    expect((await app.request('DELETE', '/api/anime/film-collection', { token })).status).toBe(200);
+    await removed;
+  });
+
+  it('upgrades, refreshes, renames and the import list send their events', async () => {
+    await app.running.services.settings.patch({ provider: { cache_ttl_seconds: 0 }, downloads: { upgrade_language: true, languages: ['German Dub', 'German Sub', 'English Sub'] } });
+    site.setLanguages('still-running', 1, 1, [3]);
+    expect((await app.request('POST', '/api/anime/add', { token, body: { key: 'still-running' } })).status).toBe(201);
+    const sub = event('download_complete', (data) => data.key === 'still-running');
+    expect((await app.request('POST', '/api/queue/add', { token, body: { serie_id: 'still-running', episodes: [{ season: 1, episode: 1 }] } })).status).toBe(201);
+    await sub;
+    site.addLanguage('still-running', 1, 1, 1);
+    const upgraded = event('episode_upgraded', (data) => data.key === 'still-running');
+    expect((await app.request('POST', '/api/anime/still-running/refresh', { token })).status).toBe(200);
+    await Promise.all([upgraded, event('languages_offered'), event('series_refreshed')]);
+
+    // A file outside the naming templates, renamed by Organize.
+    const detail = (await app.request('GET', '/api/anime/demo-academy', { token })).body;
+    await writeFile(join(detail.folder_path, 'Demo Academy S01E03.mp4'), 'x');
+    expect((await app.request('POST', '/api/anime/demo-academy/rescan', { token })).status).toBe(200);
+    const renamed = event('episodes_renamed', (data) => data.key === 'demo-academy');
+    expect((await app.request('POST', '/api/anime/demo-academy/rename', { token })).status).toBe(200);
+    await renamed;
+
+    await mkdir(join(app.mediaDir, 'Unknown Show'), { recursive: true });
+    const ignored = event('import_folder_changed', (data) => data.folder === 'Unknown Show' && data.change === 'ignored');
+    expect((await app.request('POST', '/api/anime/import/ignored', { token, body: { folder: 'Unknown Show' } })).status).toBe(201);
+    await ignored;
+  });
+
+  it('every WebSocket message the app sent matches its type\'s schema, and every event type was seen', () => {
+    const problems = live.messages.flatMap((message) => {
+      const parsed = liveMessageSchema.safeParse(message);
+      return parsed.success ? [] : [`${message.type}: ${z.prettifyError(parsed.error)} in ${JSON.stringify(message.data).slice(0, 500)}`];
+    });
+    expect(problems).toEqual([]);
+    const seen = new Set(live.messages.map((message) => message.type));
+    expect(EVENT_TYPES.filter((type) => !seen.has(type) && !NOT_TRIGGERED_HERE.has(type))).toEqual([]);
+    for (const type of NOT_TRIGGERED_HERE) expect(eventSchemas).toHaveProperty(type);
+  });
+
+  it('every route that names a response schema was checked against it here', () => {
+    const named = Object.entries(OPERATIONS).filter(([, operation]) => operation.response).map(([route]) => route);
+    expect(named.filter((route) => !checked.has(route))).toEqual([]);
+  });
+});
