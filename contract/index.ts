@@ -19,3 +19,4 @@
 export * from './common.ts';
 export * from './queue.ts';
 export * from './events.ts';
+export * from './system.ts';
