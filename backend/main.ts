@@ -43,7 +43,6 @@ import { PersonChecks } from './providers/checks/person-checks.ts';
 import { ProviderTest } from './modules/system/provider-test.ts';
 import { installBasePath } from './http/base-path.ts';
 import { buildOpenApi, createDocsRouter } from './http/openapi.ts';
-import { OPERATIONS } from './http/openapi.operations.ts';
 import { createApp, listRoutes } from './app.ts';
 import { HttpClient } from './adapters/http-client.ts';
 import { ProviderHealth, withProbe } from './providers/provider-health.ts';
@@ -55,7 +54,7 @@ import { FlareSolverrSolver } from './providers/checks/flaresolverr-solver.ts';
 import { SiteChecks, type StoredPasses } from './providers/checks/site-checks.ts';
 import type { CheckSolver } from './providers/checks/solver.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
-import { createHosterRegistry, type HosterRegistry } from './providers/hosters/registry.ts';
+import type { HosterRegistry } from './providers/hosters/registry.ts';
 import { SeriesService } from './modules/series/series.service.ts';
 import { createSeriesRouter } from './modules/series/series.routes.ts';
 import { createRenameRouter } from './modules/series/rename.routes.ts';
@@ -137,7 +136,8 @@ export interface Running {
     readonly diagnostics: DiagnosticsService;
     readonly backups: BackupService;
     readonly providers: ProviderRegistry;
-    readonly hosters: HosterRegistry;
+    /** The hoster resolvers, loaded on first use. */
+    readonly hosters: () => Promise<HosterRegistry>;
     readonly providerHealth: ProviderHealth;
     readonly personChecks: PersonChecks;
     readonly series: SeriesService;
@@ -252,7 +252,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       }),
     });
     const providers = createProviderRegistry(settings, providerHttp);
-    const hosters = createHosterRegistry(providerHttp);
+    // Loaded by the first download: the resolvers bring the HTML parser, which an idle server never needs.
+    let hosterRegistry: Promise<HosterRegistry> | undefined;
+    const hosters = () => (hosterRegistry ??= import('./providers/hosters/registry.ts').then(({ createHosterRegistry }) => createHosterRegistry(providerHttp)));
     // SQLite tells when another process (the CLI) wrote the file; on PostgreSQL the event bridge does.
     const externalVersion = databaseUrl ? undefined : () => orm.em.getConnection().execute('pragma data_version');
     const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default, externalVersion });
@@ -338,7 +340,10 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createActivityRouter(activity),
     ];
     // The document lists every route, its own included.
-    const docsRouter = role === 'worker' ? undefined : createDocsRouter((own): Record<string, unknown> => buildOpenApi({ routes: listRoutes([...featureRouters, own]), operations: OPERATIONS, version: config.version, basePath: config.runtime.base_path }));
+    const docsRouter = role === 'worker' ? undefined : createDocsRouter(async (own) => buildOpenApi({
+      routes: listRoutes([...featureRouters, own]),
+      // The operation table (every route's summary and schemas) is read by the first GET /api/docs only.
+      operations: (await import('./http/openapi.operations.ts')).OPERATIONS, version: config.version, basePath: config.runtime.base_path }));
     const routers = docsRouter ? [...featureRouters, docsRouter] : featureRouters;
     const panel = role === 'worker' ? undefined : panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path });
     const app = createApp({ logger, orm, auth, routers, requestMetrics: { observe: (method, route, status, seconds) => metrics.observeRequest(method, route, status, seconds), enabled: () => settings.current().metrics.enabled }, trustProxy: config.runtime.trust_proxy, fallback: panel });

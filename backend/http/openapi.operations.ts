@@ -83,7 +83,7 @@ export const OPERATIONS: OperationTable = {
   'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics', response: queueStatusSchema },
   'POST /api/queue/add': { tag: 'queue', summary: 'Queue episodes of a library series', body: queueAddSchema, response: queueAddResultSchema, success: { status: 201 } },
   'POST /api/queue/add-missing': { tag: 'queue', summary: 'Queue every missing episode of a series', body: addMissingSchema, response: queueAddResultSchema, success: { status: 201 } },
-  'POST /api/queue/add-upgrades': { tag: 'queue', summary: 'Queue language upgrades of a series (the given episodes, or every upgradable one)', body: addUpgradesSchema, success: { status: 201 } },
+  'POST /api/queue/add-upgrades': { tag: 'queue', summary: 'Queue language upgrades of a series (the given episodes, or every upgradable one)', body: addUpgradesSchema, response: queueAddResultSchema, success: { status: 201 } },
   'POST /api/queue/start': { tag: 'queue', summary: 'Start processing the queue', response: queueStateSchema },
   'POST /api/queue/stop': { tag: 'queue', summary: 'Stop processing (running downloads are interrupted and resume later)', response: queueStateSchema },
   'POST /api/queue/pause': { tag: 'queue', summary: 'Pause the queue', response: queueStateSchema },

@@ -128,13 +128,16 @@ export function buildOpenApi(options: { routes: readonly { method: string; path:
  * GET /api/docs: built once on first request, when every router is registered. `build` gets this
  * router, so the composition root lists it with the others without referring to it before it exists.
  */
-export function createDocsRouter(build: (own: Router<AppState>) => Record<string, unknown>) {
+export function createDocsRouter(build: (own: Router<AppState>) => Promise<Record<string, unknown>>) {
   const router = createRouter();
-  let document: Record<string, unknown> | undefined;
-  router.get('/api/docs', (ctx) => {
-    document ??= build(router);
+  let document: Promise<Record<string, unknown>> | undefined;
+  router.get('/api/docs', async (ctx) => {
+    document ??= build(router).catch((error: unknown) => {
+      document = undefined;
+      throw error;
+    });
     ctx.set('Cache-Control', 'no-cache');
-    ctx.body = document;
+    ctx.body = await document;
   });
   return router;
 }

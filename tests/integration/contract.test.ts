@@ -68,6 +68,8 @@ describe('wire contract', () => {
 
     await answer('POST /api/queue/stop', '/api/queue/stop');
     const waiting = await answer('POST /api/queue/add-missing', '/api/queue/add-missing', { key: 'demo-academy', seasons: [2] });
+    // Nothing on disk is in a lower language here: an empty answer of the same shape.
+    expect((await answer('POST /api/queue/add-upgrades', '/api/queue/add-upgrades', { key: 'demo-academy' })).item_ids).toEqual([]);
     const [first, second] = waiting.added_items as string[];
     await answer('PATCH /api/queue/:item_id', `/api/queue/${first}`, { priority: 5 });
     await answer('POST /api/queue/reorder', '/api/queue/reorder', { item_ids: [second, first] });

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { startAppWithSite } from '../helpers/site-app.ts';
 import type { DomainEvent } from '../../backend/events/bus.ts';
 
 /** Organize: existing files renamed to the naming templates, companions along, nothing overwritten. */
@@ -39,12 +39,7 @@ const OLD_FILES: Record<string, Buffer> = {
 const hashes = new Map<string, string>();
 
 beforeAll(async () => {
-  site = await startFixtureSite({ seriesCount: 0 });
-  const temp = await makeTempDir();
-  await mkdir(join(temp.path, 'data'), { recursive: true });
-  await writeFile(join(temp.path, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 } }));
-  app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url } });
-  token = await app.login();
+  ({ site, app, token } = await startAppWithSite(0));
   app.running.services.events.subscribe((event) => { if (event.type === 'episodes_renamed') renamed.push(event); });
 
   const folder = join(app.mediaDir, 'Old Layout');
@@ -57,7 +52,7 @@ beforeAll(async () => {
   await mkdir(join(folder, 'Season 02'));
   await writeFile(join(folder, `${S2E1}.srt`), 'someone else\'s subtitles');
   // An escape: the films' season folder is a link to a folder outside the media root.
-  outside = join(temp.path, 'outside');
+  outside = join(app.root, 'outside');
   await mkdir(outside);
   await symlink(outside, join(folder, 'Season 00'));
 

@@ -71,7 +71,8 @@ export class DownloadFailure extends Error {
 
 export interface EpisodeDownloaderDeps {
   readonly provider: () => Pick<Provider, 'getEpisodeLinks' | 'resolveRedirect'>;
-  readonly hosters: HosterLookup;
+  /** The hoster resolvers, loaded by the first download (they bring the HTML parser). */
+  readonly hosters: () => Promise<HosterLookup>;
   readonly series: DownloadTarget;
   readonly engine: TransferEngine;
   readonly settings: { current(): Readonly<Settings> };
@@ -158,7 +159,7 @@ export class EpisodeDownloader {
 
   async #tryLink(request: EpisodeRequest, link: HosterLink, hooks: DownloadHooks, attempt: { target?: string }): Promise<DownloadOutcome> {
     const embedUrl = await this.#deps.provider().resolveRedirect(link, hooks.signal);
-    const hoster = this.#deps.hosters.find(link.hoster, embedUrl);
+    const hoster = (await this.#deps.hosters()).find(link.hoster, embedUrl);
     if (!hoster) throw new UnsupportedHoster(link.hoster);
     const media = await hoster.resolve(embedUrl, hooks.signal);
     const { series } = this.#deps;

@@ -114,7 +114,7 @@ export class ItemCommands {
    * Queues language upgrades: a download of the episode in the language the series wants, whose
    * file then replaces the one on disk. Episodes with an open item of any kind are skipped.
    */
-  async addUpgrades(input: AddUpgradesInput) {
+  async addUpgrades(input: AddUpgradesInput): Promise<QueueAddResult> {
     const series = await this.#em.findOne(Series, { key: input.key });
     if (!series) throw new NotFoundError(`No series with key "${input.key}" in the library`);
     const upgradable = await this.#deps.series.upgradableEpisodes(series.key, input.episodes);
@@ -139,7 +139,7 @@ export class ItemCommands {
     for (const item of added) this.#deps.events.publish('download_added', { ...itemEventBase(item), serie_name: item.seriesName, priority: item.priority, language: item.language ?? null, kind: 'upgrade', upgrade_from: item.upgradeFrom ?? null });
     if (added.length > 0) this.#deps.changed();
     return {
-      status: 'ok',
+      status: 'ok' as const,
       message: upgradable.length === 0 ? 'Nothing to upgrade' : `Queued ${added.length} upgrade${added.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length} already queued` : ''}`,
       added_items: added.map((item) => item.id),
       item_ids: added.map((item) => item.id),

@@ -2,14 +2,12 @@ import type { HttpClient, HttpResponse } from '../../adapters/http-client.ts';
 import type { EpisodeLinks, HosterLink, Provider, SearchResult, SeasonInfo, SeriesInfo } from '../provider.ts';
 import { ChallengeError, ParseError, ProviderNotFoundError, ProviderUnavailableError } from '../errors.ts';
 import { TtlCache } from '../ttl-cache.ts';
-import { parseEpisodePage } from './episode-page.ts';
-import { parseSeasonPage } from './season-page.ts';
-import { parseSeriesPage } from './series-page.ts';
-import { notFoundMessage } from './not-found.ts';
-import { parseLegacySearchAnswer, parseSearchAnswer, seriesUrl } from './search.ts';
+import { seriesUrl } from './series-url.ts';
 import { untilAborted } from '../until-aborted.ts';
 
 const KEY = /^[a-z0-9-]+$/;
+
+type Pages = typeof import('./pages.ts');
 
 export interface ProviderSettings {
   readonly url: string;
@@ -23,6 +21,7 @@ export class AniWorldProvider implements Provider {
   readonly #settings: () => ProviderSettings;
   readonly #series: TtlCache<SeriesInfo>;
   readonly #seasons: TtlCache<SeasonInfo>;
+  #pages: Promise<Pages> | undefined;
 
   constructor(options: { http: HttpClient; settings: () => ProviderSettings; now?: () => number }) {
     this.#http = options.http;
@@ -48,7 +47,7 @@ export class AniWorldProvider implements Provider {
         signal,
       });
       const entries = response.status === 200 ? parseJson(response.body) : undefined;
-      if (Array.isArray(entries)) return parseSearchAnswer(entries, this.baseUrl);
+      if (Array.isArray(entries)) return (await this.#readers()).parseSearchAnswer(entries, this.baseUrl);
       firstFailure = new ParseError(`the search answered HTTP ${response.status} without a JSON list`);
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -58,7 +57,7 @@ export class AniWorldProvider implements Provider {
     try {
       const response = await this.#http.request(`${this.baseUrl}/ajax/seriesSearch?keyword=${encodeURIComponent(keyword)}`, { headers: { 'x-requested-with': 'XMLHttpRequest', accept: 'application/json' }, signal });
       const entries = response.status === 200 ? parseJson(response.body) : undefined;
-      if (Array.isArray(entries)) return parseLegacySearchAnswer(entries, this.baseUrl);
+      if (Array.isArray(entries)) return (await this.#readers()).parseLegacySearchAnswer(entries, this.baseUrl);
       throw new ParseError(`neither search endpoint answered with a JSON list (legacy: HTTP ${response.status})`);
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -70,14 +69,14 @@ export class AniWorldProvider implements Provider {
     assertKey(key);
     const url = seriesUrl(this.baseUrl, key);
     // The load is shared between callers, so one caller's abort only ends its own wait.
-    return untilAborted(this.#series.getOrLoad(url, async () => parseSeriesPage(await this.#page(url, `series "${key}"`), key, url)), signal);
+    return untilAborted(this.#series.getOrLoad(url, async () => (await this.#readers()).parseSeriesPage(await this.#page(url, `series "${key}"`), key, url)), signal);
   }
 
   async getSeason(key: string, season: number, signal?: AbortSignal): Promise<SeasonInfo> {
     assertKey(key);
     assertNumber(season, 'season');
     const url = `${seriesUrl(this.baseUrl, key)}/${season === 0 ? 'filme' : `staffel-${season}`}`;
-    return untilAborted(this.#seasons.getOrLoad(url, async () => parseSeasonPage(await this.#page(url, `season ${season} of "${key}"`), key, season, url)), signal);
+    return untilAborted(this.#seasons.getOrLoad(url, async () => (await this.#readers()).parseSeasonPage(await this.#page(url, `season ${season} of "${key}"`), key, season, url)), signal);
   }
 
   async getEpisodeLinks(key: string, season: number, episode: number, signal?: AbortSignal): Promise<EpisodeLinks> {
@@ -86,7 +85,8 @@ export class AniWorldProvider implements Provider {
     assertNumber(episode, 'episode');
     const url = `${seriesUrl(this.baseUrl, key)}/${season === 0 ? `filme/film-${episode}` : `staffel-${season}/episode-${episode}`}`;
     const what = season === 0 ? `film ${episode} of "${key}"` : `S${season}E${episode} of "${key}"`;
-    return parseEpisodePage(await this.#page(url, what, signal), key, season, episode, url);
+    const page = await this.#page(url, what, signal);
+    return (await this.#readers()).parseEpisodePage(page, key, season, episode, url);
   }
 
   async resolveRedirect(link: HosterLink, signal?: AbortSignal): Promise<string> {
@@ -114,6 +114,12 @@ export class AniWorldProvider implements Provider {
     return /^\/anime\/stream\/([a-z0-9-]+)$/.exec(url.pathname)?.[1];
   }
 
+  /** The page readers (cheerio), loaded by the first request that needs them. */
+  #readers(): Promise<Pages> {
+    this.#pages ??= import('./pages.ts');
+    return this.#pages;
+  }
+
   async #page(url: string, what: string, signal?: AbortSignal): Promise<string> {
     const response: HttpResponse = await this.#http.request(url, { signal });
     if (response.status === 404) throw new ProviderNotFoundError(`the provider has no ${what}`);
@@ -121,7 +127,7 @@ export class AniWorldProvider implements Provider {
     // The site answers unknown series with a redirect to its start page rather than a 404.
     if (trimSlash(new URL(response.url).pathname) !== trimSlash(new URL(url).pathname)) throw new ProviderNotFoundError(`the provider has no ${what} (redirected to ${new URL(response.url).pathname})`);
     // ... or with HTTP 200 and a red message box in place of the page.
-    const notFound = notFoundMessage(response.body);
+    const notFound = (await this.#readers()).notFoundMessage(response.body);
     if (notFound !== undefined) throw new ProviderNotFoundError(`the provider has no ${what}${notFound ? ` ("${notFound}")` : ''}`);
     return response.body;
   }

@@ -1,5 +1,7 @@
 import type { SearchResult } from '../provider.ts';
 import { absoluteUrl, cleanText, fragmentText } from './text.ts';
+import { seriesUrl } from './series-url.ts';
+
 
 const SERIES_PATH = /^\/anime\/stream\/([a-z0-9-]+)\/?$/;
 
@@ -43,9 +45,6 @@ export function parseLegacySearchAnswer(entries: unknown, baseUrl: string): Sear
   return unique(results);
 }
 
-export function seriesUrl(baseUrl: string, key: string): string {
-  return new URL(`/anime/stream/${key}`, baseUrl).href;
-}
 
 /** Mirrors may answer with links to the canonical host; the path is what identifies the series. */
 function pathOf(link: string, baseUrl: string): string | undefined {

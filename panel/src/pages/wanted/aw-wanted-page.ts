@@ -56,7 +56,7 @@ export class AwWantedPage extends LitElement {
   constructor() {
     super();
     const reload = () => void this.#load();
-    new LiveEvents(this, { download_added: reload, download_removed: reload, download_complete: reload, series_added: reload, series_removed: reload, scan_complete: reload, episode_available: reload }, reload);
+    new LiveEvents(this, { download_added: reload, download_removed: reload, download_complete: reload, series_added: reload, series_removed: reload, scan_complete: reload }, reload);
   }
 
   connectedCallback(): void {
