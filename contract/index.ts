@@ -19,4 +19,6 @@
 export * from './common.ts';
 export * from './queue.ts';
 export * from './events.ts';
+export * from './organize.ts';
+export * from './activity.ts';
 export * from './system.ts';

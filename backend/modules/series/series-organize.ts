@@ -11,6 +11,14 @@ import { companionFiles, moveWithoutOverwrite, pathExists, sameFile, TargetExist
 import { Series, type ISeries } from './series.entity.ts';
 import { Episode } from './episode.entity.ts';
 import type { MediaRoot } from './media-root.ts';
+import type { ClashReason, FileMove, RenameClash, RenameFailure, RenamePlan, RenameResult } from '../../../contract/index.ts';
+
+export type { RenamePlan, RenameResult } from '../../../contract/index.ts';
+
+interface MoveGroup {
+  readonly episodeId: number;
+  readonly files: FileMove[];
+}
 
 /**
  * Renaming existing files to the naming templates (Sonarr's "Organize"). A plan lists every
@@ -18,44 +26,6 @@ import type { MediaRoot } from './media-root.ts';
  * files (subtitles, NFO, thumbnails) and records the new path. Nothing is ever replaced: a
  * target that exists, or that two files would share, is reported as a clash and left alone.
  */
-export interface FileMove {
-  readonly from: string;
-  readonly to: string;
-  readonly season: number;
-  readonly episode: number;
-  /** `episode` for the video, `companion` for a file that moves along with it. */
-  readonly kind: 'episode' | 'companion';
-}
-
-export type ClashReason = 'exists' | 'duplicate' | 'unsafe_path';
-
-export interface RenameClash extends FileMove {
-  readonly reason: ClashReason;
-  readonly message: string;
-}
-
-export interface RenamePlan {
-  readonly key: string;
-  readonly folder: string;
-  readonly name: string;
-  readonly moves: FileMove[];
-  readonly clashes: RenameClash[];
-}
-
-export interface RenameFailure extends FileMove {
-  readonly message: string;
-}
-
-export interface RenameResult extends RenamePlan {
-  /** Moves that failed while applying (the file stays where it was). */
-  readonly failed: RenameFailure[];
-}
-
-interface MoveGroup {
-  readonly episodeId: number;
-  readonly files: FileMove[];
-}
-
 export class SeriesOrganizer {
   readonly #orm: Orm;
   readonly #root: MediaRoot;
