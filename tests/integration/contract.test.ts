@@ -57,7 +57,7 @@ describe('wire contract', () => {
   it('queue routes answer in the contract\'s shapes', async () => {
     const complete = event('download_complete', (data) => data.episode === 1);
     const added = await answer('POST /api/queue/add', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 1 }] });
-    const [done] = added.added_items as string[];
+    const [done] = added.item_ids as string[];
     await complete;
     await answer('GET /api/queue/status', '/api/queue/status');
     await answer('GET /api/queue/:item_id', `/api/queue/${done}`);
@@ -71,7 +71,7 @@ describe('wire contract', () => {
     const waiting = await answer('POST /api/queue/add-missing', '/api/queue/add-missing', { key: 'demo-academy', seasons: [2] });
     // Nothing on disk is in a lower language here: an empty answer of the same shape.
     expect((await answer('POST /api/queue/add-upgrades', '/api/queue/add-upgrades', { key: 'demo-academy' })).item_ids).toEqual([]);
-    const [first, second] = waiting.added_items as string[];
+    const [first, second] = waiting.item_ids as string[];
     await answer('PATCH /api/queue/:item_id', `/api/queue/${first}`, { priority: 5 });
     await answer('POST /api/queue/reorder', '/api/queue/reorder', { item_ids: [second, first] });
     await answer('POST /api/queue/:item_id/pause', `/api/queue/${first}/pause`);
