@@ -184,6 +184,22 @@ describe('wire contract', () => {
     await answer('GET /api/activity', '/api/activity?type=download_failed&limit=1');
   });
 
+  it('import, naming, bulk and wanted routes answer in the contract\'s shapes', async () => {
+    await answer('POST /api/anime/naming/preview', '/api/anime/naming/preview', { episode_template: '{Series Title} - S{season:00}E{episode:00}' });
+    await answer('GET /api/anime/import/ignored', '/api/anime/import/ignored');
+    await answer('DELETE /api/anime/import/ignored/:folder', `/api/anime/import/ignored/${encodeURIComponent('Unknown Show')}`);
+    await answer('POST /api/anime/import/ignored', '/api/anime/import/ignored', { folder: 'Unknown Show' }, { status: 201 });
+    await mkdir(join(app.mediaDir, 'Import Me'), { recursive: true });
+    await answer('GET /api/anime/import', '/api/anime/import');
+    await answer('POST /api/anime/import', '/api/anime/import', { folder: 'Import Me', key: 'hidden-languages' });
+    await answer('POST /api/anime/import/all', '/api/anime/import/all', {});
+    await answer('POST /api/anime/bulk', '/api/anime/bulk', { action: 'monitor', keys: ['demo-academy', 'no-such-series'] });
+    await answer('GET /api/wanted', '/api/wanted');
+    await answer('POST /api/queue/stop', '/api/queue/stop');
+    await answer('POST /api/wanted/download', '/api/wanted/download', { episodes: [{ key: 'demo-academy', season: 2, episode: 1 }] });
+    await answer('POST /api/queue/start', '/api/queue/start');
+  });
+
   it('every WebSocket message the app sent matches its type\'s schema, and every event type was seen', () => {
     const problems = live.messages.flatMap((message) => {
       const parsed = liveMessageSchema.safeParse(message);
