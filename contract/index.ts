@@ -27,3 +27,4 @@ export * from './organize.ts';
 export * from './activity.ts';
 export * from './library-import.ts';
 export * from './wanted.ts';
+export * from './system.ts';
