@@ -25,3 +25,4 @@ export * from './config.ts';
 export * from './webhooks.ts';
 export * from './organize.ts';
 export * from './activity.ts';
+export * from './system.ts';
