@@ -57,7 +57,7 @@ describe('wire contract', () => {
   it('queue routes answer in the contract\'s shapes', async () => {
     const complete = event('download_complete', (data) => data.episode === 1);
     const added = await answer('POST /api/queue/add', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 1 }] });
-    const [done] = added.added_items as string[];
+    const [done] = added.item_ids as string[];
     await complete;
     await answer('GET /api/queue/status', '/api/queue/status');
     await answer('GET /api/queue/:item_id', `/api/queue/${done}`);
@@ -71,7 +71,7 @@ describe('wire contract', () => {
     const waiting = await answer('POST /api/queue/add-missing', '/api/queue/add-missing', { key: 'demo-academy', seasons: [2] });
     // Nothing on disk is in a lower language here: an empty answer of the same shape.
     expect((await answer('POST /api/queue/add-upgrades', '/api/queue/add-upgrades', { key: 'demo-academy' })).item_ids).toEqual([]);
-    const [first, second] = waiting.added_items as string[];
+    const [first, second] = waiting.item_ids as string[];
     await answer('PATCH /api/queue/:item_id', `/api/queue/${first}`, { priority: 5 });
     await answer('POST /api/queue/reorder', '/api/queue/reorder', { item_ids: [second, first] });
     await answer('POST /api/queue/:item_id/pause', `/api/queue/${first}/pause`);
@@ -184,6 +184,22 @@ describe('wire contract', () => {
     await answer('GET /api/activity', '/api/activity?type=download_failed&limit=1');
   });
 
+  it('import, naming, bulk and wanted routes answer in the contract\'s shapes', async () => {
+    await answer('POST /api/anime/naming/preview', '/api/anime/naming/preview', { episode_template: '{Series Title} - S{season:00}E{episode:00}' });
+    await answer('GET /api/anime/import/ignored', '/api/anime/import/ignored');
+    await answer('DELETE /api/anime/import/ignored/:folder', `/api/anime/import/ignored/${encodeURIComponent('Unknown Show')}`);
+    await answer('POST /api/anime/import/ignored', '/api/anime/import/ignored', { folder: 'Unknown Show' }, { status: 201 });
+    await mkdir(join(app.mediaDir, 'Import Me'), { recursive: true });
+    await answer('GET /api/anime/import', '/api/anime/import');
+    await answer('POST /api/anime/import', '/api/anime/import', { folder: 'Import Me', key: 'hidden-languages' });
+    await answer('POST /api/anime/import/all', '/api/anime/import/all', {});
+    await answer('POST /api/anime/bulk', '/api/anime/bulk', { action: 'monitor', keys: ['demo-academy', 'no-such-series'] });
+    await answer('GET /api/wanted', '/api/wanted');
+    await answer('POST /api/queue/stop', '/api/queue/stop');
+    await answer('POST /api/wanted/download', '/api/wanted/download', { episodes: [{ key: 'demo-academy', season: 2, episode: 1 }] });
+    await answer('POST /api/queue/start', '/api/queue/start');
+  });
+
   it('system routes (tasks, checklist, database backups) answer in the contract\'s shapes', async () => {
     await answer('GET /api/system/tasks', '/api/system/tasks');
     await answer('POST /api/system/tasks/:name/run', '/api/system/tasks/prune-sessions/run');
@@ -199,6 +215,16 @@ describe('wire contract', () => {
     await answer('POST /api/system/backups/:name/restore', `/api/system/backups/${(upload as { name: string }).name}/restore`);
   });
 
+  it('health, docs, logs, provider checks and diagnostics answer in the contract\'s shapes', async () => {
+    await answer('GET /health', '/health', undefined, { token: undefined });
+    await answer('GET /api/health', '/api/health', undefined, { token: undefined });
+    await answer('GET /api/docs', '/api/docs', undefined, { token: undefined });
+    await answer('GET /api/system/logs', '/api/system/logs?lines=20');
+    await answer('GET /api/provider/checks', '/api/provider/checks');
+    await answer('POST /api/system/provider-test', '/api/system/provider-test', { query: 'demo' });
+    await answer('GET /api/system/diagnostics', '/api/system/diagnostics');
+  });
+
   it('every WebSocket message the app sent matches its type\'s schema, and every event type was seen', () => {
     const problems = live.messages.flatMap((message) => {
       const parsed = liveMessageSchema.safeParse(message);
@@ -208,6 +234,12 @@ describe('wire contract', () => {
     const seen = new Set(live.messages.map((message) => message.type));
     expect(EVENT_TYPES.filter((type) => !seen.has(type) && !NOT_TRIGGERED_HERE.has(type))).toEqual([]);
     for (const type of NOT_TRIGGERED_HERE) expect(eventSchemas).toHaveProperty(type);
+  });
+
+  it('every route that answers JSON names its response schema', () => {
+    const bare = Object.entries(OPERATIONS).filter(([, operation]) => !operation.response);
+    const json = bare.filter(([, operation]) => operation.success?.status !== 204 && !operation.success?.contentType);
+    expect(json.map(([route]) => route)).toEqual([]);
   });
 
   it('every route that names a response schema was checked against it here', () => {
