@@ -19,3 +19,5 @@
 export * from './common.ts';
 export * from './queue.ts';
 export * from './events.ts';
+export * from './wanted.ts';
+export * from './library-import.ts';

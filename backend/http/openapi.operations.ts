@@ -8,7 +8,7 @@ import { backupParams, logsQuerySchema, providerTestSchema, taskParams } from '.
 import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
 import { activityQuerySchema } from '../modules/activity/activity.schema.ts';
 import type { OperationTable } from './openapi.ts';
-import { downloadItemSchema, queueAddResultSchema, queueClearResultSchema, queueRemoveResultSchema, queueReorderResultSchema, queueRetryResultSchema, queueStateSchema, queueStatusSchema } from '../../contract/index.ts';
+import { downloadItemSchema, queueAddResultSchema, queueClearResultSchema, queueRemoveResultSchema, queueReorderResultSchema, queueRetryResultSchema, queueStateSchema, queueStatusSchema, importAllResultSchema, importCandidatesSchema, ignoredFoldersSchema, ignoreFolderResultSchema, seriesBulkResultSchema, wantedDownloadResultSchema, wantedPageSchema } from '../../contract/index.ts';
 
 const key = { key: keyParamSchema };
 const item = { item_id: itemParams.shape.item_id };
@@ -61,13 +61,13 @@ export const OPERATIONS: OperationTable = {
   'POST /api/anime/add': { tag: 'anime', summary: 'Add a series by provider link or key', body: seriesAddSchema, success: { status: 201 } },
   'POST /api/anime/rescan': { tag: 'anime', summary: 'Start a library scan (joins a running one)', success: { status: 202 } },
   'POST /api/anime/naming/preview': { tag: 'anime', summary: 'Preview file names for naming templates', body: namingPreviewSchema },
-  'GET /api/anime/import': { tag: 'anime', summary: 'Folders not linked to a series yet, with match candidates', query: importQuerySchema },
+  'GET /api/anime/import': { tag: 'anime', summary: 'Folders not linked to a series yet, with match candidates', query: importQuerySchema, response: importCandidatesSchema },
   'POST /api/anime/import': { tag: 'anime', summary: 'Link an unknown folder to a series', body: importSchema, success: { status: 201 } },
-  'POST /api/anime/bulk': { tag: 'anime', summary: 'One action (monitor, unmonitor, refresh, download_missing) on many series; each series reports its own outcome', body: bulkSchema },
-  'POST /api/anime/import/all': { tag: 'anime', summary: 'Import every unknown folder whose match is confident (linked, one exact title, or a single fitting result); results per folder', body: importAllSchema },
-  'GET /api/anime/import/ignored': { tag: 'anime', summary: 'Folders the import was told to ignore' },
-  'POST /api/anime/import/ignored': { tag: 'anime', summary: 'Ignore a folder: the import no longer suggests it', body: ignoreFolderSchema, success: { status: 201 } },
-  'DELETE /api/anime/import/ignored/:folder': { tag: 'anime', summary: 'Stop ignoring a folder: the import suggests it again', params: { folder: ignoredFolderParams.shape.folder } },
+  'POST /api/anime/bulk': { tag: 'anime', summary: 'One action (monitor, unmonitor, refresh, download_missing) on many series; each series reports its own outcome', body: bulkSchema, response: seriesBulkResultSchema },
+  'POST /api/anime/import/all': { tag: 'anime', summary: 'Import every unknown folder whose match is confident (linked, one exact title, or a single fitting result); results per folder', body: importAllSchema, response: importAllResultSchema },
+  'GET /api/anime/import/ignored': { tag: 'anime', summary: 'Folders the import was told to ignore', response: ignoredFoldersSchema },
+  'POST /api/anime/import/ignored': { tag: 'anime', summary: 'Ignore a folder: the import no longer suggests it', body: ignoreFolderSchema, success: { status: 201 }, response: ignoreFolderResultSchema },
+  'DELETE /api/anime/import/ignored/:folder': { tag: 'anime', summary: 'Stop ignoring a folder: the import suggests it again', params: { folder: ignoredFolderParams.shape.folder }, response: ignoreFolderResultSchema },
   'GET /api/anime/:key': { tag: 'anime', summary: 'One series with its episodes', params: key },
   'PATCH /api/anime/:key': { tag: 'anime', summary: 'Change monitoring or the preferred language', params: key, body: updateSchema },
   'DELETE /api/anime/:key': { tag: 'anime', summary: 'Remove a series (optionally its files)', params: key, query: deleteQuerySchema },
@@ -98,8 +98,8 @@ export const OPERATIONS: OperationTable = {
   'POST /api/queue/:item_id/pause': { tag: 'queue', summary: 'Pause one item', params: item, response: downloadItemSchema },
   'POST /api/queue/:item_id/resume': { tag: 'queue', summary: 'Resume one item', params: item, response: downloadItemSchema },
 
-  'GET /api/wanted': { tag: 'wanted', summary: 'Missing episodes of monitored series across the library, filtered by series, season and language, in pages', query: wantedQuerySchema },
-  'POST /api/wanted/download': { tag: 'wanted', summary: 'Queue a selection of wanted episodes, or all the filters match; results per series', body: wantedDownloadSchema },
+  'GET /api/wanted': { tag: 'wanted', summary: 'Missing episodes of monitored series across the library, filtered by series, season and language, in pages', query: wantedQuerySchema, response: wantedPageSchema },
+  'POST /api/wanted/download': { tag: 'wanted', summary: 'Queue a selection of wanted episodes, or all the filters match; results per series', body: wantedDownloadSchema, response: wantedDownloadResultSchema },
 
   'GET /api/webhooks': { tag: 'webhooks', summary: 'Webhooks' },
   'POST /api/webhooks': { tag: 'webhooks', summary: 'Create a webhook', body: createWebhookSchema, success: { status: 201 } },
