@@ -11,7 +11,8 @@ export interface ConfigBackup { readonly name: string; readonly created_at: stri
 /** `reloaded`: the change was read from the file another process wrote, not made here. */
 type Listener = (next: Readonly<Settings>, previous: Readonly<Settings>, change: { readonly reloaded: boolean }) => void;
 
-const BACKUP_PATTERN = /^config-\d{8}T\d{9}Z(-[a-z0-9]+)?\.json$/;
+/** How config backups are named (the restore route checks names against it at the door). */
+export const BACKUP_PATTERN = /^config-\d{8}T\d{9}Z(-[a-z0-9]+)?\.json$/;
 export const KEEP_BACKUPS = 10;
 
 /**

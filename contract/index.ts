@@ -19,5 +19,7 @@
 export * from './common.ts';
 export * from './queue.ts';
 export * from './events.ts';
+export * from './organize.ts';
+export * from './activity.ts';
 export * from './wanted.ts';
 export * from './library-import.ts';

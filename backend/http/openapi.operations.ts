@@ -8,7 +8,7 @@ import { backupParams, logsQuerySchema, providerTestSchema, taskParams } from '.
 import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
 import { activityQuerySchema } from '../modules/activity/activity.schema.ts';
 import type { OperationTable } from './openapi.ts';
-import { downloadItemSchema, queueAddResultSchema, queueClearResultSchema, queueRemoveResultSchema, queueReorderResultSchema, queueRetryResultSchema, queueStateSchema, queueStatusSchema, importAllResultSchema, importCandidatesSchema, ignoredFoldersSchema, ignoreFolderResultSchema, seriesBulkResultSchema, wantedDownloadResultSchema, wantedPageSchema } from '../../contract/index.ts';
+import { activityPageSchema, libraryRenamePlanSchema, libraryRenameResultSchema, renamePlanSchema, renameResultSchema, downloadItemSchema, queueAddResultSchema, queueClearResultSchema, queueRemoveResultSchema, queueReorderResultSchema, queueRetryResultSchema, queueStateSchema, queueStatusSchema, importAllResultSchema, importCandidatesSchema, ignoredFoldersSchema, ignoreFolderResultSchema, seriesBulkResultSchema, wantedDownloadResultSchema, wantedPageSchema } from '../../contract/index.ts';
 
 const key = { key: keyParamSchema };
 const item = { item_id: itemParams.shape.item_id };
@@ -72,13 +72,13 @@ export const OPERATIONS: OperationTable = {
   'PATCH /api/anime/:key': { tag: 'anime', summary: 'Change monitoring or the preferred language', params: key, body: updateSchema },
   'DELETE /api/anime/:key': { tag: 'anime', summary: 'Remove a series (optionally its files)', params: key, query: deleteQuerySchema },
   'POST /api/anime/:key/rescan': { tag: 'anime', summary: 'Rescan one series folder', params: key },
-  'GET /api/anime/:key/rename': { tag: 'anime', summary: 'Organize preview: the moves {from, to} (relative to the series folder) that bring its files to the naming templates, and the clashes', params: key },
-  'POST /api/anime/:key/rename': { tag: 'anime', summary: 'Organize: rename the files to the naming templates (companion files move along, nothing is overwritten)', params: key },
-  'GET /api/rename': { tag: 'anime', summary: 'Organize preview for the whole library: every series with files to rename' },
-  'POST /api/rename': { tag: 'anime', summary: 'Organize the library (or the series in `keys`)', body: renameLibrarySchema },
+  'GET /api/anime/:key/rename': { tag: 'anime', summary: 'Organize preview: the moves {from, to} (relative to the series folder) that bring its files to the naming templates, and the clashes', params: key, response: renamePlanSchema },
+  'POST /api/anime/:key/rename': { tag: 'anime', summary: 'Organize: rename the files to the naming templates (companion files move along, nothing is overwritten)', params: key, response: renameResultSchema },
+  'GET /api/rename': { tag: 'anime', summary: 'Organize preview for the whole library: every series with files to rename', response: libraryRenamePlanSchema },
+  'POST /api/rename': { tag: 'anime', summary: 'Organize the library (or the series in `keys`)', body: renameLibrarySchema, response: libraryRenameResultSchema },
   'POST /api/anime/:key/refresh': { tag: 'anime', summary: 'Refresh episodes and metadata from the provider', params: key },
 
-  'GET /api/activity': { tag: 'system', summary: 'Activity log, newest first: series added, imported and removed, library scans, refreshes that found episodes, downloads, renames, provider checks, settings changes', query: activityQuerySchema },
+  'GET /api/activity': { tag: 'system', summary: 'Activity log, newest first: series added, imported and removed, library scans, refreshes that found episodes, downloads, renames, provider checks, settings changes', query: activityQuerySchema, response: activityPageSchema },
 
   'GET /api/queue/status': { tag: 'queue', summary: 'Queue state: active, pending, completed, failed and statistics', response: queueStatusSchema },
   'POST /api/queue/add': { tag: 'queue', summary: 'Queue episodes of a library series', body: queueAddSchema, response: queueAddResultSchema, success: { status: 201 } },

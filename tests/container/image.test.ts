@@ -12,7 +12,8 @@ import { jsonApi } from '../helpers/json-api.ts';
 import { TEST_PASSWORD } from '../helpers/test-app.ts';
 import { waitUntil } from '../integration/queue-helpers.ts';
 import { execForm, parseDockerfile } from './dockerfile.ts';
-import { REPO, baseImage, buildImage, checkoutTag, Container, freePort, podman, podmanOk, podmanUnavailable, run, volumeRoot } from './podman.ts';
+import { REPO, baseImage, buildImage, checkoutTag, Container, podman, podmanOk, podmanUnavailable, run, volumeRoot } from './podman.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 /**
  * The image as users get it: built from the Dockerfile with podman (scripts/podman has the

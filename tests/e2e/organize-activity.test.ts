@@ -3,9 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { startAppWithSite } from '../helpers/site-app.ts';
 import { ensurePanelBuilt, launchBrowser } from './browser.ts';
 import { seriousAxeFindings } from './axe.ts';
 
@@ -29,12 +29,7 @@ describe('organize preview and activity page', () => {
 
   beforeAll(async () => {
     await ensurePanelBuilt();
-    site = await startFixtureSite({ seriesCount: 0 });
-    const temp = await makeTempDir();
-    await mkdir(join(temp.path, 'data'), { recursive: true });
-    await writeFile(join(temp.path, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 } }));
-    app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url } });
-    token = await app.login();
+    ({ site, app, token } = await startAppWithSite(0));
     folder = join(app.mediaDir, 'Old Layout');
     await mkdir(join(folder, 'Season 02'), { recursive: true });
     await writeFile(join(folder, 'Old Layout S01E01.mkv'), video);

@@ -1,3 +1,4 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startAniWorld, type Running, type StartOptions } from '../../backend/main.ts';
@@ -28,8 +29,11 @@ export interface TestApp {
   dispose(): Promise<void>;
 }
 
-/** The real app on port 0 with a temp data dir and media dir; logs captured in memory. */
-export async function startTestApp(options: { env?: NodeJS.ProcessEnv; root?: string; start?: Partial<StartOptions> } = {}): Promise<TestApp> {
+/**
+ * The real app on port 0 with a temp data dir and media dir; logs captured in memory. `config` is
+ * written as the data dir's config.json before the start (not again on a restart).
+ */
+export async function startTestApp(options: { env?: NodeJS.ProcessEnv; root?: string; config?: Record<string, unknown>; start?: Partial<StartOptions> } = {}): Promise<TestApp> {
   const temp = options.root ? { path: options.root, remove: async () => {} } : await makeTempDir();
   const root = temp.path;
   const env: NodeJS.ProcessEnv = {
@@ -44,6 +48,10 @@ export async function startTestApp(options: { env?: NodeJS.ProcessEnv; root?: st
     LOG_LEVEL: 'debug',
     ...options.env,
   };
+  if (options.config) {
+    await mkdir(env.ANIWORLD_DATA_DIR!, { recursive: true });
+    await writeFile(join(env.ANIWORLD_DATA_DIR!, 'config.json'), JSON.stringify(options.config));
+  }
   const logs: Record<string, unknown>[] = [];
   const logWaiters = new Set<{ match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }>();
   const destination = new Writable({
@@ -106,7 +114,7 @@ export async function startTestApp(options: { env?: NodeJS.ProcessEnv; root?: st
     stop: () => running.close(),
     async restart(extraEnv) {
       await running.close();
-      return startTestApp({ ...options, env: { ...options.env, ...extraEnv }, root });
+      return startTestApp({ ...options, config: undefined, env: { ...options.env, ...extraEnv }, root });
     },
     async dispose() {
       await running.close();

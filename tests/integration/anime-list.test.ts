@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { startAppWithSite } from '../helpers/site-app.ts';
 import { inContext } from '../../backend/db/context.ts';
 
 let site: FixtureSite;
@@ -15,12 +15,7 @@ let app: TestApp;
 let token: string;
 
 beforeAll(async () => {
-  site = await startFixtureSite({ seriesCount: 3 });
-  const temp = await makeTempDir();
-  await mkdir(join(temp.path, 'data'), { recursive: true });
-  await writeFile(join(temp.path, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 } }));
-  app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url } });
-  token = await app.login();
+  ({ site, app, token } = await startAppWithSite(3));
   for (const key of ['demo-academy', 'film-collection']) expect((await call('POST', '/api/anime/add', { key })).status).toBe(201);
 });
 afterAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { startAppWithSite } from '../helpers/site-app.ts';
 import { inContext } from '../../backend/db/context.ts';
 import type { DomainEvent, DomainEventType } from '../../backend/events/bus.ts';
 
@@ -13,13 +13,7 @@ let token: string;
 const events: DomainEvent[] = [];
 
 beforeAll(async () => {
-  site = await startFixtureSite({ seriesCount: 3 });
-  const temp = await makeTempDir();
-  // The provider client paces requests (2/s by default); the local fixture needs no pacing.
-  await mkdir(join(temp.path, 'data'), { recursive: true });
-  await writeFile(join(temp.path, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 } }));
-  app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url } });
-  token = await app.login();
+  ({ site, app, token } = await startAppWithSite(3));
   app.running.services.events.subscribe((event) => events.push(event));
 });
 afterAll(async () => {

@@ -84,7 +84,7 @@ describe('/api/config', () => {
     expect(restored.body.downloads.max_attempts).toBe(4);
     expect((await app.request('GET', '/api/config', { token })).body.downloads.max_attempts).toBe(4);
 
-    expect((await app.request('POST', '/api/config/backups/..%2Fsecret.key/restore', { token })).status).toBe(404);
+    expect((await app.request('POST', '/api/config/backups/..%2Fsecret.key/restore', { token })).status).toBe(422);
     expect((await app.request('POST', '/api/config/backups/config-20260101T000000000Z-manual.json/restore', { token })).status).toBe(404);
   });
 

@@ -116,9 +116,13 @@ describe('wire contract', () => {
     const detail = (await app.request('GET', '/api/anime/demo-academy', { token })).body;
     await writeFile(join(detail.folder_path, 'Demo Academy S01E03.mp4'), 'x');
     expect((await app.request('POST', '/api/anime/demo-academy/rescan', { token })).status).toBe(200);
+    const preview = await answer('GET /api/anime/:key/rename', '/api/anime/demo-academy/rename');
+    expect(preview.moves).toEqual([expect.objectContaining({ from: 'Demo Academy S01E03.mp4', kind: 'episode' })]);
+    expect((await answer('GET /api/rename', '/api/rename')).total_moves).toBe(1);
     const renamed = event('episodes_renamed', (data) => data.key === 'demo-academy');
-    expect((await app.request('POST', '/api/anime/demo-academy/rename', { token })).status).toBe(200);
+    expect((await answer('POST /api/anime/:key/rename', '/api/anime/demo-academy/rename')).moves).toHaveLength(1);
     await renamed;
+    expect((await answer('POST /api/rename', '/api/rename', {})).total_moves).toBe(0);
 
     await mkdir(join(app.mediaDir, 'Unknown Show'), { recursive: true });
     const ignored = event('import_folder_changed', (data) => data.folder === 'Unknown Show' && data.change === 'ignored');
@@ -140,6 +144,13 @@ describe('wire contract', () => {
     await answer('DELETE /api/anime/import/ignored/:folder', `/api/anime/import/ignored/${encodeURIComponent('Unknown Show')}`);
     await answer('POST /api/anime/import/ignored', '/api/anime/import/ignored', { folder: 'Unknown Show' }, 201);
     await answer('POST /api/anime/import/all', '/api/anime/import/all', {});
+  });
+
+  it('the activity log answers in its contract\'s shape, with what the suites above did in it', async () => {
+    await app.running.services.activity.flushed();
+    const page = await answer('GET /api/activity', '/api/activity?limit=500');
+    expect(page.items.map((item: { type: string }) => item.type)).toEqual(expect.arrayContaining(['download_complete', 'series_added', 'episode_upgraded', 'episodes_renamed', 'settings_changed']));
+    await answer('GET /api/activity', '/api/activity?type=download_failed&limit=1');
   });
 
   it('every WebSocket message the app sent matches its type\'s schema, and every event type was seen', () => {

@@ -159,12 +159,17 @@ describe('language of each file and upgrades to the wanted language', () => {
     await app.running.services.settings.patch({ downloads: { upgrade_language: true } });
 
     // Queued by hand: the imported file is replaced by the download in the series' layout.
+    // The queue stands still while the skips are checked (the download would otherwise be quick to finish).
+    await call('POST', '/api/queue/stop');
     const upgraded = nextEvent(app, 'episode_upgraded', (event) => event.data.key === 'demo-academy');
     const queued = await call('POST', '/api/queue/add-upgrades', { key: 'demo-academy' });
     expect(queued.status).toBe(201);
     expect(queued.body.item_ids).toHaveLength(1);
     const again = await call('POST', '/api/queue/add-upgrades', { key: 'demo-academy' });
     expect(again.body.skipped).toEqual([{ season: 1, episode: 3, reason: 'already in the queue' }]);
+    const plain = await call('POST', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 3 }] });
+    expect(plain.body.skipped).toEqual([{ season: 1, episode: 3, reason: 'already in the queue' }]);
+    await call('POST', '/api/queue/start');
     await upgraded;
     const after = (await call('GET', '/api/anime/demo-academy')).body;
     expect(episodeOf(after, 1, 3)).toMatchObject({ language: 'German Dub', upgradable: false });

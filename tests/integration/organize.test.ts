@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { startAppWithSite } from '../helpers/site-app.ts';
 import type { DomainEvent } from '../../backend/events/bus.ts';
+import { inContext } from '../../backend/db/context.ts';
+import { Episode } from '../../backend/modules/series/episode.entity.ts';
+import { Series } from '../../backend/modules/series/series.entity.ts';
 
 /** Organize: existing files renamed to the naming templates, companions along, nothing overwritten. */
 let site: FixtureSite;
@@ -39,12 +42,7 @@ const OLD_FILES: Record<string, Buffer> = {
 const hashes = new Map<string, string>();
 
 beforeAll(async () => {
-  site = await startFixtureSite({ seriesCount: 0 });
-  const temp = await makeTempDir();
-  await mkdir(join(temp.path, 'data'), { recursive: true });
-  await writeFile(join(temp.path, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 } }));
-  app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url } });
-  token = await app.login();
+  ({ site, app, token } = await startAppWithSite(0));
   app.running.services.events.subscribe((event) => { if (event.type === 'episodes_renamed') renamed.push(event); });
 
   const folder = join(app.mediaDir, 'Old Layout');
@@ -57,7 +55,7 @@ beforeAll(async () => {
   await mkdir(join(folder, 'Season 02'));
   await writeFile(join(folder, `${S2E1}.srt`), 'someone else\'s subtitles');
   // An escape: the films' season folder is a link to a folder outside the media root.
-  outside = join(temp.path, 'outside');
+  outside = join(app.root, 'outside');
   await mkdir(outside);
   await symlink(outside, join(folder, 'Season 00'));
 
@@ -168,5 +166,20 @@ describe('Organize (rename to the naming templates)', () => {
     expect(await sha(join(folder, 'Staffel 1', 'Old Layout 1x01.srt'))).toBe(hashes.get('Old Layout S01E01.srt'));
     expect(await readdir(join(folder, 'Season 02')).catch(() => 'gone')).toEqual('gone');
     expect((await readdir(folder)).filter((name) => name.startsWith('Season'))).toEqual([]);
+  });
+
+  it('refuses a recorded file path that leads out of the media folder', async () => {
+    await writeFile(join(outside, 'escape.mkv'), 'not ours');
+    await inContext(app.running.orm, async () => {
+      const series = await app.running.orm.em.findOneOrFail(Series, { key: 'old-layout' });
+      await app.running.orm.em.nativeUpdate(Episode, { series, season: 1, number: 1 }, { filePath: '../../outside/escape.mkv' });
+    });
+    const preview = (await call('GET', '/api/anime/old-layout/rename')).body;
+    expect(preview.moves).toEqual([]);
+    expect(preview.clashes).toEqual([expect.objectContaining({ from: '../../outside/escape.mkv', reason: 'unsafe_path', message: expect.stringMatching(/not inside the folder of "Old Layout"/) })]);
+    const applied = (await call('POST', '/api/anime/old-layout/rename')).body;
+    expect(applied.moves).toEqual([]);
+    expect(await readFile(join(outside, 'escape.mkv'), 'utf8')).toBe('not ours');
+    expect(await readdir(outside)).toEqual(['escape.mkv']);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { waitUntil as pollUntil } from '../integration/queue-helpers.ts';
 
 export const PASSWORD = 'Scale-out-Password-1';
 
@@ -65,12 +66,7 @@ export class ApiClient {
   }
 }
 
-export async function waitUntil<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Polls until `check` returns a value; a scale-out step on a loaded machine gets a minute. */
+export function waitUntil<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  return pollUntil(check, what, timeoutMs);
 }

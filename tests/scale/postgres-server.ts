@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/free-port.ts';
 import { join } from 'node:path';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -93,14 +93,3 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(kill);
 }
 
-/** A port nothing listens on right now (the servers started here take a port, not port 0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -10,7 +10,8 @@ import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/s
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 import { LiveClient } from '../ws/ws-client.ts';
-import { freePort, startPostgres, type PostgresServer } from './postgres-server.ts';
+import { startPostgres, type PostgresServer } from './postgres-server.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
 import { ApiClient, startRole, waitUntil, writeClusterConfig } from './cluster.ts';
 

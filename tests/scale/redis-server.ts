@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { freePort } from './postgres-server.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 

@@ -1,10 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { startAppWithSite } from '../helpers/site-app.ts';
 import { rawRequest, type RawAnswer } from '../helpers/raw-request.ts';
 import { listRoutes } from '../../backend/app.ts';
 import { OPERATIONS } from '../../backend/http/openapi.operations.ts';
@@ -20,12 +18,7 @@ let app: TestApp;
 let token: string;
 let apiKey: string;
 beforeAll(async () => {
-  site = await startFixtureSite({ seriesCount: 2 });
-  const temp = await makeTempDir();
-  await mkdir(join(temp.path, 'data'), { recursive: true });
-  await writeFile(join(temp.path, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 } }));
-  app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url, ANIWORLD_METRICS: 'true' } });
-  token = await app.login();
+  ({ site, app, token } = await startAppWithSite(2, { env: { ANIWORLD_METRICS: 'true' } }));
   apiKey = (await app.request('POST', '/api/auth/api-key', { token })).body.api_key;
 });
 afterAll(async () => {
@@ -194,6 +187,6 @@ describe('hostile input on every route', () => {
     }
     const shape = await rawRequest(app.url, 'DELETE', '/api/webhooks/not%20an%20id', { headers: { authorization: `Bearer ${token}` } });
     expect(shape.status).toBe(422);
-    expect(JSON.parse(shape.text).error.message).toContain('Webhook id is not valid');
+    expect(JSON.parse(shape.text).error).toMatchObject({ code: 'validation_error', details: [{ path: 'id' }] });
   });
 });

@@ -1,16 +1,11 @@
 import type { DomainEvent } from '../../events/bus.ts';
+import type { ActivityType } from '../../../contract/index.ts';
 
 /**
  * Which domain events become activity entries, under which type, with which details. Only what
  * a person wants to read later: no progress ticks, no queue bookkeeping, never a URL or a secret.
  */
-export const ACTIVITY_TYPES = [
-  'series_added', 'series_imported', 'series_removed', 'series_refreshed',
-  'scan_complete', 'scan_failed',
-  'download_started', 'download_complete', 'download_failed', 'episode_upgraded',
-  'episodes_renamed', 'provider_check', 'health_issue', 'settings_changed',
-] as const;
-export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+export { ACTIVITY_TYPES, type ActivityType } from '../../../contract/index.ts';
 
 export interface ActivityRecord {
   readonly type: ActivityType;

@@ -5,25 +5,10 @@ import type { SettingsStore } from '../../../config/store.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { Clock } from '../../adapters/clock.ts';
 import { ActivityEntry, type IActivityEntry } from './activity-entry.entity.ts';
-import { activityFor, changedSettingKeys, type ActivityRecord, type ActivityType } from './activity-events.ts';
+import { activityFor, changedSettingKeys, type ActivityRecord } from './activity-events.ts';
+import type { ActivityItem, ActivityPage, ActivityType } from '../../../contract/index.ts';
 
 const DAY_MS = 24 * 3600_000;
-
-export interface ActivityItem {
-  readonly id: number;
-  readonly type: string;
-  readonly timestamp: string;
-  readonly key: string | null;
-  readonly folder: string | null;
-  readonly data: Record<string, unknown>;
-}
-
-export interface ActivityPage {
-  readonly total: number;
-  readonly offset: number;
-  readonly limit: number;
-  readonly items: ActivityItem[];
-}
 
 /**
  * The activity log: a persisted record of what happened, fed by the event bus (and by settings
@@ -100,5 +85,5 @@ export class ActivityLog {
 }
 
 function view(row: IActivityEntry): ActivityItem {
-  return { id: row.id, type: row.type, timestamp: new Date(row.createdAt).toISOString(), key: row.seriesKey ?? null, folder: row.folder ?? null, data: row.data };
+  return { id: row.id, type: row.type as ActivityType, timestamp: new Date(row.createdAt).toISOString(), key: row.seriesKey ?? null, folder: row.folder ?? null, data: row.data as ActivityItem['data'] };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isMediaServerKind, WEBHOOK_KINDS } from './webhook.entity.ts';
 import { MASK } from './webhook-secrets.ts';
+import { entityId } from '../../http/validate.ts';
 
 /** Events a hook can subscribe to; `test` is what the test endpoints send. */
 export const WEBHOOK_EVENTS = ['download_complete', 'download_failed', 'series_added', 'series_removed', 'scan_complete', 'episode_upgraded', 'health_issue', 'provider_check', 'test'] as const;
@@ -81,3 +82,6 @@ export const deliveriesQuerySchema = z.object({
   page: z.coerce.number().int().min(1).default(1),
   per_page: z.coerce.number().int().min(1).max(100).default(20),
 });
+
+/** `/api/webhooks/:id`: a malformed id is a 422 that names `id`. */
+export const webhookParams = z.object({ id: entityId });

@@ -55,7 +55,8 @@ export class ItemCommands {
     if (!series) throw new NotFoundError(`No series with key "${input.serie_id}" in the library; add it first`);
     const language = input.language ?? null;
     const open = await this.#em.find(DownloadItem, { seriesKey: series.key, status: { $in: OPEN_STATUSES } });
-    const taken = new Set(open.filter((item) => (item.language ?? null) === language).map((item) => `${item.season}:${item.episode}`));
+    // An open upgrade fetches the episode already, whatever language this asks for.
+    const taken = new Set(open.filter((item) => (item.language ?? null) === language || item.upgradeFrom != null).map((item) => `${item.season}:${item.episode}`));
     const priority = priorityValue(input.priority ?? 0);
     const added: IDownloadItem[] = [];
     const skipped: { season: number; episode: number; reason: string }[] = [];

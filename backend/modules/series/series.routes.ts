@@ -2,12 +2,12 @@ import { createRouter } from '../../http/state.ts';
 import { parseInput } from '../../http/validate.ts';
 import { createHash } from 'node:crypto';
 import type { SeriesService } from './series.service.ts';
-import { listQuerySchema, addSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, searchSchema, updateSchema } from './series.schema.ts';
+import { listQuerySchema, addSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, namingPreviewSchema, searchSchema, seriesParams, updateSchema } from './series.schema.ts';
 
 /** /api/anime: the library. Fixed paths are registered before `/:key`. */
 export function createSeriesRouter(series: SeriesService) {
   const router = createRouter('/api/anime');
-  const key = (raw: string) => parseInput(keyParamSchema, raw, 'Series key');
+  const key = (params: unknown) => parseInput(seriesParams, params, 'Path').key;
 
   // From the precomputed view. The ETag lets the panel's reloads end in a 304; `?fields=`,
   // `?offset=` and `?limit=` trim the answer (still an array; X-Total-Count says how many there are).
@@ -91,34 +91,34 @@ export function createSeriesRouter(series: SeriesService) {
   });
 
   router.get('/:key', async (ctx) => {
-    ctx.body = await series.detail(key(ctx.params.key));
+    ctx.body = await series.detail(key(ctx.params));
   });
 
   router.patch('/:key', async (ctx) => {
-    const input = parseInput(updateSchema, ctx.request.body);
-    ctx.body = await series.update(key(ctx.params.key), input);
+    const target = key(ctx.params);
+    ctx.body = await series.update(target, parseInput(updateSchema, ctx.request.body));
   });
 
   router.delete('/:key', async (ctx) => {
     const query = parseInput(deleteQuerySchema, ctx.query, 'Query');
-    ctx.body = await series.remove(key(ctx.params.key), query.delete_files);
+    ctx.body = await series.remove(key(ctx.params), query.delete_files);
   });
 
   router.post('/:key/rescan', async (ctx) => {
-    ctx.body = await series.scanSeries(key(ctx.params.key));
+    ctx.body = await series.scanSeries(key(ctx.params));
   });
 
   // Organize: the moves that would bring the files to the naming templates, then applying them.
   router.get('/:key/rename', async (ctx) => {
-    ctx.body = await series.renamePlan(key(ctx.params.key));
+    ctx.body = await series.renamePlan(key(ctx.params));
   });
 
   router.post('/:key/rename', async (ctx) => {
-    ctx.body = await series.renameApply(key(ctx.params.key));
+    ctx.body = await series.renameApply(key(ctx.params));
   });
 
   router.post('/:key/refresh', async (ctx) => {
-    const target = key(ctx.params.key);
+    const target = key(ctx.params);
     const summary = await series.refreshSeries(target);
     ctx.body = { ...summary, anime: await series.detail(target) };
   });

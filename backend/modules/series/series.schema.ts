@@ -70,6 +70,9 @@ export const namingPreviewSchema = z.strictObject({
 
 export const keyParamSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,199}$/, 'not a series key');
 
+/** `/api/anime/:key`: a bad key is a 422 that names `key`. */
+export const seriesParams = z.object({ key: keyParamSchema });
+
 /** POST /api/rename: which series to organize (default: every series with something to rename). */
 export const renameLibrarySchema = z.strictObject({
   keys: z.array(keyParamSchema).min(1).max(10_000).optional(),

@@ -1,7 +1,7 @@
 import { createRouter } from '../../http/state.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { PersonChecks } from '../../providers/checks/person-checks.ts';
-import { checkFrameQuerySchema, checkInputSchema } from './provider-check.schema.ts';
+import { checkFrameQuerySchema, checkInputSchema, checkParams } from './provider-check.schema.ts';
 
 /** A person solving a provider check from the panel: the waiting checks, the live view, their clicks and keys. */
 
@@ -17,7 +17,8 @@ export function createProviderCheckRouter(checks: PersonChecks) {
   // Long poll: the next screencast frame after `after`; 204 when the page did not change for a while.
   router.get('/api/provider/checks/:site/frame', async (ctx) => {
     const query = parseInput(checkFrameQuerySchema, ctx.query, 'Query');
-    const frame = await checks.frame(ctx.params.site!, query.after, FRAME_WAIT_MS);
+    const { site } = parseInput(checkParams, ctx.params, 'Path');
+    const frame = await checks.frame(site, query.after, FRAME_WAIT_MS);
     ctx.set('Cache-Control', 'no-store');
     if (!frame) {
       ctx.status = 204;
@@ -31,13 +32,14 @@ export function createProviderCheckRouter(checks: PersonChecks) {
   });
 
   router.post('/api/provider/checks/:site/input', async (ctx) => {
+    const { site } = parseInput(checkParams, ctx.params, 'Path');
     const input = parseInput(checkInputSchema, ctx.request.body, 'Body');
-    await checks.input(ctx.params.site!, input);
+    await checks.input(site, input);
     ctx.status = 204;
   });
 
   router.post('/api/provider/checks/:site/give-up', (ctx) => {
-    checks.giveUp(ctx.params.site!);
+    checks.giveUp(parseInput(checkParams, ctx.params, 'Path').site);
     ctx.status = 204;
   });
 

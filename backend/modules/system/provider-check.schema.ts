@@ -10,3 +10,6 @@ export const checkInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('key'), key: z.string().regex(/^[\w+ -]{1,32}$/, 'is not a key name') }).strict(),
   z.object({ type: z.literal('text'), text: z.string().min(1).max(200) }).strict(),
 ]);
+
+/** `/api/provider/checks/:site`: the host name a check is waiting on (as siteOf gives it). */
+export const checkParams = z.object({ site: z.string().regex(/^[a-z0-9.:[\]-]{1,253}$/, 'is not a site (a host name such as aniworld.to)') });

@@ -1,13 +1,8 @@
 import type { ApiClient } from './api-client.ts';
+import type { ActivityPage, ActivityType } from '../../../contract/index.ts';
 
-/** The activity log (GET /api/activity): what happened, newest first. */
-export const ACTIVITY_TYPES = [
-  'series_added', 'series_imported', 'series_removed', 'series_refreshed',
-  'scan_complete', 'scan_failed',
-  'download_started', 'download_complete', 'download_failed', 'episode_upgraded',
-  'episodes_renamed', 'provider_check', 'health_issue', 'settings_changed',
-] as const;
-export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+/** The activity log (GET /api/activity): what happened, newest first; shapes in contract/activity.ts. */
+export type { ActivityItem, ActivityPage, ActivityType } from '../../../contract/index.ts';
 
 /** The groups the page filters by. */
 export const ACTIVITY_GROUPS = {
@@ -19,22 +14,6 @@ export const ACTIVITY_GROUPS = {
   settings: ['settings_changed'],
 } as const satisfies Record<string, readonly ActivityType[]>;
 export type ActivityGroup = keyof typeof ACTIVITY_GROUPS;
-
-export interface ActivityItem {
-  readonly id: number;
-  readonly type: ActivityType;
-  readonly timestamp: string;
-  readonly key: string | null;
-  readonly folder: string | null;
-  readonly data: Readonly<Record<string, unknown>>;
-}
-
-export interface ActivityPage {
-  readonly total: number;
-  readonly offset: number;
-  readonly limit: number;
-  readonly items: ActivityItem[];
-}
 
 export function getActivity(api: ApiClient, options: { offset: number; limit: number; group?: ActivityGroup }, signal?: AbortSignal): Promise<ActivityPage> {
   const query = new URLSearchParams({ offset: String(options.offset), limit: String(options.limit) });

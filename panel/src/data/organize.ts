@@ -1,44 +1,8 @@
 import type { ApiClient } from './api-client.ts';
+import type { LibraryRenamePlan, LibraryRenameResult, RenamePlan, RenameResult } from '../../../contract/index.ts';
 
-/** Organize: renaming existing files to the naming templates (GET previews, POST applies). */
-export interface FileMove {
-  readonly from: string;
-  readonly to: string;
-  readonly season: number;
-  readonly episode: number;
-  readonly kind: 'episode' | 'companion';
-}
-
-export type ClashReason = 'exists' | 'duplicate' | 'unsafe_path';
-
-export interface RenameClash extends FileMove {
-  readonly reason: ClashReason;
-  readonly message: string;
-}
-
-export interface RenamePlan {
-  readonly key: string;
-  readonly folder: string;
-  readonly name: string;
-  readonly moves: FileMove[];
-  readonly clashes: RenameClash[];
-}
-
-export interface RenameResult extends RenamePlan {
-  readonly failed: (FileMove & { readonly message: string })[];
-}
-
-export interface LibraryRenamePlan {
-  readonly series: RenamePlan[];
-  readonly total_moves: number;
-  readonly total_clashes: number;
-}
-
-export interface LibraryRenameResult {
-  readonly series: RenameResult[];
-  readonly total_moves: number;
-  readonly total_failed: number;
-}
+/** Organize: renaming existing files to the naming templates (GET previews, POST applies); shapes in contract/organize.ts. */
+export type { ClashReason, FileMove, LibraryRenamePlan, LibraryRenameResult, RenameClash, RenamePlan, RenameResult } from '../../../contract/index.ts';
 
 const path = (key: string) => `/api/anime/${encodeURIComponent(key)}/rename`;
 

@@ -104,7 +104,7 @@ export function applyProgress(item: DownloadItem, data: EventMap['download_progr
   return { ...item, status: item.status === 'pending' ? 'downloading' : item.status, ...fromProgress(data.progress) };
 }
 
-export const getQueue = async (api: ApiClient) => normalizeStatus(await api.get<WireQueueStatus>('/api/queue/status'));
+export const getQueue = async (api: ApiClient, signal?: AbortSignal) => normalizeStatus(await api.get<WireQueueStatus>('/api/queue/status', signal));
 export const addToQueue = (api: ApiClient, input: { key: string; folder: string; name: string; episodes: { season: number; episode: number }[]; priority?: number }) =>
   api.post<unknown>('/api/queue/add', {
     serie_id: input.key,

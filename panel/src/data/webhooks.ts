@@ -77,7 +77,7 @@ export interface Delivery {
   readonly delivered_at: string | null;
 }
 
-export const listWebhooks = (api: ApiClient) => api.get<Webhook[]>('/api/webhooks');
+export const listWebhooks = (api: ApiClient, signal?: AbortSignal) => api.get<Webhook[]>('/api/webhooks', signal);
 export const createWebhook = (api: ApiClient, input: WebhookInput) => api.post<Webhook>('/api/webhooks', input);
 export const updateWebhook = (api: ApiClient, id: string, input: Partial<WebhookInput>) => api.put<Webhook>(`/api/webhooks/${encodeURIComponent(id)}`, input);
 export const deleteWebhook = (api: ApiClient, id: string) => api.delete<void>(`/api/webhooks/${encodeURIComponent(id)}`);

@@ -125,7 +125,6 @@ export const de: Messages = {
   'library.rescan': 'Neu scannen',
   'library.importFolders': 'Ordner importieren',
   'library.scan': 'Bibliotheksscan',
-  'library.loading': 'Bibliothek wird geladen',
   'library.emptyTitle': 'Deine Bibliothek ist leer',
   'library.emptyText': 'Füge eine Serie hinzu, der du folgst, und AniWorld findet jede Folge, die der Anbieter hat. Du hast schon Anime auf der Platte? Importiere die Ordner in deinem Medienordner und AniWorld ermittelt, was fehlt.',
   'library.addOne': 'Serie hinzufügen',

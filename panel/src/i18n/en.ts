@@ -127,7 +127,6 @@ export const en = {
   'library.rescan': 'Rescan',
   'library.importFolders': 'Import folders',
   'library.scan': 'Library scan',
-  'library.loading': 'Loading the library',
   'library.emptyTitle': 'Your library is empty',
   'library.emptyText': 'Add a series you follow and AniWorld finds every episode the provider has. Already have anime on disk? Import the folders in your media folder and AniWorld works out what is missing.',
   'library.addOne': 'Add a series',

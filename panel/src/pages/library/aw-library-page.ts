@@ -7,6 +7,8 @@ import { errorMessage, type ApiClient } from '../../data/api-client.ts';
 import { filterFromQuery, filterLibrary, filterToQuery, listAnime, rescanLibrary, type AnimeSummary, type LibraryFilter, type LibrarySort } from '../../data/library.ts';
 import { bulkSeries, type BulkAction } from '../../data/wanted.ts';
 import { LiveEvents } from '../../data/live-events.ts';
+import { Loader } from '../../data/loader.ts';
+import { loadState } from '../../components/aw-load-state.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
 import { seriesPath } from '../../routes.ts';
@@ -62,8 +64,6 @@ export class AwLibraryPage extends LitElement {
     .bulk { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 10px 14px; margin-bottom: 14px; position: sticky; top: 64px; z-index: 5; }
     .bulk .count { margin-right: auto; font-weight: 600; }
     td.pick, th.pick { width: 36px; }
-    .skeleton { aspect-ratio: 2 / 3.6; border-radius: 8px; background: linear-gradient(90deg, var(--aw-surface-2), var(--aw-surface), var(--aw-surface-2)); background-size: 200% 100%; animation: shimmer 1.2s infinite; }
-    @keyframes shimmer { to { background-position: -200% 0; } }
     @media (max-width: 520px) {
       .grid { grid-template-columns: repeat(2, 1fr); gap: 12px; }
       .search { max-width: none; flex-basis: 100%; }
@@ -72,8 +72,7 @@ export class AwLibraryPage extends LitElement {
   `];
 
   @consume({ context: apiContext }) private api!: ApiClient;
-  @state() private items: AnimeSummary[] | undefined;
-  @state() private error = '';
+  readonly #items = new Loader<AnimeSummary[]>(this, (signal) => listAnime(this.api, signal));
   @state() private view: 'grid' | 'table' = localStorage.getItem(VIEW_KEY) === 'table' ? 'table' : 'grid';
   /** The page's URL query: the filters live there so Back returns to the same view. */
   @property({ attribute: false }) query = new URLSearchParams();
@@ -120,13 +119,12 @@ export class AwLibraryPage extends LitElement {
     if (changed.has('query')) this.filter = filterFromQuery(this.query);
   }
 
+  get items(): AnimeSummary[] | undefined {
+    return this.#items.value;
+  }
+
   async #load(): Promise<void> {
-    try {
-      this.items = await listAnime(this.api);
-      this.error = '';
-    } catch (error) {
-      this.error = errorMessage(error);
-    }
+    await this.#items.run();
   }
 
   async #rescan(): Promise<void> {
@@ -210,14 +208,12 @@ export class AwLibraryPage extends LitElement {
         <aw-progress-bar label=${t('library.scan')} .value=${this.scanProgress ?? 0} ?indeterminate=${this.scanProgress === undefined}></aw-progress-bar>
       </div>` : nothing}
       <aw-first-run-checklist @checklist-dismissed=${() => this.renderRoot.querySelector<HTMLElement>('h1')?.focus()}></aw-first-run-checklist>
-      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${loadState(this.#items, () => void this.#load())}
       ${this.#body()}`;
   }
 
   #body() {
-    if (this.items === undefined) {
-      return this.error ? nothing : html`<div class="grid" aria-busy="true" aria-label=${t('library.loading')}>${[1, 2, 3, 4, 5, 6].map(() => html`<div class="skeleton"></div>`)}</div>`;
-    }
+    if (this.items === undefined) return nothing;
     if (this.items.length === 0) {
       return html`<aw-empty-state heading=${t('library.emptyTitle')} icon="library">
         <span slot="text">${t('library.emptyText')}</span>

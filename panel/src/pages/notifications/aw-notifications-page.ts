@@ -4,6 +4,8 @@ import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
 import { deleteWebhook, isMediaServer, listDeliveries, listWebhooks, testSavedWebhook, updateWebhook, type Delivery, type TestResult, type Webhook } from '../../data/webhooks.ts';
+import { Loader } from '../../data/loader.ts';
+import { loadState } from '../../components/aw-load-state.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
 import { icon } from '../../components/icons.ts';
@@ -30,9 +32,7 @@ export class AwNotificationsPage extends LitElement {
   `];
 
   @consume({ context: apiContext }) private api!: ApiClient;
-  @state() private hooks: Webhook[] | undefined;
-  @state() private error = '';
-  @state() private missingApi = false;
+  readonly #hooks = new Loader<Webhook[]>(this, (signal) => listWebhooks(this.api, signal));
   @state() private editing: Webhook | 'new' | undefined;
   @state() private results = new Map<string, TestResult | 'running'>();
   @state() private deliveries = new Map<string, Delivery[]>();
@@ -47,14 +47,12 @@ export class AwNotificationsPage extends LitElement {
     void this.#load();
   }
 
+  get hooks(): Webhook[] | undefined {
+    return this.#hooks.value;
+  }
+
   async #load(): Promise<void> {
-    try {
-      this.hooks = await listWebhooks(this.api);
-      this.error = '';
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) this.missingApi = true;
-      else this.error = errorMessage(error);
-    }
+    await this.#hooks.run();
   }
 
   async #test(hook: Webhook): Promise<void> {
@@ -103,19 +101,20 @@ export class AwNotificationsPage extends LitElement {
   }
 
   render() {
-    if (this.missingApi) return html`<div class="page-header"><h1>${t('nav.notifications')}</h1></div><aw-empty-state heading=${t('hooks.noApi')} icon="bell"><span slot="text">${t('hooks.noApiText')}</span></aw-empty-state>`;
+    const loadError = this.#hooks.status === 'error' ? this.#hooks.error : undefined;
+    if (loadError instanceof ApiError && loadError.status === 404) return html`<div class="page-header"><h1>${t('nav.notifications')}</h1></div><aw-empty-state heading=${t('hooks.noApi')} icon="bell"><span slot="text">${t('hooks.noApiText')}</span></aw-empty-state>`;
     return html`
       <div class="page-header">
         <h1>${t('nav.notifications')}</h1>
         ${this.editing ? nothing : html`<button type="button" class="primary" @click=${() => { this.editing = 'new'; }}>${icon('plus')}${t('hooks.add')}</button>`}
       </div>
-      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${loadState(this.#hooks, () => void this.#load())}
       ${this.editing ? html`<section class="card form-card" style="margin-bottom: 16px" aria-labelledby="form-h">
         <div class="page-header" style="margin-bottom: 8px"><h2 id="form-h">${this.editing === 'new' ? t('hooks.new') : t('hooks.editTitle', { name: this.editing.name })}</h2>
           <button type="button" class="ghost" @click=${() => { this.editing = undefined; }}>${icon('x')}${t('common.close')}</button></div>
         <aw-webhook-form .hook=${this.editing === 'new' ? undefined : this.editing}></aw-webhook-form>
       </section>` : nothing}
-      ${this.hooks === undefined ? html`<p class="muted" role="status">${t('common.loading')}</p>`
+      ${this.hooks === undefined ? nothing
         : this.hooks.length === 0 && !this.editing ? html`<aw-empty-state heading=${t('hooks.emptyTitle')} icon="bell"><span slot="text">${t('hooks.emptyText')}</span>
             <button type="button" class="primary" @click=${() => { this.editing = 'new'; }}>${icon('plus')}${t('hooks.addOne')}</button></aw-empty-state>`
         : this.hooks.map((hook) => this.#hook(hook))}`;

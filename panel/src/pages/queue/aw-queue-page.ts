@@ -5,6 +5,7 @@ import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
 import type { EventMap } from '../../../../contract/index.ts';
+import { Loader } from '../../data/loader.ts';
 import { applyProgress, cancelItem, clearCompleted, getQueue, pauseItem, queueAction, removeFromQueue, reorderQueue, resumeItem, retryItems, setPriority, type DownloadItem, type QueueStatus } from '../../data/queue.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { ToastEvent } from '../../components/events.ts';
@@ -16,6 +17,7 @@ import { languageLabel } from '../../lib/language-label.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-progress-bar.ts';
 import '../../components/aw-empty-state.ts';
+import { loadState } from '../../components/aw-load-state.ts';
 import { toUrl } from '../../base.ts';
 import { formatNumber, t } from '../../i18n/locale.ts';
 
@@ -51,9 +53,12 @@ export class AwQueuePage extends LitElement {
   `];
 
   @consume({ context: apiContext }) private api!: ApiClient;
-  @state() private status: QueueStatus | undefined;
-  @state() private error = '';
-  @state() private missingApi = false;
+  /**
+   * The queue as last loaded. Every event that changes the lists starts a new load, which ends
+   * the one still out (its answer was asked for before that event and is dropped); progress
+   * events also apply to the answer of a load that was out when they came.
+   */
+  readonly #status = new Loader<QueueStatus>(this, (signal) => getQueue(this.api, signal));
   @state() private history: 'completed' | 'failed' | 'cancelled' = 'completed';
 
   constructor() {
@@ -79,32 +84,22 @@ export class AwQueuePage extends LitElement {
     void this.#load();
   }
 
+  get status(): QueueStatus | undefined {
+    return this.#status.value;
+  }
+
   async #load(): Promise<void> {
-    try {
-      this.status = await getQueue(this.api);
-      this.error = '';
-      this.missingApi = false;
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) this.missingApi = true;
-      else this.error = errorMessage(error);
-    }
+    await this.#status.run();
   }
 
   #progress(data: EventMap['download_progress']): void {
-    if (!this.status) return;
-    const match = (item: DownloadItem) => item.id === data.item_id;
-    const found = this.status.active.find(match) ?? this.status.pending.find(match);
-    if (!found) {
+    const status = this.status;
+    if (!status) return;
+    if (!progressTarget(status, data)) {
       void this.#load();
       return;
     }
-    const updated = applyProgress(found, data);
-    const wasActive = this.status.active.includes(found);
-    this.status = {
-      ...this.status,
-      active: wasActive ? this.status.active.map((item) => (item === found ? updated : item)) : [...this.status.active, updated],
-      pending: this.status.pending.filter((item) => item !== found),
-    };
+    this.#status.update((current) => withProgress(current, data));
   }
 
   async #do(action: () => Promise<unknown>, done?: string): Promise<void> {
@@ -124,7 +119,7 @@ export class AwQueuePage extends LitElement {
     const target = index + delta;
     if (index < 0 || target < 0 || target >= ids.length) return;
     [ids[index], ids[target]] = [ids[target], ids[index]];
-    this.status = { ...this.status, pending: ids.map((id) => this.status!.pending.find((pending) => pending.id === id)!) };
+    this.#status.update((status) => ({ ...status, pending: ids.flatMap((id) => status.pending.filter((pending) => pending.id === id)) }));
     await this.#do(() => reorderQueue(this.api, ids));
   }
 
@@ -135,7 +130,8 @@ export class AwQueuePage extends LitElement {
   }
 
   render() {
-    if (this.missingApi) {
+    const loadError = this.#status.status === 'error' ? this.#status.error : undefined;
+    if (loadError instanceof ApiError && loadError.status === 404) {
       return html`<div class="page-header"><h1>${t('nav.queue')}</h1></div><aw-empty-state heading=${t('queue.noApi')} icon="queue"><span slot="text">${t('queue.noApiText')}</span></aw-empty-state>`;
     }
     const status = this.status;
@@ -157,9 +153,9 @@ export class AwQueuePage extends LitElement {
               : html`<button type="button" class="primary" @click=${() => void this.#do(() => queueAction(this.api, 'start'), t('queue.startedToast'))}>${icon('play')}${t('queue.start')}</button>`}
         </div>
       </div>
-      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${loadState(this.#status, () => void this.#load())}
       ${status?.waiting ? html`<div class="notice warn" role="status">${t(`queue.hold.${status.waiting.reason}`)}${status.waiting.message ? html`<div class="small">${status.waiting.message}</div>` : nothing}</div>` : nothing}
-      ${!status ? html`<p class="muted" role="status">${t('common.loading')}</p>` : html`
+      ${!status ? nothing : html`
         <section aria-labelledby="active-h">
           <h2 id="active-h">${t('queue.downloading')} <span class="badge">${formatNumber(status.active.length)}</span></h2>
           ${status.active.length === 0 ? html`<p class="muted small">${status.pending.length ? (running ? t('queue.startingNext') : t('queue.notRunning')) : t('queue.nothingDownloading')}</p>` : nothing}
@@ -252,4 +248,23 @@ export class AwQueuePage extends LitElement {
 
 declare global {
   interface HTMLElementTagNameMap { 'aw-queue-page': AwQueuePage }
+}
+
+/** The item a progress message is about, active or still pending. */
+function progressTarget(status: QueueStatus, data: EventMap['download_progress']): DownloadItem | undefined {
+  const match = (item: DownloadItem) => item.id === data.item_id;
+  return status.active.find(match) ?? status.pending.find(match);
+}
+
+/** The status with a progress message applied: the item shows the new numbers and counts as active. */
+function withProgress(status: QueueStatus, data: EventMap['download_progress']): QueueStatus {
+  const found = progressTarget(status, data);
+  if (!found) return status;
+  const updated = applyProgress(found, data);
+  const wasActive = status.active.includes(found);
+  return {
+    ...status,
+    active: wasActive ? status.active.map((item) => (item === found ? updated : item)) : [...status.active, updated],
+    pending: status.pending.filter((item) => item !== found),
+  };
 }

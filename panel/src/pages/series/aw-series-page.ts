@@ -3,11 +3,11 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
+import { Loader } from '../../data/loader.ts';
 import { deleteAnime, getAnime, refreshAnime, rescanAnime, updateAnime, type AnimeDetail, type EpisodeView } from '../../data/library.ts';
 import { addToQueue, applyItemEvent, applyProgress, episodeId, getQueue, itemsByEpisode, type DownloadItem, type DownloadStatus } from '../../data/queue.ts';
 import { LANGUAGES, type Language } from '../../data/config.ts';
 import { LiveEvents } from '../../data/live-events.ts';
-import { EventStamps } from '../../data/event-stamps.ts';
 import { navigate, ToastEvent } from '../../components/events.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
 import { organizePath } from '../../data/organize.ts';
@@ -16,10 +16,17 @@ import { episodeCode, formatBytes, formatEta, formatPercent, formatSpeed, season
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-progress-bar.ts';
+import { loadState } from '../../components/aw-load-state.ts';
 import { toUrl } from '../../base.ts';
 import { formatNumber, locale, t } from '../../i18n/locale.ts';
 import { languageLabel } from '../../lib/language-label.ts';
 import { languageFlag } from '../../components/language-flag.ts';
+
+/** What the page shows: the series and its queue items by episode. */
+interface SeriesView {
+  readonly anime: AnimeDetail;
+  readonly queue: ReadonlyMap<string, DownloadItem>;
+}
 
 type EpisodeState = 'on_disk' | 'upgrading' | 'missing' | 'queued' | 'downloading' | 'paused' | 'failed' | 'unavailable' | 'unmonitored';
 
@@ -82,12 +89,14 @@ export class AwSeriesPage extends LitElement {
 
   @property({ attribute: false }) params: Record<string, string> = {};
   @consume({ context: apiContext }) private api!: ApiClient;
-  @state() private anime: AnimeDetail | undefined;
-  @state() private error = '';
-  @state() private notFound = false;
-  @state() private queue = new Map<string, DownloadItem>();
-  /** Which items live events changed: a queue answer asked for before an event must not undo it. */
-  readonly #stamps = new EventStamps<string>();
+  /**
+   * Going to another series aborts this one's load, and a late answer for it is dropped; what
+   * live events change while a load is out is applied to its answer too (a progress bar never
+   * moves back).
+   */
+  readonly #view = new Loader<SeriesView>(this, (signal) => this.#fetch(signal));
+  /** The series the page loads or shows (one load per change of the key). */
+  #shownKey: string | undefined;
   @state() private busy = new Set<string>();
   @state() private expanded = false;
 
@@ -106,8 +115,7 @@ export class AwSeriesPage extends LitElement {
       download_complete: (message) => { onItem(message.data, 'completed'); void this.#load(false); },
       download_failed: (message) => onItem(message.data, 'failed'),
       download_removed: ({ data }) => {
-        for (const [episode, item] of this.queue) if (item.id === data.item_id) this.#stamps.touch(episode);
-        this.queue = new Map([...this.queue].filter(([, item]) => item.id !== data.item_id));
+        this.#view.update((view) => ({ ...view, queue: new Map([...view.queue].filter(([, item]) => item.id !== data.item_id)) }));
       },
       scan_complete: () => void this.#load(false),
       episode_upgraded: ({ data }) => {
@@ -123,50 +131,47 @@ export class AwSeriesPage extends LitElement {
     return this.params.key ?? '';
   }
 
+  get anime(): AnimeDetail | undefined {
+    return this.#view.value?.anime;
+  }
+
+  get queue(): ReadonlyMap<string, DownloadItem> {
+    return this.#view.value?.queue ?? new Map();
+  }
+
   connectedCallback(): void {
     super.connectedCallback();
     void this.#load(true);
   }
 
   protected willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('params') && changed.get('params') !== undefined && this.anime?.key !== this.#key) void this.#load(true);
+    if (changed.has('params') && this.#key !== this.#shownKey) void this.#load(true);
   }
 
   async #load(reset: boolean): Promise<void> {
-    if (reset) {
-      this.anime = undefined;
-      this.notFound = false;
-    }
-    try {
-      this.anime = await getAnime(this.api, this.#key);
-      document.title = `${this.anime.name} · AniWorld`;
-      this.error = '';
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) this.notFound = true;
-      else this.error = errorMessage(error);
-      return;
-    }
-    try {
-      await this.#loadQueue();
-    } catch {
-      // Without the queue the page still shows what is on disk and what is missing.
-    }
+    this.#shownKey = this.#key;
+    await this.#view.run({ reset });
+    if (this.anime) document.title = `${this.anime.name} · AniWorld`;
   }
 
-  /** The queue's items of this series; what live events changed meanwhile stays as they left it. */
-  async #loadQueue(): Promise<void> {
-    const asked = this.#stamps.now();
-    const status = await getQueue(this.api);
-    const answer = new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === this.#key));
-    this.queue = this.#stamps.merge(answer, this.queue, asked);
+  async #fetch(signal: AbortSignal): Promise<SeriesView> {
+    const key = this.#key;
+    const anime = await getAnime(this.api, key, signal);
+    // Without the queue the page still shows what is on disk and what is missing.
+    const status = await getQueue(this.api, signal).catch((error) => {
+      if (signal.aborted) throw error;
+      return undefined;
+    });
+    return { anime, queue: status ? new Map([...itemsByEpisode(status)].filter(([, item]) => item.key === key)) : new Map() };
   }
 
   #putItem(item: DownloadItem): void {
-    const id = episodeId(item.key, item.season, item.episode);
-    this.#stamps.touch(id);
-    const next = new Map(this.queue);
-    next.set(id, item);
-    this.queue = next;
+    this.#view.update((view) => ({ ...view, queue: new Map(view.queue).set(episodeId(item.key, item.season, item.episode), item) }));
+  }
+
+  /** The answer of an action on this series (the page may have moved on to another one meanwhile). */
+  #putSeries(anime: AnimeDetail): void {
+    this.#view.update((view) => (view.anime.key === anime.key ? { ...view, anime } : view));
   }
 
   #state(episode: EpisodeView): EpisodeState {
@@ -190,7 +195,7 @@ export class AwSeriesPage extends LitElement {
     try {
       await addToQueue(this.api, { key: this.anime.key, folder: this.anime.folder, name: this.anime.name, episodes });
       this.dispatchEvent(new ToastEvent(t('series.queued', { count: episodes.length }), 'ok'));
-      await this.#loadQueue().catch(() => {});
+      await this.#load(false);
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
     } finally {
@@ -206,7 +211,7 @@ export class AwSeriesPage extends LitElement {
 
   async #setMonitored(monitored: boolean): Promise<void> {
     try {
-      this.anime = await updateAnime(this.api, this.#key, { monitored });
+      this.#putSeries(await updateAnime(this.api, this.#key, { monitored }));
       this.dispatchEvent(new ToastEvent(monitored ? t('series.monitorOn') : t('series.monitorOff'), 'info'));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -215,7 +220,7 @@ export class AwSeriesPage extends LitElement {
 
   async #setUpgrades(upgrade: boolean): Promise<void> {
     try {
-      this.anime = await updateAnime(this.api, this.#key, { upgrade_language: upgrade });
+      this.#putSeries(await updateAnime(this.api, this.#key, { upgrade_language: upgrade }));
       this.dispatchEvent(new ToastEvent(upgrade ? t('series.upgradesOn') : t('series.upgradesOff'), 'info'));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -224,7 +229,7 @@ export class AwSeriesPage extends LitElement {
 
   async #setLanguage(value: string): Promise<void> {
     try {
-      this.anime = await updateAnime(this.api, this.#key, { preferred_language: value === '' ? null : value as Language });
+      this.#putSeries(await updateAnime(this.api, this.#key, { preferred_language: value === '' ? null : value as Language }));
       this.dispatchEvent(new ToastEvent(t('series.languageSaved'), 'ok'));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -267,12 +272,16 @@ export class AwSeriesPage extends LitElement {
   }
 
   render() {
-    if (this.notFound) {
+    const failed = this.#view.status === 'error' ? this.#view.error : undefined;
+    if (failed instanceof ApiError && failed.status === 404) {
       return html`<aw-empty-state heading=${t('series.notFound')} icon="search"><span slot="text">${t('series.notFoundText', { key: this.#key })}</span><a class="button" href=${toUrl('/library')}>${t('series.backToLibrary')}</a></aw-empty-state>`;
     }
-    if (this.error && !this.anime) return html`<div class="notice error" role="alert">${this.error} <button type="button" @click=${() => void this.#load(true)}>${t('common.tryAgain')}</button></div>`;
     const anime = this.anime;
-    if (!anime) return html`<p class="muted" role="status">${t('common.loading')}</p>`;
+    if (!anime || failed) return html`${loadState(this.#view, () => void this.#load(!anime))}${anime ? this.#page(anime) : nothing}`;
+    return this.#page(anime);
+  }
+
+  #page(anime: AnimeDetail) {
     const seasons = Object.keys(anime.episodes).map(Number).sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b));
     const allEpisodes = seasons.flatMap((season) => anime.episodes[String(season)]);
     const missingAll = this.#missingIn(allEpisodes);
