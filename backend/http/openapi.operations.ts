@@ -15,7 +15,8 @@ import {
   webhookDeliveriesSchema, webhookSchema, webhookTestResultSchema,
   activityPageSchema, libraryRenamePlanSchema, libraryRenameResultSchema, renamePlanSchema, renameResultSchema,
   downloadItemSchema, queueAddResultSchema, queueClearResultSchema, queueRemoveResultSchema, queueReorderResultSchema, queueRetryResultSchema, queueStateSchema, queueStatusSchema,
-  importAllResultSchema, importCandidatesSchema, ignoredFoldersSchema, ignoreFolderResultSchema, seriesBulkResultSchema, wantedDownloadResultSchema, wantedPageSchema } from '../../contract/index.ts';
+  importAllResultSchema, importCandidatesSchema, ignoredFoldersSchema, ignoreFolderResultSchema, seriesBulkResultSchema, wantedDownloadResultSchema, wantedPageSchema,
+  checklistSchema, databaseBackupListSchema, databaseBackupSchema, databaseRestoreSchema, scheduledTaskSchema, scheduledTasksSchema } from '../../contract/index.ts';
 
 const key = { key: keyParamSchema };
 /** The settings (their one schema) and what the config routes add to them. */
@@ -37,14 +38,14 @@ export const OPERATIONS: OperationTable = {
   'GET /api/provider/checks/:site/frame': { tag: 'system', summary: 'Live view of a waiting check: the next screencast frame after `after` (long poll; 204 when the page did not change)', query: checkFrameQuerySchema, success: { status: 200, contentType: 'image/jpeg' } },
   'POST /api/provider/checks/:site/input': { tag: 'system', summary: 'A click (page coordinates), a key or typed text, sent to the waiting check as trusted input', body: checkInputSchema, success: { status: 204 } },
   'POST /api/provider/checks/:site/give-up': { tag: 'system', summary: 'Stop waiting for a person; work waiting for the site fails with the check', success: { status: 204 } },
-  'GET /api/system/tasks': { tag: 'system', summary: 'Scheduled tasks (rescan, provider refresh, session pruning) with their next and last run' },
-  'POST /api/system/tasks/:name/run': { tag: 'system', summary: 'Run a scheduled task now through the job runner (409 while it runs); its next run counts from this one', params: { name: taskParams.shape.name }, success: { status: 202 } },
-  'GET /api/system/checklist': { tag: 'system', summary: 'First-run checklist: provider reachable, media folder writable, languages chosen, a connection; and whether it was dismissed' },
-  'GET /api/system/backups': { tag: 'system', summary: 'Database backups (name, reason, size, date), newest first, and how many are kept; 409 on PostgreSQL' },
-  'POST /api/system/backups': { tag: 'system', summary: 'Create a consistent database backup (SQLite online backup, mode 0600)', success: { status: 201 } },
-  'POST /api/system/backups/upload': { tag: 'system', summary: 'Upload a database file (application/octet-stream) as a backup; refused unless it is an intact AniWorld database this version can run', success: { status: 201 } },
+  'GET /api/system/tasks': { tag: 'system', response: scheduledTasksSchema, summary: 'Scheduled tasks (rescan, provider refresh, session pruning) with their next and last run' },
+  'POST /api/system/tasks/:name/run': { tag: 'system', response: scheduledTaskSchema, summary: 'Run a scheduled task now through the job runner (409 while it runs); its next run counts from this one', params: { name: taskParams.shape.name }, success: { status: 202 } },
+  'GET /api/system/checklist': { tag: 'system', response: checklistSchema, summary: 'First-run checklist: provider reachable, media folder writable, languages chosen, a connection; and whether it was dismissed' },
+  'GET /api/system/backups': { tag: 'system', response: databaseBackupListSchema, summary: 'Database backups (name, reason, size, date), newest first, and how many are kept; 409 on PostgreSQL' },
+  'POST /api/system/backups': { tag: 'system', response: databaseBackupSchema, summary: 'Create a consistent database backup (SQLite online backup, mode 0600)', success: { status: 201 } },
+  'POST /api/system/backups/upload': { tag: 'system', response: databaseBackupSchema, summary: 'Upload a database file (application/octet-stream) as a backup; refused unless it is an intact AniWorld database this version can run', success: { status: 201 } },
   'GET /api/system/backups/:name': { tag: 'system', summary: 'Download a database backup', params: { name: backupParams.shape.name }, success: { status: 200, contentType: 'application/vnd.sqlite3' } },
-  'POST /api/system/backups/:name/restore': { tag: 'system', summary: 'Restore a database backup: checked, the current database saved as pre-restore, downloads paused meanwhile, newer migrations applied', params: { name: backupParams.shape.name } },
+  'POST /api/system/backups/:name/restore': { tag: 'system', response: databaseRestoreSchema, summary: 'Restore a database backup: checked, the current database saved as pre-restore, downloads paused meanwhile, newer migrations applied', params: { name: backupParams.shape.name } },
   'DELETE /api/system/backups/:name': { tag: 'system', summary: 'Delete a database backup', params: { name: backupParams.shape.name }, success: { status: 204 } },
   'GET /api/system/diagnostics': { tag: 'system', summary: 'Diagnostics bundle as a JSON download, secrets removed' },
   'GET /metrics': { tag: 'system', summary: 'Prometheus metrics (when enabled; API key or session)', success: { status: 200, contentType: 'text/plain; version=0.0.4' } },

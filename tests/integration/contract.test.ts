@@ -200,6 +200,21 @@ describe('wire contract', () => {
     await answer('GET /api/activity', '/api/activity?type=download_failed&limit=1');
   });
 
+  it('system routes (tasks, checklist, database backups) answer in the contract\'s shapes', async () => {
+    await answer('GET /api/system/tasks', '/api/system/tasks');
+    await answer('POST /api/system/tasks/:name/run', '/api/system/tasks/prune-sessions/run');
+    await answer('GET /api/system/checklist', '/api/system/checklist');
+    const backup = await answer('POST /api/system/backups', '/api/system/backups');
+    await answer('GET /api/system/backups', '/api/system/backups');
+    // The upload's body is the file itself, not JSON.
+    const file = await (await fetch(`${app.url}/api/system/backups/${backup.name}`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer();
+    const uploaded = await fetch(`${app.url}/api/system/backups/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: new Blob([file]) });
+    expect(uploaded.status).toBe(201);
+    const upload = OPERATIONS['POST /api/system/backups/upload'].response!.parse(await uploaded.json());
+    checked.add('POST /api/system/backups/upload');
+    await answer('POST /api/system/backups/:name/restore', `/api/system/backups/${(upload as { name: string }).name}/restore`);
+  });
+
   it('every WebSocket message the app sent matches its type\'s schema, and every event type was seen', () => {
     const problems = live.messages.flatMap((message) => {
       const parsed = liveMessageSchema.safeParse(message);
