@@ -10,13 +10,7 @@ import { activityQuerySchema } from '../modules/activity/activity.schema.ts';
 import type { OperationTable } from './openapi.ts';
 import { z } from 'zod';
 import {
-  animeDetailSchema, animeSummarySchema, apiKeyCreatedSchema, apiKeyInfoSchema, authStatusSchema, configBackupSchema, configValidationSchema, configViewFields, loginResultSchema,
-  scanRequestSchema, searchResultSchema, seriesRefreshResultSchema, seriesRemovedSchema, seriesScanResultSchema, setupResultSchema, successSchema,
-  webhookDeliveriesSchema, webhookSchema, webhookTestResultSchema,
-  activityPageSchema, libraryRenamePlanSchema, libraryRenameResultSchema, renamePlanSchema, renameResultSchema,
-  downloadItemSchema, queueAddResultSchema, queueClearResultSchema, queueRemoveResultSchema, queueReorderResultSchema, queueRetryResultSchema, queueStateSchema, queueStatusSchema,
-  importAllResultSchema, importCandidatesSchema, ignoredFoldersSchema, ignoreFolderResultSchema, seriesBulkResultSchema, wantedDownloadResultSchema, wantedPageSchema,
-  checklistSchema, databaseBackupListSchema, databaseBackupSchema, databaseRestoreSchema, scheduledTaskSchema, scheduledTasksSchema } from '../../contract/index.ts';
+  animeDetailSchema, animeSummarySchema, apiKeyCreatedSchema, apiKeyInfoSchema, authStatusSchema, configBackupSchema, configValidationSchema, configViewFields, loginResultSchema, scanRequestSchema, searchResultSchema, seriesRefreshResultSchema, seriesRemovedSchema, seriesScanResultSchema, setupResultSchema, successSchema, webhookDeliveriesSchema, webhookSchema, webhookTestResultSchema, bulkResultSchema, folderIgnoredSchema, ignoredFoldersSchema, importAllResultSchema, importCandidatesSchema, namingPreviewResultSchema, wantedDownloadResultSchema, wantedPageSchema, activityPageSchema, libraryRenamePlanSchema, libraryRenameResultSchema, renamePlanSchema, renameResultSchema, downloadItemSchema, queueAddResultSchema, queueClearResultSchema, queueRemoveResultSchema, queueReorderResultSchema, queueRetryResultSchema, queueStateSchema, queueStatusSchema, checklistSchema, databaseBackupListSchema, databaseBackupSchema, databaseRestoreSchema, scheduledTaskSchema, scheduledTasksSchema } from '../../contract/index.ts';
 
 const key = { key: keyParamSchema };
 /** The settings (their one schema) and what the config routes add to them. */
@@ -70,14 +64,14 @@ export const OPERATIONS: OperationTable = {
   'POST /api/anime/search': { tag: 'anime', summary: 'Search the provider', body: searchSchema, response: z.array(searchResultSchema) },
   'POST /api/anime/add': { tag: 'anime', summary: 'Add a series by provider link or key', body: seriesAddSchema, response: animeDetailSchema, success: { status: 201 } },
   'POST /api/anime/rescan': { tag: 'anime', summary: 'Start a library scan (joins a running one)', response: scanRequestSchema, success: { status: 202 } },
-  'POST /api/anime/naming/preview': { tag: 'anime', summary: 'Preview file names for naming templates', body: namingPreviewSchema },
+  'POST /api/anime/naming/preview': { tag: 'anime', summary: 'Preview file names for naming templates', body: namingPreviewSchema, response: namingPreviewResultSchema },
   'GET /api/anime/import': { tag: 'anime', summary: 'Folders not linked to a series yet, with match candidates', query: importQuerySchema, response: importCandidatesSchema },
-  'POST /api/anime/import': { tag: 'anime', summary: 'Link an unknown folder to a series', body: importSchema, success: { status: 201 } },
-  'POST /api/anime/bulk': { tag: 'anime', summary: 'One action (monitor, unmonitor, refresh, download_missing) on many series; each series reports its own outcome', body: bulkSchema, response: seriesBulkResultSchema },
+  'POST /api/anime/import': { tag: 'anime', summary: 'Link an unknown folder to a series', body: importSchema, response: animeDetailSchema, success: { status: 201 } },
+  'POST /api/anime/bulk': { tag: 'anime', summary: 'One action (monitor, unmonitor, refresh, download_missing) on many series; each series reports its own outcome', body: bulkSchema, response: bulkResultSchema },
   'POST /api/anime/import/all': { tag: 'anime', summary: 'Import every unknown folder whose match is confident (linked, one exact title, or a single fitting result); results per folder', body: importAllSchema, response: importAllResultSchema },
   'GET /api/anime/import/ignored': { tag: 'anime', summary: 'Folders the import was told to ignore', response: ignoredFoldersSchema },
-  'POST /api/anime/import/ignored': { tag: 'anime', summary: 'Ignore a folder: the import no longer suggests it', body: ignoreFolderSchema, success: { status: 201 }, response: ignoreFolderResultSchema },
-  'DELETE /api/anime/import/ignored/:folder': { tag: 'anime', summary: 'Stop ignoring a folder: the import suggests it again', params: { folder: ignoredFolderParams.shape.folder }, response: ignoreFolderResultSchema },
+  'POST /api/anime/import/ignored': { tag: 'anime', summary: 'Ignore a folder: the import no longer suggests it', body: ignoreFolderSchema, response: folderIgnoredSchema, success: { status: 201 } },
+  'DELETE /api/anime/import/ignored/:folder': { tag: 'anime', summary: 'Stop ignoring a folder: the import suggests it again', params: { folder: ignoredFolderParams.shape.folder }, response: folderIgnoredSchema },
   'GET /api/anime/:key': { tag: 'anime', summary: 'One series with its episodes', params: key, response: animeDetailSchema },
   'PATCH /api/anime/:key': { tag: 'anime', summary: 'Change monitoring or the preferred language', params: key, body: updateSchema, response: animeDetailSchema },
   'DELETE /api/anime/:key': { tag: 'anime', summary: 'Remove a series (optionally its files)', params: key, query: deleteQuerySchema, response: seriesRemovedSchema },
@@ -108,7 +102,7 @@ export const OPERATIONS: OperationTable = {
   'POST /api/queue/:item_id/pause': { tag: 'queue', summary: 'Pause one item', params: item, response: downloadItemSchema },
   'POST /api/queue/:item_id/resume': { tag: 'queue', summary: 'Resume one item', params: item, response: downloadItemSchema },
 
-  'GET /api/wanted': { tag: 'wanted', summary: 'Missing episodes of monitored series across the library, filtered by series, season and language, in pages', query: wantedQuerySchema, response: wantedPageSchema },
+  'GET /api/wanted': { tag: 'wanted', summary: 'Missing (or, kind=upgradable, upgradable) episodes of monitored series across the library, filtered by series, season and language, in pages', query: wantedQuerySchema, response: wantedPageSchema },
   'POST /api/wanted/download': { tag: 'wanted', summary: 'Queue a selection of wanted episodes, or all the filters match; results per series', body: wantedDownloadSchema, response: wantedDownloadResultSchema },
 
   'GET /api/webhooks': { tag: 'webhooks', summary: 'Webhooks', response: z.array(webhookSchema) },

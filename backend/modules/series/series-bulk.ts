@@ -1,7 +1,7 @@
 import type { Logger } from '../../adapters/logger.ts';
 import { AppError, ValidationError } from '../../errors.ts';
 import { keyParamSchema, type BulkAction } from './series.schema.ts';
-import type { SeriesBulkResult } from '../../../contract/index.ts';
+import type { BulkResult } from '../../../contract/index.ts';
 
 export interface SeriesBulkDeps {
   readonly series: {
@@ -13,7 +13,7 @@ export interface SeriesBulkDeps {
   readonly logger: Logger;
 }
 
-export type BulkOutcome = SeriesBulkResult['results'][number];
+export type BulkOutcome = BulkResult['results'][number];
 type Success = { monitored: boolean } | { seasons: number; episodes: number } | { item_ids: string[]; skipped: number };
 
 /**
@@ -29,7 +29,7 @@ export class SeriesBulk {
     this.#logger = deps.logger.child({ component: 'library' });
   }
 
-  async run(action: BulkAction, keys: readonly string[]): Promise<SeriesBulkResult> {
+  async run(action: BulkAction, keys: readonly string[]): Promise<BulkResult> {
     const results: BulkOutcome[] = [];
     for (const key of new Set(keys)) {
       try {

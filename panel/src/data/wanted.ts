@@ -1,8 +1,8 @@
 import type { ApiClient } from './api-client.ts';
 import type { Language } from './config.ts';
-import type { SeriesBulkResult as BulkResult, WantedDownloadResult, WantedPage } from '../../../contract/index.ts';
+import type { BulkResult, WantedDownloadResult, WantedPage } from '../../../contract/index.ts';
 
-export type { WantedEpisode, WantedPage, WantedDownloadResult, SeriesBulkResult as BulkResult } from '../../../contract/index.ts';
+export type { WantedEpisode, WantedPage, WantedDownloadResult, BulkResult } from '../../../contract/index.ts';
 
 export interface WantedFilter {
   /** `missing` (no file) or `upgradable` (a file in a lower language than wanted). */

@@ -155,7 +155,7 @@ export class AwLibraryPage extends LitElement {
       const result = await bulkSeries(this.api, action, keys);
       this.dispatchEvent(new ToastEvent(t('library.bulkResult', { succeeded: result.succeeded, failed: result.failed }), result.failed ? 'warn' : 'ok'));
       if (action === 'download_missing') {
-        const queued = result.results.reduce((sum, entry) => sum + ('item_ids' in entry ? entry.item_ids.length : 0), 0);
+        const queued = result.results.reduce((sum, entry) => sum + (entry.ok ? entry.item_ids?.length ?? 0 : 0), 0);
         this.dispatchEvent(new ToastEvent(t('library.bulkQueued', { count: queued }), 'info'));
       }
       for (const entry of result.results) if (!entry.ok) this.dispatchEvent(new ToastEvent(t('library.bulkFailed', { key: entry.key, reason: entry.error.message }), 'error'));
