@@ -58,6 +58,8 @@ describe('series page: the language of each file and its upgrade', () => {
     await page.locator('aw-series-page button', { hasText: 'Refresh' }).click();
     await upgraded;
     await state.locator('.badge', { hasText: 'Upgraded from German Sub' }).waitFor();
+    // The badge comes with the queue event, the file's language with the reload after it.
+    await state.locator('.file-language', { hasText: 'German Dub' }).waitFor();
     expect(await state.locator('svg.flag').getAttribute('aria-label')).toBe('German Dub');
     expect(await row.locator('.langs svg.flag').evaluateAll((flags) => flags.map((flag) => flag.getAttribute('data-language')))).toEqual(['German Sub', 'German Dub']);
     expect(await seriousAxeFindings(page)).toEqual([]);
