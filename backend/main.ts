@@ -9,6 +9,7 @@ import { SettingsStore } from '../config/store.ts';
 import type { AppConfig } from '../config/schema.ts';
 import { createLogger, type Logger } from './adapters/logger.ts';
 import { systemClock, type Clock } from './adapters/clock.ts';
+import { systemDisk } from './adapters/disk-space.ts';
 import { BcryptPasswordHasher } from './adapters/password-hasher.ts';
 import { JoseTokenSigner } from './adapters/token-signer.ts';
 import { loadOrCreateSecret } from './adapters/secret-file.ts';
@@ -281,7 +282,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const providerFrontPage = () => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`);
     const queue = new QueueService({
       orm, events, settings, logger, clock, downloader, jobs, series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
-      providerHealth: withProbe(providerHealth, providerFrontPage), mediaRoot: () => mediaRoot.path(),
+      providerHealth: withProbe(providerHealth, providerFrontPage), mediaRoot: () => mediaRoot.path(), disk: systemDisk,
     });
     health.register('queue', () => queue.health());
     metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
@@ -370,7 +371,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     }
     // The folder watcher lives where jobs run; its first directory walk goes on after "ready".
     // On a shared PostgreSQL one process watches for all (elected), the others stand by.
-    const createWatcher = () => new LibraryWatcher({ series, orm, settings, events, logger });
+    const createWatcher = () => new LibraryWatcher({ series, orm, settings, events, logger, clock });
     const watcher = !serving || role === 'api' ? undefined : databaseUrl ? await electedWatcher({ url: databaseUrl, createWatcher, logger, retryMs: options.watcherRetryMs }) : createWatcher();
     if (watcher) {
       closers.push({ name: 'folder watcher', close: () => watcher.close() });

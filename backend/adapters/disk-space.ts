@@ -1,5 +1,12 @@
 import { statfs } from 'node:fs/promises';
 
+/** What the queue asks the disk (a port, so that a test can fill it). */
+export interface DiskSpace {
+  freeBytes(path: string): Promise<number>;
+}
+
+export const systemDisk: DiskSpace = { freeBytes: (path) => freeBytes(path) };
+
 /** Bytes an unprivileged process may still write on the filesystem that holds `path`. */
 export async function freeBytes(path: string): Promise<number> {
   const stats = await statfs(path);

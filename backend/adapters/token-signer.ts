@@ -1,5 +1,3 @@
-import { SignJWT, jwtVerify, errors } from 'jose';
-
 export interface TokenClaims { readonly jti: string; readonly sub: string; readonly exp: number }
 
 export interface TokenSigner {
@@ -8,11 +6,14 @@ export interface TokenSigner {
   verify(token: string): Promise<TokenClaims | undefined>;
 }
 
+/** jose is loaded by the first sign or verify: an idle server with nobody signed in never needs it. */
 export class JoseTokenSigner implements TokenSigner {
   readonly #secret: Uint8Array;
+  #jose: Promise<typeof import('jose')> | undefined;
   constructor(secret: Uint8Array) { this.#secret = secret; }
 
-  sign(claims: { jti: string; sub: string; expiresAt: Date }): Promise<string> {
+  async sign(claims: { jti: string; sub: string; expiresAt: Date }): Promise<string> {
+    const { SignJWT } = await this.#load();
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setJti(claims.jti)
@@ -24,6 +25,7 @@ export class JoseTokenSigner implements TokenSigner {
   }
 
   async verify(token: string): Promise<TokenClaims | undefined> {
+    const { jwtVerify, errors } = await this.#load();
     try {
       const { payload } = await jwtVerify(token, this.#secret, { algorithms: ['HS256'], issuer: 'aniworld' });
       if (typeof payload.jti !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return undefined;
@@ -32,5 +34,10 @@ export class JoseTokenSigner implements TokenSigner {
       if (error instanceof errors.JOSEError) return undefined;
       throw error;
     }
+  }
+
+  #load(): Promise<typeof import('jose')> {
+    this.#jose ??= import('jose');
+    return this.#jose;
   }
 }

@@ -18,13 +18,11 @@ import type { Language } from '../providers/provider.ts';
  * 3. Anything else (no language, `Japanese`, `Dual Audio`, a bare `Sub`/`Dub`) is unknown: null.
  */
 export function languageFromFileName(name: string): Language | null {
+  // Scans read every new file's name: most say nothing of a language, and this rules them out in one pass.
+  if (!MAYBE.test(name)) return null;
   const stem = name.replace(/\.[a-z0-9]{1,5}$/i, '').toLowerCase();
-  let best: { index: number; language: Language } | undefined;
-  for (const [pattern, language] of EXPLICIT) {
-    const match = pattern.exec(stem);
-    if (match && (!best || match.index < best.index)) best = { index: match.index, language };
-  }
-  if (best) return best.language;
+  const explicit = EXPLICIT.exec(stem);
+  if (explicit?.groups) return EXPLICIT_LANGUAGE[Object.keys(EXPLICIT_LANGUAGE).find((group) => explicit.groups![group] !== undefined)!];
   const marker = EPISODE_MARKER.exec(stem);
   const tail = marker ? stem.slice(marker.index + marker[0].length) : stem;
   const bracketed = BRACKETED.exec(tail);
@@ -39,14 +37,17 @@ export function languageFromFileName(name: string): Language | null {
 }
 
 const SEP = '[ ._-]?';
-const word = (body: string) => new RegExp(`(?<![a-z0-9])(?:${body})(?![a-z0-9])`);
+/** Every rule below needs one of these. */
+const MAYBE = /dub|sub|omu|omeu|ger|deutsch|eng/i;
 
-const EXPLICIT: readonly (readonly [RegExp, Language])[] = [
-  [word(`(?:german|ger|deutsch)${SEP}dub(?:bed)?|de[ ._-]dub(?:bed)?|german[ ._-]dl`), 'German Dub'],
-  [word(`(?:german|ger|deutsch)${SEP}sub(?:s|bed)?|de[ ._-]subs?|omu`), 'German Sub'],
-  [word(`(?:english|eng)${SEP}sub(?:s|bed)?|en[ ._-]subs?|omeu`), 'English Sub'],
-  [word(`(?:english|eng)${SEP}dub(?:bed)?|en[ ._-]dub(?:bed)?`), 'English Dub'],
-];
+/** One pass finds the first language word; the group that matched names the language (ties go to the earlier group). */
+const EXPLICIT = new RegExp('(?:^|[^a-z0-9])(?:'
+  + `(?<germanDub>(?:german|ger|deutsch)${SEP}dub(?:bed)?|de[ ._-]dub(?:bed)?|german[ ._-]dl)`
+  + `|(?<germanSub>(?:german|ger|deutsch)${SEP}sub(?:s|bed)?|de[ ._-]subs?|omu)`
+  + `|(?<englishSub>(?:english|eng)${SEP}sub(?:s|bed)?|en[ ._-]subs?|omeu)`
+  + `|(?<englishDub>(?:english|eng)${SEP}dub(?:bed)?|en[ ._-]dub(?:bed)?)`
+  + ')(?![a-z0-9])');
+const EXPLICIT_LANGUAGE: Record<string, Language> = { germanDub: 'German Dub', germanSub: 'German Sub', englishSub: 'English Sub', englishDub: 'English Dub' };
 
 const BARE: Record<string, Language> = { german: 'German Dub', deutsch: 'German Dub', ger: 'German Dub', english: 'English Dub', eng: 'English Dub' };
 const EPISODE_MARKER = /s\d{1,2}e\d{2,3}(?!\d)|(?<![a-z0-9])(?:film|movie)[ ._-]?\d{1,3}(?!\d)/;

@@ -59,7 +59,8 @@ async function eventLoopDelay(base: string, token: string): Promise<Record<strin
   const response = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   const text = await response.text();
   const delays: Record<string, number> = {};
-  for (const match of text.matchAll(/^aniworld_event_loop_delay_seconds\{quantile="([^"]+)"\} ([\d.e+-]+)$/gm)) delays[match[1] === '1' ? 'max_ms' : `p${Number(match[1]) * 100}_ms`] = round(Number(match[2]) * 1000);
+  // prom-client's event-loop lag gauges cover the time since the previous scrape.
+  for (const match of text.matchAll(/^nodejs_eventloop_lag_(p50|p99|max)_seconds ([\d.e+-]+)$/gm)) delays[`${match[1]}_ms`] = round(Number(match[2]) * 1000);
   return delays;
 }
 

@@ -38,8 +38,8 @@ describe('System page, first-run checklist and skip link in the panel', () => {
     await temp?.remove();
   });
 
-  async function openPage(locale: string): Promise<Page> {
-    const browser = await launchBrowser({ locale });
+  async function openPage(locale: string, size: { width?: number; height?: number } = {}): Promise<Page> {
+    const browser = await launchBrowser({ locale, ...size });
     browsers.push(browser);
     const page = await browser.context.newPage();
     await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
@@ -195,6 +195,23 @@ describe('System page, first-run checklist and skip link in the panel', () => {
     await page.locator('aw-dialog').getByText(/ein Neustart ist nicht nötig/).waitFor();
     await dialog.getByRole('button', { name: 'Abbrechen' }).click();
     expect(await seriousAxeFindings(page)).toEqual([]);
+  }, 90_000);
+
+  it('fits a 390 px phone: the System page and the checklist do not scroll sideways', async () => {
+    await app.request('PUT', '/api/config', { token, body: { onboarding: { checklist_dismissed: false, languages_confirmed: false } } });
+    const page = await openPage('de-DE', { width: 390, height: 800 });
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await page.goto(`${app.url}/library`);
+    await page.getByRole('region', { name: 'Erste Schritte' }).getByText('2 von 4 erledigt').waitFor();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    expect(await seriousAxeFindings(page)).toEqual([]);
+    expect((await app.request('POST', '/api/system/backups', { token })).status).toBe(201);
+    await page.goto(`${app.url}/system`);
+    await page.getByRole('region', { name: 'Datenbank-Sicherungen' }).getByRole('table').waitFor();
+    await page.getByRole('region', { name: 'Geplante Aufgaben' }).getByRole('table').waitFor();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    expect(await seriousAxeFindings(page)).toEqual([]);
+    await app.request('PUT', '/api/config', { token, body: { onboarding: { checklist_dismissed: true } } });
   }, 90_000);
 
   it('has no serious or critical axe findings on the Series, Import and Notifications pages', async () => {

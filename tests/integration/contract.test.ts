@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
-import type { TestApp } from '../helpers/test-app.ts';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 import { OPERATIONS } from '../../backend/http/openapi.operations.ts';
 import { EVENT_TYPES, eventSchemas, liveMessageSchema } from '../../contract/index.ts';
 import { LiveClient, wsUrl } from '../ws/ws-client.ts';
@@ -39,10 +39,11 @@ afterAll(async () => {
 });
 
 /** Calls `route` (`METHOD /koa/path`) at `path` and checks its answer against the route's contract schema. */
-async function answer(route: string, path: string, body?: unknown, expectedStatus?: number): Promise<any> {
+async function answer(route: string, path: string, body?: unknown, options: { status?: number; app?: TestApp; token?: string } = {}): Promise<any> {
   const operation = OPERATIONS[route];
   if (!operation?.response) throw new Error(`${route} names no response schema in openapi.operations.ts`);
-  const response = await app.request(route.split(' ')[0], path, { token, body });
+  const expectedStatus = options.status;
+  const response = await (options.app ?? app).request(route.split(' ')[0], path, { token: 'token' in options ? options.token : token, body });
   expect(response.status, `${route}: ${JSON.stringify(response.body)}`).toBe(expectedStatus ?? operation.success?.status ?? 200);
   const parsed = operation.response.safeParse(response.body);
   if (!parsed.success) throw new Error(`${route} answered outside its contract:\n${z.prettifyError(parsed.error)}\n${JSON.stringify(response.body).slice(0, 2000)}`);
@@ -130,11 +131,72 @@ describe('wire contract', () => {
     await ignored;
   });
 
+  it('series, config and webhook routes answer in the contract\'s shapes', async () => {
+    await answer('POST /api/anime/search', '/api/anime/search', { query: 'demo' });
+    await answer('POST /api/anime/add', '/api/anime/add', { key: 'broken-hoster' });
+    await answer('GET /api/anime', '/api/anime');
+    await answer('GET /api/anime/:key', '/api/anime/broken-hoster');
+    await answer('PATCH /api/anime/:key', '/api/anime/broken-hoster', { monitored: false });
+    await answer('POST /api/anime/:key/rescan', '/api/anime/broken-hoster/rescan');
+    await answer('POST /api/anime/:key/refresh', '/api/anime/broken-hoster/refresh');
+    await answer('POST /api/anime/rescan', '/api/anime/rescan');
+    await answer('DELETE /api/anime/:key', '/api/anime/broken-hoster');
+
+    await answer('GET /api/config', '/api/config');
+    await answer('PUT /api/config', '/api/config', { downloads: { concurrency: 2 } });
+    await answer('POST /api/config/validate', '/api/config/validate', { downloads: { concurrency: 0 } });
+    const backup = await answer('POST /api/config/backups', '/api/config/backups');
+    await answer('GET /api/config/backups', '/api/config/backups');
+    await answer('POST /api/config/backups/:name/restore', `/api/config/backups/${encodeURIComponent(backup.name)}/restore`);
+
+    const hook = { name: 'receiver', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['download_complete'], secret: 'hook-secret' };
+    await answer('POST /api/webhooks/test', '/api/webhooks/test', hook);
+    const created = await answer('POST /api/webhooks', '/api/webhooks', hook);
+    await answer('GET /api/webhooks', '/api/webhooks');
+    await answer('GET /api/webhooks/:id', `/api/webhooks/${created.id}`);
+    await answer('PUT /api/webhooks/:id', `/api/webhooks/${created.id}`, { name: 'renamed' });
+    await answer('POST /api/webhooks/:id/test', `/api/webhooks/${created.id}/test`, {});
+    await answer('GET /api/webhooks/:id/deliveries', `/api/webhooks/${created.id}/deliveries`);
+  });
+
+  it('auth routes answer in the contract\'s shapes (on an app of their own: the password changes)', async () => {
+    const fresh = await startTestApp();
+    try {
+      await answer('GET /api/auth/status', '/api/auth/status', undefined, { app: fresh, token: undefined });
+      await answer('POST /api/auth/setup', '/api/auth/setup', { master_password: TEST_PASSWORD }, { app: fresh, token: undefined });
+      const login = await answer('POST /api/auth/login', '/api/auth/login', { password: TEST_PASSWORD }, { app: fresh, token: undefined });
+      const own = { app: fresh, token: login.access_token as string };
+      await answer('GET /api/auth/status', '/api/auth/status', undefined, own);
+      await answer('GET /api/auth/api-key', '/api/auth/api-key', undefined, own);
+      await answer('POST /api/auth/api-key', '/api/auth/api-key', undefined, own);
+      await answer('GET /api/auth/api-key', '/api/auth/api-key', undefined, own);
+      await answer('POST /api/auth/password', '/api/auth/password', { current_password: TEST_PASSWORD, new_password: 'Another-Horse-10' }, own);
+      await answer('POST /api/auth/logout', '/api/auth/logout', undefined, own);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
   it('the activity log answers in its contract\'s shape, with what the suites above did in it', async () => {
     await app.running.services.activity.flushed();
     const page = await answer('GET /api/activity', '/api/activity?limit=500');
     expect(page.items.map((item: { type: string }) => item.type)).toEqual(expect.arrayContaining(['download_complete', 'series_added', 'episode_upgraded', 'episodes_renamed', 'settings_changed']));
     await answer('GET /api/activity', '/api/activity?type=download_failed&limit=1');
+  });
+
+  it('system routes (tasks, checklist, database backups) answer in the contract\'s shapes', async () => {
+    await answer('GET /api/system/tasks', '/api/system/tasks');
+    await answer('POST /api/system/tasks/:name/run', '/api/system/tasks/prune-sessions/run');
+    await answer('GET /api/system/checklist', '/api/system/checklist');
+    const backup = await answer('POST /api/system/backups', '/api/system/backups');
+    await answer('GET /api/system/backups', '/api/system/backups');
+    // The upload's body is the file itself, not JSON.
+    const file = await (await fetch(`${app.url}/api/system/backups/${backup.name}`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer();
+    const uploaded = await fetch(`${app.url}/api/system/backups/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: new Blob([file]) });
+    expect(uploaded.status).toBe(201);
+    const upload = OPERATIONS['POST /api/system/backups/upload'].response!.parse(await uploaded.json());
+    checked.add('POST /api/system/backups/upload');
+    await answer('POST /api/system/backups/:name/restore', `/api/system/backups/${(upload as { name: string }).name}/restore`);
   });
 
   it('every WebSocket message the app sent matches its type\'s schema, and every event type was seen', () => {

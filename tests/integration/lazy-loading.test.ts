@@ -11,7 +11,7 @@ const HOOK = join(import.meta.dirname, '../helpers/module-log.mjs');
 const CLI = join(import.meta.dirname, '../../scripts/aniworld.mjs');
 
 /** Loaded only when a feature is first used: never by start-up. */
-const NOT_AT_START = [/\/node_modules\/cheerio\//, /\/node_modules\/prom-client\//, /\/node_modules\/playwright-core\//, /\/node_modules\/co-body\//, /\/backend\/providers\/hosters\//, /\/backend\/providers\/aniworld\/pages\.ts$/, /\/backend\/http\/openapi\.operations\.ts$/, /\/backend\/modules\/system\/metrics-exposition\.ts$/];
+const NOT_AT_START = [/\/node_modules\/cheerio\//, /\/node_modules\/jose\//, /\/node_modules\/prom-client\//, /\/node_modules\/playwright-core\//, /\/node_modules\/co-body\//, /\/backend\/providers\/hosters\//, /\/backend\/providers\/aniworld\/pages\.ts$/, /\/backend\/http\/openapi\.operations\.ts$/, /\/backend\/modules\/system\/metrics-exposition\.ts$/];
 
 let temp: TempDir | undefined;
 afterEach(async () => {

@@ -6,6 +6,9 @@ import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { startAppWithSite } from '../helpers/site-app.ts';
 import type { DomainEvent } from '../../backend/events/bus.ts';
+import { inContext } from '../../backend/db/context.ts';
+import { Episode } from '../../backend/modules/series/episode.entity.ts';
+import { Series } from '../../backend/modules/series/series.entity.ts';
 
 /** Organize: existing files renamed to the naming templates, companions along, nothing overwritten. */
 let site: FixtureSite;
@@ -163,5 +166,20 @@ describe('Organize (rename to the naming templates)', () => {
     expect(await sha(join(folder, 'Staffel 1', 'Old Layout 1x01.srt'))).toBe(hashes.get('Old Layout S01E01.srt'));
     expect(await readdir(join(folder, 'Season 02')).catch(() => 'gone')).toEqual('gone');
     expect((await readdir(folder)).filter((name) => name.startsWith('Season'))).toEqual([]);
+  });
+
+  it('refuses a recorded file path that leads out of the media folder', async () => {
+    await writeFile(join(outside, 'escape.mkv'), 'not ours');
+    await inContext(app.running.orm, async () => {
+      const series = await app.running.orm.em.findOneOrFail(Series, { key: 'old-layout' });
+      await app.running.orm.em.nativeUpdate(Episode, { series, season: 1, number: 1 }, { filePath: '../../outside/escape.mkv' });
+    });
+    const preview = (await call('GET', '/api/anime/old-layout/rename')).body;
+    expect(preview.moves).toEqual([]);
+    expect(preview.clashes).toEqual([expect.objectContaining({ from: '../../outside/escape.mkv', reason: 'unsafe_path', message: expect.stringMatching(/not inside the folder of "Old Layout"/) })]);
+    const applied = (await call('POST', '/api/anime/old-layout/rename')).body;
+    expect(applied.moves).toEqual([]);
+    expect(await readFile(join(outside, 'escape.mkv'), 'utf8')).toBe('not ours');
+    expect(await readdir(outside)).toEqual(['escape.mkv']);
   });
 });

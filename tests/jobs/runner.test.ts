@@ -277,4 +277,30 @@ describe('job runner', () => {
     expect(await worker.health()).toMatchObject({ role: 'processing', counts: { running: 1 } });
     job.releaseAll();
   });
+  it('"run now" makes a schedule due at once, and refuses while that job runs', async () => {
+    const runs: (() => void)[] = [];
+    const waiters: (() => void)[] = [];
+    const definition = defineJob({
+      name: 'prune-sessions',
+      needs: [],
+      run: () => new Promise<void>((resolve) => { runs.push(resolve); for (const wake of waiters.splice(0)) wake(); }),
+    });
+    const waitForRuns = async (count: number) => { while (runs.length < count) await new Promise<void>((resolve) => waiters.push(resolve)); };
+    const created = await runner([definition]);
+    // A first start has never run the schedule: it is due at once.
+    await waitForRuns(1);
+    await expect(created.runNow('prune-sessions')).rejects.toMatchObject({ status: 409, code: 'task_running' });
+    runs[0]();
+    await expect.poll(async () => (await created.list('prune-sessions'))[0]?.state).toBe('repeating');
+    const schedule = (await created.list('prune-sessions'))[0];
+    expect(schedule.repeating).toBe(true);
+    const firstRun = schedule.lastRunAt;
+    expect(await created.runNow('prune-sessions')).toBe('scheduled');
+    await waitForRuns(2);
+    runs[1]();
+    const jobs = await created.list('prune-sessions');
+    // Still the one repeating job, no second one beside it.
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].lastRunAt).not.toBe(firstRun);
+  });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../adapters/clock.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { isMediaServerKind, Webhook, type IWebhook, type WebhookKind, type WebhookOptions } from './webhook.entity.ts';
+import { isMediaServerKind, Webhook, type IWebhook, type WebhookKind } from './webhook.entity.ts';
 import type { MediaServerClient } from './media-server.ts';
 import { WebhookDelivery, type IWebhookDelivery } from './webhook-delivery.entity.ts';
 import { renderRequest, type HookTarget } from './webhook-formats.ts';
@@ -10,11 +10,10 @@ import type { SendResult, WebhookTransport } from './webhook-transport.ts';
 import { kindProblems, RETIRED_WEBHOOK_EVENTS, type CreateWebhookInput, type UpdateWebhookInput } from './webhook.schema.ts';
 import type { WebhookOutbox } from './webhook-outbox.ts';
 import { credentialsToHeader, keepMasked, maskHeaders, maskText, maskUrl, secretValues } from './webhook-secrets.ts';
+import type { Webhook as WebhookWire } from '../../../contract/index.ts';
 
-export interface WebhookView {
-  id: string; name: string; url: string; kind: string; events: string[]; method: string;
-  headers: Record<string, string>; options: WebhookOptions; enabled: boolean; has_secret: boolean; created_at: string; updated_at: string;
-}
+/** `contract/webhooks.ts` */
+export type WebhookView = WebhookWire;
 
 export interface TestResult {
   success: boolean; status_code: number | null; latency_ms: number; response_excerpt: string | null; error: string | null;

@@ -74,7 +74,8 @@ export interface EpisodeDownloaderDeps {
   /** The hoster resolvers, loaded by the first download (they bring the HTML parser). */
   readonly hosters: () => Promise<HosterLookup>;
   readonly series: DownloadTarget;
-  readonly engine: TransferEngine;
+  /** Moves the bytes (HTTP, curl, ffmpeg); the downloader only says from where to which file. */
+  readonly engine: Pick<TransferEngine, 'transfer'>;
   readonly settings: { current(): Readonly<Settings> };
 }
 

@@ -16,7 +16,7 @@ import { ItemRun } from './item-run.ts';
 import { ItemCommands, type UpgradeLibrary } from './item-commands.ts';
 import { QueueGate, type QueueHoldView } from './queue-gate.ts';
 import type { ProbedProviderHealth } from '../../providers/provider-health.ts';
-import { freeBytes } from '../../adapters/disk-space.ts';
+import type { DiskSpace } from '../../adapters/disk-space.ts';
 import type { QueueStatus } from '../../../contract/index.ts';
 
 export interface QueueServiceDeps {
@@ -37,6 +37,8 @@ export interface QueueServiceDeps {
   readonly providerHealth: ProbedProviderHealth;
   /** The media root (a full disk there holds the queue until there is room again). */
   readonly mediaRoot: () => string;
+  /** Free space of the media root's disk. */
+  readonly disk: DiskSpace;
   /** Wait before look n at an unwell provider or a full disk (default 1 s, 2 s, 4 s ... up to 3 min). */
   readonly outageWaitMs?: (look: number) => number;
   /**
@@ -87,7 +89,7 @@ export class QueueService {
     this.#gate = new QueueGate({
       items: this.#items, jobs: this.#jobs, control: this.#control, provider: deps.providerHealth, logger: this.#logger, changed,
       waitMs: deps.outageWaitMs ?? defaultOutageWait,
-      diskHasRoom: async (needed) => (await freeBytes(deps.mediaRoot()).catch(() => 0)) >= needed + DISK_MARGIN_BYTES,
+      diskHasRoom: async (needed) => (await deps.disk.freeBytes(deps.mediaRoot()).catch(() => 0)) >= needed + DISK_MARGIN_BYTES,
     });
     this.#run = new ItemRun({
       items: this.#items, jobs: this.#jobs, control: this.#control, gate: this.#gate, events: deps.events, settings: deps.settings, logger: this.#logger,

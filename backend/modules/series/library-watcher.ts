@@ -2,6 +2,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { watch } from 'chokidar';
 import { FolderWatcher, type FolderChange, type WatchMode } from '../../adapters/folder-watcher.ts';
 import type { Logger } from '../../adapters/logger.ts';
+import type { Clock } from '../../adapters/clock.ts';
 import { inContext } from '../../db/context.ts';
 import type { Orm } from '../../db/orm.ts';
 import type { EventBus } from '../../events/bus.ts';
@@ -22,6 +23,8 @@ export interface LibraryWatcherOptions {
   readonly settings: { current(): Readonly<Settings>; subscribe(listener: (next: Readonly<Settings>, previous: Readonly<Settings>) => void): () => void };
   readonly events?: EventBus;
   readonly logger: Logger;
+  /** How long a file we wrote ourselves stays ignored is measured on it. */
+  readonly clock: Clock;
   /** Quiet time per series before its scan runs (default 2 s): a season copied in is one scan. */
   readonly debounceMs?: number;
   readonly pollIntervalMs?: number;
@@ -64,7 +67,7 @@ export class LibraryWatcher {
       this.#unsubscribe.push(this.#options.events.subscribe((event) => {
         if (event.type !== 'download_complete') return;
         const file = (event.data as { file_path?: string }).file_path;
-        if (file) this.#ownWrites.set(resolve(file), Date.now() + OWN_WRITE_MS);
+        if (file) this.#ownWrites.set(resolve(file), this.#options.clock.now().getTime() + OWN_WRITE_MS);
       }));
     }
     await this.#restart();
@@ -149,7 +152,7 @@ export class LibraryWatcher {
   }
 
   #isOwnWrite(path: string): boolean {
-    const now = Date.now();
+    const now = this.#options.clock.now().getTime();
     for (const [file, expires] of this.#ownWrites) if (expires < now) this.#ownWrites.delete(file);
     return this.#ownWrites.has(resolve(path));
   }

@@ -1,11 +1,11 @@
 import { readdir, rmdir } from 'node:fs/promises';
-import { basename, join, posix } from 'node:path';
+import { basename, join, posix, resolve } from 'node:path';
 import type { EntityManager } from '@mikro-orm/sqlite';
 import type { Orm } from '../../db/orm.ts';
 import type { SettingsStore } from '../../../config/store.ts';
 import type { EventBus } from '../../events/bus.ts';
 import { NotFoundError } from '../../errors.ts';
-import { assertInsideRoot, UnsafePathError } from '../../library/safe-path.ts';
+import { assertInsideRoot, isWithin, UnsafePathError } from '../../library/safe-path.ts';
 import { episodeFileName, episodeTitleFor, seasonFolderName } from '../../library/naming.ts';
 import { companionFiles, moveWithoutOverwrite, pathExists, sameFile, TargetExistsError } from '../../library/file-moves.ts';
 import { Series, type ISeries } from './series.entity.ts';
@@ -144,16 +144,25 @@ export class SeriesOrganizer {
       const language = row.language ?? null;
       const values = { seriesTitle: series.name, year: series.year ?? null, season: row.season, episode: row.number, episodeTitle: episodeTitleFor(language, row.titleDe ?? null, row.titleEn ?? null), language };
       const to = posix.join(seasonFolderName(naming.season_folder_template, values), episodeFileName(naming.episode_template, values, extension));
-      if (to === from || !(await pathExists(join(seriesPath, from)))) continue;
+      if (to === from) continue;
       const file = (kind: FileMove['kind'], fromPath: string, toPath: string): FileMove => ({ from: fromPath, to: toPath, season: row.season, episode: row.number, kind });
-      const files = [file('episode', from, to)];
+      const video = file('episode', from, to);
+      // The video is checked first: a folder outside the media root is not even listed for companions.
+      const videoProblem = await this.#check(root, seriesPath, series.folder, video, claimed, sources);
+      if (videoProblem?.reason === 'unsafe_path') {
+        clashes.push({ ...video, ...videoProblem });
+        continue;
+      }
+      // A file the database still names but that is gone (the next scan forgets it) is not moved.
+      if (!(await pathExists(join(seriesPath, from)))) continue;
+      const files = [video];
       const fromFolder = posix.dirname(from);
       const toStem = posix.basename(to).slice(0, -(extension.length + 1));
       for (const companion of companionFiles(posix.basename(from), await list(fromFolder))) {
         files.push(file('companion', posix.join(fromFolder, companion.name), posix.join(posix.dirname(to), toStem + companion.suffix)));
       }
-      const problems: RenameClash[] = [];
-      for (const move of files) {
+      const problems: RenameClash[] = videoProblem ? [{ ...video, ...videoProblem }] : [];
+      for (const move of files.slice(1)) {
         const problem = await this.#check(root, seriesPath, series.folder, move, claimed, sources);
         if (problem) problems.push({ ...move, ...problem });
       }
@@ -171,6 +180,9 @@ export class SeriesOrganizer {
   /** Why a move may not happen, or undefined when it may. */
   async #check(root: string, seriesPath: string, folder: string, move: FileMove, claimed: ReadonlyMap<string, string>, sources: ReadonlySet<string>): Promise<{ reason: ClashReason; message: string } | undefined> {
     for (const path of [move.from, move.to]) {
+      // Within the series folder, not only within the media root: a move never touches another series.
+      const absolute = resolve(seriesPath, path);
+      if (!isWithin(seriesPath, absolute) || absolute === seriesPath) return { reason: 'unsafe_path', message: new UnsafePathError(path, `it is not inside the folder of "${folder}"`).message };
       try {
         await assertInsideRoot(root, join(folder, path));
       } catch (error) {

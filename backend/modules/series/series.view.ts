@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { ISeries } from './series.entity.ts';
 import type { IEpisode } from './episode.entity.ts';
-import type { SearchResult } from '../../providers/provider.ts';
+import type { SearchResult as ProviderSearchResult } from '../../providers/provider.ts';
+import type { AnimeDetail, AnimeSummary, Episode, SearchResult } from '../../../contract/index.ts';
 import { isUpgradable, type UpgradePolicy } from './language-upgrade.ts';
 
-/** Wire shapes (snake_case) of the /api/anime routes. */
+/** Wire shapes of the /api/anime routes (`contract/series.ts`). */
 export type MissingEpisodes = Record<string, number[]>;
 
 export interface EpisodeCounts {
@@ -15,7 +16,7 @@ export interface EpisodeCounts {
   readonly upgradable: number;
 }
 
-export function animeSummary(series: ISeries, missing: MissingEpisodes, counts: EpisodeCounts) {
+export function animeSummary(series: ISeries, missing: MissingEpisodes, counts: EpisodeCounts): AnimeSummary {
   return {
     key: series.key,
     name: series.name,
@@ -38,7 +39,7 @@ export function animeSummary(series: ISeries, missing: MissingEpisodes, counts: 
   };
 }
 
-export function episodeView(episode: IEpisode, seriesPath: string, monitored: boolean, size: number | null = episode.size ?? null, policy: UpgradePolicy = { on: false, cutoff: '' }) {
+export function episodeView(episode: IEpisode, seriesPath: string, monitored: boolean, size: number | null = episode.size ?? null, policy: UpgradePolicy = { on: false, cutoff: '' }): Episode {
   return {
     season: episode.season,
     number: episode.number,
@@ -62,7 +63,7 @@ export function isMissing(episode: Pick<IEpisode, 'onProvider' | 'downloaded'>, 
 }
 
 /** `sizes`: sizes read from disk for files the scan did not stat (scans only read directory listings). */
-export function animeDetail(series: ISeries, episodes: readonly IEpisode[], seriesPath: string, policy: UpgradePolicy, sizes: ReadonlyMap<number, number> = new Map()) {
+export function animeDetail(series: ISeries, episodes: readonly IEpisode[], seriesPath: string, policy: UpgradePolicy, sizes: ReadonlyMap<number, number> = new Map()): AnimeDetail {
   const bySeason: Record<string, ReturnType<typeof episodeView>[]> = {};
   const missing: MissingEpisodes = {};
   let onProvider = 0;
@@ -94,7 +95,7 @@ export function animeDetail(series: ISeries, episodes: readonly IEpisode[], seri
   };
 }
 
-export function searchResultView(result: SearchResult, added: boolean) {
+export function searchResultView(result: ProviderSearchResult, added: boolean): SearchResult {
   return {
     key: result.key,
     name: result.name,

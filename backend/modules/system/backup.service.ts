@@ -9,10 +9,10 @@ import { backupDatabase, nativeDatabase, pruneDatabaseBackups, restoreDatabase, 
 import { MIGRATIONS } from '../../db/migrations/index.ts';
 import { AppError, NotFoundError, PayloadTooLargeError } from '../../errors.ts';
 import { inspectDatabaseFile } from './database-file.ts';
+import type { DatabaseBackup, DatabaseRestore } from '../../../contract/index.ts';
 
 export interface BackupEntry { readonly name: string; readonly kind: 'config' | 'database'; readonly created_at: string; readonly size: number }
-export interface DatabaseBackup extends BackupEntry { readonly kind: 'database'; readonly reason: string }
-export interface DatabaseRestore { readonly kind: 'database'; readonly restored: string; readonly safety_backup: string; readonly migrations_applied: number }
+export type { DatabaseBackup, DatabaseRestore };
 
 const DATABASE_BACKUP = /^aniworld-(\d{8}T\d{9}Z)-([a-z0-9-]+)\.db$/;
 /** An uploaded database bigger than this is refused before it fills the disk. */

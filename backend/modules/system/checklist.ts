@@ -1,21 +1,7 @@
 import { settingsSchema, type Settings } from '../../../config/schema.ts';
 import type { ProviderHealthReport } from '../../providers/provider-health.ts';
 import type { MediaFolderState } from './storage.ts';
-
-export type ChecklistItemId = 'provider' | 'media' | 'languages' | 'connection';
-
-export interface ChecklistItem {
-  readonly id: ChecklistItemId;
-  readonly done: boolean;
-  /** What is wrong or what is set, in the server's words (the panel words the item itself). */
-  readonly detail: string | null;
-}
-
-export interface Checklist {
-  readonly dismissed: boolean;
-  readonly complete: boolean;
-  readonly items: readonly ChecklistItem[];
-}
+import type { Checklist, ChecklistItem } from '../../../contract/index.ts';
 
 export interface ChecklistDeps {
   readonly settings: { current(): Readonly<Settings>; overriddenKeys(): string[] };

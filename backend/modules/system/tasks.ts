@@ -1,15 +1,9 @@
 import type { JobName, JobSummary } from '../../job-queue.ts';
 import { NotFoundError } from '../../errors.ts';
+import type { ScheduledTask } from '../../../contract/index.ts';
 
-export interface ScheduledTask {
-  readonly name: string;
-  /** `repeating` (waits for its next run), `running`, `paused`, or `off` (its interval is 0). */
-  readonly state: 'repeating' | 'running' | 'paused' | 'off';
-  readonly running: boolean;
-  readonly next_run_at: string | null;
-  readonly last_run_at: string | null;
-  readonly last_error: string | null;
-}
+export type { ScheduledTask };
+
 
 export interface TaskJobs {
   list(): Promise<readonly JobSummary[]>;

@@ -1,75 +1,12 @@
 import type { ApiClient } from './api-client.ts';
 import type { Language } from './config.ts';
 
+/** The wire shapes of /api/anime (`contract/series.ts`). */
+export type { AnimeDetail, AnimeSummary, SearchResult } from '../../../contract/index.ts';
+export type { Episode as EpisodeView } from '../../../contract/index.ts';
 /** season number (as a string) -> missing episode numbers */
-export type MissingEpisodes = Record<string, number[]>;
-
-export interface AnimeSummary {
-  readonly key: string;
-  readonly name: string;
-  readonly site: string;
-  readonly folder: string;
-  readonly link: string;
-  readonly missing_episodes: MissingEpisodes;
-  readonly year: number | null;
-  readonly end_year: number | null;
-  readonly cover: string | null;
-  readonly monitored: boolean;
-  readonly preferred_language: Language | null;
-  /** This series' own switch for language upgrades. */
-  readonly upgrade_language: boolean;
-  readonly episode_count: number;
-  readonly downloaded_count: number;
-  readonly missing_count: number;
-  /** On disk in a lower language than wanted, now offered in the wanted one (a count of its own, not missing). */
-  readonly upgradable_count: number;
-  readonly provider_checked_at: string | null;
-  readonly scanned_at: string | null;
-}
-
-export interface EpisodeView {
-  readonly season: number;
-  readonly number: number;
-  readonly title_de: string | null;
-  readonly title_en: string | null;
-  /** What the provider lists it as (its title suffix): episode, ova, movie or special. */
-  readonly type: 'episode' | 'ova' | 'movie' | 'special';
-  readonly languages: string[];
-  readonly on_provider: boolean;
-  readonly downloaded: boolean;
-  readonly file_path: string | null;
-  /** The language of the file on disk; null when unknown or not on disk. */
-  readonly language: string | null;
-  readonly size: number | null;
-  readonly missing: boolean;
-  readonly upgradable: boolean;
-}
-
-export interface AnimeDetail extends AnimeSummary {
-  readonly title: string;
-  readonly folder_path: string;
-  readonly description: string | null;
-  readonly genres: string[];
-  readonly imdb_id: string | null;
-  readonly age_rating: string | null;
-  readonly season_count: number;
-  readonly has_films: boolean;
-  readonly episodes: Record<string, EpisodeView[]>;
-  /** Upgrades run for this series (the setting, its switch, monitored) and aim for this language. */
-  readonly upgrades_enabled: boolean;
-  readonly upgrade_cutoff: string;
-}
-
-export interface SearchResult {
-  readonly key: string;
-  readonly name: string;
-  readonly link: string;
-  readonly cover: string | null;
-  readonly year: number | null;
-  readonly end_year: number | null;
-  readonly description: string | null;
-  readonly added: boolean;
-}
+export type MissingEpisodes = AnimeSummary['missing_episodes'];
+import type { AnimeDetail, AnimeSummary, SearchResult } from '../../../contract/index.ts';
 
 export interface ImportCandidate {
   readonly folder: string;

@@ -9,11 +9,9 @@ export interface Health {
   readonly [component: string]: unknown;
 }
 export interface LogLine { readonly time?: string | number; readonly level?: string | number; readonly msg?: string; readonly [field: string]: unknown }
-export interface ScheduledTask { readonly name: string; readonly state?: 'repeating' | 'running' | 'paused' | 'off'; readonly running?: boolean; readonly next_run_at: string | null; readonly last_run_at: string | null; readonly last_error?: string | null }
-export interface DatabaseBackup { readonly name: string; readonly reason: string; readonly created_at: string; readonly size: number }
-export interface DatabaseRestore { readonly restored: string; readonly safety_backup: string; readonly migrations_applied: number }
-export type ChecklistItemId = 'provider' | 'media' | 'languages' | 'connection';
-export interface Checklist { readonly dismissed: boolean; readonly complete: boolean; readonly items: readonly { readonly id: ChecklistItemId; readonly done: boolean; readonly detail: string | null }[] }
+import type { Checklist, DatabaseBackup, DatabaseRestore, ScheduledTask } from '../../../contract/index.ts';
+
+export type { Checklist, ChecklistItemId, DatabaseBackup, DatabaseRestore, ScheduledTask } from '../../../contract/index.ts';
 
 /** The API answers 503 with the same body when something is down: the report still matters then. */
 export async function getHealth(): Promise<Health> {

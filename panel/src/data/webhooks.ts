@@ -1,3 +1,4 @@
+import type { Webhook as WebhookWire } from '../../../contract/index.ts';
 import type { ApiClient } from './api-client.ts';
 import { t } from '../i18n/locale.ts';
 
@@ -26,20 +27,8 @@ export interface WebhookOptions {
   server_path?: string;
 }
 
-export interface Webhook {
-  readonly id: string;
-  readonly name: string;
-  readonly url: string;
-  readonly kind: WebhookKind;
-  readonly events: string[];
-  readonly method: 'POST' | 'PUT';
-  readonly headers: Record<string, string>;
-  readonly options?: WebhookOptions;
-  readonly enabled: boolean;
-  readonly has_secret: boolean;
-  readonly created_at: string;
-  readonly updated_at: string;
-}
+/** A hook as the API shows it (`contract/webhooks.ts`). */
+export type Webhook = WebhookWire;
 
 export interface WebhookInput {
   name: string;
