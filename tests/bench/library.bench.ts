@@ -14,6 +14,10 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startServerProcess } from '../helpers/server-process.ts';
 import { jsonApi } from '../helpers/json-api.ts';
 import { seedLibrary } from './library-bench-seed.ts';
+import { imageProcessEnv } from './image-env.ts';
+
+// The server runs with the image's process tuning (NODE_OPTIONS, MALLOC_*) unless LIBRARY_BENCH_PLAIN=1.
+const PROCESS_ENV = process.env.LIBRARY_BENCH_PLAIN === '1' ? {} : imageProcessEnv();
 
 const SIZES = (process.env.LIBRARY_BENCH_SIZES ?? '2000,300').split(',').map(Number);
 const SECONDS = Number(process.env.LIBRARY_BENCH_SECONDS ?? 10);
@@ -71,7 +75,7 @@ async function benchSize(series: number) {
   try {
     const dataDir = join(temp.path, 'data');
     await seedLibrary(dataDir, series);
-    server = await startServerProcess({ cwd: temp.path, env: { ANIWORLD_DATA_DIR: dataDir, ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), LOG_LEVEL: 'info', ANIWORLD_METRICS: 'true' } });
+    server = await startServerProcess({ cwd: temp.path, env: { ...PROCESS_ENV, ANIWORLD_DATA_DIR: dataDir, ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), LOG_LEVEL: 'info', ANIWORLD_METRICS: 'true' } });
     const pid = server.child.pid!;
     await jsonApi(server.url, 'POST', '/api/auth/setup', undefined, { master_password: PASSWORD });
     const { access_token: token } = await jsonApi(server.url, 'POST', '/api/auth/login', undefined, { password: PASSWORD });
@@ -129,4 +133,4 @@ async function benchSize(series: number) {
 
 const results = [];
 for (const series of SIZES) results.push(await benchSize(series));
-console.log(JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, results, load_average: loadavg().map((value) => round(value)) }, null, 2));
+console.log(JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, process_env: PROCESS_ENV, results, load_average: loadavg().map((value) => round(value)) }, null, 2));

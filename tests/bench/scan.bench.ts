@@ -15,6 +15,7 @@ import { LibraryScanService } from '../../backend/modules/series/library-scan.se
 import type { MediaRoot } from '../../backend/modules/series/media-root.ts';
 import { mapLimit } from '../../backend/library/scanner.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { imageProcessEnv } from './image-env.ts';
 
 const SERIES = Number(process.env.SERIES ?? 2000);
 const EPISODES = Number(process.env.EPISODES ?? 24);
@@ -100,10 +101,11 @@ try {
 
   // `aniworld scan` as a user runs it: the whole CLI process (start, scan, exit) on its own data
   // dir, the first run filling the database, then RUNS rescans next to `find`; peak RSS from time(1).
+  // With the image's process tuning (NODE_OPTIONS, MALLOC_*), as `docker exec aniworld aniworld scan` runs.
   const cliData = join(temp.path, 'cli-data');
   const cli = () => {
     const result = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', process.execPath, join(import.meta.dirname, '../../scripts/aniworld.mjs'), 'scan', '--json'], {
-      encoding: 'utf8', env: { PATH: process.env.PATH, ANIWORLD_DATA_DIR: cliData, ANIWORLD_MEDIA_DIR: root, ANIWORLD_WATCH: 'false', NODE_COMPILE_CACHE: join(temp.path, 'compile-cache') },
+      encoding: 'utf8', env: { ...imageProcessEnv(), PATH: process.env.PATH, ANIWORLD_DATA_DIR: cliData, ANIWORLD_MEDIA_DIR: root, ANIWORLD_WATCH: 'false', NODE_COMPILE_CACHE: join(temp.path, 'compile-cache') },
     });
     if (result.status !== 0) throw new Error(`aniworld scan failed: ${result.stderr}`);
     const [seconds, maxKb, user, system] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
