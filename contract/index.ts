@@ -25,4 +25,6 @@ export * from './config.ts';
 export * from './webhooks.ts';
 export * from './organize.ts';
 export * from './activity.ts';
+export * from './library-import.ts';
+export * from './wanted.ts';
 export * from './system.ts';

@@ -95,7 +95,7 @@ export type QueueStatus = z.infer<typeof queueStatusSchema>;
 export const queueAddResultSchema = z.strictObject({
   status: z.literal('ok'),
   message: z.string(),
-  added_items: z.array(z.string()),
+  /** The queued items (one per episode that was not skipped). */
   item_ids: z.array(z.string()),
   /** Episodes already open in the same language. */
   skipped: z.array(z.strictObject({ season: z.int().nonnegative(), episode: z.int().nonnegative(), reason: z.string() })),

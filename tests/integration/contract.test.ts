@@ -57,7 +57,7 @@ describe('wire contract', () => {
   it('queue routes answer in the contract\'s shapes', async () => {
     const complete = event('download_complete', (data) => data.episode === 1);
     const added = await answer('POST /api/queue/add', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 1 }] });
-    const [done] = added.added_items as string[];
+    const [done] = added.item_ids as string[];
     await complete;
     await answer('GET /api/queue/status', '/api/queue/status');
     await answer('GET /api/queue/:item_id', `/api/queue/${done}`);
@@ -71,7 +71,7 @@ describe('wire contract', () => {
     const waiting = await answer('POST /api/queue/add-missing', '/api/queue/add-missing', { key: 'demo-academy', seasons: [2] });
     // Nothing on disk is in a lower language here: an empty answer of the same shape.
     expect((await answer('POST /api/queue/add-upgrades', '/api/queue/add-upgrades', { key: 'demo-academy' })).item_ids).toEqual([]);
-    const [first, second] = waiting.added_items as string[];
+    const [first, second] = waiting.item_ids as string[];
     await answer('PATCH /api/queue/:item_id', `/api/queue/${first}`, { priority: 5 });
     await answer('POST /api/queue/reorder', '/api/queue/reorder', { item_ids: [second, first] });
     await answer('POST /api/queue/:item_id/pause', `/api/queue/${first}/pause`);
@@ -182,6 +182,22 @@ describe('wire contract', () => {
     const page = await answer('GET /api/activity', '/api/activity?limit=500');
     expect(page.items.map((item: { type: string }) => item.type)).toEqual(expect.arrayContaining(['download_complete', 'series_added', 'episode_upgraded', 'episodes_renamed', 'settings_changed']));
     await answer('GET /api/activity', '/api/activity?type=download_failed&limit=1');
+  });
+
+  it('import, naming, bulk and wanted routes answer in the contract\'s shapes', async () => {
+    await answer('POST /api/anime/naming/preview', '/api/anime/naming/preview', { episode_template: '{Series Title} - S{season:00}E{episode:00}' });
+    await answer('GET /api/anime/import/ignored', '/api/anime/import/ignored');
+    await answer('DELETE /api/anime/import/ignored/:folder', `/api/anime/import/ignored/${encodeURIComponent('Unknown Show')}`);
+    await answer('POST /api/anime/import/ignored', '/api/anime/import/ignored', { folder: 'Unknown Show' }, { status: 201 });
+    await mkdir(join(app.mediaDir, 'Import Me'), { recursive: true });
+    await answer('GET /api/anime/import', '/api/anime/import');
+    await answer('POST /api/anime/import', '/api/anime/import', { folder: 'Import Me', key: 'hidden-languages' });
+    await answer('POST /api/anime/import/all', '/api/anime/import/all', {});
+    await answer('POST /api/anime/bulk', '/api/anime/bulk', { action: 'monitor', keys: ['demo-academy', 'no-such-series'] });
+    await answer('GET /api/wanted', '/api/wanted');
+    await answer('POST /api/queue/stop', '/api/queue/stop');
+    await answer('POST /api/wanted/download', '/api/wanted/download', { episodes: [{ key: 'demo-academy', season: 2, episode: 1 }] });
+    await answer('POST /api/queue/start', '/api/queue/start');
   });
 
   it('system routes (tasks, checklist, database backups) answer in the contract\'s shapes', async () => {

@@ -80,7 +80,6 @@ export class ItemCommands {
     return {
       status: 'ok',
       message: `Queued ${added.length} episode${added.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length} already queued` : ''}`,
-      added_items: added.map((item) => item.id),
       item_ids: added.map((item) => item.id),
       skipped,
     };
@@ -91,7 +90,7 @@ export class ItemCommands {
     const series = await this.#em.findOne(Series, { key: input.key });
     if (!series) throw new NotFoundError(`No series with key "${input.key}" in the library`);
     const missing = (await this.#deps.series.missingEpisodes(series.key)).filter((entry) => !input.seasons || input.seasons.includes(entry.season));
-    if (missing.length === 0) return { status: 'ok', message: 'Nothing is missing', added_items: [], item_ids: [], skipped: [] };
+    if (missing.length === 0) return { status: 'ok', message: 'Nothing is missing', item_ids: [], skipped: [] };
     return this.add({ serie_id: series.key, episodes: missing.map(({ season, episode }) => ({ season, episode })), priority: input.priority ?? 0, language: input.language ?? null });
   }
 
@@ -105,7 +104,7 @@ export class ItemCommands {
       let queued = 0;
       for (const seriesKey of keys) {
         const result = await this.addMissing({ key: seriesKey, priority: 0, language: null });
-        queued += result.added_items.length;
+        queued += result.item_ids.length;
       }
       return { queued };
     });
@@ -142,7 +141,6 @@ export class ItemCommands {
     return {
       status: 'ok' as const,
       message: upgradable.length === 0 ? 'Nothing to upgrade' : `Queued ${added.length} upgrade${added.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length} already queued` : ''}`,
-      added_items: added.map((item) => item.id),
       item_ids: added.map((item) => item.id),
       skipped,
     };
@@ -153,7 +151,7 @@ export class ItemCommands {
     if (episodes.length === 0) return { queued: 0 };
     return this.#deps.items.inContext(async () => {
       const result = await this.addUpgrades({ key, episodes: [...episodes], priority: 0 });
-      return { queued: result.added_items.length };
+      return { queued: result.item_ids.length };
     });
   }
 
