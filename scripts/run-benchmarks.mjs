@@ -20,7 +20,7 @@ const loadBefore = loadavg();
 const outputs = {};
 for (const name of names) {
   console.log(`\n=== ${name} ===`);
-  const env = { ...(QUICK[name] ?? {}), ...process.env };
+  const env = { ...QUICK[name], ...process.env };
   const result = spawnSync('npm', ['run', '--silent', name], { stdio: ['ignore', 'pipe', 'inherit'], env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   process.stdout.write(result.stdout);
   if (result.status !== 0) {

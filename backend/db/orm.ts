@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/sqlite';
 import { Migrator } from '@mikro-orm/migrations';
@@ -73,8 +73,11 @@ export async function nativeDatabase(orm: Orm): Promise<Database.Database> {
 /** A consistent copy even while WAL holds uncommitted pages: SQLite's own backup API. */
 export async function backupDatabase(native: Database.Database, file: string, backupDir: string, reason: string, keep = KEEP_DB_BACKUPS): Promise<string> {
   mkdirSync(backupDir, { recursive: true, mode: 0o700 });
-  const stamp = new Date().toISOString().replace(/[-:.]/g, '');
-  const target = join(backupDir, `${basename(file, '.db')}-${stamp}-${reason}.db`);
+  // A name per copy: a second backup within the same millisecond takes the next one (names sort by time).
+  let time = Date.now();
+  let target: string;
+  do target = join(backupDir, `${basename(file, '.db')}-${new Date(time++).toISOString().replace(/[-:.]/g, '')}-${reason}.db`);
+  while (existsSync(target));
   await native.backup(target);
   // SQLite creates the copy with its default 0644: a backup holds the same secrets as the database.
   chmodSync(target, 0o600);
@@ -86,7 +89,8 @@ export async function backupDatabase(native: Database.Database, file: string, ba
 export function pruneDatabaseBackups(file: string, backupDir: string, keep = KEEP_DB_BACKUPS): void {
   const prefix = `${basename(file, '.db')}-`;
   const old = readdirSync(backupDir).filter((name) => name.startsWith(prefix) && name.endsWith('.db')).sort().reverse().slice(keep);
-  for (const name of old) unlinkSync(join(backupDir, name));
+  // force: a rotation running beside another (a restore's safety copy) may have removed it already.
+  for (const name of old) rmSync(join(backupDir, name), { force: true });
 }
 
 /**

@@ -12,7 +12,7 @@ declare module 'koa' {
 
 const PARSED_METHODS = ['POST', 'PUT', 'PATCH'];
 /** Routes that stream their own binary body (a database upload) instead of JSON. */
-const STREAMED_BODY_PATHS = new Set(['/api/system/backups/upload']);
+export const STREAMED_BODY_PATHS: ReadonlySet<string> = new Set(['/api/system/backups/upload']);
 
 /**
  * JSON bodies only. A body with another content type gets 415 before any parsing happens;

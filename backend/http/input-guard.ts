@@ -46,10 +46,12 @@ export function inspectBody(body: unknown): Finding | undefined {
 
 /**
  * The door for every string that may reach SQL, the filesystem or a header: NUL and other
- * control characters in the path, the query or the JSON body are answered 422 with the place
- * and the character, before any handler runs. A path with a broken percent escape is a 400.
+ * control characters in the path or the query are answered 422 with the place and the
+ * character, before any handler runs (and before the body's content type is looked at, so a
+ * route that streams its own body refuses them the same way). A path with a broken percent
+ * escape is a 400.
  */
-export function inputGuard(): Middleware {
+export function urlGuard(): Middleware {
   return async (ctx, next) => {
     let path: string;
     try {
@@ -65,6 +67,13 @@ export function inputGuard(): Middleware {
         if (control) throw new ValidationError(`Query parameter "${key.replace(URL_CONTROL, '?')}" contains the control character ${control}; remove it`, [{ path: key.replace(URL_CONTROL, '?'), message: `contains the control character ${control}` }]);
       }
     }
+    await next();
+  };
+}
+
+/** The same door for the parsed JSON body: control characters, prototype keys, depth. */
+export function bodyGuard(): Middleware {
+  return async (ctx, next) => {
     const finding = inspectBody(ctx.request.body);
     if (finding) throw new ValidationError(`Request body is not valid: ${finding.path} ${finding.message}`, [finding]);
     await next();

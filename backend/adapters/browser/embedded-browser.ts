@@ -73,17 +73,30 @@ interface Instance {
 export class EmbeddedBrowser {
   readonly #options: EmbeddedBrowserOptions;
   readonly #instances = new Map<BrowserMode, Promise<Instance>>();
-  readonly #locale: string;
-  readonly #timezoneId: string;
+  #regional: { locale: string; timezoneId: string } | undefined;
   /** Learned once: a non-root user whose kernel refuses Chromium's sandbox runs it without. */
   #sandbox = process.getuid?.() !== 0;
   #closed = false;
 
   constructor(options: EmbeddedBrowserOptions) {
     this.#options = options;
-    const resolved = Intl.DateTimeFormat().resolvedOptions();
-    this.#locale = options.locale ?? resolved.locale;
-    this.#timezoneId = options.timezoneId ?? resolved.timeZone;
+  }
+
+  /** The machine's locale and time zone, read at the first launch: ICU's first use costs start-up about 150 ms of CPU. */
+  get #locale(): string {
+    return this.#region().locale;
+  }
+
+  get #timezoneId(): string {
+    return this.#region().timezoneId;
+  }
+
+  #region(): { locale: string; timezoneId: string } {
+    if (!this.#regional) {
+      const resolved = Intl.DateTimeFormat().resolvedOptions();
+      this.#regional = { locale: this.#options.locale ?? resolved.locale, timezoneId: this.#options.timezoneId ?? resolved.timeZone };
+    }
+    return this.#regional;
   }
 
   get executablePath(): string {

@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createWriteStream, existsSync, renameSync } from 'node:fs';
+import { chmod, copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -42,7 +42,7 @@ export class BackupService {
   readonly #backupDir: string;
   readonly #pauseWork: PauseWork;
   readonly #knownMigrations = MIGRATIONS.map((migration) => migration.name);
-  /** One restore or upload at a time: two restores racing would leave either one's data. */
+  /** One backup, restore or upload at a time: two restores racing would leave either one's data. */
   #busy: Promise<unknown> = Promise.resolve();
 
   constructor(options: { settings: SettingsStore; orm: Orm; databaseFile: string; backupDir: string; pauseWork?: PauseWork }) {
@@ -66,10 +66,15 @@ export class BackupService {
   }
 
   /** A consistent copy of the live database (SQLite's backup API, never a copy of a file in WAL use). */
-  async createDatabase(reason = 'manual'): Promise<DatabaseBackup> {
-    const native = await this.#sqlite();
-    const target = await backupDatabase(native, this.#databaseFile, this.#backupDir, reason, this.keep);
-    return this.#databaseEntry(basename(target));
+  createDatabase(reason = 'manual'): Promise<DatabaseBackup> {
+    // In line with restores: two copies started in the same millisecond would write one file.
+    const run = this.#busy.then(async () => {
+      const native = await this.#sqlite();
+      const target = await backupDatabase(native, this.#databaseFile, this.#backupDir, reason, this.keep);
+      return this.#databaseEntry(basename(target));
+    });
+    this.#busy = run.catch(() => {});
+    return run;
   }
 
   async list(): Promise<BackupEntry[]> {
@@ -119,10 +124,14 @@ export class BackupService {
       await inspectDatabaseFile(staged, this.#knownMigrations);
       // Opening a copy of a WAL database leaves its -wal and -shm next to it: not part of a backup.
       await removeJournal(staged);
-      const stamp = new Date().toISOString().replace(/[-:.]/g, '');
-      const name = `aniworld-${stamp}-upload.db`;
       await chmod(staged, 0o600);
-      await rename(staged, join(this.#backupDir, name));
+      // Named and moved in one synchronous step: a second upload in the same millisecond takes
+      // the next name instead of replacing this one.
+      let time = Date.now();
+      let name: string;
+      do name = `aniworld-${new Date(time++).toISOString().replace(/[-:.]/g, '')}-upload.db`;
+      while (existsSync(join(this.#backupDir, name)));
+      renameSync(staged, join(this.#backupDir, name));
       pruneDatabaseBackups(this.#databaseFile, this.#backupDir, this.keep);
       return await this.#databaseEntry(name);
     } finally {
