@@ -14,6 +14,7 @@ import {
   animeDetailSchema, animeSummarySchema, apiKeyCreatedSchema, apiKeyInfoSchema, authStatusSchema, configBackupSchema, configValidationSchema, configViewFields, loginResultSchema,
   scanRequestSchema, searchResultSchema, seriesRefreshResultSchema, seriesRemovedSchema, seriesScanResultSchema, setupResultSchema, successSchema,
   webhookDeliveriesSchema, webhookSchema, webhookTestResultSchema,
+  diagnosticsSchema, healthSchema, logLinesSchema, openApiDocumentSchema, providerChecksSchema, providerTestResultSchema,
   bulkResultSchema, folderIgnoredSchema, ignoredFoldersSchema, importAllResultSchema, importCandidatesSchema, namingPreviewResultSchema, wantedDownloadResultSchema, wantedPageSchema,
   activityPageSchema, libraryRenamePlanSchema, libraryRenameResultSchema, renamePlanSchema, renameResultSchema,
   downloadItemSchema, queueAddResultSchema, queueClearResultSchema, queueRemoveResultSchema, queueReorderResultSchema, queueRetryResultSchema, queueStateSchema, queueStatusSchema,
@@ -32,12 +33,12 @@ const site = { site: checkParams.shape.site };
  * The OpenAPI test fails when a route has no entry here or an entry has no route.
  */
 export const OPERATIONS: OperationTable = {
-  'GET /health': { tag: 'system', summary: 'Health for container checks (no auth); 503 when down' },
-  'GET /api/health': { tag: 'system', summary: 'Health: status, version, uptime, database, storage, job store (no auth)' },
-  'GET /api/docs': { tag: 'system', summary: 'This OpenAPI 3.1 document (no auth)' },
-  'GET /api/system/logs': { tag: 'system', summary: 'Newest log lines from the log file, oldest first', query: logsQuerySchema },
-  'POST /api/system/provider-test': { tag: 'system', summary: 'Test provider: resolve its name, one plain request, one search through the anti-bot check; each step with its outcome', body: providerTestSchema },
-  'GET /api/provider/checks': { tag: 'system', summary: 'Provider checks no machine could pass, waiting for a person to solve them in the live view' },
+  'GET /health': { tag: 'system', summary: 'Health for container checks (no auth); 503 when down', response: healthSchema },
+  'GET /api/health': { tag: 'system', summary: 'Health: status, version, uptime, database, storage, job store (no auth)', response: healthSchema },
+  'GET /api/docs': { tag: 'system', summary: 'This OpenAPI 3.1 document (no auth)', response: openApiDocumentSchema },
+  'GET /api/system/logs': { tag: 'system', summary: 'Newest log lines from the log file, oldest first', query: logsQuerySchema, response: logLinesSchema },
+  'POST /api/system/provider-test': { tag: 'system', summary: 'Test provider: resolve its name, one plain request, one search through the anti-bot check; each step with its outcome', body: providerTestSchema, response: providerTestResultSchema },
+  'GET /api/provider/checks': { tag: 'system', summary: 'Provider checks no machine could pass, waiting for a person to solve them in the live view', response: providerChecksSchema },
   'GET /api/provider/checks/:site/frame': { tag: 'system', params: site, summary: 'Live view of a waiting check: the next screencast frame after `after` (long poll; 204 when the page did not change)', query: checkFrameQuerySchema, success: { status: 200, contentType: 'image/jpeg' } },
   'POST /api/provider/checks/:site/input': { tag: 'system', params: site, summary: 'A click (page coordinates), a key or typed text, sent to the waiting check as trusted input', body: checkInputSchema, success: { status: 204 } },
   'POST /api/provider/checks/:site/give-up': { tag: 'system', params: site, summary: 'Stop waiting for a person; work waiting for the site fails with the check', success: { status: 204 } },
@@ -50,7 +51,7 @@ export const OPERATIONS: OperationTable = {
   'GET /api/system/backups/:name': { tag: 'system', summary: 'Download a database backup', params: { name: backupParams.shape.name }, success: { status: 200, contentType: 'application/vnd.sqlite3' } },
   'POST /api/system/backups/:name/restore': { tag: 'system', response: databaseRestoreSchema, summary: 'Restore a database backup: checked, the current database saved as pre-restore, downloads paused meanwhile, newer migrations applied', params: { name: backupParams.shape.name } },
   'DELETE /api/system/backups/:name': { tag: 'system', summary: 'Delete a database backup', params: { name: backupParams.shape.name }, success: { status: 204 } },
-  'GET /api/system/diagnostics': { tag: 'system', summary: 'Diagnostics bundle as a JSON download, secrets removed' },
+  'GET /api/system/diagnostics': { tag: 'system', summary: 'Diagnostics bundle as a JSON download, secrets removed', response: diagnosticsSchema },
   'GET /metrics': { tag: 'system', summary: 'Prometheus metrics (when enabled; API key or session)', success: { status: 200, contentType: 'text/plain; version=0.0.4' } },
 
   'POST /api/auth/setup': { tag: 'auth', summary: 'First-time setup: the master password (and optionally the media folder)', body: setupSchema, response: setupResultSchema, success: { status: 201 } },

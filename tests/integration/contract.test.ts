@@ -215,6 +215,16 @@ describe('wire contract', () => {
     await answer('POST /api/system/backups/:name/restore', `/api/system/backups/${(upload as { name: string }).name}/restore`);
   });
 
+  it('health, docs, logs, provider checks and diagnostics answer in the contract\'s shapes', async () => {
+    await answer('GET /health', '/health', undefined, { token: undefined });
+    await answer('GET /api/health', '/api/health', undefined, { token: undefined });
+    await answer('GET /api/docs', '/api/docs', undefined, { token: undefined });
+    await answer('GET /api/system/logs', '/api/system/logs?lines=20');
+    await answer('GET /api/provider/checks', '/api/provider/checks');
+    await answer('POST /api/system/provider-test', '/api/system/provider-test', { query: 'demo' });
+    await answer('GET /api/system/diagnostics', '/api/system/diagnostics');
+  });
+
   it('every WebSocket message the app sent matches its type\'s schema, and every event type was seen', () => {
     const problems = live.messages.flatMap((message) => {
       const parsed = liveMessageSchema.safeParse(message);
@@ -224,6 +234,12 @@ describe('wire contract', () => {
     const seen = new Set(live.messages.map((message) => message.type));
     expect(EVENT_TYPES.filter((type) => !seen.has(type) && !NOT_TRIGGERED_HERE.has(type))).toEqual([]);
     for (const type of NOT_TRIGGERED_HERE) expect(eventSchemas).toHaveProperty(type);
+  });
+
+  it('every route that answers JSON names its response schema', () => {
+    const bare = Object.entries(OPERATIONS).filter(([, operation]) => !operation.response);
+    const json = bare.filter(([, operation]) => operation.success?.status !== 204 && !operation.success?.contentType);
+    expect(json.map(([route]) => route)).toEqual([]);
   });
 
   it('every route that names a response schema was checked against it here', () => {
