@@ -112,7 +112,7 @@ export const OPERATIONS: OperationTable = {
   'POST /api/queue/:item_id/pause': { tag: 'queue', summary: 'Pause one item', params: item, response: downloadItemSchema },
   'POST /api/queue/:item_id/resume': { tag: 'queue', summary: 'Resume one item', params: item, response: downloadItemSchema },
 
-  'GET /api/wanted': { tag: 'wanted', summary: 'Missing episodes of monitored series across the library, filtered by series, season and language, in pages', query: wantedQuerySchema, response: wantedPageSchema },
+  'GET /api/wanted': { tag: 'wanted', summary: 'Missing (or, kind=upgradable, upgradable) episodes of monitored series across the library, filtered by series, season and language, in pages', query: wantedQuerySchema, response: wantedPageSchema },
   'POST /api/wanted/download': { tag: 'wanted', summary: 'Queue a selection of wanted episodes, or all the filters match; results per series', body: wantedDownloadSchema, response: wantedDownloadResultSchema },
 
   'GET /api/webhooks': { tag: 'webhooks', summary: 'Webhooks', response: z.array(webhookSchema) },

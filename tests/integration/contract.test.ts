@@ -131,6 +131,22 @@ describe('wire contract', () => {
     await ignored;
   });
 
+  it('the wanted list, bulk actions and the import answer in the contract\'s shapes', async () => {
+    const wanted = await answer('GET /api/wanted', '/api/wanted?limit=5');
+    expect(wanted.total).toBeGreaterThan(0);
+    await answer('GET /api/wanted', '/api/wanted?kind=upgradable');
+    const [first] = wanted.items;
+    await answer('POST /api/wanted/download', '/api/wanted/download', { episodes: [{ key: first.key, season: first.season, episode: first.episode }, { key: 'no-such-series', season: 1, episode: 1 }] });
+    for (const action of ['unmonitor', 'monitor', 'refresh', 'download_missing']) await answer('POST /api/anime/bulk', '/api/anime/bulk', { action, keys: ['demo-academy', 'no-such-series'] });
+
+    await mkdir(join(app.mediaDir, 'Nobody Knows This'), { recursive: true });
+    expect((await answer('GET /api/anime/import', '/api/anime/import')).ignored).toBe(1);
+    expect((await answer('GET /api/anime/import/ignored', '/api/anime/import/ignored')).folders).toHaveLength(1);
+    await answer('DELETE /api/anime/import/ignored/:folder', `/api/anime/import/ignored/${encodeURIComponent('Unknown Show')}`);
+    await answer('POST /api/anime/import/ignored', '/api/anime/import/ignored', { folder: 'Unknown Show' });
+    await answer('POST /api/anime/import/all', '/api/anime/import/all', {});
+  });
+
   it('series, config and webhook routes answer in the contract\'s shapes', async () => {
     await answer('POST /api/anime/search', '/api/anime/search', { query: 'demo' });
     await answer('POST /api/anime/add', '/api/anime/add', { key: 'broken-hoster' });

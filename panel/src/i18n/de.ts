@@ -199,6 +199,12 @@ export const de: Messages = {
   'wanted.allConfirm': 'Alle herunterladen',
   'wanted.queued': (p) => `${p.queued} ${n(p.queued, 'Folge', 'Folgen')} in die Warteschlange gestellt${p.skipped ? `, ${p.skipped} übersprungen` : ''}.`,
   'wanted.seriesFailed': (p) => `${p.key} fehlgeschlagen: ${p.reason}`,
+  'wanted.kinds': 'Welche Folgen',
+  'wanted.kindMissing': 'Fehlend',
+  'wanted.kindUpgradable': 'Upgrade möglich',
+  'wanted.upgrade': (p) => `Von ${p.from} auf ${p.to}`,
+  'wanted.noUpgradesTitle': 'Keine Upgrades offen',
+  'wanted.noUpgradesText': 'Keine Datei liegt in einer niedrigeren Sprache vor, als ihre Serie möchte, während der Anbieter die gewünschte anbietet.',
 
   'add.yearPlaceholder': 'Jahr',
   'add.added': (p) => `${p.name} wurde hinzugefügt.`,
