@@ -336,7 +336,7 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       createSeriesRouter(series),
       createRenameRouter(series),
       createQueueRouter(queue),
-      createWantedRouter(new WantedService({ orm, queue, logger })),
+      createWantedRouter(new WantedService({ orm, queue, settings, logger })),
       createWebhookRouter(webhooks),
       createActivityRouter(activity),
     ];

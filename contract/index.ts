@@ -28,3 +28,4 @@ export * from './activity.ts';
 export * from './library-import.ts';
 export * from './wanted.ts';
 export * from './system.ts';
+export * from './health.ts';

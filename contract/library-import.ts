@@ -61,3 +61,8 @@ export const bulkResultSchema = z.strictObject({
 export const namingPreviewResultSchema = z.strictObject({
   examples: z.array(z.strictObject({ series: z.string(), season: z.int().nonnegative(), episode: z.int().nonnegative(), path: z.string() })),
 });
+export type ImportCandidate = z.infer<typeof importCandidateSchema>;
+export type ImportAllResult = z.infer<typeof importAllResultSchema>;
+export type IgnoredFolders = z.infer<typeof ignoredFoldersSchema>;
+export type FolderIgnored = z.infer<typeof folderIgnoredSchema>;
+export type BulkResult = z.infer<typeof bulkResultSchema>;

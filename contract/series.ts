@@ -54,7 +54,6 @@ export const animeDetailSchema = z.strictObject({
   /** Whether upgrades run for this series and the language they aim for. */
   upgrades_enabled: z.boolean(),
   upgrade_cutoff: z.string(),
-  title: z.string(),
   folder_path: z.string(),
   description: z.string().nullable(),
   genres: z.array(z.string()),

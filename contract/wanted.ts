@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { seriesKey } from './common.ts';
 
-/** One missing episode of `GET /api/wanted`. */
+/** One episode of `GET /api/wanted`: missing (no file) or upgradable (a file in a lower language than wanted). */
 export const wantedEpisodeSchema = z.strictObject({
   key: seriesKey,
   folder: z.string(),
@@ -13,13 +13,17 @@ export const wantedEpisodeSchema = z.strictObject({
   type: z.string(),
   /** What the provider offers it in. */
   languages: z.array(z.string()),
-  /** Already pending, downloading or paused in the queue. */
+  /** Already pending, downloading or paused in the queue (in any language). */
   queued: z.boolean(),
+  /** Upgradable only (null when missing): the language of the file on disk and the one an upgrade downloads. */
+  file_language: z.string().nullable(),
+  upgrade_to: z.string().nullable(),
 });
+export type WantedEpisode = z.infer<typeof wantedEpisodeSchema>;
 
 /** `GET /api/wanted`: a page of wanted episodes, and every series with its count (for the filter). */
 export const wantedPageSchema = z.strictObject({
-  kind: z.enum(['missing']),
+  kind: z.enum(['missing', 'upgradable']),
   total: z.int().nonnegative(),
   offset: z.int().nonnegative(),
   limit: z.int().positive(),
@@ -37,3 +41,4 @@ export const wantedDownloadResultSchema = z.strictObject({
     z.strictObject({ key: seriesKey, ok: z.literal(false), error: z.strictObject({ code: z.string(), message: z.string() }) }),
   ])),
 });
+export type WantedDownloadResult = z.infer<typeof wantedDownloadResultSchema>;

@@ -1,11 +1,12 @@
 import { settingsSchema } from '../../config/schema.ts';
 import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/auth.schema.ts';
-import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
+import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema, webhookParams } from '../modules/notifications/webhook.schema.ts';
+import { configBackupParams } from '../modules/config/config.schema.ts';
 import { addMissingSchema, addUpgradesSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
 import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, renameLibrarySchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
 import { wantedDownloadSchema, wantedQuerySchema } from '../modules/wanted/wanted.schema.ts';
 import { backupParams, logsQuerySchema, providerTestSchema, taskParams } from '../modules/system/system.schema.ts';
-import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
+import { checkFrameQuerySchema, checkInputSchema, checkParams } from '../modules/system/provider-check.schema.ts';
 import { activityQuerySchema } from '../modules/activity/activity.schema.ts';
 import type { OperationTable } from './openapi.ts';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import {
   animeDetailSchema, animeSummarySchema, apiKeyCreatedSchema, apiKeyInfoSchema, authStatusSchema, configBackupSchema, configValidationSchema, configViewFields, loginResultSchema,
   scanRequestSchema, searchResultSchema, seriesRefreshResultSchema, seriesRemovedSchema, seriesScanResultSchema, setupResultSchema, successSchema,
   webhookDeliveriesSchema, webhookSchema, webhookTestResultSchema,
+  diagnosticsSchema, healthSchema, logLinesSchema, openApiDocumentSchema, providerChecksSchema, providerTestResultSchema,
   bulkResultSchema, folderIgnoredSchema, ignoredFoldersSchema, importAllResultSchema, importCandidatesSchema, namingPreviewResultSchema, wantedDownloadResultSchema, wantedPageSchema,
   activityPageSchema, libraryRenamePlanSchema, libraryRenameResultSchema, renamePlanSchema, renameResultSchema,
   downloadItemSchema, queueAddResultSchema, queueClearResultSchema, queueRemoveResultSchema, queueReorderResultSchema, queueRetryResultSchema, queueStateSchema, queueStatusSchema,
@@ -22,6 +24,8 @@ const key = { key: keyParamSchema };
 /** The settings (their one schema) and what the config routes add to them. */
 const configViewSchema = settingsSchema.extend(configViewFields);
 const item = { item_id: itemParams.shape.item_id };
+const hook = { id: webhookParams.shape.id };
+const site = { site: checkParams.shape.site };
 
 /**
  * One entry per route (`METHOD /koa/path`), with the schemas the handler validates with and the
@@ -29,15 +33,15 @@ const item = { item_id: itemParams.shape.item_id };
  * The OpenAPI test fails when a route has no entry here or an entry has no route.
  */
 export const OPERATIONS: OperationTable = {
-  'GET /health': { tag: 'system', summary: 'Health for container checks (no auth); 503 when down' },
-  'GET /api/health': { tag: 'system', summary: 'Health: status, version, uptime, database, storage, job store (no auth)' },
-  'GET /api/docs': { tag: 'system', summary: 'This OpenAPI 3.1 document (no auth)' },
-  'GET /api/system/logs': { tag: 'system', summary: 'Newest log lines from the log file, oldest first', query: logsQuerySchema },
-  'POST /api/system/provider-test': { tag: 'system', summary: 'Test provider: resolve its name, one plain request, one search through the anti-bot check; each step with its outcome', body: providerTestSchema },
-  'GET /api/provider/checks': { tag: 'system', summary: 'Provider checks no machine could pass, waiting for a person to solve them in the live view' },
-  'GET /api/provider/checks/:site/frame': { tag: 'system', summary: 'Live view of a waiting check: the next screencast frame after `after` (long poll; 204 when the page did not change)', query: checkFrameQuerySchema, success: { status: 200, contentType: 'image/jpeg' } },
-  'POST /api/provider/checks/:site/input': { tag: 'system', summary: 'A click (page coordinates), a key or typed text, sent to the waiting check as trusted input', body: checkInputSchema, success: { status: 204 } },
-  'POST /api/provider/checks/:site/give-up': { tag: 'system', summary: 'Stop waiting for a person; work waiting for the site fails with the check', success: { status: 204 } },
+  'GET /health': { tag: 'system', summary: 'Health for container checks (no auth); 503 when down', response: healthSchema },
+  'GET /api/health': { tag: 'system', summary: 'Health: status, version, uptime, database, storage, job store (no auth)', response: healthSchema },
+  'GET /api/docs': { tag: 'system', summary: 'This OpenAPI 3.1 document (no auth)', response: openApiDocumentSchema },
+  'GET /api/system/logs': { tag: 'system', summary: 'Newest log lines from the log file, oldest first', query: logsQuerySchema, response: logLinesSchema },
+  'POST /api/system/provider-test': { tag: 'system', summary: 'Test provider: resolve its name, one plain request, one search through the anti-bot check; each step with its outcome', body: providerTestSchema, response: providerTestResultSchema },
+  'GET /api/provider/checks': { tag: 'system', summary: 'Provider checks no machine could pass, waiting for a person to solve them in the live view', response: providerChecksSchema },
+  'GET /api/provider/checks/:site/frame': { tag: 'system', params: site, summary: 'Live view of a waiting check: the next screencast frame after `after` (long poll; 204 when the page did not change)', query: checkFrameQuerySchema, success: { status: 200, contentType: 'image/jpeg' } },
+  'POST /api/provider/checks/:site/input': { tag: 'system', params: site, summary: 'A click (page coordinates), a key or typed text, sent to the waiting check as trusted input', body: checkInputSchema, success: { status: 204 } },
+  'POST /api/provider/checks/:site/give-up': { tag: 'system', params: site, summary: 'Stop waiting for a person; work waiting for the site fails with the check', success: { status: 204 } },
   'GET /api/system/tasks': { tag: 'system', response: scheduledTasksSchema, summary: 'Scheduled tasks (rescan, provider refresh, session pruning) with their next and last run' },
   'POST /api/system/tasks/:name/run': { tag: 'system', response: scheduledTaskSchema, summary: 'Run a scheduled task now through the job runner (409 while it runs); its next run counts from this one', params: { name: taskParams.shape.name }, success: { status: 202 } },
   'GET /api/system/checklist': { tag: 'system', response: checklistSchema, summary: 'First-run checklist: provider reachable, media folder writable, languages chosen, a connection; and whether it was dismissed' },
@@ -47,7 +51,7 @@ export const OPERATIONS: OperationTable = {
   'GET /api/system/backups/:name': { tag: 'system', summary: 'Download a database backup', params: { name: backupParams.shape.name }, success: { status: 200, contentType: 'application/vnd.sqlite3' } },
   'POST /api/system/backups/:name/restore': { tag: 'system', response: databaseRestoreSchema, summary: 'Restore a database backup: checked, the current database saved as pre-restore, downloads paused meanwhile, newer migrations applied', params: { name: backupParams.shape.name } },
   'DELETE /api/system/backups/:name': { tag: 'system', summary: 'Delete a database backup', params: { name: backupParams.shape.name }, success: { status: 204 } },
-  'GET /api/system/diagnostics': { tag: 'system', summary: 'Diagnostics bundle as a JSON download, secrets removed' },
+  'GET /api/system/diagnostics': { tag: 'system', summary: 'Diagnostics bundle as a JSON download, secrets removed', response: diagnosticsSchema },
   'GET /metrics': { tag: 'system', summary: 'Prometheus metrics (when enabled; API key or session)', success: { status: 200, contentType: 'text/plain; version=0.0.4' } },
 
   'POST /api/auth/setup': { tag: 'auth', summary: 'First-time setup: the master password (and optionally the media folder)', body: setupSchema, response: setupResultSchema, success: { status: 201 } },
@@ -64,7 +68,7 @@ export const OPERATIONS: OperationTable = {
   'POST /api/config/validate': { tag: 'config', summary: 'Validate settings without saving', body: settingsSchema, response: configValidationSchema },
   'GET /api/config/backups': { tag: 'config', summary: 'Config backups, newest first', response: z.array(configBackupSchema) },
   'POST /api/config/backups': { tag: 'config', summary: 'Back up the current config', response: configBackupSchema, success: { status: 201 } },
-  'POST /api/config/backups/:name/restore': { tag: 'config', summary: 'Restore a config backup', response: configViewSchema },
+  'POST /api/config/backups/:name/restore': { tag: 'config', params: { name: configBackupParams.shape.name }, summary: 'Restore a config backup', response: configViewSchema },
 
   'GET /api/anime': { tag: 'anime', summary: 'The library with missing episodes per season (ETag; optional fields, offset, limit)', query: listQuerySchema, response: z.array(animeSummarySchema) },
   'POST /api/anime/search': { tag: 'anime', summary: 'Search the provider', body: searchSchema, response: z.array(searchResultSchema) },
@@ -108,15 +112,15 @@ export const OPERATIONS: OperationTable = {
   'POST /api/queue/:item_id/pause': { tag: 'queue', summary: 'Pause one item', params: item, response: downloadItemSchema },
   'POST /api/queue/:item_id/resume': { tag: 'queue', summary: 'Resume one item', params: item, response: downloadItemSchema },
 
-  'GET /api/wanted': { tag: 'wanted', summary: 'Missing episodes of monitored series across the library, filtered by series, season and language, in pages', query: wantedQuerySchema, response: wantedPageSchema },
+  'GET /api/wanted': { tag: 'wanted', summary: 'Missing (or, kind=upgradable, upgradable) episodes of monitored series across the library, filtered by series, season and language, in pages', query: wantedQuerySchema, response: wantedPageSchema },
   'POST /api/wanted/download': { tag: 'wanted', summary: 'Queue a selection of wanted episodes, or all the filters match; results per series', body: wantedDownloadSchema, response: wantedDownloadResultSchema },
 
   'GET /api/webhooks': { tag: 'webhooks', summary: 'Webhooks', response: z.array(webhookSchema) },
   'POST /api/webhooks': { tag: 'webhooks', summary: 'Create a webhook', body: createWebhookSchema, response: webhookSchema, success: { status: 201 } },
   'POST /api/webhooks/test': { tag: 'webhooks', summary: 'Send a test event to an unsaved webhook', body: createWebhookSchema, response: webhookTestResultSchema },
-  'GET /api/webhooks/:id': { tag: 'webhooks', summary: 'One webhook', response: webhookSchema },
-  'PUT /api/webhooks/:id': { tag: 'webhooks', summary: 'Change a webhook (partial; secret null removes it)', body: updateWebhookSchema, response: webhookSchema },
-  'DELETE /api/webhooks/:id': { tag: 'webhooks', summary: 'Delete a webhook', success: { status: 204 } },
-  'POST /api/webhooks/:id/test': { tag: 'webhooks', summary: 'Send a test event to a saved webhook; an optional body tests unsaved edits (••• keeps stored values)', body: updateWebhookSchema, response: webhookTestResultSchema },
-  'GET /api/webhooks/:id/deliveries': { tag: 'webhooks', summary: 'Delivery attempts of a webhook, newest first', query: deliveriesQuerySchema, response: webhookDeliveriesSchema },
+  'GET /api/webhooks/:id': { tag: 'webhooks', params: hook, summary: 'One webhook', response: webhookSchema },
+  'PUT /api/webhooks/:id': { tag: 'webhooks', params: hook, summary: 'Change a webhook (partial; secret null removes it)', body: updateWebhookSchema, response: webhookSchema },
+  'DELETE /api/webhooks/:id': { tag: 'webhooks', params: hook, summary: 'Delete a webhook', success: { status: 204 } },
+  'POST /api/webhooks/:id/test': { tag: 'webhooks', params: hook, summary: 'Send a test event to a saved webhook; an optional body tests unsaved edits (••• keeps stored values)', body: updateWebhookSchema, response: webhookTestResultSchema },
+  'GET /api/webhooks/:id/deliveries': { tag: 'webhooks', params: hook, summary: 'Delivery attempts of a webhook, newest first', query: deliveriesQuerySchema, response: webhookDeliveriesSchema },
 };

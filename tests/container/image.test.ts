@@ -74,7 +74,7 @@ function client(base: string) {
     },
     async queueEpisode(key: string, season: number, episode: number): Promise<{ id: string; folder: string }> {
       const series = await call('POST', '/api/anime/add', { key });
-      const queued = await call('POST', '/api/queue/add', { serie_id: key, serie_folder: series.folder, serie_name: series.title, episodes: [{ season, episode }] });
+      const queued = await call('POST', '/api/queue/add', { serie_id: key, serie_folder: series.folder, serie_name: series.name, episodes: [{ season, episode }] });
       return { id: queued.item_ids[0], folder: series.folder };
     },
   });

@@ -215,6 +215,9 @@ describe('System page, first-run checklist and skip link in the panel', () => {
   }, 90_000);
 
   it('has no serious or critical axe findings on the Series, Import and Notifications pages', async () => {
+    // Pages with content: a folder to import, a connection with its delivery log and the form.
+    await mkdir(join(app.mediaDir, 'Unknown Show'), { recursive: true });
+    expect((await app.request('POST', '/api/webhooks', { token, body: { name: 'Jellyfin hook', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['download_complete'] } })).status).toBe(201);
     for (const locale of ['en-US', 'de-DE']) {
       const page = await openPage(locale);
       const german = locale === 'de-DE';
@@ -224,12 +227,18 @@ describe('System page, first-run checklist and skip link in the panel', () => {
       expect(await seriousAxeFindings(page), `series page (${locale})`).toEqual([]);
       await page.goto(`${app.url}/library/import`);
       await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.getByText('Unknown Show').first().waitFor();
       await page.waitForLoadState('networkidle');
       expect(await seriousAxeFindings(page), `import page (${locale})`).toEqual([]);
       await page.goto(`${app.url}/notifications`);
       await page.getByRole('heading', { name: german ? 'Benachrichtigungen' : 'Notifications', level: 1 }).waitFor();
+      await page.getByText('Jellyfin hook').first().waitFor();
       await page.waitForLoadState('networkidle');
       expect(await seriousAxeFindings(page), `notifications page (${locale})`).toEqual([]);
+      await page.getByRole('button', { name: german ? 'Zustellprotokoll' : 'Delivery log' }).first().click();
+      await page.getByRole('button', { name: german ? 'Verbindung hinzufügen' : 'Add connection' }).first().click();
+      await page.waitForLoadState('networkidle');
+      expect(await seriousAxeFindings(page), `notifications page with log and form (${locale})`).toEqual([]);
     }
   }, 120_000);
 });

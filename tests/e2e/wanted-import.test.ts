@@ -87,6 +87,11 @@ describe('wanted list and import in the panel', () => {
     await page.getByText('7 Folgen gesucht · 0 ausgewählt').waitFor();
     await page.getByRole('button', { name: 'Alle herunterladen (7)' }).waitFor();
     expect(await seriousAxeFindings(page)).toEqual([]);
+    // The second list: files a language upgrade would replace (none here).
+    await page.getByRole('button', { name: 'Upgrade möglich' }).click();
+    await page.waitForURL(/\/wanted\?kind=upgradable$/);
+    await page.getByRole('heading', { name: 'Keine Upgrades offen' }).waitFor();
+    expect(await seriousAxeFindings(page)).toEqual([]);
   }, 90_000);
 
   it('unmonitors series picked in the library, which leaves the wanted list', async () => {

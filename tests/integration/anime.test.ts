@@ -64,7 +64,7 @@ describe('/api/anime', () => {
     const added = nextEvent('series_added');
     const result = await call('POST', '/api/anime/add', { key: 'demo-academy' });
     expect(result.status).toBe(201);
-    expect(result.body).toMatchObject({ key: 'demo-academy', title: 'Demo Academy', folder: 'Demo Academy (2019)', year: 2019, monitored: true, genres: expect.arrayContaining(['Action']), imdb_id: 'tt0000001' });
+    expect(result.body).toMatchObject({ key: 'demo-academy', name: 'Demo Academy', folder: 'Demo Academy (2019)', year: 2019, monitored: true, genres: expect.arrayContaining(['Action']), imdb_id: 'tt0000001' });
     expect(result.body.missing_episodes).toEqual({ 1: [1, 2, 3], 2: [1, 2] });
     expect(result.body.episodes['1']).toHaveLength(3);
     expect(result.body.episodes['1'][0]).toMatchObject({ number: 1, downloaded: false, missing: true, file_path: null, on_provider: true });

@@ -131,6 +131,22 @@ describe('wire contract', () => {
     await ignored;
   });
 
+  it('the wanted list, bulk actions and the import answer in the contract\'s shapes', async () => {
+    const wanted = await answer('GET /api/wanted', '/api/wanted?limit=5');
+    expect(wanted.total).toBeGreaterThan(0);
+    await answer('GET /api/wanted', '/api/wanted?kind=upgradable');
+    const [first] = wanted.items;
+    await answer('POST /api/wanted/download', '/api/wanted/download', { episodes: [{ key: first.key, season: first.season, episode: first.episode }, { key: 'no-such-series', season: 1, episode: 1 }] });
+    for (const action of ['unmonitor', 'monitor', 'refresh', 'download_missing']) await answer('POST /api/anime/bulk', '/api/anime/bulk', { action, keys: ['demo-academy', 'no-such-series'] });
+
+    await mkdir(join(app.mediaDir, 'Nobody Knows This'), { recursive: true });
+    expect((await answer('GET /api/anime/import', '/api/anime/import')).ignored).toBe(1);
+    expect((await answer('GET /api/anime/import/ignored', '/api/anime/import/ignored')).folders).toHaveLength(1);
+    await answer('DELETE /api/anime/import/ignored/:folder', `/api/anime/import/ignored/${encodeURIComponent('Unknown Show')}`);
+    await answer('POST /api/anime/import/ignored', '/api/anime/import/ignored', { folder: 'Unknown Show' });
+    await answer('POST /api/anime/import/all', '/api/anime/import/all', {});
+  });
+
   it('series, config and webhook routes answer in the contract\'s shapes', async () => {
     await answer('POST /api/anime/search', '/api/anime/search', { query: 'demo' });
     await answer('POST /api/anime/add', '/api/anime/add', { key: 'broken-hoster' });
@@ -215,6 +231,16 @@ describe('wire contract', () => {
     await answer('POST /api/system/backups/:name/restore', `/api/system/backups/${(upload as { name: string }).name}/restore`);
   });
 
+  it('health, docs, logs, provider checks and diagnostics answer in the contract\'s shapes', async () => {
+    await answer('GET /health', '/health', undefined, { token: undefined });
+    await answer('GET /api/health', '/api/health', undefined, { token: undefined });
+    await answer('GET /api/docs', '/api/docs', undefined, { token: undefined });
+    await answer('GET /api/system/logs', '/api/system/logs?lines=20');
+    await answer('GET /api/provider/checks', '/api/provider/checks');
+    await answer('POST /api/system/provider-test', '/api/system/provider-test', { query: 'demo' });
+    await answer('GET /api/system/diagnostics', '/api/system/diagnostics');
+  });
+
   it('every WebSocket message the app sent matches its type\'s schema, and every event type was seen', () => {
     const problems = live.messages.flatMap((message) => {
       const parsed = liveMessageSchema.safeParse(message);
@@ -224,6 +250,12 @@ describe('wire contract', () => {
     const seen = new Set(live.messages.map((message) => message.type));
     expect(EVENT_TYPES.filter((type) => !seen.has(type) && !NOT_TRIGGERED_HERE.has(type))).toEqual([]);
     for (const type of NOT_TRIGGERED_HERE) expect(eventSchemas).toHaveProperty(type);
+  });
+
+  it('every route that answers JSON names its response schema', () => {
+    const bare = Object.entries(OPERATIONS).filter(([, operation]) => !operation.response);
+    const json = bare.filter(([, operation]) => operation.success?.status !== 204 && !operation.success?.contentType);
+    expect(json.map(([route]) => route)).toEqual([]);
   });
 
   it('every route that names a response schema was checked against it here', () => {

@@ -67,7 +67,7 @@ describe('queue across a crash', () => {
     const first = await startServer(temp.path, site.url);
     let token = await login(first.url);
     const series = await jsonApi(first.url, 'POST', '/api/anime/add', token, { key: 'demo-academy' });
-    const added = await jsonApi(first.url, 'POST', '/api/queue/add', token, { serie_id: 'demo-academy', serie_folder: series.folder, serie_name: series.title, episodes: [{ season: 1, episode: 1 }] });
+    const added = await jsonApi(first.url, 'POST', '/api/queue/add', token, { serie_id: 'demo-academy', serie_folder: series.folder, serie_name: series.name, episodes: [{ season: 1, episode: 1 }] });
     const id = added.item_ids[0];
 
     const status = await jsonApi(first.url, 'GET', '/api/queue/status', token);

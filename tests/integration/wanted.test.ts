@@ -141,3 +141,37 @@ describe('library bulk actions', () => {
     expect((await app.request('GET', '/api/wanted')).status).toBe(401);
   });
 });
+
+describe('upgradable episodes', () => {
+  it('lists files in a lower language whose wanted one is offered, as a list of their own, and queues them as upgrades', async () => {
+    const season = join(app.mediaDir, 'Demo Academy (2019)', 'Season 02');
+    await mkdir(season, { recursive: true });
+    await writeFile(join(season, 'Demo Academy - S02E01 - (German Sub).mkv'), 'video');
+    expect((await call('POST', '/api/anime/demo-academy/rescan')).status).toBe(200);
+
+    const upgradable = await call('GET', '/api/wanted?kind=upgradable');
+    expect(upgradable.body).toMatchObject({ kind: 'upgradable', total: 1, series: [{ key: 'demo-academy', name: 'Demo Academy', count: 1 }] });
+    expect(upgradable.body.items).toEqual([expect.objectContaining({ key: 'demo-academy', season: 2, episode: 1, file_language: 'German Sub', upgrade_to: 'German Dub', queued: false })]);
+    // It is on disk, so it is no longer missing; the missing list says nothing of upgrades.
+    const missing = (await call('GET', '/api/wanted?series=demo-academy&season=2')).body;
+    expect(slots(missing.items)).toEqual(['demo-academy 2x2']);
+    expect(missing.items[0]).toMatchObject({ file_language: null, upgrade_to: null });
+    expect((await call('GET', `/api/wanted?kind=upgradable&language=${encodeURIComponent('English Sub')}`)).body.total).toBe(0);
+
+    // A selection from the missing list does not take an upgradable episode, nor the other way round.
+    const wrongList = await call('POST', '/api/wanted/download', { episodes: [{ key: 'demo-academy', season: 2, episode: 1 }] });
+    expect(wrongList.body).toMatchObject({ queued: 0, skipped: 1 });
+    const upgrade = await call('POST', '/api/wanted/download', { kind: 'upgradable', episodes: [{ key: 'demo-academy', season: 2, episode: 1 }] });
+    expect(upgrade.body).toMatchObject({ queued: 1, skipped: 0 });
+    const item = (await call('GET', '/api/queue/status')).body.pending_queue.find((entry: any) => entry.id === upgrade.body.results[0].item_ids[0]);
+    expect(item).toMatchObject({ key: 'demo-academy', season: 2, episode: 1, language: 'German Dub', kind: 'upgrade', upgrade_from: 'German Sub' });
+    expect((await call('GET', '/api/wanted?kind=upgradable')).body.items[0].queued).toBe(true);
+    const again = await call('POST', '/api/wanted/download', { all: true, kind: 'upgradable' });
+    expect(again.body).toMatchObject({ queued: 0, skipped: 1, results: [{ key: 'demo-academy', ok: true, skipped: [{ reason: 'already in the queue' }] }] });
+
+    // Upgrades off in the settings: the list is empty.
+    await app.running.services.settings.patch({ downloads: { upgrade_language: false } });
+    expect((await call('GET', '/api/wanted?kind=upgradable')).body.total).toBe(0);
+    await app.running.services.settings.patch({ downloads: { upgrade_language: true } });
+  });
+});

@@ -71,7 +71,7 @@ describe.skipIf(!HAVE_PROVIDER_PAGES)('the real provider pages', () => {
       const token = await app.login();
       const added = await app.request('POST', '/api/anime/add', { token, body: { key: 'naruto' } });
       expect(added.status).toBe(201);
-      expect(added.body).toMatchObject({ key: 'naruto', title: 'Naruto', folder: 'Naruto (2002)', year: 2002 });
+      expect(added.body).toMatchObject({ key: 'naruto', name: 'Naruto', folder: 'Naruto (2002)', year: 2002 });
     } finally {
       await app.dispose();
     }

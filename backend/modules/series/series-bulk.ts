@@ -1,6 +1,7 @@
 import type { Logger } from '../../adapters/logger.ts';
 import { AppError, ValidationError } from '../../errors.ts';
 import { keyParamSchema, type BulkAction } from './series.schema.ts';
+import type { BulkResult } from '../../../contract/index.ts';
 
 export interface SeriesBulkDeps {
   readonly series: {
@@ -12,9 +13,8 @@ export interface SeriesBulkDeps {
   readonly logger: Logger;
 }
 
-export type BulkOutcome =
-  | ({ readonly key: string; readonly ok: true } & Record<string, unknown>)
-  | { readonly key: string; readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+export type BulkOutcome = BulkResult['results'][number];
+type Success = { monitored: boolean } | { seasons: number; episodes: number } | { item_ids: string[]; skipped: number };
 
 /**
  * The library's multi-select: one action on many series, one after the other (a refresh asks the
@@ -29,7 +29,7 @@ export class SeriesBulk {
     this.#logger = deps.logger.child({ component: 'library' });
   }
 
-  async run(action: BulkAction, keys: readonly string[]): Promise<{ action: BulkAction; succeeded: number; failed: number; results: BulkOutcome[] }> {
+  async run(action: BulkAction, keys: readonly string[]): Promise<BulkResult> {
     const results: BulkOutcome[] = [];
     for (const key of new Set(keys)) {
       try {
@@ -43,7 +43,7 @@ export class SeriesBulk {
     return { action, succeeded: results.length - failed, failed, results };
   }
 
-  async #one(action: BulkAction, key: string): Promise<Record<string, unknown>> {
+  async #one(action: BulkAction, key: string): Promise<Success> {
     switch (action) {
       case 'monitor':
       case 'unmonitor':

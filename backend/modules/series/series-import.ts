@@ -8,7 +8,8 @@ import { readFolderLink } from '../../library/folder-link.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { MediaRoot } from './media-root.ts';
 import { IgnoredFolder } from './ignored-folder.entity.ts';
-import { confidentMatch, type MatchReason } from './import-match.ts';
+import { confidentMatch } from './import-match.ts';
+import type { IgnoredFolders, ImportCandidate, ImportCandidates } from '../../../contract/index.ts';
 
 const SUGGESTIONS = 5;
 
@@ -24,18 +25,7 @@ export function folderSearchQuery(folder: string): string {
     .trim();
 }
 
-export interface ImportSuggestion { key: string; name: string; link: string; cover: string | null; year: number | null; description: string | null }
-
-export interface ImportCandidate {
-  readonly folder: string;
-  readonly query: string;
-  readonly episode_files: number;
-  readonly linked_key: string | null;
-  readonly suggestions: ImportSuggestion[];
-  /** The suggestion "Import all" would take, and why (see import-match.ts); null when a person must choose. */
-  readonly match: { key: string; reason: MatchReason } | null;
-  readonly error: string | null;
-}
+type ImportSuggestion = ImportCandidate['suggestions'][number];
 
 /** Folders in the media root that no series owns and nobody ignored, with suggested matches from the provider search. */
 export class SeriesImporter {
@@ -56,7 +46,7 @@ export class SeriesImporter {
   }
 
   /** Searches the provider only for the requested page of folders: it is rate limited. */
-  async candidates(options: { offset: number; limit: number }) {
+  async candidates(options: { offset: number; limit: number }): Promise<ImportCandidates> {
     const folders = await this.unmatchedFolders();
     const page = folders.slice(options.offset, options.offset + options.limit);
     const items: ImportCandidate[] = [];
@@ -96,7 +86,7 @@ export class SeriesImporter {
 
   // --- ignored folders ---
 
-  async ignored(): Promise<{ folders: { folder: string; ignored_at: string }[] }> {
+  async ignored(): Promise<IgnoredFolders> {
     const rows = await this.#em.find(IgnoredFolder, {}, { orderBy: { folder: 'asc' }, disableIdentityMap: true });
     return { folders: rows.map((row) => ({ folder: row.folder, ignored_at: row.createdAt.toISOString() })) };
   }

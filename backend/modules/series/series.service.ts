@@ -23,6 +23,7 @@ import { animeDetail, searchResultView } from './series.view.ts';
 import { isUpgradable, upgradePolicy } from './language-upgrade.ts';
 import { SeriesListView, type AnimeSummary, type ListBody } from './series-list.view.ts';
 import { SeriesImporter } from './series-import.ts';
+import type { ImportAllResult } from '../../../contract/index.ts';
 import { EpisodeFiles } from './episode-files.ts';
 import { SeriesOrganizer, type RenamePlan, type RenameResult } from './series-organize.ts';
 
@@ -228,10 +229,10 @@ export class SeriesService {
    * match is confident (see import-match.ts). One folder after the other (the provider search is
    * rate limited); a failing folder is reported and the others go on.
    */
-  async importAll(options: { monitored?: boolean }) {
-    const imported: { folder: string; key: string; name: string; reason: string }[] = [];
-    const skipped: { folder: string; reason: string }[] = [];
-    const failed: { folder: string; key: string | null; error: { code: string; message: string } }[] = [];
+  async importAll(options: { monitored?: boolean }): Promise<ImportAllResult> {
+    const imported: ImportAllResult['imported'] = [];
+    const skipped: ImportAllResult['skipped'] = [];
+    const failed: ImportAllResult['failed'] = [];
     for (const folder of await this.#importer.unmatchedFolders()) {
       const candidate = await this.#importer.describe(folder);
       if (!candidate.match) {

@@ -83,7 +83,6 @@ export function animeDetail(series: ISeries, episodes: readonly IEpisode[], seri
     /** Whether upgrades run for this series (the setting, its own switch, monitored) and the language they aim for. */
     upgrades_enabled: policy.on,
     upgrade_cutoff: policy.cutoff,
-    title: series.name,
     folder_path: seriesPath,
     description: series.description ?? null,
     genres: series.genres,

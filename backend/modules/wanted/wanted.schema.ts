@@ -6,9 +6,11 @@ const season = z.coerce.number().int().min(0).max(100_000);
 
 /**
  * What the wanted list shows. `missing`: the provider lists the episode, no file is on disk.
- * (A second kind, episodes whose file is in a lower language than wanted, joins here.)
+ * `upgradable`: the file on disk is in a lower language than the series wants, and the provider
+ * now offers the wanted one (series/language-upgrade.ts). Two separate lists, as Sonarr's
+ * "Missing" and "Cutoff Unmet".
  */
-export const WANTED_KINDS = ['missing'] as const;
+export const WANTED_KINDS = ['missing', 'upgradable'] as const;
 export type WantedKind = (typeof WANTED_KINDS)[number];
 
 /** The filters of the list; `download all` takes the same ones. */
@@ -29,7 +31,9 @@ export const wantedQuerySchema = z.object({
 export const wantedDownloadSchema = z.union([
   z.strictObject({
     episodes: z.array(z.strictObject({ key: seriesKey, season: z.number().int().min(0).max(100_000), episode: z.number().int().min(1).max(100_000) })).min(1).max(5000),
-    /** The language to download in; the queue's preference order when left out. */
+    /** Which list the selection comes from (an upgrade downloads the wanted language and replaces the file). */
+    kind: filters.kind,
+    /** The language to download in (missing episodes); the queue's preference order when left out. */
     language: z.enum(LANGUAGES).nullable().optional(),
     priority: z.number().int().min(-100).max(100).optional(),
   }),

@@ -7,36 +7,26 @@ import { Series } from '../series/series.entity.ts';
 import { DownloadItem, type DownloadStatus } from '../queue/download-item.entity.ts';
 import type { AddInput } from '../queue/queue.schema.ts';
 import type { Language } from '../../providers/provider.ts';
-import type { WantedDownloadInput, WantedFilter, WantedQuery } from './wanted.schema.ts';
+import type { Settings } from '../../../config/schema.ts';
+import { isUpgradable, upgradePolicy } from '../series/language-upgrade.ts';
+import type { WantedDownloadInput, WantedFilter, WantedKind, WantedQuery } from './wanted.schema.ts';
+import type { WantedDownloadResult, WantedEpisode, WantedPage } from '../../../contract/index.ts';
 
 const OPEN_STATUSES: DownloadStatus[] = ['pending', 'downloading', 'paused'];
 
 /** The queue as the wanted list uses it: everything goes through its normal add. */
 export interface WantedQueue {
-  add(input: AddInput): Promise<{ item_ids: string[]; skipped: readonly { season: number; episode: number; reason: string }[] }>;
+  add(input: AddInput): Promise<QueueAdded>;
+  /** A language upgrade: the wanted language, replacing the file on disk. */
+  addUpgrades(input: { key: string; episodes: { season: number; episode: number }[]; priority: number }): Promise<QueueAdded>;
 }
 
-export interface WantedEpisode {
-  readonly key: string;
-  readonly folder: string;
-  readonly series_name: string;
-  readonly season: number;
-  readonly episode: number;
-  readonly title_de: string | null;
-  readonly title_en: string | null;
-  readonly type: string;
-  /** What the provider offers it in. */
-  readonly languages: readonly string[];
-  /** Already pending, downloading or paused in the queue. */
-  readonly queued: boolean;
-}
+interface QueueAdded { item_ids: string[]; skipped: readonly { season: number; episode: number; reason: string }[] }
 
 /** One series' part of a bulk download: a failing series does not fail the others. */
-export type SeriesOutcome =
-  | { readonly key: string; readonly ok: true; readonly item_ids: readonly string[]; readonly skipped: readonly { season: number; episode: number; reason: string }[] }
-  | { readonly key: string; readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+export type SeriesOutcome = WantedDownloadResult['results'][number];
 
-interface Row { readonly key: string; readonly folder: string; readonly name: string; readonly season: number; readonly number: number; readonly titleDe: string | null; readonly titleEn: string | null; readonly type: string; readonly languages: readonly string[] }
+interface Row { readonly key: string; readonly folder: string; readonly name: string; readonly season: number; readonly number: number; readonly titleDe: string | null; readonly titleEn: string | null; readonly type: string; readonly languages: string[]; readonly fileLanguage: string | null; readonly upgradeTo: string | null }
 
 /**
  * The library-wide wanted list: every episode of a monitored series that the provider lists and
@@ -47,10 +37,12 @@ export class WantedService {
   readonly #orm: Orm;
   readonly #queue: WantedQueue;
   readonly #logger: Logger;
+  readonly #settings: { current(): Readonly<Settings> };
 
-  constructor(deps: { orm: Orm; queue: WantedQueue; logger: Logger }) {
+  constructor(deps: { orm: Orm; queue: WantedQueue; settings: { current(): Readonly<Settings> }; logger: Logger }) {
     this.#orm = deps.orm;
     this.#queue = deps.queue;
+    this.#settings = deps.settings;
     this.#logger = deps.logger.child({ component: 'wanted' });
   }
 
@@ -58,7 +50,7 @@ export class WantedService {
     return this.#orm.em as EntityManager;
   }
 
-  async list(query: WantedQuery) {
+  async list(query: WantedQuery): Promise<WantedPage> {
     const { kind, offset, limit } = query;
     const all = await this.#rows({ kind, language: query.language });
     // The series facet ignores the series and season filters, so the panel can offer every series.
@@ -81,6 +73,7 @@ export class WantedService {
         key: row.key, folder: row.folder, series_name: row.name, season: row.season, episode: row.number,
         title_de: row.titleDe, title_en: row.titleEn, type: row.type, languages: row.languages,
         queued: queued.has(slot(row.key, row.season, row.number)),
+        file_language: row.fileLanguage, upgrade_to: row.upgradeTo,
       })),
     };
   }
@@ -90,10 +83,10 @@ export class WantedService {
    * wanted and not already open in the queue (in any language) are queued; a selection naming one
    * that is on disk, unmonitored or queued skips it, with a reason.
    */
-  async download(input: WantedDownloadInput): Promise<{ queued: number; skipped: number; results: SeriesOutcome[] }> {
+  async download(input: WantedDownloadInput): Promise<WantedDownloadResult> {
     const wanted = 'all' in input
       ? (await this.#rows({ kind: input.kind, language: input.language })).filter((row) => matches(row, input))
-      : await this.#selected(input.episodes);
+      : await this.#selected(input.kind, input.episodes);
     const language: Language | null = input.language ?? null;
     // Open in the queue in any language: the list shows it as queued, so it is not queued twice.
     const open = await this.#queuedSlots(wanted);
@@ -123,10 +116,10 @@ export class WantedService {
       for (const [key, skipped] of notWanted) {
         if (!bySeries.has(key)) results.push(await this.#unknownOr(key, [...(alreadyQueued.get(key) ?? []), ...skipped]));
       }
-      for (const [key, episodes] of bySeries) results.push(await this.#queueSeries(key, episodes, language, input.priority ?? 0, [...(alreadyQueued.get(key) ?? []), ...(notWanted.get(key) ?? [])]));
+      for (const [key, episodes] of bySeries) results.push(await this.#queueSeries(input.kind, key, episodes, language, input.priority ?? 0, [...(alreadyQueued.get(key) ?? []), ...(notWanted.get(key) ?? [])]));
       for (const [key, skipped] of alreadyQueued) if (!bySeries.has(key) && !notWanted.has(key)) results.push({ key, ok: true, item_ids: [], skipped });
     } else {
-      for (const [key, episodes] of bySeries) results.push(await this.#queueSeries(key, episodes, language, input.priority ?? 0, alreadyQueued.get(key) ?? []));
+      for (const [key, episodes] of bySeries) results.push(await this.#queueSeries(input.kind, key, episodes, language, input.priority ?? 0, alreadyQueued.get(key) ?? []));
       for (const [key, skipped] of alreadyQueued) if (!bySeries.has(key)) results.push({ key, ok: true, item_ids: [], skipped });
     }
     results.sort((a, b) => a.key.localeCompare(b.key));
@@ -137,9 +130,9 @@ export class WantedService {
     };
   }
 
-  async #queueSeries(key: string, episodes: { season: number; episode: number }[], language: Language | null, priority: number, notWanted: readonly { season: number; episode: number; reason: string }[]): Promise<SeriesOutcome> {
+  async #queueSeries(kind: WantedKind, key: string, episodes: { season: number; episode: number }[], language: Language | null, priority: number, notWanted: readonly { season: number; episode: number; reason: string }[]): Promise<SeriesOutcome> {
     try {
-      const added = await this.#queue.add({ serie_id: key, episodes, language, priority });
+      const added = kind === 'upgradable' ? await this.#queue.addUpgrades({ key, episodes, priority }) : await this.#queue.add({ serie_id: key, episodes, language, priority });
       return { key, ok: true, item_ids: added.item_ids, skipped: [...added.skipped, ...notWanted] };
     } catch (error) {
       return this.#failure(key, error);
@@ -149,7 +142,7 @@ export class WantedService {
   /** A selection's series that has nothing wanted: unknown (an error) or simply nothing to queue. */
   async #unknownOr(key: string, skipped: readonly { season: number; episode: number; reason: string }[]): Promise<SeriesOutcome> {
     if (!(await this.#em.count(Series, { key }))) return this.#failure(key, new NotFoundError(`No series with key "${key}" in the library`));
-    return { key, ok: true, item_ids: [], skipped };
+    return { key, ok: true, item_ids: [], skipped: [...skipped] };
   }
 
   #failure(key: string, error: unknown): SeriesOutcome {
@@ -159,25 +152,27 @@ export class WantedService {
   }
 
   /** The wanted episodes among a selection. */
-  async #selected(episodes: readonly { key: string; season: number; episode: number }[]): Promise<Row[]> {
+  async #selected(kind: WantedKind, episodes: readonly { key: string; season: number; episode: number }[]): Promise<Row[]> {
     const keys = [...new Set(episodes.map((episode) => episode.key))];
     const wanted = new Set(episodes.map((episode) => slot(episode.key, episode.season, episode.episode)));
     const rows: Row[] = [];
     for (const key of keys) {
-      for (const row of await this.#rows({ kind: 'missing', series: key })) if (wanted.has(slot(row.key, row.season, row.number))) rows.push(row);
+      for (const row of await this.#rows({ kind, series: key })) if (wanted.has(slot(row.key, row.season, row.number))) rows.push(row);
     }
     return rows;
   }
 
   /** Wanted episodes of monitored series, in the library's order (series name, season, number). */
   async #rows(filter: Pick<WantedFilter, 'kind' | 'language' | 'series'>): Promise<Row[]> {
-    const episodes = await this.#em.find(Episode, {
-      onProvider: true,
-      downloaded: false,
-      series: filter.series === undefined ? { monitored: true } : { monitored: true, key: filter.series },
-    }, {
+    const upgrades = filter.kind === 'upgradable';
+    const downloads = this.#settings.current().downloads;
+    if (upgrades && !downloads.upgrade_language) return [];
+    const series = filter.series === undefined ? { monitored: true } : { monitored: true, key: filter.series };
+    const episodes = await this.#em.find(Episode, upgrades
+      ? { downloaded: true, language: { $ne: null }, series: { ...series, upgradeLanguage: true } }
+      : { onProvider: true, downloaded: false, series }, {
       populate: ['series'],
-      fields: ['season', 'number', 'titleDe', 'titleEn', 'type', 'languages', 'series.key', 'series.folder', 'series.name'] as never,
+      fields: ['season', 'number', 'titleDe', 'titleEn', 'type', 'languages', 'downloaded', 'language', 'series.key', 'series.folder', 'series.name', 'series.monitored', 'series.upgradeLanguage', 'series.preferredLanguage'] as never,
       orderBy: { series: { name: 'asc', key: 'asc' }, season: 'asc', number: 'asc' },
       disableIdentityMap: true,
     });
@@ -186,8 +181,14 @@ export class WantedService {
       const languages = episode.languages ?? [];
       // Filtered here, not in SQL: the languages are a JSON column (text on SQLite, jsonb on PostgreSQL).
       if (filter.language !== undefined && !languages.includes(filter.language)) continue;
-      const series = episode.series as unknown as { key: string; folder: string; name: string };
-      rows.push({ key: series.key, folder: series.folder, name: series.name, season: episode.season, number: episode.number, titleDe: episode.titleDe ?? null, titleEn: episode.titleEn ?? null, type: episode.type, languages });
+      const owner = episode.series as unknown as { key: string; folder: string; name: string; monitored: boolean; upgradeLanguage: boolean; preferredLanguage: string | null };
+      // The cutoff per series (its wanted language, else the first preferred one), as the library counts it.
+      const policy = upgrades ? upgradePolicy(owner, downloads) : undefined;
+      if (policy && !isUpgradable({ downloaded: episode.downloaded, language: episode.language ?? null, languages }, policy)) continue;
+      rows.push({
+        key: owner.key, folder: owner.folder, name: owner.name, season: episode.season, number: episode.number, titleDe: episode.titleDe ?? null, titleEn: episode.titleEn ?? null, type: episode.type, languages,
+        fileLanguage: policy ? episode.language ?? null : null, upgradeTo: policy ? policy.cutoff : null,
+      });
     }
     return rows;
   }

@@ -1,55 +1,24 @@
 import type { ApiClient } from './api-client.ts';
 import type { Language } from './config.ts';
+import type { BulkResult, WantedDownloadResult, WantedPage } from '../../../contract/index.ts';
 
-/** One wanted episode (GET /api/wanted). */
-export interface WantedEpisode {
-  readonly key: string;
-  readonly folder: string;
-  readonly series_name: string;
-  readonly season: number;
-  readonly episode: number;
-  readonly title_de: string | null;
-  readonly title_en: string | null;
-  readonly type: string;
-  readonly languages: string[];
-  readonly queued: boolean;
-}
-
-export interface WantedPage {
-  readonly kind: string;
-  readonly total: number;
-  readonly offset: number;
-  readonly limit: number;
-  /** Every series with wanted episodes (under the language filter), for the series filter. */
-  readonly series: { key: string; name: string; count: number }[];
-  readonly items: WantedEpisode[];
-}
+export type { WantedEpisode, WantedPage, WantedDownloadResult, BulkResult } from '../../../contract/index.ts';
 
 export interface WantedFilter {
+  /** `missing` (no file) or `upgradable` (a file in a lower language than wanted). */
+  readonly kind: 'missing' | 'upgradable';
   readonly series: string;
   /** '' = every season */
   readonly season: string;
   readonly language: Language | '';
 }
 
-export type SeriesOutcome =
-  | { readonly key: string; readonly ok: true; readonly item_ids: string[]; readonly skipped: { season: number; episode: number; reason: string }[] }
-  | { readonly key: string; readonly ok: false; readonly error: { code: string; message: string } };
-
-export interface WantedDownloadResult { readonly queued: number; readonly skipped: number; readonly results: SeriesOutcome[] }
-
-export type BulkAction = 'monitor' | 'unmonitor' | 'refresh' | 'download_missing';
-
-export interface BulkResult {
-  readonly action: BulkAction;
-  readonly succeeded: number;
-  readonly failed: number;
-  readonly results: ({ key: string; ok: true; item_ids?: string[] } | { key: string; ok: false; error: { code: string; message: string } })[];
-}
+export type BulkAction = BulkResult['action'];
 
 /** The filters as the API's query (and the page's URL): only what is set. */
 export function wantedQuery(filter: WantedFilter): URLSearchParams {
   const query = new URLSearchParams();
+  if (filter.kind !== 'missing') query.set('kind', filter.kind);
   if (filter.series) query.set('series', filter.series);
   if (filter.season !== '') query.set('season', filter.season);
   if (filter.language) query.set('language', filter.language);
@@ -60,6 +29,7 @@ export function wantedFilterFromQuery(query: URLSearchParams, languages: readonl
   const season = query.get('season') ?? '';
   const language = query.get('language') ?? '';
   return {
+    kind: query.get('kind') === 'upgradable' ? 'upgradable' : 'missing',
     series: /^[a-z0-9][a-z0-9-]*$/.test(query.get('series') ?? '') ? query.get('series')! : '',
     season: /^\d{1,5}$/.test(season) ? season : '',
     language: languages.includes(language) ? (language as Language) : '',
@@ -76,13 +46,14 @@ export function listWanted(api: ApiClient, filter: WantedFilter, offset: number,
   return api.get<WantedPage>(`/api/wanted?${query}`, signal);
 }
 
-export const downloadWantedEpisodes = (api: ApiClient, episodes: { key: string; season: number; episode: number }[]) =>
-  api.post<WantedDownloadResult>('/api/wanted/download', { episodes });
+export const downloadWantedEpisodes = (api: ApiClient, kind: WantedFilter['kind'], episodes: { key: string; season: number; episode: number }[]) =>
+  api.post<WantedDownloadResult>('/api/wanted/download', { kind, episodes });
 
 /** Everything the filters match, queued in the filtered language (when one is chosen). */
 export function downloadAllWanted(api: ApiClient, filter: WantedFilter) {
   return api.post<WantedDownloadResult>('/api/wanted/download', {
     all: true,
+    kind: filter.kind,
     ...(filter.series ? { series: filter.series } : {}),
     ...(filter.season !== '' ? { season: Number(filter.season) } : {}),
     ...(filter.language ? { language: filter.language } : {}),

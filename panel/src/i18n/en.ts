@@ -180,7 +180,6 @@ export const en = {
   'wanted.allSeasons': 'All',
   'wanted.language': 'Offered in',
   'wanted.anyLanguage': 'Any language',
-  'wanted.loading': 'Loading the wanted episodes',
   'wanted.emptyTitle': 'Nothing is missing',
   'wanted.emptyText': 'Every monitored series has all the episodes the provider lists.',
   'wanted.noMatchTitle': 'Nothing matches',
@@ -202,6 +201,12 @@ export const en = {
   'wanted.allConfirm': 'Download all',
   'wanted.queued': (p: { queued: number; skipped: number }) => `${p.queued} ${n(p.queued, 'episode', 'episodes')} queued${p.skipped ? `, ${p.skipped} skipped` : ''}.`,
   'wanted.seriesFailed': (p: { key: string; reason: string }) => `${p.key} failed: ${p.reason}`,
+  'wanted.kinds': 'Which episodes',
+  'wanted.kindMissing': 'Missing',
+  'wanted.kindUpgradable': 'Upgradable',
+  'wanted.upgrade': (p: { from: string; to: string }) => `From ${p.from} to ${p.to}`,
+  'wanted.noUpgradesTitle': 'No upgrades waiting',
+  'wanted.noUpgradesText': 'No file on disk is in a lower language than its series wants while the provider offers the wanted one.',
 
   // add series
   'add.yearPlaceholder': 'year',

@@ -15,6 +15,7 @@ import { sharedStyles } from '../../styles/shared.ts';
 import { episodeCode } from '../../lib/format.ts';
 import { languageLabel } from '../../lib/language-label.ts';
 import '../../components/aw-empty-state.ts';
+import '../../components/aw-load-state.ts';
 import '../../components/aw-progress-bar.ts';
 import { toUrl } from '../../base.ts';
 import { locale, t } from '../../i18n/locale.ts';
@@ -38,13 +39,16 @@ export class AwWantedPage extends LitElement {
     td.series a { font-weight: 600; color: var(--aw-text); text-decoration: none; }
     td.series a:hover { color: var(--aw-accent); text-decoration: underline; }
     .langs { display: flex; flex-wrap: wrap; gap: 4px; }
+    .kinds { display: inline-flex; border: 1px solid var(--aw-border); border-radius: 6px; overflow: hidden; margin-bottom: 14px; }
+    .kinds button { border: none; border-radius: 0; }
+    .kinds button[aria-pressed="true"] { background: var(--aw-accent-soft); color: var(--aw-accent); }
     .pager { display: flex; gap: 8px; justify-content: center; align-items: center; margin-top: 16px; }
   `];
 
   @consume({ context: apiContext }) private api!: ApiClient;
   /** The page's URL query: the filters live there so Back returns to the same view. */
   @property({ attribute: false }) query = new URLSearchParams();
-  @state() private filter: WantedFilter = { series: '', season: '', language: '' };
+  @state() private filter: WantedFilter = { kind: 'missing', series: '', season: '', language: '' };
   @state() private page: WantedPage | undefined;
   @state() private offset = 0;
   @state() private error = '';
@@ -123,7 +127,7 @@ export class AwWantedPage extends LitElement {
   async #downloadSelected(): Promise<void> {
     const episodes = [...this.selected.values()].map(({ key, season, episode }) => ({ key, season, episode }));
     if (episodes.length === 0) return;
-    await this.#run(() => downloadWantedEpisodes(this.api, episodes));
+    await this.#run(() => downloadWantedEpisodes(this.api, this.filter.kind, episodes));
     this.selected = new Map();
   }
 
@@ -160,6 +164,9 @@ export class AwWantedPage extends LitElement {
         </div>
       </div>
       <p class="muted" style="margin-bottom: 16px">${t('wanted.lead')}</p>
+      <div class="kinds" role="group" aria-label=${t('wanted.kinds')}>
+        ${(['missing', 'upgradable'] as const).map((kind) => html`<button type="button" aria-pressed=${this.filter.kind === kind ? 'true' : 'false'} @click=${() => { if (this.filter.kind !== kind) this.#setFilter({ kind }); }}>${kind === 'missing' ? t('wanted.kindMissing') : t('wanted.kindUpgradable')}</button>`)}
+      </div>
       <div class="filters" role="search">
         <label>${t('wanted.series')}
           <select @change=${(event: Event) => this.#setFilter({ series: (event.target as HTMLSelectElement).value })}>
@@ -175,15 +182,16 @@ export class AwWantedPage extends LitElement {
             ${LANGUAGES.map((language) => html`<option value=${language} ?selected=${this.filter.language === language}>${languageLabel(language)}</option>`)}
           </select></label>
       </div>
-      ${this.loading && !page ? html`<aw-progress-bar indeterminate label=${t('wanted.loading')}></aw-progress-bar>` : nothing}
-      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${this.error ? html`<aw-load-state state="error" message=${this.error} @aw-retry=${() => void this.#load()}></aw-load-state>`
+        : this.loading && !page ? html`<aw-load-state state="pending"></aw-load-state>` : nothing}
       ${page ? this.#list(page) : nothing}`;
   }
 
   #list(page: WantedPage) {
     if (page.total === 0) {
       const filtered = this.filter.series !== '' || this.filter.season !== '' || this.filter.language !== '';
-      return html`<aw-empty-state heading=${filtered ? t('wanted.noMatchTitle') : t('wanted.emptyTitle')} icon="check"><span slot="text">${filtered ? t('wanted.noMatchText') : t('wanted.emptyText')}</span>
+      const upgrades = this.filter.kind === 'upgradable';
+      return html`<aw-empty-state heading=${filtered ? t('wanted.noMatchTitle') : upgrades ? t('wanted.noUpgradesTitle') : t('wanted.emptyTitle')} icon="check"><span slot="text">${filtered ? t('wanted.noMatchText') : upgrades ? t('wanted.noUpgradesText') : t('wanted.emptyText')}</span>
         ${filtered ? html`<button type="button" @click=${() => this.#setFilter({ series: '', season: '', language: '' })}>${t('library.clearFilters')}</button>` : html`<a class="button" href=${toUrl('/library')}>${icon('library')}${t('nav.library')}</a>`}</aw-empty-state>`;
     }
     const allOnPage = page.items.length > 0 && page.items.every((episode) => this.selected.has(wantedSlot(episode)));
@@ -207,7 +215,9 @@ export class AwWantedPage extends LitElement {
             <td class="code">${code}</td>
             <td>${first || second || html`<span class="muted">–</span>`}</td>
             <td><span class="langs">${episode.languages.map((language) => html`<span class="badge">${languageLabel(language)}</span>`)}</span></td>
-            <td>${episode.queued ? html`<span class="badge info">${t('wanted.inQueue')}</span>` : html`<span class="badge danger">${t('wanted.missing')}</span>`}</td>
+            <td>${episode.queued ? html`<span class="badge info">${t('wanted.inQueue')}</span>`
+              : episode.upgrade_to ? html`<span class="badge warn">${t('wanted.upgrade', { from: languageLabel(episode.file_language ?? ''), to: languageLabel(episode.upgrade_to) })}</span>`
+              : html`<span class="badge danger">${t('wanted.missing')}</span>`}</td>
           </tr>`;
         })}</tbody>
       </table></div>
