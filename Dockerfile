@@ -82,6 +82,7 @@ COPY package.json package-lock.json ./
 COPY config ./config
 COPY backend ./backend
 COPY jobs ./jobs
+COPY contract ./contract
 COPY scripts/aniworld.mjs ./scripts/aniworld.mjs
 COPY --from=build /app/panel/dist ./panel/dist
 COPY docker/entrypoint.sh /usr/local/bin/aniworld-entrypoint

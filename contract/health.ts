@@ -22,6 +22,7 @@ export const logLinesSchema = z.strictObject({ lines: z.array(z.looseObject({ le
 export const providerChecksSchema = z.strictObject({
   checks: z.array(z.strictObject({ site: z.string(), url: z.string(), reason: z.string(), since: timestamp })),
 });
+export type ProviderChecks = z.infer<typeof providerChecksSchema>;
 
 /** `GET /api/docs`: the OpenAPI document itself. */
 export const openApiDocumentSchema = z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });

@@ -4,6 +4,7 @@
 // not the absolute figures, and the load average printed with them.
 //   npm run bench                 the table's benches, with settings that fit in a few minutes
 //   npm run bench -- --all        also every other bench:* script (download engine, provider, ws, scale)
+//   npm run bench -- startup scan only those rows' benches
 // The benches' own variables still apply (LIBRARY_BENCH_SECONDS, QUEUE_BENCH_MB, RUNS, ...).
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +16,13 @@ const QUICK = { 'bench:library': { LIBRARY_BENCH_SECONDS: '10' }, 'bench:queue-d
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const all = process.argv.includes('--all');
-const names = all ? [...TABLE, ...Object.keys(manifest.scripts).filter((name) => name.startsWith('bench:') && !TABLE.includes(name)).sort()] : TABLE;
+const picked = process.argv.slice(2).filter((arg) => !arg.startsWith('-')).map((name) => `bench:${name.replace(/^bench:/, '')}`);
+const unknown = picked.filter((name) => !manifest.scripts[name]);
+if (unknown.length > 0) {
+  console.error(`no such bench: ${unknown.join(', ')}`);
+  process.exit(64);
+}
+const names = picked.length > 0 ? picked : all ? [...TABLE, ...Object.keys(manifest.scripts).filter((name) => name.startsWith('bench:') && !TABLE.includes(name)).sort()] : TABLE;
 const loadBefore = loadavg();
 const outputs = {};
 for (const name of names) {

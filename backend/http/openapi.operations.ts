@@ -1,11 +1,12 @@
 import { settingsSchema } from '../../config/schema.ts';
 import { changePasswordSchema, loginSchema, setupSchema } from '../modules/auth/auth.schema.ts';
-import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema } from '../modules/notifications/webhook.schema.ts';
+import { createWebhookSchema, deliveriesQuerySchema, updateWebhookSchema, webhookParams } from '../modules/notifications/webhook.schema.ts';
+import { configBackupParams } from '../modules/config/config.schema.ts';
 import { addMissingSchema, addUpgradesSchema, addSchema as queueAddSchema, itemParams, patchSchema, reorderSchema, retrySchema } from '../modules/queue/queue.schema.ts';
 import { bulkSchema, listQuerySchema, addSchema as seriesAddSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, keyParamSchema, namingPreviewSchema, renameLibrarySchema, searchSchema, updateSchema } from '../modules/series/series.schema.ts';
 import { wantedDownloadSchema, wantedQuerySchema } from '../modules/wanted/wanted.schema.ts';
 import { backupParams, logsQuerySchema, providerTestSchema, taskParams } from '../modules/system/system.schema.ts';
-import { checkFrameQuerySchema, checkInputSchema } from '../modules/system/provider-check.schema.ts';
+import { checkFrameQuerySchema, checkInputSchema, checkParams } from '../modules/system/provider-check.schema.ts';
 import { activityQuerySchema } from '../modules/activity/activity.schema.ts';
 import type { OperationTable } from './openapi.ts';
 import { z } from 'zod';
@@ -23,6 +24,8 @@ const key = { key: keyParamSchema };
 /** The settings (their one schema) and what the config routes add to them. */
 const configViewSchema = settingsSchema.extend(configViewFields);
 const item = { item_id: itemParams.shape.item_id };
+const hook = { id: webhookParams.shape.id };
+const site = { site: checkParams.shape.site };
 
 /**
  * One entry per route (`METHOD /koa/path`), with the schemas the handler validates with and the
@@ -36,9 +39,9 @@ export const OPERATIONS: OperationTable = {
   'GET /api/system/logs': { tag: 'system', summary: 'Newest log lines from the log file, oldest first', query: logsQuerySchema, response: logLinesSchema },
   'POST /api/system/provider-test': { tag: 'system', summary: 'Test provider: resolve its name, one plain request, one search through the anti-bot check; each step with its outcome', body: providerTestSchema, response: providerTestResultSchema },
   'GET /api/provider/checks': { tag: 'system', summary: 'Provider checks no machine could pass, waiting for a person to solve them in the live view', response: providerChecksSchema },
-  'GET /api/provider/checks/:site/frame': { tag: 'system', summary: 'Live view of a waiting check: the next screencast frame after `after` (long poll; 204 when the page did not change)', query: checkFrameQuerySchema, success: { status: 200, contentType: 'image/jpeg' } },
-  'POST /api/provider/checks/:site/input': { tag: 'system', summary: 'A click (page coordinates), a key or typed text, sent to the waiting check as trusted input', body: checkInputSchema, success: { status: 204 } },
-  'POST /api/provider/checks/:site/give-up': { tag: 'system', summary: 'Stop waiting for a person; work waiting for the site fails with the check', success: { status: 204 } },
+  'GET /api/provider/checks/:site/frame': { tag: 'system', params: site, summary: 'Live view of a waiting check: the next screencast frame after `after` (long poll; 204 when the page did not change)', query: checkFrameQuerySchema, success: { status: 200, contentType: 'image/jpeg' } },
+  'POST /api/provider/checks/:site/input': { tag: 'system', params: site, summary: 'A click (page coordinates), a key or typed text, sent to the waiting check as trusted input', body: checkInputSchema, success: { status: 204 } },
+  'POST /api/provider/checks/:site/give-up': { tag: 'system', params: site, summary: 'Stop waiting for a person; work waiting for the site fails with the check', success: { status: 204 } },
   'GET /api/system/tasks': { tag: 'system', response: scheduledTasksSchema, summary: 'Scheduled tasks (rescan, provider refresh, session pruning) with their next and last run' },
   'POST /api/system/tasks/:name/run': { tag: 'system', response: scheduledTaskSchema, summary: 'Run a scheduled task now through the job runner (409 while it runs); its next run counts from this one', params: { name: taskParams.shape.name }, success: { status: 202 } },
   'GET /api/system/checklist': { tag: 'system', response: checklistSchema, summary: 'First-run checklist: provider reachable, media folder writable, languages chosen, a connection; and whether it was dismissed' },
@@ -65,7 +68,7 @@ export const OPERATIONS: OperationTable = {
   'POST /api/config/validate': { tag: 'config', summary: 'Validate settings without saving', body: settingsSchema, response: configValidationSchema },
   'GET /api/config/backups': { tag: 'config', summary: 'Config backups, newest first', response: z.array(configBackupSchema) },
   'POST /api/config/backups': { tag: 'config', summary: 'Back up the current config', response: configBackupSchema, success: { status: 201 } },
-  'POST /api/config/backups/:name/restore': { tag: 'config', summary: 'Restore a config backup', response: configViewSchema },
+  'POST /api/config/backups/:name/restore': { tag: 'config', params: { name: configBackupParams.shape.name }, summary: 'Restore a config backup', response: configViewSchema },
 
   'GET /api/anime': { tag: 'anime', summary: 'The library with missing episodes per season (ETag; optional fields, offset, limit)', query: listQuerySchema, response: z.array(animeSummarySchema) },
   'POST /api/anime/search': { tag: 'anime', summary: 'Search the provider', body: searchSchema, response: z.array(searchResultSchema) },
@@ -115,9 +118,9 @@ export const OPERATIONS: OperationTable = {
   'GET /api/webhooks': { tag: 'webhooks', summary: 'Webhooks', response: z.array(webhookSchema) },
   'POST /api/webhooks': { tag: 'webhooks', summary: 'Create a webhook', body: createWebhookSchema, response: webhookSchema, success: { status: 201 } },
   'POST /api/webhooks/test': { tag: 'webhooks', summary: 'Send a test event to an unsaved webhook', body: createWebhookSchema, response: webhookTestResultSchema },
-  'GET /api/webhooks/:id': { tag: 'webhooks', summary: 'One webhook', response: webhookSchema },
-  'PUT /api/webhooks/:id': { tag: 'webhooks', summary: 'Change a webhook (partial; secret null removes it)', body: updateWebhookSchema, response: webhookSchema },
-  'DELETE /api/webhooks/:id': { tag: 'webhooks', summary: 'Delete a webhook', success: { status: 204 } },
-  'POST /api/webhooks/:id/test': { tag: 'webhooks', summary: 'Send a test event to a saved webhook; an optional body tests unsaved edits (••• keeps stored values)', body: updateWebhookSchema, response: webhookTestResultSchema },
-  'GET /api/webhooks/:id/deliveries': { tag: 'webhooks', summary: 'Delivery attempts of a webhook, newest first', query: deliveriesQuerySchema, response: webhookDeliveriesSchema },
+  'GET /api/webhooks/:id': { tag: 'webhooks', params: hook, summary: 'One webhook', response: webhookSchema },
+  'PUT /api/webhooks/:id': { tag: 'webhooks', params: hook, summary: 'Change a webhook (partial; secret null removes it)', body: updateWebhookSchema, response: webhookSchema },
+  'DELETE /api/webhooks/:id': { tag: 'webhooks', params: hook, summary: 'Delete a webhook', success: { status: 204 } },
+  'POST /api/webhooks/:id/test': { tag: 'webhooks', params: hook, summary: 'Send a test event to a saved webhook; an optional body tests unsaved edits (••• keeps stored values)', body: updateWebhookSchema, response: webhookTestResultSchema },
+  'GET /api/webhooks/:id/deliveries': { tag: 'webhooks', params: hook, summary: 'Delivery attempts of a webhook, newest first', query: deliveriesQuerySchema, response: webhookDeliveriesSchema },
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type Router from '@koa/router';
 import { createRouter, type AppState } from './state.ts';
 import { isPublicRoute } from './auth.ts';
+import { errorSchema } from '../../contract/index.ts';
 
 /** How one route is described; the schemas are the very objects its handler validates with. */
 export interface OperationDoc {
@@ -113,11 +114,7 @@ export function buildOpenApi(options: { routes: readonly { method: string; path:
         apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
       },
       schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
-        },
+        Error: jsonSchema(errorSchema, 'output'),
       },
       responses: Object.fromEntries(Object.entries(ERROR_STATUSES).map(([status, description]) => [`Error${status}`, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])),
     },

@@ -16,6 +16,7 @@ import { icon, type IconName } from './components/icons.ts';
 import { applyTheme, loadTheme, nextTheme, type ThemeChoice } from './theme.ts';
 import { sharedStyles } from './styles/shared.ts';
 import './components/aw-toaster.ts';
+import './components/aw-load-state.ts';
 import './components/aw-connection-status.ts';
 import type { AwToaster } from './components/aw-toaster.ts';
 import { fromUrl, toUrl } from './base.ts';
@@ -291,7 +292,7 @@ export class AwApp extends LitElement {
 
   #page() {
     const match = this.match;
-    if (!match || this.loadedTag !== match.route.tag) return html`<div class="loading" role="status">${t('common.loading')}</div>`;
+    if (!match || this.loadedTag !== match.route.tag) return html`<aw-load-state state="pending"></aw-load-state>`;
     const tag = unsafeStatic(match.route.tag);
     return staticHtml`<${tag} .params=${match.params} .query=${match.query}></${tag}>`;
   }
@@ -334,7 +335,7 @@ export class AwApp extends LitElement {
           ${this.providerChecks.length && !path.startsWith('/provider-check/') ? html`<div class="notice warn check-banner" role="alert">
             ${t('check.banner', { site: this.providerChecks[0].site })} <a href=${toUrl(`/provider-check/${encodeURIComponent(this.providerChecks[0].site)}`)}>${t('check.solve')}</a>
           </div>` : nothing}
-          <main id="content" tabindex="-1">${this.loadError ? html`<div class="notice error" role="alert">${this.loadError}</div>` : this.#page()}</main>
+          <main id="content" tabindex="-1">${this.loadError ? html`<aw-load-state state="error" message=${this.loadError} @aw-retry=${() => location.reload()}></aw-load-state>` : this.#page()}</main>
         </div>
       </div>`;
   }

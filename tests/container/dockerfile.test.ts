@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { copies, execForm, parseDockerfile } from './dockerfile.ts';
@@ -43,6 +44,24 @@ describe('Dockerfile', () => {
         expect(ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)), `${source} is excluded by .dockerignore`).toBe(false);
       }
     }
+  });
+
+  it('copies every file that the server and the CLI import (a folder left out stops the container at start)', () => {
+    const copied = copies(runtime).filter((entry) => !entry.from).flatMap((entry) => entry.sources);
+    const reached = new Set<string>();
+    const pending = ['backend/main.ts', 'scripts/aniworld.mjs'];
+    for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+      if (reached.has(file)) continue;
+      reached.add(file);
+      // Static and lazy imports alike: a lazy import() that is missing fails the first time it is used.
+      for (const match of readFileSync(`${root}${file}`, 'utf8').matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        const target = relative(root, resolve(dirname(`${root}${file}`), match[1]!));
+        if (/\.(ts|mjs|js|json)$/.test(target) && existsSync(`${root}${target}`)) pending.push(target);
+      }
+    }
+    const missing = [...reached].filter((file) => !copied.some((source) => file === source || file.startsWith(`${source.replace(/\/$/, '')}/`)));
+    expect(reached.size).toBeGreaterThan(100);
+    expect(missing).toEqual([]);
   });
 
   it('uses no ADD, pins apt to --no-install-recommends and cleans the lists', () => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 import { OPERATIONS } from '../../backend/http/openapi.operations.ts';
-import { EVENT_TYPES, eventSchemas, liveMessageSchema } from '../../contract/index.ts';
+import { errorSchema, EVENT_TYPES, eventSchemas, liveMessageSchema } from '../../contract/index.ts';
 import { LiveClient, wsUrl } from '../ws/ws-client.ts';
 import { ensureMedia } from '../../scripts/fixture-site/media.ts';
 import { startQueueApp } from './queue-helpers.ts';
@@ -250,6 +250,14 @@ describe('wire contract', () => {
     const seen = new Set(live.messages.map((message) => message.type));
     expect(EVENT_TYPES.filter((type) => !seen.has(type) && !NOT_TRIGGERED_HERE.has(type))).toEqual([]);
     for (const type of NOT_TRIGGERED_HERE) expect(eventSchemas).toHaveProperty(type);
+  });
+
+  it('errors answer in the contract\'s error shape', async () => {
+    for (const [method, path, status] of [['GET', '/api/anime/no-such-series', 404], ['POST', '/api/queue/add', 422], ['GET', '/api/queue/status', 401]] as const) {
+      const response = await app.request(method, path, { token: status === 401 ? undefined : token, body: method === 'POST' ? {} : undefined });
+      expect(response.status).toBe(status);
+      expect(errorSchema.safeParse(response.body).success, JSON.stringify(response.body)).toBe(true);
+    }
   });
 
   it('every route that answers JSON names its response schema', () => {

@@ -1,12 +1,9 @@
-import { z } from 'zod';
-import { BACKUP_PATTERN, type SettingsStore } from '../../../config/store.ts';
+import type { SettingsStore } from '../../../config/store.ts';
 import { mergeSettings, validateSettings } from '../../../config/load.ts';
 import { BadRequestError } from '../../errors.ts';
 import { createRouter } from '../../http/state.ts';
 import { parseInput } from '../../http/validate.ts';
-
-/** `/api/config/backups/:name`: anything but a backup's name is a 422 that names `name`. */
-const backupParams = z.object({ name: z.string().regex(BACKUP_PATTERN, 'a config backup is named like config-20261124T031500000Z-manual.json') });
+import { configBackupParams } from './config.schema.ts';
 
 /** Read-only fields GET adds; a client may send them back on PUT and they are ignored. */
 const READ_ONLY_KEYS = ['overridden_by_env'];
@@ -43,7 +40,7 @@ export function createConfigRouter(settings: SettingsStore) {
   });
 
   router.post('/backups/:name/restore', async (ctx) => {
-    const { name } = parseInput(backupParams, ctx.params, 'Path');
+    const { name } = parseInput(configBackupParams, ctx.params, 'Path');
     await settings.restore(name);
     ctx.body = view();
   });

@@ -6,9 +6,9 @@ export type { ClashReason, FileMove, LibraryRenamePlan, LibraryRenameResult, Ren
 
 const path = (key: string) => `/api/anime/${encodeURIComponent(key)}/rename`;
 
-export const previewRename = (api: ApiClient, key: string) => api.get<RenamePlan>(path(key));
+export const previewRename = (api: ApiClient, key: string, signal?: AbortSignal) => api.get<RenamePlan>(path(key), signal);
 export const applyRename = (api: ApiClient, key: string) => api.post<RenameResult>(path(key));
-export const previewLibraryRename = (api: ApiClient) => api.get<LibraryRenamePlan>('/api/rename');
+export const previewLibraryRename = (api: ApiClient, signal?: AbortSignal) => api.get<LibraryRenamePlan>('/api/rename', signal);
 export const applyLibraryRename = (api: ApiClient, keys?: readonly string[]) => api.post<LibraryRenameResult>('/api/rename', keys ? { keys } : {});
 
 /** Where the panel's Organize page lives: the whole library, or one series. */

@@ -1,8 +1,10 @@
+import type { ProviderChecks } from '../../../contract/index.ts';
 import type { ApiClient } from './api-client.ts';
 
 /** Provider checks no machine could pass: the list, the live view of one, and a person's input to it. */
 
-export interface ProviderCheck { readonly site: string; readonly url: string; readonly reason: string; readonly since: string }
+/** A check waiting for a person (`contract/health.ts`). */
+export type ProviderCheck = ProviderChecks['checks'][number];
 export interface CheckFrame { readonly seq: number; readonly url: string; readonly width: number; readonly height: number }
 export type CheckInput = { type: 'click'; x: number; y: number } | { type: 'key'; key: string } | { type: 'text'; text: string };
 
@@ -11,7 +13,7 @@ export const NAMED_KEYS = new Set(['Enter', 'Backspace', 'Tab', 'Escape', 'Delet
 
 const checkPath = (site: string) => `/api/provider/checks/${encodeURIComponent(site)}`;
 
-export const listProviderChecks = async (api: ApiClient) => (await api.get<{ checks: ProviderCheck[] }>('/api/provider/checks')).checks;
+export const listProviderChecks = async (api: ApiClient) => (await api.get<ProviderChecks>('/api/provider/checks')).checks;
 
 /** The next frame after `after` as an object URL (the caller revokes it); undefined when the page did not change for a while. */
 export async function nextFrame(api: ApiClient, site: string, after: number, signal?: AbortSignal): Promise<CheckFrame | undefined> {

@@ -178,7 +178,6 @@ export const de: Messages = {
   'wanted.allSeasons': 'Alle',
   'wanted.language': 'Angeboten in',
   'wanted.anyLanguage': 'Jede Sprache',
-  'wanted.loading': 'Gesuchte Folgen werden geladen',
   'wanted.emptyTitle': 'Nichts fehlt',
   'wanted.emptyText': 'Jede überwachte Serie hat alle Folgen, die der Anbieter listet.',
   'wanted.noMatchTitle': 'Keine Treffer',

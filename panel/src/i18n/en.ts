@@ -180,7 +180,6 @@ export const en = {
   'wanted.allSeasons': 'All',
   'wanted.language': 'Offered in',
   'wanted.anyLanguage': 'Any language',
-  'wanted.loading': 'Loading the wanted episodes',
   'wanted.emptyTitle': 'Nothing is missing',
   'wanted.emptyText': 'Every monitored series has all the episodes the provider lists.',
   'wanted.noMatchTitle': 'Nothing matches',

@@ -1,10 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
-import { errorMessage, type ApiClient } from '../../data/api-client.ts';
+import type { ApiClient } from '../../data/api-client.ts';
 import { ACTIVITY_GROUPS, getActivity, type ActivityGroup, type ActivityItem, type ActivityPage } from '../../data/activity.ts';
 import { LiveEvents } from '../../data/live-events.ts';
+import { Loader } from '../../data/loader.ts';
+import { loadState } from '../../components/aw-load-state.ts';
 import { seriesPath } from '../../routes.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-empty-state.ts';
@@ -29,8 +31,8 @@ export class AwActivityPage extends LitElement {
 
   @property({ attribute: false }) query = new URLSearchParams();
   @consume({ context: apiContext }) private api!: ApiClient;
-  @state() private page: ActivityPage | undefined;
-  @state() private error = '';
+  /** A new filter or page aborts the load of the one before; its late answer is dropped. */
+  readonly #page = new Loader<ActivityPage>(this, (signal) => getActivity(this.api, { offset: this.#offset, limit: PAGE_SIZE, group: this.#group }, signal));
 
   constructor() {
     super();
@@ -60,13 +62,12 @@ export class AwActivityPage extends LitElement {
     if (changed.has('query') && changed.get('query') !== undefined) void this.#load();
   }
 
+  get page(): ActivityPage | undefined {
+    return this.#page.value;
+  }
+
   async #load(): Promise<void> {
-    try {
-      this.page = await getActivity(this.api, { offset: this.#offset, limit: PAGE_SIZE, group: this.#group });
-      this.error = '';
-    } catch (error) {
-      this.error = errorMessage(error);
-    }
+    await this.#page.run();
   }
 
   #go(patch: { type?: string; offset?: number }): void {
@@ -91,13 +92,13 @@ export class AwActivityPage extends LitElement {
           ${(Object.keys(ACTIVITY_GROUPS) as ActivityGroup[]).map((name) => html`<option value=${name} ?selected=${group === name}>${t(`activity.group.${name}`)}</option>`)}
         </select>
       </div>
-      ${this.error ? html`<div class="notice error" role="alert">${this.error} <button type="button" @click=${() => void this.#load()}>${t('common.tryAgain')}</button></div>` : nothing}
+      ${loadState(this.#page, () => void this.#load())}
       ${this.#body()}`;
   }
 
   #body() {
     const page = this.page;
-    if (!page) return this.error ? nothing : html`<p class="muted" role="status">${t('common.loading')}</p>`;
+    if (!page) return nothing;
     if (page.total === 0) return html`<aw-empty-state heading=${t('activity.emptyTitle')} icon="clock"><span slot="text">${t('activity.emptyText')}</span></aw-empty-state>`;
     const last = Math.min(page.offset + page.items.length, page.total);
     return html`<div class="table-wrap"><table>

@@ -11,6 +11,7 @@ import { icon } from '../../components/icons.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import '../../components/aw-poster.ts';
 import '../../components/aw-empty-state.ts';
+import '../../components/aw-load-state.ts';
 import '../../components/aw-progress-bar.ts';
 import { toUrl } from '../../base.ts';
 import { t } from '../../i18n/locale.ts';
@@ -195,7 +196,7 @@ export class AwImportPage extends LitElement {
       </div>
       <p class="muted" style="margin-bottom: 16px">${t('import.lead')}</p>
       ${this.loading ? html`<aw-progress-bar indeterminate label=${t('import.looking')}></aw-progress-bar>` : nothing}
-      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${this.error ? html`<aw-load-state state="error" message=${this.error} @aw-retry=${() => void this.#load()}></aw-load-state>` : nothing}
       ${this.items?.length === 0 ? html`<aw-empty-state heading=${t('import.nothingTitle')} icon="check"><span slot="text">${t('import.nothingText')}</span><a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}${t('library.addOne')}</a></aw-empty-state>` : nothing}
       ${this.items?.length ? html`<p class="small muted" style="margin-bottom: 10px">${t('import.unknownFolders', { count: this.total })}</p>` : nothing}
       ${this.items?.map((item) => this.#folder(item))}

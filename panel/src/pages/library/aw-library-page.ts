@@ -89,23 +89,22 @@ export class AwLibraryPage extends LitElement {
     super();
     new LiveEvents(this, {
       series_added: () => void this.#load(),
-      scan_started: (message) => {
-        if ((message.data as { scope?: string }).scope === 'series') return;
+      scan_started: ({ data }) => {
+        if (data.scope === 'series') return;
         this.scanning = true;
         this.scanProgress = undefined;
         this.scanText = t('library.scanning');
       },
-      scan_progress: (message) => {
+      scan_progress: ({ data }) => {
         this.scanning = true;
-        const data = message.data as { current?: number; total?: number; folder?: string };
-        this.scanProgress = data.total ? ((data.current ?? 0) / data.total) * 100 : undefined;
-        this.scanText = data.total ? t('library.scanningOf', { current: data.current ?? 0, total: data.total, folder: data.folder ?? '' }) : t('library.scanning');
+        this.scanProgress = data.total ? (data.current / data.total) * 100 : undefined;
+        this.scanText = data.total ? t('library.scanningOf', { current: data.current, total: data.total, folder: data.folder }) : t('library.scanning');
       },
-      scan_complete: (message) => {
-        if ((message.data as { scope?: string }).scope !== 'series') this.scanning = false;
+      scan_complete: ({ data }) => {
+        if (data.scope !== 'series') this.scanning = false;
         void this.#load();
       },
-      scan_failed: (message) => { this.scanning = false; this.dispatchEvent(new ToastEvent(t('library.scanFailed', { reason: String((message.data as { error?: string }).error ?? '') }), 'error')); },
+      scan_failed: ({ data }) => { this.scanning = false; this.dispatchEvent(new ToastEvent(t('library.scanFailed', { reason: data.error }), 'error')); },
       download_complete: () => void this.#load(),
     }, () => void this.#load());
   }

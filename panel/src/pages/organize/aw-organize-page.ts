@@ -4,6 +4,8 @@ import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { errorMessage, type ApiClient } from '../../data/api-client.ts';
 import { applyLibraryRename, applyRename, previewLibraryRename, previewRename, type RenameClash, type RenamePlan } from '../../data/organize.ts';
+import { Loader } from '../../data/loader.ts';
+import { loadState } from '../../components/aw-load-state.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
 import { icon } from '../../components/icons.ts';
@@ -36,8 +38,11 @@ export class AwOrganizePage extends LitElement {
 
   @property({ attribute: false }) query = new URLSearchParams();
   @consume({ context: apiContext }) private api!: ApiClient;
-  @state() private plans: RenamePlan[] | undefined;
-  @state() private error = '';
+  /** The preview of one series or of the library; a new query aborts the load before it. */
+  readonly #plans = new Loader<RenamePlan[]>(this, async (signal) => {
+    const key = this.#key;
+    return key ? [await previewRename(this.api, key, signal)] : (await previewLibraryRename(this.api, signal)).series;
+  });
   @state() private applying = false;
 
   get #key(): string | undefined {
@@ -53,16 +58,12 @@ export class AwOrganizePage extends LitElement {
     if (changed.has('query') && changed.get('query') !== undefined) void this.#load();
   }
 
+  get plans(): RenamePlan[] | undefined {
+    return this.#plans.value;
+  }
+
   async #load(): Promise<void> {
-    this.plans = undefined;
-    try {
-      const key = this.#key;
-      this.plans = key ? [await previewRename(this.api, key)] : (await previewLibraryRename(this.api)).series;
-      this.error = '';
-    } catch (error) {
-      this.error = errorMessage(error);
-      this.plans = [];
-    }
+    await this.#plans.run({ reset: true });
   }
 
   async #apply(): Promise<void> {
@@ -94,14 +95,13 @@ export class AwOrganizePage extends LitElement {
     return html`${back}
       <div class="page-header"><h1>${t('route.organize')}</h1></div>
       <p class="intro">${t('organize.intro')}</p>
-      ${this.error ? html`<div class="notice error" role="alert">${this.error} <button type="button" @click=${() => void this.#load()}>${t('common.tryAgain')}</button></div>` : nothing}
+      ${loadState(this.#plans, () => void this.#load())}
       ${this.#body()}`;
   }
 
   #body() {
     const plans = this.plans;
-    if (plans === undefined) return html`<p class="muted" role="status">${t('common.loading')}</p>`;
-    if (this.error) return nothing;
+    if (plans === undefined) return nothing;
     const files = plans.reduce((sum, plan) => sum + plan.moves.length, 0);
     const clashes = plans.reduce((sum, plan) => sum + plan.clashes.length, 0);
     if (files === 0 && clashes === 0) {

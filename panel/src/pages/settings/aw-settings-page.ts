@@ -10,6 +10,7 @@ import { previewEpisodePath } from '../../lib/naming-preview.ts';
 import { ConfigRestoredEvent, LeaveRequestEvent, OrderChangeEvent, ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
 import { sharedStyles } from '../../styles/shared.ts';
+import '../../components/aw-load-state.ts';
 import '../../components/aw-order-list.ts';
 import './aw-security-card.ts';
 import './aw-backups-card.ts';
@@ -203,9 +204,8 @@ export class AwSettingsPage extends LitElement {
   }
 
   render() {
-    if (this.error) return html`<div class="notice error" role="alert">${this.error}</div>`;
     const draft = this.draft;
-    if (!draft) return html`<p class="muted" role="status">${t('common.loading')}</p>`;
+    if (this.error || !draft) return html`<aw-load-state state=${this.error ? 'error' : 'pending'} message=${this.error} @aw-retry=${() => { this.error = ''; void this.#load(); }}></aw-load-state>`;
     const changes = Object.keys(this.#patch).length;
     const watchMode = !draft.library.watch ? 'off' : draft.library.watch_polling ? 'polling' : 'events';
     return html`<div class="page-header"><h1>${t('nav.settings')}</h1></div>

@@ -8,6 +8,7 @@ import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
 import { formatBytes, formatDateTime, formatDuration } from '../../lib/format.ts';
 import { sharedStyles } from '../../styles/shared.ts';
+import '../../components/aw-load-state.ts';
 import './aw-provider-test.ts';
 import './aw-scheduled-tasks.ts';
 import './aw-database-backups.ts';
@@ -118,7 +119,7 @@ export class AwSystemPage extends LitElement {
           <button type="button" @click=${() => { void this.#loadHealth(); void this.#loadLogs(); }}>${icon('refresh')}${t('system.refresh')}</button>
           <button type="button" @click=${() => void this.#downloadDiagnostics()}>${icon('download')}${t('system.diagnostics')}</button>
         </div></div>
-      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${this.error ? html`<aw-load-state state="error" message=${this.error} @aw-retry=${() => void this.#loadHealth()}></aw-load-state>` : nothing}
       ${health ? html`<div class="overview">
         <div class="card tile"><div class="label">${t('system.status')}</div><div class="value">${this.#statusBadge(health.status)}</div></div>
         <div class="card tile"><div class="label">${t('system.version')}</div><div class="value">${health.version}</div></div>
@@ -129,7 +130,7 @@ export class AwSystemPage extends LitElement {
         <h2 id="components-h">${t('system.health')}</h2><p class="card-intro">${t('system.healthIntro')}</p>
         <div class="table-wrap"><table><thead><tr><th>${t('system.colComponent')}</th><th>${t('system.status')}</th><th>${t('system.colDetails')}</th></tr></thead>
           <tbody>${components.map(([name, component]) => html`<tr><td><b>${tCode('component', name, name)}</b></td><td>${this.#statusBadge(component.status)}</td><td>${this.#details(component)}</td></tr>`)}</tbody></table></div>
-      </section>` : html`<p class="muted" role="status">${t('common.loading')}</p>`}
+      </section>` : this.error ? nothing : html`<aw-load-state state="pending"></aw-load-state>`}
       <aw-provider-test @provider-tested=${() => void this.#loadHealth()}></aw-provider-test>
       <aw-scheduled-tasks></aw-scheduled-tasks>
       <aw-database-backups></aw-database-backups>

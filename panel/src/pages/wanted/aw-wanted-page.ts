@@ -15,6 +15,7 @@ import { sharedStyles } from '../../styles/shared.ts';
 import { episodeCode } from '../../lib/format.ts';
 import { languageLabel } from '../../lib/language-label.ts';
 import '../../components/aw-empty-state.ts';
+import '../../components/aw-load-state.ts';
 import '../../components/aw-progress-bar.ts';
 import { toUrl } from '../../base.ts';
 import { locale, t } from '../../i18n/locale.ts';
@@ -181,8 +182,8 @@ export class AwWantedPage extends LitElement {
             ${LANGUAGES.map((language) => html`<option value=${language} ?selected=${this.filter.language === language}>${languageLabel(language)}</option>`)}
           </select></label>
       </div>
-      ${this.loading && !page ? html`<aw-progress-bar indeterminate label=${t('wanted.loading')}></aw-progress-bar>` : nothing}
-      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
+      ${this.error ? html`<aw-load-state state="error" message=${this.error} @aw-retry=${() => void this.#load()}></aw-load-state>`
+        : this.loading && !page ? html`<aw-load-state state="pending"></aw-load-state>` : nothing}
       ${page ? this.#list(page) : nothing}`;
   }
 
