@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 
 export interface Instruction { readonly keyword: string; readonly args: string; readonly line: number }
 export interface Stage { readonly name: string; readonly image: string; readonly instructions: Instruction[] }
@@ -63,4 +64,29 @@ export function copies(stage: Stage): { from?: string; sources: string[]; destin
     const from = flags.find((flag) => flag.startsWith('--from='))?.slice('--from='.length);
     return { from, sources: paths.slice(0, -1), destination: paths[paths.length - 1] };
   });
+}
+
+/**
+ * Files that the server and the CLI import (statically or by a lazy `import()`, followed through
+ * relative specifiers from their entry points) which the runtime stage does not copy: a folder left
+ * out stops the container at start, or at the first use of a lazy module. `read` answers a file's
+ * text, or undefined when it does not exist: the working tree, or a commit of the history.
+ */
+export function filesLeftOutOfImage(read: (path: string) => string | undefined, dockerfile: string): { reached: number; missing: string[] } {
+  const { stages } = parseDockerfile(dockerfile);
+  const copied = copies(stages[stages.length - 1]).filter((entry) => !entry.from).flatMap((entry) => entry.sources.map((source) => source.replace(/\/$/, '')));
+  const reached = new Set<string>();
+  const pending = ['backend/main.ts', 'scripts/aniworld.mjs'];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (reached.has(file)) continue;
+    const text = read(file);
+    if (text === undefined) continue;
+    reached.add(file);
+    for (const match of text.matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      const target = posix.normalize(posix.join(posix.dirname(file), match[1]!));
+      if (/\.(ts|mjs|js|json)$/.test(target)) pending.push(target);
+    }
+  }
+  const missing = [...reached].filter((file) => !copied.some((source) => file === source || file.startsWith(`${source}/`)));
+  return { reached: reached.size, missing };
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { largeFileBytes } from '../../scripts/fixture-site/media.ts';
+import { filesLeftOutOfImage } from './dockerfile.ts';
 import { jsonApi } from '../helpers/json-api.ts';
 import { TEST_PASSWORD } from '../helpers/test-app.ts';
 import { waitUntil } from '../integration/queue-helpers.ts';
@@ -350,7 +351,7 @@ async function previousImage(): Promise<{ tag: string; missingMigration: string 
   const added = await run('git', ['-C', REPO, 'log', '-m', '--first-parent', '--diff-filter=A', '--format=%H', '--', `backend/db/migrations/${newest}`]);
   const commit = added.stdout.trim().split('\n').at(-1);
   if (added.code !== 0 || !commit) throw new Error(`the previous image needs the git history of backend/db/migrations/${newest} (a full clone, not --depth): ${added.stderr}`);
-  const parent = (await run('git', ['-C', REPO, 'rev-parse', `${commit}^`])).stdout.trim();
+  const parent = await newestStartableCommit(`${commit}^`);
   const tag = `localhost/aniworld-previous:${parent.slice(0, 12)}`;
   if ((await podman('image', 'exists', tag)).code !== 0) {
     const context = await mkdtemp(join(tmpdir(), 'aniworld-previous-'));
@@ -367,6 +368,38 @@ async function previousImage(): Promise<{ tag: string; missingMigration: string 
     }
   }
   return { tag, missingMigration: newest.replace(/\.ts$/, '') };
+}
+
+/**
+ * The newest commit at or before `start` whose image can start: on main between two releases a
+ * commit can import a folder its Dockerfile does not copy yet (fixed before the release), and no
+ * user ever ran that image. Checked from the commit's own files, without building anything.
+ */
+async function newestStartableCommit(start: string): Promise<string> {
+  const commits = (await run('git', ['-C', REPO, 'rev-list', '--first-parent', '--max-count=200', start])).stdout.trim().split('\n');
+  for (const commit of commits) {
+    const files = (await run('git', ['-C', REPO, 'ls-tree', '-r', '--name-only', commit])).stdout.split('\n').filter(Boolean);
+    const wanted = [...files].filter((file) => /\.(ts|mjs|js|json)$/.test(file) && !file.endsWith('.test.ts')).concat('Dockerfile');
+    const texts = readAtCommit(commit, wanted);
+    if (filesLeftOutOfImage((path) => texts.get(path), texts.get('Dockerfile') ?? '').missing.length === 0) return commit;
+  }
+  throw new Error(`no commit before ${start} has an image that can start (every one leaves a file it imports out of the image)`);
+}
+
+/** The texts of `files` at `commit`, read in one `git cat-file --batch` (one process, not one per file). */
+function readAtCommit(commit: string, files: readonly string[]): Map<string, string> {
+  const output = execFileSync('git', ['-C', REPO, 'cat-file', '--batch'], { input: files.map((file) => `${commit}:${file}`).join('\n') + '\n', maxBuffer: 256 * 1024 * 1024 });
+  const texts = new Map<string, string>();
+  let offset = 0;
+  for (const file of files) {
+    const headerEnd = output.indexOf(0x0a, offset);
+    const [, kind, size] = output.subarray(offset, headerEnd).toString().split(' ');
+    offset = headerEnd + 1;
+    if (kind !== 'blob') continue;
+    texts.set(file, output.subarray(offset, offset + Number(size)).toString());
+    offset += Number(size) + 1;
+  }
+  return texts;
 }
 
 const mounted = new Set<string>();
