@@ -10,10 +10,16 @@ import { join } from 'node:path';
  */
 
 /**
- * A directory changed this recently may change again within the same timestamp tick
- * (whole seconds on some network shares, two on FAT), so its stamp is not trusted yet.
+ * A directory changed this recently may change again within the same timestamp tick, so its stamp
+ * is not trusted yet. Timestamps in whole seconds may come from a coarse filesystem (one second on
+ * some network shares, two on FAT); finer ones tick with the kernel's clock (a few milliseconds).
  */
-const RACY_MS = 2_000;
+const COARSE_RACY_MS = 2_000;
+const FINE_RACY_MS = 100;
+
+function settled(time: number, now: number): boolean {
+  return now - time >= (time % 1000 === 0 ? COARSE_RACY_MS : FINE_RACY_MS);
+}
 
 export interface StampedFolder {
   readonly folder: string;
@@ -24,13 +30,10 @@ export interface StampedFolder {
   readonly stamp: string | undefined;
 }
 
-/**
- * Inode, mtime and ctime of the series folder and its season folders. Undefined when one of them
- * is missing or changed within RACY_MS of `now`.
- */
+/** Inode, mtime and ctime of a directory; undefined when it is missing or changed too recently. */
 export function directoryStamp(path: string, now = Date.now()): string | undefined {
   const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat || now - stat.mtimeMs < RACY_MS || now - stat.ctimeMs < RACY_MS) return undefined;
+  if (!stat || !settled(stat.mtimeMs, now) || !settled(stat.ctimeMs, now)) return undefined;
   return `${stat.ino}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 

@@ -3,7 +3,7 @@
 // the first scan (fills the database), a full rescan with nothing changed, `find` over the same tree,
 // and an incremental scanSeries after one new file. Targets: rescan at most 1.0x find; incremental under 50 ms.
 // Rescans skip folders whose directories did not move (folder-stamps.ts); directories changed in the
-// last 2 s are read again, so the first rescan still reads the folders built last.
+// last moments are read again (see there).
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FakeClock } from '../../backend/adapters/clock.ts';
 import { FolderStamps } from '../../backend/library/folder-stamps.ts';
@@ -37,10 +37,17 @@ describe('FolderStamps', () => {
     expect(stamps.signatureIfUnchanged(lib.root, 'A', later())).toBeUndefined();
   });
 
-  it('does not stamp a directory changed within the last seconds, nor a missing folder', async () => {
+  it('does not stamp a directory changed in the last moments (seconds when its timestamps are whole seconds), nor a missing folder', async () => {
     lib = await startLibrary();
     await lib.files(['B/B - S01E01.mkv']);
-    expect(scanSeriesFolder(lib.root, 'B', Date.now()).stamp).toBeUndefined();
+    const path = join(lib.root, 'B');
+    expect(scanSeriesFolder(lib.root, 'B', (await stat(path)).mtimeMs + 50).stamp).toBeUndefined();
+    // A whole-second mtime, as coarse filesystems write it (utimes also moves the ctime to now).
+    const whole = Math.floor(Date.now() / 1000) * 1000;
+    await utimes(path, whole / 1000, whole / 1000);
+    const { ctimeMs } = await stat(path);
+    expect(scanSeriesFolder(lib.root, 'B', Math.max(ctimeMs + 500, whole + 1500)).stamp).toBeUndefined();
+    expect(scanSeriesFolder(lib.root, 'B', Math.max(ctimeMs + 500, whole + 2500)).stamp).toBeDefined();
     expect(scanSeriesFolder(lib.root, 'missing', later()).stamp).toBeUndefined();
     const stamps = new FolderStamps();
     stamps.remember(lib.root, scanSeriesFolder(lib.root, 'B', later()));
