@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -37,4 +37,9 @@ export async function launchBrowser(options: { width?: number; height?: number; 
 /** The server serves panel/dist: build it when a source file is newer than the last build. */
 export async function ensurePanelBuilt(): Promise<void> {
   await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build-panel.mjs'), '--if-stale'], { cwd: ROOT });
+}
+
+/** Signs the page in the way "Remember me" stores a session, before any of the panel's code runs. */
+export async function signIn(page: Page, token: string): Promise<void> {
+  await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
 }

@@ -6,7 +6,7 @@ import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.t
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { writeQueueConfig } from '../integration/queue-helpers.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 import { seriousAxeFindings } from './axe.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
@@ -44,7 +44,7 @@ describe('the first hour in the panel', () => {
     const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    if (options.signedIn !== false) await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    if (options.signedIn !== false) await signIn(page, token);
     onTestFailed(async () => {
       await mkdir(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, `first-hour-failed-${locale}-${Date.now()}.png`), fullPage: true }).catch(() => {});

@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { startAppWithSite } from '../helpers/site-app.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 import { seriousAxeFindings } from './axe.ts';
 
 /**
@@ -53,7 +53,7 @@ describe('organize preview and activity page', () => {
     const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    await signIn(page, token);
     await page.goto(`${app.url}${path}`);
     return { page, errors };
   }

@@ -5,7 +5,7 @@ import type { BrowserContext, Page, Request, Route } from 'playwright-core';
 import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { startQueueApp } from '../integration/queue-helpers.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 import { seriousAxeFindings } from './axe.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
@@ -69,7 +69,7 @@ describe('panel data loading in a real browser', () => {
     browser = await launchBrowser();
     page = await browser.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    await signIn(page, token);
   }, 120_000);
 
   beforeEach((context) => {

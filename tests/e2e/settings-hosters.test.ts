@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 
 /**
  * A hoster name the site started using (and the known ones without a resolver) stays in the
@@ -31,7 +31,7 @@ describe('settings page: hoster order with names we cannot resolve yet', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     // A remembered session, as the login page stores it.
-    await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    await signIn(page, token);
     await page.goto(`${app.url}/settings`);
     const list = page.locator('#f-downloads-hosters');
     await list.locator('li').first().waitFor();

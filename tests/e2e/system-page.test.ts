@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 import { seriousAxeFindings } from './axe.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
@@ -42,7 +42,7 @@ describe('System page, first-run checklist and skip link in the panel', () => {
     const browser = await launchBrowser({ locale, ...size });
     browsers.push(browser);
     const page = await browser.context.newPage();
-    await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    await signIn(page, token);
     onTestFailed(async () => {
       await mkdir(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, `system-page-failed-${locale}-${Date.now()}.png`), fullPage: true }).catch(() => {});
