@@ -18,7 +18,11 @@ const S1E1 = 'Season 01/Old Layout - S01E01 - Folge 1 der Staffel 1';
 const video = randomBytes(96 * 1024);
 const subtitle = Buffer.from('1\n00:00:01,000 --> 00:00:02,000\nHallo\n');
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('organize preview and activity page', () => {
   let site: FixtureSite;

@@ -60,7 +60,10 @@ describe('series page: the language of each file and its upgrade', () => {
     // The page reloads on the events: the file's language follows, and the row says it was upgraded.
     await state.locator('.file-language svg.flag[aria-label="German Dub"]').waitFor();
     await state.locator('.badge', { hasText: 'Upgraded from German Sub' }).waitFor();
-    expect(await row.locator('.langs svg.flag').evaluateAll((flags) => flags.map((flag) => flag.getAttribute('data-language')))).toEqual(['German Sub', 'German Dub']);
+    expect(await row.locator('.langs svg.flag').evaluateAll((flags) => flags.map((flag) => flag.getAttribute('data-language')))).toEqual([
+      'German Sub',
+      'German Dub',
+    ]);
     expect(await seriousAxeFindings(page)).toEqual([]);
 
     await page.goto(`${app.url}/queue`);

@@ -36,11 +36,13 @@ describe('settings page: hoster order with names we cannot resolve yet', () => {
     const list = page.locator('#f-downloads-hosters');
     await list.locator('li').first().waitFor();
 
-    const rows = await list.locator('li').evaluateAll((items) => items.map((item) => ({
-      name: item.querySelector('label')?.textContent?.trim() ?? '',
-      on: (item.querySelector('input') as HTMLInputElement | null)?.checked ?? false,
-      note: item.querySelector('.note')?.textContent?.trim() ?? null,
-    })));
+    const rows = await list.locator('li').evaluateAll((items) =>
+      items.map((item) => ({
+        name: item.querySelector('label')?.textContent?.trim() ?? '',
+        on: (item.querySelector('input') as HTMLInputElement | null)?.checked ?? false,
+        note: item.querySelector('.note')?.textContent?.trim() ?? null,
+      })),
+    );
     expect(rows.slice(0, 4)).toEqual([
       { name: 'NewTube', on: true, note: 'not supported yet' },
       { name: 'VOE', on: true, note: null },
@@ -49,7 +51,9 @@ describe('settings page: hoster order with names we cannot resolve yet', () => {
     ]);
     // The rest, off: only hosters that resolve are offered to add (a stored one without a resolver stays, marked).
     expect(rows.slice(4).map((row) => [row.name, row.on, row.note])).toEqual([
-      ['Vidmoly', false, null], ['Doodstream', false, null], ['Filemoon', false, null],
+      ['Vidmoly', false, null],
+      ['Doodstream', false, null],
+      ['Filemoon', false, null],
     ]);
     expect(errors).toEqual([]);
     expect((await app.request('GET', '/api/config', { token })).body.downloads.hosters).toEqual(['NewTube', 'VOE', 'Streamtape', 'Vidoza']);
