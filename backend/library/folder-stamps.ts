@@ -5,8 +5,8 @@ import { join } from 'node:path';
  * Lets a full rescan skip series folders whose directories did not change since they were last
  * read: a directory's mtime moves whenever an entry in it is created, removed or renamed, so one
  * stat of the series folder and of each season folder replaces reading and parsing all their
- * names. (Renaming or deleting files is all that changes what a scan finds; file contents are
- * never read.) Kept in memory for the life of the process.
+ * names. (Creating, renaming or deleting files is all that changes what a scan finds; file
+ * contents are never read.) The stamp is stored with the series next to its scan signature.
  */
 
 /**
@@ -21,15 +21,6 @@ function settled(time: number, now: number): boolean {
   return now - time >= (time % 1000 === 0 ? COARSE_RACY_MS : FINE_RACY_MS);
 }
 
-export interface StampedFolder {
-  readonly folder: string;
-  /** Season folders the scan read, in that order. */
-  readonly seasonFolders: readonly string[];
-  readonly signature: string;
-  /** From directoryStamp, taken before the directories were read; undefined when not trustworthy. */
-  readonly stamp: string | undefined;
-}
-
 /** Inode, mtime and ctime of a directory; undefined when it is missing or changed too recently. */
 export function directoryStamp(path: string, now = Date.now()): string | undefined {
   const stat = statSync(path, { throwIfNoEntry: false });
@@ -37,34 +28,19 @@ export function directoryStamp(path: string, now = Date.now()): string | undefin
   return `${stat.ino}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 
-export class FolderStamps {
-  readonly #known = new Map<string, { stamp: string; seasonFolders: readonly string[]; signature: string }>();
+/** Adds a season folder to a folder's stamp ("|" cannot occur in a season folder's name). */
+export function withSeasonStamp(stamp: string | undefined, season: string, inner: string | undefined): string | undefined {
+  return stamp === undefined || inner === undefined ? undefined : `${stamp}|${season}=${inner}`;
+}
 
-  /** The folder's signature when it was last read, if none of its directories changed since. */
-  signatureIfUnchanged(root: string, folder: string, now = Date.now()): string | undefined {
-    const path = join(root, folder);
-    const known = this.#known.get(path);
-    if (!known) return undefined;
-    let stamp = directoryStamp(path, now);
-    for (const season of known.seasonFolders) {
-      if (stamp === undefined) break;
-      const inner = directoryStamp(join(path, season), now);
-      stamp = inner === undefined ? undefined : `${stamp}/${inner}`;
-    }
-    if (stamp === known.stamp) return known.signature;
-    this.#known.delete(path);
-    return undefined;
+/** Whether the series folder and the season folders named in `stamp` are still as they were when it was taken. */
+export function folderUnchanged(root: string, folder: string, stamp: string, now = Date.now()): boolean {
+  const path = join(root, folder);
+  const [own, ...seasons] = stamp.split('|');
+  if (directoryStamp(path, now) !== own) return false;
+  for (const season of seasons) {
+    const split = season.indexOf('=');
+    if (directoryStamp(join(path, season.slice(0, split)), now) !== season.slice(split + 1)) return false;
   }
-
-  remember(root: string, scan: StampedFolder): void {
-    const path = join(root, scan.folder);
-    if (scan.stamp === undefined) this.#known.delete(path);
-    else this.#known.set(path, { stamp: scan.stamp, seasonFolders: scan.seasonFolders, signature: scan.signature });
-  }
-
-  /** Forgets folders a full scan no longer found (or of another media root). */
-  retain(root: string, folders: readonly string[]): void {
-    const present = new Set(folders.map((folder) => join(root, folder)));
-    for (const path of this.#known.keys()) if (!present.has(path)) this.#known.delete(path);
-  }
+  return true;
 }

@@ -5,7 +5,7 @@ import { hash } from 'node:crypto';
 import { join } from 'node:path';
 import { isSeasonFolder, parseEpisodeFile, type EpisodeRef } from './episode-file.ts';
 import { LEGACY_KEY_FILE, LINK_FILE } from './folder-link.ts';
-import { directoryStamp, type StampedFolder } from './folder-stamps.ts';
+import { directoryStamp, withSeasonStamp } from './folder-stamps.ts';
 
 /**
  * The directory walk. It only reads directory listings; no file is stat'ed, only the directories
@@ -16,13 +16,15 @@ export interface FoundEpisode extends EpisodeRef {
   readonly file: string;
 }
 
-export interface SeriesFolderScan extends StampedFolder {
+export interface SeriesFolderScan {
   readonly folder: string;
   readonly episodes: FoundEpisode[];
   readonly hasLinkFile: boolean;
   readonly hasKeyFile: boolean;
   /** Changes whenever the set of recognised episode files changes; lets a rescan skip unchanged series. */
   readonly signature: string;
+  /** The directories' stamp (folder-stamps.ts), taken before each was read; undefined when not trustworthy yet. */
+  readonly stamp: string | undefined;
 }
 
 /** System folders NAS vendors and filesystems put into shares. */
@@ -64,7 +66,6 @@ export function scanSeriesFolder(root: string, folder: string, now = Date.now())
   let listing = '';
   let hasLinkFile = false;
   let hasKeyFile = false;
-  const seasonFolders: string[] = [];
   // Each directory is stat'ed before it is read: a change after the stat moves its mtime past the stamp.
   let stamp = directoryStamp(path, now);
   const add = (ref: EpisodeRef, file: string) => {
@@ -80,9 +81,7 @@ export function scanSeriesFolder(root: string, folder: string, now = Date.now())
     else if (name === LINK_FILE) hasLinkFile = true;
     else if (name === LEGACY_KEY_FILE) hasKeyFile = true;
     else if (isSeasonFolder(name)) {
-      seasonFolders.push(name);
-      const inner = stamp === undefined ? undefined : directoryStamp(join(path, name), now);
-      stamp = inner === undefined ? undefined : `${stamp}/${inner}`;
+      stamp = stamp === undefined ? undefined : withSeasonStamp(stamp, name, directoryStamp(join(path, name), now));
       for (const inner of namesOrEmpty(join(path, name))) {
         const innerRef = parseEpisodeFile(inner);
         if (innerRef) add(innerRef, `${name}/${inner}`);
@@ -90,7 +89,7 @@ export function scanSeriesFolder(root: string, folder: string, now = Date.now())
     }
   }
   const episodes = [...byEpisode.values()].sort((a, b) => a.season - b.season || a.number - b.number);
-  return { folder, episodes, hasLinkFile, hasKeyFile, seasonFolders, stamp, signature: listing === '' ? '' : hash('sha1', listing, 'base64url').slice(0, 22) };
+  return { folder, episodes, hasLinkFile, hasKeyFile, stamp, signature: listing === '' ? '' : hash('sha1', listing, 'base64url').slice(0, 22) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FakeClock } from '../../backend/adapters/clock.ts';
-import { FolderStamps } from '../../backend/library/folder-stamps.ts';
+import { folderUnchanged } from '../../backend/library/folder-stamps.ts';
 import { scanSeriesFolder } from '../../backend/library/scanner.ts';
 import { query, startLibrary, type Library } from './library-fixture.ts';
 
@@ -18,26 +18,25 @@ async function files(key: string) {
   return rows.map((row) => row.file_path);
 }
 
-describe('FolderStamps', () => {
-  it('answers the last signature while the folder and its season folders are unchanged, and nothing after a change', async () => {
+describe('folder stamps', () => {
+  it('match while the folder and its season folders are unchanged, and not after a change', async () => {
     lib = await startLibrary();
     await lib.files(['A/A - S01E01.mkv', 'A/Season 02/A - S02E01.mkv', 'A/Extras/x.mkv']);
-    const stamps = new FolderStamps();
-    const scan = scanSeriesFolder(lib.root, 'A', later());
-    expect(scan.seasonFolders).toEqual(['Season 02']);
-    expect(scan.stamp).toBeDefined();
-    stamps.remember(lib.root, scan);
-    expect(stamps.signatureIfUnchanged(lib.root, 'A', later())).toBe(scan.signature);
+    const { stamp } = scanSeriesFolder(lib.root, 'A', later());
+    expect(stamp).toMatch(/^\d+:[\d.]+:[\d.]+\|Season 02=\d+:[\d.]+:[\d.]+$/);
+    expect(folderUnchanged(lib.root, 'A', stamp!, later())).toBe(true);
     // Folders the scan does not read do not count.
     await writeFile(join(lib.root, 'A/Extras/y.mkv'), '');
-    expect(stamps.signatureIfUnchanged(lib.root, 'A', later())).toBe(scan.signature);
+    expect(folderUnchanged(lib.root, 'A', stamp!, later())).toBe(true);
     await writeFile(join(lib.root, 'A/Season 02/A - S02E02.mkv'), '');
-    expect(stamps.signatureIfUnchanged(lib.root, 'A', later())).toBeUndefined();
-    // Forgotten once it did not match: the next answer needs a fresh read.
-    expect(stamps.signatureIfUnchanged(lib.root, 'A', later())).toBeUndefined();
+    expect(folderUnchanged(lib.root, 'A', stamp!, later())).toBe(false);
+    const again = scanSeriesFolder(lib.root, 'A', later()).stamp!;
+    await rm(join(lib.root, 'A/A - S01E01.mkv'));
+    expect(folderUnchanged(lib.root, 'A', again, later())).toBe(false);
+    expect(folderUnchanged(lib.root, 'missing', again, later())).toBe(false);
   });
 
-  it('does not stamp a directory changed in the last moments (seconds when its timestamps are whole seconds), nor a missing folder', async () => {
+  it('are not taken of a directory changed in the last moments (seconds when its timestamps are whole seconds), nor of a missing folder', async () => {
     lib = await startLibrary();
     await lib.files(['B/B - S01E01.mkv']);
     const path = join(lib.root, 'B');
@@ -49,10 +48,6 @@ describe('FolderStamps', () => {
     expect(scanSeriesFolder(lib.root, 'B', Math.max(ctimeMs + 500, whole + 1500)).stamp).toBeUndefined();
     expect(scanSeriesFolder(lib.root, 'B', Math.max(ctimeMs + 500, whole + 2500)).stamp).toBeDefined();
     expect(scanSeriesFolder(lib.root, 'missing', later()).stamp).toBeUndefined();
-    const stamps = new FolderStamps();
-    stamps.remember(lib.root, scanSeriesFolder(lib.root, 'B', later()));
-    stamps.retain(lib.root, ['other']);
-    expect(stamps.signatureIfUnchanged(lib.root, 'B', later())).toBeUndefined();
   });
 });
 
@@ -80,6 +75,8 @@ describe('LibraryScanService with trusted directory stamps', () => {
     await lib.scanner.scanLibrary();
     expect(await files('show')).toEqual(['Staffel 3/Show - S03E01.mkv']);
     expect(await files('other')).toEqual(['Other - S01E01.mkv']);
+    const stamps = await query<{ scan_stamp: string | null }>(lib.orm, 'select scan_stamp from series order by key');
+    expect(stamps.every((row) => row.scan_stamp !== null)).toBe(true);
   });
 
   it('reads a folder again when the database forgot its signature, and progress still counts skipped folders', async () => {

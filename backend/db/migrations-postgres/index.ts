@@ -6,6 +6,7 @@ import { Migration20261201230000_webhook_options } from './Migration202612012300
 import { Migration20261202010000_ignored_folders } from './Migration20261202010000_ignored_folders.ts';
 import { Migration20261202011000_activity } from './Migration20261202011000_activity.ts';
 import { Migration20261202020000_file_language } from './Migration20261202020000_file_language.ts';
+import { Migration20261202030000_series_scan_stamp } from './Migration20261202030000_series_scan_stamp.ts';
 
 /**
  * PostgreSQL migrations (ANIWORLD_DATABASE_URL), in order, committed and written by hand like the
@@ -21,4 +22,5 @@ export const POSTGRES_MIGRATIONS = [
   { name: 'Migration20261202010000_ignored_folders', class: Migration20261202010000_ignored_folders },
   { name: 'Migration20261202011000_activity', class: Migration20261202011000_activity },
   { name: 'Migration20261202020000_file_language', class: Migration20261202020000_file_language },
+  { name: 'Migration20261202030000_series_scan_stamp', class: Migration20261202030000_series_scan_stamp },
 ];

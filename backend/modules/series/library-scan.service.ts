@@ -7,9 +7,9 @@ import type { Clock } from '../../adapters/clock.ts';
 import { NotFoundError } from '../../errors.ts';
 import { listSeriesFolders, mapLimit, scanSeriesFolder, scanSeriesFolders, type SeriesFolderScan } from '../../library/scanner.ts';
 import { readFolderLink, type FolderLink } from '../../library/folder-link.ts';
-import { FolderStamps } from '../../library/folder-stamps.ts';
+import { folderUnchanged } from '../../library/folder-stamps.ts';
 import { join } from 'node:path';
-import { applyFolderChanges, insertSeriesRows, loadSeriesRows, type FolderChange, type NewSeriesRow, type SeriesRow } from './library-sync.ts';
+import { applyFolderChanges, insertSeriesRows, loadSeriesRows, writeScanStamps, type FolderChange, type NewSeriesRow, type SeriesRow } from './library-sync.ts';
 import { Series } from './series.entity.ts';
 import type { MediaRoot } from './media-root.ts';
 
@@ -41,8 +41,6 @@ export class LibraryScanService {
   readonly #clock: Clock;
   readonly #providerUrl: () => string;
   readonly #changed: (key?: string) => void;
-  /** Directory stamps of the folders the last full scans read, to skip the unchanged ones. */
-  readonly #stamps = new FolderStamps();
   #running: Promise<LibraryScanSummary> | undefined;
 
   /** `changed`: told which series a scan wrote (none: possibly all), before scan_complete goes out. */
@@ -92,23 +90,24 @@ export class LibraryScanService {
         }
       };
       // Unchanged series are settled during the walk, most without reading their folders (their
-      // directory stamps match and the database still holds the signature read then); only the
-      // rest is kept (memory stays flat on big libraries).
+      // directory stamps match and the database still holds the signature read with them); only
+      // the rest is kept (memory stays flat on big libraries).
+      const restamped: { id: number; stamp: string | null }[] = [];
       const scans = await scanSeriesFolders(root, folders, (scan, index) => {
         const row = byFolder.get(scan.folder);
         progress(index + 1, scan.folder, row?.key);
-        this.#stamps.remember(root, scan);
         if (row?.scan_signature !== scan.signature) return true;
         seen.add(row.id);
+        if ((scan.stamp ?? null) !== row.scan_stamp) restamped.push({ id: row.id, stamp: scan.stamp ?? null });
         return false;
       }, (folder, index) => {
         const row = byFolder.get(folder);
-        if (row?.scan_signature == null || this.#stamps.signatureIfUnchanged(root, folder, now) !== row.scan_signature) return false;
+        if (row?.scan_signature == null || row.scan_stamp === null || !folderUnchanged(root, folder, row.scan_stamp, now)) return false;
         progress(index + 1, folder, row.key);
         seen.add(row.id);
         return true;
       }, now);
-      this.#stamps.retain(root, folders);
+      await writeScanStamps(this.#orm, restamped);
 
       const unlinked = scans.filter((scan) => !byFolder.has(scan.folder) && (scan.hasLinkFile || scan.hasKeyFile));
       const links = await mapLimit(unlinked, WALK_CONCURRENCY, (scan) => readFolderLink(join(root, scan.folder), { json: scan.hasLinkFile, keyFile: scan.hasKeyFile }));
@@ -128,7 +127,7 @@ export class LibraryScanService {
       const linked = linkedRows.size;
       // A series whose folder disappeared has nothing on disk any more.
       for (const row of rows) {
-        if (!seen.has(row.id) && row.scan_signature !== '') changes.push({ series: row, scan: { episodes: [], signature: '' } });
+        if (!seen.has(row.id) && row.scan_signature !== '') changes.push({ series: row, scan: { episodes: [], signature: '', stamp: undefined } });
       }
       const result = await applyFolderChanges(this.#orm, changes, this.#clock.now());
       if (changes.length > 0 || linked > 0) this.#changed();
@@ -153,14 +152,14 @@ export class LibraryScanService {
 
   /** Rescans one series folder only (after a download, a watcher event, a click). */
   async scanSeries(key: string): Promise<{ key: string; folder: string; changed: boolean; episodes: number }> {
-    const series = await this.#em.findOne(Series, { key }, { fields: ['id', 'key', 'folder', 'scanSignature'] as never });
+    const series = await this.#em.findOne(Series, { key }, { fields: ['id', 'key', 'folder', 'scanSignature', 'scanStamp'] as never });
     if (!series) throw new NotFoundError(`No series with key "${key}"`);
     const payload = { key: series.key, folder: series.folder };
     this.#events.publish('scan_started', { scope: 'series', ...payload });
     try {
       const root = this.#root.path();
       const scan: SeriesFolderScan = scanSeriesFolder(root, series.folder);
-      const row: SeriesRow = { id: series.id, key: series.key, folder: series.folder, scan_signature: series.scanSignature ?? null };
+      const row: SeriesRow = { id: series.id, key: series.key, folder: series.folder, scan_signature: series.scanSignature ?? null, scan_stamp: series.scanStamp ?? null };
       const changed = row.scan_signature !== scan.signature;
       if (changed) {
         await applyFolderChanges(this.#orm, [{ series: row, scan }], this.#clock.now());
@@ -194,7 +193,7 @@ export class LibraryScanService {
         continue;
       }
       const row: NewSeriesRow = {
-        id: 0, key: link.key, folder, scan_signature: null, name: link.name ?? folder, site: link.site ?? new URL(base).host,
+        id: 0, key: link.key, folder, scan_signature: null, scan_stamp: null, name: link.name ?? folder, site: link.site ?? new URL(base).host,
         link: link.link ?? `${base}/anime/stream/${link.key}`, year: link.year ?? null,
       };
       created.push(row);

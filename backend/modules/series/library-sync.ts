@@ -19,6 +19,8 @@ export interface SeriesRow {
   readonly key: string;
   folder: string;
   readonly scan_signature: string | null;
+  /** Directory stamp stored with that signature (folder-stamps.ts). */
+  readonly scan_stamp: string | null;
 }
 
 export interface NewSeriesRow extends SeriesRow {
@@ -45,7 +47,7 @@ export async function insertSeriesRows(orm: Orm, rows: NewSeriesRow[], now: Date
 
 export interface FolderChange {
   readonly series: SeriesRow;
-  readonly scan: Pick<SeriesFolderScan, 'episodes' | 'signature'>;
+  readonly scan: Pick<SeriesFolderScan, 'episodes' | 'signature' | 'stamp'>;
 }
 
 export interface SyncResult {
@@ -69,7 +71,7 @@ interface Writes {
   readonly inserts: { seriesId: number; episode: FoundEpisode; language: string | null }[];
   readonly updates: { id: number; downloaded: boolean; file: string | null; language: string | null }[];
   readonly deletes: number[];
-  readonly signatures: { id: number; signature: string }[];
+  readonly signatures: { id: number; signature: string; stamp: string | null }[];
 }
 
 const CHUNK = 500;
@@ -82,15 +84,31 @@ async function sqlite(orm: Orm): Promise<Database.Database | undefined> {
 
 export async function loadSeriesRows(orm: Orm): Promise<SeriesRow[]> {
   const db = await sqlite(orm);
-  if (db) return db.prepare('select id, key, folder, scan_signature from series').all() as SeriesRow[];
-  return (orm.em as EntityManager).getConnection().execute('select id, key, folder, scan_signature from series') as Promise<SeriesRow[]>;
+  if (db) return db.prepare('select id, key, folder, scan_signature, scan_stamp from series').all() as SeriesRow[];
+  return (orm.em as EntityManager).getConnection().execute('select id, key, folder, scan_signature, scan_stamp from series') as Promise<SeriesRow[]>;
+}
+
+/** New directory stamps of series whose signature did not change (a folder read again, finding the same files). */
+export async function writeScanStamps(orm: Orm, stamps: readonly { id: number; stamp: string | null }[]): Promise<void> {
+  if (stamps.length === 0) return;
+  const db = await sqlite(orm);
+  if (!db) {
+    await (orm.em as EntityManager).transactional(async (tx) => {
+      for (const item of stamps) await tx.nativeUpdate(Series, { id: item.id }, { scanStamp: item.stamp });
+    });
+    return;
+  }
+  const update = db.prepare('update series set scan_stamp = ? where id = ?');
+  db.transaction(() => {
+    for (const item of stamps) update.run(item.stamp, item.id);
+  })();
 }
 
 export async function applyFolderChanges(orm: Orm, changes: readonly FolderChange[], now: Date): Promise<SyncResult> {
   if (changes.length === 0) return { added: 0, removed: 0, updated: 0 };
   const db = await sqlite(orm);
   const existing = await loadEpisodeRows(orm, db, changes.map((change) => change.series.id));
-  const writes: Writes = { inserts: [], updates: [], deletes: [], signatures: changes.map((change) => ({ id: change.series.id, signature: change.scan.signature })) };
+  const writes: Writes = { inserts: [], updates: [], deletes: [], signatures: changes.map((change) => ({ id: change.series.id, signature: change.scan.signature, stamp: change.scan.stamp ?? null })) };
 
   for (const change of changes) {
     const rows = existing.get(change.series.id) ?? [];
@@ -128,12 +146,12 @@ function writeSqlite(db: Database.Database, writes: Writes, now: Date): void {
   const insert = db.prepare("insert into episode (series_id, season, number, title_de, title_en, languages, on_provider, downloaded, file_path, language, size, created_at, updated_at) values (?, ?, ?, null, null, '[]', 0, 1, ?, ?, null, ?, ?)");
   const update = db.prepare('update episode set downloaded = ?, file_path = ?, language = ?, size = null, updated_at = ? where id = ?');
   const remove = db.prepare('delete from episode where id = ?');
-  const touch = db.prepare('update series set scan_signature = ?, scanned_at = ?, updated_at = ? where id = ?');
+  const touch = db.prepare('update series set scan_signature = ?, scan_stamp = ?, scanned_at = ?, updated_at = ? where id = ?');
   db.transaction(() => {
     for (const item of writes.inserts) insert.run(item.seriesId, item.episode.season, item.episode.number, item.episode.file, item.language, time, time);
     for (const item of writes.updates) update.run(item.downloaded ? 1 : 0, item.file, item.language, time, item.id);
     for (const id of writes.deletes) remove.run(id);
-    for (const item of writes.signatures) touch.run(item.signature, time, time, item.id);
+    for (const item of writes.signatures) touch.run(item.signature, item.stamp, time, time, item.id);
   })();
 }
 
@@ -147,7 +165,7 @@ async function writeWithOrm(em: EntityManager, writes: Writes, now: Date): Promi
     }
     for (const item of writes.updates) await tx.nativeUpdate(Episode, { id: item.id }, { downloaded: item.downloaded, filePath: item.file, language: item.language as never, size: null, updatedAt: now });
     for (let index = 0; index < writes.deletes.length; index += CHUNK) await tx.nativeDelete(Episode, { id: { $in: writes.deletes.slice(index, index + CHUNK) } });
-    for (const item of writes.signatures) await tx.nativeUpdate(Series, { id: item.id }, { scanSignature: item.signature, scannedAt: now });
+    for (const item of writes.signatures) await tx.nativeUpdate(Series, { id: item.id }, { scanSignature: item.signature, scanStamp: item.stamp, scannedAt: now });
   });
 }
 

@@ -30,6 +30,8 @@ export const Series = defineEntity({
     scannedAt: p.datetime().nullable(),
     /** Hash of the episode files found by the last scan; an unchanged folder is not diffed again. */
     scanSignature: p.string().nullable(),
+    /** Inode and times of the folder and its season folders when that scan read them (folder-stamps.ts). */
+    scanStamp: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
     episodes: () => p.oneToMany(Episode).mappedBy('series'),
