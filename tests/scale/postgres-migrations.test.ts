@@ -11,6 +11,15 @@ import { downloadItemView } from '../../backend/modules/queue/queue.view.ts';
 import { startPostgres, type PostgresServer } from './postgres-server.ts';
 import { SeriesListView } from '../../backend/modules/series/series-list.view.ts';
 import { settingsSchema } from '../../config/schema.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { EventBus } from '../../backend/events/bus.ts';
+import { createLogger } from '../../backend/adapters/logger.ts';
+import { FakeClock } from '../../backend/adapters/clock.ts';
+import { LibraryScanService } from '../../backend/modules/series/library-scan.service.ts';
+import type { MediaRoot } from '../../backend/modules/series/media-root.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
 
 let server: PostgresServer;
 beforeAll(async () => { server = await startPostgres(); }, 180_000);
@@ -145,6 +154,38 @@ describe('PostgreSQL migrations', () => {
       expect(summaries.map((summary) => [summary.key, summary.upgradable_count])).toEqual([['first', 1], ['second', 1]]);
     } finally {
       await orm.close();
+    }
+  });
+
+  it('keep the scan signature and directory stamp of each series, and a rescan in a new process sees changes', async () => {
+    const url = await server.createDatabase('stamps');
+    const temp = await makeTempDir('aniworld-pg-stamps-');
+    const root = join(temp.path, 'media');
+    await mkdir(join(root, 'Show', 'Season 01'), { recursive: true });
+    await writeFile(join(root, 'Show', '.aniworld.json'), JSON.stringify({ key: 'show', name: 'Show' }));
+    await writeFile(join(root, 'Show', 'Season 01', 'Show - S01E01.mkv'), '');
+    const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+    // A minute ahead: the directories just written count as settled.
+    const scanner = (orm: Awaited<ReturnType<typeof openPostgres>>) => new LibraryScanService({ orm, root: { path: () => root } as MediaRoot, events: new EventBus(), logger, clock: new FakeClock(Date.now() + 60_000), providerUrl: () => 'https://aniworld.to' });
+    try {
+      const first = await openPostgres({ url });
+      try {
+        expect((await scanner(first).scanLibrary()).episodes_added).toBe(1);
+        const [row] = await first.em.getConnection().execute('select scan_signature, scan_stamp from series');
+        expect(row.scan_stamp).toMatch(/\|Season 01=/);
+        expect((await scanner(first).scanLibrary()).changed).toBe(0);
+      } finally {
+        await first.close();
+      }
+      await writeFile(join(root, 'Show', 'Season 01', 'Show - S01E02.mkv'), '');
+      const second = await openPostgres({ url });
+      try {
+        expect((await scanner(second).scanLibrary()).episodes_added).toBe(1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await temp.remove();
     }
   });
 });
