@@ -32,7 +32,14 @@ export default defineConfig({
     // `vitest run` (npm test) runs every project; `--project unit` (npm run test:unit) one of them.
     projects: [
       { extends: true, test: { name: 'unit', pool: 'threads', include: [...UNIT_BESIDE_CODE, ...UNIT_IN_TESTS], exclude: [...EXCLUDE, ...NOT_UNIT] } },
-      { extends: true, test: { name: 'integration', include: ['tests/**/*.test.ts', ...NOT_UNIT], exclude: [...EXCLUDE, ...UNIT_IN_TESTS, 'tests/e2e/**', 'tests/scale/**', 'tests/container/**'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/**/*.test.ts', ...NOT_UNIT],
+          exclude: [...EXCLUDE, ...UNIT_IN_TESTS, 'tests/e2e/**', 'tests/scale/**', 'tests/container/**'],
+        },
+      },
       { extends: true, test: { name: 'browser', include: ['tests/e2e/**/*.test.ts'] } },
       { extends: true, test: { name: 'scale', include: ['tests/scale/**/*.test.ts'] } },
       { extends: true, test: { name: 'container', include: ['tests/container/**/*.test.ts'] } },

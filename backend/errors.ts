@@ -9,7 +9,12 @@ export class AppError extends Error {
   readonly details?: unknown;
   readonly headers?: Record<string, string>;
 
-  constructor(status: number, code: string, message: string, options: { details?: unknown; expose?: boolean; cause?: unknown; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { details?: unknown; expose?: boolean; cause?: unknown; headers?: Record<string, string> } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.status = status;
@@ -21,35 +26,51 @@ export class AppError extends Error {
 }
 
 export class BadRequestError extends AppError {
-  constructor(message: string, details?: unknown) { super(400, 'bad_request', message, { details }); }
+  constructor(message: string, details?: unknown) {
+    super(400, 'bad_request', message, { details });
+  }
 }
 
 export class ValidationError extends AppError {
-  constructor(message: string, details?: unknown) { super(422, 'validation_error', message, { details }); }
+  constructor(message: string, details?: unknown) {
+    super(422, 'validation_error', message, { details });
+  }
 }
 
 export class UnauthorizedError extends AppError {
-  constructor(message = 'Authentication required') { super(401, 'unauthorized', message); }
+  constructor(message = 'Authentication required') {
+    super(401, 'unauthorized', message);
+  }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = 'Not allowed') { super(403, 'forbidden', message); }
+  constructor(message = 'Not allowed') {
+    super(403, 'forbidden', message);
+  }
 }
 
 export class NotFoundError extends AppError {
-  constructor(message = 'Not found') { super(404, 'not_found', message); }
+  constructor(message = 'Not found') {
+    super(404, 'not_found', message);
+  }
 }
 
 export class ConflictError extends AppError {
-  constructor(message: string, details?: unknown) { super(409, 'conflict', message, { details }); }
+  constructor(message: string, details?: unknown) {
+    super(409, 'conflict', message, { details });
+  }
 }
 
 export class PayloadTooLargeError extends AppError {
-  constructor(message = 'Request body is too large') { super(413, 'payload_too_large', message); }
+  constructor(message = 'Request body is too large') {
+    super(413, 'payload_too_large', message);
+  }
 }
 
 export class UnsupportedMediaTypeError extends AppError {
-  constructor(message = 'Request body must be JSON (Content-Type: application/json)') { super(415, 'unsupported_media_type', message); }
+  constructor(message = 'Request body must be JSON (Content-Type: application/json)') {
+    super(415, 'unsupported_media_type', message);
+  }
 }
 
 export class TooManyRequestsError extends AppError {
@@ -68,5 +89,7 @@ export class UpstreamError extends AppError {
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(message: string, code = 'service_unavailable') { super(503, code, message, { expose: true }); }
+  constructor(message: string, code = 'service_unavailable') {
+    super(503, code, message, { expose: true });
+  }
 }

@@ -180,10 +180,15 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
   try {
     await mkdir(config.paths.dataDir, { recursive: true, mode: 0o700 });
     for (const path of await tightenDataFolder(config.paths.dataDir, { skip: [config.paths.mediaDir] })) {
-      logger.warn({ component: 'storage', path }, `${path} is readable by others and owned by another user, so AniWorld cannot make it private; fix: chown ${process.getuid?.() ?? '?'}:${process.getgid?.() ?? '?'} and chmod go-rwx it`);
+      logger.warn(
+        { component: 'storage', path },
+        `${path} is readable by others and owned by another user, so AniWorld cannot make it private; fix: chown ${process.getuid?.() ?? '?'}:${process.getgid?.() ?? '?'} and chmod go-rwx it`,
+      );
     }
     const settings = new SettingsStore({ file: config.paths.configFile, backupDir: config.paths.backupDir, envSettings, initial: config.settings, clock });
-    settings.subscribe((next) => { logger.level = next.logging.level; });
+    settings.subscribe((next) => {
+      logger.level = next.logging.level;
+    });
 
     const role = config.runtime.role;
     const databaseUrl = config.runtime.database_url;
@@ -191,7 +196,13 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // Scale-out (ANIWORLD_DATABASE_URL): PostgreSQL, loaded only then; the default stays on SQLite.
     const orm = databaseUrl
       ? await (await import('./db/postgres.ts')).openPostgres({ url: databaseUrl, log: ormLog })
-      : await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir, keepBackups: config.settings.backups.database_keep, log: ormLog });
+      : await openDatabase({
+          file: config.paths.databaseFile,
+          journal: config.runtime.sqlite_journal,
+          backupDir: config.paths.backupDir,
+          keepBackups: config.settings.backups.database_keep,
+          log: ormLog,
+        });
     closers.push({ name: 'database', close: () => orm.close() });
 
     const secret = await loadOrCreateSecret(config.paths.secretFile, {
@@ -200,12 +211,29 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     });
     const events = new EventBus({ logger, now: () => clock.now() });
     const throttle = new LoginThrottle({ em: orm.em, clock });
-    const auth = new AuthService({ em: orm.em, hasher: new BcryptPasswordHasher({ secret, rounds: options.bcryptRounds }), signer: new JoseTokenSigner(secret), clock, settings, throttle, cwd: options.cwd });
+    const auth = new AuthService({
+      em: orm.em,
+      hasher: new BcryptPasswordHasher({ secret, rounds: options.bcryptRounds }),
+      signer: new JoseTokenSigner(secret),
+      clock,
+      settings,
+      throttle,
+      cwd: options.cwd,
+    });
     const health = new HealthService({ orm, version: config.version, startedAt });
-    const storage = () => inspectStorage({ dataDir: config.paths.dataDir, mediaDir: config.paths.mediaDir, journal: config.runtime.sqlite_journal, watch: settings.current().library.watch, watchPolling: settings.current().library.watch_polling });
+    const storage = () =>
+      inspectStorage({
+        dataDir: config.paths.dataDir,
+        mediaDir: config.paths.mediaDir,
+        journal: config.runtime.sqlite_journal,
+        watch: settings.current().library.watch,
+        watchPolling: settings.current().library.watch_polling,
+      });
     for (const warning of storage().warnings) logger.warn({ component: 'storage' }, warning);
     const mediaRoot = new MediaRoot(settings, options.cwd ?? process.cwd());
-    health.register('storage', async () => storageHealth(storage(), config.runtime.sqlite_journal, await inspectMediaFolder(mediaRoot.path(), options.minFreeMediaBytes)));
+    health.register('storage', async () =>
+      storageHealth(storage(), config.runtime.sqlite_journal, await inspectMediaFolder(mediaRoot.path(), options.minFreeMediaBytes)),
+    );
     const logs = new LogService({ files: () => logFile.files(), secrets: async () => (await orm.em.find(Webhook, {})).flatMap((hook) => secretValues(hook)) });
     const metrics = new MetricsService({ version: config.version });
     closers.push({ name: 'metrics', close: metrics.observe(events) });
@@ -222,7 +250,9 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // Anti-bot checks: the embedded Chromium (started on the first check, closed when idle) or a
     // FlareSolverr service when its URL is set; read per solve, so a settings change applies at once.
     const chromiumPath = findChromium(config.runtime.chromium_path);
-    const browser = chromiumPath ? new EmbeddedBrowser({ executablePath: chromiumPath, idleMs: () => settings.current().provider.browser_idle_minutes * 60_000, logger }) : undefined;
+    const browser = chromiumPath
+      ? new EmbeddedBrowser({ executablePath: chromiumPath, idleMs: () => settings.current().provider.browser_idle_minutes * 60_000, logger })
+      : undefined;
     if (browser) closers.push({ name: 'embedded browser', close: () => browser.close() });
     // A check no machine passes waits for a person, who solves it in the panel's live view.
     const personChecks = new PersonChecks({ events, logger, now: () => clock.now().getTime() });
@@ -236,11 +266,34 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       return flareSolverr;
     };
     const providerUrl = () => settings.current().provider.url;
-    const providerHealth = new ProviderHealth({ now: () => clock.now().getTime(), solver: () => checkSolver()?.name ?? 'none', onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed') });
-    const checks = new SiteChecks({ solver: checkSolver, file: new PassFile<StoredPasses>(join(config.paths.dataDir, 'provider-passes.json')), health: providerHealth, providerUrl, logger, now: () => clock.now().getTime() });
-    const names = new NameResolution({ settings: () => settings.current().provider, providerHost: () => new URL(providerUrl()).hostname, onHint: (hint) => providerHealth.setHint(hint), logger });
+    const providerHealth = new ProviderHealth({
+      now: () => clock.now().getTime(),
+      solver: () => checkSolver()?.name ?? 'none',
+      onListenerError: (error) => logger.error({ err: error, component: 'provider' }, 'provider health listener failed'),
+    });
+    const checks = new SiteChecks({
+      solver: checkSolver,
+      file: new PassFile<StoredPasses>(join(config.paths.dataDir, 'provider-passes.json')),
+      health: providerHealth,
+      providerUrl,
+      logger,
+      now: () => clock.now().getTime(),
+    });
+    const names = new NameResolution({
+      settings: () => settings.current().provider,
+      providerHost: () => new URL(providerUrl()).hostname,
+      onHint: (hint) => providerHealth.setHint(hint),
+      logger,
+    });
     closers.push({ name: 'dns over https', close: () => names.close() });
-    const providerHttp = new HttpClient({ limits: () => settings.current().provider, fetch: metrics.countingFetch('provider'), health: providerHealth, providerUrl, checks, dispatcher: (url) => names.dispatcher(url) });
+    const providerHttp = new HttpClient({
+      limits: () => settings.current().provider,
+      fetch: metrics.countingFetch('provider'),
+      health: providerHealth,
+      providerUrl,
+      checks,
+      dispatcher: (url) => names.dispatcher(url),
+    });
     health.register('provider', () => ({ ...providerHealth.current() }));
     closers.push({
       name: 'provider health',
@@ -258,7 +311,16 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     const hosters = () => (hosterRegistry ??= import('./providers/hosters/registry.ts').then(({ createHosterRegistry }) => createHosterRegistry(providerHttp)));
     // SQLite tells when another process (the CLI) wrote the file; on PostgreSQL the event bridge does.
     const externalVersion = databaseUrl ? undefined : () => orm.em.getConnection().execute('pragma data_version');
-    const series = new SeriesService({ orm, settings, cwd: options.cwd ?? process.cwd(), events, logger, clock, provider: () => providers.default, externalVersion });
+    const series = new SeriesService({
+      orm,
+      settings,
+      cwd: options.cwd ?? process.cwd(),
+      events,
+      logger,
+      clock,
+      provider: () => providers.default,
+      externalVersion,
+    });
     const bucket = new TokenBucket({ bytesPerSecond: settings.current().downloads.speed_limit_bytes_per_second });
     const transfers = new TransferEngine({ bucket, ffmpeg: await findExecutable('ffmpeg'), curl: await findCurl() });
     const downloader = new EpisodeDownloader({ provider: () => providers.default, hosters, series, engine: transfers, settings });
@@ -268,7 +330,14 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // With a shared PostgreSQL the jobs go there too, unless JOBS_STORE names MongoDB.
     const jobsKind = databaseUrl && config.runtime.jobs_store === 'sqlite' ? 'postgres' : config.runtime.jobs_store;
     if (jobsKind === 'sqlite') await ensurePrivateFile(config.paths.jobsDatabaseFile);
-    const jobStore = await createJobStore({ kind: jobsKind, sqliteFile: config.paths.jobsDatabaseFile, mongodbUrl: config.runtime.mongodb_url, postgresUrl: databaseUrl, dataDir: config.paths.dataDir, env: options.env ?? process.env });
+    const jobStore = await createJobStore({
+      kind: jobsKind,
+      sqliteFile: config.paths.jobsDatabaseFile,
+      mongodbUrl: config.runtime.mongodb_url,
+      postgresUrl: databaseUrl,
+      dataDir: config.paths.dataDir,
+      env: options.env ?? process.env,
+    });
     const lockLifetimeMs = config.runtime.job_lock_seconds === undefined ? undefined : config.runtime.job_lock_seconds * 1000;
     // A worker polls the shared store every second: a freed download slot is filled at once even
     // when the job was queued by another process (one cheap locking query per job name).
@@ -281,24 +350,76 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // The queue asks the site once (through the client) to learn that an outage is over.
     const providerFrontPage = () => providerHttp.request(`${settings.current().provider.url.replace(/\/+$/, '')}/`);
     const queue = new QueueService({
-      orm, events, settings, logger, clock, downloader, jobs, series, bucket, state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')), role,
-      providerHealth: withProbe(providerHealth, providerFrontPage), mediaRoot: () => mediaRoot.path(), disk: systemDisk,
+      orm,
+      events,
+      settings,
+      logger,
+      clock,
+      downloader,
+      jobs,
+      series,
+      bucket,
+      state: new QueueStateFile(join(config.paths.dataDir, 'queue-state.json')),
+      role,
+      providerHealth: withProbe(providerHealth, providerFrontPage),
+      mediaRoot: () => mediaRoot.path(),
+      disk: systemDisk,
     });
     health.register('queue', () => queue.health());
     metrics.gauge('aniworld_queue_items', 'Download items by status.', async () => {
       const stats = (await queue.status()).statistics;
-      return [['pending', stats.pending_count], ['paused', stats.paused_count], ['downloading', stats.active_count], ['completed', stats.completed_count], ['failed', stats.failed_count]].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
+      return [
+        ['pending', stats.pending_count],
+        ['paused', stats.paused_count],
+        ['downloading', stats.active_count],
+        ['completed', stats.completed_count],
+        ['failed', stats.failed_count],
+      ].map(([status, value]) => ({ labels: { status: String(status) }, value: Number(value) }));
     });
-    metrics.gauge('aniworld_download_speed_bytes_per_second', 'Current total download speed.', async () => Math.round((await queue.status()).statistics.current_speed_mbps * 1024 * 1024));
+    metrics.gauge('aniworld_download_speed_bytes_per_second', 'Current total download speed.', async () =>
+      Math.round((await queue.status()).statistics.current_speed_mbps * 1024 * 1024),
+    );
     // A restore in the server pauses what writes the library; the CLI next to a server does not.
-    const backups = new BackupService({ settings, orm, databaseFile: config.paths.databaseFile, backupDir: config.paths.backupDir, pauseWork: serving ? pauseLibraryWork({ jobs, queue }) : undefined });
+    const backups = new BackupService({
+      settings,
+      orm,
+      databaseFile: config.paths.databaseFile,
+      backupDir: config.paths.backupDir,
+      pauseWork: serving ? pauseLibraryWork({ jobs, queue }) : undefined,
+    });
     const tasks = new TaskService({ jobs, names: SCHEDULES.map((schedule) => schedule.name) });
 
     // --- webhooks: the notifier writes events to the outbox, deliver-webhook jobs send them ---
-    const mediaServers = new MediaServerClient({ mediaRoot: () => mediaRoot.path(), timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_DELIVERY_POLICY.timeoutMs });
-    const outbox = new WebhookOutbox({ em: orm.em, jobs, clock, logger, transport: fetchTransport, instance: hostname(), policy: options.webhooks, enrich: scanMissingCounts(() => series.list()), mediaServers });
-    const webhooks = new WebhookService({ em: orm.em, clock, outbox, transport: fetchTransport, timeoutMs: outbox.policy.timeoutMs, instance: hostname(), mediaServers });
-    const checklist = new ChecklistService({ settings, provider: () => providerHealth.current(), mediaFolder: () => inspectMediaFolder(mediaRoot.path(), options.minFreeMediaBytes), connections: async () => (await webhooks.list()).length });
+    const mediaServers = new MediaServerClient({
+      mediaRoot: () => mediaRoot.path(),
+      timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_DELIVERY_POLICY.timeoutMs,
+    });
+    const outbox = new WebhookOutbox({
+      em: orm.em,
+      jobs,
+      clock,
+      logger,
+      transport: fetchTransport,
+      instance: hostname(),
+      policy: options.webhooks,
+      enrich: scanMissingCounts(() => series.list()),
+      mediaServers,
+    });
+    const webhooks = new WebhookService({
+      em: orm.em,
+      clock,
+      outbox,
+      transport: fetchTransport,
+      timeoutMs: outbox.policy.timeoutMs,
+      instance: hostname(),
+      mediaServers,
+    });
+    const checklist = new ChecklistService({
+      settings,
+      provider: () => providerHealth.current(),
+      mediaFolder: () => inspectMediaFolder(mediaRoot.path(), options.minFreeMediaBytes),
+      connections: async () => (await webhooks.list()).length,
+    });
     const notifier = new WebhookNotifier({ orm, events, outbox, logger });
     notifier.start();
     // Stopped before the runner (closers run in reverse): events already taken still reach the outbox.
@@ -320,34 +441,71 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
       // Events of other processes missed during an outage: WebSocket clients reload the queue.
       if (role !== 'worker') bridge.onReconnect(() => queue.announceStatus());
       // Closed after the queue and the runner (closers run in reverse): their last events still leave.
-      closers.push({ name: 'event bridge', close: async () => { stopSharingSettings(); await bridge.stop(); await channel.close(); } });
+      closers.push({
+        name: 'event bridge',
+        close: async () => {
+          stopSharingSettings();
+          await bridge.stop();
+          await channel.close();
+        },
+      });
     }
 
     // --- HTTP: one router per feature; app.ts decides the middleware order ---
     // ANIWORLD_ROLE=worker answers only the health check.
-    const featureRouters = role === 'worker' ? [createHealthRouter(health)] : [
-      createHealthRouter(health),
-      createAuthRouter(auth),
-      createConfigRouter(settings),
-      createSystemRouter({ logs, diagnostics, metrics, settings, tasks, checklist, providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }) }),
-      createBackupRouter(backups),
-      createProviderCheckRouter(personChecks),
-      createSeriesBulkRouter(new SeriesBulk({ series, queue, logger })),
-      createSeriesRouter(series),
-      createRenameRouter(series),
-      createQueueRouter(queue),
-      createWantedRouter(new WantedService({ orm, queue, settings, logger })),
-      createWebhookRouter(webhooks),
-      createActivityRouter(activity),
-    ];
+    const featureRouters =
+      role === 'worker'
+        ? [createHealthRouter(health)]
+        : [
+            createHealthRouter(health),
+            createAuthRouter(auth),
+            createConfigRouter(settings),
+            createSystemRouter({
+              logs,
+              diagnostics,
+              metrics,
+              settings,
+              tasks,
+              checklist,
+              providerTest: new ProviderTest({ provider: () => providers.default, http: providerHttp, health: providerHealth, settings }),
+            }),
+            createBackupRouter(backups),
+            createProviderCheckRouter(personChecks),
+            createSeriesBulkRouter(new SeriesBulk({ series, queue, logger })),
+            createSeriesRouter(series),
+            createRenameRouter(series),
+            createQueueRouter(queue),
+            createWantedRouter(new WantedService({ orm, queue, settings, logger })),
+            createWebhookRouter(webhooks),
+            createActivityRouter(activity),
+          ];
     // The document lists every route, its own included.
-    const docsRouter = role === 'worker' ? undefined : createDocsRouter(async (own) => buildOpenApi({
-      routes: listRoutes([...featureRouters, own]),
-      // The operation table (every route's summary and schemas) is read by the first GET /api/docs only.
-      operations: (await import('./http/openapi.operations.ts')).OPERATIONS, version: config.version, basePath: config.runtime.base_path }));
+    const docsRouter =
+      role === 'worker'
+        ? undefined
+        : createDocsRouter(async (own) =>
+            buildOpenApi({
+              routes: listRoutes([...featureRouters, own]),
+              // The operation table (every route's summary and schemas) is read by the first GET /api/docs only.
+              operations: (await import('./http/openapi.operations.ts')).OPERATIONS,
+              version: config.version,
+              basePath: config.runtime.base_path,
+            }),
+          );
     const routers = docsRouter ? [...featureRouters, docsRouter] : featureRouters;
     const panel = role === 'worker' ? undefined : panelStatic({ root: join(import.meta.dirname, '..', 'panel', 'dist'), basePath: config.runtime.base_path });
-    const app = createApp({ logger, orm, auth, routers, requestMetrics: { observe: (method, route, status, seconds) => metrics.observeRequest(method, route, status, seconds), enabled: () => settings.current().metrics.enabled }, trustProxy: config.runtime.trust_proxy, fallback: panel });
+    const app = createApp({
+      logger,
+      orm,
+      auth,
+      routers,
+      requestMetrics: {
+        observe: (method, route, status, seconds) => metrics.observeRequest(method, route, status, seconds),
+        enabled: () => settings.current().metrics.enabled,
+      },
+      trustProxy: config.runtime.trust_proxy,
+      fallback: panel,
+    });
 
     const server = createServer(app.callback());
     server.keepAliveTimeout = 65_000;
@@ -372,7 +530,12 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
     // The folder watcher lives where jobs run; its first directory walk goes on after "ready".
     // On a shared PostgreSQL one process watches for all (elected), the others stand by.
     const createWatcher = () => new LibraryWatcher({ series, orm, settings, events, logger, clock });
-    const watcher = !serving || role === 'api' ? undefined : databaseUrl ? await electedWatcher({ url: databaseUrl, createWatcher, logger, retryMs: options.watcherRetryMs }) : createWatcher();
+    const watcher =
+      !serving || role === 'api'
+        ? undefined
+        : databaseUrl
+          ? await electedWatcher({ url: databaseUrl, createWatcher, logger, retryMs: options.watcherRetryMs })
+          : createWatcher();
     if (watcher) {
       closers.push({ name: 'folder watcher', close: () => watcher.close() });
       watcher.start().catch((error) => logger.error({ err: error, component: 'watcher' }, 'folder watcher failed to start'));
@@ -387,11 +550,40 @@ export async function startAniWorld(options: StartOptions = {}): Promise<Running
 
     const port = serving ? (server.address() as AddressInfo).port : 0;
     const url = `http://127.0.0.1:${port}`;
-    if (serving) logger.info({ port, data_dir: config.paths.dataDir, media_dir: config.paths.mediaDir, version: config.version, startup_ms: Date.now() - startedAt }, 'AniWorld is ready');
+    if (serving)
+      logger.info(
+        { port, data_dir: config.paths.dataDir, media_dir: config.paths.mediaDir, version: config.version, startup_ms: Date.now() - startedAt },
+        'AniWorld is ready',
+      );
 
     return {
-      config, logger, orm, server, url, port, routers,
-      services: { settings, auth, health, events, live, logs, metrics, diagnostics, backups, providers, hosters, providerHealth, personChecks, series, queue, jobs, webhooks, activity },
+      config,
+      logger,
+      orm,
+      server,
+      url,
+      port,
+      routers,
+      services: {
+        settings,
+        auth,
+        health,
+        events,
+        live,
+        logs,
+        metrics,
+        diagnostics,
+        backups,
+        providers,
+        hosters,
+        providerHealth,
+        personChecks,
+        series,
+        queue,
+        jobs,
+        webhooks,
+        activity,
+      },
       close: closeAll,
     };
   } catch (error) {
@@ -405,7 +597,10 @@ const WATCHER_LOCK = 0x616e6978;
 
 /** Loaded only with ANIWORLD_DATABASE_URL, like the rest of the scale-out code. */
 async function electedWatcher(options: { url: string; createWatcher: () => Watcher; logger: Logger; retryMs?: number }): Promise<Watcher> {
-  const [{ AdvisoryLockElection }, { ElectedWatcher }] = await Promise.all([import('./adapters/pg-advisory-lock.ts'), import('./modules/series/elected-watcher.ts')]);
+  const [{ AdvisoryLockElection }, { ElectedWatcher }] = await Promise.all([
+    import('./adapters/pg-advisory-lock.ts'),
+    import('./modules/series/elected-watcher.ts'),
+  ]);
   return new ElectedWatcher({
     createWatcher: options.createWatcher,
     logger: options.logger,
@@ -474,10 +669,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 8000);
     force.unref();
-    running.close().then(() => {
-      running.logger.flush?.();
-      process.exit(0);
-    }, () => process.exit(1));
+    running.close().then(
+      () => {
+        running.logger.flush?.();
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -37,7 +37,9 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string } = 
   const runtimeResult = runtimeSchema.safeParse(fromEnv.runtime);
   if (!runtimeResult.success) problems.push(...describeIssues(runtimeResult.error, (path) => envNameFor(fromEnv.used, 'runtime', path)));
   // Keep going on a bad runtime value so that one start reports every problem at once.
-  const runtime = runtimeResult.success ? runtimeResult.data : runtimeSchema.parse({ data_dir: typeof fromEnv.runtime.data_dir === 'string' ? fromEnv.runtime.data_dir : undefined });
+  const runtime = runtimeResult.success
+    ? runtimeResult.data
+    : runtimeSchema.parse({ data_dir: typeof fromEnv.runtime.data_dir === 'string' ? fromEnv.runtime.data_dir : undefined });
 
   const dataDir = resolve(cwd, runtime.data_dir);
   const configFile = join(dataDir, CONFIG_FILE_NAME);
@@ -84,7 +86,9 @@ export function readSettingsFile(path: string): Record<string, unknown> {
     if (code === 'ENOENT' || code === 'ENOTDIR') return {};
     if (code === 'EACCES' || code === 'EPERM') {
       const user = `${process.getuid?.() ?? '?'}:${process.getgid?.() ?? '?'}`;
-      throw new Error(`cannot be read by uid:gid ${user}, the user AniWorld runs as. Fix: sudo chown -R ${user} ${dirname(path)} (in Docker: set PUID/PGID to the folder's owner)`);
+      throw new Error(
+        `cannot be read by uid:gid ${user}, the user AniWorld runs as. Fix: sudo chown -R ${user} ${dirname(path)} (in Docker: set PUID/PGID to the folder's owner)`,
+      );
     }
     throw error;
   }
@@ -124,8 +128,9 @@ export function describeIssues(error: z.ZodError, label: (path: PropertyKey[]) =
 
 function envNameFor(used: readonly EnvBinding[], target: 'runtime' | 'settings', path: PropertyKey[]): string | undefined {
   const dotted = path.map(String).join('.');
-  return used.find((binding) => binding.target === target && binding.path.join('.') === dotted)?.name
-    ?? (target === 'runtime' ? dotted.toUpperCase() : undefined);
+  return (
+    used.find((binding) => binding.target === target && binding.path.join('.') === dotted)?.name ?? (target === 'runtime' ? dotted.toUpperCase() : undefined)
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -6,7 +6,11 @@ import type { Clock } from '../backend/adapters/clock.ts';
 import { deepFreeze, mergeSettings, readSettingsFile, validateSettings } from './load.ts';
 import type { Settings } from './schema.ts';
 
-export interface ConfigBackup { readonly name: string; readonly created_at: string; readonly size: number }
+export interface ConfigBackup {
+  readonly name: string;
+  readonly created_at: string;
+  readonly size: number;
+}
 
 /** `reloaded`: the change was read from the file another process wrote, not made here. */
 type Listener = (next: Readonly<Settings>, previous: Readonly<Settings>, change: { readonly reloaded: boolean }) => void;
@@ -36,7 +40,9 @@ export class SettingsStore {
     this.#current = options.initial;
   }
 
-  current(): Readonly<Settings> { return this.#current; }
+  current(): Readonly<Settings> {
+    return this.#current;
+  }
 
   /** Keys the environment pins; the API reports them so the panel can say why an edit does not stick. */
   overriddenKeys(): string[] {

@@ -3,10 +3,20 @@ import { seriesKey, timestamp } from './common.ts';
 
 /** What the activity log keeps, one type per kind of happening. */
 export const ACTIVITY_TYPES = [
-  'series_added', 'series_imported', 'series_removed', 'series_refreshed',
-  'scan_complete', 'scan_failed',
-  'download_started', 'download_complete', 'download_failed', 'episode_upgraded',
-  'episodes_renamed', 'provider_check', 'health_issue', 'settings_changed',
+  'series_added',
+  'series_imported',
+  'series_removed',
+  'series_refreshed',
+  'scan_complete',
+  'scan_failed',
+  'download_started',
+  'download_complete',
+  'download_failed',
+  'episode_upgraded',
+  'episodes_renamed',
+  'provider_check',
+  'health_issue',
+  'settings_changed',
 ] as const;
 export const activityTypeSchema = z.enum(ACTIVITY_TYPES);
 export type ActivityType = z.infer<typeof activityTypeSchema>;

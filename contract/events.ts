@@ -32,20 +32,37 @@ export const libraryScanSummarySchema = z.strictObject({
  */
 export const eventSchemas = {
   download_added: z.strictObject({
-    ...itemFields, serie_name: z.string(), priority: z.number(), language: z.string().nullable(),
+    ...itemFields,
+    serie_name: z.string(),
+    priority: z.number(),
+    language: z.string().nullable(),
     /** Only on language upgrades (`upgrade`, with the language of the file it replaces). */
-    kind: z.literal('upgrade').optional(), upgrade_from: z.string().nullable().optional(),
+    kind: z.literal('upgrade').optional(),
+    upgrade_from: z.string().nullable().optional(),
   }),
   /** A download attempt began (the item is now downloading). */
   download_started: z.strictObject({ ...itemFields, serie_name: z.string(), attempt: z.int().positive(), language: z.string().nullable() }),
   download_progress: z.strictObject({ ...itemFields, progress: downloadProgressSchema }),
-  download_complete: z.strictObject({ ...itemFields, serie_name: z.string(), file_path: z.string(), size: z.number().nonnegative(), hoster: z.string(), language: z.string() }),
+  download_complete: z.strictObject({
+    ...itemFields,
+    serie_name: z.string(),
+    file_path: z.string(),
+    size: z.number().nonnegative(),
+    hoster: z.string(),
+    language: z.string(),
+  }),
   download_failed: z.strictObject({ ...itemFields, serie_name: z.string(), error: z.string(), attempts: z.int().nonnegative() }),
   download_removed: z.strictObject(itemFields),
   /** An upgrade completed: the episode's file in `from_language` was replaced by one in `to_language`. */
   episode_upgraded: z.strictObject({
-    ...itemFields, serie_name: z.string(), from_language: z.string(), to_language: z.string(),
-    file_path: z.string(), previous_file_path: z.string().nullable(), size: z.number().nonnegative(), hoster: z.string(),
+    ...itemFields,
+    serie_name: z.string(),
+    from_language: z.string(),
+    to_language: z.string(),
+    file_path: z.string(),
+    previous_file_path: z.string().nullable(),
+    size: z.number().nonnegative(),
+    hoster: z.string(),
   }),
 
   queue_started: queueStateSchema,
@@ -69,12 +86,30 @@ export const eventSchemas = {
   /** `imported`: a folder already on disk was linked (import), rather than a new series added. */
   series_added: z.strictObject({ key: seriesKey, folder: z.string(), name: z.string(), imported: z.boolean() }),
   /** A provider refresh (not the first load, which is part of series_added) stored the episode list; `new_episodes` counts episodes not listed before. */
-  series_refreshed: z.strictObject({ key: seriesKey, folder: z.string(), name: z.string(), new_episodes: z.int().nonnegative(), episodes: z.int().nonnegative(), seasons: z.int().nonnegative() }),
+  series_refreshed: z.strictObject({
+    key: seriesKey,
+    folder: z.string(),
+    name: z.string(),
+    new_episodes: z.int().nonnegative(),
+    episodes: z.int().nonnegative(),
+    seasons: z.int().nonnegative(),
+  }),
   series_removed: z.strictObject({ key: seriesKey, folder: z.string(), files_deleted: z.boolean() }),
   /** Existing files were renamed to the naming templates (episodes, all files moved, clashes left, failures). */
-  episodes_renamed: z.strictObject({ key: seriesKey, folder: z.string(), renamed: z.int().nonnegative(), files: z.int().nonnegative(), clashes: z.int().nonnegative(), failed: z.int().nonnegative() }),
+  episodes_renamed: z.strictObject({
+    key: seriesKey,
+    folder: z.string(),
+    renamed: z.int().nonnegative(),
+    files: z.int().nonnegative(),
+    clashes: z.int().nonnegative(),
+    failed: z.int().nonnegative(),
+  }),
   /** A refresh found episodes the provider now offers in more languages (the queue looks for language upgrades among them). */
-  languages_offered: z.strictObject({ key: seriesKey, folder: z.string(), episodes: z.array(z.strictObject({ season: z.int().nonnegative(), episode: z.int().nonnegative() })) }),
+  languages_offered: z.strictObject({
+    key: seriesKey,
+    folder: z.string(),
+    episodes: z.array(z.strictObject({ season: z.int().nonnegative(), episode: z.int().nonnegative() })),
+  }),
   /** A folder the import would offer appeared or went away, or was ignored or taken back (the import page reloads). */
   import_folder_changed: z.strictObject({ folder: z.string(), change: z.enum(['added', 'removed', 'ignored', 'unignored']) }),
 

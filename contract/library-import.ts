@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { seriesKey, timestamp } from './common.ts';
 
 const suggestionSchema = z.strictObject({
-  key: seriesKey, name: z.string(), link: z.string(), cover: z.string().nullable(), year: z.int().nullable(), description: z.string().nullable(),
+  key: seriesKey,
+  name: z.string(),
+  link: z.string(),
+  cover: z.string().nullable(),
+  year: z.int().nullable(),
+  description: z.string().nullable(),
 });
 
 /** A folder no series owns, with what the provider search suggests for it. */
@@ -47,14 +52,20 @@ export const bulkResultSchema = z.strictObject({
   action: z.enum(['monitor', 'unmonitor', 'refresh', 'download_missing']),
   succeeded: z.int().nonnegative(),
   failed: z.int().nonnegative(),
-  results: z.array(z.union([
-    z.strictObject({
-      key: z.string(), ok: z.literal(true),
-      monitored: z.boolean().optional(), seasons: z.int().nonnegative().optional(), episodes: z.int().nonnegative().optional(),
-      item_ids: z.array(z.string()).optional(), skipped: z.int().nonnegative().optional(),
-    }),
-    z.strictObject({ key: z.string(), ok: z.literal(false), error: failure }),
-  ])),
+  results: z.array(
+    z.union([
+      z.strictObject({
+        key: z.string(),
+        ok: z.literal(true),
+        monitored: z.boolean().optional(),
+        seasons: z.int().nonnegative().optional(),
+        episodes: z.int().nonnegative().optional(),
+        item_ids: z.array(z.string()).optional(),
+        skipped: z.int().nonnegative().optional(),
+      }),
+      z.strictObject({ key: z.string(), ok: z.literal(false), error: failure }),
+    ]),
+  ),
 });
 
 /** `POST /api/anime/naming/preview` */

@@ -83,5 +83,9 @@ export const seriesScanResultSchema = z.strictObject({ key: seriesKey, folder: z
 export const seriesRemovedSchema = z.strictObject({ key: seriesKey, folder: z.string(), files_deleted: z.boolean() });
 /** `POST /api/anime/{key}/refresh`: what the refresh stored, and the series after it. */
 export const seriesRefreshResultSchema = z.strictObject({
-  key: seriesKey, folder: z.string(), seasons: z.int().nonnegative(), episodes: z.int().nonnegative(), anime: animeDetailSchema,
+  key: seriesKey,
+  folder: z.string(),
+  seasons: z.int().nonnegative(),
+  episodes: z.int().nonnegative(),
+  anime: animeDetailSchema,
 });

@@ -22,12 +22,14 @@ export type ChecklistItemId = z.infer<typeof checklistItemIdSchema>;
 export const checklistSchema = z.strictObject({
   dismissed: z.boolean(),
   complete: z.boolean(),
-  items: z.array(z.strictObject({
-    id: checklistItemIdSchema,
-    done: z.boolean(),
-    /** What is wrong or what is set, in the server's words (the panel words the item itself). */
-    detail: z.string().nullable(),
-  })),
+  items: z.array(
+    z.strictObject({
+      id: checklistItemIdSchema,
+      done: z.boolean(),
+      /** What is wrong or what is set, in the server's words (the panel words the item itself). */
+      detail: z.string().nullable(),
+    }),
+  ),
 });
 export type Checklist = z.infer<typeof checklistSchema>;
 export type ChecklistItem = Checklist['items'][number];

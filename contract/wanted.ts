@@ -36,9 +36,16 @@ export type WantedPage = z.infer<typeof wantedPageSchema>;
 export const wantedDownloadResultSchema = z.strictObject({
   queued: z.int().nonnegative(),
   skipped: z.int().nonnegative(),
-  results: z.array(z.union([
-    z.strictObject({ key: seriesKey, ok: z.literal(true), item_ids: z.array(z.string()), skipped: z.array(z.strictObject({ season: z.int().nonnegative(), episode: z.int().nonnegative(), reason: z.string() })) }),
-    z.strictObject({ key: seriesKey, ok: z.literal(false), error: z.strictObject({ code: z.string(), message: z.string() }) }),
-  ])),
+  results: z.array(
+    z.union([
+      z.strictObject({
+        key: seriesKey,
+        ok: z.literal(true),
+        item_ids: z.array(z.string()),
+        skipped: z.array(z.strictObject({ season: z.int().nonnegative(), episode: z.int().nonnegative(), reason: z.string() })),
+      }),
+      z.strictObject({ key: seriesKey, ok: z.literal(false), error: z.strictObject({ code: z.string(), message: z.string() }) }),
+    ]),
+  ),
 });
 export type WantedDownloadResult = z.infer<typeof wantedDownloadResultSchema>;

@@ -43,7 +43,9 @@ async function main() {
     if (existsSync(join(dist, 'index.html'))) {
       console.warn('panel: Vite is not installed (dev dependencies omitted); keeping the existing build in panel/dist.');
     } else {
-      console.warn('panel: Vite is not installed, so the panel cannot be built. Run "npm install" (with dev dependencies) and then "npm run build:panel". The API works without it.');
+      console.warn(
+        'panel: Vite is not installed, so the panel cannot be built. Run "npm install" (with dev dependencies) and then "npm run build:panel". The API works without it.',
+      );
     }
     return;
   }

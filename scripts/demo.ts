@@ -18,8 +18,16 @@ const DEMO_PASSWORD = 'Demo-Password-1';
 
 /** Folders on disk before the app starts: series key, folder name, episode files inside it. */
 const DEMO_LIBRARY = [
-  { key: 'demo-academy', folder: 'Demo Academy (2019)', files: ['Season 01/Demo Academy - S01E01 - Folge 1 der Staffel 1.mp4', 'Season 01/Demo Academy - S01E02 - Folge 2 der Staffel 1.mp4'] },
-  { key: 'film-collection', folder: 'Film Collection (2015)', files: ['Season 00/Film Collection - S00E01 - The Movie Part 1.mp4', 'Season 01/Film Collection - S01E01.mp4'] },
+  {
+    key: 'demo-academy',
+    folder: 'Demo Academy (2019)',
+    files: ['Season 01/Demo Academy - S01E01 - Folge 1 der Staffel 1.mp4', 'Season 01/Demo Academy - S01E02 - Folge 2 der Staffel 1.mp4'],
+  },
+  {
+    key: 'film-collection',
+    folder: 'Film Collection (2015)',
+    files: ['Season 00/Film Collection - S00E01 - The Movie Part 1.mp4', 'Season 01/Film Collection - S01E01.mp4'],
+  },
   { key: 'hidden-languages', folder: 'Hidden Languages (2020)', files: ['Hidden Languages - S01E01 - (German Dub).mp4'] },
   { key: 'generated-series-001', folder: 'Blade Academy 1 (2000)', files: ['Season 01/Blade Academy 1 S01E001.mp4'] },
 ] as const;
@@ -50,10 +58,13 @@ const site = await startFixtureSite({ port: Number(values['fixture-port']) }).ca
 const configFile = join(dataDir, 'config.json');
 if (!(await exists(configFile))) await writeFile(configFile, `${JSON.stringify({ provider: { requests_per_second: 20 } }, null, 2)}\n`);
 
-const sample = await ensureMedia().then((media) => media.mp4, (error: Error) => {
-  process.stderr.write(`${error.message}\nThe demo episodes will be placeholder files.\n`);
-  return Buffer.from('placeholder video');
-});
+const sample = await ensureMedia().then(
+  (media) => media.mp4,
+  (error: Error) => {
+    process.stderr.write(`${error.message}\nThe demo episodes will be placeholder files.\n`);
+    return Buffer.from('placeholder video');
+  },
+);
 for (const series of DEMO_LIBRARY) {
   for (const file of series.files) {
     const path = join(mediaDir, series.folder, file);
@@ -77,7 +88,10 @@ const running = await startAniWorld({
 });
 
 const stop = (code = 0) => {
-  void running.close().then(() => site.close()).finally(() => process.exit(code));
+  void running
+    .close()
+    .then(() => site.close())
+    .finally(() => process.exit(code));
 };
 process.on('SIGINT', () => stop());
 process.on('SIGTERM', () => stop());
@@ -114,7 +128,8 @@ async function populate(url: string): Promise<void> {
     if (setup.status !== 201) throw new Error(`setup answered ${setup.status}`);
   }
   const login = await api('POST', '/api/auth/login', { password: DEMO_PASSWORD });
-  if (login.status !== 200) throw new Error(`login with the demo password answered ${login.status} (was the demo folder set up with another password? use --fresh)`);
+  if (login.status !== 200)
+    throw new Error(`login with the demo password answered ${login.status} (was the demo folder set up with another password? use --fresh)`);
   const token = login.body.access_token as string;
   for (const series of DEMO_LIBRARY) {
     if ((await api('GET', `/api/anime/${series.key}`, undefined, token)).status === 200) continue;
@@ -129,7 +144,10 @@ async function populate(url: string): Promise<void> {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function fail(message: string): never {

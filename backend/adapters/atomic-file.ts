@@ -33,6 +33,12 @@ async function syncFolder(folder: string): Promise<void> {
   // Some filesystems (SMB, some FUSE mounts) refuse fsync on a directory; the rename already happened.
   try {
     const handle = await open(folder, 'r');
-    try { await handle.sync(); } finally { await handle.close(); }
-  } catch { /* best effort */ }
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    /* best effort */
+  }
 }

@@ -7,7 +7,13 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export class FakeClock implements Clock {
   #time: number;
-  constructor(start: Date | number = Date.UTC(2026, 0, 1)) { this.#time = typeof start === 'number' ? start : start.getTime(); }
-  now(): Date { return new Date(this.#time); }
-  advance(milliseconds: number): void { this.#time += milliseconds; }
+  constructor(start: Date | number = Date.UTC(2026, 0, 1)) {
+    this.#time = typeof start === 'number' ? start : start.getTime();
+  }
+  now(): Date {
+    return new Date(this.#time);
+  }
+  advance(milliseconds: number): void {
+    this.#time += milliseconds;
+  }
 }

@@ -17,7 +17,11 @@ export interface CurlCommand {
  * process resumes from. Without either program there is no curl command (the Node transfer runs).
  */
 export async function findCurl(pathVariable = process.env.PATH ?? ''): Promise<CurlCommand | null> {
-  const [curl, setpriv, dd] = await Promise.all([findExecutable('curl', pathVariable), findExecutable('setpriv', pathVariable), findExecutable('dd', pathVariable)]);
+  const [curl, setpriv, dd] = await Promise.all([
+    findExecutable('curl', pathVariable),
+    findExecutable('setpriv', pathVariable),
+    findExecutable('dd', pathVariable),
+  ]);
   if (!curl || !setpriv) return null;
   return { file: setpriv, prefix: ['--pdeathsig', 'KILL', '--', curl], writer: dd ? { file: setpriv, prefix: ['--pdeathsig', 'KILL', '--', dd] } : null };
 }

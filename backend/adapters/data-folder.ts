@@ -2,7 +2,11 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkWritableDirectory } from './writable-directory.ts';
 
-export interface FolderEntry { readonly name: string; readonly size: number; readonly mode: string }
+export interface FolderEntry {
+  readonly name: string;
+  readonly size: number;
+  readonly mode: string;
+}
 
 /** Names, sizes and modes (never contents) of a folder's entries; folders end in "/". */
 export async function listFolder(dir: string): Promise<FolderEntry[]> {
@@ -29,10 +33,14 @@ export async function prepareDataFolder(dir: string): Promise<void> {
   const check = await checkWritableDirectory(dir, 0o700);
   if (check.ok) return;
   const user = `${process.getuid?.() ?? '?'}:${process.getgid?.() ?? '?'}`;
-  const problem = (cause: string, fix: string) => new DataFolderError(`The data folder ${dir} (ANIWORLD_DATA_DIR; /config in Docker) ${cause}. AniWorld runs as uid:gid ${user}. Fix: ${fix}`);
+  const problem = (cause: string, fix: string) =>
+    new DataFolderError(`The data folder ${dir} (ANIWORLD_DATA_DIR; /config in Docker) ${cause}. AniWorld runs as uid:gid ${user}. Fix: ${fix}`);
   switch (check.code) {
     case 'EROFS':
-      throw problem('is on a read-only filesystem', 'mount it read-write (Docker: remove ":ro" from the /config volume) or point ANIWORLD_DATA_DIR at a writable folder.');
+      throw problem(
+        'is on a read-only filesystem',
+        'mount it read-write (Docker: remove ":ro" from the /config volume) or point ANIWORLD_DATA_DIR at a writable folder.',
+      );
     case 'EACCES':
     case 'EPERM':
       throw problem(`is not writable for uid:gid ${user}`, `sudo chown -R ${user} ${dir} (in Docker: set PUID/PGID to the folder's owner).`);

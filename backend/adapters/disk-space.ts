@@ -15,7 +15,11 @@ export async function freeBytes(path: string): Promise<number> {
 
 /** Whether an error (or its cause) says the disk or the user's quota is full. */
 export function isDiskFull(error: unknown): boolean {
-  for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
+  for (
+    let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    current && depth < 5;
+    current = current.cause as typeof current, depth++
+  ) {
     if (current.code === 'ENOSPC' || current.code === 'EDQUOT') return true;
   }
   return false;

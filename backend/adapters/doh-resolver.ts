@@ -61,18 +61,25 @@ export class DohResolver {
   /** A `lookup` for sockets (net.connect's signature): DoH first, the system resolver when DoH fails. */
   readonly lookup = (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     if (isIP(hostname) || hostname === 'localhost') return void systemLookup(hostname, options, callback as never);
-    this.resolve(hostname).then((found) => {
-      const wanted = options.family === 4 || options.family === 6 ? found.filter((entry) => entry.family === options.family) : found;
-      const addresses = wanted.length ? wanted : found;
-      if (options.all) callback(null, addresses.map(({ address, family }) => ({ address, family })));
-      else callback(null, addresses[0]!.address, addresses[0]!.family);
-    }, (error: Error) => {
-      if (!this.#warnedFallback) {
-        this.#warnedFallback = true;
-        this.#logger?.warn({ component: 'dns', host: hostname, err: error }, 'DNS over HTTPS did not answer; using the system resolver');
-      }
-      systemLookup(hostname, options, callback as never);
-    });
+    this.resolve(hostname).then(
+      (found) => {
+        const wanted = options.family === 4 || options.family === 6 ? found.filter((entry) => entry.family === options.family) : found;
+        const addresses = wanted.length ? wanted : found;
+        if (options.all)
+          callback(
+            null,
+            addresses.map(({ address, family }) => ({ address, family })),
+          );
+        else callback(null, addresses[0]!.address, addresses[0]!.family);
+      },
+      (error: Error) => {
+        if (!this.#warnedFallback) {
+          this.#warnedFallback = true;
+          this.#logger?.warn({ component: 'dns', host: hostname, err: error }, 'DNS over HTTPS did not answer; using the system resolver');
+        }
+        systemLookup(hostname, options, callback as never);
+      },
+    );
   };
 
   /** An undici dispatcher whose connections resolve names through this resolver. */
@@ -95,8 +102,13 @@ export class DohResolver {
     const answer = dnsPacket.decode(Buffer.from(await response.arrayBuffer()));
     // dns-packet decodes the response code; its types do not list it.
     const rcode = (answer as { rcode?: string }).rcode;
-    if (rcode && rcode !== 'NOERROR') throw Object.assign(new Error(`DNS over HTTPS (${this.url}) answered ${rcode} for ${name}`), { code: rcode === 'NXDOMAIN' ? 'ENOTFOUND' : 'ESERVFAIL' });
-    return (answer.answers ?? []).flatMap((record) => (record.type === type && typeof record.data === 'string' ? [{ address: record.data, family: type === 'A' ? 4 as const : 6 as const, ttl: record.ttl ?? 300 }] : []));
+    if (rcode && rcode !== 'NOERROR')
+      throw Object.assign(new Error(`DNS over HTTPS (${this.url}) answered ${rcode} for ${name}`), { code: rcode === 'NXDOMAIN' ? 'ENOTFOUND' : 'ESERVFAIL' });
+    return (answer.answers ?? []).flatMap((record) =>
+      record.type === type && typeof record.data === 'string'
+        ? [{ address: record.data, family: type === 'A' ? (4 as const) : (6 as const), ttl: record.ttl ?? 300 }]
+        : [],
+    );
   }
 }
 
@@ -156,7 +168,9 @@ export class NameResolution {
     const host = this.#options.providerHost();
     if (dns !== 'system' || !/ENOTFOUND|EAI_AGAIN|ESERVFAIL/.test(error) || this.#checked.has(`system|${host}`) || isIP(host)) return;
     this.#checked.add(`system|${host}`);
-    const viaDoh = await this.#doh(dohUrl).resolve(host).catch(() => undefined);
+    const viaDoh = await this.#doh(dohUrl)
+      .resolve(host)
+      .catch(() => undefined);
     if (viaDoh) this.#hint(`your DNS does not resolve ${host}, DNS over HTTPS does: set provider.dns to doh (ANIWORLD_DNS=doh)`);
   }
 
@@ -189,7 +203,10 @@ export class NameResolution {
 }
 
 /** How `hostname` resolves right now under provider.dns (for the "Test provider" steps). */
-export async function describeResolution(hostname: string, settings: { readonly dns: 'system' | 'doh'; readonly doh_url: string }): Promise<{ ok: boolean; message: string }> {
+export async function describeResolution(
+  hostname: string,
+  settings: { readonly dns: 'system' | 'doh'; readonly doh_url: string },
+): Promise<{ ok: boolean; message: string }> {
   if (isIP(hostname)) return { ok: true, message: `${hostname} is an address; nothing to look up` };
   if (settings.dns === 'doh') {
     try {
@@ -203,5 +220,7 @@ export async function describeResolution(hostname: string, settings: { readonly 
     }
   }
   const system = await lookupWithSystem(hostname);
-  return 'error' in system ? { ok: false, message: `the system resolver does not know ${hostname} (${system.error}); if your ISP blocks it, set provider.dns to doh` } : { ok: true, message: `${hostname} is ${system.addresses.join(', ')} (system resolver)` };
+  return 'error' in system
+    ? { ok: false, message: `the system resolver does not know ${hostname} (${system.error}); if your ISP blocks it, set provider.dns to doh` }
+    : { ok: true, message: `${hostname} is ${system.addresses.join(', ')} (system resolver)` };
 }

@@ -9,7 +9,9 @@ export async function findExecutable(name: string, pathVariable = process.env.PA
     try {
       await access(candidate, constants.X_OK);
       return candidate;
-    } catch { /* next folder */ }
+    } catch {
+      /* next folder */
+    }
   }
   return null;
 }
@@ -25,7 +27,9 @@ export function remuxToMp4(ffmpeg: string, input: string, output: string, option
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'], signal: options.signal, killSignal: 'SIGKILL' });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString('utf8')).slice(-2000); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-2000);
+    });
     child.once('error', reject);
     child.once('close', (code) => {
       if (code === 0) resolve();
@@ -51,11 +55,32 @@ export interface StreamingRemux {
  * remuxing overlaps the download instead of following it. The output must be a file (MP4 needs seeking).
  */
 export function startRemux(ffmpeg: string, output: string, options: { inputFormat: string }): StreamingRemux {
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', options.inputFormat, '-i', 'pipe:0', '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-f', 'mp4', output];
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    options.inputFormat,
+    '-i',
+    'pipe:0',
+    '-map',
+    '0:v?',
+    '-map',
+    '0:a?',
+    '-c',
+    'copy',
+    '-f',
+    'mp4',
+    output,
+  ];
   // -nostdin only stops ffmpeg reading keys from the terminal; pipe:0 is still the input.
   const child = spawn(ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString('utf8')).slice(-2000); });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-2000);
+  });
   const exited = new Promise<void>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => {
@@ -68,17 +93,28 @@ export function startRemux(ffmpeg: string, output: string, options: { inputForma
   let broken: Error | undefined;
   return {
     write(chunks) {
-      if (broken || child.exitCode !== null || child.stdin.destroyed) return exited.then(() => { throw broken ?? new Error('ffmpeg stopped reading'); });
+      if (broken || child.exitCode !== null || child.stdin.destroyed)
+        return exited.then(() => {
+          throw broken ?? new Error('ffmpeg stopped reading');
+        });
       if (chunks.length === 0) return Promise.resolve();
       // cork/uncork hands the whole list to the pipe in one writev.
       child.stdin.cork();
-      for (const chunk of chunks) child.stdin.write(chunk, (error) => { if (error) broken ??= error; });
+      for (const chunk of chunks)
+        child.stdin.write(chunk, (error) => {
+          if (error) broken ??= error;
+        });
       child.stdin.uncork();
       // The download runs ahead of ffmpeg by up to REMUX_BACKLOG bytes instead of waiting for
       // every segment to pass the 64 KiB pipe: the two then overlap instead of taking turns.
       if (child.stdin.writableLength <= REMUX_BACKLOG) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const settle = () => { child.stdin.off('drain', settle); child.stdin.off('close', settle); if (broken || child.stdin.destroyed) reject(broken ?? new Error('ffmpeg stopped reading')); else resolve(); };
+        const settle = () => {
+          child.stdin.off('drain', settle);
+          child.stdin.off('close', settle);
+          if (broken || child.stdin.destroyed) reject(broken ?? new Error('ffmpeg stopped reading'));
+          else resolve();
+        };
         child.stdin.on('drain', settle);
         child.stdin.on('close', settle);
       });

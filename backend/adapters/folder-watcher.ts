@@ -85,7 +85,9 @@ export class FolderWatcher {
       });
     }
     const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    watcher.on('error', (error: unknown) => { void this.#onError(watcher, error as NodeJS.ErrnoException); });
+    watcher.on('error', (error: unknown) => {
+      void this.#onError(watcher, error as NodeJS.ErrnoException);
+    });
     await ready;
     if (this.#watcher === watcher && this.#state !== 'closed') this.#state = 'watching';
   }

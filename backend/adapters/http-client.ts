@@ -141,10 +141,16 @@ export class HttpClient {
       const viaBrowser = checks?.usesBrowser(url) ?? false;
       const response = viaBrowser ? await this.#throughBrowser(url, request) : await this.#send(url, request);
       if (!isChallenge(response.status, response.headers, response.body)) {
-        if (response.status >= 500) throw new ProviderUnavailableError(`${new URL(url).host} answered HTTP ${response.status} for ${new URL(url).pathname} through the browser`, { details: { url, status: response.status } });
+        if (response.status >= 500)
+          throw new ProviderUnavailableError(`${new URL(url).host} answered HTTP ${response.status} for ${new URL(url).pathname} through the browser`, {
+            details: { url, status: response.status },
+          });
         return response;
       }
-      const check = new ChallengeError(`${new URL(url).host} answered with an anti-bot challenge (HTTP ${response.status}) for ${new URL(url).pathname}${solved ? ' even after the check was solved' : ''}`, { details: { url, status: response.status } });
+      const check = new ChallengeError(
+        `${new URL(url).host} answered with an anti-bot challenge (HTTP ${response.status}) for ${new URL(url).pathname}${solved ? ' even after the check was solved' : ''}`,
+        { details: { url, status: response.status } },
+      );
       if (!checks?.canSolve() || request.solve === false) throw check;
       if (solved) {
         // A fresh pass that plain HTTP still cannot use: the site wants the browser itself.
@@ -166,11 +172,16 @@ export class HttpClient {
       // A page of the browser can hang where a socket would time out: the same limit applies.
       return await Promise.race([
         this.#checks!.fetchThroughBrowser(url, request),
-        new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+        new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
       ]);
     } catch (error) {
       if (error instanceof ChallengeError || request.signal?.aborted) throw error;
-      throw new ProviderUnavailableError(`${new URL(url).host} did not answer for ${new URL(url).pathname} through the browser: ${(error as Error).message}`, { cause: error, details: { url } });
+      throw new ProviderUnavailableError(`${new URL(url).host} did not answer for ${new URL(url).pathname} through the browser: ${(error as Error).message}`, {
+        cause: error,
+        details: { url },
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -213,7 +224,9 @@ export class HttpClient {
       }
       return answer;
     }
-    throw new ProviderUnavailableError(`${host} did not answer for ${new URL(url).pathname} after ${this.#retries + 1} attempts: ${lastProblem}`, { details: { url, attempts: this.#retries + 1, last_error: lastProblem } });
+    throw new ProviderUnavailableError(`${host} did not answer for ${new URL(url).pathname} after ${this.#retries + 1} attempts: ${lastProblem}`, {
+      details: { url, attempts: this.#retries + 1, last_error: lastProblem },
+    });
   }
 
   #headers(url: string, request: HttpRequest): Record<string, string> {
@@ -249,7 +262,8 @@ async function readLimited(response: Response, url: string): Promise<string> {
   let total = 0;
   for await (const chunk of response.body) {
     total += chunk.byteLength;
-    if (total > MAX_BODY_BYTES) throw new ParseError(`${new URL(url).host} answered more than ${MAX_BODY_BYTES} bytes for ${new URL(url).pathname}; expected a page`);
+    if (total > MAX_BODY_BYTES)
+      throw new ParseError(`${new URL(url).host} answered more than ${MAX_BODY_BYTES} bytes for ${new URL(url).pathname}; expected a page`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -81,10 +81,14 @@ export class RotatingLogFile {
       const from = index === 1 ? this.path : `${this.path}.${index - 1}`;
       try {
         if (index === this.#keep) unlinkSync(`${this.path}.${index}`);
-      } catch { /* nothing to drop yet */ }
+      } catch {
+        /* nothing to drop yet */
+      }
       try {
         renameSync(from, `${this.path}.${index}`);
-      } catch { /* fewer files than keep */ }
+      } catch {
+        /* fewer files than keep */
+      }
     }
     if (this.#keep === 0) unlinkSync(this.path);
     this.#open();
@@ -112,7 +116,10 @@ const CHUNK = 64 * 1024;
  * backwards from the newest file so that a big log costs only what is shown.
  * Stops after `maxScanBytes` so a filter that matches nothing cannot read gigabytes.
  */
-export async function tailLogFiles(files: readonly string[], options: { lines: number; minLevel?: number; maxScanBytes?: number }): Promise<Record<string, unknown>[]> {
+export async function tailLogFiles(
+  files: readonly string[],
+  options: { lines: number; minLevel?: number; maxScanBytes?: number },
+): Promise<Record<string, unknown>[]> {
   const wanted = options.lines;
   const minLevel = options.minLevel ?? 0;
   let budget = options.maxScanBytes ?? 32 * 1024 * 1024;
@@ -159,4 +166,3 @@ export async function tailLogFiles(files: readonly string[], options: { lines: n
     if (level >= minLevel) found.push(entry as Record<string, unknown>);
   }
 }
-

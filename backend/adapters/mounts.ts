@@ -15,7 +15,25 @@ export interface PathStorage {
 }
 
 /** Filesystems where SQLite locking, WAL shared memory and inotify cannot be trusted. */
-const NETWORK_TYPES = new Set(['nfs', 'nfs4', 'cifs', 'smb', 'smb2', 'smb3', 'smbfs', '9p', 'afs', 'ceph', 'glusterfs', 'lustre', 'gpfs', 'ncpfs', 'davfs', 'virtiofs', 'sshfs']);
+const NETWORK_TYPES = new Set([
+  'nfs',
+  'nfs4',
+  'cifs',
+  'smb',
+  'smb2',
+  'smb3',
+  'smbfs',
+  '9p',
+  'afs',
+  'ceph',
+  'glusterfs',
+  'lustre',
+  'gpfs',
+  'ncpfs',
+  'davfs',
+  'virtiofs',
+  'sshfs',
+]);
 
 export function isNetworkFilesystem(fsType: string): boolean {
   return NETWORK_TYPES.has(fsType) || fsType.startsWith('fuse');
@@ -52,7 +70,9 @@ export function describeStorage(paths: readonly string[], mountInfoFile = '/proc
   let mounts: MountInfo[] = [];
   try {
     mounts = parseMountInfo(readFileSync(mountInfoFile, 'utf8'));
-  } catch { /* not Linux: nothing to say */ }
+  } catch {
+    /* not Linux: nothing to say */
+  }
   return paths.map((path) => {
     const mount = mountFor(path, mounts);
     return { path, mount_point: mount?.mountPoint ?? null, fs_type: mount?.fsType ?? null, network: mount ? isNetworkFilesystem(mount.fsType) : false };

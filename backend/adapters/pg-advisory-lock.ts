@@ -76,7 +76,7 @@ export class AdvisoryLockElection implements Election {
 
   async #check(): Promise<void> {
     try {
-      const client = this.#client ?? await this.#connect();
+      const client = this.#client ?? (await this.#connect());
       if (this.#held) {
         // Still connected means still holding it: the lock lives exactly as long as the session.
         await client.query('select 1');

@@ -13,7 +13,13 @@ const RECONNECT_MS = [250, 1000, 2000, 5000];
  * One connection LISTENs (reconnecting when the server goes away); NOTIFYs go through a pool of
  * one, so they leave, and therefore arrive, in the order they were published.
  */
-export async function openNotifyChannel(options: { url: string; channel: string; logger: Logger; onMessage: (payload: string) => void; onReconnect?: () => void }): Promise<NotifyChannel> {
+export async function openNotifyChannel(options: {
+  url: string;
+  channel: string;
+  logger: Logger;
+  onMessage: (payload: string) => void;
+  onReconnect?: () => void;
+}): Promise<NotifyChannel> {
   const logger = options.logger.child({ component: 'event-bridge' });
   const pool = new pg.Pool({ connectionString: options.url, max: 1 });
   pool.on('error', (error) => logger.warn({ err: error }, 'notify connection lost'));
@@ -50,7 +56,13 @@ export async function openNotifyChannel(options: { url: string; channel: string;
     listener = undefined;
     if (closed) return;
     const delay = RECONNECT_MS[Math.min(failures++, RECONNECT_MS.length - 1)];
-    setTimeout(() => { if (!closed) listen().catch((error) => { logger.warn({ err: error }, 'could not listen; retrying'); reconnect(); }); }, delay).unref();
+    setTimeout(() => {
+      if (!closed)
+        listen().catch((error) => {
+          logger.warn({ err: error }, 'could not listen; retrying');
+          reconnect();
+        });
+    }, delay).unref();
   };
 
   await listen();

@@ -10,7 +10,14 @@ const RECONNECT_MS = [250, 1000, 2000, 5000];
  * what is published while Redis is away waits in the publisher's queue and leaves on reconnect, in
  * order. Resolves once the subscription stands, so no event published after start-up is missed.
  */
-export async function openRedisChannel(options: { url: string; channel: string; logger: Logger; onMessage: (payload: string) => void; onReconnect?: () => void; connectTimeoutMs?: number }): Promise<NotifyChannel> {
+export async function openRedisChannel(options: {
+  url: string;
+  channel: string;
+  logger: Logger;
+  onMessage: (payload: string) => void;
+  onReconnect?: () => void;
+  connectTimeoutMs?: number;
+}): Promise<NotifyChannel> {
   const logger = options.logger.child({ component: 'event-bridge' });
   const connection = {
     retryStrategy: (attempt: number) => RECONNECT_MS[Math.min(attempt - 1, RECONNECT_MS.length - 1)],
@@ -31,7 +38,9 @@ export async function openRedisChannel(options: { url: string; channel: string; 
   subscriber.on('error', warn('subscribe'));
   publisher.on('error', warn('publish'));
   let lost = false;
-  subscriber.on('close', () => { lost = true; });
+  subscriber.on('close', () => {
+    lost = true;
+  });
   subscriber.on('ready', () => {
     lastWarning = '';
     if (!lost) return;
@@ -48,7 +57,9 @@ export async function openRedisChannel(options: { url: string; channel: string; 
     // ioredis would wait for Redis forever; a start-up that cannot reach it says so instead.
     await Promise.race([
       subscriber.subscribe(options.channel),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${(options.connectTimeoutMs ?? 15_000) / 1000} s`)), options.connectTimeoutMs ?? 15_000); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${(options.connectTimeoutMs ?? 15_000) / 1000} s`)), options.connectTimeoutMs ?? 15_000);
+      }),
     ]);
   } catch (error) {
     subscriber.disconnect();

@@ -17,7 +17,8 @@ export interface SecretOptions {
   readonly installed: () => Promise<boolean>;
 }
 
-const RECOVERY = 'Restore secret.key from a backup of the data folder, or run "aniworld reset-password" ' +
+const RECOVERY =
+  'Restore secret.key from a backup of the data folder, or run "aniworld reset-password" ' +
   '(in Docker: docker compose run --rm aniworld aniworld reset-password), which writes a new key, sets a new master password and signs out every session.';
 
 /**
@@ -41,8 +42,12 @@ export async function loadOrCreateSecret(path: string, options: SecretOptions): 
     return Buffer.from(text, 'base64url');
   }
   if (!options.replace) {
-    if (text !== undefined) throw new SecretKeyError(`${path} is damaged (${Buffer.byteLength(text)} bytes; the key is 86 base64url characters). AniWorld does not replace it on its own. ${RECOVERY}`);
-    if (await options.installed()) throw new SecretKeyError(`${path} is missing, but a master password is set up. AniWorld does not make a new key on its own. ${RECOVERY}`);
+    if (text !== undefined)
+      throw new SecretKeyError(
+        `${path} is damaged (${Buffer.byteLength(text)} bytes; the key is 86 base64url characters). AniWorld does not replace it on its own. ${RECOVERY}`,
+      );
+    if (await options.installed())
+      throw new SecretKeyError(`${path} is missing, but a master password is set up. AniWorld does not make a new key on its own. ${RECOVERY}`);
   }
   const secret = randomBytes(64);
   await writeFileAtomic(path, `${secret.toString('base64url')}\n`, { mode: 0o600 });

@@ -1,4 +1,8 @@
-export interface TokenClaims { readonly jti: string; readonly sub: string; readonly exp: number }
+export interface TokenClaims {
+  readonly jti: string;
+  readonly sub: string;
+  readonly exp: number;
+}
 
 export interface TokenSigner {
   sign(claims: { jti: string; sub: string; expiresAt: Date }): Promise<string>;
@@ -10,7 +14,9 @@ export interface TokenSigner {
 export class JoseTokenSigner implements TokenSigner {
   readonly #secret: Uint8Array;
   #jose: Promise<typeof import('jose')> | undefined;
-  constructor(secret: Uint8Array) { this.#secret = secret; }
+  constructor(secret: Uint8Array) {
+    this.#secret = secret;
+  }
 
   async sign(claims: { jti: string; sub: string; expiresAt: Date }): Promise<string> {
     const { SignJWT } = await this.#load();

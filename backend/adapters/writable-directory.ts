@@ -13,10 +13,14 @@ export async function checkWritableDirectory(path: string, mode?: number): Promi
     return { ok: true };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : code === 'EROFS' ? 'the filesystem is read-only'
-      : code === 'ENOTDIR' || code === 'EEXIST' ? 'a file with that name is in the way'
-      : (error as Error).message;
+    const reason =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EROFS'
+          ? 'the filesystem is read-only'
+          : code === 'ENOTDIR' || code === 'EEXIST'
+            ? 'a file with that name is in the way'
+            : (error as Error).message;
     return { ok: false, reason, code };
   }
 }

@@ -37,7 +37,9 @@ export function warningsTo(stream: NodeJS.WritableStream): Writable {
         try {
           const entry = JSON.parse(line) as { level?: number; msg?: string };
           if ((entry.level ?? 0) >= 40) stream.write(`${(entry.level ?? 0) >= 50 ? 'error' : 'warning'}: ${entry.msg ?? ''}\n`);
-        } catch { /* not a log line */ }
+        } catch {
+          /* not a log line */
+        }
       }
       callback();
     },

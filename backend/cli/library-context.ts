@@ -33,7 +33,13 @@ export async function openLibraryContext(options: { env: NodeJS.ProcessEnv; cwd:
   const logger: Logger = createLogger({ level: config.settings.logging.level, destination: options.logDestination, file: logFile });
   let orm: Orm | undefined;
   try {
-    const settings = new SettingsStore({ file: config.paths.configFile, backupDir: config.paths.backupDir, envSettings, initial: config.settings, clock: systemClock });
+    const settings = new SettingsStore({
+      file: config.paths.configFile,
+      backupDir: config.paths.backupDir,
+      envSettings,
+      initial: config.settings,
+      clock: systemClock,
+    });
     const databaseUrl = config.runtime.database_url;
     const ormLog = (message: string) => logger.info({ component: 'orm' }, message.replace(/\u001b\[[0-9;]*m/g, ''));
     orm = databaseUrl
@@ -41,12 +47,19 @@ export async function openLibraryContext(options: { env: NodeJS.ProcessEnv; cwd:
       : await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir, log: ormLog });
     const events = new EventBus({ logger, now: () => systemClock.now() });
     const scanner = new LibraryScanService({
-      orm, root: new MediaRoot(settings, options.cwd), events, logger, clock: systemClock,
+      orm,
+      root: new MediaRoot(settings, options.cwd),
+      events,
+      logger,
+      clock: systemClock,
       providerUrl: () => settings.current().provider.url,
     });
     const opened = orm;
     return {
-      config, orm: opened, events, scanner,
+      config,
+      orm: opened,
+      events,
+      scanner,
       async close() {
         await opened.close();
         await logFile.close();

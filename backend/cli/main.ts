@@ -14,7 +14,15 @@ import { statusCommand } from './commands/status.ts';
 import { migrateToPostgresCommand } from './commands/migrate-to-postgres.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [statusCommand, healthCommand, scanCommand, queueCommand, resetPasswordCommand, backupCommand, migrateToPostgresCommand];
+export const COMMANDS: readonly Command[] = [
+  statusCommand,
+  healthCommand,
+  scanCommand,
+  queueCommand,
+  resetPasswordCommand,
+  backupCommand,
+  migrateToPostgresCommand,
+];
 
 const EXIT_USAGE = 64;
 const EXIT_CONFIG = 78;
@@ -55,7 +63,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!running) {
         // Loaded on demand: --help, --version and usage errors answer without loading the app.
         const { startAniWorld } = await import('../main.ts');
-        running = await startAniWorld({ mode: 'cli', env: io.env, cwd: io.cwd, logDestination: warningsTo(io.stderr), bcryptRounds: io.bcryptRounds, replaceSecretKey: options?.replaceSecretKey });
+        running = await startAniWorld({
+          mode: 'cli',
+          env: io.env,
+          cwd: io.cwd,
+          logDestination: warningsTo(io.stderr),
+          bcryptRounds: io.bcryptRounds,
+          replaceSecretKey: options?.replaceSecretKey,
+        });
       }
       const app = running;
       const { inContext } = await import('../db/context.ts');
@@ -93,7 +108,9 @@ function parseArgs(args: readonly string[], command: Command): ParsedArgs {
     const { code, message } = error as NodeJS.ErrnoException;
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const option = /'([^']+)'/.exec(message)?.[1] ?? message;
-      throw new UsageError(`Unknown option "${option}" for ${command.name}. A value that starts with "-" goes after "--": aniworld ${command.name} -- ${option}`);
+      throw new UsageError(
+        `Unknown option "${option}" for ${command.name}. A value that starts with "-" goes after "--": aniworld ${command.name} -- ${option}`,
+      );
     }
     if (code?.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(`${message.replace(/\.?$/, '.')}`);
     throw error;
@@ -110,7 +127,9 @@ function report(error: unknown, command: Command, io: CliIo): number {
     return EXIT_CONFIG;
   }
   if (error instanceof AppError) {
-    const details = Array.isArray(error.details) ? error.details.map((detail: { path?: string; message?: string }) => `\n  - ${detail.path ?? ''}: ${detail.message ?? ''}`).join('') : '';
+    const details = Array.isArray(error.details)
+      ? error.details.map((detail: { path?: string; message?: string }) => `\n  - ${detail.path ?? ''}: ${detail.message ?? ''}`).join('')
+      : '';
     print(io.stderr, `error: ${error.message}${details}`);
     return 1;
   }

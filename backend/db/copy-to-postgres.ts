@@ -13,7 +13,9 @@ export type DatabaseRows = { readonly entity: EntityName<object>; readonly rows:
 const entities = ENTITIES as readonly unknown[] as EntityName<object>[];
 
 function copiedProps(meta: EntityMetadata) {
-  return meta.props.filter((prop) => prop.persist !== false && (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.EMBEDDED));
+  return meta.props.filter(
+    (prop) => prop.persist !== false && (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.EMBEDDED),
+  );
 }
 
 /**
@@ -28,10 +30,17 @@ export async function readAllRows(source: Orm): Promise<DatabaseRows> {
     const meta = source.getMetadata().get(entity) as EntityMetadata;
     const props = copiedProps(meta);
     const rows = await em.find(entity, {}, { orderBy: { [meta.primaryKeys[0]]: 'asc' } as never });
-    result.push({ entity, rows: rows.map((row) => Object.fromEntries(props.map((prop) => {
-      const value = (row as Record<string, unknown>)[prop.name];
-      return [prop.name, prop.kind === ReferenceKind.MANY_TO_ONE && value ? wrap(value as object, true).getPrimaryKey() : value];
-    }))) });
+    result.push({
+      entity,
+      rows: rows.map((row) =>
+        Object.fromEntries(
+          props.map((prop) => {
+            const value = (row as Record<string, unknown>)[prop.name];
+            return [prop.name, prop.kind === ReferenceKind.MANY_TO_ONE && value ? wrap(value as object, true).getPrimaryKey() : value];
+          }),
+        ),
+      ),
+    });
     em.clear();
   }
   return result;
@@ -44,7 +53,8 @@ export async function readAllRows(source: Orm): Promise<DatabaseRows> {
 export async function writeAllRows(target: Orm, data: DatabaseRows): Promise<Record<string, number>> {
   for (const { entity } of data) {
     const meta = target.getMetadata().get(entity) as EntityMetadata;
-    if ((await target.em.fork().count(entity, {})) > 0) throw new TargetNotEmptyError(`The PostgreSQL database already holds rows in "${meta.tableName}": migrate into an empty database.`);
+    if ((await target.em.fork().count(entity, {})) > 0)
+      throw new TargetNotEmptyError(`The PostgreSQL database already holds rows in "${meta.tableName}": migrate into an empty database.`);
   }
   const written: Record<string, number> = {};
   await target.em.fork().transactional(async (em) => {
@@ -57,7 +67,14 @@ export async function writeAllRows(target: Orm, data: DatabaseRows): Promise<Rec
       const primary = meta.props.find((prop) => prop.name === meta.primaryKeys[0])!;
       if (rows.length > 0 && typeof rows[0][primary.name] === 'number') {
         const column = primary.fieldNames[0];
-        await em.getConnection().execute(`select setval(sequence, (select max("${column}") from "${meta.tableName}")) from pg_get_serial_sequence('"${meta.tableName}"', '${column}') as sequence where sequence is not null`, [], 'all', em.getTransactionContext());
+        await em
+          .getConnection()
+          .execute(
+            `select setval(sequence, (select max("${column}") from "${meta.tableName}")) from pg_get_serial_sequence('"${meta.tableName}"', '${column}') as sequence where sequence is not null`,
+            [],
+            'all',
+            em.getTransactionContext(),
+          );
       }
     }
   });

@@ -88,7 +88,11 @@ export async function backupDatabase(native: Database.Database, file: string, ba
 /** One rotation for every kind of database backup (names sort by their time stamp): the newest `keep` stay. */
 export function pruneDatabaseBackups(file: string, backupDir: string, keep = KEEP_DB_BACKUPS): void {
   const prefix = `${basename(file, '.db')}-`;
-  const old = readdirSync(backupDir).filter((name) => name.startsWith(prefix) && name.endsWith('.db')).sort().reverse().slice(keep);
+  const old = readdirSync(backupDir)
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.db'))
+    .sort()
+    .reverse()
+    .slice(keep);
   // force: a rotation running beside another (a restore's safety copy) may have removed it already.
   for (const name of old) rmSync(join(backupDir, name), { force: true });
 }

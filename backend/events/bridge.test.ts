@@ -11,10 +11,23 @@ function twoProcesses(maxBytes?: number) {
   const sent: string[] = [];
   const buses = [new EventBus(), new EventBus()];
   const bridges = buses.map((events) => new EventBridge({ events, logger, progressEveryMs: 10, maxBytes }));
-  const transport = { publish: async (payload: string) => { sent.push(payload); for (const bridge of bridges) bridge.receive(payload); } };
+  const transport = {
+    publish: async (payload: string) => {
+      sent.push(payload);
+      for (const bridge of bridges) bridge.receive(payload);
+    },
+  };
   for (const bridge of bridges) bridge.start(transport);
-  const seen = buses.map((bus) => { const events: DomainEvent[] = []; bus.subscribe((event) => events.push(event)); return events; });
-  const seenLocalOnly = buses.map((bus) => { const events: DomainEvent[] = []; bus.subscribe((event) => events.push(event), { localOnly: true }); return events; });
+  const seen = buses.map((bus) => {
+    const events: DomainEvent[] = [];
+    bus.subscribe((event) => events.push(event));
+    return events;
+  });
+  const seenLocalOnly = buses.map((bus) => {
+    const events: DomainEvent[] = [];
+    bus.subscribe((event) => events.push(event), { localOnly: true });
+    return events;
+  });
   return { buses, bridges, sent, seen, seenLocalOnly };
 }
 
@@ -23,7 +36,7 @@ const complete = { ...samples.download_complete, ...base, file_path: '/m/x.mp4' 
 const failed = { ...samples.download_failed, ...base };
 
 describe('event bridge', () => {
-  it('republishes another process\'s events once, never echoes its own, and keeps them from localOnly subscribers', async () => {
+  it("republishes another process's events once, never echoes its own, and keeps them from localOnly subscribers", async () => {
     const { buses, bridges, sent, seen, seenLocalOnly } = twoProcesses();
     buses[0].publish('download_complete', complete);
     await bridges[0].stop();
@@ -42,14 +55,23 @@ describe('event bridge', () => {
     buses[0].publish('download_progress', { ...base, item_id: 'b', progress: sampleProgress(5) });
     buses[0].publish('download_complete', complete);
     await bridges[0].stop();
-    expect(seen[1].map((event) => `${event.type}:${'item_id' in event.data ? event.data.item_id : ''}:${event.type === 'download_progress' ? event.data.progress.percent : ''}`)).toEqual(['download_progress:a:30', 'download_progress:b:5', 'download_complete:a:']);
+    expect(
+      seen[1].map(
+        (event) =>
+          `${event.type}:${'item_id' in event.data ? event.data.item_id : ''}:${event.type === 'download_progress' ? event.data.progress.percent : ''}`,
+      ),
+    ).toEqual(['download_progress:a:30', 'download_progress:b:5', 'download_complete:a:']);
   });
 
   it('keeps every payload under the limit: long texts are cut, then only the core fields stay', async () => {
     const { buses, bridges, sent, seen } = twoProcesses(2000);
     buses[0].publish('download_failed', { ...failed, error: 'x'.repeat(5000) });
     // A payload over the limit even with every string cut (not one the app sends, but the bridge must hold the limit).
-    buses[0].publish('download_failed', { ...failed, error: 'short', ...Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`extra_${index}`, 'y'.repeat(400)])) } as typeof failed);
+    buses[0].publish('download_failed', {
+      ...failed,
+      error: 'short',
+      ...Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`extra_${index}`, 'y'.repeat(400)])),
+    } as typeof failed);
     await bridges[0].stop();
     for (const payload of sent) expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(2000);
     expect(seen[1][0].data).toMatchObject({ ...base, truncated: true });

@@ -126,7 +126,10 @@ export class EventBridge {
     if (event.type === 'download_progress') {
       // Progress is a stream of states: only the newest per download matters.
       this.#pendingProgress.set(String(event.data.item_id), event);
-      this.#timer ??= setTimeout(() => { this.#timer = undefined; this.#flushProgress(); }, this.#options.progressEveryMs ?? 250);
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        this.#flushProgress();
+      }, this.#options.progressEveryMs ?? 250);
       return;
     }
     // Buffered progress leaves first, so no client sees progress after "complete".
@@ -160,7 +163,9 @@ export class EventBridge {
     let payload = encode(event);
     if (Buffer.byteLength(payload) <= max) return payload;
     const data = event.data as Record<string, unknown>;
-    const cut = Object.fromEntries(Object.entries(data).map(([name, value]) => [name, typeof value === 'string' && value.length > LONG_STRING ? `${value.slice(0, LONG_STRING)}…` : value]));
+    const cut = Object.fromEntries(
+      Object.entries(data).map(([name, value]) => [name, typeof value === 'string' && value.length > LONG_STRING ? `${value.slice(0, LONG_STRING)}…` : value]),
+    );
     // The one departure from the contract's payloads: a cut event says so with `truncated`.
     payload = encode({ ...event, data: { ...cut, truncated: true } } as unknown as DomainEvent);
     if (Buffer.byteLength(payload) <= max) return payload;

@@ -59,6 +59,8 @@ export class EventBus {
 
   subscribe(listener: EventListener, options: SubscribeOptions = {}): () => void {
     this.#listeners.set(listener, options.localOnly ?? false);
-    return () => { this.#listeners.delete(listener); };
+    return () => {
+      this.#listeners.delete(listener);
+    };
   }
 }

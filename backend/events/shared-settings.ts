@@ -17,11 +17,15 @@ export function shareSettings(options: { settings: SettingsStore; bridge: EventB
   const logger = options.logger.child({ component: 'settings' });
   const reload = (why: string) => {
     settings.reload().then(
-      (changed) => { if (changed) logger.info({ why }, 'settings changed by another process; applied'); },
+      (changed) => {
+        if (changed) logger.info({ why }, 'settings changed by another process; applied');
+      },
       (error) => logger.warn({ err: error, why }, 'the settings file another process wrote could not be applied; the current settings stay'),
     );
   };
-  const unsubscribe = settings.subscribe((_next, _previous, change) => { if (!change.reloaded) bridge.signal(SETTINGS_CHANGED); });
+  const unsubscribe = settings.subscribe((_next, _previous, change) => {
+    if (!change.reloaded) bridge.signal(SETTINGS_CHANGED);
+  });
   const unlisten = bridge.onSignal(SETTINGS_CHANGED, () => reload('signal'));
   const unlistenReconnect = bridge.onReconnect(() => reload('reconnect'));
   const timer = setInterval(() => reload('periodic check'), options.recheckMs ?? RECHECK_MS);

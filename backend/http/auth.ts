@@ -102,7 +102,10 @@ export function requireAuth(): Middleware<AppState> {
 export function knownMethodsOnly(): Middleware<AppState> {
   return async (ctx, next) => {
     if (!KNOWN_METHODS.has(ctx.method)) {
-      throw new AppError(501, 'not_implemented', `The method ${ctx.method} is not supported`, { expose: true, headers: { Allow: [...KNOWN_METHODS].join(', ') } });
+      throw new AppError(501, 'not_implemented', `The method ${ctx.method} is not supported`, {
+        expose: true,
+        headers: { Allow: [...KNOWN_METHODS].join(', ') },
+      });
     }
     await next();
   };

@@ -24,7 +24,8 @@ export function jsonBody(): Middleware[] {
   let parser: Promise<(typeof import('co-body'))['json']> | undefined;
   const requireJson: Middleware = async (ctx, next) => {
     if (STREAMED_BODY_PATHS.has(ctx.path)) {
-      if (ctx.method === 'POST' && !ctx.is('application/octet-stream', 'application/vnd.sqlite3', 'application/x-sqlite3')) throw new UnsupportedMediaTypeError('Send the database file itself as the body (Content-Type: application/octet-stream)');
+      if (ctx.method === 'POST' && !ctx.is('application/octet-stream', 'application/vnd.sqlite3', 'application/x-sqlite3'))
+        throw new UnsupportedMediaTypeError('Send the database file itself as the body (Content-Type: application/octet-stream)');
       return next();
     }
     if (PARSED_METHODS.includes(ctx.method) && hasBody(ctx.get('Content-Length'), ctx.get('Transfer-Encoding')) && !ctx.is('application/json', '+json')) {

@@ -3,9 +3,20 @@ import { AppError } from '../errors.ts';
 import { isApiPath } from './auth.ts';
 
 const CODE_BY_STATUS: Record<number, string> = {
-  400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'validation_error',
-  429: 'too_many_requests', 500: 'internal_error', 501: 'not_implemented', 502: 'upstream_error', 503: 'service_unavailable',
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'validation_error',
+  429: 'too_many_requests',
+  500: 'internal_error',
+  501: 'not_implemented',
+  502: 'upstream_error',
+  503: 'service_unavailable',
 };
 
 const FRIENDLY_MESSAGES: Record<string, string> = {
@@ -30,7 +41,13 @@ export function errorHandler(): Middleware {
       const error = raw as Error & { status?: number; statusCode?: number; expose?: boolean; type?: string; headers?: Record<string, string> };
       if (error instanceof AppError) {
         ctx.status = error.status;
-        ctx.body = { error: { code: error.code, message: error.expose ? error.message : 'Internal server error', ...(error.details !== undefined && error.expose ? { details: error.details } : {}) } };
+        ctx.body = {
+          error: {
+            code: error.code,
+            message: error.expose ? error.message : 'Internal server error',
+            ...(error.details !== undefined && error.expose ? { details: error.details } : {}),
+          },
+        };
         if (error.headers) ctx.set(error.headers);
         if (error.status >= 500 && error.status !== 501) ctx.state.logger?.error({ err: error }, 'request failed');
         return;

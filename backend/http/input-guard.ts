@@ -10,7 +10,10 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** No request of ours nests deeper than a few levels; a deeper one is an attack on a recursive reader. */
 export const MAX_BODY_DEPTH = 32;
 
-interface Finding { readonly path: string; readonly message: string }
+interface Finding {
+  readonly path: string;
+  readonly message: string;
+}
 
 function describe(character: string): string {
   return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -60,11 +63,17 @@ export function urlGuard(): Middleware {
       throw new BadRequestError('The request path has a malformed percent escape (a "%" not followed by two hex digits of valid UTF-8)');
     }
     const inPath = controlIn(path, URL_CONTROL);
-    if (inPath) throw new ValidationError(`The request path contains the control character ${inPath}; remove it`, [{ path: '(path)', message: `contains the control character ${inPath}` }]);
+    if (inPath)
+      throw new ValidationError(`The request path contains the control character ${inPath}; remove it`, [
+        { path: '(path)', message: `contains the control character ${inPath}` },
+      ]);
     for (const [key, raw] of Object.entries(ctx.query)) {
       for (const value of [key, ...(Array.isArray(raw) ? raw : [raw ?? ''])]) {
         const control = controlIn(value, URL_CONTROL);
-        if (control) throw new ValidationError(`Query parameter "${key.replace(URL_CONTROL, '?')}" contains the control character ${control}; remove it`, [{ path: key.replace(URL_CONTROL, '?'), message: `contains the control character ${control}` }]);
+        if (control)
+          throw new ValidationError(`Query parameter "${key.replace(URL_CONTROL, '?')}" contains the control character ${control}; remove it`, [
+            { path: key.replace(URL_CONTROL, '?'), message: `contains the control character ${control}` },
+          ]);
       }
     }
     await next();

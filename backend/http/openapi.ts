@@ -27,7 +27,10 @@ export function openApiPath(koaPath: string): string {
 }
 
 export function operationId(method: string, path: string): string {
-  const words = `${method.toLowerCase()} ${path}`.replace(/[{}:]/g, '').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const words = `${method.toLowerCase()} ${path}`
+    .replace(/[{}:]/g, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
   return words.map((word, index) => (index === 0 ? word : word[0].toUpperCase() + word.slice(1))).join('');
 }
 
@@ -44,8 +47,13 @@ function requestBody(schema: z.ZodType): Record<string, unknown> {
 }
 
 const ERROR_STATUSES: Record<string, string> = {
-  400: 'Malformed request', 401: 'Missing or invalid credentials', 404: 'Not found', 409: 'Conflict with the current state',
-  422: 'Input did not pass validation', 429: 'Too many requests (see Retry-After)', 500: 'Unexpected server error',
+  400: 'Malformed request',
+  401: 'Missing or invalid credentials',
+  404: 'Not found',
+  409: 'Conflict with the current state',
+  422: 'Input did not pass validation',
+  429: 'Too many requests (see Retry-After)',
+  500: 'Unexpected server error',
 };
 
 /**
@@ -57,7 +65,12 @@ const ERROR_STATUSES: Record<string, string> = {
  * A registered route without an entry in `operations` is still listed, flagged `x-undocumented`
  * (the OpenAPI test fails on it).
  */
-export function buildOpenApi(options: { routes: readonly { method: string; path: string }[]; operations: OperationTable; version: string; basePath?: string }): Record<string, unknown> {
+export function buildOpenApi(options: {
+  routes: readonly { method: string; path: string }[];
+  operations: OperationTable;
+  version: string;
+  basePath?: string;
+}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of options.routes) {
     const doc = options.operations[`${route.method} ${route.path}`];
@@ -77,9 +90,13 @@ export function buildOpenApi(options: { routes: readonly { method: string; path:
     }
     const success = doc?.success ?? { status: 200 };
     const responses: Record<string, unknown> = {
-      [success.status]: success.status === 204
-        ? { description: success.description ?? 'Done, no content' }
-        : { description: success.description ?? 'Success', content: { [success.contentType ?? 'application/json']: { schema: doc?.response ? jsonSchema(doc.response, 'output') : {} } } },
+      [success.status]:
+        success.status === 204
+          ? { description: success.description ?? 'Done, no content' }
+          : {
+              description: success.description ?? 'Success',
+              content: { [success.contentType ?? 'application/json']: { schema: doc?.response ? jsonSchema(doc.response, 'output') : {} } },
+            },
     };
     const errors = ['400', '422', '500'];
     if (!isPublic) errors.push('401');
@@ -104,7 +121,8 @@ export function buildOpenApi(options: { routes: readonly { method: string; path:
     info: {
       title: 'AniWorld API',
       version: options.version,
-      description: 'Self-hosted anime library manager. Wire names are snake_case; series are identified by `key`. Errors are `{"error": {"code", "message", "details?"}}`. Live events: WebSocket `/ws/connect`.',
+      description:
+        'Self-hosted anime library manager. Wire names are snake_case; series are identified by `key`. Errors are `{"error": {"code", "message", "details?"}}`. Live events: WebSocket `/ws/connect`.',
     },
     servers: [{ url: options.basePath || '/' }],
     paths,
@@ -116,7 +134,12 @@ export function buildOpenApi(options: { routes: readonly { method: string; path:
       schemas: {
         Error: jsonSchema(errorSchema, 'output'),
       },
-      responses: Object.fromEntries(Object.entries(ERROR_STATUSES).map(([status, description]) => [`Error${status}`, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])),
+      responses: Object.fromEntries(
+        Object.entries(ERROR_STATUSES).map(([status, description]) => [
+          `Error${status}`,
+          { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        ]),
+      ),
     },
   };
 }

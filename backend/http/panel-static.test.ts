@@ -69,7 +69,10 @@ describe('panelStatic', () => {
     expect(etag).toBeTruthy();
     // node:http, not fetch: fetch turns a conditional request into Cache-Control: no-cache.
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      get(`${built.url}/library`, { headers: { 'if-none-match': etag! } }, (response) => { response.resume(); resolve(response.statusCode); }).on('error', reject);
+      get(`${built.url}/library`, { headers: { 'if-none-match': etag! } }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      }).on('error', reject);
     });
     expect(status).toBe(304);
     const head = await fetch(`${built.url}/assets/index-AbC123.js`, { method: 'HEAD' });
@@ -96,8 +99,12 @@ describe('panelStatic', () => {
 
 describe('panel served by the app', () => {
   let app: TestApp;
-  beforeAll(async () => { app = await startTestApp(); });
-  afterAll(async () => { await app.dispose(); });
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
 
   it('is the fallback after the API routers: deep links get the panel, unknown API paths stay JSON', async () => {
     const page = await fetch(`${app.url}/series/some-key`);

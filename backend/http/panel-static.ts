@@ -44,7 +44,8 @@ export function panelStatic(options: { root: string; basePath?: string }): Middl
       ctx.status = 503;
       ctx.type = 'text/plain';
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = 'The AniWorld panel has not been built yet. Run "npm run build:panel" (or "npm start", which builds it) and reload.\nThe API is available under /api.\n';
+      ctx.body =
+        'The AniWorld panel has not been built yet. Run "npm run build:panel" (or "npm start", which builds it) and reload.\nThe API is available under /api.\n';
       return;
     }
     ctx.set('Cache-Control', 'no-cache');

@@ -76,7 +76,17 @@ export class ProviderHealth {
   readonly #solver: () => SolverKind;
   readonly #onListenerError: (error: unknown) => void;
   readonly #listeners = new Set<ProviderHealthListener>();
-  readonly #state: State = { status: 'ok', lastError: null, checkedAt: null, changedAt: null, passExpiresAt: null, transport: 'http', solving: false, needsPerson: false, hint: undefined };
+  readonly #state: State = {
+    status: 'ok',
+    lastError: null,
+    checkedAt: null,
+    changedAt: null,
+    passExpiresAt: null,
+    transport: 'http',
+    solving: false,
+    needsPerson: false,
+    hint: undefined,
+  };
 
   constructor(options: ProviderHealthOptions = {}) {
     this.#now = options.now ?? Date.now;

@@ -19,9 +19,7 @@ export interface ProviderRegistry {
 
 /** The explicit provider list: add a provider by adding its folder and one line here. */
 export function createProviderRegistry(settings: SettingsSource, http: HttpClient): ProviderRegistry {
-  const providers: Provider[] = [
-    new AniWorldProvider({ http, settings: () => settings.current().provider }),
-  ];
+  const providers: Provider[] = [new AniWorldProvider({ http, settings: () => settings.current().provider })];
   return {
     default: providers[0],
     all: providers,

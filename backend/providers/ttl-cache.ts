@@ -20,17 +20,21 @@ export class TtlCache<T> {
     this.#entries.delete(key);
     const pending = this.#loading.get(key);
     if (pending) return pending;
-    const loading = load().then((value) => {
-      if (this.#ttlMs() > 0) {
-        // Oldest first: Map keeps insertion order.
-        if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-        this.#entries.set(key, { value, storedAt: this.#now() });
-      }
-      return value;
-    }).finally(() => this.#loading.delete(key));
+    const loading = load()
+      .then((value) => {
+        if (this.#ttlMs() > 0) {
+          // Oldest first: Map keeps insertion order.
+          if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+          this.#entries.set(key, { value, storedAt: this.#now() });
+        }
+        return value;
+      })
+      .finally(() => this.#loading.delete(key));
     this.#loading.set(key, loading);
     return loading;
   }
 
-  clear(): void { this.#entries.clear(); }
+  clear(): void {
+    this.#entries.clear();
+  }
 }

@@ -92,12 +92,17 @@ export class LiveEventHub {
     clearInterval(this.#heartbeat);
     this.#coalescer.close();
     this.#server?.off('upgrade', this.#onUpgrade);
-    const gone = [...this.#clients].map((client) => new Promise<void>((resolve) => {
-      if (client.socket.readyState === WebSocket.CLOSED) return resolve();
-      client.socket.once('close', () => resolve());
-      client.socket.close(CLOSE_GOING_AWAY, 'server shutting down');
-    }));
-    const timer = setTimeout(() => { for (const client of this.#clients) client.socket.terminate(); }, graceMs);
+    const gone = [...this.#clients].map(
+      (client) =>
+        new Promise<void>((resolve) => {
+          if (client.socket.readyState === WebSocket.CLOSED) return resolve();
+          client.socket.once('close', () => resolve());
+          client.socket.close(CLOSE_GOING_AWAY, 'server shutting down');
+        }),
+    );
+    const timer = setTimeout(() => {
+      for (const client of this.#clients) client.socket.terminate();
+    }, graceMs);
     await Promise.all(gone);
     clearTimeout(timer);
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
@@ -113,9 +118,19 @@ export class LiveEventHub {
   };
 
   #onConnection(socket: WebSocket, request: IncomingMessage, url: URL): void {
-    const client: Client = { socket, rooms: new Set(), credential: undefined, principal: undefined, alive: true, authTimer: undefined, inbox: Promise.resolve() };
+    const client: Client = {
+      socket,
+      rooms: new Set(),
+      credential: undefined,
+      principal: undefined,
+      alive: true,
+      authTimer: undefined,
+      inbox: Promise.resolve(),
+    };
     this.#clients.add(client);
-    socket.on('pong', () => { client.alive = true; });
+    socket.on('pong', () => {
+      client.alive = true;
+    });
     const handle = (work: () => Promise<void>) => {
       client.inbox = client.inbox.then(work).catch((error) => {
         this.#logger.error({ err: error }, 'websocket message failed');
@@ -153,7 +168,8 @@ export class LiveEventHub {
         return this.#reply(client, 'pong', {});
       case 'join':
       case 'leave': {
-        if (!isRoom(message.room)) return this.#reply(client, 'error', { code: 'unknown_room', message: `Unknown room "${message.room}"; rooms are ${ROOMS.join(', ')}` });
+        if (!isRoom(message.room))
+          return this.#reply(client, 'error', { code: 'unknown_room', message: `Unknown room "${message.room}"; rooms are ${ROOMS.join(', ')}` });
         if (message.action === 'join') client.rooms.add(message.room);
         else client.rooms.delete(message.room);
         return this.#reply(client, message.action === 'join' ? 'joined' : 'left', { room: message.room, rooms: [...client.rooms] });
@@ -174,7 +190,9 @@ export class LiveEventHub {
   }
 
   #verify(credential: Credential): Promise<Principal | undefined> {
-    return inContext(this.#orm, () => credential.kind === 'token' ? this.#auth.authenticateToken(credential.value) : this.#auth.authenticateApiKey(credential.value));
+    return inContext(this.#orm, () =>
+      credential.kind === 'token' ? this.#auth.authenticateToken(credential.value) : this.#auth.authenticateApiKey(credential.value),
+    );
   }
 
   #onEvent(event: DomainEvent): void {
@@ -241,7 +259,11 @@ export class LiveEventHub {
       const credential = client.credential;
       if (!credential) continue;
       const id = `${credential.kind}:${credential.value}`;
-      if (!checks.has(id)) checks.set(id, this.#verify(credential).catch(() => client.principal));
+      if (!checks.has(id))
+        checks.set(
+          id,
+          this.#verify(credential).catch(() => client.principal),
+        );
       const principal = await checks.get(id);
       if (!principal && client.socket.readyState === WebSocket.OPEN) client.socket.close(CLOSE_UNAUTHENTICATED, 'session ended');
     }

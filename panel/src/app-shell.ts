@@ -40,7 +40,9 @@ const THEME_ICON: Record<ThemeChoice, IconName> = { auto: 'auto', light: 'sun', 
  */
 @customElement('aw-app')
 export class AwApp extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     :host { display: block; min-height: 100vh; }
     .skip { position: absolute; left: -999px; top: 8px; z-index: 100; background: var(--aw-surface); padding: 8px 12px; border-radius: 6px; }
     /* A focusable <main> shows the ring only when the skip button sent the keyboard there. */
@@ -86,7 +88,8 @@ export class AwApp extends LitElement {
       header.top { padding: 8px 12px; }
       main { padding: 16px 12px; }
     }
-  `];
+  `,
+  ];
 
   @state() private session: { configured: boolean; authenticated: boolean } | undefined;
   @state() private match: RouteMatch | undefined;
@@ -111,7 +114,9 @@ export class AwApp extends LitElement {
     new ContextProvider(this, { context: apiContext, initialValue: this.#api });
     new ContextProvider(this, { context: liveContext, initialValue: this.#live });
     this.addEventListener(ToastEvent.eventName, (event) => this.toaster?.show(event.message, event.kind));
-    this.#live.onState((liveState) => { this.liveState = liveState; });
+    this.#live.onState((liveState) => {
+      this.liveState = liveState;
+    });
     for (const type of ['queue_status', 'download_added', 'download_complete', 'download_failed', 'download_removed']) {
       this.#live.subscribe(type, () => this.#refreshQueueCount());
     }
@@ -123,13 +128,23 @@ export class AwApp extends LitElement {
     clearTimeout(this.#queueTimer);
     this.#queueTimer = setTimeout(() => {
       if (!this.session?.authenticated) return;
-      getQueue(this.#api).then((status) => { this.queueCount = status.pending.length + status.active.length; }, () => {});
+      getQueue(this.#api).then(
+        (status) => {
+          this.queueCount = status.pending.length + status.active.length;
+        },
+        () => {},
+      );
     }, 400);
   }
 
   #refreshProviderChecks(): void {
     if (!this.session?.authenticated) return;
-    listProviderChecks(this.#api).then((checks) => { this.providerChecks = checks; }, () => {});
+    listProviderChecks(this.#api).then(
+      (checks) => {
+        this.providerChecks = checks;
+      },
+      () => {},
+    );
   }
 
   connectedCallback(): void {
@@ -179,8 +194,7 @@ export class AwApp extends LitElement {
       this.#live.start();
       this.#refreshQueueCount();
       this.#refreshProviderChecks();
-    }
-    else this.#live.stop();
+    } else this.#live.stop();
     this.#route();
   }
 
@@ -249,7 +263,10 @@ export class AwApp extends LitElement {
     const target = fromUrl(anchor.pathname);
     if (/^\/(api|ws|health)(\/|$)/.test(target)) return;
     event.preventDefault();
-    if (anchor.pathname + anchor.search !== location.pathname + location.search) void this.#mayLeave().then((leave) => { if (leave) navigate(target + anchor.search + anchor.hash); });
+    if (anchor.pathname + anchor.search !== location.pathname + location.search)
+      void this.#mayLeave().then((leave) => {
+        if (leave) navigate(target + anchor.search + anchor.hash);
+      });
     else this.navOpen = false;
   };
 
@@ -266,7 +283,14 @@ export class AwApp extends LitElement {
     if (!customElements.get(match.route.tag)) {
       // Only for the page still asked for: Back while a page loads must not be undone when it arrives.
       const stillShown = () => this.match?.route.tag === match.route.tag;
-      match.route.load().then(() => { if (stillShown()) this.loadedTag = match.route.tag; }, (error: unknown) => { if (stillShown()) this.loadError = t('shell.pageLoadFailed', { reason: errorMessage(error) }); });
+      match.route.load().then(
+        () => {
+          if (stillShown()) this.loadedTag = match.route.tag;
+        },
+        (error: unknown) => {
+          if (stillShown()) this.loadError = t('shell.pageLoadFailed', { reason: errorMessage(error) });
+        },
+      );
     } else {
       this.loadedTag = match.route.tag;
     }
@@ -304,7 +328,10 @@ export class AwApp extends LitElement {
 
   #view() {
     if (this.loadError && !this.session) {
-      return html`<div class="public"><div class="notice error" role="alert">${this.loadError} <button type="button" @click=${() => { this.loadError = ''; void this.#loadSession(); }}>${t('common.tryAgain')}</button></div></div>`;
+      return html`<div class="public"><div class="notice error" role="alert">${this.loadError} <button type="button" @click=${() => {
+        this.loadError = '';
+        void this.#loadSession();
+      }}>${t('common.tryAgain')}</button></div></div>`;
     }
     if (!this.session || !this.match) return html`<div class="loading" role="status">${t('shell.loadingApp')}</div>`;
     if (this.match.route.public) {
@@ -316,25 +343,33 @@ export class AwApp extends LitElement {
       <div class="layout ${this.navOpen ? 'open' : ''}">
         <nav class="side" aria-label=${t('shell.mainNav')}>
           <a class="brand" href=${toUrl('/library')}><img src="favicon.svg" alt="" />AniWorld</a>
-          ${NAV.map((item) => html`<a class="item" href=${toUrl(item.path)} aria-current=${item.match.test(path) ? 'page' : 'false'}>
+          ${NAV.map(
+            (item) => html`<a class="item" href=${toUrl(item.path)} aria-current=${item.match.test(path) ? 'page' : 'false'}>
             ${icon(item.icon, 20)}<span>${t(item.label)}</span>
             ${item.path === '/queue' && this.queueCount > 0 ? html`<span class="count" aria-label=${t('shell.inQueue', { count: this.queueCount })}>${this.queueCount}</span>` : nothing}
-          </a>`)}
+          </a>`,
+          )}
           <div class="side-foot">
             <button type="button" @click=${() => this.#cycleTheme()} aria-label=${t('shell.switchTheme', { theme: t(`theme.${this.theme}`) })}>${icon(THEME_ICON[this.theme], 20)}<span>${t('shell.theme', { theme: t(`theme.${this.theme}`) })}</span></button>
             <button type="button" @click=${() => void this.#logout()}>${icon('logout', 20)}<span>${t('shell.logout')}</span></button>
           </div>
         </nav>
-        <div class="scrim" @click=${() => { this.navOpen = false; }}></div>
+        <div class="scrim" @click=${() => {
+          this.navOpen = false;
+        }}></div>
         <div class="main" ?inert=${this.navOpen}>
           <header class="top">
             <button type="button" class="icon ghost menu-button" aria-label=${this.navOpen ? t('shell.closeMenu') : t('shell.openMenu')} aria-expanded=${this.navOpen ? 'true' : 'false'} @click=${() => void this.#openMenu()}>${icon('menu', 22)}</button>
             <span class="title">${t(this.match.route.title)}</span>
             <aw-connection-status .state=${this.liveState} @click=${() => this.#live.retryNow()}></aw-connection-status>
           </header>
-          ${this.providerChecks.length && !path.startsWith('/provider-check/') ? html`<div class="notice warn check-banner" role="alert">
+          ${
+            this.providerChecks.length && !path.startsWith('/provider-check/')
+              ? html`<div class="notice warn check-banner" role="alert">
             ${t('check.banner', { site: this.providerChecks[0].site })} <a href=${toUrl(`/provider-check/${encodeURIComponent(this.providerChecks[0].site)}`)}>${t('check.solve')}</a>
-          </div>` : nothing}
+          </div>`
+              : nothing
+          }
           <main id="content" tabindex="-1">${this.loadError ? html`<aw-load-state state="error" message=${this.loadError} @aw-retry=${() => location.reload()}></aw-load-state>` : this.#page()}</main>
         </div>
       </div>`;
@@ -342,5 +377,7 @@ export class AwApp extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-app': AwApp }
+  interface HTMLElementTagNameMap {
+    'aw-app': AwApp;
+  }
 }

@@ -33,7 +33,12 @@ export const routes: readonly RouteDefinition[] = [
   { pattern: '/activity', tag: 'aw-activity-page', title: 'nav.activity', load: () => import('./pages/activity/aw-activity-page.ts') },
   { pattern: '/settings', tag: 'aw-settings-page', title: 'nav.settings', load: () => import('./pages/settings/aw-settings-page.ts') },
   { pattern: '/notifications', tag: 'aw-notifications-page', title: 'nav.notifications', load: () => import('./pages/notifications/aw-notifications-page.ts') },
-  { pattern: '/provider-check/:site', tag: 'aw-provider-check-page', title: 'route.providerCheck', load: () => import('./pages/system/aw-provider-check-page.ts') },
+  {
+    pattern: '/provider-check/:site',
+    tag: 'aw-provider-check-page',
+    title: 'route.providerCheck',
+    load: () => import('./pages/system/aw-provider-check-page.ts'),
+  },
   { pattern: '/system', tag: 'aw-system-page', title: 'nav.system', load: () => import('./pages/system/aw-system-page.ts') },
 ];
 
@@ -67,7 +72,11 @@ export function matchRoute(location: string, table: readonly RouteDefinition[] =
  * Where to go given the session: setup until a password exists, login until there is a session,
  * and away from setup/login once logged in. Returns undefined when the path may stay.
  */
-export function redirectFor(path: string, session: { configured: boolean; authenticated: boolean }, table: readonly RouteDefinition[] = routes): string | undefined {
+export function redirectFor(
+  path: string,
+  session: { configured: boolean; authenticated: boolean },
+  table: readonly RouteDefinition[] = routes,
+): string | undefined {
   const match = matchRoute(path, table);
   if (!session.configured) return match?.route.pattern === '/setup' ? undefined : '/setup';
   if (!session.authenticated) {

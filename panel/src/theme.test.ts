@@ -3,15 +3,25 @@ import { applyTheme, loadTheme, nextTheme } from './theme.ts';
 
 class MemoryStorage {
   readonly #items = new Map<string, string>();
-  getItem(key: string) { return this.#items.get(key) ?? null; }
-  setItem(key: string, value: string) { this.#items.set(key, value); }
-  removeItem(key: string) { this.#items.delete(key); }
+  getItem(key: string) {
+    return this.#items.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.#items.set(key, value);
+  }
+  removeItem(key: string) {
+    this.#items.delete(key);
+  }
 }
 
 class Root {
   readonly attributes = new Map<string, string>();
-  setAttribute(name: string, value: string) { this.attributes.set(name, value); }
-  removeAttribute(name: string) { this.attributes.delete(name); }
+  setAttribute(name: string, value: string) {
+    this.attributes.set(name, value);
+  }
+  removeAttribute(name: string) {
+    this.attributes.delete(name);
+  }
 }
 
 describe('theme', () => {

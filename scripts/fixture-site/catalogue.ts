@@ -71,9 +71,30 @@ export interface Catalogue {
 }
 
 const GENRES = ['Action', 'Abenteuer', 'Komödie', 'Drama', 'Fantasy', 'Romanze', 'Sci-Fi', 'Slice of Life', 'Mystery', 'Sport'];
-const WORDS = ['Blade', 'Moon', 'Spirit', 'Academy', 'Hunter', 'Dragon', 'Sky', 'Shadow', 'Crystal', 'Ocean', 'Flame', 'Garden', 'Star', 'Knight', 'Echo', 'River'];
+const WORDS = [
+  'Blade',
+  'Moon',
+  'Spirit',
+  'Academy',
+  'Hunter',
+  'Dragon',
+  'Sky',
+  'Shadow',
+  'Crystal',
+  'Ocean',
+  'Flame',
+  'Garden',
+  'Star',
+  'Knight',
+  'Echo',
+  'River',
+];
 
-function episodes(season: number, count: number, options: { languages?: readonly LangKey[]; hosters?: readonly FixtureHosterName[]; film?: boolean } = {}): FixtureEpisode[] {
+function episodes(
+  season: number,
+  count: number,
+  options: { languages?: readonly LangKey[]; hosters?: readonly FixtureHosterName[]; film?: boolean } = {},
+): FixtureEpisode[] {
   return Array.from({ length: count }, (_, index) => ({
     season,
     number: index + 1,
@@ -116,12 +137,15 @@ export const EDGE_CASES: readonly FixtureSeries[] = [
     ...base,
     key: 'tom-and-jerrys-grosse-reise',
     name: 'Tom & Jerry\'s "Große" Reise <Spezial>',
-    alternativeTitles: ['Tom & Jerry', 'L\'aventure'],
+    alternativeTitles: ['Tom & Jerry', "L'aventure"],
     startYear: 2001,
     endYear: 2003,
     description: 'Entities everywhere: & \' " < > in title, alternative titles, description & episode titles.',
     imdbId: 'tt0000002',
-    seasons: seasons([1, episodes(1, 2).map((episode) => ({ ...episode, titleDe: `Käse & "Mäuse" ${episode.number}`, titleEn: `Cheese & Mice's ${episode.number}` }))]),
+    seasons: seasons([
+      1,
+      episodes(1, 2).map((episode) => ({ ...episode, titleDe: `Käse & "Mäuse" ${episode.number}`, titleEn: `Cheese & Mice's ${episode.number}` })),
+    ]),
     doubleEscapedTitles: true,
     edgeCase: 'HTML entities in title, alternative titles, description and episode titles (the season table escapes them twice)',
   },
@@ -133,7 +157,8 @@ export const EDGE_CASES: readonly FixtureSeries[] = [
     endYear: 2020,
     imdbId: 'tt0000003',
     seasons: seasons([0, episodes(0, 2, { film: true }).map((film) => (film.number === 2 ? { ...film, type: 'ova' as const } : film))], [1, episodes(1, 2)]),
-    edgeCase: 'has films: season 0 at /filme with film-1 [Movie] and film-2 [OVA] (empty German title, rows without episodeNumber meta, titles escaped twice), plus season 1',
+    edgeCase:
+      'has films: season 0 at /filme with film-1 [Movie] and film-2 [OVA] (empty German title, rows without episodeNumber meta, titles escaped twice), plus season 1',
   },
   {
     ...base,
@@ -155,7 +180,8 @@ export const EDGE_CASES: readonly FixtureSeries[] = [
     legacyLayout: true,
     selfClosingMeta: true,
     seasons: seasons([0, episodes(0, 1, { film: true })], [1, episodes(1, 2)], [2, episodes(2, 1)]),
-    edgeCase: 'older series page: no season navigation, self-closing meta[itemprop=numberOfSeasons] content=3 (films counted) and self-closing episodeNumber metas',
+    edgeCase:
+      'older series page: no season navigation, self-closing meta[itemprop=numberOfSeasons] content=3 (films counted) and self-closing episodeNumber metas',
   },
   {
     ...base,
@@ -255,7 +281,8 @@ export function buildCatalogue(seriesCount = 20): Catalogue {
       for (const link of previous) if (!languages.includes(link.lang)) links.delete(link.id);
       const next: FixtureLink[] = [];
       for (const lang of languages) {
-        for (const hoster of episode.hosters) next.push(previous.find((link) => link.lang === lang && link.hoster === hoster) ?? linkFor(entry, season, number, lang, hoster));
+        for (const hoster of episode.hosters)
+          next.push(previous.find((link) => link.lang === lang && link.hoster === hoster) ?? linkFor(entry, season, number, lang, hoster));
       }
       byEpisode.set(slot, next);
       list[index] = { ...episode, languages: [...languages] };

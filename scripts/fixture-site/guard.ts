@@ -53,14 +53,26 @@ export interface FixtureGuard {
 const PASS_COOKIE = 'aw_pass';
 const GUARDED = /^\/(?:$|ajax\/|anime\/|redirect\/)/;
 
-export function createGuard(initial: Partial<GuardControls> = {}): FixtureGuard & { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> } {
+export function createGuard(
+  initial: Partial<GuardControls> = {},
+): FixtureGuard & { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> } {
   const secret = randomBytes(32);
   const controls: GuardControls = { mode: 'off', passTtlMs: 10 * 60_000, difficulty: 3, browserOnly: false, ...initial };
   let epoch = 0;
   const captchas = new Map<string, string>();
   const stats: GuardStats = {
-    challenges: 0, puzzles: 0, passes: 0, refusals: [], lastCaptcha: undefined,
-    reset() { this.challenges = 0; this.puzzles = 0; this.passes = 0; this.refusals.length = 0; this.lastCaptcha = undefined; },
+    challenges: 0,
+    puzzles: 0,
+    passes: 0,
+    refusals: [],
+    lastCaptcha: undefined,
+    reset() {
+      this.challenges = 0;
+      this.puzzles = 0;
+      this.passes = 0;
+      this.refusals.length = 0;
+      this.lastCaptcha = undefined;
+    },
   };
   const sign = (text: string) => createHmac('sha256', secret).update(text).digest('base64url');
   const userAgent = (req: IncomingMessage) => String(req.headers['user-agent'] ?? '');
@@ -122,7 +134,13 @@ export function createGuard(initial: Partial<GuardControls> = {}): FixtureGuard 
     if (controls.mode === 'captcha') {
       const code = captchas.get(answer.nonce);
       captchas.delete(answer.nonce);
-      if (!code || String(answer.code ?? '').trim().toUpperCase() !== code) return 'wrong characters';
+      if (
+        !code ||
+        String(answer.code ?? '')
+          .trim()
+          .toUpperCase() !== code
+      )
+        return 'wrong characters';
     }
     const [outerWidth, outerHeight] = answer.signals?.outer ?? [0, 0];
     const [, innerHeight] = answer.signals?.inner ?? [0, 0];
@@ -130,7 +148,14 @@ export function createGuard(initial: Partial<GuardControls> = {}): FixtureGuard 
     return undefined;
   }
 
-  return { controls, stats, expirePasses: () => { epoch++; }, handle };
+  return {
+    controls,
+    stats,
+    expirePasses: () => {
+      epoch++;
+    },
+    handle,
+  };
 }
 
 interface Answer {
@@ -142,11 +167,12 @@ interface Answer {
 
 /** The check page: the same markers real checks carry ("Just a moment...", a challenge stage, a Turnstile-like box). */
 function checkPage(mode: GuardMode): string {
-  const box = mode === 'click'
-    ? '<div class="cf-turnstile" id="aw-check" style="width:300px;height:65px;border:1px solid #ccc;display:flex;align-items:center;padding:0 12px"><label><input type="checkbox" id="aw-box" style="width:24px;height:24px"> Bestätigen Sie, dass Sie ein Mensch sind</label></div>'
-    : mode === 'captcha'
-      ? '<form id="aw-captcha" class="captcha"><img id="aw-picture" alt="Zeichen" width="200" height="60"><label>Zeichen eingeben <input id="aw-code" autocomplete="off"></label><button type="submit">Prüfen</button></form>'
-      : '';
+  const box =
+    mode === 'click'
+      ? '<div class="cf-turnstile" id="aw-check" style="width:300px;height:65px;border:1px solid #ccc;display:flex;align-items:center;padding:0 12px"><label><input type="checkbox" id="aw-box" style="width:24px;height:24px"> Bestätigen Sie, dass Sie ein Mensch sind</label></div>'
+      : mode === 'captcha'
+        ? '<form id="aw-captcha" class="captcha"><img id="aw-picture" alt="Zeichen" width="200" height="60"><label>Zeichen eingeben <input id="aw-code" autocomplete="off"></label><button type="submit">Prüfen</button></form>'
+        : '';
   return `<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Just a moment...</title></head>
 <body><div id="challenge-stage"><h1>Verbindung wird überprüft</h1><p id="aw-state">Einen Moment bitte…</p>${box}</div>
 <script>
@@ -183,7 +209,12 @@ function checkPage(mode: GuardMode): string {
 
 /** The characters as a slanted SVG picture: plain for a person, not text for a script that reads the page. */
 function captchaImage(code: string): string {
-  const letters = [...code].map((letter, index) => `<text x="${18 + index * 34}" y="${38 + (index % 2) * 8}" transform="rotate(${(index % 3) * 9 - 9} ${18 + index * 34} 38)" font-size="30" font-family="monospace" fill="#334">${letter}</text>`).join('');
+  const letters = [...code]
+    .map(
+      (letter, index) =>
+        `<text x="${18 + index * 34}" y="${38 + (index % 2) * 8}" transform="rotate(${(index % 3) * 9 - 9} ${18 + index * 34} 38)" font-size="30" font-family="monospace" fill="#334">${letter}</text>`,
+    )
+    .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><rect width="200" height="60" fill="#eef"/><path d="M0 30 Q50 5 100 30 T200 30" stroke="#99a" fill="none"/>${letters}</svg>`;
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }

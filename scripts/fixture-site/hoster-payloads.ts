@@ -17,7 +17,10 @@ function rot13(text: string): string {
 /** JSON -> base64 -> reverse -> +3 per char -> base64 -> junk tokens sprinkled in -> ROT13. */
 export function encodeVoePayload(payload: unknown): string {
   const first = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64');
-  const shifted = [...first].reverse().map((char) => String.fromCharCode(char.charCodeAt(0) + 3)).join('');
+  const shifted = [...first]
+    .reverse()
+    .map((char) => String.fromCharCode(char.charCodeAt(0) + 3))
+    .join('');
   const second = Buffer.from(shifted, 'latin1').toString('base64');
   let sprinkled = '';
   for (let index = 0; index < second.length; index++) {

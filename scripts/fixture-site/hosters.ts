@@ -18,11 +18,16 @@ export interface HosterContext {
 
 export function embedUrlFor(siteUrl: string, link: FixtureLink): string {
   switch (link.hoster) {
-    case 'VOE': return `${siteUrl}/voe/e/${link.id}`;
-    case 'Vidoza': return `${siteUrl}/vidoza/embed-${link.id}.html`;
-    case 'Vidmoly': return `${siteUrl}/vidmoly/embed-${link.id}.html`;
-    case 'Doodstream': return `${siteUrl}/dood/e/${link.id}`;
-    case 'Filemoon': return `${siteUrl}/filemoon/e/${link.id}`;
+    case 'VOE':
+      return `${siteUrl}/voe/e/${link.id}`;
+    case 'Vidoza':
+      return `${siteUrl}/vidoza/embed-${link.id}.html`;
+    case 'Vidmoly':
+      return `${siteUrl}/vidmoly/embed-${link.id}.html`;
+    case 'Doodstream':
+      return `${siteUrl}/dood/e/${link.id}`;
+    case 'Filemoon':
+      return `${siteUrl}/filemoon/e/${link.id}`;
   }
 }
 
@@ -53,20 +58,35 @@ export async function handleHosterRequest(req: IncomingMessage, res: ServerRespo
     if (!linkFor(match[2]) || !VOE_VARIANTS.has(match[1])) return notFound(res);
     // `rotating-`: the named mirror domain is down (nothing listens there); the same path answers on our own host.
     const mirror = match[1] === 'rotating-' ? deadOrigin : siteUrl;
-    send(res, 200, 'text/html; charset=utf-8', html(`<p>Redirecting...</p><script>var saved = typeof localStorage !== 'undefined' ? localStorage.getItem('token') : null; if (saved) { var next = new URL(window.location.href); next.searchParams.set('token', saved); window.location.href = next.toString(); } else { window.location.href = '${mirror}/voe-mirror/e/${match[1]}${match[2]}'; }</script>`));
+    send(
+      res,
+      200,
+      'text/html; charset=utf-8',
+      html(
+        `<p>Redirecting...</p><script>var saved = typeof localStorage !== 'undefined' ? localStorage.getItem('token') : null; if (saved) { var next = new URL(window.location.href); next.searchParams.set('token', saved); window.location.href = next.toString(); } else { window.location.href = '${mirror}/voe-mirror/e/${match[1]}${match[2]}'; }</script>`,
+      ),
+    );
     return true;
   }
   if ((match = /^\/voe-mirror\/e\/((?:[a-z0-9]+-)?)(\d+)$/.exec(path))) {
     const link = linkFor(match[2]);
     if (!link || !VOE_VARIANTS.has(match[1])) return notFound(res);
-    send(res, 200, 'text/html; charset=utf-8', html(`<div id="vplayer"></div>${voeScript(siteUrl, link, match[1])}<script src="/voe-mirror/player.js"></script>`));
+    send(
+      res,
+      200,
+      'text/html; charset=utf-8',
+      html(`<div id="vplayer"></div>${voeScript(siteUrl, link, match[1])}<script src="/voe-mirror/player.js"></script>`),
+    );
     return true;
   }
 
   if ((match = /^\/vidoza\/embed-(\d+)\.html$/.exec(path))) {
     const link = linkFor(match[1]);
     if (!link) return notFound(res);
-    const script = link.behaviour === 'broken' ? '' : `<script>var pData = { sourcesCode: [{ src: "${mp4Url(siteUrl, link.id)}", type: "video/mp4", label: "SD", res: "720" }] };</script>`;
+    const script =
+      link.behaviour === 'broken'
+        ? ''
+        : `<script>var pData = { sourcesCode: [{ src: "${mp4Url(siteUrl, link.id)}", type: "video/mp4", label: "SD", res: "720" }] };</script>`;
     send(res, 200, 'text/html; charset=utf-8', html(`<video id="player"></video>${script}`));
     return true;
   }
@@ -74,7 +94,8 @@ export async function handleHosterRequest(req: IncomingMessage, res: ServerRespo
   if ((match = /^\/vidmoly\/embed-(\d+)\.html$/.exec(path))) {
     const link = linkFor(match[1]);
     if (!link) return notFound(res);
-    const script = link.behaviour === 'broken' ? '' : `<script>player.setup({ sources: [{file:"${hlsUrl(siteUrl, link.id)}"}], image: "/poster.jpg" });</script>`;
+    const script =
+      link.behaviour === 'broken' ? '' : `<script>player.setup({ sources: [{file:"${hlsUrl(siteUrl, link.id)}"}], image: "/poster.jpg" });</script>`;
     send(res, 200, 'text/html; charset=utf-8', html(`<div id="vplayer"></div>${script}`));
     return true;
   }
@@ -85,7 +106,10 @@ export async function handleHosterRequest(req: IncomingMessage, res: ServerRespo
     const hash = createHash('md5').update(String(link.id)).digest('hex');
     // Like the real page: an invisible Turnstile check beside the pass_md5 call; `turnstile-` pages have only the check.
     const turnstile = `<script src="https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit" async defer></script><script>function initCheck() { turnstile.render(document.body, { sitekey: "0xFIXTURE", size: "invisible", callback: function(t) { checkToken = t; } }); }</script>`;
-    const script = link.behaviour === 'broken' || match[1] === 'turnstile-' ? '' : `<script>
+    const script =
+      link.behaviour === 'broken' || match[1] === 'turnstile-'
+        ? ''
+        : `<script>
 $.get('/dood/pass_md5/${hash}/${link.id}', function(data) { dsplayer.src({ src: makePlay(data), type: 'video/mp4' }); });
 function makePlay(a) { for (var t = '', i = 0; i < 10; i++) t += chars.charAt(Math.floor(Math.random() * chars.length)); return a + t + "?token=${doodToken(link.id)}&expiry=" + Date.now(); }
 </script>`;
@@ -107,7 +131,10 @@ function makePlay(a) { for (var t = '', i = 0; i < 10; i++) t += chars.charAt(Ma
   if ((match = /^\/filemoon\/e\/((?:packed-|v1-)?)(\d+)$/.exec(path))) {
     const link = linkFor(match[2]);
     if (!link) return notFound(res);
-    const script = link.behaviour === 'broken' ? '' : `<script type="text/javascript">${packJavaScript(`jwplayer("vplayer").setup({sources:[{file:"${hlsUrl(siteUrl, link.id)}"}],image:"/poster.jpg"});`)}</script>`;
+    const script =
+      link.behaviour === 'broken'
+        ? ''
+        : `<script type="text/javascript">${packJavaScript(`jwplayer("vplayer").setup({sources:[{file:"${hlsUrl(siteUrl, link.id)}"}],image:"/poster.jpg"});`)}</script>`;
     send(res, 200, 'text/html; charset=utf-8', html(`<div id="vplayer"></div>${script}`));
     return true;
   }
@@ -136,15 +163,21 @@ function voeScript(siteUrl: string, link: FixtureLink, variant: string): string 
   // As on the real page, a decoy `source` variable that is not the video sits before the payload.
   const decoy = `<script>var source='${siteUrl}/media/decoy/${id}.mp4';</script>`;
   switch (variant) {
-    case 'hls-': return `<script>var sources = { 'hls': '${Buffer.from(hlsUrl(siteUrl, id)).toString('base64')}', 'video_height': 360 };</script>`;
-    case 'bare-': return `<script>var player = jwplayer('vplayer'); player.setup({ file: "${hlsUrl(siteUrl, id)}" });</script>`;
-    case 'a168c-': return `${decoy}<script>var a168c='${encodeVoePayload({ source: hlsUrl(siteUrl, id), direct_access_url: mp4Url(siteUrl, id), direct_access_allowed: false })}'; player.load(a168c);</script>`;
+    case 'hls-':
+      return `<script>var sources = { 'hls': '${Buffer.from(hlsUrl(siteUrl, id)).toString('base64')}', 'video_height': 360 };</script>`;
+    case 'bare-':
+      return `<script>var player = jwplayer('vplayer'); player.setup({ file: "${hlsUrl(siteUrl, id)}" });</script>`;
+    case 'a168c-':
+      return `${decoy}<script>var a168c='${encodeVoePayload({ source: hlsUrl(siteUrl, id), direct_access_url: mp4Url(siteUrl, id), direct_access_allowed: false })}'; player.load(a168c);</script>`;
     // Only an MP4, and it may be used.
-    case 'mp4-': return `<script type="application/json">["${encodeVoePayload({ direct_access_url: mp4Url(siteUrl, id), direct_access_allowed: true, title: `video-${id}` })}"]</script>`;
+    case 'mp4-':
+      return `<script type="application/json">["${encodeVoePayload({ direct_access_url: mp4Url(siteUrl, id), direct_access_allowed: true, title: `video-${id}` })}"]</script>`;
     // Only an MP4 that may not be used.
-    case 'refused-': return `<script type="application/json">["${encodeVoePayload({ direct_access_url: mp4Url(siteUrl, id), direct_access_allowed: false, title: `video-${id}` })}"]</script>`;
+    case 'refused-':
+      return `<script type="application/json">["${encodeVoePayload({ direct_access_url: mp4Url(siteUrl, id), direct_access_allowed: false, title: `video-${id}` })}"]</script>`;
     // The real shape: the HLS master as `source`, and a lower-rendition MP4 that is not allowed.
-    default: return `${decoy}<script type="application/json">["${encodeVoePayload({ file_code: `video${id}`, source: hlsUrl(siteUrl, id), fallback: [], direct_access_allowed: false, direct_access_url: mp4Url(siteUrl, id), title: `video-${id}` })}"]</script>`;
+    default:
+      return `${decoy}<script type="application/json">["${encodeVoePayload({ file_code: `video${id}`, source: hlsUrl(siteUrl, id), fallback: [], direct_access_allowed: false, direct_access_url: mp4Url(siteUrl, id), title: `video-${id}` })}"]</script>`;
   }
 }
 

@@ -16,7 +16,10 @@ import { send } from './respond.ts';
 
 const run = promisify(execFile);
 const MEDIA_VERSION = 'v1';
-const VARIANTS = [{ name: 'v0', size: '320x180', bandwidth: 400000 }, { name: 'v1', size: '640x360', bandwidth: 900000 }] as const;
+const VARIANTS = [
+  { name: 'v0', size: '320x180', bandwidth: 400000 },
+  { name: 'v1', size: '640x360', bandwidth: 900000 },
+] as const;
 
 export interface MediaOptions {
   readonly cacheDir?: string;
@@ -43,26 +46,95 @@ export function ensureMedia(cacheDir = join(tmpdir(), `aniworld-fixture-media-${
 }
 
 async function generate(dir: string): Promise<GeneratedMedia> {
-  const complete = async () => stat(join(dir, 'done')).then(() => true, () => false);
+  const complete = async () =>
+    stat(join(dir, 'done')).then(
+      () => true,
+      () => false,
+    );
   if (!(await complete())) {
     try {
       await run('ffmpeg', ['-version']);
     } catch {
-      throw new Error('The fixture site needs ffmpeg to make its sample media. Install it with scripts/install-system-deps.sh (Debian: apt-get install ffmpeg).');
+      throw new Error(
+        'The fixture site needs ffmpeg to make its sample media. Install it with scripts/install-system-deps.sh (Debian: apt-get install ffmpeg).',
+      );
     }
     await mkdir(join(dir, '..'), { recursive: true });
     const work = await mkdtemp(`${dir}.tmp-`);
     try {
       const common = ['-hide_banner', '-loglevel', 'error', '-y'];
-      await run('ffmpeg', [...common, '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
-        '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-shortest', '-movflags', '+faststart', join(work, 'sample.mp4')]);
+      await run('ffmpeg', [
+        ...common,
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=320x180:rate=25',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:sample_rate=44100',
+        '-t',
+        '3',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-g',
+        '25',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '64k',
+        '-shortest',
+        '-movflags',
+        '+faststart',
+        join(work, 'sample.mp4'),
+      ]);
       for (const variant of VARIANTS) {
         await mkdir(join(work, variant.name));
-        await run('ffmpeg', [...common, '-f', 'lavfi', '-i', `testsrc2=size=${variant.size}:rate=25`, '-f', 'lavfi', '-i', 'sine=frequency=660:sample_rate=44100',
-          '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-shortest',
-          '-f', 'hls', '-hls_time', '1', '-hls_list_size', '0', '-hls_segment_filename', join(work, variant.name, 'seg%03d.ts'), join(work, variant.name, 'index.m3u8')]);
+        await run('ffmpeg', [
+          ...common,
+          '-f',
+          'lavfi',
+          '-i',
+          `testsrc2=size=${variant.size}:rate=25`,
+          '-f',
+          'lavfi',
+          '-i',
+          'sine=frequency=660:sample_rate=44100',
+          '-t',
+          '3',
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-g',
+          '25',
+          '-pix_fmt',
+          'yuv420p',
+          '-c:a',
+          'aac',
+          '-b:a',
+          '64k',
+          '-shortest',
+          '-f',
+          'hls',
+          '-hls_time',
+          '1',
+          '-hls_list_size',
+          '0',
+          '-hls_segment_filename',
+          join(work, variant.name, 'seg%03d.ts'),
+          join(work, variant.name, 'index.m3u8'),
+        ]);
       }
-      const master = ['#EXTM3U', '#EXT-X-VERSION:3', ...VARIANTS.flatMap((variant) => [`#EXT-X-STREAM-INF:BANDWIDTH=${variant.bandwidth},RESOLUTION=${variant.size}`, `${variant.name}/index.m3u8`])].join('\n');
+      const master = [
+        '#EXTM3U',
+        '#EXT-X-VERSION:3',
+        ...VARIANTS.flatMap((variant) => [`#EXT-X-STREAM-INF:BANDWIDTH=${variant.bandwidth},RESOLUTION=${variant.size}`, `${variant.name}/index.m3u8`]),
+      ].join('\n');
       await writeFile(join(work, 'master.m3u8'), `${master}\n`);
       await writeFile(join(work, 'done'), '');
       await rename(work, dir).catch(async (error: NodeJS.ErrnoException) => {
@@ -86,7 +158,9 @@ const LARGE_BLOCK = (() => {
   const block = Buffer.alloc(64 * 1024);
   let state = 0x2545f491;
   for (let index = 0; index < block.length; index++) {
-    state ^= state << 13; state ^= state >>> 17; state ^= state << 5;
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
     block[index] = state & 0xff;
   }
   return block;
@@ -145,7 +219,14 @@ export async function handleMediaRequest(req: IncomingMessage, res: ServerRespon
 
 const CHUNK = 64 * 1024;
 
-async function serveRanged(req: IncomingMessage, res: ServerResponse, size: number, read: (start: number, end: number) => Buffer, type: string, options: MediaOptions): Promise<void> {
+async function serveRanged(
+  req: IncomingMessage,
+  res: ServerResponse,
+  size: number,
+  read: (start: number, end: number) => Buffer,
+  type: string,
+  options: MediaOptions,
+): Promise<void> {
   let start = 0;
   let end = size;
   let status = 200;
@@ -174,7 +255,9 @@ async function serveRanged(req: IncomingMessage, res: ServerResponse, size: numb
   if (req.method === 'HEAD') return void res.end();
 
   let closed = false;
-  res.on('close', () => { closed = true; });
+  res.on('close', () => {
+    closed = true;
+  });
   for (let offset = start; offset < end && !closed;) {
     // Held: the connection stays open and sends nothing (a provider that stopped sending).
     while (options.controls.holdMedia && !closed) await new Promise((resolve) => setTimeout(resolve, 20));

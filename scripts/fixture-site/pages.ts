@@ -55,10 +55,19 @@ function episodePath(series: FixtureSeries, season: number, number: number): str
 function seasonNav(series: FixtureSeries, activeSeason: number | null, episodes: readonly FixtureEpisode[] | null, activeEpisode: number | null): string {
   if (series.legacyLayout) return '';
   const seasonNumbers = [...series.seasons.keys()].sort((a, b) => a - b);
-  const seasonItems = seasonNumbers.map((season) => season === 0
-    ? `<li><a ${activeSeason === 0 ? 'class="active" ' : ''}href="${seasonPath(series, 0)}" title="Alle Filme">Filme</a></li>`
-    : `<li><a title="Staffel ${season}" href="${seasonPath(series, season)}"${activeSeason === season ? ' class="active"' : ''}>${season}</a></li>`).join('\n');
-  const episodeItems = (episodes ?? []).map((episode) => `<li><a href="${episodePath(series, episode.season, episode.number)}" data-episode-id="${episodeId(series, episode)}" title="${escapeHtml(episode.titleEn)}"${activeEpisode === episode.number ? ' class="active"' : ''}>${episode.number}</a></li>`).join('\n');
+  const seasonItems = seasonNumbers
+    .map((season) =>
+      season === 0
+        ? `<li><a ${activeSeason === 0 ? 'class="active" ' : ''}href="${seasonPath(series, 0)}" title="Alle Filme">Filme</a></li>`
+        : `<li><a title="Staffel ${season}" href="${seasonPath(series, season)}"${activeSeason === season ? ' class="active"' : ''}>${season}</a></li>`,
+    )
+    .join('\n');
+  const episodeItems = (episodes ?? [])
+    .map(
+      (episode) =>
+        `<li><a href="${episodePath(series, episode.season, episode.number)}" data-episode-id="${episodeId(series, episode)}" title="${escapeHtml(episode.titleEn)}"${activeEpisode === episode.number ? ' class="active"' : ''}>${episode.number}</a></li>`,
+    )
+    .join('\n');
   return `<div class="hosterSiteDirectNav" id="stream">
 <ul>
 <li><span><strong>Staffeln:</strong></span></li>
@@ -89,7 +98,16 @@ function englishTitle(series: FixtureSeries, episode: FixtureEpisode): string {
 /** The language tags the site files among the genres (`/genre/ger`). */
 function languageTags(series: FixtureSeries): string[] {
   const offered = new Set([...series.seasons.values()].flat().flatMap((episode) => episode.languages));
-  return ([[1, 'Ger'], [3, 'GerSub'], [2, 'EngSub'], [4, 'Eng']] as const).filter(([lang]) => offered.has(lang)).map(([, tag]) => tag);
+  return (
+    [
+      [1, 'Ger'],
+      [3, 'GerSub'],
+      [2, 'EngSub'],
+      [4, 'Eng'],
+    ] as const
+  )
+    .filter(([lang]) => offered.has(lang))
+    .map(([, tag]) => tag);
 }
 
 /** What the site shows instead of a page for a series, season or episode it does not have (with HTTP 200). */
@@ -100,21 +118,24 @@ export function renderNotFoundPage(): string {
 function episodeTable(series: FixtureSeries, season: number, episodes: readonly FixtureEpisode[]): string {
   // Film rows and some series escape their titles a second time on the real site.
   const title = (text: string) => (season === 0 || series.doubleEscapedTitles ? escapeHtml(escapeHtml(text)) : escapeHtml(text));
-  const rows = episodes.map((episode, index) => {
-    const path = episodePath(series, season, episode.number);
-    const icons = episode.hosters.map((hoster) => `<i class="icon ${hoster}" title="${hoster}"></i>`).join('');
-    const flags = episode.languages.map((lang) => `<img class="flag" src="${FLAG[lang].src}" alt="" title="${FLAG[lang].title}">`).join('\n');
-    // Alternate the attribute order: the parser must not depend on it.
-    const rowAttributes = index % 2 === 0
-      ? `data-episode-id="${episodeId(series, episode)}" data-episode-season-id="${episode.number}" itemscope itemprop="episode" itemtype="http://schema.org/Episode"`
-      : `itemtype="http://schema.org/Episode" itemprop="episode" itemscope data-episode-season-id="${episode.number}" data-episode-id="${episodeId(series, episode)}" class=""`;
-    return `<tr ${rowAttributes}>
+  const rows = episodes
+    .map((episode, index) => {
+      const path = episodePath(series, season, episode.number);
+      const icons = episode.hosters.map((hoster) => `<i class="icon ${hoster}" title="${hoster}"></i>`).join('');
+      const flags = episode.languages.map((lang) => `<img class="flag" src="${FLAG[lang].src}" alt="" title="${FLAG[lang].title}">`).join('\n');
+      // Alternate the attribute order: the parser must not depend on it.
+      const rowAttributes =
+        index % 2 === 0
+          ? `data-episode-id="${episodeId(series, episode)}" data-episode-season-id="${episode.number}" itemscope itemprop="episode" itemtype="http://schema.org/Episode"`
+          : `itemtype="http://schema.org/Episode" itemprop="episode" itemscope data-episode-season-id="${episode.number}" data-episode-id="${episodeId(series, episode)}" class=""`;
+      return `<tr ${rowAttributes}>
 <td class="season${season}EpisodeID">${season === 0 ? '' : meta(series, `itemprop="episodeNumber" content="${episode.number}"`)}<a itemprop="url" href="${path}">${season === 0 ? 'Film' : 'Folge'} ${episode.number}</a></td>
 <td class="seasonEpisodeTitle"><a href="${path}"><strong>${title(episode.titleDe)}</strong>${episode.titleDe === '' ? '' : ' -'} <span>${title(englishTitle(series, episode))}</span></a></td>
 <td><a href="${path}">${icons}</a></td>
 <td class="editFunctions"><a href="${path}">${flags}</a></td>
 </tr>`;
-  }).join('\n');
+    })
+    .join('\n');
   return `<table class="seasonEpisodesList" data-season-id="${season}">
 <thead><tr><th>Episode</th><th>Titel</th><th>Stream</th><th>Sprache</th></tr></thead>
 <tbody id="season${season}" itemprop="containsSeason" itemscope itemtype="http://schema.org/CreativeWorkSeason">
@@ -125,15 +146,29 @@ ${rows}
 }
 
 function seriesHeader(series: FixtureSeries): string {
-  const years = `<small><span itemprop="startDate"><a href="https://aniworld.to/animes/jahr/${series.startYear}">${series.startYear}</a></span>`
-    + (series.endYear === null ? '' : ` - <span itemprop="endDate"><a href="https://aniworld.to/animes/jahr/${series.endYear}">${series.endYear}</a></span>`) + '</small>';
+  const years =
+    `<small><span itemprop="startDate"><a href="https://aniworld.to/animes/jahr/${series.startYear}">${series.startYear}</a></span>` +
+    (series.endYear === null ? '' : ` - <span itemprop="endDate"><a href="https://aniworld.to/animes/jahr/${series.endYear}">${series.endYear}</a></span>`) +
+    '</small>';
   // The language tags sit among the genres, after the main one, as on the real site.
   const shown = [...series.genres.slice(0, 1), ...languageTags(series), ...series.genres.slice(1)];
   const visibleGenres = shown.slice(0, 3);
   const hiddenCount = shown.length - visibleGenres.length;
-  const genres = visibleGenres.map((genre) => `<li><a href="/genre/${encodeURIComponent(genre.toLowerCase())}" class="genreButton clearbutton" itemprop="genre">${escapeHtml(genre)}</a></li>`).join('')
-    + shown.slice(3).map((genre) => `<li style="display:none"><a itemprop="genre" class="genreButton clearbutton" href="/genre/${encodeURIComponent(genre.toLowerCase())}">${escapeHtml(genre)}</a></li>`).join('')
-    + (hiddenCount > 0 ? `<li><a class="genreButton clearbutton showMoreGenres" itemprop="genre" href="#">+ ${hiddenCount}</a></li>` : '');
+  const genres =
+    visibleGenres
+      .map(
+        (genre) =>
+          `<li><a href="/genre/${encodeURIComponent(genre.toLowerCase())}" class="genreButton clearbutton" itemprop="genre">${escapeHtml(genre)}</a></li>`,
+      )
+      .join('') +
+    shown
+      .slice(3)
+      .map(
+        (genre) =>
+          `<li style="display:none"><a itemprop="genre" class="genreButton clearbutton" href="/genre/${encodeURIComponent(genre.toLowerCase())}">${escapeHtml(genre)}</a></li>`,
+      )
+      .join('') +
+    (hiddenCount > 0 ? `<li><a class="genreButton clearbutton showMoreGenres" itemprop="genre" href="#">+ ${hiddenCount}</a></li>` : '');
   const truncated = series.description.length > 40 ? `${series.description.slice(0, 40)}...` : series.description;
   return `<section class="seriesContentBox" itemscope itemtype="http://schema.org/TVSeries">
 <div class="seriesCoverBox"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/public/img/cover/${series.key}-stream-cover-${series.startYear}_220x330.png" alt="${escapeHtml(series.name)}" itemprop="image" title="Cover"></div>
@@ -153,29 +188,49 @@ ${series.legacyLayout && series.seasons.has(0) ? `<div class="legacyMovies"><a h
 export function renderSeriesPage(series: FixtureSeries): string {
   const firstSeason = [...series.seasons.keys()].filter((season) => season > 0).sort((a, b) => a - b)[0] ?? 0;
   const episodes = series.seasons.get(firstSeason) ?? [];
-  return layout(series.name, `${seriesHeader(series)}
+  return layout(
+    series.name,
+    `${seriesHeader(series)}
 ${seasonNav(series, firstSeason, episodes, null)}
-${episodeTable(series, firstSeason, episodes)}`);
+${episodeTable(series, firstSeason, episodes)}`,
+  );
 }
 
 export function renderSeasonPage(series: FixtureSeries, season: number): string | undefined {
   const episodes = series.seasons.get(season);
   if (!episodes) return undefined;
-  return layout(`${series.name} Staffel ${season}`, `${seriesHeader(series)}
+  return layout(
+    `${series.name} Staffel ${season}`,
+    `${seriesHeader(series)}
 ${seasonNav(series, season, episodes, null)}
 <!-- ad slot -->
-${episodeTable(series, season, episodes)}`);
+${episodeTable(series, season, episodes)}`,
+  );
 }
 
 export function renderEpisodePage(catalogue: Catalogue, series: FixtureSeries, season: number, number: number): string | undefined {
   const episode = series.seasons.get(season)?.find((candidate) => candidate.number === number);
   if (!episode) return undefined;
   const selected = episode.languages[0];
-  const languageBox = episode.languages.map((lang) => `<img${lang === selected ? ' class="selectedLanguage"' : ''} src="${FLAG[lang].src}" data-lang-key="${lang}" title="${FLAG[lang].title}" alt="">`).join('\n');
-  const items = catalogue.linksFor(series.key, season, number).map((link) => `<li class="col-md-3 col-xs-12 col-sm-6 episodeLink${link.id}" data-lang-key="${link.lang}" data-link-id="${link.id}" data-link-target="/redirect/${link.id}" data-external-embed="false"${link.lang === selected ? '' : ' style="display: none;"'}>
+  const languageBox = episode.languages
+    .map(
+      (lang) =>
+        `<img${lang === selected ? ' class="selectedLanguage"' : ''} src="${FLAG[lang].src}" data-lang-key="${lang}" title="${FLAG[lang].title}" alt="">`,
+    )
+    .join('\n');
+  const items = catalogue
+    .linksFor(series.key, season, number)
+    .map(
+      (
+        link,
+      ) => `<li class="col-md-3 col-xs-12 col-sm-6 episodeLink${link.id}" data-lang-key="${link.lang}" data-link-id="${link.id}" data-link-target="/redirect/${link.id}" data-external-embed="false"${link.lang === selected ? '' : ' style="display: none;"'}>
 <div><a class="watchEpisode" itemprop="url" href="/redirect/${link.id}" target="_blank"><i class="icon ${link.hoster}" title="Hoster ${link.hoster}"></i><h4>${link.hoster}</h4><div class="hosterVideoButton">Video ansehen</div></a></div>
-</li>`).join('\n');
-  return layout(`${series.name} ${season === 0 ? `Film ${number}` : `Staffel ${season} Episode ${number}`}`, `${seriesHeader(series)}
+</li>`,
+    )
+    .join('\n');
+  return layout(
+    `${series.name} ${season === 0 ? `Film ${number}` : `Staffel ${season} Episode ${number}`}`,
+    `${seriesHeader(series)}
 ${seasonNav(series, season, series.seasons.get(season) ?? [], number)}
 <div class="hosterSiteTitle" data-episode-id="${episodeId(series, episode)}" data-season="${season}" data-episode="${number}">
 <h2><span class="episodeGermanTitle">${escapeHtml(episode.titleDe)}</span> <small class="episodeEnglishTitle">${escapeHtml(englishTitle(series, episode))}</small></h2>
@@ -185,7 +240,8 @@ ${seasonNav(series, season, series.seasons.get(season) ?? [], number)}
 <ul class="row">
 ${items}
 </ul>
-</div>`);
+</div>`,
+  );
 }
 
 /** What the redirect endpoint sends when it distrusts the client. */

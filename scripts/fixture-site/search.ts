@@ -41,11 +41,13 @@ export function currentSearchAnswer(catalogue: Catalogue, keyword: string): stri
 
 /** `GET /ajax/seriesSearch?keyword=`: the older answer with bare slugs and years. */
 export function legacySearchAnswer(catalogue: Catalogue, keyword: string): string {
-  return phpJson(matches(catalogue, keyword).map((series) => ({
-    name: escapeHtml(series.name),
-    link: series.key,
-    description: escapeHtml(series.description),
-    cover: `/public/img/cover/${series.key}-stream-cover-${series.startYear}_150x225.jpg`,
-    productionYear: series.endYear === null ? `(${series.startYear})` : `(${series.startYear} - ${series.endYear})`,
-  })));
+  return phpJson(
+    matches(catalogue, keyword).map((series) => ({
+      name: escapeHtml(series.name),
+      link: series.key,
+      description: escapeHtml(series.description),
+      cover: `/public/img/cover/${series.key}-stream-cover-${series.startYear}_150x225.jpg`,
+      productionYear: series.endYear === null ? `(${series.startYear})` : `(${series.startYear} - ${series.endYear})`,
+    })),
+  );
 }

@@ -77,7 +77,13 @@ export interface FixtureSite {
   close(): Promise<void>;
 }
 
-interface Fault { prefix: string; status: number; remaining: number; body: string; type: string }
+interface Fault {
+  prefix: string;
+  status: number;
+  remaining: number;
+  body: string;
+  type: string;
+}
 
 export async function startFixtureSite(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
   const catalogue = buildCatalogue(options.seriesCount ?? 20);
@@ -97,10 +103,21 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fixture.invalid');
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, headers: req.headers, status: 0, startedAt: Date.now(), endedAt: undefined };
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname + url.search,
+      headers: req.headers,
+      status: 0,
+      startedAt: Date.now(),
+      endedAt: undefined,
+    };
     requests.push(record);
-    res.on('finish', () => { record.status = res.statusCode; });
-    res.on('close', () => { record.endedAt = Date.now(); });
+    res.on('finish', () => {
+      record.status = res.statusCode;
+    });
+    res.on('close', () => {
+      record.endedAt = Date.now();
+    });
     route(req, res, url).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, 'text/plain', `fixture error: ${(error as Error).message}`);
       else res.destroy();
@@ -139,9 +156,12 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       const episode = page[5] !== undefined ? Number(page[5]) : undefined;
       // Films live under /filme/film-N, episodes under /staffel-N/episode-M (a key may itself contain "film-").
       if (series && (episode === undefined || (season === 0) === (page[4] === 'film'))) {
-        const html = season === undefined ? renderSeriesPage(series)
-          : episode === undefined ? renderSeasonPage(series, season)
-          : renderEpisodePage(catalogue, series, season, episode);
+        const html =
+          season === undefined
+            ? renderSeriesPage(series)
+            : episode === undefined
+              ? renderSeasonPage(series, season)
+              : renderEpisodePage(catalogue, series, season, episode);
         if (html !== undefined) return send(res, 200, 'text/html; charset=utf-8', html);
       }
       // Like the real site: HTTP 200 with a red message box, not a 404.
@@ -172,23 +192,31 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     stats: {
       requests,
       count: (prefix, method) => requests.filter((request) => request.path.startsWith(prefix) && (!method || request.method === method)).length,
-      reset: () => { requests.length = 0; },
+      reset: () => {
+        requests.length = 0;
+      },
     },
     failNext(prefix, { status, body = `<html><body>HTTP ${status}</body></html>`, type = 'text/html; charset=utf-8', times = 1 }) {
       faults.push({ prefix, status, remaining: times, body, type });
     },
-    clearFaults: () => { faults.length = 0; },
+    clearFaults: () => {
+      faults.length = 0;
+    },
     setLanguages: (key, season, episode, languages) => catalogue.setLanguages(key, season, episode, languages),
     addLanguage(key, season, episode, language) {
-      const current = catalogue.get(key)?.seasons.get(season)?.find((entry) => entry.number === episode);
+      const current = catalogue
+        .get(key)
+        ?.seasons.get(season)
+        ?.find((entry) => entry.number === episode);
       if (!current) throw new Error(`the fixture has no episode ${key} S${season}E${episode}`);
       if (!current.languages.includes(language)) catalogue.setLanguages(key, season, episode, [...current.languages, language]);
     },
     embedUrl: (link) => embedUrlFor(siteUrl, link),
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -15,7 +15,9 @@ beforeEach(async () => {
   await writeFile(join(linked, 'Season 01', 'Linked Show - S01E02 - Next.mkv'), 'x');
   await mkdir(join(media, 'Mystery Folder'), { recursive: true });
 });
-afterEach(async () => { await temp.remove(); });
+afterEach(async () => {
+  await temp.remove();
+});
 
 describe('aniworld scan', () => {
   it('links known folders, counts episodes and lists unknown folders', async () => {

@@ -11,8 +11,12 @@ import { cli } from './cli-harness.ts';
 
 const run = promisify(execFile);
 let temp: { path: string; remove: () => Promise<void> };
-beforeEach(async () => { temp = await makeTempDir('aniworld-cli-'); });
-afterEach(async () => { await temp.remove(); });
+beforeEach(async () => {
+  temp = await makeTempDir('aniworld-cli-');
+});
+afterEach(async () => {
+  await temp.remove();
+});
 
 describe('aniworld CLI: help and usage errors', () => {
   it('lists every command and has --help for each', async () => {
@@ -176,7 +180,13 @@ describe('aniworld CLI: the package bin', () => {
 describe('aniworld reset-password on a terminal', () => {
   it('asks twice without echo, handles backspace, and refuses differing answers', async () => {
     const terminal = (keys: string[]) => {
-      const stdin = Object.assign(new PassThrough(), { isTTY: true, rawModes: [] as boolean[], setRawMode(mode: boolean) { this.rawModes.push(mode); } });
+      const stdin = Object.assign(new PassThrough(), {
+        isTTY: true,
+        rawModes: [] as boolean[],
+        setRawMode(mode: boolean) {
+          this.rawModes.push(mode);
+        },
+      });
       const stderr = Object.assign(new PassThrough(), { isTTY: true });
       const stdout = new PassThrough();
       let shown = '';
@@ -186,8 +196,17 @@ describe('aniworld reset-password on a terminal', () => {
         // Type the next answer once a question is on screen.
         if (/: $/.test(shown) && keys.length > 0) stdin.write(keys.shift()!);
       });
-      stdout.on('data', (chunk) => { printed += String(chunk); });
-      const io = { stdin, stdout, stderr, env: { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media') }, cwd: temp.path, bcryptRounds: 4 };
+      stdout.on('data', (chunk) => {
+        printed += String(chunk);
+      });
+      const io = {
+        stdin,
+        stdout,
+        stderr,
+        env: { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media') },
+        cwd: temp.path,
+        bcryptRounds: 4,
+      };
       return { io, stdin, output: () => shown + printed };
     };
 

@@ -6,7 +6,10 @@ import { ConfigError, loadConfig } from '../../config/load.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => { await cleanup?.(); cleanup = undefined; });
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
 
 async function tempRoot() {
   const temp = await makeTempDir();
@@ -38,12 +41,27 @@ describe('configuration loading', () => {
 
   it('reports every bad environment value on its own line, naming the variable', async () => {
     const root = await tempRoot();
-    const problems = problemsOf(() => loadConfig({ env: { PORT: 'eighty', ANIWORLD_ROLE: 'boss', ANIWORLD_DOWNLOAD_CONCURRENCY: '99', ANIWORLD_PROVIDER_URL: 'ftp://x', ANIWORLD_WATCH_POLLING: 'maybe', ANIWORLD_DATABASE_URL: 'mysql://db', REDIS_URL: 'localhost:6379' }, cwd: root }));
-    expect(problems).toEqual(expect.arrayContaining([
-      'PORT: expected a whole number, got "eighty"',
-      expect.stringMatching(/^ANIWORLD_WATCH_POLLING: expected true or false/),
-      expect.stringMatching(/^ANIWORLD_ROLE: .*"all"\|"api"\|"worker"/),
-    ]));
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: {
+          PORT: 'eighty',
+          ANIWORLD_ROLE: 'boss',
+          ANIWORLD_DOWNLOAD_CONCURRENCY: '99',
+          ANIWORLD_PROVIDER_URL: 'ftp://x',
+          ANIWORLD_WATCH_POLLING: 'maybe',
+          ANIWORLD_DATABASE_URL: 'mysql://db',
+          REDIS_URL: 'localhost:6379',
+        },
+        cwd: root,
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'PORT: expected a whole number, got "eighty"',
+        expect.stringMatching(/^ANIWORLD_WATCH_POLLING: expected true or false/),
+        expect.stringMatching(/^ANIWORLD_ROLE: .*"all"\|"api"\|"worker"/),
+      ]),
+    );
     expect(problems.some((line) => line.startsWith('ANIWORLD_DOWNLOAD_CONCURRENCY:'))).toBe(true);
     expect(problems.some((line) => line.startsWith('ANIWORLD_PROVIDER_URL:'))).toBe(true);
     expect(problems).toContain('ANIWORLD_DATABASE_URL: must be a postgresql:// URL');

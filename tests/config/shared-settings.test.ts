@@ -16,22 +16,44 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
  */
 describe('settings shared between processes', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup(); });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
 
   async function twoProcesses(options: { recheckMs?: number; deliver?: boolean } = {}) {
     const temp = await makeTempDir();
     cleanups.push(temp.remove);
     const file = join(temp.path, 'config.json');
-    const stores = [0, 1].map(() => new SettingsStore({ file, backupDir: join(temp.path, 'backups'), envSettings: {}, initial: settingsSchema.parse({}), clock: systemClock }));
+    const stores = [0, 1].map(
+      () => new SettingsStore({ file, backupDir: join(temp.path, 'backups'), envSettings: {}, initial: settingsSchema.parse({}), clock: systemClock }),
+    );
     const logs: Record<string, unknown>[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line)); } });
+    const logger = pino(
+      { level: 'info' },
+      {
+        write: (line: string) => {
+          logs.push(JSON.parse(line));
+        },
+      },
+    );
     const sent: string[] = [];
     const bridges = stores.map(() => new EventBridge({ events: new EventBus(), logger }));
-    const transport = { publish: async (payload: string) => { sent.push(payload); if (options.deliver !== false) for (const bridge of bridges) bridge.receive(payload); } };
+    const transport = {
+      publish: async (payload: string) => {
+        sent.push(payload);
+        if (options.deliver !== false) for (const bridge of bridges) bridge.receive(payload);
+      },
+    };
     for (const bridge of bridges) bridge.start(transport);
     const stops = stores.map((settings, index) => shareSettings({ settings, bridge: bridges[index], logger, recheckMs: options.recheckMs }));
-    cleanups.push(() => { for (const stop of stops) stop(); });
-    const changes = stores.map((settings) => { const seen: { limit: number; reloaded: boolean }[] = []; settings.subscribe((next, _previous, change) => seen.push({ limit: next.downloads.speed_limit_bytes_per_second, reloaded: change.reloaded })); return seen; });
+    cleanups.push(() => {
+      for (const stop of stops) stop();
+    });
+    const changes = stores.map((settings) => {
+      const seen: { limit: number; reloaded: boolean }[] = [];
+      settings.subscribe((next, _previous, change) => seen.push({ limit: next.downloads.speed_limit_bytes_per_second, reloaded: change.reloaded }));
+      return seen;
+    });
     return { file, stores, bridges, sent, changes, logs };
   }
 

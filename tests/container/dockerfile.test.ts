@@ -36,11 +36,17 @@ describe('Dockerfile', () => {
   });
 
   it('copies only files that exist and that .dockerignore lets through', () => {
-    const ignored = readFileSync(new URL('../../.dockerignore', import.meta.url), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+    const ignored = readFileSync(new URL('../../.dockerignore', import.meta.url), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
     for (const copy of copies(runtime).filter((entry) => !entry.from)) {
       for (const source of copy.sources) {
         expect(existsSync(`${root}${source}`), source).toBe(true);
-        expect(ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)), `${source} is excluded by .dockerignore`).toBe(false);
+        expect(
+          ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)),
+          `${source} is excluded by .dockerignore`,
+        ).toBe(false);
       }
     }
   });
@@ -86,7 +92,9 @@ describe('Dockerfile', () => {
     expect(probe.slice(0, 2)).toEqual(['node', '-e']);
     expect(probe[2]).toContain("'/health'");
     expect(all(runtime, 'ARG').map((arg) => arg.args)).toContain('VERSION=0.1.0');
-    const labels = all(runtime, 'LABEL').map((label) => label.args).join(' ');
+    const labels = all(runtime, 'LABEL')
+      .map((label) => label.args)
+      .join(' ');
     expect(labels).toContain('org.opencontainers.image.version="${VERSION}"');
     expect(labels).toContain('org.opencontainers.image.title=');
   });
@@ -98,7 +106,12 @@ describe('Dockerfile', () => {
   // shellcheck comes with scripts/install-system-deps.sh (npm test runs it first); hadolint is not packaged for Debian.
   it('passes shellcheck, like the Docker smoke script and the podman and install scripts', () => {
     execFileSync('shellcheck', ['--shell=sh', `${root}docker/entrypoint.sh`, `${root}scripts/podman/runc-without-rlimits`]);
-    execFileSync('shellcheck', [`${root}scripts/docker-smoke.sh`, `${root}scripts/install-system-deps.sh`, `${root}scripts/podman/base-image.sh`, `${root}scripts/podman/fresh-machine.sh`]);
+    execFileSync('shellcheck', [
+      `${root}scripts/docker-smoke.sh`,
+      `${root}scripts/install-system-deps.sh`,
+      `${root}scripts/podman/base-image.sh`,
+      `${root}scripts/podman/fresh-machine.sh`,
+    ]);
   });
 });
 
@@ -106,7 +119,8 @@ describe('compose.yaml', () => {
   const compose = readFileSync(new URL('../../compose.yaml', import.meta.url), 'utf8');
 
   it('runs the app with both volumes, the port, the permission variables and a health check', () => {
-    for (const text of ['"8000:8000"', ':/config', ':/media', 'PUID:', 'PGID:', 'UMASK:', 'healthcheck:', "'/health'", 'restart: unless-stopped']) expect(compose).toContain(text);
+    for (const text of ['"8000:8000"', ':/config', ':/media', 'PUID:', 'PGID:', 'UMASK:', 'healthcheck:', "'/health'", 'restart: unless-stopped'])
+      expect(compose).toContain(text);
   });
 
   it('offers MongoDB as an opt-in profile with a pinned image', () => {

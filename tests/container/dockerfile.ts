@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 
-export interface Instruction { readonly keyword: string; readonly args: string; readonly line: number }
-export interface Stage { readonly name: string; readonly image: string; readonly instructions: Instruction[] }
+export interface Instruction {
+  readonly keyword: string;
+  readonly args: string;
+  readonly line: number;
+}
+export interface Stage {
+  readonly name: string;
+  readonly image: string;
+  readonly instructions: Instruction[];
+}
 
 export const DOCKERFILE_URL = new URL('../../Dockerfile', import.meta.url);
 
@@ -57,13 +65,15 @@ export function execForm(args: string): string[] | undefined {
 
 /** COPY lines of a stage: flags, sources and destination. */
 export function copies(stage: Stage): { from?: string; sources: string[]; destination: string }[] {
-  return stage.instructions.filter((instruction) => instruction.keyword === 'COPY').map((instruction) => {
-    const parts = instruction.args.split(/\s+/);
-    const flags = parts.filter((part) => part.startsWith('--'));
-    const paths = parts.filter((part) => !part.startsWith('--'));
-    const from = flags.find((flag) => flag.startsWith('--from='))?.slice('--from='.length);
-    return { from, sources: paths.slice(0, -1), destination: paths[paths.length - 1] };
-  });
+  return stage.instructions
+    .filter((instruction) => instruction.keyword === 'COPY')
+    .map((instruction) => {
+      const parts = instruction.args.split(/\s+/);
+      const flags = parts.filter((part) => part.startsWith('--'));
+      const paths = parts.filter((part) => !part.startsWith('--'));
+      const from = flags.find((flag) => flag.startsWith('--from='))?.slice('--from='.length);
+      return { from, sources: paths.slice(0, -1), destination: paths[paths.length - 1] };
+    });
 }
 
 /**
@@ -74,7 +84,9 @@ export function copies(stage: Stage): { from?: string; sources: string[]; destin
  */
 export function filesLeftOutOfImage(read: (path: string) => string | undefined, dockerfile: string): { reached: number; missing: string[] } {
   const { stages } = parseDockerfile(dockerfile);
-  const copied = copies(stages[stages.length - 1]).filter((entry) => !entry.from).flatMap((entry) => entry.sources.map((source) => source.replace(/\/$/, '')));
+  const copied = copies(stages[stages.length - 1])
+    .filter((entry) => !entry.from)
+    .flatMap((entry) => entry.sources.map((source) => source.replace(/\/$/, '')));
   const reached = new Set<string>();
   const pending = ['backend/main.ts', 'scripts/aniworld.mjs'];
   for (let file = pending.pop(); file !== undefined; file = pending.pop()) {

@@ -75,14 +75,26 @@ function client(base: string) {
     },
     async queueEpisode(key: string, season: number, episode: number): Promise<{ id: string; folder: string }> {
       const series = await call('POST', '/api/anime/add', { key });
-      const queued = await call('POST', '/api/queue/add', { serie_id: key, serie_folder: series.folder, serie_name: series.name, episodes: [{ season, episode }] });
+      const queued = await call('POST', '/api/queue/add', {
+        serie_id: key,
+        serie_folder: series.folder,
+        serie_name: series.name,
+        episodes: [{ season, episode }],
+      });
       return { id: queued.item_ids[0], folder: series.folder };
     },
   });
 }
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
-const env = (extra: Record<string, string> = {}) => ({ ANIWORLD_PROVIDER_URL: site.url, ANIWORLD_WATCH: 'false', PUID: String(PUID), PGID: String(PGID), UMASK: '027', ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  ANIWORLD_PROVIDER_URL: site.url,
+  ANIWORLD_WATCH: 'false',
+  PUID: String(PUID),
+  PGID: String(PGID),
+  UMASK: '027',
+  ...extra,
+});
 
 describe.skipIf(unavailable)('the Docker image, built and run with podman', () => {
   beforeAll(async () => {
@@ -91,7 +103,13 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
     const base = await baseImage();
     const { seconds } = await buildImage(REPO, IMAGE, base);
     const layers = await podmanOk('history', '--format', '{{.Size}}\t{{.CreatedBy}}', IMAGE);
-    console.info(`image ${IMAGE} built in ${seconds.toFixed(0)} s, ${await podmanOk('image', 'inspect', '--format', '{{.Size}}', IMAGE)} bytes; layers:\n${layers.split('\n').filter((line) => !line.startsWith('0 B')).map((line) => `  ${line.slice(0, 110)}`).join('\n')}`);
+    console.info(
+      `image ${IMAGE} built in ${seconds.toFixed(0)} s, ${await podmanOk('image', 'inspect', '--format', '{{.Size}}', IMAGE)} bytes; layers:\n${layers
+        .split('\n')
+        .filter((line) => !line.startsWith('0 B'))
+        .map((line) => `  ${line.slice(0, 110)}`)
+        .join('\n')}`,
+    );
   }, 40 * 60_000);
 
   afterAll(async () => {
@@ -102,22 +120,45 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
   }, 120_000);
 
   it('ships the production install only, for this platform, and an ffmpeg that works', async () => {
-    const listing = await podmanOk('run', '--rm', '--network=host', '--entrypoint', 'sh', IMAGE, '-c', [
-      'ls /app/node_modules | tr "\\n" " "; echo',
-      'ls /app/node_modules/better-sqlite3 /app/node_modules/better-sqlite3/prebuilds /app/node_modules/bcrypt/prebuilds | tr "\\n" " "; echo',
-      'ls /app | tr "\\n" " "; echo; ffmpeg -hide_banner -version | head -1',
-    ].join('; '));
+    const listing = await podmanOk(
+      'run',
+      '--rm',
+      '--network=host',
+      '--entrypoint',
+      'sh',
+      IMAGE,
+      '-c',
+      [
+        'ls /app/node_modules | tr "\\n" " "; echo',
+        'ls /app/node_modules/better-sqlite3 /app/node_modules/better-sqlite3/prebuilds /app/node_modules/bcrypt/prebuilds | tr "\\n" " "; echo',
+        'ls /app | tr "\\n" " "; echo; ffmpeg -hide_banner -version | head -1',
+      ].join('; '),
+    );
     const [modules, native, app, ffmpeg] = listing.split('\n');
     for (const dev of ['vitest', 'vite', 'typescript', 'lit', 'mongodb-memory-server-core', '@types']) expect(modules.split(' '), dev).not.toContain(dev);
     for (const runtime of ['koa', 'better-sqlite3', 'agenda', '@agendajs', 'pino']) expect(modules.split(' '), runtime).toContain(runtime);
     expect(native).toContain('linux-x64.node');
-    for (const gone of ['deps', 'src', 'darwin-arm64.node', 'win32-x64.node', 'linuxmusl-x64.node', 'darwin-x64']) expect(native.split(' '), gone).not.toContain(gone);
+    for (const gone of ['deps', 'src', 'darwin-arm64.node', 'win32-x64.node', 'linuxmusl-x64.node', 'darwin-x64'])
+      expect(native.split(' '), gone).not.toContain(gone);
     expect(app.split(' ')).not.toContain('tests');
     expect(ffmpeg).toMatch(/^ffmpeg version /);
 
     // The embedded MongoDB store is a development tool: the image says so instead of crashing.
     // (as root inside: the anonymous volumes podman makes for /config and /media belong to root)
-    const memory = await podman('run', '--rm', '--network=host', '--env', 'JOBS_STORE=mongodb-memory', '--env', 'PUID=0', '--env', 'PGID=0', '--env', `PORT=${await freePort()}`, IMAGE);
+    const memory = await podman(
+      'run',
+      '--rm',
+      '--network=host',
+      '--env',
+      'JOBS_STORE=mongodb-memory',
+      '--env',
+      'PUID=0',
+      '--env',
+      'PGID=0',
+      '--env',
+      `PORT=${await freePort()}`,
+      IMAGE,
+    );
     expect(memory.code).not.toBe(0);
     expect(memory.stdout + memory.stderr).toContain('leaves mongodb-memory-server out');
   }, 120_000);
@@ -130,7 +171,10 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
 
     // HEALTHCHECK: the Dockerfile's command, kept by the docker format, passing when run.
     const declared = runtimeStage.instructions.find((instruction) => instruction.keyword === 'HEALTHCHECK')!.args;
-    expect(JSON.parse(await container.inspect('{{json .Config.Healthcheck.Test}}'))).toEqual(['CMD', ...execForm(declared.slice(declared.indexOf('CMD ') + 4))!]);
+    expect(JSON.parse(await container.inspect('{{json .Config.Healthcheck.Test}}'))).toEqual([
+      'CMD',
+      ...execForm(declared.slice(declared.indexOf('CMD ') + 4))!,
+    ]);
     expect((await podman('healthcheck', 'run', container.name)).code).toBe(0);
 
     const processes = await container.processes();
@@ -149,11 +193,15 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
 
     // An HLS episode: ffmpeg of the slimmed image remuxes it; the file and folders follow PUID/UMASK.
     const { id } = await api.queueEpisode('demo-academy', 1, 2);
-    const done = await waitUntil(async () => {
-      const item = await api('GET', `/api/queue/${id}`);
-      if (item.status === 'failed') throw new Error(`download failed: ${item.error}`);
-      return item.status === 'completed' ? item : undefined;
-    }, 'the HLS download', 60_000);
+    const done = await waitUntil(
+      async () => {
+        const item = await api('GET', `/api/queue/${id}`);
+        if (item.status === 'failed') throw new Error(`download failed: ${item.error}`);
+        return item.status === 'completed' ? item : undefined;
+      },
+      'the HLS download',
+      60_000,
+    );
     const file = join(media, String(done.file_path).replace(/^\/media\//, ''));
     expect(file.endsWith('.mp4')).toBe(true);
     expect(statSync(file)).toMatchObject({ uid: PUID, gid: PGID });
@@ -186,10 +234,14 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
     let api = client(container.url);
     await api.setUpAndLogIn();
     const { id, folder } = await api.queueEpisode('demo-academy', 1, 1);
-    await waitUntil(async () => {
-      const item = await api('GET', `/api/queue/${id}`);
-      return item.status === 'downloading' && item.progress.downloaded_bytes > 1_000_000;
-    }, 'a megabyte in the .part', 60_000);
+    await waitUntil(
+      async () => {
+        const item = await api('GET', `/api/queue/${id}`);
+        return item.status === 'downloading' && item.progress.downloaded_bytes > 1_000_000;
+      },
+      'a megabyte in the .part',
+      60_000,
+    );
 
     const stopped = await container.stop();
     expect(stopped.exitCode).toBe(0);
@@ -207,12 +259,19 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
     await container.ready(2);
     api = client(container.url);
     await api.logIn();
-    const done = await waitUntil(async () => {
-      const item = await api('GET', `/api/queue/${id}`);
-      if (item.status === 'failed') throw new Error(`download failed: ${item.error}`);
-      return item.status === 'completed' ? item : undefined;
-    }, 'the resumed download', 60_000);
-    const ranges = site.stats.requests.slice(before).filter((request) => request.path.startsWith('/media/mp4/')).map((request) => String(request.headers.range));
+    const done = await waitUntil(
+      async () => {
+        const item = await api('GET', `/api/queue/${id}`);
+        if (item.status === 'failed') throw new Error(`download failed: ${item.error}`);
+        return item.status === 'completed' ? item : undefined;
+      },
+      'the resumed download',
+      60_000,
+    );
+    const ranges = site.stats.requests
+      .slice(before)
+      .filter((request) => request.path.startsWith('/media/mp4/'))
+      .map((request) => String(request.headers.range));
     expect(Number(/^bytes=(\d+)-$/.exec(ranges[0])?.[1])).toBeGreaterThanOrEqual(kept);
     const file = join(media, String(done.file_path).replace(/^\/media\//, ''));
     expect(readFileSync(file).equals(largeFileBytes(0, SIZE))).toBe(true);
@@ -220,31 +279,35 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
     expect((await container.stop()).exitCode).toBe(0);
   }, 240_000);
 
-  it('upgrades from the previous image: the pre-migration backup, then migrations; the data stays', async () => {
-    const previous = await previousImage();
-    const { config, mounts } = folders('upgrade');
-    await writeConfig(config, ['Vidoza']);
-    const old = await Container.start(previous.tag, { env: env(), volumes: mounts });
-    containers.push(old);
-    await old.ready();
-    const api = client(old.url);
-    await api.setUpAndLogIn();
-    await api('POST', '/api/anime/add', { key: 'demo-academy' });
-    expect((await old.stop()).exitCode).toBe(0);
-    expect(appliedMigrations(join(config, 'aniworld.db'))).not.toContain(previous.missingMigration);
+  it(
+    'upgrades from the previous image: the pre-migration backup, then migrations; the data stays',
+    async () => {
+      const previous = await previousImage();
+      const { config, mounts } = folders('upgrade');
+      await writeConfig(config, ['Vidoza']);
+      const old = await Container.start(previous.tag, { env: env(), volumes: mounts });
+      containers.push(old);
+      await old.ready();
+      const api = client(old.url);
+      await api.setUpAndLogIn();
+      await api('POST', '/api/anime/add', { key: 'demo-academy' });
+      expect((await old.stop()).exitCode).toBe(0);
+      expect(appliedMigrations(join(config, 'aniworld.db'))).not.toContain(previous.missingMigration);
 
-    const current = await start({ env: env(), volumes: mounts });
-    await current.ready();
-    const backups = readdirSync(join(config, 'backups')).filter((name) => name.endsWith('-pre-migration.db'));
-    expect(backups).toHaveLength(1);
-    expect(statSync(join(config, 'backups', backups[0]))).toMatchObject({ uid: PUID, gid: PGID });
-    expect(appliedMigrations(join(config, 'backups', backups[0]))).not.toContain(previous.missingMigration);
-    const upgraded = client(current.url);
-    await upgraded.logIn();
-    expect((await upgraded('GET', '/api/anime')).map((series: { key: string }) => series.key)).toContain('demo-academy');
-    expect((await current.stop()).exitCode).toBe(0);
-    expect(appliedMigrations(join(config, 'aniworld.db'))).toContain(previous.missingMigration);
-  }, 40 * 60_000);
+      const current = await start({ env: env(), volumes: mounts });
+      await current.ready();
+      const backups = readdirSync(join(config, 'backups')).filter((name) => name.endsWith('-pre-migration.db'));
+      expect(backups).toHaveLength(1);
+      expect(statSync(join(config, 'backups', backups[0]))).toMatchObject({ uid: PUID, gid: PGID });
+      expect(appliedMigrations(join(config, 'backups', backups[0]))).not.toContain(previous.missingMigration);
+      const upgraded = client(current.url);
+      await upgraded.logIn();
+      expect((await upgraded('GET', '/api/anime')).map((series: { key: string }) => series.key)).toContain('demo-academy');
+      expect((await current.stop()).exitCode).toBe(0);
+      expect(appliedMigrations(join(config, 'aniworld.db'))).toContain(previous.missingMigration);
+    },
+    40 * 60_000,
+  );
 
   it('a read-only /media stops the container at once with the fix', async () => {
     const { config, media } = folders('read-only');
@@ -266,10 +329,14 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
     const api = client(container.url);
     await api.setUpAndLogIn();
     const { id } = await api.queueEpisode('demo-academy', 1, 3);
-    const item = await waitUntil(async () => {
-      const current = await api('GET', `/api/queue/${id}`);
-      return /full|no space|ENOSPC/i.test(JSON.stringify(current)) ? current : undefined;
-    }, 'the queue item to report the full disk', 60_000);
+    const item = await waitUntil(
+      async () => {
+        const current = await api('GET', `/api/queue/${id}`);
+        return /full|no space|ENOSPC/i.test(JSON.stringify(current)) ? current : undefined;
+      },
+      'the queue item to report the full disk',
+      60_000,
+    );
     expect(item.status).not.toBe('completed');
     expect((await podman('healthcheck', 'run', container.name)).code).toBe(0);
     expect((await fetch(`${container.url}/health`)).status).toBe(200);
@@ -340,17 +407,24 @@ describe.skipIf(unavailable)('the Docker image, built and run with podman', () =
  * kept under a tag naming that commit.
  */
 async function previousImage(): Promise<{ tag: string; missingMigration: string }> {
-  const newest = readdirSync(join(REPO, 'backend', 'db', 'migrations')).filter((name) => /^Migration\d+_.*\.ts$/.test(name)).sort().at(-1)!;
+  const newest = readdirSync(join(REPO, 'backend', 'db', 'migrations'))
+    .filter((name) => /^Migration\d+_.*\.ts$/.test(name))
+    .sort()
+    .at(-1)!;
   // A shallow clone (CI systems often clone with --depth) has no commit before the migration:
   // fetch the rest of the history from where it was cloned before looking for it.
   if ((await run('git', ['-C', REPO, 'rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true') {
     const fetched = await run('git', ['-C', REPO, 'fetch', '--quiet', '--unshallow']);
-    if (fetched.code !== 0) throw new Error(`the previous image needs the git history of backend/db/migrations/${newest}, and this clone is shallow; git fetch --unshallow failed: ${fetched.stderr}`);
+    if (fetched.code !== 0)
+      throw new Error(
+        `the previous image needs the git history of backend/db/migrations/${newest}, and this clone is shallow; git fetch --unshallow failed: ${fetched.stderr}`,
+      );
   }
   // -m --first-parent: a migration can arrive in a merge commit (renamed while resolving a clash of timestamps).
   const added = await run('git', ['-C', REPO, 'log', '-m', '--first-parent', '--diff-filter=A', '--format=%H', '--', `backend/db/migrations/${newest}`]);
   const commit = added.stdout.trim().split('\n').at(-1);
-  if (added.code !== 0 || !commit) throw new Error(`the previous image needs the git history of backend/db/migrations/${newest} (a full clone, not --depth): ${added.stderr}`);
+  if (added.code !== 0 || !commit)
+    throw new Error(`the previous image needs the git history of backend/db/migrations/${newest} (a full clone, not --depth): ${added.stderr}`);
   const parent = await newestStartableCommit(`${commit}^`);
   const tag = `localhost/aniworld-previous:${parent.slice(0, 12)}`;
   if ((await podman('image', 'exists', tag)).code !== 0) {
@@ -388,7 +462,10 @@ async function newestStartableCommit(start: string): Promise<string> {
 
 /** The texts of `files` at `commit`, read in one `git cat-file --batch` (one process, not one per file). */
 function readAtCommit(commit: string, files: readonly string[]): Map<string, string> {
-  const output = execFileSync('git', ['-C', REPO, 'cat-file', '--batch'], { input: files.map((file) => `${commit}:${file}`).join('\n') + '\n', maxBuffer: 256 * 1024 * 1024 });
+  const output = execFileSync('git', ['-C', REPO, 'cat-file', '--batch'], {
+    input: files.map((file) => `${commit}:${file}`).join('\n') + '\n',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const texts = new Map<string, string>();
   let offset = 0;
   for (const file of files) {

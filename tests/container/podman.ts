@@ -20,7 +20,11 @@ export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const RUNTIME = join(REPO, 'scripts', 'podman', 'runc-without-rlimits');
 const PODMAN = ['--runtime', RUNTIME];
 
-export interface Result { readonly code: number; readonly stdout: string; readonly stderr: string }
+export interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
 
 /** Runs a command to its end; never throws for a non-zero exit (callers assert on it). */
 export function run(file: string, args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<Result> {
@@ -81,7 +85,6 @@ export function checkoutTag(name: string): string {
   return `localhost/${name}:${createHash('sha256').update(REPO).digest('hex').slice(0, 12)}`;
 }
 
-
 export interface RunOptions {
   readonly env?: Record<string, string>;
   readonly volumes?: readonly string[];
@@ -104,7 +107,11 @@ export class Container {
     const name = `aniworld-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const env = { PORT: String(port), ...options.env };
     await podmanOk(
-      'run', '--detach', '--name', name, '--network=host',
+      'run',
+      '--detach',
+      '--name',
+      name,
+      '--network=host',
       ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
       ...(options.volumes ?? []).flatMap((volume) => ['--volume', volume]),
       ...(options.user ? ['--user', options.user] : []),
@@ -181,9 +188,15 @@ export class Container {
 
   /** uid and command line of every process in the container (from /proc, the image has no ps). */
   async processes(): Promise<{ pid: number; uid: number; gid: number; args: string }[]> {
-    const script = 'for d in /proc/[0-9]*; do [ -r "$d/cmdline" ] || continue; printf "%s\\t%s\\t%s\\t%s\\n" "${d#/proc/}" "$(awk \'/^Uid:/{print $2}\' "$d/status")" "$(awk \'/^Gid:/{print $2}\' "$d/status")" "$(tr "\\0" " " < "$d/cmdline")"; done';
+    const script =
+      'for d in /proc/[0-9]*; do [ -r "$d/cmdline" ] || continue; printf "%s\\t%s\\t%s\\t%s\\n" "${d#/proc/}" "$(awk \'/^Uid:/{print $2}\' "$d/status")" "$(awk \'/^Gid:/{print $2}\' "$d/status")" "$(tr "\\0" " " < "$d/cmdline")"; done';
     const result = await this.exec('sh', '-c', script);
-    return result.stdout.trim().split('\n').map((line) => line.split('\t')).filter((parts) => parts[3]?.trim()).map(([pid, uid, gid, args]) => ({ pid: Number(pid), uid: Number(uid), gid: Number(gid), args: args.trim() }));
+    return result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .filter((parts) => parts[3]?.trim())
+      .map(([pid, uid, gid, args]) => ({ pid: Number(pid), uid: Number(uid), gid: Number(gid), args: args.trim() }));
   }
 
   async remove(): Promise<void> {

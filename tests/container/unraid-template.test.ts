@@ -32,7 +32,8 @@ describe('Unraid template', () => {
       expect(config, target).toBeDefined();
       expect(config!.attributes.Type, target).toBe(type);
       expect(config!.attributes.Default, target).toBe(value);
-      for (const attribute of ['Name', 'Mode', 'Description', 'Display', 'Required', 'Mask']) expect(config!.attributes, `${target} ${attribute}`).toHaveProperty(attribute);
+      for (const attribute of ['Name', 'Mode', 'Description', 'Display', 'Required', 'Mask'])
+        expect(config!.attributes, `${target} ${attribute}`).toHaveProperty(attribute);
     };
     expectConfig('8000', 'Port', '8000');
     expectConfig('/config', 'Path', '/mnt/user/appdata/aniworld');

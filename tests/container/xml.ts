@@ -19,7 +19,9 @@ export function parseXml(source: string): XmlElement {
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let position = source.length - rest.length;
-  const fail = (message: string): never => { throw new Error(`XML error at offset ${position}: ${message}`); };
+  const fail = (message: string): never => {
+    throw new Error(`XML error at offset ${position}: ${message}`);
+  };
 
   while (rest.length > 0) {
     const lt = rest.indexOf('<');
@@ -84,12 +86,18 @@ function readAttributes(source: string, fail: (message: string) => never): Recor
 function decode(text: string): string {
   return text.replace(ENTITY, (entity) => {
     switch (entity) {
-      case '&amp;': return '&';
-      case '&lt;': return '<';
-      case '&gt;': return '>';
-      case '&quot;': return '"';
-      case '&apos;': return "'";
-      default: return String.fromCodePoint(entity[2] === 'x' ? Number.parseInt(entity.slice(3, -1), 16) : Number(entity.slice(2, -1)));
+      case '&amp;':
+        return '&';
+      case '&lt;':
+        return '<';
+      case '&gt;':
+        return '>';
+      case '&quot;':
+        return '"';
+      case '&apos;':
+        return "'";
+      default:
+        return String.fromCodePoint(entity[2] === 'x' ? Number.parseInt(entity.slice(3, -1), 16) : Number(entity.slice(2, -1)));
     }
   });
 }

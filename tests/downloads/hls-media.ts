@@ -13,9 +13,36 @@ export interface HlsMedia {
 
 /** A real H.264/AAC HLS stream made by ffmpeg: `seconds` long, one-second segments. */
 export async function makeHls(folder: string, seconds = 6): Promise<HlsMedia> {
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc=size=160x120:rate=25:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-c:a', 'aac', '-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod',
-    '-hls_segment_filename', join(folder, 'seg%03d.ts'), join(folder, 'index.m3u8')]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=160x120:rate=25:duration=${seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '25',
+    '-c:a',
+    'aac',
+    '-f',
+    'hls',
+    '-hls_time',
+    '1',
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_filename',
+    join(folder, 'seg%03d.ts'),
+    join(folder, 'index.m3u8'),
+  ]);
   const playlist = await readFile(join(folder, 'index.m3u8'), 'utf8');
   const names = (await readdir(folder)).filter((name) => name.endsWith('.ts')).sort();
   const segments = await Promise.all(names.map(async (name) => ({ name, body: await readFile(join(folder, name)) })));

@@ -18,7 +18,11 @@ export interface ServedFile {
   readonly status?: number;
 }
 
-export interface LoggedRequest { readonly path: string; readonly range: string | undefined; readonly headers: IncomingMessage['headers'] }
+export interface LoggedRequest {
+  readonly path: string;
+  readonly range: string | undefined;
+  readonly headers: IncomingMessage['headers'];
+}
 
 /** A small media host for transfer tests: Range support, request log, failure switches. */
 export class MediaServer {
@@ -29,7 +33,9 @@ export class MediaServer {
   url = '';
 
   constructor() {
-    this.#server = createServer((request, response) => { void this.#handle(request, response); });
+    this.#server = createServer((request, response) => {
+      void this.#handle(request, response);
+    });
   }
 
   async start(): Promise<this> {

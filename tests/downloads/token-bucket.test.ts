@@ -4,7 +4,13 @@ import { TokenBucket } from '../../backend/downloads/token-bucket.ts';
 /** A clock that only moves when the bucket sleeps: the bucket's arithmetic without real time. */
 function virtualBucket(bytesPerSecond: number) {
   let now = 0;
-  const bucket = new TokenBucket({ bytesPerSecond, now: () => now, sleep: async (ms) => { now += ms; } });
+  const bucket = new TokenBucket({
+    bytesPerSecond,
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  });
   return { bucket, elapsed: () => now };
 }
 
@@ -17,7 +23,9 @@ describe('TokenBucket', () => {
 
   it('lets bytes through at the configured rate, shared by several takers', async () => {
     const { bucket, elapsed } = virtualBucket(1_000_000);
-    const taker = async () => { for (let index = 0; index < 50; index++) await bucket.take(64 * 1024); };
+    const taker = async () => {
+      for (let index = 0; index < 50; index++) await bucket.take(64 * 1024);
+    };
     await Promise.all([taker(), taker(), taker()]);
     const bytes = 3 * 50 * 64 * 1024;
     // The first quarter second of burst is free; the rest is paid at 1 MB/s.

@@ -20,19 +20,31 @@ beforeAll(async () => {
   ffmpeg = (await findExecutable('ffmpeg'))!;
   media = await makeHls(temp.path, 6);
   server = await new MediaServer().start();
-  server.files.set('/master.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=80x60\nlow/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=500000,RESOLUTION=160x120\nhigh/index.m3u8\n') });
+  server.files.set('/master.m3u8', {
+    type: 'application/vnd.apple.mpegurl',
+    body: Buffer.from(
+      '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=80x60\nlow/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=500000,RESOLUTION=160x120\nhigh/index.m3u8\n',
+    ),
+  });
   server.files.set('/high/index.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from(media.playlist) });
   for (const segment of media.segments) server.files.set(`/high/${segment.name}`, { type: 'video/mp2t', body: segment.body, chunkDelayMs: 5 });
 });
-afterAll(async () => { await server?.stop(); await temp?.remove(); });
+afterAll(async () => {
+  await server?.stop();
+  await temp?.remove();
+});
 
 const allSegments = () => Buffer.concat(media.segments.map((segment) => segment.body));
-const engine = (withFfmpeg: boolean) => new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: withFfmpeg ? ffmpeg : null, segmentConcurrency: 3, progressIntervalMs: 0 });
+const engine = (withFfmpeg: boolean) =>
+  new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: withFfmpeg ? ffmpeg : null, segmentConcurrency: 3, progressIntervalMs: 0 });
 
 describe('HLS transfer', () => {
   it('picks the best variant, fetches every segment and remuxes to MP4 with ffmpeg', async () => {
     const folder = join(temp.path, 'out-remux');
-    const result = await engine(true).transfer({ media: { url: `${server.url}/master.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `Show - S01E01.${ext}`) });
+    const result = await engine(true).transfer({
+      media: { url: `${server.url}/master.m3u8`, kind: 'hls', headers: {} },
+      targetFor: (ext) => join(folder, `Show - S01E01.${ext}`),
+    });
     expect(result.path).toBe(join(folder, 'Show - S01E01.mp4'));
     expect(server.requests('/low/index.m3u8')).toHaveLength(0);
     expect(await probeDuration(result.path)).toBeCloseTo(6, 0);
@@ -42,7 +54,10 @@ describe('HLS transfer', () => {
 
   it('keeps the transport stream when there is no ffmpeg', async () => {
     const folder = join(temp.path, 'out-ts');
-    const result = await engine(false).transfer({ media: { url: `${server.url}/high/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `Show - S01E02.${ext}`) });
+    const result = await engine(false).transfer({
+      media: { url: `${server.url}/high/index.m3u8`, kind: 'hls', headers: {} },
+      targetFor: (ext) => join(folder, `Show - S01E02.${ext}`),
+    });
     expect(result.path).toBe(join(folder, 'Show - S01E02.ts'));
     expect((await readFile(result.path)).equals(allSegments())).toBe(true);
     expect(await readdir(folder)).toEqual(['Show - S01E02.ts']);
@@ -53,7 +68,16 @@ describe('HLS transfer', () => {
     const target = (ext: string) => join(folder, `Show - S01E03.${ext}`);
     const hls = { url: `${server.url}/high/index.m3u8`, kind: 'hls' as const, headers: {} };
     const controller = new AbortController();
-    const first = await engine(false).transfer({ media: hls, targetFor: target, signal: controller.signal, onProgress: (progress) => { if (progress.percent >= 40) controller.abort(); } }).catch((error: unknown) => error);
+    const first = await engine(false)
+      .transfer({
+        media: hls,
+        targetFor: target,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (progress.percent >= 40) controller.abort();
+        },
+      })
+      .catch((error: unknown) => error);
     expect((first as Error).name).toBe('AbortError');
     expect(existsSync(`${target('ts')}.hls.part`)).toBe(true);
     const before = server.log.length;
@@ -70,7 +94,16 @@ describe('HLS transfer', () => {
     const target = (ext: string) => join(folder, `Show - S01E04.${ext}`);
     const hls = { url: `${server.url}/master.m3u8`, kind: 'hls' as const, headers: {} };
     const controller = new AbortController();
-    const first = await engine(true).transfer({ media: hls, targetFor: target, signal: controller.signal, onProgress: (progress) => { if (progress.percent >= 50) controller.abort(); } }).catch((error: unknown) => error);
+    const first = await engine(true)
+      .transfer({
+        media: hls,
+        targetFor: target,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (progress.percent >= 50) controller.abort();
+        },
+      })
+      .catch((error: unknown) => error);
     expect((first as Error).name).toBe('AbortError');
     expect(existsSync(target('mp4'))).toBe(false);
     const result = await engine(true).transfer({ media: hls, targetFor: target });
@@ -82,9 +115,17 @@ describe('HLS transfer', () => {
   it('fetches a segment again when its connection is cut mid-body; the result is byte-identical', async () => {
     const segment = media.segments[2];
     server.files.set('/cut/index.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from(media.playlist) });
-    for (const each of media.segments) server.files.set(`/cut/${each.name}`, { type: 'video/mp2t', body: each.body, cutOnceAfter: each === segment ? Math.floor(segment.body.length / 2) : undefined });
+    for (const each of media.segments)
+      server.files.set(`/cut/${each.name}`, {
+        type: 'video/mp2t',
+        body: each.body,
+        cutOnceAfter: each === segment ? Math.floor(segment.body.length / 2) : undefined,
+      });
     const folder = join(temp.path, 'out-cut');
-    const result = await engine(false).transfer({ media: { url: `${server.url}/cut/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `E.${ext}`) });
+    const result = await engine(false).transfer({
+      media: { url: `${server.url}/cut/index.m3u8`, kind: 'hls', headers: {} },
+      targetFor: (ext) => join(folder, `E.${ext}`),
+    });
     expect(server.requests(`/cut/${segment.name}`)).toHaveLength(2);
     expect((await readFile(result.path)).equals(allSegments())).toBe(true);
   });
@@ -97,21 +138,33 @@ describe('HLS transfer', () => {
     const limited = new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: rate }), ffmpeg: null, segmentConcurrency: 3, progressIntervalMs: 0 });
     const folder = join(temp.path, 'out-limited');
     const started = performance.now();
-    const result = await limited.transfer({ media: { url: `${server.url}/high/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `E.${ext}`) });
+    const result = await limited.transfer({
+      media: { url: `${server.url}/high/index.m3u8`, kind: 'hls', headers: {} },
+      targetFor: (ext) => join(folder, `E.${ext}`),
+    });
     const seconds = (performance.now() - started) / 1000;
     // A quarter second of burst is allowed, and one chunk (at most 64 KiB) may overdraw it;
     // everything else comes at the rate.
-    expect(seconds).toBeGreaterThanOrEqual((total - rate / 4 - 64 * 1024) / rate * 0.95);
+    expect(seconds).toBeGreaterThanOrEqual(((total - rate / 4 - 64 * 1024) / rate) * 0.95);
     expect((await readFile(result.path)).equals(allSegments())).toBe(true);
   });
 
   it('a segment that stops sending fails the attempt as transient, naming the host, and keeps the segments before it', async () => {
     const stalled = media.segments[3];
     server.files.set('/stall/index.m3u8', { type: 'application/vnd.apple.mpegurl', body: Buffer.from(media.playlist) });
-    for (const each of media.segments) server.files.set(`/stall/${each.name}`, { type: 'video/mp2t', body: each.body, chunkDelayMs: each === stalled ? 60_000 : undefined });
+    for (const each of media.segments)
+      server.files.set(`/stall/${each.name}`, { type: 'video/mp2t', body: each.body, chunkDelayMs: each === stalled ? 60_000 : undefined });
     const folder = join(temp.path, 'out-stall');
-    const stalling = new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: null, segmentConcurrency: 1, progressIntervalMs: 0, idleTimeoutMs: 300 });
-    const error = await stalling.transfer({ media: { url: `${server.url}/stall/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `E.${ext}`) }).catch((failure: unknown) => failure);
+    const stalling = new TransferEngine({
+      bucket: new TokenBucket({ bytesPerSecond: 0 }),
+      ffmpeg: null,
+      segmentConcurrency: 1,
+      progressIntervalMs: 0,
+      idleTimeoutMs: 300,
+    });
+    const error = await stalling
+      .transfer({ media: { url: `${server.url}/stall/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(folder, `E.${ext}`) })
+      .catch((failure: unknown) => failure);
     expect(error).toMatchObject({ kind: 'transient', message: expect.stringContaining('sent nothing') });
     expect((error as Error).message).toContain('127.0.0.1');
     // Three tries of the stalled segment, and the ones before it are kept for the next attempt.
@@ -123,7 +176,10 @@ describe('HLS transfer', () => {
   it('decrypts AES-128 segments', async () => {
     const key = randomBytes(16);
     serveEncrypted('/enc', key, { type: 'application/octet-stream', body: key }, 7);
-    const result = await engine(false).transfer({ media: { url: `${server.url}/enc/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(temp.path, 'out-enc', `E.${ext}`) });
+    const result = await engine(false).transfer({
+      media: { url: `${server.url}/enc/index.m3u8`, kind: 'hls', headers: {} },
+      targetFor: (ext) => join(temp.path, 'out-enc', `E.${ext}`),
+    });
     expect((await readFile(result.path)).equals(allSegments())).toBe(true);
     expect(server.requests('/enc/key.bin')).toHaveLength(1);
   });
@@ -132,7 +188,10 @@ describe('HLS transfer', () => {
     const key = randomBytes(16);
     // The first answer for the key is cut after 4 bytes; a key cached as failed would fail every segment.
     serveEncrypted('/enc2', key, { type: 'application/octet-stream', body: key, cutOnceAfter: 4 }, 0);
-    const result = await engine(false).transfer({ media: { url: `${server.url}/enc2/index.m3u8`, kind: 'hls', headers: {} }, targetFor: (ext) => join(temp.path, 'out-enc2', `E.${ext}`) });
+    const result = await engine(false).transfer({
+      media: { url: `${server.url}/enc2/index.m3u8`, kind: 'hls', headers: {} },
+      targetFor: (ext) => join(temp.path, 'out-enc2', `E.${ext}`),
+    });
     expect((await readFile(result.path)).equals(allSegments())).toBe(true);
     expect(server.requests('/enc2/key.bin')).toHaveLength(2);
   });

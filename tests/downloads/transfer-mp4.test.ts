@@ -17,9 +17,16 @@ const content = randomBytes(3 * 1024 * 1024 + 123);
 let server: MediaServer;
 let temp: { path: string; remove: () => Promise<void> };
 
-beforeAll(async () => { server = await new MediaServer().start(); });
-afterAll(async () => { await server.stop(); });
-afterEach(async () => { await temp?.remove(); server.reset(); });
+beforeAll(async () => {
+  server = await new MediaServer().start();
+});
+afterAll(async () => {
+  await server.stop();
+});
+afterEach(async () => {
+  await temp?.remove();
+  server.reset();
+});
 
 const curl = await findCurl();
 
@@ -37,10 +44,20 @@ it('finds curl and setpriv (the image and scripts/install-system-deps.sh provide
 
 // Every case runs twice: with Node's HTTP client and with curl (used while no speed limit is set).
 // curl hands the body to dd where coreutils has it ('curl'), else writes the .part itself ('curl -o').
-describe.each([['Node', null], ['curl', curl], ['curl -o', curl && { ...curl, writer: null }]] as const)('MP4 transfer (%s)', (label, command: CurlCommand | null) => {
+describe.each([
+  ['Node', null],
+  ['curl', curl],
+  ['curl -o', curl && { ...curl, writer: null }],
+] as const)('MP4 transfer (%s)', (label, command: CurlCommand | null) => {
   const via = label === 'Node' ? 'Node' : 'curl';
   function engine(options: { bucket?: TokenBucket; idleTimeoutMs?: number } = {}): TransferEngine {
-    return new TransferEngine({ bucket: options.bucket ?? new TokenBucket({ bytesPerSecond: 0 }), ffmpeg: null, curl: command, progressIntervalMs: 0, idleTimeoutMs: options.idleTimeoutMs });
+    return new TransferEngine({
+      bucket: options.bucket ?? new TokenBucket({ bytesPerSecond: 0 }),
+      ffmpeg: null,
+      curl: command,
+      progressIntervalMs: 0,
+      idleTimeoutMs: options.idleTimeoutMs,
+    });
   }
 
   it('streams the file to the target through a .part and reports progress', async () => {
@@ -63,11 +80,15 @@ describe.each([['Node', null], ['curl', curl], ['curl -o', curl && { ...curl, wr
     const bucket = new TokenBucket({ bytesPerSecond: 0 });
     const rate = 4 * 1024 * 1024;
     let limitedAt: { bytes: number; time: number } | undefined;
-    await engine({ bucket }).transfer({ media, targetFor: () => target, onProgress: (progress) => {
-      if (limitedAt || progress.bytes === 0) return;
-      bucket.setRate(rate);
-      limitedAt = { bytes: progress.bytes, time: performance.now() };
-    } });
+    await engine({ bucket }).transfer({
+      media,
+      targetFor: () => target,
+      onProgress: (progress) => {
+        if (limitedAt || progress.bytes === 0) return;
+        bucket.setRate(rate);
+        limitedAt = { bytes: progress.bytes, time: performance.now() };
+      },
+    });
     const seconds = (performance.now() - limitedAt!.time) / 1000;
     // curl's progress lags the file by up to one poll: where the limiter took over is where the
     // Node transfer asked to resume.
@@ -106,7 +127,9 @@ describe.each([['Node', null], ['curl', curl], ['curl -o', curl && { ...curl, wr
     const cutAt = 1_200_000;
     const written = Promise.withResolvers<void>();
     const { target, media } = await setup({ body: content, cutOnceAfter: cutAt, cutWhen: written.promise });
-    const running = engine().transfer({ media, targetFor: () => target }).catch((error: unknown) => error);
+    const running = engine()
+      .transfer({ media, targetFor: () => target })
+      .catch((error: unknown) => error);
     // The server holds the drop until most of what it sent is in the .part: a drop after a fixed
     // pause could come, on a loaded machine, before the client had written anything. (curl keeps
     // the last partial read of 16 KiB until more arrives, so not all of it.)
@@ -138,7 +161,9 @@ describe.each([['Node', null], ['curl', curl], ['curl -o', curl && { ...curl, wr
 
   it('refuses a web page in place of the video as permanent and leaves no page in the .part', async () => {
     const { target, media } = await setup({ body: Buffer.from('<html><body>Please verify you are human</body></html>'), type: 'text/html; charset=utf-8' });
-    const failure = await engine().transfer({ media, targetFor: () => target }).catch((error: unknown) => error);
+    const failure = await engine()
+      .transfer({ media, targetFor: () => target })
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TransferError);
     expect((failure as TransferError).kind).toBe('permanent');
     expect((failure as Error).message).toMatch(/web page instead of the video/);
@@ -148,11 +173,15 @@ describe.each([['Node', null], ['curl', curl], ['curl -o', curl && { ...curl, wr
 
   it('classifies a missing file as permanent and a 503 as transient', async () => {
     const { target, media } = await setup({ body: content });
-    const gone = await engine().transfer({ media: { ...media, url: `${server.url}/missing.mp4` }, targetFor: () => target }).catch((error: unknown) => error);
+    const gone = await engine()
+      .transfer({ media: { ...media, url: `${server.url}/missing.mp4` }, targetFor: () => target })
+      .catch((error: unknown) => error);
     expect(gone).toBeInstanceOf(TransferError);
     expect((gone as TransferError).kind).toBe('permanent');
     server.files.set('/busy.mp4', { body: content, status: 503 });
-    const busy = await engine().transfer({ media: { ...media, url: `${server.url}/busy.mp4` }, targetFor: () => target }).catch((error: unknown) => error);
+    const busy = await engine()
+      .transfer({ media: { ...media, url: `${server.url}/busy.mp4` }, targetFor: () => target })
+      .catch((error: unknown) => error);
     expect((busy as TransferError).kind).toBe('transient');
     expect(existsSync(target)).toBe(false);
   });
@@ -170,7 +199,14 @@ describe.each([['Node', null], ['curl', curl], ['curl -o', curl && { ...curl, wr
   it('stops promptly on abort and keeps the .part', async () => {
     const { target, media } = await setup({ body: content, chunkDelayMs: 20 });
     const controller = new AbortController();
-    const running = engine().transfer({ media, targetFor: () => target, signal: controller.signal, onProgress: (progress) => { if (progress.bytes > 100_000) controller.abort(); } });
+    const running = engine().transfer({
+      media,
+      targetFor: () => target,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.bytes > 100_000) controller.abort();
+      },
+    });
     const failure = await running.catch((error: unknown) => error);
     expect((failure as Error).name).toBe('AbortError');
     expect(existsSync(target)).toBe(false);
@@ -178,11 +214,17 @@ describe.each([['Node', null], ['curl', curl], ['curl -o', curl && { ...curl, wr
   });
 });
 
-it('names the writer\'s failure (disk full) as permanent when dd cannot write the .part', async () => {
+it("names the writer's failure (disk full) as permanent when dd cannot write the .part", async () => {
   temp = await makeTempDir();
   server.files.set('/video.mp4', { body: content });
   // /dev/full: every write fails with ENOSPC, like a full media disk.
-  const failure = await downloadMp4WithCurl(curl!, { url: `${server.url}/video.mp4`, headers: {}, partPath: '/dev/full', bucket: new TokenBucket({ bytesPerSecond: 0 }), meter: new ProgressMeter({ emit: () => {} }) }).catch((error: unknown) => error);
+  const failure = await downloadMp4WithCurl(curl!, {
+    url: `${server.url}/video.mp4`,
+    headers: {},
+    partPath: '/dev/full',
+    bucket: new TokenBucket({ bytesPerSecond: 0 }),
+    meter: new ProgressMeter({ emit: () => {} }),
+  }).catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(TransferError);
   expect((failure as TransferError).kind).toBe('permanent');
   expect((failure as Error).message).toMatch(/^Writing the video file failed \(disk full or not writable\): .*No space left on device/);

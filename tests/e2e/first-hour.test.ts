@@ -6,7 +6,7 @@ import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.t
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { writeQueueConfig } from '../integration/queue-helpers.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 import { seriousAxeFindings } from './axe.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
@@ -44,7 +44,7 @@ describe('the first hour in the panel', () => {
     const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    if (options.signedIn !== false) await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    if (options.signedIn !== false) await signIn(page, token);
     onTestFailed(async () => {
       await mkdir(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, `first-hour-failed-${locale}-${Date.now()}.png`), fullPage: true }).catch(() => {});
@@ -60,7 +60,9 @@ describe('the first hour in the panel', () => {
     await page.getByRole('heading', { name: 'Bibliothek' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
     const labels = await page.getByRole('navigation', { name: 'Hauptmenü' }).getByRole('link').allTextContents();
-    expect(labels.map((label) => label.trim()).filter(Boolean)).toEqual(expect.arrayContaining(['Bibliothek', 'Warteschlange', 'Benachrichtigungen', 'Einstellungen', 'System']));
+    expect(labels.map((label) => label.trim()).filter(Boolean)).toEqual(
+      expect.arrayContaining(['Bibliothek', 'Warteschlange', 'Benachrichtigungen', 'Einstellungen', 'System']),
+    );
     await page.getByText(/1 von 1 Serien angezeigt · insgesamt \d+ Folgen fehlend/).waitFor();
     await nav(page, 'Einstellungen').click();
     await page.getByRole('heading', { name: 'Sprache des Panels' }).waitFor();
@@ -139,8 +141,13 @@ describe('the first hour in the panel', () => {
     const rescan = page.getByRole('button', { name: /Rescan|Scanning/ });
     await rescan.focus();
     await rescan.press('Enter');
-    await page.getByText(/library scan (started|is already running)/i).first().waitFor();
-    expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.shadowRoot?.activeElement?.textContent?.trim())).toMatch(/Rescan|Scanning/);
+    await page
+      .getByText(/library scan (started|is already running)/i)
+      .first()
+      .waitFor();
+    expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.shadowRoot?.activeElement?.textContent?.trim())).toMatch(
+      /Rescan|Scanning/,
+    );
     expect(await seriousAxeFindings(page)).toEqual([]);
   }, 90_000);
 
@@ -169,8 +176,17 @@ describe('the first hour in the panel', () => {
 
   it('on a 390 px phone: Escape closes the menu, the page behind is inert, the history table fits, the toast sits over the top bar', async () => {
     const done = app.running.services.events;
-    const finished = new Promise<void>((resolve) => { const stop = done.subscribe((event) => { if (event.type === 'download_complete') { stop(); resolve(); } }); });
-    expect((await app.request('POST', '/api/queue/add', { token, body: { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 1 }] } })).status).toBe(201);
+    const finished = new Promise<void>((resolve) => {
+      const stop = done.subscribe((event) => {
+        if (event.type === 'download_complete') {
+          stop();
+          resolve();
+        }
+      });
+    });
+    expect((await app.request('POST', '/api/queue/add', { token, body: { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 1 }] } })).status).toBe(
+      201,
+    );
     await finished;
 
     const page = await openPage('de-DE', { width: 390, height: 800 });

@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { startAppWithSite } from '../helpers/site-app.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 import { seriousAxeFindings } from './axe.ts';
 
 /**
@@ -18,7 +18,11 @@ const S1E1 = 'Season 01/Old Layout - S01E01 - Folge 1 der Staffel 1';
 const video = randomBytes(96 * 1024);
 const subtitle = Buffer.from('1\n00:00:01,000 --> 00:00:02,000\nHallo\n');
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('organize preview and activity page', () => {
   let site: FixtureSite;
@@ -53,7 +57,7 @@ describe('organize preview and activity page', () => {
     const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    await signIn(page, token);
     await page.goto(`${app.url}${path}`);
     return { page, errors };
   }

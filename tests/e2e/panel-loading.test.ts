@@ -5,7 +5,7 @@ import type { BrowserContext, Page, Request, Route } from 'playwright-core';
 import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { startQueueApp } from '../integration/queue-helpers.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 import { seriousAxeFindings } from './axe.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
@@ -14,16 +14,29 @@ const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'scree
  * A held answer: the real server's response to the first request matching `pattern` is read at
  * once (so it shows the state of that moment) and handed to the page only on `release()`.
  */
-async function holdNextAnswer(page: Page, pattern: RegExp): Promise<{ fetched: Promise<void>; release: () => Promise<void>; settled: Promise<'finished' | 'failed'> }> {
+async function holdNextAnswer(
+  page: Page,
+  pattern: RegExp,
+): Promise<{ fetched: Promise<void>; release: () => Promise<void>; settled: Promise<'finished' | 'failed'> }> {
   let fetched!: () => void;
   let open!: () => void;
   let settle!: (how: 'finished' | 'failed') => void;
-  const fetchedPromise = new Promise<void>((resolve) => { fetched = resolve; });
-  const released = new Promise<void>((resolve) => { open = resolve; });
-  const settled = new Promise<'finished' | 'failed'>((resolve) => { settle = resolve; });
+  const fetchedPromise = new Promise<void>((resolve) => {
+    fetched = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const settled = new Promise<'finished' | 'failed'>((resolve) => {
+    settle = resolve;
+  });
   let held: Request | undefined;
-  const onFinished = (request: Request) => { if (request === held) settle('finished'); };
-  const onFailed = (request: Request) => { if (request === held) settle('failed'); };
+  const onFinished = (request: Request) => {
+    if (request === held) settle('finished');
+  };
+  const onFailed = (request: Request) => {
+    if (request === held) settle('failed');
+  };
   page.on('requestfinished', onFinished);
   page.on('requestfailed', onFailed);
   let delivered = Promise.resolve();
@@ -39,8 +52,15 @@ async function holdNextAnswer(page: Page, pattern: RegExp): Promise<{ fetched: P
   await page.route(pattern, handler, { times: 1 });
   return {
     fetched: fetchedPromise,
-    release: async () => { open(); await fetchedPromise; await delivered; },
-    settled: settled.finally(() => { page.off('requestfinished', onFinished); page.off('requestfailed', onFailed); }),
+    release: async () => {
+      open();
+      await fetchedPromise;
+      await delivered;
+    },
+    settled: settled.finally(() => {
+      page.off('requestfinished', onFinished);
+      page.off('requestfailed', onFailed);
+    }),
   };
 }
 
@@ -48,10 +68,11 @@ async function holdNextAnswer(page: Page, pattern: RegExp): Promise<{ fetched: P
 const frames = (page: Page) => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 
 /** A link inside the panel, followed the way the panel's own links do (no page load). */
-const follow = (page: Page, path: string) => page.evaluate((to) => {
-  history.pushState(null, '', to);
-  window.dispatchEvent(new Event('aw-route-change'));
-}, path);
+const follow = (page: Page, path: string) =>
+  page.evaluate((to) => {
+    history.pushState(null, '', to);
+    window.dispatchEvent(new Event('aw-route-change'));
+  }, path);
 
 describe('panel data loading in a real browser', () => {
   let site: FixtureSite;
@@ -69,7 +90,7 @@ describe('panel data loading in a real browser', () => {
     browser = await launchBrowser();
     page = await browser.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    await signIn(page, token);
   }, 120_000);
 
   beforeEach((context) => {
@@ -85,7 +106,7 @@ describe('panel data loading in a real browser', () => {
     await site?.close();
   });
 
-  it('going from one series to another, the first one\'s late answer never replaces the second', async () => {
+  it("going from one series to another, the first one's late answer never replaces the second", async () => {
     await page.goto(`${app.url}/library`);
     await page.getByRole('link', { name: /^Film Collection/ }).waitFor();
     const first = await holdNextAnswer(page, /\/api\/anime\/demo-academy$/);
@@ -116,7 +137,9 @@ describe('panel data loading in a real browser', () => {
 
     // The next reload (for the second item's download_added) is held with the state of that moment: both items.
     const stale = await holdNextAnswer(page, /\/api\/queue\/status$/);
-    expect((await app.request('POST', '/api/queue/add', { token, body: { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 2 }] } })).status).toBe(201);
+    expect((await app.request('POST', '/api/queue/add', { token, body: { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 2 }] } })).status).toBe(
+      201,
+    );
     await stale.fetched;
     // Then the first item goes away: download_removed, and the page loads the newer state.
     expect((await app.request('DELETE', `/api/queue/${firstId}`, { token })).status).toBeLessThan(300);

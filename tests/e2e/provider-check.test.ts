@@ -27,7 +27,10 @@ describe('Provider check solved by a person from the panel', () => {
     app = await startTestApp({ env: { ANIWORLD_PROVIDER_URL: site.url, ANIWORLD_SOLVER: 'auto' } });
     token = await app.login();
     receiver = await Receiver.start();
-    const hook = await app.request('POST', '/api/webhooks', { token, body: { name: 'checks', url: `${receiver.url}/hook`, kind: 'json', events: ['provider_check'] } });
+    const hook = await app.request('POST', '/api/webhooks', {
+      token,
+      body: { name: 'checks', url: `${receiver.url}/hook`, kind: 'json', events: ['provider_check'] },
+    });
     expect(hook.status).toBe(201);
     live = await LiveClient.open(wsUrl(app.url, `?token=${token}`));
     browser = await launchBrowser({ width: 1100, height: 900 });
@@ -77,7 +80,10 @@ describe('Provider check solved by a person from the panel', () => {
       const image = document.querySelector('aw-app')?.shadowRoot?.querySelector('aw-provider-check-page')?.shadowRoot?.querySelector('img');
       return image instanceof HTMLImageElement && image.complete && image.naturalWidth > 0;
     });
-    const frameSize = await view.evaluate((image: HTMLImageElement) => ({ width: Number(image.getAttribute('width')), height: Number(image.getAttribute('height')) }));
+    const frameSize = await view.evaluate((image: HTMLImageElement) => ({
+      width: Number(image.getAttribute('width')),
+      height: Number(image.getAttribute('height')),
+    }));
     expect(frameSize.width).toBeGreaterThan(300);
 
     // Where a person sees the field and the button on the picture (read from the check's own tab, as eyes would).
@@ -113,7 +119,10 @@ describe('Provider check solved by a person from the panel', () => {
     expect((await app.request('GET', '/api/provider/checks', { token })).body.checks).toEqual([]);
     // Webhooks heard of it too: the check waiting, then passed.
     const hooked = (await receiver.waitForRequests(2)).map((request) => JSON.parse(request.body));
-    expect(hooked.map((body) => [body.event, body.data.state])).toEqual([['provider_check', 'waiting'], ['provider_check', 'passed']]);
+    expect(hooked.map((body) => [body.event, body.data.state])).toEqual([
+      ['provider_check', 'waiting'],
+      ['provider_check', 'passed'],
+    ]);
     // The banner is gone once the check is over.
     await page.goto(`${app.url}/library`);
     await page.getByRole('heading', { level: 1 }).or(page.locator('aw-library-page')).first().waitFor();

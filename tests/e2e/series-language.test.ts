@@ -4,7 +4,7 @@ import type { FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { ensureMedia } from '../../scripts/fixture-site/media.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { nextEvent, startQueueApp } from '../integration/queue-helpers.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 import { seriousAxeFindings } from './axe.ts';
 
 /**
@@ -41,7 +41,7 @@ describe('series page: the language of each file and its upgrade', () => {
     const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    await signIn(page, token);
     await page.goto(`${app.url}/series/still-running`);
     const row = page.locator('aw-series-page tr', { hasText: 'S01E01' });
     const state = row.locator('td.state');
@@ -60,7 +60,10 @@ describe('series page: the language of each file and its upgrade', () => {
     // The page reloads on the events: the file's language follows, and the row says it was upgraded.
     await state.locator('.file-language svg.flag[aria-label="German Dub"]').waitFor();
     await state.locator('.badge', { hasText: 'Upgraded from German Sub' }).waitFor();
-    expect(await row.locator('.langs svg.flag').evaluateAll((flags) => flags.map((flag) => flag.getAttribute('data-language')))).toEqual(['German Sub', 'German Dub']);
+    expect(await row.locator('.langs svg.flag').evaluateAll((flags) => flags.map((flag) => flag.getAttribute('data-language')))).toEqual([
+      'German Sub',
+      'German Dub',
+    ]);
     expect(await seriousAxeFindings(page)).toEqual([]);
 
     await page.goto(`${app.url}/queue`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 
 /**
  * A hoster name the site started using (and the known ones without a resolver) stays in the
@@ -31,16 +31,18 @@ describe('settings page: hoster order with names we cannot resolve yet', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     // A remembered session, as the login page stores it.
-    await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    await signIn(page, token);
     await page.goto(`${app.url}/settings`);
     const list = page.locator('#f-downloads-hosters');
     await list.locator('li').first().waitFor();
 
-    const rows = await list.locator('li').evaluateAll((items) => items.map((item) => ({
-      name: item.querySelector('label')?.textContent?.trim() ?? '',
-      on: (item.querySelector('input') as HTMLInputElement | null)?.checked ?? false,
-      note: item.querySelector('.note')?.textContent?.trim() ?? null,
-    })));
+    const rows = await list.locator('li').evaluateAll((items) =>
+      items.map((item) => ({
+        name: item.querySelector('label')?.textContent?.trim() ?? '',
+        on: (item.querySelector('input') as HTMLInputElement | null)?.checked ?? false,
+        note: item.querySelector('.note')?.textContent?.trim() ?? null,
+      })),
+    );
     expect(rows.slice(0, 4)).toEqual([
       { name: 'NewTube', on: true, note: 'not supported yet' },
       { name: 'VOE', on: true, note: null },
@@ -49,7 +51,9 @@ describe('settings page: hoster order with names we cannot resolve yet', () => {
     ]);
     // The rest, off: only hosters that resolve are offered to add (a stored one without a resolver stays, marked).
     expect(rows.slice(4).map((row) => [row.name, row.on, row.note])).toEqual([
-      ['Vidmoly', false, null], ['Doodstream', false, null], ['Filemoon', false, null],
+      ['Vidmoly', false, null],
+      ['Doodstream', false, null],
+      ['Filemoon', false, null],
     ]);
     expect(errors).toEqual([]);
     expect((await app.request('GET', '/api/config', { token })).body.downloads.hosters).toEqual(['NewTube', 'VOE', 'Streamtape', 'Vidoza']);

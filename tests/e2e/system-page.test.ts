@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 import { seriousAxeFindings } from './axe.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
@@ -42,7 +42,7 @@ describe('System page, first-run checklist and skip link in the panel', () => {
     const browser = await launchBrowser({ locale, ...size });
     browsers.push(browser);
     const page = await browser.context.newPage();
-    await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    await signIn(page, token);
     onTestFailed(async () => {
       await mkdir(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, `system-page-failed-${locale}-${Date.now()}.png`), fullPage: true }).catch(() => {});
@@ -51,11 +51,12 @@ describe('System page, first-run checklist and skip link in the panel', () => {
   }
 
   /** The element that has the focus, through the open shadow roots. */
-  const focused = (page: Page) => page.evaluate(() => {
-    let active: Element | null = document.activeElement;
-    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-    return active ? { tag: active.tagName.toLowerCase(), id: active.id, text: active.textContent?.trim().slice(0, 40) ?? '' } : null;
-  });
+  const focused = (page: Page) =>
+    page.evaluate(() => {
+      let active: Element | null = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return active ? { tag: active.tagName.toLowerCase(), id: active.id, text: active.textContent?.trim().slice(0, 40) ?? '' } : null;
+    });
 
   it('shows the first-run checklist on a new install, each item linking to its fix, until it is hidden', async () => {
     const page = await openPage('en-US');
@@ -107,13 +108,18 @@ describe('System page, first-run checklist and skip link in the panel', () => {
     expect(await focused(page)).toMatchObject({ tag: 'main', id: 'content' });
     // The next Tab goes on inside the page, not back to the navigation.
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => {
-      const main = document.querySelector('aw-app')!.shadowRoot!.querySelector('main')!;
-      let active: Element | null = document.activeElement;
-      const path: Element[] = [];
-      while (active) { path.push(active); active = active.shadowRoot?.activeElement ?? null; }
-      return path.some((element) => main.contains(element));
-    })).toBe(true);
+    expect(
+      await page.evaluate(() => {
+        const main = document.querySelector('aw-app')!.shadowRoot!.querySelector('main')!;
+        let active: Element | null = document.activeElement;
+        const path: Element[] = [];
+        while (active) {
+          path.push(active);
+          active = active.shadowRoot?.activeElement ?? null;
+        }
+        return path.some((element) => main.contains(element));
+      }),
+    ).toBe(true);
   }, 90_000);
 
   it('runs a scheduled task now and shows the run (English)', async () => {
@@ -124,14 +130,24 @@ describe('System page, first-run checklist and skip link in the panel', () => {
     await row.getByText('Scheduled').waitFor();
     const before = (await app.request('GET', '/api/system/tasks', { token })).body.tasks.find((task: { name: string }) => task.name === 'rescan-library');
     const scanned = new Promise<void>((resolve) => {
-      const stop = app.running.services.events.subscribe((event) => { if (event.type === 'scan_complete') { stop(); resolve(); } });
+      const stop = app.running.services.events.subscribe((event) => {
+        if (event.type === 'scan_complete') {
+          stop();
+          resolve();
+        }
+      });
     });
     await row.getByRole('button', { name: 'Run now: Rescan the media folder' }).click();
     await page.getByText('Rescan the media folder started.').waitFor();
     await scanned;
     // The table follows the run to its end: back to "Scheduled", with a new last run.
     await row.getByText('Scheduled').waitFor();
-    await expect.poll(async () => (await app.request('GET', '/api/system/tasks', { token })).body.tasks.find((task: { name: string }) => task.name === 'rescan-library').last_run_at).not.toBe(before.last_run_at);
+    await expect
+      .poll(
+        async () =>
+          (await app.request('GET', '/api/system/tasks', { token })).body.tasks.find((task: { name: string }) => task.name === 'rescan-library').last_run_at,
+      )
+      .not.toBe(before.last_run_at);
     expect((await focused(page))?.text).toContain('Run now');
     expect(await seriousAxeFindings(page)).toEqual([]);
   }, 90_000);
@@ -154,25 +170,43 @@ describe('System page, first-run checklist and skip link in the panel', () => {
     expect((await readFile(saved)).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
 
     // A change after the backup, then the restore takes it back.
-    expect((await app.request('POST', '/api/webhooks', { token, body: { name: 'made after the backup', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['download_complete'] } })).status).toBe(201);
+    expect(
+      (
+        await app.request('POST', '/api/webhooks', {
+          token,
+          body: { name: 'made after the backup', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['download_complete'] },
+        })
+      ).status,
+    ).toBe(201);
     await row.getByRole('button', { name: `Restore ${name}` }).click();
     const dialog = page.getByRole('dialog', { name: 'Restore this database backup?' });
-    await page.locator('aw-dialog').getByText(/no restart is needed/).waitFor();
+    await page
+      .locator('aw-dialog')
+      .getByText(/no restart is needed/)
+      .waitFor();
     await dialog.getByRole('button', { name: 'Restore' }).click();
     await page.getByText(/^Database restored\. The previous state is saved as aniworld-.*-pre-restore\.db\.$/).waitFor();
     expect((await app.request('GET', '/api/webhooks', { token })).body).toEqual([]);
 
     // A file that is no database is refused with the server's reason; nothing is added.
     const countBefore = (await app.request('GET', '/api/system/backups', { token })).body.backups.length;
-    await card.locator('#backup-file').setInputFiles({ name: 'notes.db', mimeType: 'application/octet-stream', buffer: Buffer.from('just some notes\n'.repeat(64)) });
-    await card.getByRole('alert').getByText(/not a SQLite database/).waitFor();
+    await card
+      .locator('#backup-file')
+      .setInputFiles({ name: 'notes.db', mimeType: 'application/octet-stream', buffer: Buffer.from('just some notes\n'.repeat(64)) });
+    await card
+      .getByRole('alert')
+      .getByText(/not a SQLite database/)
+      .waitFor();
     expect((await app.request('GET', '/api/system/backups', { token })).body.backups.length).toBe(countBefore);
 
     // The downloaded file goes back up and is offered for restore at once.
     await card.locator('#backup-file').setInputFiles(saved);
     const again = page.getByRole('dialog', { name: 'Restore this database backup?' });
     await again.getByRole('button', { name: 'Restore' }).click();
-    await page.getByText(/^Database restored\./).last().waitFor();
+    await page
+      .getByText(/^Database restored\./)
+      .last()
+      .waitFor();
     await card.getByText('Uploaded', { exact: true }).first().waitFor();
     expect(await seriousAxeFindings(page)).toEqual([]);
   }, 120_000);
@@ -192,7 +226,10 @@ describe('System page, first-run checklist and skip link in the panel', () => {
     const first = (await app.request('GET', '/api/system/backups', { token })).body.backups[0].name as string;
     await card.getByRole('button', { name: `${first} wiederherstellen` }).click();
     const dialog = page.getByRole('dialog', { name: 'Diese Datenbank-Sicherung wiederherstellen?' });
-    await page.locator('aw-dialog').getByText(/ein Neustart ist nicht nötig/).waitFor();
+    await page
+      .locator('aw-dialog')
+      .getByText(/ein Neustart ist nicht nötig/)
+      .waitFor();
     await dialog.getByRole('button', { name: 'Abbrechen' }).click();
     expect(await seriousAxeFindings(page)).toEqual([]);
   }, 90_000);
@@ -217,13 +254,23 @@ describe('System page, first-run checklist and skip link in the panel', () => {
   it('has no serious or critical axe findings on the Series, Import and Notifications pages', async () => {
     // Pages with content: a folder to import, a connection with its delivery log and the form.
     await mkdir(join(app.mediaDir, 'Unknown Show'), { recursive: true });
-    expect((await app.request('POST', '/api/webhooks', { token, body: { name: 'Jellyfin hook', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['download_complete'] } })).status).toBe(201);
+    expect(
+      (
+        await app.request('POST', '/api/webhooks', {
+          token,
+          body: { name: 'Jellyfin hook', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['download_complete'] },
+        })
+      ).status,
+    ).toBe(201);
     for (const locale of ['en-US', 'de-DE']) {
       const page = await openPage(locale);
       const german = locale === 'de-DE';
       await page.goto(`${app.url}/series/demo-academy`);
       await page.getByRole('heading', { name: 'Demo Academy' }).waitFor();
-      await page.getByText(/S01E01/).first().waitFor();
+      await page
+        .getByText(/S01E01/)
+        .first()
+        .waitFor();
       expect(await seriousAxeFindings(page), `series page (${locale})`).toEqual([]);
       await page.goto(`${app.url}/library/import`);
       await page.getByRole('heading', { level: 1 }).waitFor();
@@ -235,8 +282,14 @@ describe('System page, first-run checklist and skip link in the panel', () => {
       await page.getByText('Jellyfin hook').first().waitFor();
       await page.waitForLoadState('networkidle');
       expect(await seriousAxeFindings(page), `notifications page (${locale})`).toEqual([]);
-      await page.getByRole('button', { name: german ? 'Zustellprotokoll' : 'Delivery log' }).first().click();
-      await page.getByRole('button', { name: german ? 'Verbindung hinzufügen' : 'Add connection' }).first().click();
+      await page
+        .getByRole('button', { name: german ? 'Zustellprotokoll' : 'Delivery log' })
+        .first()
+        .click();
+      await page
+        .getByRole('button', { name: german ? 'Verbindung hinzufügen' : 'Add connection' })
+        .first()
+        .click();
       await page.waitForLoadState('networkidle');
       expect(await seriousAxeFindings(page), `notifications page with log and form (${locale})`).toEqual([]);
     }

@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 import { nextEvent, writeQueueConfig } from '../integration/queue-helpers.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { ensurePanelBuilt, launchBrowser } from './browser.ts';
+import { ensurePanelBuilt, launchBrowser, signIn } from './browser.ts';
 import { seriousAxeFindings } from './axe.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
@@ -40,7 +40,7 @@ describe('wanted list and import in the panel', () => {
     const browser = await launchBrowser({ locale });
     closers.push(browser.close);
     const page = await browser.context.newPage();
-    await page.addInitScript((session) => localStorage.setItem('aniworld.session', session), JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    await signIn(page, token);
     onTestFailed(async () => {
       await mkdir(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, `wanted-import-failed-${Date.now()}.png`), fullPage: true }).catch(() => {});

@@ -31,13 +31,15 @@ export async function startFakeFlareSolverr(): Promise<FakeFlareSolverr> {
       res.end(JSON.stringify(body));
     };
     const started = Date.now();
-    if (req.method === 'GET' && req.url === '/') return answer(200, { msg: 'FlareSolverr is ready!', version: '3.4.0', userAgent: FAKE_FLARESOLVERR_USER_AGENT });
+    if (req.method === 'GET' && req.url === '/')
+      return answer(200, { msg: 'FlareSolverr is ready!', version: '3.4.0', userAgent: FAKE_FLARESOLVERR_USER_AGENT });
     if (req.method !== 'POST' || req.url !== '/v1') return answer(404, { error: 'not found' });
     const command = JSON.parse(await readBody(req)) as { cmd: string; url: string; postData?: string; cookies?: { name: string; value: string }[] };
     commands.push(command);
     const stamp = { startTimestamp: started, endTimestamp: Date.now(), version: '3.4.0' };
     if (state.failWith) return answer(500, { status: 'error', message: state.failWith, ...stamp });
-    if (command.cmd !== 'request.get' && command.cmd !== 'request.post') return answer(500, { status: 'error', message: `Request parameter 'cmd' = '${command.cmd}' is invalid.`, ...stamp });
+    if (command.cmd !== 'request.get' && command.cmd !== 'request.post')
+      return answer(500, { status: 'error', message: `Request parameter 'cmd' = '${command.cmd}' is invalid.`, ...stamp });
     try {
       const jar = new Map((command.cookies ?? []).map((cookie) => [cookie.name, cookie.value]));
       let page = await load(command, jar);
@@ -54,7 +56,18 @@ export async function startFakeFlareSolverr(): Promise<FakeFlareSolverr> {
           status: page.status,
           headers: page.headers,
           response: page.body,
-          cookies: [...jar].map(([name, value]) => ({ name, value, domain: host, path: '/', expires: Math.floor(Date.now() / 1000) + 600, httpOnly: true, secure: false, sameSite: 'Lax', size: name.length + value.length, session: false })),
+          cookies: [...jar].map(([name, value]) => ({
+            name,
+            value,
+            domain: host,
+            path: '/',
+            expires: Math.floor(Date.now() / 1000) + 600,
+            httpOnly: true,
+            secure: false,
+            sameSite: 'Lax',
+            size: name.length + value.length,
+            session: false,
+          })),
           userAgent: FAKE_FLARESOLVERR_USER_AGENT,
         },
         ...stamp,
@@ -67,16 +80,28 @@ export async function startFakeFlareSolverr(): Promise<FakeFlareSolverr> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     commands,
-    get failWith() { return state.failWith; },
-    set failWith(value) { state.failWith = value; },
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    get failWith() {
+      return state.failWith;
+    },
+    set failWith(value) {
+      state.failWith = value;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 async function load(command: { cmd: string; url: string; postData?: string }, jar: Map<string, string>) {
   const response = await fetch(command.url, {
     method: command.cmd === 'request.post' ? 'POST' : 'GET',
-    headers: { 'user-agent': FAKE_FLARESOLVERR_USER_AGENT, cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '), ...(command.cmd === 'request.post' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    headers: {
+      'user-agent': FAKE_FLARESOLVERR_USER_AGENT,
+      cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '),
+      ...(command.cmd === 'request.post' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
     body: command.cmd === 'request.post' ? command.postData : undefined,
   });
   return { url: response.url, status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
@@ -85,7 +110,7 @@ async function load(command: { cmd: string; url: string; postData?: string }, ja
 /** What the guard page's script does: the puzzle, the proof of work, the answer; the pass cookie lands in the jar. */
 async function passGuard(origin: string, jar: Map<string, string>): Promise<void> {
   const headers = { 'user-agent': FAKE_FLARESOLVERR_USER_AGENT };
-  const puzzle = await (await fetch(`${origin}/__guard/puzzle`, { headers })).json() as { nonce: string; difficulty: number };
+  const puzzle = (await (await fetch(`${origin}/__guard/puzzle`, { headers })).json()) as { nonce: string; difficulty: number };
   let answer = 0;
   while (!createHash('sha256').update(`${puzzle.nonce}${answer}`).digest('hex').startsWith('0'.repeat(puzzle.difficulty))) answer++;
   const verdict = await fetch(`${origin}/__guard/verify`, {

@@ -21,7 +21,15 @@ export interface ServerProcess {
  * Runs `node backend/main.ts` as its own process (the way the Docker image does) and waits
  * for the structured "AniWorld is ready" line, which carries the bound port.
  */
-export function startServerProcess(options: { cwd: string; env: NodeJS.ProcessEnv; command?: string; args?: string[]; uid?: number; gid?: number; readyTimeoutMs?: number }): Promise<ServerProcess> {
+export function startServerProcess(options: {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  command?: string;
+  args?: string[];
+  uid?: number;
+  gid?: number;
+  readyTimeoutMs?: number;
+}): Promise<ServerProcess> {
   const started = performance.now();
   const child = spawn(options.command ?? process.execPath, options.args ?? [MAIN_SCRIPT], {
     cwd: options.cwd,
@@ -40,9 +48,14 @@ export function startServerProcess(options: { cwd: string; env: NodeJS.ProcessEn
       waiter.resolve(line);
     }
   };
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not become ready:\n${output.join('\n')}`)); }, options.readyTimeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not become ready:\n${output.join('\n')}`));
+    }, options.readyTimeoutMs ?? 30_000);
     createInterface({ input: child.stderr! }).on('line', record);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       record(line);
@@ -68,6 +81,9 @@ export function startServerProcess(options: { cwd: string; env: NodeJS.ProcessEn
         },
       });
     });
-    exited.then(({ code, signal }) => { clearTimeout(timer); reject(new Error(`server exited (${code ?? signal}) before ready:\n${output.join('\n')}`)); });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code ?? signal}) before ready:\n${output.join('\n')}`));
+    });
   });
 }

@@ -6,7 +6,10 @@ import { startTestApp, type TestApp } from './test-app.ts';
  * needs no pacing (the provider client paces 2 requests/s by default). `app.dispose()` removes
  * the app's temp folder; close the site too.
  */
-export async function startAppWithSite(seriesCount: number, options: { env?: NodeJS.ProcessEnv } = {}): Promise<{ site: FixtureSite; app: TestApp; token: string }> {
+export async function startAppWithSite(
+  seriesCount: number,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<{ site: FixtureSite; app: TestApp; token: string }> {
   const site = await startFixtureSite({ seriesCount });
   const app = await startTestApp({ config: { provider: { requests_per_second: 50 } }, env: { ANIWORLD_PROVIDER_URL: site.url, ...options.env } });
   return { site, app, token: await app.login() };

@@ -19,7 +19,11 @@ export interface TestApp {
    * come: a test waits for what the app reports instead of for a while.
    */
   waitForLog(match: (line: Record<string, unknown>) => boolean, from?: number): Promise<Record<string, unknown>>;
-  request(method: string, path: string, options?: { body?: unknown; rawBody?: string; token?: string; apiKey?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; rawBody?: string; token?: string; apiKey?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Runs first-time setup (if needed) and logs in; returns a bearer token. */
   login(): Promise<string>;
   /** Stops the app; the temp folder stays until `dispose()`. */
@@ -33,7 +37,9 @@ export interface TestApp {
  * The real app on port 0 with a temp data dir and media dir; logs captured in memory. `config` is
  * written as the data dir's config.json before the start (not again on a restart).
  */
-export async function startTestApp(options: { env?: NodeJS.ProcessEnv; root?: string; config?: Record<string, unknown>; start?: Partial<StartOptions> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: NodeJS.ProcessEnv; root?: string; config?: Record<string, unknown>; start?: Partial<StartOptions> } = {},
+): Promise<TestApp> {
   const temp = options.root ? { path: options.root, remove: async () => {} } : await makeTempDir();
   const root = temp.path;
   const env: NodeJS.ProcessEnv = {
@@ -96,7 +102,11 @@ export async function startTestApp(options: { env?: NodeJS.ProcessEnv; root?: st
       const response = await fetch(`${running.url}${path}`, { method, headers, body });
       const text = await response.text();
       let parsed: unknown = text;
-      try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON */
+      }
       return { status: response.status, body: parsed, headers: response.headers };
     },
     async login() {

@@ -83,7 +83,7 @@ describe('OpenAPI document at /api/docs', () => {
       for (const block of blocks) {
         const [, method, path] = /^router\.(\w+)\('([^']*)'/.exec(block)!;
         const full = `${method.toUpperCase()} ${path === '/' && prefix ? prefix : `${prefix}${path}`}`;
-        for (const [, schemaName, source_] of block.matchAll(/parseInput\((\w+), ctx\.(request\.body|query)/g)) {
+        for (const [, schemaName, source_] of block.matchAll(/parseInput\(\s*(\w+),\s*ctx\.(request\.body|query)/g)) {
           const imported = imports.get(schemaName);
           expect(imported, `${full}: ${schemaName} comes from a schema module`).toBeDefined();
           const schema = (await import(pathToFileURL(imported!.from).href))[imported!.name];

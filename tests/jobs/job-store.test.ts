@@ -26,13 +26,24 @@ describe('job store selection (JOBS_STORE)', () => {
     const temp = await makeTempDir();
     try {
       const started = Date.now();
-      const error = await createJobStore({ kind: 'mongodb-memory', sqliteFile: '', dataDir: temp.path, env: {} }).then(() => undefined, (failure: Error) => failure);
+      const error = await createJobStore({ kind: 'mongodb-memory', sqliteFile: '', dataDir: temp.path, env: {} }).then(
+        () => undefined,
+        (failure: Error) => failure,
+      );
       expect(error?.message).toMatch(/JOBS_STORE=mongodb-memory needs a mongod binary/);
       expect(error?.message).toContain('MONGOMS_SYSTEM_BINARY=/path/to/mongod');
       expect(error?.message).toContain('JOBS_STORE=sqlite');
       // "Fast" here means it did not try a download (which would hang without network), not a timing target.
       expect(Date.now() - started).toBeLessThan(20_000);
-      const missing = await createJobStore({ kind: 'mongodb-memory', sqliteFile: '', dataDir: temp.path, env: { MONGOMS_SYSTEM_BINARY: join(temp.path, 'no-mongod') } }).then(() => undefined, (failure: Error) => failure);
+      const missing = await createJobStore({
+        kind: 'mongodb-memory',
+        sqliteFile: '',
+        dataDir: temp.path,
+        env: { MONGOMS_SYSTEM_BINARY: join(temp.path, 'no-mongod') },
+      }).then(
+        () => undefined,
+        (failure: Error) => failure,
+      );
       expect(missing?.message).toMatch(/MONGOMS_SYSTEM_BINARY=.*no-mongod does not exist/);
     } finally {
       await temp.remove();

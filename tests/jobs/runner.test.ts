@@ -22,12 +22,26 @@ describe('job runner', () => {
   let settings: SettingsStore;
   const runners: JobRunner[] = [];
   const logs: Record<string, unknown>[] = [];
-  const logger = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _encoding, callback) { for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line)); callback(); } }) });
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write(chunk, _encoding, callback) {
+        for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
+        callback();
+      },
+    }),
+  });
 
   beforeEach(async () => {
     temp = await makeTempDir();
     orm = await openDatabase({ file: join(temp.path, 'aniworld.db'), journal: 'wal', backupDir: join(temp.path, 'backups') });
-    settings = new SettingsStore({ file: join(temp.path, 'config.json'), backupDir: join(temp.path, 'backups'), envSettings: {}, initial: settingsSchema.parse({}), clock: systemClock });
+    settings = new SettingsStore({
+      file: join(temp.path, 'config.json'),
+      backupDir: join(temp.path, 'backups'),
+      envSettings: {},
+      initial: settingsSchema.parse({}),
+      clock: systemClock,
+    });
   });
 
   afterEach(async () => {
@@ -36,7 +50,10 @@ describe('job runner', () => {
     await temp.remove();
   });
 
-  async function runner(definitions: AnyJobDefinition[], options: { services?: JobServices; drainMs?: number; start?: boolean; processEveryMs?: number } = {}): Promise<JobRunner> {
+  async function runner(
+    definitions: AnyJobDefinition[],
+    options: { services?: JobServices; drainMs?: number; start?: boolean; processEveryMs?: number } = {},
+  ): Promise<JobRunner> {
     const store = await createJobStore({ kind: 'sqlite', sqliteFile: join(temp.path, 'jobs.db'), dataDir: temp.path, env: {} });
     const created = createJobRunner(store, { orm, settings, logger, definitions, processEveryMs: options.processEveryMs ?? 100, drainMs: options.drainMs });
     runners.push(created);
@@ -49,7 +66,9 @@ describe('job runner', () => {
     const started: { payload: unknown; hasContext: boolean; signal: AbortSignal }[] = [];
     const waiters: (() => void)[] = [];
     let release: () => void = () => {};
-    let gate = new Promise<void>((resolve) => { release = resolve; });
+    let gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let running = 0;
     let maxRunning = 0;
     const definition = defineJob({
@@ -62,7 +81,9 @@ describe('job runner', () => {
         started.push({ payload: context.payload, hasContext: RequestContext.getEntityManager() !== undefined, signal: context.signal });
         for (const wake of waiters.splice(0)) wake();
         try {
-          await (options.ignoreSignal ? gate : Promise.race([gate, new Promise((_, reject) => context.signal.addEventListener('abort', () => reject(context.signal.reason)))]));
+          await (options.ignoreSignal
+            ? gate
+            : Promise.race([gate, new Promise((_, reject) => context.signal.addEventListener('abort', () => reject(context.signal.reason)))]));
         } finally {
           running--;
         }
@@ -71,8 +92,15 @@ describe('job runner', () => {
     return {
       definition,
       started,
-      get maxRunning() { return maxRunning; },
-      releaseAll() { release(); gate = new Promise<void>((resolve) => { release = resolve; }); },
+      get maxRunning() {
+        return maxRunning;
+      },
+      releaseAll() {
+        release();
+        gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
       async waitForStarts(count: number) {
         while (started.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
       },
@@ -141,13 +169,17 @@ describe('job runner', () => {
     await job.waitForStarts(1);
     const storedWhenAsked: number[] = [];
     let wanted = false;
-    await jobs.enqueue('download-episode', { itemId: 'x' }, {
-      uniqueKey: 'download:x',
-      onlyIf: async () => {
-        storedWhenAsked.push((await jobs.list('download-episode')).length);
-        return wanted;
+    await jobs.enqueue(
+      'download-episode',
+      { itemId: 'x' },
+      {
+        uniqueKey: 'download:x',
+        onlyIf: async () => {
+          storedWhenAsked.push((await jobs.list('download-episode')).length);
+          return wanted;
+        },
       },
-    });
+    );
     expect(storedWhenAsked).toEqual([]);
     // Decided after the enqueue and before the job ended (a retry made in another process).
     wanted = true;
@@ -286,9 +318,15 @@ describe('job runner', () => {
     const definition = defineJob({
       name: 'prune-sessions',
       needs: [],
-      run: () => new Promise<void>((resolve) => { runs.push(resolve); for (const wake of waiters.splice(0)) wake(); }),
+      run: () =>
+        new Promise<void>((resolve) => {
+          runs.push(resolve);
+          for (const wake of waiters.splice(0)) wake();
+        }),
     });
-    const waitForRuns = async (count: number) => { while (runs.length < count) await new Promise<void>((resolve) => waiters.push(resolve)); };
+    const waitForRuns = async (count: number) => {
+      while (runs.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+    };
     const created = await runner([definition]);
     // A first start has never run the schedule: it is due at once.
     await waitForRuns(1);

@@ -7,7 +7,11 @@ import { SqliteBackend } from '../../jobs/store/SqliteBackend.ts';
 describe('Agenda on the SQLite backend', () => {
   const agendas: Agenda[] = [];
   const make = (options: { processEvery?: number; removeOnComplete?: boolean } = {}) => {
-    const agenda = new Agenda({ backend: new SqliteBackend({ path: ':memory:' }), processEvery: options.processEvery ?? 60_000, removeOnComplete: options.removeOnComplete });
+    const agenda = new Agenda({
+      backend: new SqliteBackend({ path: ':memory:' }),
+      processEvery: options.processEvery ?? 60_000,
+      removeOnComplete: options.removeOnComplete,
+    });
     agendas.push(agenda);
     return agenda;
   };
@@ -18,7 +22,11 @@ describe('Agenda on the SQLite backend', () => {
 
   it('starts a saved job at once through the in-process channel, not at the next poll', async () => {
     const agenda = make({ processEvery: 60_000 });
-    const ran = new Promise<unknown>((resolve) => agenda.define('hello', async (job: Job) => { resolve(job.attrs.data); }));
+    const ran = new Promise<unknown>((resolve) =>
+      agenda.define('hello', async (job: Job) => {
+        resolve(job.attrs.data);
+      }),
+    );
     await agenda.start();
     await agenda.now('hello', { to: 'world' });
     expect(await ran).toEqual({ to: 'world' });
@@ -28,10 +36,14 @@ describe('Agenda on the SQLite backend', () => {
     // Retries are saved without a notification, so a short poll picks them up.
     const agenda = make({ processEvery: 50 });
     const attempts: number[] = [];
-    agenda.define('flaky', async (job: Job) => {
-      attempts.push((job.attrs.failCount ?? 0) + 1);
-      throw new Error(`attempt ${attempts.length} failed`);
-    }, { backoff: ({ attempt }) => (attempt < 3 ? 10 : null) });
+    agenda.define(
+      'flaky',
+      async (job: Job) => {
+        attempts.push((job.attrs.failCount ?? 0) + 1);
+        throw new Error(`attempt ${attempts.length} failed`);
+      },
+      { backoff: ({ attempt }) => (attempt < 3 ? 10 : null) },
+    );
     const exhausted = once(agenda, 'retry exhausted:flaky');
     await agenda.start();
     await agenda.now('flaky', {});
@@ -76,7 +88,9 @@ describe('Agenda on the SQLite backend', () => {
   it('disabled jobs wait until enabled', async () => {
     const agenda = make();
     let runs = 0;
-    agenda.define('gated', async () => { runs++; });
+    agenda.define('gated', async () => {
+      runs++;
+    });
     await agenda.start();
     await agenda.create('gated', {}).disable().save();
     await agenda.now('noop', {}).catch(() => {});
@@ -91,7 +105,9 @@ describe('Agenda on the SQLite backend', () => {
   it('nowDebounced folds a burst of saves into one run with the last data', async () => {
     const agenda = make({ processEvery: 100 });
     const seen: unknown[] = [];
-    agenda.define('index', async (job: Job) => { seen.push(job.attrs.data); });
+    agenda.define('index', async (job: Job) => {
+      seen.push(job.attrs.data);
+    });
     await agenda.start();
     const done = once(agenda, 'complete:index');
     for (let n = 1; n <= 5; n++) await agenda.nowDebounced('index', { key: 'k', n }, { 'data.key': 'k' }, 150);
@@ -104,7 +120,9 @@ describe('Agenda on the SQLite backend', () => {
     const agenda = new Agenda({ backend, processEvery: 60_000, logging: true });
     agendas.push(agenda);
     agenda.define('logged', async () => {});
-    agenda.define('broken', async () => { throw new Error('nope'); });
+    agenda.define('broken', async () => {
+      throw new Error('nope');
+    });
     await agenda.start();
     const done = Promise.all([once(agenda, 'complete:logged'), once(agenda, 'complete:broken')]);
     await agenda.now('logged', {});

@@ -129,7 +129,9 @@ describe('SqliteBackend connect, disconnect and reconnect', () => {
     const backend = backendOn();
     const agenda = agendaOn(backend);
     let started = false;
-    agenda.define('later', async () => { started = true; });
+    agenda.define('later', async () => {
+      started = true;
+    });
     await agenda.ready;
     await agenda.start();
     await agenda.now('later', {});
@@ -184,7 +186,10 @@ describe('SqliteBackend connect, disconnect and reconnect', () => {
     await backend.connect();
     const repository = backend.repository;
     const saved = await repository.saveJob({ name: 'forked', priority: 0, nextRunAt: null, type: 'normal', data: {} }, undefined);
-    await repository.saveJobState({ ...saved, failReason: { message: 'child failed' } as never, failCount: 1, failedAt: new Date(), lastFinishedAt: new Date() }, undefined);
+    await repository.saveJobState(
+      { ...saved, failReason: { message: 'child failed' } as never, failCount: 1, failedAt: new Date(), lastFinishedAt: new Date() },
+      undefined,
+    );
     expect((await repository.getJobById(String(saved._id)))?.failReason).toBe('child failed');
     await repository.saveJobState({ ...saved, failReason: { code: 7 } as never, failCount: 2, failedAt: new Date(), lastFinishedAt: new Date() }, undefined);
     expect((await repository.getJobById(String(saved._id)))?.failReason).toBe('{"code":7}');

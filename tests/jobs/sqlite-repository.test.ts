@@ -35,16 +35,36 @@ describe('SqliteJobRepository', () => {
   });
 
   it('stores a job and reads every field back with its type', async () => {
-    const saved = await repo.saveJob(job({
-      data: { itemId: 'a1', nested: { n: 2 } }, priority: 10, repeatInterval: 5000, repeatTimezone: 'Europe/Berlin',
-      startDate: at(1), endDate: at(2), skipDays: [0, 6], fork: false, disabled: false,
-    }), { lastModifiedBy: 'test' });
+    const saved = await repo.saveJob(
+      job({
+        data: { itemId: 'a1', nested: { n: 2 } },
+        priority: 10,
+        repeatInterval: 5000,
+        repeatTimezone: 'Europe/Berlin',
+        startDate: at(1),
+        endDate: at(2),
+        skipDays: [0, 6],
+        fork: false,
+        disabled: false,
+      }),
+      { lastModifiedBy: 'test' },
+    );
     expect(saved._id).toBeTypeOf('string');
     const loaded = await repo.getJobById(saved._id!);
     expect(loaded).toMatchObject({
-      name: 'work', priority: 10, nextRunAt: T0, type: 'normal', data: { itemId: 'a1', nested: { n: 2 } },
-      repeatInterval: 5000, repeatTimezone: 'Europe/Berlin', startDate: at(1), endDate: at(2), skipDays: [0, 6],
-      fork: false, disabled: false, lastModifiedBy: 'test',
+      name: 'work',
+      priority: 10,
+      nextRunAt: T0,
+      type: 'normal',
+      data: { itemId: 'a1', nested: { n: 2 } },
+      repeatInterval: 5000,
+      repeatTimezone: 'Europe/Berlin',
+      startDate: at(1),
+      endDate: at(2),
+      skipDays: [0, 6],
+      fork: false,
+      disabled: false,
+      lastModifiedBy: 'test',
     });
     expect(loaded!.lockedAt).toBeUndefined();
     expect(await repo.getJobById('no-such-id')).toBeNull();
@@ -66,8 +86,20 @@ describe('SqliteJobRepository', () => {
 
   it('saveJobState writes the run fields and fails for a job that no longer exists', async () => {
     const saved = await repo.saveJob(job(), undefined);
-    await repo.saveJobState({ ...saved, lockedAt: at(1), lastRunAt: at(1), progress: 40, failCount: 2, failReason: 'boom', failedAt: at(2), nextRunAt: null }, { lastModifiedBy: 'w1' });
-    expect(await repo.getJobById(saved._id!)).toMatchObject({ lockedAt: at(1), lastRunAt: at(1), progress: 40, failCount: 2, failReason: 'boom', failedAt: at(2), nextRunAt: null, lastModifiedBy: 'w1' });
+    await repo.saveJobState(
+      { ...saved, lockedAt: at(1), lastRunAt: at(1), progress: 40, failCount: 2, failReason: 'boom', failedAt: at(2), nextRunAt: null },
+      { lastModifiedBy: 'w1' },
+    );
+    expect(await repo.getJobById(saved._id!)).toMatchObject({
+      lockedAt: at(1),
+      lastRunAt: at(1),
+      progress: 40,
+      failCount: 2,
+      failReason: 'boom',
+      failedAt: at(2),
+      nextRunAt: null,
+      lastModifiedBy: 'w1',
+    });
     await repo.removeJobs({ id: saved._id });
     await expect(repo.saveJobState(saved, undefined)).rejects.toThrow(/cannot be updated/);
   });
@@ -107,8 +139,14 @@ describe('SqliteJobRepository', () => {
     });
 
     it('matches numbers, booleans, nested paths and other job names separately', async () => {
-      const a = await repo.saveJob(job({ data: { id: 7, on: true, deep: { k: 'v' } }, unique: { 'data.id': 7, 'data.on': true, 'data.deep.k': 'v' } }), undefined);
-      const b = await repo.saveJob(job({ data: { id: 7, on: true, deep: { k: 'v' } }, unique: { 'data.id': 7, 'data.on': true, 'data.deep.k': 'v' } }), undefined);
+      const a = await repo.saveJob(
+        job({ data: { id: 7, on: true, deep: { k: 'v' } }, unique: { 'data.id': 7, 'data.on': true, 'data.deep.k': 'v' } }),
+        undefined,
+      );
+      const b = await repo.saveJob(
+        job({ data: { id: 7, on: true, deep: { k: 'v' } }, unique: { 'data.id': 7, 'data.on': true, 'data.deep.k': 'v' } }),
+        undefined,
+      );
       const other = await repo.saveJob(job({ name: 'other', data: { id: 7 }, unique: { 'data.id': 7 } }), undefined);
       const off = await repo.saveJob(job({ data: { id: 7, on: false }, unique: { 'data.id': 7, 'data.on': false } }), undefined);
       expect(b._id).toBe(a._id);
@@ -279,7 +317,10 @@ describe('SqliteJobRepository', () => {
       const running = await repo.saveJob(job({ name: 'dl', data: { id: 'running' }, nextRunAt: at(-2000), priority: 3 }), undefined);
       await repo.lockJob(running, undefined);
       const failed = await repo.saveJob(job({ name: 'dl', data: { id: 'failed' }, priority: 4 }), undefined);
-      await repo.saveJobState({ ...failed, nextRunAt: null, lastRunAt: at(-10), failedAt: at(-5), lastFinishedAt: at(-5), failCount: 1, failReason: 'x' }, undefined);
+      await repo.saveJobState(
+        { ...failed, nextRunAt: null, lastRunAt: at(-10), failedAt: at(-5), lastFinishedAt: at(-5), failCount: 1, failReason: 'x' },
+        undefined,
+      );
       const completed = await repo.saveJob(job({ name: 'dl', data: { id: 'completed' }, priority: 5 }), undefined);
       await repo.saveJobState({ ...completed, nextRunAt: null, lastRunAt: at(-10), lastFinishedAt: at(-8) }, undefined);
       await repo.saveJob(job({ name: 'scan', type: 'single', data: { id: 'repeating' }, repeatInterval: 3600_000, nextRunAt: at(3600_000) }), undefined);
@@ -290,7 +331,15 @@ describe('SqliteJobRepository', () => {
       const { jobs, total } = await repo.queryJobs({});
       expect(total).toBe(7);
       const states = Object.fromEntries(jobs.map((entry) => [(entry.data as { id: string }).id, entry.state]));
-      expect(states).toEqual({ queued: 'queued', scheduled: 'scheduled', running: 'running', failed: 'failed', completed: 'completed', repeating: 'repeating', paused: 'queued' });
+      expect(states).toEqual({
+        queued: 'queued',
+        scheduled: 'scheduled',
+        running: 'running',
+        failed: 'failed',
+        completed: 'completed',
+        repeating: 'repeating',
+        paused: 'queued',
+      });
     });
 
     it('filters by state in the database and paginates after the filter', async () => {
@@ -308,7 +357,8 @@ describe('SqliteJobRepository', () => {
     });
 
     it('sorts by each field, nulls last, with the official default (newest nextRunAt first)', async () => {
-      const ids = async (sort?: Parameters<SqliteJobRepository['queryJobs']>[0]) => (await repo.queryJobs(sort)).jobs.map((entry) => (entry.data as { id: string }).id);
+      const ids = async (sort?: Parameters<SqliteJobRepository['queryJobs']>[0]) =>
+        (await repo.queryJobs(sort)).jobs.map((entry) => (entry.data as { id: string }).id);
       expect(await ids({ name: 'dl', sort: { nextRunAt: 'asc' } })).toEqual(['running', 'queued', 'scheduled', 'failed', 'completed']);
       // failed and completed tie on lastRunAt: insertion order decides.
       expect(await ids({ name: 'dl' })).toEqual(['scheduled', 'queued', 'running', 'failed', 'completed']);
@@ -327,7 +377,17 @@ describe('SqliteJobRepository', () => {
 
     it('gives an overview per name, the names and the queue size', async () => {
       const overview = await repo.getJobsOverview();
-      expect(overview.find((entry) => entry.name === 'dl')).toEqual({ name: 'dl', total: 5, running: 1, scheduled: 1, queued: 1, completed: 1, failed: 1, repeating: 0, paused: 0 });
+      expect(overview.find((entry) => entry.name === 'dl')).toEqual({
+        name: 'dl',
+        total: 5,
+        running: 1,
+        scheduled: 1,
+        queued: 1,
+        completed: 1,
+        failed: 1,
+        repeating: 0,
+        paused: 0,
+      });
       expect(overview.find((entry) => entry.name === 'hook')).toMatchObject({ total: 1, queued: 1, paused: 1 });
       expect(await repo.getDistinctJobNames()).toEqual(['dl', 'hook', 'scan']);
       expect(await repo.getQueueSize()).toBe(3);

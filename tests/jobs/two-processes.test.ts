@@ -28,7 +28,9 @@ describe('two processes on one SQLite job file', () => {
       for (let index = 0; index < JOBS; index++) {
         await setup.repository.saveJob({ name: 'work', priority: 0, nextRunAt: new Date(), type: 'normal', data: { index } }, undefined);
       }
-      await expect.poll(() => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').length : 0), { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(JOBS);
+      await expect
+        .poll(() => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').length : 0), { timeout: 60_000, interval: 100 })
+        .toBeGreaterThanOrEqual(JOBS);
       for (const child of workers) {
         child.kill('SIGTERM');
         await once(child, 'exit');

@@ -27,9 +27,30 @@ describe('pausing library work for a restore', () => {
   beforeEach(async () => {
     temp = await makeTempDir();
     orm = await openDatabase({ file: join(temp.path, 'aniworld.db'), journal: 'wal', backupDir: join(temp.path, 'backups') });
-    const settings = new SettingsStore({ file: join(temp.path, 'config.json'), backupDir: join(temp.path, 'backups'), envSettings: {}, initial: settingsSchema.parse({}), clock: systemClock });
-    const logger = createLogger({ level: 'silent', destination: new Writable({ write(_chunk, _encoding, callback) { callback(); } }) });
-    const scan = defineJob({ name: 'rescan-library', needs: [], run: () => new Promise<void>((resolve) => { releases.push(resolve); for (const wake of waiters.splice(0)) wake(); }) });
+    const settings = new SettingsStore({
+      file: join(temp.path, 'config.json'),
+      backupDir: join(temp.path, 'backups'),
+      envSettings: {},
+      initial: settingsSchema.parse({}),
+      clock: systemClock,
+    });
+    const logger = createLogger({
+      level: 'silent',
+      destination: new Writable({
+        write(_chunk, _encoding, callback) {
+          callback();
+        },
+      }),
+    });
+    const scan = defineJob({
+      name: 'rescan-library',
+      needs: [],
+      run: () =>
+        new Promise<void>((resolve) => {
+          releases.push(resolve);
+          for (const wake of waiters.splice(0)) wake();
+        }),
+    });
     const store = await createJobStore({ kind: 'sqlite', sqliteFile: join(temp.path, 'jobs.db'), dataDir: temp.path, env: {} });
     runner = createJobRunner(store, { orm, settings, logger, definitions: [scan], processEveryMs: 100 });
     await runner.start({});
@@ -44,11 +65,28 @@ describe('pausing library work for a restore', () => {
 
   it('refuses while a scan runs, then holds scans and pauses the queue until it is done', async () => {
     const told: string[] = [];
-    const queue = { paused: false, async status() { return { is_paused: this.paused }; }, async pause() { told.push('pause'); this.paused = true; }, async resume() { told.push('resume'); this.paused = false; } };
+    const queue = {
+      paused: false,
+      async status() {
+        return { is_paused: this.paused };
+      },
+      async pause() {
+        told.push('pause');
+        this.paused = true;
+      },
+      async resume() {
+        told.push('resume');
+        this.paused = false;
+      },
+    };
     const pause = pauseLibraryWork({ jobs: runner, queue });
     // The first start runs the scheduled scan at once; it is still running.
     while (releases.length === 0) await new Promise<void>((resolve) => waiters.push(resolve));
-    await expect(pause()).rejects.toMatchObject({ status: 409, code: 'work_running', message: expect.stringMatching(/rescan-library has finished.*Nothing was changed/) });
+    await expect(pause()).rejects.toMatchObject({
+      status: 409,
+      code: 'work_running',
+      message: expect.stringMatching(/rescan-library has finished.*Nothing was changed/),
+    });
     expect(told).toEqual([]);
 
     releases[0]();
@@ -62,7 +100,9 @@ describe('pausing library work for a restore', () => {
 
     // A queue the user had paused stays paused.
     queue.paused = true;
-    await (await pause())();
+    await (
+      await pause()
+    )();
     expect(told).toEqual(['pause', 'resume']);
   });
 });

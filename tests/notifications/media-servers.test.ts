@@ -24,11 +24,21 @@ describe('media server connections (Jellyfin, Emby, Plex) and Telegram/Pushover 
     site = await startFixtureSite({ seriesCount: 0 });
     const temp = await makeTempDir();
     await writeQueueConfig(temp.path);
-    app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url }, start: { webhooks: { timeoutMs: 3000, backoffBaseMs: 20, backoffMaxMs: 50, maxAttempts: 2 } } });
+    app = await startTestApp({
+      root: temp.path,
+      env: { ANIWORLD_PROVIDER_URL: site.url },
+      start: { webhooks: { timeoutMs: 3000, backoffBaseMs: 20, backoffMaxMs: 50, maxAttempts: 2 } },
+    });
     token = await app.login();
     jellyfin = await startFakeJellyfin({ token: JELLYFIN_TOKEN, libraries: [{ Name: 'Anime', Locations: ['/data/anime'] }] });
     emby = await startFakeJellyfin({ token: JELLYFIN_TOKEN, libraries: [], mediaUpdated: false, product: 'Emby Server' });
-    plex = await startFakePlex({ token: PLEX_TOKEN, sections: [{ key: '1', title: 'Films', locations: ['/data/films'] }, { key: '2', title: 'Anime', locations: ['/data/anime'] }] });
+    plex = await startFakePlex({
+      token: PLEX_TOKEN,
+      sections: [
+        { key: '1', title: 'Films', locations: ['/data/films'] },
+        { key: '2', title: 'Anime', locations: ['/data/anime'] },
+      ],
+    });
     messages = await Receiver.start();
   }, 60_000);
   afterAll(async () => {
@@ -41,7 +51,15 @@ describe('media server connections (Jellyfin, Emby, Plex) and Telegram/Pushover 
   });
 
   const call = (method: string, path: string, body?: unknown) => app.request(method, path, { token, body });
-  const hook = (kind: string, url: string, fields: Record<string, unknown> = {}) => ({ name: kind, url, kind, events: ['download_complete', 'series_removed', 'scan_complete'], secret: kind === 'plex' ? PLEX_TOKEN : JELLYFIN_TOKEN, options: { server_path: '/data/anime' }, ...fields });
+  const hook = (kind: string, url: string, fields: Record<string, unknown> = {}) => ({
+    name: kind,
+    url,
+    kind,
+    events: ['download_complete', 'series_removed', 'scan_complete'],
+    secret: kind === 'plex' ? PLEX_TOKEN : JELLYFIN_TOKEN,
+    options: { server_path: '/data/anime' },
+    ...fields,
+  });
   const deliveries = async (id: string) => {
     return waitUntil(async () => {
       const page = (await call('GET', `/api/webhooks/${id}/deliveries`)).body;
@@ -62,7 +80,9 @@ describe('media server connections (Jellyfin, Emby, Plex) and Telegram/Pushover 
 
     expect((await call('POST', '/api/anime/add', { key: 'demo-academy' })).status).toBe(201);
     const done = nextEvent(app, 'download_complete', (event) => event.data.key === 'demo-academy');
-    expect((await call('POST', '/api/queue/add', { serie_id: 'demo-academy', serie_folder: 'x', serie_name: 'x', episodes: [{ season: 1, episode: 1 }] })).status).toBe(201);
+    expect(
+      (await call('POST', '/api/queue/add', { serie_id: 'demo-academy', serie_folder: 'x', serie_name: 'x', episodes: [{ season: 1, episode: 1 }] })).status,
+    ).toBe(201);
     const event = await done;
     const local = String(event.data.file_path);
     expect(local.startsWith(join(app.mediaDir, 'Demo Academy (2019)', 'Season 01'))).toBe(true);
@@ -90,7 +110,10 @@ describe('media server connections (Jellyfin, Emby, Plex) and Telegram/Pushover 
 
     for (const response of created) {
       const settled = await deliveries(response.body.id);
-      expect(settled.find((delivery: { event: string }) => delivery.event === 'download_complete'), response.body.kind).toMatchObject({ status: 'delivered' });
+      expect(
+        settled.find((delivery: { event: string }) => delivery.event === 'download_complete'),
+        response.body.kind,
+      ).toMatchObject({ status: 'delivered' });
     }
 
     // removing the series tells Jellyfin the folder is gone and has Plex rescan the folder above it
@@ -152,27 +175,65 @@ describe('media server connections (Jellyfin, Emby, Plex) and Telegram/Pushover 
 
   it('sends Telegram and Pushover messages in their own formats, and keeps the bot token out of answers and logs', async () => {
     const botToken = '123456:telegram-bot-secret';
-    const telegram = await call('POST', '/api/webhooks', { name: 'tg', kind: 'telegram', url: `${messages.url}/`, events: ['download_failed'], secret: botToken, options: { chat_id: '-100200300' } });
+    const telegram = await call('POST', '/api/webhooks', {
+      name: 'tg',
+      kind: 'telegram',
+      url: `${messages.url}/`,
+      events: ['download_failed'],
+      secret: botToken,
+      options: { chat_id: '-100200300' },
+    });
     expect(telegram.status).toBe(201);
     expect(JSON.stringify(telegram.body)).not.toContain(botToken);
-    const pushover = await call('POST', '/api/webhooks', { name: 'po', kind: 'pushover', url: messages.url, events: ['download_failed'], secret: 'po-app-token', options: { user_key: 'po-user' } });
+    const pushover = await call('POST', '/api/webhooks', {
+      name: 'po',
+      kind: 'pushover',
+      url: messages.url,
+      events: ['download_failed'],
+      secret: 'po-app-token',
+      options: { user_key: 'po-user' },
+    });
     expect(pushover.status).toBe(201);
 
-    messages.responder = (_request, response) => { response.statusCode = 400; response.end('{"ok":false,"description":"Bad Request: chat not found"}'); };
-    app.running.services.events.publish('download_failed', { ...samples.download_failed, item_id: 'x', key: 'demo-academy', folder: 'Demo Academy (2019)', serie_name: 'Demo Academy', season: 1, episode: 2, error: 'No hoster offers German Dub' });
+    messages.responder = (_request, response) => {
+      response.statusCode = 400;
+      response.end('{"ok":false,"description":"Bad Request: chat not found"}');
+    };
+    app.running.services.events.publish('download_failed', {
+      ...samples.download_failed,
+      item_id: 'x',
+      key: 'demo-academy',
+      folder: 'Demo Academy (2019)',
+      serie_name: 'Demo Academy',
+      season: 1,
+      episode: 2,
+      error: 'No hoster offers German Dub',
+    });
     const requests = await messages.waitForRequests(2);
     const sent = requests.find((request) => request.url.includes('/bot'))!;
     expect(sent.url).toBe(`/bot${botToken}/sendMessage`);
-    expect(JSON.parse(sent.body)).toEqual({ chat_id: '-100200300', text: 'Download failed: Demo Academy S01E02\nNo hoster offers German Dub', disable_web_page_preview: true });
+    expect(JSON.parse(sent.body)).toEqual({
+      chat_id: '-100200300',
+      text: 'Download failed: Demo Academy S01E02\nNo hoster offers German Dub',
+      disable_web_page_preview: true,
+    });
     expect(sent.headers['x-aniworld-signature']).toBeUndefined();
     const push = requests.find((request) => request.url === '/1/messages.json')!;
-    expect(JSON.parse(push.body)).toEqual({ token: 'po-app-token', user: 'po-user', title: 'Download failed: Demo Academy S01E02', message: 'No hoster offers German Dub', priority: 1 });
+    expect(JSON.parse(push.body)).toEqual({
+      token: 'po-app-token',
+      user: 'po-user',
+      title: 'Download failed: Demo Academy S01E02',
+      message: 'No hoster offers German Dub',
+      priority: 1,
+    });
 
     const [delivery] = await deliveries(telegram.body.id);
     expect(delivery).toMatchObject({ status: 'failed', last_status_code: 400 });
     expect(JSON.stringify(delivery)).not.toContain(botToken);
     expect(JSON.stringify(app.logs)).not.toContain(botToken);
-    messages.responder = (_request, response) => { response.end('ok'); };
+    messages.responder = (_request, response) => {
+      response.end('ok');
+    };
     for (const id of [telegram.body.id, pushover.body.id]) await call('DELETE', `/api/webhooks/${id}`);
   });
 });

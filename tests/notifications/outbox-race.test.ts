@@ -18,7 +18,7 @@ describe('webhook outbox: two processes on one SQLite file', () => {
     const file = join(temp.path, 'aniworld.db');
     const backupDir = join(temp.path, 'backups');
     orm = await openDatabase({ file, journal: 'wal', backupDir });
-    processes.push(...await Promise.all([OutboxProcess.start({ sqlite: file, backupDir }), OutboxProcess.start({ sqlite: file, backupDir })]));
+    processes.push(...(await Promise.all([OutboxProcess.start({ sqlite: file, backupDir }), OutboxProcess.start({ sqlite: file, backupDir })])));
     receiver = await Receiver.start();
   });
   afterAll(async () => {

@@ -10,7 +10,7 @@ import type { OutboxCommand, OutboxMessage } from './fixtures/outbox-process.ts'
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'outbox-process.ts');
 
-type CommandBody = OutboxCommand extends infer C ? C extends OutboxCommand ? Omit<C, 'id'> : never : never;
+type CommandBody = OutboxCommand extends infer C ? (C extends OutboxCommand ? Omit<C, 'id'> : never) : never;
 
 /** A worker process holding one outbox; its queued jobs arrive through onEnqueue. */
 export class OutboxProcess {
@@ -36,7 +36,9 @@ export class OutboxProcess {
     const child = fork(FIXTURE, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Promise((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`outbox process exited (${code}) before it was ready`)));
-      child.once('message', (message: OutboxMessage) => { if (message.type === 'ready') resolve(new OutboxProcess(child)); });
+      child.once('message', (message: OutboxMessage) => {
+        if (message.type === 'ready') resolve(new OutboxProcess(child));
+      });
     });
   }
 
@@ -74,12 +76,31 @@ export interface RaceResult {
  * shared job store could do. The receiver answers after a short random delay and refuses the
  * first request of every `refuseEvery`th delivery with 503, so retries race too.
  */
-export async function raceOutboxes(orm: Orm, processes: readonly OutboxProcess[], receiver: Receiver, options: { hooks: number; eventsPerProcess: number; refuseEvery: number }): Promise<RaceResult> {
+export async function raceOutboxes(
+  orm: Orm,
+  processes: readonly OutboxProcess[],
+  receiver: Receiver,
+  options: { hooks: number; eventsPerProcess: number; refuseEvery: number },
+): Promise<RaceResult> {
   const jobs: { deliveryId: number; runAt: number }[] = [];
   for (const process of processes) process.onEnqueue = (job) => jobs.push(job);
   const hookIds = await inContext(orm, async () => {
     const now = new Date();
-    const hooks = Array.from({ length: options.hooks }, (_, index) => orm.em.create(Webhook, { id: `hook-${index}`, name: `hook ${index}`, url: `${receiver.url}/hook-${index}`, kind: 'json', events: ['download_complete'], secret: null, method: 'POST', headers: {}, enabled: true, createdAt: now, updatedAt: now }));
+    const hooks = Array.from({ length: options.hooks }, (_, index) =>
+      orm.em.create(Webhook, {
+        id: `hook-${index}`,
+        name: `hook ${index}`,
+        url: `${receiver.url}/hook-${index}`,
+        kind: 'json',
+        events: ['download_complete'],
+        secret: null,
+        method: 'POST',
+        headers: {},
+        enabled: true,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
     await orm.em.flush();
     return hooks.map((hook) => hook.id);
   });
@@ -94,7 +115,10 @@ export async function raceOutboxes(orm: Orm, processes: readonly OutboxProcess[]
     const status = earlier.length === 0 && deliveryId % options.refuseEvery === 0 ? 503 : 200;
     if (status === 503) refusedOnce.add(deliveryId);
     answers.set(deliveryId, [...earlier, status]);
-    setTimeout(() => { response.statusCode = status; response.end(); }, Math.random() * 8);
+    setTimeout(() => {
+      response.statusCode = status;
+      response.end();
+    }, Math.random() * 8);
   };
 
   await Promise.all(processes.map((process, origin) => process.call({ cmd: 'record', origin, events: options.eventsPerProcess })));
@@ -114,7 +138,12 @@ export async function raceOutboxes(orm: Orm, processes: readonly OutboxProcess[]
 
   const rows = await inContext(orm, async () => {
     const all = await orm.em.find(WebhookDelivery, {}, { orderBy: { sequence: 'asc' } });
-    return new Map(hookIds.map((hookId) => [hookId, all.filter((row) => row.webhook.id === hookId).map((row) => ({ id: row.id, sequence: row.sequence, status: row.status, attempts: row.attempts }))]));
+    return new Map(
+      hookIds.map((hookId) => [
+        hookId,
+        all.filter((row) => row.webhook.id === hookId).map((row) => ({ id: row.id, sequence: row.sequence, status: row.status, attempts: row.attempts })),
+      ]),
+    );
   });
   return { arrivals, answers, rows, refusedOnce };
 }
@@ -123,8 +152,14 @@ export async function raceOutboxes(orm: Orm, processes: readonly OutboxProcess[]
 export function expectEachSentOnceInOrder(result: RaceResult, events: number): void {
   expect(result.refusedOnce.size, 'some first attempts were refused, so retries raced too').toBeGreaterThan(0);
   for (const [hookId, rows] of result.rows) {
-    expect(rows.map((row) => row.sequence), hookId).toEqual(Array.from({ length: events }, (_, index) => index + 1));
-    expect(rows.every((row) => row.status === 'delivered'), hookId).toBe(true);
+    expect(
+      rows.map((row) => row.sequence),
+      hookId,
+    ).toEqual(Array.from({ length: events }, (_, index) => index + 1));
+    expect(
+      rows.every((row) => row.status === 'delivered'),
+      hookId,
+    ).toBe(true);
     for (const row of rows) {
       const expected = result.refusedOnce.has(row.id) ? [503, 200] : [200];
       expect(result.answers.get(row.id), `delivery ${row.id}`).toEqual(expected);

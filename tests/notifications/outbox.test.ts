@@ -25,10 +25,14 @@ class RecordingQueue implements JobQueue {
     if (this.onEnqueue) await this.onEnqueue(job);
     else this.queued.push(job);
   }
-  async cancel(): Promise<number> { return 0; }
+  async cancel(): Promise<number> {
+    return 0;
+  }
   async pause(): Promise<void> {}
   async resume(): Promise<void> {}
-  async list() { return []; }
+  async list() {
+    return [];
+  }
 }
 
 describe('webhook outbox', () => {
@@ -50,7 +54,9 @@ describe('webhook outbox', () => {
   });
   afterEach(async () => {
     receiver.requests.length = 0;
-    receiver.responder = (_request, response) => { response.end('ok'); };
+    receiver.responder = (_request, response) => {
+      response.end('ok');
+    };
     await inContext(orm, async () => {
       await orm.em.nativeDelete(WebhookDelivery, {});
       await orm.em.nativeDelete(Webhook, {});
@@ -59,7 +65,15 @@ describe('webhook outbox', () => {
 
   function setup(policy = {}) {
     const queue = new RecordingQueue();
-    const outbox = new WebhookOutbox({ em: orm.em, jobs: queue, clock, logger: pino({ level: 'silent' }), transport: fetchTransport, instance: 'test-nas', policy: { backoffBaseMs: 1000, backoffMaxMs: 4000, maxAttempts: 4, timeoutMs: 3000, ...policy } });
+    const outbox = new WebhookOutbox({
+      em: orm.em,
+      jobs: queue,
+      clock,
+      logger: pino({ level: 'silent' }),
+      transport: fetchTransport,
+      instance: 'test-nas',
+      policy: { backoffBaseMs: 1000, backoffMaxMs: 4000, maxAttempts: 4, timeoutMs: 3000, ...policy },
+    });
     /** Plays the runner: takes jobs in order, moving the fake clock to each one's run time. */
     const runAll = async (limit = 50) => {
       const outcomes: string[] = [];
@@ -74,15 +88,34 @@ describe('webhook outbox', () => {
     return { queue, outbox, runAll };
   }
 
-  async function addHook(fields: Partial<{ url: string; events: string[]; secret: string | null; kind: 'json' | 'discord' | 'ntfy' | 'gotify'; enabled: boolean }> = {}) {
+  async function addHook(
+    fields: Partial<{ url: string; events: string[]; secret: string | null; kind: 'json' | 'discord' | 'ntfy' | 'gotify'; enabled: boolean }> = {},
+  ) {
     return inContext(orm, async () => {
-      const hook = orm.em.create(Webhook, { id: crypto.randomUUID(), name: 'hook', url: `${receiver.url}/hook`, kind: 'json', events: ['download_complete', 'download_failed'], secret: null, method: 'POST', headers: {}, enabled: true, createdAt: clock.now(), updatedAt: clock.now(), ...fields });
+      const hook = orm.em.create(Webhook, {
+        id: crypto.randomUUID(),
+        name: 'hook',
+        url: `${receiver.url}/hook`,
+        kind: 'json',
+        events: ['download_complete', 'download_failed'],
+        secret: null,
+        method: 'POST',
+        headers: {},
+        enabled: true,
+        createdAt: clock.now(),
+        updatedAt: clock.now(),
+        ...fields,
+      });
       await orm.em.flush();
       return hook.id;
     });
   }
 
-  const complete = (episode: number): DomainEvent => ({ type: 'download_complete', timestamp: clock.now().toISOString(), data: { ...samples.download_complete, item_id: `i${episode}`, episode, file_path: `/media/One Piece/S01E${episode}.mkv` } });
+  const complete = (episode: number): DomainEvent => ({
+    type: 'download_complete',
+    timestamp: clock.now().toISOString(),
+    data: { ...samples.download_complete, item_id: `i${episode}`, episode, file_path: `/media/One Piece/S01E${episode}.mkv` },
+  });
 
   const rows = (hookId: string) => inContext(orm, () => orm.em.find(WebhookDelivery, { webhook: hookId }, { orderBy: { sequence: 'asc' } }));
 
@@ -96,7 +129,12 @@ describe('webhook outbox', () => {
     const expected = `sha256=${createHmac('sha256', 's3cret').update(request.body).digest('hex')}`;
     expect(request.headers['x-aniworld-signature']).toBe(expected);
     expect(request.headers['x-aniworld-event']).toBe('download_complete');
-    expect(JSON.parse(request.body)).toEqual({ event: 'download_complete', timestamp: clock.now().toISOString(), instance: 'test-nas', data: complete(1).data });
+    expect(JSON.parse(request.body)).toEqual({
+      event: 'download_complete',
+      timestamp: clock.now().toISOString(),
+      instance: 'test-nas',
+      data: complete(1).data,
+    });
     const [row] = await rows(hookId);
     expect(row).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200 });
     expect(row.attemptLog).toEqual([{ at: expect.any(String), status_code: 200, latency_ms: expect.any(Number), error: null }]);
@@ -109,7 +147,13 @@ describe('webhook outbox', () => {
     await inContext(orm, async () => {
       expect(await outbox.record(complete(1))).toEqual([]);
       expect(await outbox.record({ type: 'download_progress', timestamp: '', data: {} } as unknown as DomainEvent)).toEqual([]);
-      expect(await outbox.record({ type: 'download_failed', timestamp: clock.now().toISOString(), data: { ...samples.download_failed, item_id: 'x', error: 'boom' } })).toHaveLength(1);
+      expect(
+        await outbox.record({
+          type: 'download_failed',
+          timestamp: clock.now().toISOString(),
+          data: { ...samples.download_failed, item_id: 'x', error: 'boom' },
+        }),
+      ).toHaveLength(1);
     });
     expect(await rows(hookId)).toHaveLength(1);
   });
@@ -136,7 +180,9 @@ describe('webhook outbox', () => {
 
   it('retries after a timeout and gives up after the last attempt', async () => {
     const hookId = await addHook();
-    receiver.responder = () => { /* never answers */ };
+    receiver.responder = () => {
+      /* never answers */
+    };
     const { outbox, runAll } = setup({ maxAttempts: 3, timeoutMs: 100 });
     await inContext(orm, () => outbox.record(complete(1)));
     expect(await runAll()).toEqual(['retrying', 'retrying', 'failed']);
@@ -147,12 +193,17 @@ describe('webhook outbox', () => {
 
   it('a retry job that starts at once is not dropped as a duplicate of the run that queued it', async () => {
     const hookId = await addHook();
-    receiver.responder = (_request, response, index) => { response.statusCode = index === 0 ? 500 : 200; response.end(); };
+    receiver.responder = (_request, response, index) => {
+      response.statusCode = index === 0 ? 500 : 200;
+      response.end();
+    };
     const { outbox, queue } = setup();
     await inContext(orm, () => outbox.record(complete(1)));
     const first = queue.queued.shift()!;
     const eager: string[] = [];
-    queue.onEnqueue = async (job) => { eager.push(await inContext(orm, () => outbox.deliver(job.deliveryId))); };
+    queue.onEnqueue = async (job) => {
+      eager.push(await inContext(orm, () => outbox.deliver(job.deliveryId)));
+    };
     expect(await inContext(orm, () => outbox.deliver(first.deliveryId))).toBe('retrying');
     expect(eager).toEqual(['delivered']);
     expect((await rows(hookId))[0].status).toBe('delivered');
@@ -188,7 +239,10 @@ describe('webhook outbox', () => {
 
   it('keeps per-hook order: later events wait while an earlier one is retried', async () => {
     const hookId = await addHook();
-    receiver.responder = (_request, response, index) => { response.statusCode = index === 0 ? 503 : 200; response.end(); };
+    receiver.responder = (_request, response, index) => {
+      response.statusCode = index === 0 ? 503 : 200;
+      response.end();
+    };
     const { outbox, runAll } = setup();
     await inContext(orm, async () => {
       for (const episode of [1, 2, 3]) await outbox.record(complete(episode));
@@ -203,7 +257,10 @@ describe('webhook outbox', () => {
 
   it('does not retry a 4xx rejection and moves on to the next event', async () => {
     await addHook();
-    receiver.responder = (_request, response, index) => { response.statusCode = index === 0 ? 404 : 200; response.end(); };
+    receiver.responder = (_request, response, index) => {
+      response.statusCode = index === 0 ? 404 : 200;
+      response.end();
+    };
     const { outbox, runAll } = setup();
     await inContext(orm, async () => {
       await outbox.record(complete(1));
@@ -215,7 +272,10 @@ describe('webhook outbox', () => {
   it('a receiver down for a while gets every event, in order, once it is back within the retry window', async () => {
     await addHook();
     let up = false;
-    receiver.responder = (_request, response) => { response.statusCode = up ? 200 : 502; response.end(); };
+    receiver.responder = (_request, response) => {
+      response.statusCode = up ? 200 : 502;
+      response.end();
+    };
     const { outbox, queue, runAll } = setup({ maxAttempts: 12, backoffBaseMs: 10_000, backoffMaxMs: 15 * 60_000 });
     await inContext(orm, async () => {
       for (const episode of [1, 2, 3, 4]) await outbox.record(complete(episode));
@@ -229,7 +289,9 @@ describe('webhook outbox', () => {
     }
     up = true;
     await runAll();
-    const delivered = receiver.requests.filter((_request, index) => index >= receiver.requests.length - 4).map((request) => JSON.parse(request.body).data.episode);
+    const delivered = receiver.requests
+      .filter((_request, index) => index >= receiver.requests.length - 4)
+      .map((request) => JSON.parse(request.body).data.episode);
     expect(delivered).toEqual([1, 2, 3, 4]);
   });
 });

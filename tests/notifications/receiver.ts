@@ -14,7 +14,9 @@ export type Responder = (request: Received, response: ServerResponse, index: num
 /** A real HTTP receiver on 127.0.0.1, port 0, recording every request it gets. */
 export class Receiver {
   readonly requests: Received[] = [];
-  responder: Responder = (_request, response) => { response.end('ok'); };
+  responder: Responder = (_request, response) => {
+    response.end('ok');
+  };
   readonly #server = createServer((request, response) => this.#handle(request, response));
   readonly #waiters = new Set<() => void>();
   url = '';
@@ -62,7 +64,12 @@ export class Receiver {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const received: Received = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const received: Received = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       const index = this.requests.push(received) - 1;
       this.responder(received, response, index);
       for (const wake of this.#waiters) wake();

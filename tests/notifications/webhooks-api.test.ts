@@ -20,14 +20,31 @@ describe('/api/webhooks', () => {
   });
   beforeEach(() => {
     receiver.requests.length = 0;
-    receiver.responder = (_request, response) => { response.end('ok'); };
+    receiver.responder = (_request, response) => {
+      response.end('ok');
+    };
   });
 
   const api = (method: string, path: string, body?: unknown) => app.request(method, `/api/webhooks${path}`, { token, body });
-  const hookBody = (fields: Record<string, unknown> = {}) => ({ name: 'receiver', url: `${receiver.url}/hook`, kind: 'json', events: ['download_complete'], ...fields });
+  const hookBody = (fields: Record<string, unknown> = {}) => ({
+    name: 'receiver',
+    url: `${receiver.url}/hook`,
+    kind: 'json',
+    events: ['download_complete'],
+    ...fields,
+  });
 
   it('needs authentication on every route', async () => {
-    const routes: [string, string][] = [['GET', '/'], ['POST', '/'], ['POST', '/test'], ['GET', '/x'], ['PUT', '/x'], ['DELETE', '/x'], ['POST', '/x/test'], ['GET', '/x/deliveries']];
+    const routes: [string, string][] = [
+      ['GET', '/'],
+      ['POST', '/'],
+      ['POST', '/test'],
+      ['GET', '/x'],
+      ['PUT', '/x'],
+      ['DELETE', '/x'],
+      ['POST', '/x/test'],
+      ['GET', '/x/deliveries'],
+    ];
     for (const [method, path] of routes) {
       const response = await app.request(method, `/api/webhooks${path}`, { body: method === 'GET' || method === 'DELETE' ? undefined : hookBody() });
       expect(response.status, `${method} ${path}`).toBe(401);
@@ -37,7 +54,16 @@ describe('/api/webhooks', () => {
   it('creates, lists, updates and deletes a hook without ever echoing the secret', async () => {
     const created = await api('POST', '/', hookBody({ secret: 'top-secret', headers: { 'X-Custom': 'yes' }, method: 'PUT' }));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: expect.any(String), name: 'receiver', kind: 'json', events: ['download_complete'], method: 'PUT', headers: { 'X-Custom': '•••' }, enabled: true, has_secret: true });
+    expect(created.body).toMatchObject({
+      id: expect.any(String),
+      name: 'receiver',
+      kind: 'json',
+      events: ['download_complete'],
+      method: 'PUT',
+      headers: { 'X-Custom': '•••' },
+      enabled: true,
+      has_secret: true,
+    });
     expect(JSON.stringify(created.body)).not.toContain('top-secret');
     const id = created.body.id as string;
 
@@ -72,7 +98,10 @@ describe('/api/webhooks', () => {
   });
 
   it('POST /test sends to an unsaved hook and reports status and an excerpt of the reply', async () => {
-    receiver.responder = (_request, response) => { response.statusCode = 201; response.end('accepted by receiver'); };
+    receiver.responder = (_request, response) => {
+      response.statusCode = 201;
+      response.end('accepted by receiver');
+    };
     const ok = await api('POST', '/test', hookBody({ secret: 'abc' }));
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ success: true, status_code: 201, response_excerpt: 'accepted by receiver', error: null, latency_ms: expect.any(Number) });
@@ -81,14 +110,19 @@ describe('/api/webhooks', () => {
     expect(request.headers['x-aniworld-signature']).toBe(`sha256=${createHmac('sha256', 'abc').update(request.body).digest('hex')}`);
     expect((await api('GET', '/')).body.find((hook: { name: string }) => hook.name === 'receiver')).toBeUndefined();
 
-    receiver.responder = (_request, response) => { response.statusCode = 500; response.end('x'.repeat(5000)); };
+    receiver.responder = (_request, response) => {
+      response.statusCode = 500;
+      response.end('x'.repeat(5000));
+    };
     const failed = await api('POST', '/test', hookBody());
     expect(failed.body).toMatchObject({ success: false, status_code: 500, error: 'Receiver answered HTTP 500' });
     expect(failed.body.response_excerpt.length).toBeLessThanOrEqual(301);
   });
 
   it('POST /test explains timeouts, refused connections and DNS failures', async () => {
-    receiver.responder = () => { /* never answers */ };
+    receiver.responder = () => {
+      /* never answers */
+    };
     const timeout = await api('POST', '/test', hookBody());
     expect(timeout.body).toMatchObject({ success: false, status_code: null });
     expect(timeout.body.error).toMatch(/^No answer from 127\.0\.0\.1:\d+ within 1500 ms$/);
@@ -123,12 +157,27 @@ describe('/api/webhooks', () => {
     expect(discord.url).toBe('/api/webhooks/1/abc');
     expect(JSON.parse(discord.body)).toEqual({
       username: 'AniWorld',
-      embeds: [{ title: 'AniWorld test notification', description: expect.any(String), color: expect.any(Number), timestamp: expect.any(String), fields: [], footer: { text: expect.any(String) } }],
+      embeds: [
+        {
+          title: 'AniWorld test notification',
+          description: expect.any(String),
+          color: expect.any(Number),
+          timestamp: expect.any(String),
+          fields: [],
+          footer: { text: expect.any(String) },
+        },
+      ],
     });
 
     expect(ntfy.url).toBe('/');
     expect(ntfy.headers['content-type']).toBe('application/json');
-    expect(JSON.parse(ntfy.body)).toEqual({ topic: 'aniworld-topic', title: 'AniWorld test notification', message: expect.any(String), priority: 3, tags: ['test'] });
+    expect(JSON.parse(ntfy.body)).toEqual({
+      topic: 'aniworld-topic',
+      title: 'AniWorld test notification',
+      message: expect.any(String),
+      priority: 3,
+      tags: ['test'],
+    });
 
     expect(gotify.url).toBe('/message?token=app-token');
     expect(JSON.parse(gotify.body)).toMatchObject({ title: 'AniWorld test notification', message: expect.any(String), priority: 5 });
@@ -137,7 +186,10 @@ describe('/api/webhooks', () => {
   it('delivers published events through the outbox: retried after a 500, in order, listed with attempts', async () => {
     const created = await api('POST', '/', hookBody({ events: ['download_complete', 'download_failed', 'scan_complete'] }));
     const id = created.body.id as string;
-    receiver.responder = (_request, response, index) => { response.statusCode = index === 0 ? 500 : 200; response.end(index === 0 ? 'busy' : 'ok'); };
+    receiver.responder = (_request, response, index) => {
+      response.statusCode = index === 0 ? 500 : 200;
+      response.end(index === 0 ? 'busy' : 'ok');
+    };
     const events = app.running.services.events;
     const item = { key: 'one-piece', folder: 'One Piece', season: 1 };
     events.publish('download_complete', { ...samples.download_complete, ...item, item_id: 'a', episode: 1, file_path: '/media/1.mkv' });

@@ -26,15 +26,17 @@ describe('search', () => {
     expect(site.stats.count('/ajax/seriesSearch')).toBe(0);
     expect(site.stats.requests[0].headers['x-requested-with']).toBe('XMLHttpRequest');
     // The answer also holds an episode link, a support page and a duplicate of the series.
-    expect(results).toEqual([{
-      key: 'tom-and-jerrys-grosse-reise',
-      name: 'Tom & Jerry\'s "Große" Reise <Spezial>',
-      link: `${site.url}/anime/stream/tom-and-jerrys-grosse-reise`,
-      description: 'Entities everywhere: & \' " < > in title, alternative titles, description & episode titles.',
-      cover: null,
-      year: null,
-      endYear: null,
-    }]);
+    expect(results).toEqual([
+      {
+        key: 'tom-and-jerrys-grosse-reise',
+        name: 'Tom & Jerry\'s "Große" Reise <Spezial>',
+        link: `${site.url}/anime/stream/tom-and-jerrys-grosse-reise`,
+        description: 'Entities everywhere: & \' " < > in title, alternative titles, description & episode titles.',
+        cover: null,
+        year: null,
+        endYear: null,
+      },
+    ]);
   });
 
   it('falls back to GET /ajax/seriesSearch when the current endpoint is missing', async () => {
@@ -42,14 +44,16 @@ describe('search', () => {
     const results = await provider.search('demo');
     expect(site.stats.count('/ajax/search', 'POST')).toBe(1);
     expect(site.stats.count('/ajax/seriesSearch?keyword=demo', 'GET')).toBe(1);
-    expect(results).toEqual([expect.objectContaining({
-      key: 'demo-academy',
-      name: 'Demo Academy',
-      link: `${site.url}/anime/stream/demo-academy`,
-      cover: `${site.url}/public/img/cover/demo-academy-stream-cover-2019_150x225.jpg`,
-      year: 2019,
-      endYear: 2022,
-    })]);
+    expect(results).toEqual([
+      expect.objectContaining({
+        key: 'demo-academy',
+        name: 'Demo Academy',
+        link: `${site.url}/anime/stream/demo-academy`,
+        cover: `${site.url}/public/img/cover/demo-academy-stream-cover-2019_150x225.jpg`,
+        year: 2019,
+        endYear: 2022,
+      }),
+    ]);
   });
 
   it('legacy answers of running shows have no end year', async () => {
@@ -102,7 +106,7 @@ describe('series page', () => {
   it('decodes entities in title, alternative titles and description', async () => {
     const series = await provider.getSeries('tom-and-jerrys-grosse-reise');
     expect(series.name).toBe('Tom & Jerry\'s "Große" Reise <Spezial>');
-    expect(series.alternativeTitles).toEqual(['Tom & Jerry', 'L\'aventure']);
+    expect(series.alternativeTitles).toEqual(['Tom & Jerry', "L'aventure"]);
     expect(series.description).toContain('& \' " < >');
   });
 
@@ -131,7 +135,10 @@ describe('series page', () => {
   });
 
   it('fails with a ParseError naming what is missing', async () => {
-    site.failNext('/anime/stream/demo-academy', { status: 200, body: '<html><body><div class="series-title"><h1 itemprop="name"><span>Demo</span></h1></div></body></html>' });
+    site.failNext('/anime/stream/demo-academy', {
+      status: 200,
+      body: '<html><body><div class="series-title"><h1 itemprop="name"><span>Demo</span></h1></div></body></html>',
+    });
     await expect(provider.getSeries('demo-academy')).rejects.toThrow(/no season list/);
     site.failNext('/anime/stream/demo-academy', { status: 200, body: '<html><body><p>maintenance</p></body></html>' });
     const error = await provider.getSeries('demo-academy').catch((caught: unknown) => caught);
@@ -148,16 +155,18 @@ describe('series page', () => {
 describe('season pages', () => {
   it('lists episodes with German and English titles, languages from flags and hosters from icons', async () => {
     const season = await provider.getSeason('demo-academy', 2);
-    expect(season.episodes).toEqual([1, 2].map((number) => ({
-      season: 2,
-      number,
-      titleDe: `Folge ${number} der Staffel 2`,
-      titleEn: `Episode ${number} of season 2`,
-      type: 'episode',
-      languages: ['German Dub', 'German Sub'],
-      hosters: ['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon'],
-      link: `${site.url}/anime/stream/demo-academy/staffel-2/episode-${number}`,
-    })));
+    expect(season.episodes).toEqual(
+      [1, 2].map((number) => ({
+        season: 2,
+        number,
+        titleDe: `Folge ${number} der Staffel 2`,
+        titleEn: `Episode ${number} of season 2`,
+        type: 'episode',
+        languages: ['German Dub', 'German Sub'],
+        hosters: ['VOE', 'Vidoza', 'Vidmoly', 'Doodstream', 'Filemoon'],
+        link: `${site.url}/anime/stream/demo-academy/staffel-2/episode-${number}`,
+      })),
+    );
   });
 
   it('reads /filme rows without episodeNumber meta: film-N links, an empty German title, [Movie] and [OVA] as types', async () => {
@@ -183,7 +192,7 @@ describe('season pages', () => {
   it('decodes entities in episode titles, also where the table escapes them twice', async () => {
     expect(await (await fetch(`${site.url}/anime/stream/tom-and-jerrys-grosse-reise/staffel-1`)).text()).toContain('Mice&amp;#039;s 1');
     const [first] = (await provider.getSeason('tom-and-jerrys-grosse-reise', 1)).episodes;
-    expect([first.titleDe, first.titleEn]).toEqual(['Käse & "Mäuse" 1', 'Cheese & Mice\'s 1']);
+    expect([first.titleDe, first.titleEn]).toEqual(['Käse & "Mäuse" 1', "Cheese & Mice's 1"]);
   });
 
   it('reads all four languages from the flags', async () => {
@@ -191,7 +200,7 @@ describe('season pages', () => {
     expect(first.languages).toEqual(['German Dub', 'German Sub', 'English Sub', 'English Dub']);
   });
 
-  it('answers ProviderNotFoundError for a season the series does not have (the site\'s messageAlert page)', async () => {
+  it("answers ProviderNotFoundError for a season the series does not have (the site's messageAlert page)", async () => {
     const page = await fetch(`${site.url}/anime/stream/demo-academy/staffel-9`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('class="messageAlert danger"');
@@ -201,7 +210,10 @@ describe('season pages', () => {
   });
 
   it('fails with a ParseError when the page has no episode list', async () => {
-    site.failNext('/anime/stream/demo-academy/staffel-1', { status: 200, body: '<html><body><div class="hosterSiteDirectNav" id="stream"><ul></ul></div></body></html>' });
+    site.failNext('/anime/stream/demo-academy/staffel-1', {
+      status: 200,
+      body: '<html><body><div class="hosterSiteDirectNav" id="stream"><ul></ul></div></body></html>',
+    });
     await expect(provider.getSeason('demo-academy', 1)).rejects.toThrow(ParseError);
   });
 });
@@ -215,12 +227,14 @@ describe('episode pages', () => {
     expect(episode.type).toBe('episode');
     expect(episode.links).toHaveLength(4 * 5);
     const expected = site.catalogue.linksFor('hidden-languages', 1, 2);
-    expect(episode.links.map((link) => [link.hoster, link.language, link.linkId, link.redirectUrl])).toEqual(expected.map((link) => [
-      link.hoster,
-      { 1: 'German Dub', 2: 'English Sub', 3: 'German Sub', 4: 'English Dub' }[link.lang],
-      String(link.id),
-      `${site.url}/redirect/${link.id}`,
-    ]));
+    expect(episode.links.map((link) => [link.hoster, link.language, link.linkId, link.redirectUrl])).toEqual(
+      expected.map((link) => [
+        link.hoster,
+        { 1: 'German Dub', 2: 'English Sub', 3: 'German Sub', 4: 'English Dub' }[link.lang],
+        String(link.id),
+        `${site.url}/redirect/${link.id}`,
+      ]),
+    );
   });
 
   it('reads film pages as season 0', async () => {
@@ -255,10 +269,14 @@ describe('redirects', () => {
     const vidoza = episode.links.find((link) => link.hoster === 'Vidoza')!;
     const error = await provider.resolveRedirect(voe).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ChallengeError);
-    expect((error as Error).message).toMatch(/^the provider asked for a captcha instead of sending us to VOE \(127\.0\.0\.1:\d+ answered with an anti-bot challenge \(HTTP 200\) for \/redirect\/\d+\)$/);
+    expect((error as Error).message).toMatch(
+      /^the provider asked for a captcha instead of sending us to VOE \(127\.0\.0\.1:\d+ answered with an anti-bot challenge \(HTTP 200\) for \/redirect\/\d+\)$/,
+    );
     // A page without the usual markers, but still no redirect, is the same.
     site.failNext(`/redirect/${voe.linkId}`, { status: 200, body: '<html><body>Bitte warten</body></html>' });
-    expect(await provider.resolveRedirect(voe).catch((caught: Error) => caught.message)).toBe(`the provider asked for a captcha instead of sending us to VOE (link ${voe.linkId} answered HTTP 200 without a redirect)`);
+    expect(await provider.resolveRedirect(voe).catch((caught: Error) => caught.message)).toBe(
+      `the provider asked for a captcha instead of sending us to VOE (link ${voe.linkId} answered HTTP 200 without a redirect)`,
+    );
     expect(await provider.resolveRedirect(vidoza)).toContain('/vidoza/embed-');
   });
 });
@@ -317,7 +335,11 @@ describe('fixture covers', () => {
     const { cover } = await provider.getSeries('demo-academy');
     const response = await fetch(cover!);
     expect(response.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await response.arrayBuffer()).subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(
+      Buffer.from(await response.arrayBuffer())
+        .subarray(1, 4)
+        .toString('latin1'),
+    ).toBe('PNG');
   });
 });
 

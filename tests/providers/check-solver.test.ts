@@ -15,7 +15,8 @@ import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/s
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 const chromium = findChromium();
-if (!chromium) throw new Error('Chromium is not installed (/usr/bin/chromium): run scripts/install-system-deps.sh as root. These tests drive the real browser.');
+if (!chromium)
+  throw new Error('Chromium is not installed (/usr/bin/chromium): run scripts/install-system-deps.sh as root. These tests drive the real browser.');
 
 let site: FixtureSite;
 let temp: { path: string; remove: () => Promise<void> };
@@ -42,7 +43,9 @@ afterEach(async () => {
 
 let fileCounter = 0;
 /** A client as the app builds it: health, passes in a file, the embedded solver on the real Chromium. */
-function guardedClient(options: { file?: string; solver?: Partial<EmbeddedSolverOptions>; idleMs?: number; onBrowser?: (change: { mode: BrowserMode; state: string }) => void } = {}) {
+function guardedClient(
+  options: { file?: string; solver?: Partial<EmbeddedSolverOptions>; idleMs?: number; onBrowser?: (change: { mode: BrowserMode; state: string }) => void } = {},
+) {
   const browser = new EmbeddedBrowser({ executablePath: chromium!, idleMs: () => options.idleMs ?? 60_000, onChange: options.onBrowser });
   open.push(browser);
   const solver = new EmbeddedSolver({ browser, ...options.solver });
@@ -51,12 +54,21 @@ function guardedClient(options: { file?: string; solver?: Partial<EmbeddedSolver
   const checks = new SiteChecks({ solver: () => solver, file, health, providerUrl: () => site.url, retryAfterMs: 60_000 });
   // The limit bounds a hang, it is not what these tests measure: a page through the browser on a slow
   // machine (a fresh container) took longer than 10 s; the product's default is 20 s.
-  const http = new HttpClient({ limits: () => ({ requests_per_second: 100, timeout_ms: 30_000 }), retries: 1, backoffMs: 1, health, providerUrl: () => site.url, checks });
+  const http = new HttpClient({
+    limits: () => ({ requests_per_second: 100, timeout_ms: 30_000 }),
+    retries: 1,
+    backoffMs: 1,
+    health,
+    providerUrl: () => site.url,
+    checks,
+  });
   const provider = new AniWorldProvider({ http, settings: () => ({ url: site.url, cache_ttl_seconds: 0 }) });
   return { browser, solver, health, checks, http, provider, file };
 }
 
-const userAgentsSeen = (prefix: string) => [...new Set(site.stats.requests.filter((request) => request.path.startsWith(prefix)).map((request) => String(request.headers['user-agent'])))];
+const userAgentsSeen = (prefix: string) => [
+  ...new Set(site.stats.requests.filter((request) => request.path.startsWith(prefix)).map((request) => String(request.headers['user-agent']))),
+];
 
 describe('the guard in front of the fixture site', { timeout: 120_000 }, () => {
   it('refuses plain HTTP: a client without a solver gets a clear ChallengeError', async () => {
@@ -67,15 +79,21 @@ describe('the guard in front of the fixture site', { timeout: 120_000 }, () => {
     expect(site.guard.stats.challenges).toBe(3);
     expect(site.guard.stats.passes).toBe(0);
     // Hosters and media are not behind the guard.
-    expect((await http.request(`${site.url}/vidoza/embed-x.html`).catch((error: unknown) => error))).not.toBeInstanceOf(ChallengeError);
+    expect(await http.request(`${site.url}/vidoza/embed-x.html`).catch((error: unknown) => error)).not.toBeInstanceOf(ChallengeError);
   });
 
   it('refuses a browser that says HeadlessChrome, even when it runs the check script', async () => {
     const browser = new EmbeddedBrowser({ executablePath: chromium!, idleMs: () => 60_000 });
     open.push(browser);
     await browser.use('raw', 'headless', async ({ context }) => {
-      const page = await context.browser()!.newPage({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36' });
-      const refused = new Promise<void>((resolve) => page.on('response', (response) => { if (response.url().endsWith('/__guard/verify')) resolve(); }));
+      const page = await context
+        .browser()!
+        .newPage({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36' });
+      const refused = new Promise<void>((resolve) =>
+        page.on('response', (response) => {
+          if (response.url().endsWith('/__guard/verify')) resolve();
+        }),
+      );
       await page.goto(`${site.url}/anime/stream/demo-academy`);
       await refused;
       await page.close();
@@ -87,7 +105,7 @@ describe('the guard in front of the fixture site', { timeout: 120_000 }, () => {
 
 // A browser launch and a solve take seconds on a loaded two-core machine.
 describe('embedded solver (real Chromium)', { timeout: 120_000 }, () => {
-  it('solves the check once, copies the HttpOnly pass into the HTTP session and sends the browser\'s own User-Agent from then on', async () => {
+  it("solves the check once, copies the HttpOnly pass into the HTTP session and sends the browser's own User-Agent from then on", async () => {
     const { provider, http, health, checks, file } = guardedClient();
     const results = await provider.search('demo');
     expect(results.map((result) => result.key)).toContain('demo-academy');
@@ -114,7 +132,13 @@ describe('embedded solver (real Chromium)', { timeout: 120_000 }, () => {
 
   it('one solve for many requests that hit the check at once; the waiters go on with its pass', async () => {
     const { provider } = guardedClient();
-    const pages = await Promise.all([provider.getSeries('demo-academy'), provider.getSeason('demo-academy', 1), provider.getSeason('demo-academy', 2), provider.search('demo'), provider.getEpisodeLinks('demo-academy', 1, 1)]);
+    const pages = await Promise.all([
+      provider.getSeries('demo-academy'),
+      provider.getSeason('demo-academy', 1),
+      provider.getSeason('demo-academy', 2),
+      provider.search('demo'),
+      provider.getEpisodeLinks('demo-academy', 1, 1),
+    ]);
     expect(pages).toHaveLength(5);
     expect(site.guard.stats.puzzles).toBe(1);
     expect(site.guard.stats.passes).toBe(1);
@@ -138,7 +162,12 @@ describe('embedded solver (real Chromium)', { timeout: 120_000 }, () => {
 
     // A new process: the pass comes from the file, no browser needed.
     let launches = 0;
-    const second = guardedClient({ file: path, onBrowser: (change) => { if (change.state === 'launched') launches++; } });
+    const second = guardedClient({
+      file: path,
+      onBrowser: (change) => {
+        if (change.state === 'launched') launches++;
+      },
+    });
     await second.provider.getSeason('demo-academy', 1);
     expect(launches).toBe(0);
     expect(second.http.userAgent).toBe(userAgent);
@@ -187,8 +216,18 @@ describe('embedded solver (real Chromium)', { timeout: 120_000 }, () => {
     site.guard.controls.mode = 'captcha';
     let handed: PersonCheck | undefined;
     let personNeeded!: () => void;
-    const waiting = new Promise<void>((resolve) => { personNeeded = resolve; });
-    const { provider, health } = guardedClient({ solver: { stallMs: 1500, onPersonNeeded: (check) => { handed = check; personNeeded(); } } });
+    const waiting = new Promise<void>((resolve) => {
+      personNeeded = resolve;
+    });
+    const { provider, health } = guardedClient({
+      solver: {
+        stallMs: 1500,
+        onPersonNeeded: (check) => {
+          handed = check;
+          personNeeded();
+        },
+      },
+    });
     const result = provider.getSeries('demo-academy');
     await waiting;
     expect(health.current()).toMatchObject({ status: 'check', needs_person: true, solving: false });
@@ -208,7 +247,11 @@ describe('embedded solver (real Chromium)', { timeout: 120_000 }, () => {
   it.skipIf(!findXvfb())('when the check refuses headless, passes headed on a virtual display (Xvfb) and stays headed for that site', async () => {
     site.guard.controls.mode = 'headed';
     const modes: string[] = [];
-    const { provider, solver } = guardedClient({ onBrowser: (change) => { if (change.state === 'launched') modes.push(change.mode); } });
+    const { provider, solver } = guardedClient({
+      onBrowser: (change) => {
+        if (change.state === 'launched') modes.push(change.mode);
+      },
+    });
     expect((await provider.getSeries('demo-academy')).name).toBeTruthy();
     expect(site.guard.stats.refusals).toContain('a window without a browser frame (headless)');
     expect(modes).toEqual(['headless', 'headed']);
@@ -221,8 +264,16 @@ describe('embedded solver (real Chromium)', { timeout: 120_000 }, () => {
   it('starts the browser on the first check only and closes it when idle', async () => {
     const changes: string[] = [];
     let closed!: () => void;
-    const idle = new Promise<void>((resolve) => { closed = resolve; });
-    const { provider, browser } = guardedClient({ idleMs: 200, onBrowser: (change) => { changes.push(`${change.mode} ${change.state}`); if (change.state === 'closed') closed(); } });
+    const idle = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
+    const { provider, browser } = guardedClient({
+      idleMs: 200,
+      onBrowser: (change) => {
+        changes.push(`${change.mode} ${change.state}`);
+        if (change.state === 'closed') closed();
+      },
+    });
     site.guard.controls.mode = 'off';
     await provider.getSeries('demo-academy');
     expect(browser.running()).toEqual([]);

@@ -16,10 +16,16 @@ beforeAll(async () => {
     env: { ...process.env, HOST: '127.0.0.1', ANIWORLD_WATCH: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (chunk) => { output += chunk; });
-  child.stderr!.on('data', (chunk) => { output += chunk; });
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+  });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', () => { if (output.includes('Stop with Ctrl+C')) resolve(); });
+    child.stdout!.on('data', () => {
+      if (output.includes('Stop with Ctrl+C')) resolve();
+    });
     child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
   });
 }, 120_000);
@@ -39,11 +45,23 @@ describe('npm run demo', () => {
     expect(url).toBeDefined();
     const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
     expect(login.status).toBe(200);
-    const { access_token: token } = await login.json() as { access_token: string };
-    const list = await (await fetch(`${url}/api/anime`, { headers: { authorization: `Bearer ${token}` } })).json() as { key: string; missing_episodes: Record<string, number[]> }[];
-    expect(list.map((series) => series.key).sort()).toEqual(['challenge-on-voe', 'demo-academy', 'film-collection', 'generated-series-001', 'hidden-languages', 'still-running']);
+    const { access_token: token } = (await login.json()) as { access_token: string };
+    const list = (await (await fetch(`${url}/api/anime`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      key: string;
+      missing_episodes: Record<string, number[]>;
+    }[];
+    expect(list.map((series) => series.key).sort()).toEqual([
+      'challenge-on-voe',
+      'demo-academy',
+      'film-collection',
+      'generated-series-001',
+      'hidden-languages',
+      'still-running',
+    ]);
     expect(list.find((series) => series.key === 'demo-academy')!.missing_episodes).toEqual({ 1: [3], 2: [1, 2] });
-    expect(await readdir(join(temp.path, 'media', 'Demo Academy (2019)', 'Season 01'))).toEqual(expect.arrayContaining(['Demo Academy - S01E01 - Folge 1 der Staffel 1.mp4']));
+    expect(await readdir(join(temp.path, 'media', 'Demo Academy (2019)', 'Season 01'))).toEqual(
+      expect.arrayContaining(['Demo Academy - S01E01 - Folge 1 der Staffel 1.mp4']),
+    );
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -31,7 +31,13 @@ beforeAll(async () => {
       queries.push(`${question.type} ${question.name}`);
       const known = question.name === FAKE_NAME;
       const answers = known && question.type === 'A' ? [{ type: 'A' as const, name: FAKE_NAME, class: 'IN' as const, ttl: 120, data: '127.0.0.1' }] : [];
-      const reply = dnsPacket.encode({ type: 'response', id: query.id, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (known ? 0 : 3), questions: query.questions, answers });
+      const reply = dnsPacket.encode({
+        type: 'response',
+        id: query.id,
+        flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (known ? 0 : 3),
+        questions: query.questions,
+        answers,
+      });
       res.writeHead(200, { 'content-type': 'application/dns-message' }).end(reply);
     });
   });
@@ -59,9 +65,24 @@ describe('DNS over HTTPS', () => {
     const url = `http://${FAKE_NAME}:${site.port}`;
     const health = new ProviderHealth();
     let hinted!: (hint: string | undefined) => void;
-    const hint = new Promise<string | undefined>((resolve) => { hinted = resolve; });
-    const names = new NameResolution({ settings: () => ({ dns: 'doh', doh_url: dohUrl }), providerHost: () => FAKE_NAME, onHint: (text) => { health.setHint(text); hinted(text); } });
-    const http = new HttpClient({ limits: () => ({ requests_per_second: 100, timeout_ms: 5000 }), retries: 0, health, providerUrl: () => url, dispatcher: (target) => names.dispatcher(target) });
+    const hint = new Promise<string | undefined>((resolve) => {
+      hinted = resolve;
+    });
+    const names = new NameResolution({
+      settings: () => ({ dns: 'doh', doh_url: dohUrl }),
+      providerHost: () => FAKE_NAME,
+      onHint: (text) => {
+        health.setHint(text);
+        hinted(text);
+      },
+    });
+    const http = new HttpClient({
+      limits: () => ({ requests_per_second: 100, timeout_ms: 5000 }),
+      retries: 0,
+      health,
+      providerUrl: () => url,
+      dispatcher: (target) => names.dispatcher(target),
+    });
     const page = await http.request(`${url}/anime/stream/demo-academy`);
     expect(page.status).toBe(200);
     expect(page.body).toContain('Demo Academy');
@@ -70,11 +91,19 @@ describe('DNS over HTTPS', () => {
     await names.close();
   });
 
-  it('provider.dns = system: the name fails with the resolver\'s error, and the hint says DoH would work', async () => {
+  it("provider.dns = system: the name fails with the resolver's error, and the hint says DoH would work", async () => {
     const url = `http://${FAKE_NAME}:${site.port}`;
     const hints: (string | undefined)[] = [];
-    const names = new NameResolution({ settings: () => ({ dns: 'system', doh_url: dohUrl }), providerHost: () => FAKE_NAME, onHint: (text) => hints.push(text) });
-    const http = new HttpClient({ limits: () => ({ requests_per_second: 100, timeout_ms: 5000 }), retries: 0, dispatcher: (target) => names.dispatcher(target) });
+    const names = new NameResolution({
+      settings: () => ({ dns: 'system', doh_url: dohUrl }),
+      providerHost: () => FAKE_NAME,
+      onHint: (text) => hints.push(text),
+    });
+    const http = new HttpClient({
+      limits: () => ({ requests_per_second: 100, timeout_ms: 5000 }),
+      retries: 0,
+      dispatcher: (target) => names.dispatcher(target),
+    });
     const error = await http.request(`${url}/`).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect((error as Error).message).toMatch(/ENOTFOUND|EAI_AGAIN/);
@@ -87,7 +116,11 @@ describe('DNS over HTTPS', () => {
     const system = await lookupWithSystem(name);
     if ('error' in system) return void console.warn(`skipped: the system resolver does not know this machine's name ${name}`);
     const resolver = new DohResolver({ url: 'http://127.0.0.1:9/dns-query', timeoutMs: 2000 });
-    const found = await new Promise<string[]>((resolve, reject) => resolver.lookup(name, { all: true }, (error, addresses) => (error ? reject(error) : resolve((addresses as { address: string }[]).map((entry) => entry.address)))));
+    const found = await new Promise<string[]>((resolve, reject) =>
+      resolver.lookup(name, { all: true }, (error, addresses) =>
+        error ? reject(error) : resolve((addresses as { address: string }[]).map((entry) => entry.address)),
+      ),
+    );
     expect(found.sort()).toEqual([...system.addresses].sort());
   });
 });

@@ -37,7 +37,7 @@ function clientWith(serviceUrl: string) {
 }
 
 describe('FlareSolverr-compatible service', () => {
-  it('sends the challenged URL as FlareSolverr\'s request.get and uses its cookies and User-Agent exactly as the browser\'s', async () => {
+  it("sends the challenged URL as FlareSolverr's request.get and uses its cookies and User-Agent exactly as the browser's", async () => {
     const { provider, http, health } = clientWith(flare.url);
     const pages = await Promise.all([provider.getSeries('demo-academy'), provider.getSeason('demo-academy', 1), provider.search('demo')]);
     expect(pages[0].key).toBe('demo-academy');
@@ -58,13 +58,17 @@ describe('FlareSolverr-compatible service', () => {
     const { provider, health } = clientWith(flare.url);
     const error = await provider.getSeries('demo-academy').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ChallengeError);
-    expect((error as Error).message).toMatch(/^FlareSolverr could not get http:\/\/127\.0\.0\.1:\d+\/anime\/stream\/demo-academy: Error: Error solving the challenge\. Timeout after 20\.0 seconds\.$/);
+    expect((error as Error).message).toMatch(
+      /^FlareSolverr could not get http:\/\/127\.0\.0\.1:\d+\/anime\/stream\/demo-academy: Error: Error solving the challenge\. Timeout after 20\.0 seconds\.$/,
+    );
     expect(health.current()).toMatchObject({ status: 'check', last_error: (error as Error).message });
   });
 
   it('a wrong URL (something else answers) and a service that is not there say so, without credentials', async () => {
     const wrong = clientWith(`${site.url}/`);
-    await expect(wrong.provider.getSeries('demo-academy')).rejects.toThrow(/answered HTTP 404 with something that is not FlareSolverr's API .*check provider\.flaresolverr_url/);
+    await expect(wrong.provider.getSeries('demo-academy')).rejects.toThrow(
+      /answered HTTP 404 with something that is not FlareSolverr's API .*check provider\.flaresolverr_url/,
+    );
 
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -72,7 +76,9 @@ describe('FlareSolverr-compatible service', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const gone = clientWith(`http://user:secret@127.0.0.1:${port}`);
     const error = await gone.provider.getSeries('demo-academy').catch((caught: unknown) => caught);
-    expect((error as Error).message).toBe(`the FlareSolverr service at http://127.0.0.1:${port} did not answer (ECONNREFUSED); check provider.flaresolverr_url`);
+    expect((error as Error).message).toBe(
+      `the FlareSolverr service at http://127.0.0.1:${port} did not answer (ECONNREFUSED); check provider.flaresolverr_url`,
+    );
     expect(gone.health.current().last_error).not.toContain('secret');
   });
 });

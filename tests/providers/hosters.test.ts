@@ -40,7 +40,11 @@ async function resolveThroughProvider(key: string, hoster: string): Promise<Reso
   return hosters.resolve(link.hoster, await provider.resolveRedirect(link));
 }
 
-async function fetchBytes(media: ResolvedMedia, url = media.url, headers: Record<string, string> = {}): Promise<{ status: number; bytes: Buffer; text: string }> {
+async function fetchBytes(
+  media: ResolvedMedia,
+  url = media.url,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; bytes: Buffer; text: string }> {
   const response = await fetch(url, { headers: { ...media.headers, ...headers } });
   const bytes = Buffer.from(await response.arrayBuffer());
   return { status: response.status, bytes, text: bytes.toString('utf8') };
@@ -94,10 +98,15 @@ describe('hosters against the fixture site', () => {
 
     // When our own host fails as well, there is nothing left: the error names every domain tried.
     site.failNext('/voe-mirror/e/rotating-', { status: 502, times: 10 });
-    const error = await hosters.byName('VOE')!.resolve(`${site.url}/voe/e/rotating-${link.linkId}`).catch((caught: unknown) => caught);
+    const error = await hosters
+      .byName('VOE')!
+      .resolve(`${site.url}/voe/e/rotating-${link.linkId}`)
+      .catch((caught: unknown) => caught);
     site.clearFaults();
     expect(error).toBeInstanceOf(ProviderUnavailableError);
-    expect((error as Error).message).toMatch(new RegExp(`^VOE's mirror domains did not answer \\(http://127\\.0\\.0\\.1:\\d+: .*ECONNREFUSED.*; ${site.url.replace(/[.]/g, '\\.')}: .*HTTP 502\\)$`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^VOE's mirror domains did not answer \\(http://127\\.0\\.0\\.1:\\d+: .*ECONNREFUSED.*; ${site.url.replace(/[.]/g, '\\.')}: .*HTTP 502\\)$`),
+    );
   });
 
   it('VOE: reads the older base64 hls field and a bare .m3u8 URL', async () => {
@@ -141,7 +150,10 @@ describe('hosters against the fixture site', () => {
 
   it('Doodstream: a page with only its Turnstile check is a check (ChallengeError), not a page we misread', async () => {
     const link = await linkFor('demo-academy', 'Doodstream');
-    const error = await hosters.byName('Doodstream')!.resolve(`${site.url}/dood/e/turnstile-${link.linkId}`).catch((caught: unknown) => caught);
+    const error = await hosters
+      .byName('Doodstream')!
+      .resolve(`${site.url}/dood/e/turnstile-${link.linkId}`)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ChallengeError);
     expect((error as Error).message).toMatch(/^Doodstream asked for a Turnstile check \(the page has no pass_md5 path without it/);
   });
@@ -218,7 +230,8 @@ describe('hosters against the fixture site', () => {
 
 describe('fixture media', () => {
   it('is real video: ffprobe reads 3 s from the MP4 and through the HLS master playlist over HTTP', async () => {
-    const probe = async (input: string) => Number((await promisify(execFile)('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', input])).stdout.trim());
+    const probe = async (input: string) =>
+      Number((await promisify(execFile)('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', input])).stdout.trim());
     expect(await probe(join(media.dir, 'sample.mp4'))).toBeCloseTo(3, 0);
     const [link] = site.catalogue.linksFor('demo-academy', 1, 1);
     expect(await probe(`${site.url}/media/hls/${link.id}/master.m3u8`)).toBeCloseTo(3, 0);
@@ -257,15 +270,27 @@ describe('payload codecs round trip against the fixture encoders', () => {
   });
 
   it('Filemoon: payload2/iv2 beside payload/iv; the highest height wins whatever the order', () => {
-    const sources = [{ url: 'https://cdn.example/x/480.m3u8', height: 480 }, { url: 'https://cdn.example/x/1080.m3u8', height: 1080 }, { url: 'https://cdn.example/x/720.m3u8', height: '720' }];
-    expect(decryptPlayback(JSON.stringify({ playback: encryptFilemoonPlayback({ sources }, 'payload2') }))).toEqual({ url: 'https://cdn.example/x/1080.m3u8', kind: 'hls' });
+    const sources = [
+      { url: 'https://cdn.example/x/480.m3u8', height: 480 },
+      { url: 'https://cdn.example/x/1080.m3u8', height: 1080 },
+      { url: 'https://cdn.example/x/720.m3u8', height: '720' },
+    ];
+    expect(decryptPlayback(JSON.stringify({ playback: encryptFilemoonPlayback({ sources }, 'payload2') }))).toEqual({
+      url: 'https://cdn.example/x/1080.m3u8',
+      kind: 'hls',
+    });
     const both = { ...encryptFilemoonPlayback({ sources: [{ url: 'https://cdn.example/old.mp4' }] }) };
     const second = encryptFilemoonPlayback({ sources }, 'payload2');
-    expect(decryptPlayback(JSON.stringify({ playback: { ...both, key_parts: second.key_parts, iv2: second.iv2, payload2: second.payload2 } }))).toEqual({ url: 'https://cdn.example/x/1080.m3u8', kind: 'hls' });
+    expect(decryptPlayback(JSON.stringify({ playback: { ...both, key_parts: second.key_parts, iv2: second.iv2, payload2: second.payload2 } }))).toEqual({
+      url: 'https://cdn.example/x/1080.m3u8',
+      kind: 'hls',
+    });
   });
 
   it('Filemoon AES-256-GCM', () => {
-    const body = JSON.stringify({ playback: encryptFilemoonPlayback({ sources: [{ url: 'https://cdn.example/x/master.m3u8', mime_type: 'application/vnd.apple.mpegurl' }] }) });
+    const body = JSON.stringify({
+      playback: encryptFilemoonPlayback({ sources: [{ url: 'https://cdn.example/x/master.m3u8', mime_type: 'application/vnd.apple.mpegurl' }] }),
+    });
     expect(decryptPlayback(body)).toEqual({ url: 'https://cdn.example/x/master.m3u8', kind: 'hls' });
     const tampered = JSON.parse(body);
     // Change the first character for sure: the random ciphertext may already start with the one we write.

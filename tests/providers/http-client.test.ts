@@ -6,7 +6,9 @@ import { ChallengeError, ProviderUnavailableError } from '../../backend/provider
 import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/server.ts';
 
 let site: FixtureSite;
-beforeAll(async () => { site = await startFixtureSite({ seriesCount: 1 }); });
+beforeAll(async () => {
+  site = await startFixtureSite({ seriesCount: 1 });
+});
 afterAll(() => site.close());
 beforeEach(() => {
   site.stats.reset();
@@ -22,7 +24,10 @@ function fakeTimeClient(limits: HttpLimits, options: { retries?: number; backoff
     retries: options.retries ?? 2,
     backoffMs: options.backoffMs ?? 100,
     now: () => now,
-    sleep: async (ms) => { sleeps.push(ms); now += ms; },
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
   });
   return { client, sleeps };
 }
@@ -60,7 +65,15 @@ describe('retries', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     let calls = 0;
-    const client = new HttpClient({ limits: () => fast, retries: 1, backoffMs: 1, fetch: (input, init) => { calls++; return fetch(input, init); } });
+    const client = new HttpClient({
+      limits: () => fast,
+      retries: 1,
+      backoffMs: 1,
+      fetch: (input, init) => {
+        calls++;
+        return fetch(input, init);
+      },
+    });
     const error = await client.request(`http://127.0.0.1:${port}/`).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect((error as Error).message).toMatch(/ECONNREFUSED/);
@@ -71,10 +84,18 @@ describe('retries', () => {
     let silent: Server;
     let silentHits = 0;
     beforeAll(async () => {
-      silent = createServer(() => { silentHits++; });
+      silent = createServer(() => {
+        silentHits++;
+      });
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     });
-    afterAll(() => new Promise<void>((resolve) => { silent.closeAllConnections(); silent.close(() => resolve()); }));
+    afterAll(
+      () =>
+        new Promise<void>((resolve) => {
+          silent.closeAllConnections();
+          silent.close(() => resolve());
+        }),
+    );
 
     it('counts a request without an answer as a transient failure', async () => {
       const client = new HttpClient({ limits: () => ({ requests_per_second: 1000, timeout_ms: 150 }), retries: 1, backoffMs: 1 });
@@ -102,11 +123,14 @@ describe('challenge detection', () => {
     expect(site.stats.count('/anime/stream/demo-academy')).toBe(1);
   });
 
-  it.each(['cf-challenge', 'Just a moment...', 'Verifizierung', 'Attention Required! | Cloudflare', 'g-recaptcha captcha'])('a 200 page starting with "%s" is a challenge', async (marker) => {
-    const { client } = fakeTimeClient(fast);
-    site.failNext('/anime/stream/demo-academy', { status: 200, body: `<html><head><title>${marker}</title></head><body></body></html>` });
-    await expect(client.request(`${site.url}/anime/stream/demo-academy`)).rejects.toBeInstanceOf(ChallengeError);
-  });
+  it.each(['cf-challenge', 'Just a moment...', 'Verifizierung', 'Attention Required! | Cloudflare', 'g-recaptcha captcha'])(
+    'a 200 page starting with "%s" is a challenge',
+    async (marker) => {
+      const { client } = fakeTimeClient(fast);
+      site.failNext('/anime/stream/demo-academy', { status: 200, body: `<html><head><title>${marker}</title></head><body></body></html>` });
+      await expect(client.request(`${site.url}/anime/stream/demo-academy`)).rejects.toBeInstanceOf(ChallengeError);
+    },
+  );
 
   it('a marker far down a normal page or inside JSON is not a challenge', async () => {
     const { client } = fakeTimeClient(fast);

@@ -52,19 +52,21 @@ describe('parsers tolerate markup variations', () => {
       </TR>
       <tr itemprop="episode"><td>no link, no number</td></tr>
     </tbody></table>`;
-    expect(parseSeasonPage(html, 'foo', 3, `${BASE}/anime/stream/foo/staffel-3`).episodes).toEqual([{
-      season: 3,
-      number: 7,
-      titleDe: null,
-      titleEn: 'Only English',
-      type: 'episode',
-      languages: ['English Sub'],
-      hosters: ['VOE', 'Streamtape'],
-      link: `${BASE}/anime/stream/foo/staffel-3/episode-7`,
-    }]);
+    expect(parseSeasonPage(html, 'foo', 3, `${BASE}/anime/stream/foo/staffel-3`).episodes).toEqual([
+      {
+        season: 3,
+        number: 7,
+        titleDe: null,
+        titleEn: 'Only English',
+        type: 'episode',
+        languages: ['English Sub'],
+        hosters: ['VOE', 'Streamtape'],
+        link: `${BASE}/anime/stream/foo/staffel-3/episode-7`,
+      },
+    ]);
   });
 
-  it('season page: only the navigation\'s episode links', () => {
+  it("season page: only the navigation's episode links", () => {
     const html = `<div class="hosterSiteDirectNav" id="stream"><ul><li><a href="/anime/stream/foo/staffel-1">1</a></li></ul>
       <ul><li><a href="/anime/stream/foo/staffel-1/episode-2">2</a></li><li><a href="/anime/stream/foo/staffel-1/episode-1">1</a></li></ul></div>`;
     expect(parseSeasonPage(html, 'foo', 1, `${BASE}/anime/stream/foo/staffel-1`).episodes.map((episode) => episode.number)).toEqual([1, 2]);
@@ -80,13 +82,20 @@ describe('parsers tolerate markup variations', () => {
         <li data-lang-key='1' data-link-id='3' data-link-target='/redirect/3'><h4></h4></li>
       </ul></div>`;
     expect(parseEpisodePage(html, 'foo', 1, 1, `${BASE}/anime/stream/foo/staffel-1/episode-1`)).toEqual({
-      key: 'foo', season: 1, episode: 1, titleDe: 'Ä & Ö', titleEn: null, type: 'episode', languages: ['German Sub'],
+      key: 'foo',
+      season: 1,
+      episode: 1,
+      titleDe: 'Ä & Ö',
+      titleEn: null,
+      type: 'episode',
+      languages: ['German Sub'],
       links: [{ hoster: 'Vidoza', language: 'German Sub', linkId: '777', redirectUrl: `${BASE}/redirect/777` }],
     });
   });
 
   it('title suffixes become types; entities escaped twice or three times decode to the text', () => {
-    const row = (title: string) => `<tr itemprop="episode"><td><a href="/anime/stream/foo/filme/film-1">Film 1</a></td><td class="seasonEpisodeTitle"><a><strong></strong> <span>${title}</span></a></td></tr>`;
+    const row = (title: string) =>
+      `<tr itemprop="episode"><td><a href="/anime/stream/foo/filme/film-1">Film 1</a></td><td class="seasonEpisodeTitle"><a><strong></strong> <span>${title}</span></a></td></tr>`;
     const film = (title: string) => parseSeasonPage(`<table class="seasonEpisodesList"><tbody>${row(title)}</tbody></table>`, 'foo', 0, BASE).episodes[0];
     expect(film('Naruto&amp;#039;s ultimate heroes [OVA]')).toMatchObject({ number: 1, titleEn: "Naruto's ultimate heroes", type: 'ova' });
     expect(film('Tom &amp;amp;amp; Jerry [Movie]')).toMatchObject({ titleEn: 'Tom & Jerry', type: 'movie' });

@@ -8,7 +8,9 @@ import { startFixtureSite, type FixtureSite } from '../../scripts/fixture-site/s
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let site: FixtureSite;
-beforeAll(async () => { site = await startFixtureSite({ seriesCount: 1 }); });
+beforeAll(async () => {
+  site = await startFixtureSite({ seriesCount: 1 });
+});
 afterAll(() => site.close());
 beforeEach(() => site.clearFaults());
 
@@ -18,7 +20,14 @@ function clientWithHealth(providerUrl: () => string) {
   const changes: [ProviderHealthReport, ProviderHealthReport][] = [];
   health.subscribe((report, previous) => changes.push([report, previous]));
   const http = new HttpClient({ limits: () => ({ requests_per_second: 1000, timeout_ms: 5000 }), retries: 1, backoffMs: 1, health, providerUrl });
-  return { health, http, changes, tick: (ms: number) => { now += ms; } };
+  return {
+    health,
+    http,
+    changes,
+    tick: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe('provider health, as the HTTP client reports it', () => {
@@ -39,7 +48,13 @@ describe('provider health, as the HTTP client reports it', () => {
     await expect(http.request(`${site.url}/anime/stream/demo-academy`)).rejects.toBeInstanceOf(ChallengeError);
     tick(1000);
     await expect(http.request(`${site.url}/anime/stream/demo-academy`)).rejects.toBeInstanceOf(ChallengeError);
-    expect(health.current()).toMatchObject({ status: 'check', solving: false, needs_person: false, checked_at: '2026-12-01T10:00:01.000Z', changed_at: '2026-12-01T10:00:00.000Z' });
+    expect(health.current()).toMatchObject({
+      status: 'check',
+      solving: false,
+      needs_person: false,
+      checked_at: '2026-12-01T10:00:01.000Z',
+      changed_at: '2026-12-01T10:00:00.000Z',
+    });
     expect(health.current().last_error).toMatch(/anti-bot challenge \(HTTP 403\) for \/anime\/stream\/demo-academy/);
     tick(1000);
     await http.request(`${site.url}/anime/stream/demo-academy`);
@@ -87,7 +102,9 @@ describe('provider health, as the HTTP client reports it', () => {
   it('a listener that throws does not break the request that reported', async () => {
     const errors: unknown[] = [];
     const health = new ProviderHealth({ onListenerError: (error) => errors.push(error) });
-    health.subscribe(() => { throw new Error('listener broke'); });
+    health.subscribe(() => {
+      throw new Error('listener broke');
+    });
     const http = new HttpClient({ limits: () => ({ requests_per_second: 1000, timeout_ms: 5000 }), retries: 0, health, providerUrl: () => site.url });
     site.failNext('/anime', { status: 429, body: 'slow down' });
     await expect(http.request(`${site.url}/anime/stream/demo-academy`)).rejects.toBeInstanceOf(ChallengeError);
@@ -106,13 +123,20 @@ describe('provider health in /api/health', () => {
   it('reports provider status, last error and time; a check degrades the app without taking it down', async () => {
     app = await startTestApp({ env: { ANIWORLD_PROVIDER_URL: site.url } });
     const before = await app.request('GET', '/api/health');
-    expect(before.body.provider).toMatchObject({ status: 'ok', last_error: null, checked_at: null, solver: expect.stringMatching(/^(embedded|flaresolverr|none)$/) });
+    expect(before.body.provider).toMatchObject({
+      status: 'ok',
+      last_error: null,
+      checked_at: null,
+      solver: expect.stringMatching(/^(embedded|flaresolverr|none)$/),
+    });
 
     site.failNext('/ajax/search', { status: 403, body: '<title>Just a moment...</title>', times: 1 });
     site.failNext('/ajax/seriesSearch', { status: 403, body: '<title>Just a moment...</title>', times: 1 });
     const token = await app.login();
     const issues: unknown[] = [];
-    app.running.services.events.subscribe((event) => { if (event.type === 'health_issue') issues.push(event.data); });
+    app.running.services.events.subscribe((event) => {
+      if (event.type === 'health_issue') issues.push(event.data);
+    });
     const search = await app.request('POST', '/api/anime/search', { token, body: { query: 'demo' } });
     expect(search.status).toBe(502);
 

@@ -69,8 +69,10 @@ export async function startRealPagesServer(): Promise<RealPagesServer> {
     if (host === 'juliewomanwish.com' && /^\/e\/[a-z0-9]+$/.test(path)) return html(await page('voe_mirror.html'));
     if (host === 'vidmoly.to' && path === '/embed-8irnzzsknabi.html') return html(await page('embed_vidmoly.html'));
     if (host === 'dood.li' && path === '/e/3nwa509enjmh') return html(await page('embed_doodstream.html'));
-    if (host === 'dood.li' && path === '/e/turnstile-only') return html((await page('embed_doodstream.html')).replace(/\$\.get\('\/pass_md5\/[^']+'/g, "$.get('/gone'"));
-    if (host === 'dood.li' && path.startsWith('/pass_md5/')) return send(res, req.headers.referer ? 200 : 403, 'text/plain', req.headers.referer ? DOOD_MEDIA_BASE : 'forbidden');
+    if (host === 'dood.li' && path === '/e/turnstile-only')
+      return html((await page('embed_doodstream.html')).replace(/\$\.get\('\/pass_md5\/[^']+'/g, "$.get('/gone'"));
+    if (host === 'dood.li' && path.startsWith('/pass_md5/'))
+      return send(res, req.headers.referer ? 200 : 403, 'text/plain', req.headers.referer ? DOOD_MEDIA_BASE : 'forbidden');
     if (host === 'filemoon.to' && path === '/e/mzq1p0g7ds1b') return html(await page('embed_filemoon.html'));
     return send(res, 404, 'text/html', '<h1>not saved</h1>');
   }
@@ -88,10 +90,11 @@ export async function startRealPagesServer(): Promise<RealPagesServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((done) => {
-      server.close(() => done());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
 }
 

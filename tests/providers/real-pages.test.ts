@@ -5,29 +5,42 @@ import { createHosterRegistry, type HosterRegistry } from '../../backend/provide
 import { ChallengeError, ParseError } from '../../backend/providers/errors.ts';
 import type { HosterLink } from '../../backend/providers/provider.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { DOOD_MEDIA_BASE, EMBEDS, HAVE_PROVIDER_PAGES, PROVIDER_PAGES, repointedFetch, startRealPagesServer, type RealPagesServer } from './real-pages-server.ts';
+import {
+  DOOD_MEDIA_BASE,
+  EMBEDS,
+  HAVE_PROVIDER_PAGES,
+  PROVIDER_PAGES,
+  repointedFetch,
+  startRealPagesServer,
+  type RealPagesServer,
+} from './real-pages-server.ts';
 
 /**
  * The saved pages of the live site and its hosters, served as they are: every field our parsers and
  * resolvers read must come out right. Each `it` is one of the checks counted in the summary line.
  */
 
-if (!HAVE_PROVIDER_PAGES) console.warn(`SKIPPED real provider pages: ${PROVIDER_PAGES} is not there (set ANIWORLD_PROVIDER_PAGES to the folder of saved pages)`);
+if (!HAVE_PROVIDER_PAGES)
+  console.warn(`SKIPPED real provider pages: ${PROVIDER_PAGES} is not there (set ANIWORLD_PROVIDER_PAGES to the folder of saved pages)`);
 
 const CHECKS = 11;
 const passed: string[] = [];
 const failed: string[] = [];
 
 function check(name: string, body: () => Promise<void>) {
-  it(name, async () => {
-    try {
-      await body();
-      passed.push(name);
-    } catch (error) {
-      failed.push(name);
-      throw error;
-    }
-  }, 60_000);
+  it(
+    name,
+    async () => {
+      try {
+        await body();
+        passed.push(name);
+      } catch (error) {
+        failed.push(name);
+        throw error;
+      }
+    },
+    60_000,
+  );
 }
 
 describe.skipIf(!HAVE_PROVIDER_PAGES)('the real provider pages', () => {
@@ -136,7 +149,9 @@ describe.skipIf(!HAVE_PROVIDER_PAGES)('the real provider pages', () => {
       expect(embed).toBe(EMBEDS[id]);
       const media = await hosters.resolve(voe.hoster, embed);
       expect(media.kind).toBe('hls');
-      expect(media.url).toMatch(/^https:\/\/ugc-cdn-caching-[a-z0-9]+\.cloudwindow-route\.com\/engine\/hls2\/01\/14588\/yda8qozrvf1c_,h,n,l,\.urlset\/master\.m3u8\?t=/);
+      expect(media.url).toMatch(
+        /^https:\/\/ugc-cdn-caching-[a-z0-9]+\.cloudwindow-route\.com\/engine\/hls2\/01\/14588\/yda8qozrvf1c_,h,n,l,\.urlset\/master\.m3u8\?t=/,
+      );
       expect(media.headers.Referer).toBe('https://juliewomanwish.com/');
     }
   });
@@ -154,9 +169,13 @@ describe.skipIf(!HAVE_PROVIDER_PAGES)('the real provider pages', () => {
     const dood = await link('Doodstream');
     const media = await hosters.resolve(dood.hoster, await provider.resolveRedirect(dood));
     expect(media.kind).toBe('mp4');
-    expect(media.url).toMatch(new RegExp(`^${DOOD_MEDIA_BASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[A-Za-z0-9]{10}\\?token=3nwa509enjmhrgaccsb2qufl&expiry=\\d+$`));
+    expect(media.url).toMatch(
+      new RegExp(`^${DOOD_MEDIA_BASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[A-Za-z0-9]{10}\\?token=3nwa509enjmhrgaccsb2qufl&expiry=\\d+$`),
+    );
     expect(media.headers.Referer).toBe('https://dood.li/');
-    const passRequest = server.requests.find((request) => request.path.startsWith('/pass_md5/256280397-185-209-1781429045-ccfbee91a1f72accef3d8b90d90dcc7e/3nwa509enjmhrgaccsb2qufl'));
+    const passRequest = server.requests.find((request) =>
+      request.path.startsWith('/pass_md5/256280397-185-209-1781429045-ccfbee91a1f72accef3d8b90d90dcc7e/3nwa509enjmhrgaccsb2qufl'),
+    );
     expect(passRequest?.headers.referer).toBe(EMBEDS[4059006]);
 
     const checked = await link('Doodstream', 'German Sub');
@@ -171,7 +190,9 @@ describe.skipIf(!HAVE_PROVIDER_PAGES)('the real provider pages', () => {
     const filemoon = await link('Filemoon');
     const error = await hosters.resolve(filemoon.hoster, await provider.resolveRedirect(filemoon)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ParseError);
-    expect((error as Error).message).toMatch(/^Filemoon gave no source: its playback API answered HTTP 404 and the embed page https:\/\/filemoon\.to\/e\/mzq1p0g7ds1b has no packed player setup$/);
+    expect((error as Error).message).toMatch(
+      /^Filemoon gave no source: its playback API answered HTTP 404 and the embed page https:\/\/filemoon\.to\/e\/mzq1p0g7ds1b has no packed player setup$/,
+    );
     expect(server.requests.some((request) => request.host === 'filemoon.to' && request.path === '/api/videos/mzq1p0g7ds1b')).toBe(true);
   });
 });

@@ -23,7 +23,7 @@ async function walk(folder: string, skip: string): Promise<{ path: string; mode:
     const path = join(folder, entry.name);
     if (path === skip) continue;
     found.push({ path, mode: (await stat(path)).mode & 0o777, folder: entry.isDirectory() });
-    if (entry.isDirectory()) found.push(...await walk(path, skip));
+    if (entry.isDirectory()) found.push(...(await walk(path, skip)));
   }
   return found;
 }
@@ -41,7 +41,10 @@ beforeAll(async () => {
   await writeFile(join(dataDir(), 'logs', 'aniworld.log.1'), '', { mode: 0o644 });
   app = await startTestApp({ root: temp.path, env: { ANIWORLD_MEDIA_DIR: mediaDir() } });
   const token = await app.login();
-  await app.request('POST', '/api/webhooks', { token, body: { name: 'hook', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['test'], secret: 'webhook-secret' } });
+  await app.request('POST', '/api/webhooks', {
+    token,
+    body: { name: 'hook', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['test'], secret: 'webhook-secret' },
+  });
   await app.request('PUT', '/api/config', { token, body: { downloads: { concurrency: 3 } } });
   await inContext(app.running.orm, () => app.running.services.backups.create());
   await app.request('GET', '/api/system/logs', { token });
@@ -56,7 +59,20 @@ describe('file modes in a pre-existing 0755 data folder with umask 000', () => {
     expect((await stat(dataDir())).mode & 0o777).toBe(0o700);
     const entries = await walk(dataDir(), mediaDir());
     const names = entries.map((entry) => entry.path.slice(dataDir().length + 1));
-    for (const expected of ['aniworld.db', 'aniworld.db-wal', 'aniworld.db-shm', 'jobs.db', 'jobs.db-wal', 'jobs.db-shm', 'config.json', 'secret.key', 'logs', 'logs/aniworld.log', 'logs/aniworld.log.1', 'backups']) {
+    for (const expected of [
+      'aniworld.db',
+      'aniworld.db-wal',
+      'aniworld.db-shm',
+      'jobs.db',
+      'jobs.db-wal',
+      'jobs.db-shm',
+      'config.json',
+      'secret.key',
+      'logs',
+      'logs/aniworld.log',
+      'logs/aniworld.log.1',
+      'backups',
+    ]) {
       expect(names).toContain(expected);
     }
     expect(names.some((name) => /^backups\/aniworld-.*-manual\.db$/.test(name))).toBe(true);

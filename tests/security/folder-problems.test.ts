@@ -27,7 +27,9 @@ function mountReadOnly(path: string): boolean {
   }
 }
 
-beforeEach(async () => { temp = await makeTempDir(); });
+beforeEach(async () => {
+  temp = await makeTempDir();
+});
 afterEach(async () => {
   await app?.dispose();
   app = undefined;
@@ -39,26 +41,50 @@ describe('start-up with an unusable data folder', () => {
   it('names a file in the way of the folder, the uid:gid and the fix', async () => {
     await writeFile(join(temp.path, 'data'), 'not a folder');
     const user = `${process.getuid!()}:${process.getgid!()}`;
-    await expect(startTestApp({ root: temp.path })).rejects.toThrow(`The data folder ${join(temp.path, 'data')} (ANIWORLD_DATA_DIR; /config in Docker) cannot be made: a file is in the way of the folder. AniWorld runs as uid:gid ${user}. Fix: move that file away`);
+    await expect(startTestApp({ root: temp.path })).rejects.toThrow(
+      `The data folder ${join(temp.path, 'data')} (ANIWORLD_DATA_DIR; /config in Docker) cannot be made: a file is in the way of the folder. AniWorld runs as uid:gid ${user}. Fix: move that file away`,
+    );
   });
 
   it('names a read-only data folder', async (context) => {
     await mkdir(join(temp.path, 'data'));
     if (!isRoot || !mountReadOnly(join(temp.path, 'data'))) return context.skip('needs root to mount a read-only tmpfs');
-    await expect(startTestApp({ root: temp.path })).rejects.toThrow(/The data folder .* is on a read-only filesystem\. AniWorld runs as uid:gid \d+:\d+\. Fix: mount it read-write/);
+    await expect(startTestApp({ root: temp.path })).rejects.toThrow(
+      /The data folder .* is on a read-only filesystem\. AniWorld runs as uid:gid \d+:\d+\. Fix: mount it read-write/,
+    );
   });
 
   it('names the owner problem when the process may not write the folder', async (context) => {
     if (!isRoot) return context.skip('needs root to start the server as another user');
     await chmod(temp.path, 0o755);
     await mkdir(join(temp.path, 'data'), { mode: 0o700 });
-    const failed = await startServerProcess({ cwd: temp.path, uid: 65534, gid: 65534, env: { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), ANIWORLD_WATCH: 'false' } }).then(() => undefined, (error: Error) => error.message);
+    const failed = await startServerProcess({
+      cwd: temp.path,
+      uid: 65534,
+      gid: 65534,
+      env: { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), ANIWORLD_WATCH: 'false' },
+    }).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
     // The settings file is the first thing read there.
-    expect(failed).toContain(`${join(temp.path, 'data', 'config.json')}: cannot be read by uid:gid 65534:65534, the user AniWorld runs as. Fix: sudo chown -R 65534:65534 ${join(temp.path, 'data')}`);
+    expect(failed).toContain(
+      `${join(temp.path, 'data', 'config.json')}: cannot be read by uid:gid 65534:65534, the user AniWorld runs as. Fix: sudo chown -R 65534:65534 ${join(temp.path, 'data')}`,
+    );
     // With no settings file to read, the folder check names the folder itself.
     await chmod(join(temp.path, 'data'), 0o755);
-    const unwritable = await startServerProcess({ cwd: temp.path, uid: 65534, gid: 65534, env: { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), ANIWORLD_WATCH: 'false' } }).then(() => undefined, (error: Error) => error.message);
-    expect(unwritable).toContain(`AniWorld could not start: The data folder ${join(temp.path, 'data')} (ANIWORLD_DATA_DIR; /config in Docker) is not writable for uid:gid 65534:65534. AniWorld runs as uid:gid 65534:65534. Fix: sudo chown -R 65534:65534 ${join(temp.path, 'data')}`);
+    const unwritable = await startServerProcess({
+      cwd: temp.path,
+      uid: 65534,
+      gid: 65534,
+      env: { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), ANIWORLD_WATCH: 'false' },
+    }).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(unwritable).toContain(
+      `AniWorld could not start: The data folder ${join(temp.path, 'data')} (ANIWORLD_DATA_DIR; /config in Docker) is not writable for uid:gid 65534:65534. AniWorld runs as uid:gid 65534:65534. Fix: sudo chown -R 65534:65534 ${join(temp.path, 'data')}`,
+    );
     expect(unwritable).not.toMatch(/\n\s+at /);
     expect(failed).not.toMatch(/\n\s+at /);
   }, 60_000);
@@ -73,7 +99,9 @@ describe('health of the media folder', () => {
     const health = await app.request('GET', '/api/health');
     expect(health.body.status).toBe('degraded');
     expect(health.body.storage).toMatchObject({ status: 'degraded', media_writable: false });
-    expect(health.body.storage.warnings).toContain(`The media folder ${media} is on a read-only filesystem: downloads cannot be saved. Mount it read-write (Docker: remove ":ro" from the volume).`);
+    expect(health.body.storage.warnings).toContain(
+      `The media folder ${media} is on a read-only filesystem: downloads cannot be saved. Mount it read-write (Docker: remove ":ro" from the volume).`,
+    );
   });
 
   it('reports a full media folder as a problem', async () => {

@@ -101,7 +101,15 @@ const BODIES: readonly { readonly label: string; readonly body: string | Buffer;
   { label: 'over limit', body: JSON.stringify({ a: 'x'.repeat(1_100_000) }), type: 'application/json' },
 ];
 
-interface Case { readonly route: string; readonly label: string; readonly method: string; readonly path: string; readonly body?: string | Buffer; readonly type?: string; readonly credential: Record<string, string> }
+interface Case {
+  readonly route: string;
+  readonly label: string;
+  readonly method: string;
+  readonly path: string;
+  readonly body?: string | Buffer;
+  readonly type?: string;
+  readonly credential: Record<string, string>;
+}
 
 function bodyFields(schema: z.ZodType | undefined): string[] {
   if (!schema) return ['field'];
@@ -117,17 +125,42 @@ function casesFor(method: string, koaPath: string, credential: Record<string, st
   const cases: Case[] = [];
   const hasBody = ['POST', 'PUT', 'PATCH'].includes(method);
   for (const param of params) {
-    for (const { label, value } of URL_VALUES) cases.push({ route, label: `path ${param}: ${label}`, method, path: koaPath.replace(`:${param}`, value).replace(/:(\w+)/g, 'sample-$1'), credential, ...(hasBody ? { body: '{}', type: 'application/json' } : {}) });
+    for (const { label, value } of URL_VALUES)
+      cases.push({
+        route,
+        label: `path ${param}: ${label}`,
+        method,
+        path: koaPath.replace(`:${param}`, value).replace(/:(\w+)/g, 'sample-$1'),
+        credential,
+        ...(hasBody ? { body: '{}', type: 'application/json' } : {}),
+      });
   }
   const queryNames = [...Object.keys(doc?.query?.shape ?? {}), 'unknown'];
   for (const name of queryNames) {
-    for (const { label, value } of URL_VALUES) cases.push({ route, label: `query ${name}: ${label}`, method, path: `${plain}?${name}=${value}`, credential, ...(hasBody ? { body: '{}', type: 'application/json' } : {}) });
+    for (const { label, value } of URL_VALUES)
+      cases.push({
+        route,
+        label: `query ${name}: ${label}`,
+        method,
+        path: `${plain}?${name}=${value}`,
+        credential,
+        ...(hasBody ? { body: '{}', type: 'application/json' } : {}),
+      });
   }
   cases.push({ route, label: 'query: NUL name', method, path: `${plain}?%00=1`, credential });
   cases.push({ route, label: 'query: nested brackets', method, path: `${plain}?a[b][c]=1&a[__proto__][x]=1`, credential });
   if (hasBody) {
     for (const field of bodyFields(doc?.body)) {
-      for (const { label, value } of FIELD_VALUES) cases.push({ route, label: `body ${field}: ${label}`, method, path: plain, body: JSON.stringify({ [field]: value }), type: 'application/json', credential });
+      for (const { label, value } of FIELD_VALUES)
+        cases.push({
+          route,
+          label: `body ${field}: ${label}`,
+          method,
+          path: plain,
+          body: JSON.stringify({ [field]: value }),
+          type: 'application/json',
+          credential,
+        });
     }
   }
   for (const { label, body, type } of BODIES) cases.push({ route, label: `body: ${label}`, method, path: plain, body, type, credential });
@@ -135,7 +168,10 @@ function casesFor(method: string, koaPath: string, credential: Record<string, st
 }
 
 async function run(target: Case): Promise<RawAnswer> {
-  return rawRequest(app.url, target.method, target.path, { body: target.body, headers: { ...target.credential, ...(target.type ? { 'content-type': target.type } : {}) } });
+  return rawRequest(app.url, target.method, target.path, {
+    body: target.body,
+    headers: { ...target.credential, ...(target.type ? { 'content-type': target.type } : {}) },
+  });
 }
 
 describe('hostile input on every route', () => {
@@ -162,15 +198,19 @@ describe('hostile input on every route', () => {
           if (answer.status >= 500) serverErrors += 1;
           if (answer.status >= 500) failures.push(`${label} ${answer.text.slice(0, 200)}`);
           else if (STACK.test(answer.text)) failures.push(`${label}: stack trace in the answer`);
-          else if (answer.status >= 400 && !/"error":\{"code":"[a-z_]+","message":"/.test(answer.text)) failures.push(`${label}: not the error shape: ${answer.text.slice(0, 120)}`);
+          else if (answer.status >= 400 && !/"error":\{"code":"[a-z_]+","message":"/.test(answer.text))
+            failures.push(`${label}: not the error shape: ${answer.text.slice(0, 120)}`);
           // A route that takes the raw file as its body never parses JSON: a JSON body there is a 415.
-          else if (entry.label.startsWith('body') && STREAMED_BODY_PATHS.has(entry.route.split(' ')[1]!)) { if (answer.status !== 415) failures.push(`${label}: a JSON body to a file upload not refused with 415`); }
-          else if (entry.label.endsWith(`: ${NUL}`) && answer.status !== 422) failures.push(`${label}: NUL not refused with 422`);
+          else if (entry.label.startsWith('body') && STREAMED_BODY_PATHS.has(entry.route.split(' ')[1]!)) {
+            if (answer.status !== 415) failures.push(`${label}: a JSON body to a file upload not refused with 415`);
+          } else if (entry.label.endsWith(`: ${NUL}`) && answer.status !== 422) failures.push(`${label}: NUL not refused with 422`);
         });
       }
     }
     const unhandled = app.logs.filter((line) => line.msg === 'unhandled error' || line.msg === 'request failed');
-    console.info(`input fuzz: ${routes.length} routes, ${fields.size} parameters and bodies, ${total} cases, ${serverErrors} answers 5xx, ${unhandled.length} unhandled errors logged`);
+    console.info(
+      `input fuzz: ${routes.length} routes, ${fields.size} parameters and bodies, ${total} cases, ${serverErrors} answers 5xx, ${unhandled.length} unhandled errors logged`,
+    );
     expect(failures).toEqual([]);
     expect(unhandled.map((line) => JSON.stringify(line).slice(0, 300))).toEqual([]);
     expect(total).toBeGreaterThan(2000);
@@ -183,7 +223,10 @@ describe('hostile input on every route', () => {
     const path = await rawRequest(app.url, 'GET', '/api/queue/%00', { headers: { authorization: `Bearer ${token}` } });
     expect(path.status).toBe(422);
     expect(JSON.parse(path.text).error.message).toContain('U+0000');
-    for (const [path, body] of [['/api/anime/import', { folder: 'evil\u202Egpj.exe', key: 'some-series' }], ['/api/anime/add', { key: 'some-series', folder: 'a\u2067b' }]] as const) {
+    for (const [path, body] of [
+      ['/api/anime/import', { folder: 'evil\u202Egpj.exe', key: 'some-series' }],
+      ['/api/anime/add', { key: 'some-series', folder: 'a\u2067b' }],
+    ] as const) {
       const bidi = await app.request('POST', path, { token, body });
       expect(bidi.status, path).toBe(422);
       expect(bidi.body.error.message).toContain('folder: contains a bidirectional control character');

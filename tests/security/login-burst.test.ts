@@ -9,10 +9,17 @@ import { FREE_FAILURES, OVERALL_FREE_FAILURES } from '../../backend/modules/auth
  */
 
 let app: TestApp | undefined;
-afterEach(async () => { await app?.dispose(); app = undefined; });
+afterEach(async () => {
+  await app?.dispose();
+  app = undefined;
+});
 
 async function burst(target: TestApp, count: number, headersFor: (index: number) => Record<string, string> = () => ({})): Promise<Map<number, number>> {
-  const answers = await Promise.all(Array.from({ length: count }, (_, index) => target.request('POST', '/api/auth/login', { body: { password: `Wrong-pass-${index}` }, headers: headersFor(index) })));
+  const answers = await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      target.request('POST', '/api/auth/login', { body: { password: `Wrong-pass-${index}` }, headers: headersFor(index) }),
+    ),
+  );
   const statuses = new Map<number, number>();
   for (const answer of answers) statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
   return statuses;

@@ -9,7 +9,9 @@ import { cli } from '../cli/cli-harness.ts';
 
 let temp: { path: string; remove: () => Promise<void> };
 let app: TestApp | undefined;
-beforeEach(async () => { temp = await makeTempDir(); });
+beforeEach(async () => {
+  temp = await makeTempDir();
+});
 afterEach(async () => {
   await app?.stop();
   app = undefined;
@@ -67,7 +69,9 @@ describe('a damaged or lost secret.key', () => {
     app = undefined;
     const keyFile = join(temp.path, 'data', 'secret.key');
     await writeFile(keyFile, 'abc');
-    await expect(startTestApp({ root: temp.path })).rejects.toThrow(`${keyFile} is damaged (3 bytes; the key is 86 base64url characters). AniWorld does not replace it on its own. Restore secret.key from a backup of the data folder, or run "aniworld reset-password"`);
+    await expect(startTestApp({ root: temp.path })).rejects.toThrow(
+      `${keyFile} is damaged (3 bytes; the key is 86 base64url characters). AniWorld does not replace it on its own. Restore secret.key from a backup of the data folder, or run "aniworld reset-password"`,
+    );
     expect(await readFile(keyFile, 'utf8')).toBe('abc');
 
     await rm(keyFile);

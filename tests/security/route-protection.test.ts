@@ -30,23 +30,25 @@ export function spellings(path: string): string[] {
   const tail = others.length > 0 ? `/${others.join('/')}` : '';
   const capital = `${first.charAt(0).toUpperCase()}${first.slice(1)}`;
   const escaped = `%${first.charCodeAt(0).toString(16).toUpperCase()}`;
-  return [...new Set([
-    path,
-    path.toUpperCase(),
-    `/${capital}${tail}/`,
-    `/${first.toUpperCase()}${tail}`,
-    `${path}/`,
-    `//${rest}`,
-    `///${rest}`,
-    `/${first}//${others.join('/')}`,
-    `/%2F${rest}`,
-    `/%2f${first.toUpperCase()}${tail}`,
-    `/${first}${others.length > 0 ? `%2F${others.join('%2F')}` : '%2F'}`,
-    `/${escaped}${first.slice(1)}${tail}`,
-    `/%25${escaped.slice(1)}${first.slice(1)}${tail}`,
-    `/${first}${others.length > 0 ? `\\${others.join('\\')}` : '\\'}`,
-    `${path}?_=${encodeURIComponent('/api/health')}`,
-  ])];
+  return [
+    ...new Set([
+      path,
+      path.toUpperCase(),
+      `/${capital}${tail}/`,
+      `/${first.toUpperCase()}${tail}`,
+      `${path}/`,
+      `//${rest}`,
+      `///${rest}`,
+      `/${first}//${others.join('/')}`,
+      `/%2F${rest}`,
+      `/%2f${first.toUpperCase()}${tail}`,
+      `/${first}${others.length > 0 ? `%2F${others.join('%2F')}` : '%2F'}`,
+      `/${escaped}${first.slice(1)}${tail}`,
+      `/%25${escaped.slice(1)}${first.slice(1)}${tail}`,
+      `/${first}${others.length > 0 ? `\\${others.join('\\')}` : '\\'}`,
+      `${path}?_=${encodeURIComponent('/api/health')}`,
+    ]),
+  ];
 }
 
 function methodsFor(method: string): string[] {
@@ -59,7 +61,7 @@ function samplePath(path: string): string {
 
 async function inBatches<T>(tasks: (() => Promise<T>)[], size = 12): Promise<T[]> {
   const results: T[] = [];
-  for (let start = 0; start < tasks.length; start += size) results.push(...await Promise.all(tasks.slice(start, start + size).map((task) => task())));
+  for (let start = 0; start < tasks.length; start += size) results.push(...(await Promise.all(tasks.slice(start, start + size).map((task) => task()))));
   return results;
 }
 
@@ -84,17 +86,32 @@ describe('route protection in every spelling', () => {
     const protectedRoutes = routes.filter((route) => !isPublicRoute(route.method, route.path));
     // Everything public is on the short list, and the dangerous routes are on the other side.
     for (const route of routes.filter((route) => isPublicRoute(route.method, route.path))) {
-      expect(PUBLIC_ROUTES.some((open) => open.method === route.method && open.path === route.path), `${route.method} ${route.path}`).toBe(true);
+      expect(
+        PUBLIC_ROUTES.some((open) => open.method === route.method && open.path === route.path),
+        `${route.method} ${route.path}`,
+      ).toBe(true);
     }
     const keys = protectedRoutes.map((route) => `${route.method} ${route.path}`);
-    for (const critical of ['POST /api/auth/api-key', 'GET /api/system/diagnostics', 'GET /metrics', 'PUT /api/config', 'POST /api/anime/import', 'DELETE /api/anime/:key']) expect(keys).toContain(critical);
+    for (const critical of [
+      'POST /api/auth/api-key',
+      'GET /api/system/diagnostics',
+      'GET /metrics',
+      'PUT /api/config',
+      'POST /api/anime/import',
+      'DELETE /api/anime/:key',
+    ])
+      expect(keys).toContain(critical);
 
     const tasks: (() => Promise<void>)[] = [];
     const tried = new Set<string>();
     for (const route of protectedRoutes) {
       for (const spelling of spellings(samplePath(route.path))) {
         for (const method of methodsFor(route.method)) {
-          for (const [target, prefix] of [[app, ''], [based, '/aniworld'], [based, '/AniWorld']] as const) {
+          for (const [target, prefix] of [
+            [app, ''],
+            [based, '/aniworld'],
+            [based, '/AniWorld'],
+          ] as const) {
             const path = `${prefix}${spelling}`;
             tried.add(`${spelling}`);
             tasks.push(async () => expectRefused(await send(target, method, path), `${method} ${path} (${route.method} ${route.path})`));
@@ -104,7 +121,9 @@ describe('route protection in every spelling', () => {
     }
     await inBatches(tasks);
     expect(protectedRoutes.length).toBeGreaterThan(50);
-    console.info(`route protection: ${routes.length} routes enumerated (${protectedRoutes.length} protected), ${tried.size} spellings, ${tasks.length} requests, all 401`);
+    console.info(
+      `route protection: ${routes.length} routes enumerated (${protectedRoutes.length} protected), ${tried.size} spellings, ${tasks.length} requests, all 401`,
+    );
   }, 180_000);
 
   it('routes the case variants it refuses, so the refusals above are not 404s in disguise', async () => {

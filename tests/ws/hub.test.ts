@@ -15,7 +15,9 @@ describe('WebSocket hub', () => {
     app = await startTestApp({ start: { liveEvents: { authTimeoutMs: 300, maxBufferedBytes: 256 * 1024 } } });
     token = await app.login();
   });
-  afterAll(async () => { await app?.dispose(); });
+  afterAll(async () => {
+    await app?.dispose();
+  });
 
   const publish: TestApp['running']['services']['events']['publish'] = (type, data) => app.running.services.events.publish(type, data);
 
@@ -117,7 +119,7 @@ describe('WebSocket hub', () => {
     publish('download_progress', progress('c1', 100));
     publish('download_complete', { ...samples.download_complete, ...item('c1'), file_path: '/media/x.mkv' });
     await client.waitFor((message) => message.type === 'download_complete');
-    const types = client.messages.map((message) => message.type === 'download_progress' ? `p${message.data.progress.percent}` : message.type);
+    const types = client.messages.map((message) => (message.type === 'download_progress' ? `p${message.data.progress.percent}` : message.type));
     expect(types.slice(-2)).toEqual(['p100', 'download_complete']);
     client.close();
   });

@@ -1,6 +1,10 @@
 import { WebSocket } from 'ws';
 
-export interface LiveMessage { type: string; timestamp: string; data: any }
+export interface LiveMessage {
+  type: string;
+  timestamp: string;
+  data: any;
+}
 
 /** A real ws client that records every message and lets a test await the one it needs. */
 export class LiveClient {
@@ -16,10 +20,12 @@ export class LiveClient {
       for (const wake of this.#waiters) wake();
     });
     this.socket.on('error', () => {});
-    this.closed = new Promise((resolve) => this.socket.on('close', (code, reason) => {
-      resolve({ code, reason: String(reason) });
-      for (const wake of this.#waiters) wake();
-    }));
+    this.closed = new Promise((resolve) =>
+      this.socket.on('close', (code, reason) => {
+        resolve({ code, reason: String(reason) });
+        for (const wake of this.#waiters) wake();
+      }),
+    );
   }
 
   static async open(url: string, options: { headers?: Record<string, string> } = {}): Promise<LiveClient> {

@@ -14,7 +14,14 @@ import { findXvfb, startVirtualDisplay, type VirtualDisplay } from './virtual-di
 export type BrowserMode = 'headless' | 'headed';
 
 /** Where Debian, Alpine and Chrome put the browser; ANIWORLD_CHROMIUM names another. */
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium', '/usr/bin/chromium-headless-shell', '/usr/lib/chromium/chromium-headless-shell', '/usr/bin/google-chrome'];
+const CHROMIUM_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium-headless-shell',
+  '/usr/lib/chromium/chromium-headless-shell',
+  '/usr/bin/google-chrome',
+];
 
 export function findChromium(configured?: string): string | undefined {
   if (configured) return existsSync(configured) ? configured : undefined;
@@ -174,7 +181,10 @@ export class EmbeddedBrowser {
       const browser = await this.#launchBrowser(mode, display);
       const userAgent = ownUserAgent(browser);
       const launchMs = Math.round(performance.now() - started);
-      this.#options.logger?.info({ component: 'browser', mode, launch_ms: launchMs, version: browser.version(), display: display?.display }, 'embedded browser started');
+      this.#options.logger?.info(
+        { component: 'browser', mode, launch_ms: launchMs, version: browser.version(), display: display?.display },
+        'embedded browser started',
+      );
       this.#options.onChange?.({ mode, state: 'launched', launch_ms: launchMs });
       const instance: Instance = { mode, browser, display, userAgent, contexts: new Map(), users: 0, idleTimer: undefined };
       // A crashed browser is forgotten, so the next solve starts a new one.
@@ -194,22 +204,23 @@ export class EmbeddedBrowser {
     // Loaded at the first challenge, not at start-up: playwright-core alone costs a second of CPU
     // and tens of MB on every start (and every CLI command).
     const { chromium } = await import('playwright-core');
-    const launch = (sandbox: boolean) => chromium.launch({
-      executablePath: this.#options.executablePath,
-      headless: mode === 'headless',
-      chromiumSandbox: sandbox,
-      args: [...CHROMIUM_FLAGS, `--lang=${this.#locale}`],
-      ignoreDefaultArgs: ['--enable-automation'],
-      env: { ...process.env, ...(display ? { DISPLAY: display.display } : {}), TZ: this.#timezoneId },
-      timeout: 60_000,
-    });
+    const launch = (sandbox: boolean) =>
+      chromium.launch({
+        executablePath: this.#options.executablePath,
+        headless: mode === 'headless',
+        chromiumSandbox: sandbox,
+        args: [...CHROMIUM_FLAGS, `--lang=${this.#locale}`],
+        ignoreDefaultArgs: ['--enable-automation'],
+        env: { ...process.env, ...(display ? { DISPLAY: display.display } : {}), TZ: this.#timezoneId },
+        timeout: 60_000,
+      });
     if (!this.#sandbox) return launch(false);
     try {
       return await launch(true);
     } catch (error) {
       if (!/sandbox|namespace/i.test((error as Error).message)) throw error;
       this.#sandbox = false;
-      this.#options.logger?.warn({ component: 'browser', err: error }, 'Chromium\'s sandbox is not available to this user; running the browser without it');
+      this.#options.logger?.warn({ component: 'browser', err: error }, "Chromium's sandbox is not available to this user; running the browser without it");
       return launch(false);
     }
   }

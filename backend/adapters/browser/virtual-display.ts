@@ -26,13 +26,18 @@ export async function startVirtualDisplay(options: { executable?: string; width?
   const display = await new Promise<string>((resolve, reject) => {
     let number = '';
     let errors = '';
-    const timer = setTimeout(() => fail(new Error(`Xvfb did not start within ${options.timeoutMs ?? 10_000} ms: ${errors.trim()}`)), options.timeoutMs ?? 10_000);
+    const timer = setTimeout(
+      () => fail(new Error(`Xvfb did not start within ${options.timeoutMs ?? 10_000} ms: ${errors.trim()}`)),
+      options.timeoutMs ?? 10_000,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
       reject(error);
     };
-    child.stderr!.on('data', (chunk: Buffer) => { errors = (errors + chunk.toString()).slice(-2000); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      errors = (errors + chunk.toString()).slice(-2000);
+    });
     (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
       number += chunk.toString();
       if (!number.includes('\n')) return;

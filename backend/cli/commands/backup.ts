@@ -27,7 +27,11 @@ export const backupCommand: Command = {
         const entries = await withApp((app) => app.services.backups.list());
         if (json) print(io.stdout, JSON.stringify(entries, null, 2));
         else if (entries.length === 0) print(io.stdout, 'No backups yet. Create one with: aniworld backup create');
-        else print(io.stdout, table([['NAME', 'KIND', 'CREATED', 'SIZE'], ...entries.map((entry) => [entry.name, entry.kind, entry.created_at, formatBytes(entry.size)])]));
+        else
+          print(
+            io.stdout,
+            table([['NAME', 'KIND', 'CREATED', 'SIZE'], ...entries.map((entry) => [entry.name, entry.kind, entry.created_at, formatBytes(entry.size)])]),
+          );
         return 0;
       }
       case 'restore': {

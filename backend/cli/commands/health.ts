@@ -16,7 +16,10 @@ export const healthCommand: Command = {
       for (const [name, value] of Object.entries(report)) {
         if (typeof value !== 'object' || value === null || !('status' in value)) continue;
         const { status, ...detail } = value as { status: string; warnings?: string[] };
-        const facts = Object.entries(detail).filter(([key]) => key !== 'warnings').map(([key, fact]) => `${key}=${JSON.stringify(fact)}`).join(' ');
+        const facts = Object.entries(detail)
+          .filter(([key]) => key !== 'warnings')
+          .map(([key, fact]) => `${key}=${JSON.stringify(fact)}`)
+          .join(' ');
         print(io.stdout, `  ${name}: ${status}${facts ? `  ${facts}` : ''}`);
         for (const warning of (detail as { warnings?: string[] }).warnings ?? []) print(io.stdout, `    warning: ${warning}`);
       }

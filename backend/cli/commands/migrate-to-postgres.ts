@@ -6,8 +6,12 @@ import { print, UsageError } from '../io.ts';
 
 export const migrateToPostgresCommand: Command = {
   name: 'migrate-to-postgres',
-  summary: 'Copy this installation\'s SQLite database into an empty PostgreSQL database (scale-out).',
-  usage: ['migrate-to-postgres --url postgresql://user:password@host:5432/aniworld', 'migrate-to-postgres --url=postgresql://user:password@host:5432/aniworld', 'migrate-to-postgres   (URL from ANIWORLD_DATABASE_URL)'],
+  summary: "Copy this installation's SQLite database into an empty PostgreSQL database (scale-out).",
+  usage: [
+    'migrate-to-postgres --url postgresql://user:password@host:5432/aniworld',
+    'migrate-to-postgres --url=postgresql://user:password@host:5432/aniworld',
+    'migrate-to-postgres   (URL from ANIWORLD_DATABASE_URL)',
+  ],
   details: [
     'Stop the server first: writes made after the copy started would stay behind in SQLite.',
     'Copies every series, episode, queue item, session, credential, webhook and delivery, keeping',
@@ -19,13 +23,19 @@ export const migrateToPostgresCommand: Command = {
   async run(args, { io }) {
     const { config } = loadConfig({ env: { ...io.env, ANIWORLD_DATABASE_URL: undefined }, cwd: io.cwd });
     const [named, ...extra] = args.positionals;
-    if (extra.length > 0 || (named !== undefined && typeof args.values.url === 'string')) throw new UsageError(`Unexpected argument "${extra[0] ?? named}": give one URL.`);
+    if (extra.length > 0 || (named !== undefined && typeof args.values.url === 'string'))
+      throw new UsageError(`Unexpected argument "${extra[0] ?? named}": give one URL.`);
     const url = (typeof args.values.url === 'string' ? args.values.url : named) ?? io.env.ANIWORLD_DATABASE_URL;
     if (!url) throw new UsageError('Name the target: --url postgresql://user:password@host:5432/aniworld (or set ANIWORLD_DATABASE_URL).');
     if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`"${url}" is not a postgresql:// URL.`);
-    if (!existsSync(config.paths.databaseFile)) throw new UsageError(`There is no SQLite database at ${config.paths.databaseFile} (ANIWORLD_DATA_DIR) to copy.`);
+    if (!existsSync(config.paths.databaseFile))
+      throw new UsageError(`There is no SQLite database at ${config.paths.databaseFile} (ANIWORLD_DATA_DIR) to copy.`);
     // Loaded here, not at the top: every other command (and --help) starts without the ORM.
-    const [{ openPostgres, redactUrl }, { openDatabase }, { readAllRows, writeAllRows }] = await Promise.all([import('../../db/postgres.ts'), import('../../db/orm.ts'), import('../../db/copy-to-postgres.ts')]);
+    const [{ openPostgres, redactUrl }, { openDatabase }, { readAllRows, writeAllRows }] = await Promise.all([
+      import('../../db/postgres.ts'),
+      import('../../db/orm.ts'),
+      import('../../db/copy-to-postgres.ts'),
+    ]);
     print(io.stdout, `Copying ${config.paths.databaseFile} to ${redactUrl(url)} ...`);
     const source = await openDatabase({ file: config.paths.databaseFile, journal: config.runtime.sqlite_journal, backupDir: config.paths.backupDir });
     let rows: DatabaseRows;

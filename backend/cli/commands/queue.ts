@@ -25,17 +25,31 @@ export const queueCommand: Command = {
       }
       const items = [...status.active_downloads, ...status.pending_queue, ...status.failed_downloads, ...status.completed_downloads.slice(0, 10)];
       const stats = status.statistics;
-      print(io.stdout, `Queue ${status.is_paused ? 'paused' : status.is_running ? 'running' : 'stopped'}: ${stats.active_count} active, ${stats.pending_count} pending, ${stats.failed_count} failed, ${stats.completed_count} completed.`);
+      print(
+        io.stdout,
+        `Queue ${status.is_paused ? 'paused' : status.is_running ? 'running' : 'stopped'}: ${stats.active_count} active, ${stats.pending_count} pending, ${stats.failed_count} failed, ${stats.completed_count} completed.`,
+      );
       if (items.length > 0) {
-        print(io.stdout, table([['ID', 'STATUS', 'SERIES', 'EPISODE', 'PROGRESS'], ...items.map((item) => [
-          item.id.slice(0, 8), item.status, item.key, `S${pad(item.season)}E${pad(item.episode)}`, `${Math.round(item.progress.percent)}%`,
-        ])]));
+        print(
+          io.stdout,
+          table([
+            ['ID', 'STATUS', 'SERIES', 'EPISODE', 'PROGRESS'],
+            ...items.map((item) => [
+              item.id.slice(0, 8),
+              item.status,
+              item.key,
+              `S${pad(item.season)}E${pad(item.episode)}`,
+              `${Math.round(item.progress.percent)}%`,
+            ]),
+          ]),
+        );
       }
       return 0;
     }
     if (action === 'add') {
       const [key, seasonText, episodeText, ...extra] = rest;
-      if (!key || seasonText === undefined || episodeText === undefined) throw new UsageError('Give the series key, the season and the episode: aniworld queue add <key> <season> <episode>');
+      if (!key || seasonText === undefined || episodeText === undefined)
+        throw new UsageError('Give the series key, the season and the episode: aniworld queue add <key> <season> <episode>');
       if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
       const season = wholeNumber(seasonText, 'season', 0);
       const episode = wholeNumber(episodeText, 'episode', 1);

@@ -38,7 +38,10 @@ export const scanCommand: Command = {
       print(io.stdout, JSON.stringify(summary, null, 2));
       return 0;
     }
-    print(io.stdout, `Scanned ${summary.folders} folders in ${(summary.duration_ms / 1000).toFixed(1)} s: ${summary.series} series, ${summary.changed} changed, ${summary.linked} newly linked.`);
+    print(
+      io.stdout,
+      `Scanned ${summary.folders} folders in ${(summary.duration_ms / 1000).toFixed(1)} s: ${summary.series} series, ${summary.changed} changed, ${summary.linked} newly linked.`,
+    );
     print(io.stdout, `Episodes: +${summary.episodes_added} added, ${summary.episodes_updated} updated, -${summary.episodes_removed} removed.`);
     if (summary.unknown_folders.length > 0) {
       print(io.stdout, `Unknown folders (${summary.unknown_folders.length}): link them in the panel under Library > Import.`);

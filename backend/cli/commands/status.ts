@@ -29,17 +29,20 @@ export const statusCommand: Command = {
       print(io.stdout, JSON.stringify(status, null, 2));
       return 0;
     }
-    print(io.stdout, [
-      `AniWorld ${status.version}`,
-      `  data:        ${status.data_dir}`,
-      `  media:       ${status.media_dir}`,
-      `  set up:      ${status.configured ? 'yes' : 'no (open the panel to choose a master password)'}`,
-      `  health:      ${status.health}`,
-      `  series:      ${status.series}`,
-      `  database:    ${formatBytes(status.database_bytes)}`,
-      `  job store:   ${status.jobs_store}`,
-      `  backups:     ${status.backups}${status.latest_backup ? ` (latest ${status.latest_backup})` : ''}`,
-    ].join('\n'));
+    print(
+      io.stdout,
+      [
+        `AniWorld ${status.version}`,
+        `  data:        ${status.data_dir}`,
+        `  media:       ${status.media_dir}`,
+        `  set up:      ${status.configured ? 'yes' : 'no (open the panel to choose a master password)'}`,
+        `  health:      ${status.health}`,
+        `  series:      ${status.series}`,
+        `  database:    ${formatBytes(status.database_bytes)}`,
+        `  job store:   ${status.jobs_store}`,
+        `  backups:     ${status.backups}${status.latest_backup ? ` (latest ${status.latest_backup})` : ''}`,
+      ].join('\n'),
+    );
     return 0;
   },
 };

@@ -6,7 +6,9 @@ export class Migration20261201220000_episode_type extends Migration {
   async up(): Promise<void> {
     this.addSql(`alter table "episode" add column "type" varchar(255) not null default 'episode'`);
     for (const [suffix, type] of SUFFIXES) {
-      this.addSql(`update "episode" set "type" = '${type}', "title_en" = rtrim(substr("title_en", 1, length("title_en") - ${suffix.length})) where "title_en" like '%${suffix}'`);
+      this.addSql(
+        `update "episode" set "type" = '${type}', "title_en" = rtrim(substr("title_en", 1, length("title_en") - ${suffix.length})) where "title_en" like '%${suffix}'`,
+      );
     }
     this.addSql(`update "episode" set "title_en" = rtrim(substr("title_en", 1, length("title_en") - 13)) where "title_en" like '%[Episode ___]'`);
     this.addSql(`update "episode" set "title_en" = null where "title_en" = ''`);

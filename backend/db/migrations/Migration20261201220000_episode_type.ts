@@ -9,7 +9,9 @@ export class Migration20261201220000_episode_type extends Migration {
   async up(): Promise<void> {
     this.addSql("alter table `episode` add column `type` text not null default 'episode'");
     for (const [suffix, type] of SUFFIXES) {
-      this.addSql(`update \`episode\` set \`type\` = '${type}', \`title_en\` = rtrim(substr(\`title_en\`, 1, length(\`title_en\`) - ${suffix.length})) where \`title_en\` like '%${suffix}'`);
+      this.addSql(
+        `update \`episode\` set \`type\` = '${type}', \`title_en\` = rtrim(substr(\`title_en\`, 1, length(\`title_en\`) - ${suffix.length})) where \`title_en\` like '%${suffix}'`,
+      );
     }
     // `[Episode 001]`: 13 characters with its three digits (the site pads to three).
     this.addSql("update `episode` set `title_en` = rtrim(substr(`title_en`, 1, length(`title_en`) - 13)) where `title_en` like '%[Episode ___]'");
@@ -23,4 +25,9 @@ export class Migration20261201220000_episode_type extends Migration {
 }
 
 /** Suffix as the site writes it, and the type it stands for. */
-export const SUFFIXES: readonly (readonly [string, string])[] = [['[OVA]', 'ova'], ['[Movie]', 'movie'], ['[Film]', 'movie'], ['[Special]', 'special']];
+export const SUFFIXES: readonly (readonly [string, string])[] = [
+  ['[OVA]', 'ova'],
+  ['[Movie]', 'movie'],
+  ['[Film]', 'movie'],
+  ['[Special]', 'special'],
+];

@@ -26,21 +26,36 @@ export function activityFor(event: DomainEvent): ActivityRecord | undefined {
     data: pick(data, fields),
   });
   switch (event.type) {
-    case 'series_added': return entry(data.imported === true ? 'series_imported' : 'series_added', ['name']);
-    case 'series_removed': return entry('series_removed', ['files_deleted']);
+    case 'series_added':
+      return entry(data.imported === true ? 'series_imported' : 'series_added', ['name']);
+    case 'series_removed':
+      return entry('series_removed', ['files_deleted']);
     // A refresh that found nothing new is not news (the schedule refreshes every series daily).
-    case 'series_refreshed': return Number(data.new_episodes) > 0 ? entry('series_refreshed', ['name', 'new_episodes', 'episodes', 'seasons']) : undefined;
+    case 'series_refreshed':
+      return Number(data.new_episodes) > 0 ? entry('series_refreshed', ['name', 'new_episodes', 'episodes', 'seasons']) : undefined;
     // Series scans follow every change the watcher sees; the log keeps library scans and failures.
-    case 'scan_complete': return data.scope === 'library' ? entry('scan_complete', ['scope', 'folders', 'series', 'changed', 'linked', 'episodes_added', 'episodes_updated', 'episodes_removed', 'duration_ms']) : undefined;
-    case 'scan_failed': return entry('scan_failed', ['scope', 'error']);
-    case 'download_started': return entry('download_started', [...EPISODE, 'language', 'attempt']);
-    case 'download_complete': return entry('download_complete', [...EPISODE, 'language', 'hoster', 'size']);
-    case 'download_failed': return entry('download_failed', [...EPISODE, 'error', 'attempts']);
-    case 'episodes_renamed': return entry('episodes_renamed', ['renamed', 'files', 'clashes', 'failed']);
-    case 'provider_check': return entry('provider_check', ['site', 'reason', 'state']);
-    case 'health_issue': return entry('health_issue', ['component', 'status', 'message']);
-    case 'episode_upgraded': return entry('episode_upgraded', [...EPISODE, 'from_language', 'to_language']);
-    default: return undefined;
+    case 'scan_complete':
+      return data.scope === 'library'
+        ? entry('scan_complete', ['scope', 'folders', 'series', 'changed', 'linked', 'episodes_added', 'episodes_updated', 'episodes_removed', 'duration_ms'])
+        : undefined;
+    case 'scan_failed':
+      return entry('scan_failed', ['scope', 'error']);
+    case 'download_started':
+      return entry('download_started', [...EPISODE, 'language', 'attempt']);
+    case 'download_complete':
+      return entry('download_complete', [...EPISODE, 'language', 'hoster', 'size']);
+    case 'download_failed':
+      return entry('download_failed', [...EPISODE, 'error', 'attempts']);
+    case 'episodes_renamed':
+      return entry('episodes_renamed', ['renamed', 'files', 'clashes', 'failed']);
+    case 'provider_check':
+      return entry('provider_check', ['site', 'reason', 'state']);
+    case 'health_issue':
+      return entry('health_issue', ['component', 'status', 'message']);
+    case 'episode_upgraded':
+      return entry('episode_upgraded', [...EPISODE, 'from_language', 'to_language']);
+    default:
+      return undefined;
   }
 }
 

@@ -5,11 +5,22 @@ import { ACTIVITY_TYPES, type ActivityType } from './activity-events.ts';
 export const activityQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  type: z.string().max(500).optional().transform((value, ctx) => {
-    if (value === undefined || value.trim() === '') return undefined;
-    const names = [...new Set(value.split(',').map((name) => name.trim()).filter(Boolean))];
-    const unknown = names.filter((name) => !(ACTIVITY_TYPES as readonly string[]).includes(name));
-    if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown type ${unknown.join(', ')}; known: ${ACTIVITY_TYPES.join(', ')}` });
-    return names as ActivityType[];
-  }),
+  type: z
+    .string()
+    .max(500)
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      const names = [
+        ...new Set(
+          value
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean),
+        ),
+      ];
+      const unknown = names.filter((name) => !(ACTIVITY_TYPES as readonly string[]).includes(name));
+      if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown type ${unknown.join(', ')}; known: ${ACTIVITY_TYPES.join(', ')}` });
+      return names as ActivityType[];
+    }),
 });

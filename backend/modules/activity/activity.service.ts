@@ -37,10 +37,13 @@ export class ActivityLog {
    * changed here, not those read back from a file another process wrote.
    */
   start(): () => Promise<void> {
-    const stopEvents = this.#events.subscribe((event) => {
-      const record = activityFor(event);
-      if (record) this.#enqueue(record, new Date(event.timestamp));
-    }, { localOnly: true });
+    const stopEvents = this.#events.subscribe(
+      (event) => {
+        const record = activityFor(event);
+        if (record) this.#enqueue(record, new Date(event.timestamp));
+      },
+      { localOnly: true },
+    );
     const stopSettings = this.#settings.subscribe((next, previous, change) => {
       if (change.reloaded) return;
       const keys = changedSettingKeys(previous, next);
@@ -61,7 +64,11 @@ export class ActivityLog {
   async list(options: { offset: number; limit: number; types?: readonly ActivityType[] }): Promise<ActivityPage> {
     const em = this.#orm.em as EntityManager;
     const where = options.types ? { type: { $in: [...options.types] } } : {};
-    const [rows, total] = await em.findAndCount(ActivityEntry, where, { orderBy: { createdAt: 'desc', id: 'desc' }, offset: options.offset, limit: options.limit });
+    const [rows, total] = await em.findAndCount(ActivityEntry, where, {
+      orderBy: { createdAt: 'desc', id: 'desc' },
+      offset: options.offset,
+      limit: options.limit,
+    });
     return { total, offset: options.offset, limit: options.limit, items: rows.map(view) };
   }
 
@@ -73,9 +80,11 @@ export class ActivityLog {
   }
 
   #enqueue(record: ActivityRecord, at: Date): void {
-    this.#writes = this.#writes.then(() => this.#write(record, at)).catch((error: unknown) => {
-      this.#logger.error({ err: error, type: record.type }, 'activity entry could not be stored');
-    });
+    this.#writes = this.#writes
+      .then(() => this.#write(record, at))
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error, type: record.type }, 'activity entry could not be stored');
+      });
   }
 
   async #write(record: ActivityRecord, at: Date): Promise<void> {
@@ -85,5 +94,12 @@ export class ActivityLog {
 }
 
 function view(row: IActivityEntry): ActivityItem {
-  return { id: row.id, type: row.type as ActivityType, timestamp: new Date(row.createdAt).toISOString(), key: row.seriesKey ?? null, folder: row.folder ?? null, data: row.data as ActivityItem['data'] };
+  return {
+    id: row.id,
+    type: row.type as ActivityType,
+    timestamp: new Date(row.createdAt).toISOString(),
+    key: row.seriesKey ?? null,
+    folder: row.folder ?? null,
+    data: row.data as ActivityItem['data'],
+  };
 }

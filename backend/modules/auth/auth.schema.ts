@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /** At least 8 characters with upper case, lower case, a digit and a symbol. */
-export const passwordPolicy = z.string()
+export const passwordPolicy = z
+  .string()
   .min(8, 'must be at least 8 characters')
   .max(256, 'must be at most 256 characters')
   .refine((value) => /[a-z]/.test(value), 'must contain a lower-case letter')

@@ -13,11 +13,12 @@ import { UserSession } from './user-session.entity.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { ChangePasswordInput, LoginInput, SetupInput } from './auth.schema.ts';
 
-export type Principal =
-  | { readonly kind: 'session'; readonly sessionId: string; readonly expiresAt: Date }
-  | { readonly kind: 'api_key' };
+export type Principal = { readonly kind: 'session'; readonly sessionId: string; readonly expiresAt: Date } | { readonly kind: 'api_key' };
 
-export interface ClientInfo { readonly address: string; readonly userAgent?: string }
+export interface ClientInfo {
+  readonly address: string;
+  readonly userAgent?: string;
+}
 
 const CREDENTIAL_ID = 1;
 const API_KEY_PREFIX = 'aw_';
@@ -32,7 +33,15 @@ export class AuthService {
   readonly #cwd: string;
   #configured = false;
 
-  constructor(options: { em: EntityManager; hasher: PasswordHasher; signer: TokenSigner; clock: Clock; settings: SettingsStore; throttle: LoginThrottle; cwd?: string }) {
+  constructor(options: {
+    em: EntityManager;
+    hasher: PasswordHasher;
+    signer: TokenSigner;
+    clock: Clock;
+    settings: SettingsStore;
+    throttle: LoginThrottle;
+    cwd?: string;
+  }) {
     this.#em = options.em;
     this.#hasher = options.hasher;
     this.#signer = options.signer;
@@ -49,10 +58,16 @@ export class AuthService {
   }
 
   /** Before setup it also says where media goes and whether the environment fixed that (the Docker image always does). */
-  async status(principal: Principal | undefined): Promise<{ configured: boolean; authenticated: boolean; media_folder?: { path: string; set_by_env: boolean } }> {
+  async status(
+    principal: Principal | undefined,
+  ): Promise<{ configured: boolean; authenticated: boolean; media_folder?: { path: string; set_by_env: boolean } }> {
     const configured = await this.isConfigured();
     if (configured) return { configured, authenticated: principal !== undefined };
-    return { configured, authenticated: principal !== undefined, media_folder: { path: resolve(this.#cwd, this.#settings.current().anime_directory), set_by_env: this.#mediaFolderPinned() } };
+    return {
+      configured,
+      authenticated: principal !== undefined,
+      media_folder: { path: resolve(this.#cwd, this.#settings.current().anime_directory), set_by_env: this.#mediaFolderPinned() },
+    };
   }
 
   #mediaFolderPinned(): boolean {
@@ -61,14 +76,21 @@ export class AuthService {
 
   async setup(input: SetupInput): Promise<{ configured: true; anime_directory: string }> {
     if (await this.isConfigured()) throw new ConflictError('AniWorld is already set up. Log in with the master password.');
-    if (input.anime_directory && this.#mediaFolderPinned() && resolve(this.#cwd, input.anime_directory) !== resolve(this.#cwd, this.#settings.current().anime_directory)) {
+    if (
+      input.anime_directory &&
+      this.#mediaFolderPinned() &&
+      resolve(this.#cwd, input.anime_directory) !== resolve(this.#cwd, this.#settings.current().anime_directory)
+    ) {
       // Saving it would be silently ignored: the environment wins over config.json.
       const message = `The media folder is set by ANIWORLD_MEDIA_DIR to ${resolve(this.#cwd, this.#settings.current().anime_directory)}; change it there (in Docker: the /media volume)`;
       throw new ValidationError(message, [{ path: 'anime_directory', message: 'set by ANIWORLD_MEDIA_DIR' }]);
     }
     if (input.anime_directory) {
       const check = await checkWritableDirectory(resolve(this.#cwd, input.anime_directory));
-      if (!check.ok) throw new ValidationError(`The media folder "${input.anime_directory}" is not writable: ${check.reason}`, [{ path: 'anime_directory', message: check.reason }]);
+      if (!check.ok)
+        throw new ValidationError(`The media folder "${input.anime_directory}" is not writable: ${check.reason}`, [
+          { path: 'anime_directory', message: check.reason },
+        ]);
     }
     const passwordHash = await this.#hasher.hash(input.master_password);
     try {
@@ -133,7 +155,11 @@ export class AuthService {
 
   async apiKeyInfo(): Promise<{ exists: boolean; prefix: string | null; created_at: string | null }> {
     const credential = await this.#requireCredential();
-    return { exists: credential.apiKeyHash !== null && credential.apiKeyHash !== undefined, prefix: credential.apiKeyPrefix ?? null, created_at: credential.apiKeyCreatedAt?.toISOString() ?? null };
+    return {
+      exists: credential.apiKeyHash !== null && credential.apiKeyHash !== undefined,
+      prefix: credential.apiKeyPrefix ?? null,
+      created_at: credential.apiKeyCreatedAt?.toISOString() ?? null,
+    };
   }
 
   async revokeApiKey(): Promise<void> {
@@ -147,7 +173,8 @@ export class AuthService {
   /** Changing the password signs out every other session. */
   async changePassword(input: ChangePasswordInput, principal: Principal | undefined): Promise<void> {
     const credential = await this.#requireCredential();
-    if (!(await this.#hasher.verify(input.current_password, credential.passwordHash))) throw new ValidationError('The current password is wrong', [{ path: 'current_password', message: 'is wrong' }]);
+    if (!(await this.#hasher.verify(input.current_password, credential.passwordHash)))
+      throw new ValidationError('The current password is wrong', [{ path: 'current_password', message: 'is wrong' }]);
     credential.passwordHash = await this.#hasher.hash(input.new_password);
     await this.#em.flush();
     const keep = principal?.kind === 'session' ? principal.sessionId : undefined;
@@ -175,7 +202,14 @@ export class AuthService {
     const now = this.#clock.now();
     const expiresAt = new Date(now.getTime() + (remember ? remember_days * 24 : session_hours) * 3600_000);
     const id = randomUUID();
-    await this.#em.insert(UserSession, { id, createdAt: now, expiresAt, remember, clientAddress: client.address, userAgent: client.userAgent?.slice(0, 300) ?? null });
+    await this.#em.insert(UserSession, {
+      id,
+      createdAt: now,
+      expiresAt,
+      remember,
+      clientAddress: client.address,
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
+    });
     const accessToken = await this.#signer.sign({ jti: id, sub: 'admin', expiresAt });
     return { access_token: accessToken, token_type: 'bearer', expires_at: expiresAt.toISOString() };
   }

@@ -14,7 +14,10 @@ export const Credential = defineEntity({
     apiKeyPrefix: p.string().nullable(),
     apiKeyCreatedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type ICredential = InferEntity<typeof Credential>;

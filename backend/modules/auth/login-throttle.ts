@@ -19,12 +19,30 @@ const FORGET_AFTER_MS = 24 * 60 * 60_000;
 /** Compare-and-set rounds before a reservation gives up (each round someone else won one). */
 const MAX_ROUNDS = 200;
 
-interface Limit { readonly key: string; readonly free: number; readonly maxLockMs: number; readonly message: (wait: string) => string }
+interface Limit {
+  readonly key: string;
+  readonly free: number;
+  readonly maxLockMs: number;
+  readonly message: (wait: string) => string;
+}
 
-const PER_ADDRESS = (key: string): Limit => ({ key, free: FREE_FAILURES, maxLockMs: MAX_LOCK_MS, message: (wait) => `Too many failed logins. Try again in ${wait}.` });
-const ALL_ADDRESSES: Limit = { key: OVERALL, free: OVERALL_FREE_FAILURES, maxLockMs: MAX_OVERALL_LOCK_MS, message: (wait) => `Too many failed logins on this server. Try again in ${wait}.` };
+const PER_ADDRESS = (key: string): Limit => ({
+  key,
+  free: FREE_FAILURES,
+  maxLockMs: MAX_LOCK_MS,
+  message: (wait) => `Too many failed logins. Try again in ${wait}.`,
+});
+const ALL_ADDRESSES: Limit = {
+  key: OVERALL,
+  free: OVERALL_FREE_FAILURES,
+  maxLockMs: MAX_OVERALL_LOCK_MS,
+  message: (wait) => `Too many failed logins on this server. Try again in ${wait}.`,
+};
 
-interface Taken { readonly failures: number; readonly previousLock: Date | null }
+interface Taken {
+  readonly failures: number;
+  readonly previousLock: Date | null;
+}
 
 /** What a login holds while its password is checked; a success releases it, a failure keeps it as the count. */
 export interface LoginReservation {
@@ -74,7 +92,8 @@ export class LoginThrottle {
         const seconds = Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000);
         throw new TooManyRequestsError(limit.message(formatWait(seconds)), seconds);
       }
-      const forgotten = !row || (row.lastFailureAt !== null && row.lastFailureAt !== undefined && now.getTime() - row.lastFailureAt.getTime() > FORGET_AFTER_MS);
+      const forgotten =
+        !row || (row.lastFailureAt !== null && row.lastFailureAt !== undefined && now.getTime() - row.lastFailureAt.getTime() > FORGET_AFTER_MS);
       const failures = (forgotten ? 0 : row.failures) + 1;
       const lockedUntil = failures >= limit.free ? new Date(now.getTime() + Math.min(FIRST_LOCK_MS * 2 ** (failures - limit.free), limit.maxLockMs)) : null;
       if (await this.#compareAndSet(limit.key, row, { failures, lockedUntil, lastFailureAt: now })) return { failures, previousLock: row?.lockedUntil ?? null };
@@ -98,7 +117,11 @@ export class LoginThrottle {
 
   /** Undoes a reservation that never reached the password check; if others counted since, it stays counted. */
   async #giveBack(key: string, taken: Taken): Promise<void> {
-    await this.#em.nativeUpdate(LoginAttempt, { clientAddress: key, failures: taken.failures }, { failures: taken.failures - 1, lockedUntil: taken.previousLock });
+    await this.#em.nativeUpdate(
+      LoginAttempt,
+      { clientAddress: key, failures: taken.failures },
+      { failures: taken.failures - 1, lockedUntil: taken.previousLock },
+    );
   }
 
   async #release(key: string): Promise<void> {

@@ -54,7 +54,10 @@ export class MediaServerClient {
       case 'series_removed':
         return typeof data.folder === 'string' ? { changes: [{ path: map(data.folder), type: 'Deleted' }], whole: false } : { changes: [], whole: false };
       case 'scan_complete':
-        if (data.scope === 'series') return data.changed && typeof data.folder === 'string' ? { changes: [{ path: map(data.folder), type: 'Modified' }], whole: false } : { changes: [], whole: false };
+        if (data.scope === 'series')
+          return data.changed && typeof data.folder === 'string'
+            ? { changes: [{ path: map(data.folder), type: 'Modified' }], whole: false }
+            : { changes: [], whole: false };
         return { changes: [], whole: Number(data.changed) > 0 };
       default:
         return { changes: [], whole: false };
@@ -80,14 +83,30 @@ export class MediaServerClient {
       const body = JSON.stringify({ Updates: changes.map((change) => ({ Path: change.path, UpdateType: change.type })) });
       const reply = await this.#send(endpoint(target.url, '/Library/Media/Updated'), { method: 'POST', headers, body });
       if (!reply.response) return failure(started, reply.error, target.url);
-      if (reply.response.ok) return result(started, 'ok', `${label(target.kind)} was told about ${changes.map((change) => change.path).join(', ')}`, { paths: changes.map((change) => change.path).join(', ') }, true, reply.response.status);
+      if (reply.response.ok)
+        return result(
+          started,
+          'ok',
+          `${label(target.kind)} was told about ${changes.map((change) => change.path).join(', ')}`,
+          { paths: changes.map((change) => change.path).join(', ') },
+          true,
+          reply.response.status,
+        );
       if (reply.response.status === 401 || reply.response.status === 403) return rejected(started, target, reply.response.status);
       // 404/405: a server without the media-updated endpoint; fall through to the full refresh.
     }
     const reply = await this.#send(endpoint(target.url, '/Library/Refresh'), { method: 'POST', headers });
     if (!reply.response) return failure(started, reply.error, target.url);
     if (reply.response.status === 401 || reply.response.status === 403) return rejected(started, target, reply.response.status);
-    if (!reply.response.ok) return result(started, 'http_error', `${label(target.kind)} answered HTTP ${reply.response.status} to the library refresh`, { status: String(reply.response.status) }, false, reply.response.status);
+    if (!reply.response.ok)
+      return result(
+        started,
+        'http_error',
+        `${label(target.kind)} answered HTTP ${reply.response.status} to the library refresh`,
+        { status: String(reply.response.status) },
+        false,
+        reply.response.status,
+      );
     return result(started, 'ok', `${label(target.kind)} is refreshing the whole library`, { paths: '' }, true, reply.response.status);
   }
 
@@ -97,9 +116,15 @@ export class MediaServerClient {
     if ('result' in sections) return sections.result(started);
     const ourFolder = mapPath(this.#mediaRoot(), this.#mediaRoot(), target.options?.server_path);
     // A changed file: its folder; a removed one: the folder it was in; no paths: every section holding our folder.
-    const wanted = changes.length > 0
-      ? changes.map((change) => ({ folder: change.type === 'Modified' ? change.path : parentOf(change.path), section: sectionFor(sections.list, change.path) }))
-      : sections.list.filter((section) => section.locations.some((location) => isInside(location, ourFolder) || isInside(ourFolder, location))).map((section) => ({ folder: undefined, section }));
+    const wanted =
+      changes.length > 0
+        ? changes.map((change) => ({
+            folder: change.type === 'Modified' ? change.path : parentOf(change.path),
+            section: sectionFor(sections.list, change.path),
+          }))
+        : sections.list
+            .filter((section) => section.locations.some((location) => isInside(location, ourFolder) || isInside(ourFolder, location)))
+            .map((section) => ({ folder: undefined, section }));
     const missing = wanted.findIndex((entry) => !entry.section);
     if (missing >= 0 || wanted.length === 0) return noLibrary(started, missing >= 0 ? changes[missing].path : ourFolder, sections.list);
     const done = new Set<string>();
@@ -110,7 +135,15 @@ export class MediaServerClient {
       done.add(url);
       const reply = await this.#send(url, { method: 'GET', headers: { ...PLEX_JSON, 'X-Plex-Token': target.secret ?? '' } });
       if (!reply.response) return failure(started, reply.error, target.url);
-      if (!reply.response.ok) return result(started, 'http_error', `Plex answered HTTP ${reply.response.status} to the refresh of "${section!.title}"`, { status: String(reply.response.status) }, false, reply.response.status);
+      if (!reply.response.ok)
+        return result(
+          started,
+          'http_error',
+          `Plex answered HTTP ${reply.response.status} to the refresh of "${section!.title}"`,
+          { status: String(reply.response.status) },
+          false,
+          reply.response.status,
+        );
     }
     const paths = wanted.map((entry) => entry.folder ?? entry.section!.title).join(', ');
     return result(started, 'ok', `Plex is scanning ${paths}`, { paths }, true, 200);
@@ -125,34 +158,95 @@ export class MediaServerClient {
       if ('result' in sections) return sections.result(started);
       const section = sectionFor(sections.list, ourFolder) ?? sections.list.find((entry) => entry.locations.some((location) => isInside(location, ourFolder)));
       if (!section) return noLibrary(started, ourFolder, sections.list);
-      return result(started, 'ok', `Plex accepted the token; library "${section.title}" holds ${ourFolder}`, { server: 'Plex', library: section.title, path: ourFolder }, true, 200);
+      return result(
+        started,
+        'ok',
+        `Plex accepted the token; library "${section.title}" holds ${ourFolder}`,
+        { server: 'Plex', library: section.title, path: ourFolder },
+        true,
+        200,
+      );
     }
     const headers = { 'X-Emby-Token': target.secret ?? '', Accept: 'application/json' };
     const info = await this.#send(endpoint(target.url, '/System/Info'), { method: 'GET', headers });
     if (!info.response) return failure(started, info.error, target.url);
     if (info.response.status === 401 || info.response.status === 403) return rejected(started, target, info.response.status);
-    if (!info.response.ok) return result(started, 'http_error', `${label(target.kind)} answered HTTP ${info.response.status} to /System/Info`, { status: String(info.response.status) }, false, info.response.status);
-    const system = await readJson(info.response) as { ServerName?: string; Version?: string } | undefined;
-    if (!system?.Version) return result(started, 'not_a_media_server', `${new URL(target.url).host} does not answer like ${label(target.kind)} (no version in /System/Info)`, { host: new URL(target.url).host }, false, info.response.status);
+    if (!info.response.ok)
+      return result(
+        started,
+        'http_error',
+        `${label(target.kind)} answered HTTP ${info.response.status} to /System/Info`,
+        { status: String(info.response.status) },
+        false,
+        info.response.status,
+      );
+    const system = (await readJson(info.response)) as { ServerName?: string; Version?: string } | undefined;
+    if (!system?.Version)
+      return result(
+        started,
+        'not_a_media_server',
+        `${new URL(target.url).host} does not answer like ${label(target.kind)} (no version in /System/Info)`,
+        { host: new URL(target.url).host },
+        false,
+        info.response.status,
+      );
     const server = `${system.ServerName ?? label(target.kind)} (${label(target.kind)} ${system.Version})`;
     const folders = await this.#send(endpoint(target.url, '/Library/VirtualFolders'), { method: 'GET', headers });
-    const list = folders.response?.ok ? (await readJson(folders.response) as { Name?: string; Locations?: string[] }[] | undefined) ?? [] : [];
+    const list = folders.response?.ok ? (((await readJson(folders.response)) as { Name?: string; Locations?: string[] }[] | undefined) ?? []) : [];
     const library = list.find((folder) => (folder.Locations ?? []).some((location) => isInside(ourFolder, location) || isInside(location, ourFolder)));
     if (list.length > 0 && !library) {
-      return result(started, 'no_library_for_path', `${server} accepted the token, but no library holds ${ourFolder}; set "Path on the server" to where it sees your media folder (libraries: ${list.map((folder) => `${folder.Name} ${(folder.Locations ?? []).join(', ')}`).join('; ')})`, { path: ourFolder, libraries: list.map((folder) => `${folder.Name} (${(folder.Locations ?? []).join(', ')})`).join('; ') }, false, 200);
+      return result(
+        started,
+        'no_library_for_path',
+        `${server} accepted the token, but no library holds ${ourFolder}; set "Path on the server" to where it sees your media folder (libraries: ${list.map((folder) => `${folder.Name} ${(folder.Locations ?? []).join(', ')}`).join('; ')})`,
+        { path: ourFolder, libraries: list.map((folder) => `${folder.Name} (${(folder.Locations ?? []).join(', ')})`).join('; ') },
+        false,
+        200,
+      );
     }
-    return result(started, 'ok', `${server} accepted the token${library ? `; library "${library.Name}" holds ${ourFolder}` : ''}`, { server, library: library?.Name ?? '', path: ourFolder }, true, info.response.status);
+    return result(
+      started,
+      'ok',
+      `${server} accepted the token${library ? `; library "${library.Name}" holds ${ourFolder}` : ''}`,
+      { server, library: library?.Name ?? '', path: ourFolder },
+      true,
+      info.response.status,
+    );
   }
 
   async #plexSections(target: MediaServerTarget): Promise<{ list: PlexSection[] } | { result: (started: number) => MediaServerResult }> {
-    const reply = await this.#send(endpoint(target.url, '/library/sections'), { method: 'GET', headers: { ...PLEX_JSON, 'X-Plex-Token': target.secret ?? '' } });
+    const reply = await this.#send(endpoint(target.url, '/library/sections'), {
+      method: 'GET',
+      headers: { ...PLEX_JSON, 'X-Plex-Token': target.secret ?? '' },
+    });
     if (!reply.response) return { result: (started) => failure(started, reply.error, target.url) };
     const status = reply.response.status;
     if (status === 401 || status === 403) return { result: (started) => rejected(started, target, status) };
-    if (!reply.response.ok) return { result: (started) => result(started, 'http_error', `Plex answered HTTP ${status} to /library/sections`, { status: String(status) }, false, status) };
-    const body = await readJson(reply.response) as { MediaContainer?: { Directory?: { key: string; title: string; Location?: { path: string }[] }[] } } | undefined;
-    if (!body?.MediaContainer) return { result: (started) => result(started, 'not_a_media_server', `${new URL(target.url).host} does not answer like Plex (no MediaContainer in /library/sections)`, { host: new URL(target.url).host }, false, status) };
-    return { list: (body.MediaContainer.Directory ?? []).map((directory) => ({ key: String(directory.key), title: directory.title, locations: (directory.Location ?? []).map((location) => location.path) })) };
+    if (!reply.response.ok)
+      return {
+        result: (started) => result(started, 'http_error', `Plex answered HTTP ${status} to /library/sections`, { status: String(status) }, false, status),
+      };
+    const body = (await readJson(reply.response)) as
+      { MediaContainer?: { Directory?: { key: string; title: string; Location?: { path: string }[] }[] } } | undefined;
+    if (!body?.MediaContainer)
+      return {
+        result: (started) =>
+          result(
+            started,
+            'not_a_media_server',
+            `${new URL(target.url).host} does not answer like Plex (no MediaContainer in /library/sections)`,
+            { host: new URL(target.url).host },
+            false,
+            status,
+          ),
+      };
+    return {
+      list: (body.MediaContainer.Directory ?? []).map((directory) => ({
+        key: String(directory.key),
+        title: directory.title,
+        locations: (directory.Location ?? []).map((location) => location.path),
+      })),
+    };
   }
 
   async #send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<{ response?: Response; error?: string }> {
@@ -222,7 +316,14 @@ function label(kind: MediaServerKind): string {
   return kind === 'jellyfin' ? 'Jellyfin' : kind === 'emby' ? 'Emby' : 'Plex';
 }
 
-function result(started: number, code: MediaServerCode, message: string, params: Record<string, string>, ok: boolean, status: number | null = null): MediaServerResult {
+function result(
+  started: number,
+  code: MediaServerCode,
+  message: string,
+  params: Record<string, string>,
+  ok: boolean,
+  status: number | null = null,
+): MediaServerResult {
   return { ok, status_code: status, latency_ms: Math.round(performance.now() - started), response_excerpt: message, error: ok ? null : message, code, params };
 }
 
@@ -238,5 +339,15 @@ function rejected(started: number, target: MediaServerTarget, status: number): M
 
 function noLibrary(started: number, path: string, sections: PlexSection[]): MediaServerResult {
   const libraries = sections.map((section) => `${section.title} (${section.locations.join(', ')})`).join('; ');
-  return { ...result(started, 'no_library_for_path', `Plex accepted the token, but no library holds ${path}; set "Path on the server" to where Plex sees your media folder${libraries ? ` (libraries: ${libraries})` : ''}`, { path, libraries }, false, 200), permanent: true };
+  return {
+    ...result(
+      started,
+      'no_library_for_path',
+      `Plex accepted the token, but no library holds ${path}; set "Path on the server" to where Plex sees your media folder${libraries ? ` (libraries: ${libraries})` : ''}`,
+      { path, libraries },
+      false,
+      200,
+    ),
+    permanent: true,
+  };
 }

@@ -1,6 +1,9 @@
 import type { DomainEvent } from '../../events/bus.ts';
 
-export interface SeriesMissing { readonly key: string; readonly missing_count: number }
+export interface SeriesMissing {
+  readonly key: string;
+  readonly missing_count: number;
+}
 
 /**
  * Adds the library's missing counts to `scan_complete` before it goes to webhooks: a receiver

@@ -36,7 +36,11 @@ export function sign(body: string, secret: string): string {
 /** Renders one event for one hook: the same facts in the receiver's own format. */
 export function renderRequest(hook: HookTarget, payload: WebhookPayload, deliveryId?: number): OutgoingRequest {
   const text = describe(payload);
-  const base: Record<string, string> = { 'User-Agent': 'AniWorld-Webhook', 'X-AniWorld-Event': payload.event, ...(deliveryId === undefined ? {} : { 'X-AniWorld-Delivery': String(deliveryId) }) };
+  const base: Record<string, string> = {
+    'User-Agent': 'AniWorld-Webhook',
+    'X-AniWorld-Event': payload.event,
+    ...(deliveryId === undefined ? {} : { 'X-AniWorld-Delivery': String(deliveryId) }),
+  };
   const json = (url: string, body: unknown): OutgoingRequest => {
     const raw = JSON.stringify(body);
     const headers: Record<string, string> = { ...base, ...hook.headers, 'Content-Type': 'application/json' };
@@ -49,29 +53,58 @@ export function renderRequest(hook: HookTarget, payload: WebhookPayload, deliver
     case 'discord':
       return json(hook.url, {
         username: 'AniWorld',
-        embeds: [{
-          // Discord rejects embeds over its limits instead of cutting them.
-          title: truncate(text.title, 256),
-          description: truncate(text.message, 4096),
-          color: text.severity === 'high' ? 0xd93f3f : 0x3b82f6,
-          timestamp: payload.timestamp,
-          fields: text.fields.map(([name, value]) => ({ name, value: truncate(value, 1024), inline: true })),
-          footer: { text: payload.instance },
-        }],
+        embeds: [
+          {
+            // Discord rejects embeds over its limits instead of cutting them.
+            title: truncate(text.title, 256),
+            description: truncate(text.message, 4096),
+            color: text.severity === 'high' ? 0xd93f3f : 0x3b82f6,
+            timestamp: payload.timestamp,
+            fields: text.fields.map(([name, value]) => ({ name, value: truncate(value, 1024), inline: true })),
+            footer: { text: payload.instance },
+          },
+        ],
       });
     case 'ntfy': {
       // JSON publishing goes to the server root with the topic in the body; this keeps
       // non-ASCII titles (series names) intact, which ntfy's header form cannot carry.
       const { root, topic } = splitNtfyUrl(hook.url);
-      return json(root, { topic, title: text.title, message: text.message, priority: text.severity === 'high' ? 4 : 3, tags: [payload.event, ...(text.severity === 'high' ? ['warning'] : [])] });
+      return json(root, {
+        topic,
+        title: text.title,
+        message: text.message,
+        priority: text.severity === 'high' ? 4 : 3,
+        tags: [payload.event, ...(text.severity === 'high' ? ['warning'] : [])],
+      });
     }
     case 'gotify':
-      return json(gotifyMessageUrl(hook.url), { title: text.title, message: text.message, priority: text.severity === 'high' ? 8 : 5, extras: { 'aniworld::event': payload } });
+      return json(gotifyMessageUrl(hook.url), {
+        title: text.title,
+        message: text.message,
+        priority: text.severity === 'high' ? 8 : 5,
+        extras: { 'aniworld::event': payload },
+      });
     // The token is the target's secret: never signed into a header of ours, never shown back.
     case 'telegram':
-      return { ...json(`${hook.url.replace(/\/+$/, '')}/bot${hook.secret ?? ''}/sendMessage`, { chat_id: hook.options?.chat_id, text: `${text.title}\n${text.message}`, disable_web_page_preview: true }), headers: { ...base, 'Content-Type': 'application/json' } };
+      return {
+        ...json(`${hook.url.replace(/\/+$/, '')}/bot${hook.secret ?? ''}/sendMessage`, {
+          chat_id: hook.options?.chat_id,
+          text: `${text.title}\n${text.message}`,
+          disable_web_page_preview: true,
+        }),
+        headers: { ...base, 'Content-Type': 'application/json' },
+      };
     case 'pushover':
-      return { ...json(pushoverMessageUrl(hook.url), { token: hook.secret, user: hook.options?.user_key, title: truncate(text.title, 250), message: truncate(text.message, 1024), priority: text.severity === 'high' ? 1 : 0 }), headers: { ...base, 'Content-Type': 'application/json' } };
+      return {
+        ...json(pushoverMessageUrl(hook.url), {
+          token: hook.secret,
+          user: hook.options?.user_key,
+          title: truncate(text.title, 250),
+          message: truncate(text.message, 1024),
+          priority: text.severity === 'high' ? 1 : 0,
+        }),
+        headers: { ...base, 'Content-Type': 'application/json' },
+      };
     case 'jellyfin':
     case 'emby':
     case 'plex':
@@ -101,22 +134,51 @@ function describe(payload: WebhookPayload): EventText {
     case 'series_added':
       return { title: `Series added: ${series}`, message: `${series} is now in your library.`, severity: 'normal', fields };
     case 'series_removed':
-      return { title: `Series removed: ${series}`, message: data.files_deleted ? `${series} and its files were removed.` : `${series} was removed from the library; its files stay.`, severity: 'normal', fields };
+      return {
+        title: `Series removed: ${series}`,
+        message: data.files_deleted ? `${series} and its files were removed.` : `${series} was removed from the library; its files stay.`,
+        severity: 'normal',
+        fields,
+      };
     case 'episode_upgraded':
-      return { title: `Upgraded: ${series}${episode}`, message: `${series}${episode} is now in ${str(data.to_language) ?? 'the wanted language'} (was ${str(data.from_language) ?? 'another language'}).`, severity: 'normal', fields };
+      return {
+        title: `Upgraded: ${series}${episode}`,
+        message: `${series}${episode} is now in ${str(data.to_language) ?? 'the wanted language'} (was ${str(data.from_language) ?? 'another language'}).`,
+        severity: 'normal',
+        fields,
+      };
     case 'scan_complete': {
-      const counts = Object.entries(data).filter(([name, value]) => typeof value === 'number' && /missing|series|episodes|found/.test(name)) as [string, number][];
+      const counts = Object.entries(data).filter(([name, value]) => typeof value === 'number' && /missing|series|episodes|found/.test(name)) as [
+        string,
+        number,
+      ][];
       for (const [name, value] of counts) fields.push([label(name), String(value)]);
       const missing = counts.find(([name]) => name === 'missing_episodes' || name === 'missing');
       const where = data.scope === 'series' ? `Scan of ${series}` : 'Library scan';
       return { title: `${where} complete`, message: missing ? `${missing[1]} episodes missing.` : `${where} finished.`, severity: 'normal', fields };
     }
     case 'health_issue':
-      return { title: `Health issue: ${str(data.component) ?? 'AniWorld'}`, message: str(data.message) ?? 'Something needs attention.', severity: 'high', fields: [] };
+      return {
+        title: `Health issue: ${str(data.component) ?? 'AniWorld'}`,
+        message: str(data.message) ?? 'Something needs attention.',
+        severity: 'high',
+        fields: [],
+      };
     case 'provider_check': {
       const site = str(data.site) ?? 'The provider';
-      if (data.state === 'waiting') return { title: `Provider check needs you: ${site}`, message: `${site} shows a check no machine could pass. Open the panel and solve it; waiting work goes on by itself.`, severity: 'high', fields: [] };
-      return { title: `Provider check ${data.state === 'passed' ? 'solved' : 'given up'}: ${site}`, message: data.state === 'passed' ? `${site} let us through; waiting work goes on.` : `Nobody solved the check on ${site}; waiting work failed.`, severity: 'normal', fields: [] };
+      if (data.state === 'waiting')
+        return {
+          title: `Provider check needs you: ${site}`,
+          message: `${site} shows a check no machine could pass. Open the panel and solve it; waiting work goes on by itself.`,
+          severity: 'high',
+          fields: [],
+        };
+      return {
+        title: `Provider check ${data.state === 'passed' ? 'solved' : 'given up'}: ${site}`,
+        message: data.state === 'passed' ? `${site} let us through; waiting work goes on.` : `Nobody solved the check on ${site}; waiting work failed.`,
+        severity: 'normal',
+        fields: [],
+      };
     }
     case 'test':
       return { title: 'AniWorld test notification', message: str(data.message) ?? 'If you can read this, the webhook works.', severity: 'normal', fields: [] };

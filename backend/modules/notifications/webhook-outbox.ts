@@ -79,7 +79,13 @@ export class WebhookOutbox {
   readonly #mediaServers: MediaServerClient | undefined;
 
   constructor(options: {
-    em: EntityManager; jobs: JobQueue; clock: Clock; logger: Logger; transport: WebhookTransport; instance: string; policy?: Partial<DeliveryPolicy>;
+    em: EntityManager;
+    jobs: JobQueue;
+    clock: Clock;
+    logger: Logger;
+    transport: WebhookTransport;
+    instance: string;
+    policy?: Partial<DeliveryPolicy>;
     /** Extra facts for an event's webhook payload, looked up only when some hook wants the event. */
     enrich?: (event: DomainEvent) => Promise<Record<string, unknown>>;
     /** Refreshes Jellyfin, Emby and Plex targets; without it such a target's deliveries fail. */
@@ -108,7 +114,12 @@ export class WebhookOutbox {
     const hooks = (await this.#em.find(Webhook, { enabled: true })).filter((hook) => hook.events.includes(event.type));
     if (hooks.length === 0) return [];
     const extra = this.#enrich ? await this.#enrich(event) : {};
-    const payload: WebhookPayload = { event: event.type as WebhookEvent, timestamp: event.timestamp, instance: this.#instance, data: { ...extra, ...(event.data as Record<string, unknown>) } };
+    const payload: WebhookPayload = {
+      event: event.type as WebhookEvent,
+      timestamp: event.timestamp,
+      instance: this.#instance,
+      data: { ...extra, ...(event.data as Record<string, unknown>) },
+    };
     const created: number[] = [];
     for (const hook of hooks) {
       const id = await this.#append(hook, event.type, payload as unknown as Record<string, unknown>);
@@ -125,10 +136,24 @@ export class WebhookOutbox {
    */
   async #append(hook: IWebhook, event: string, payload: Record<string, unknown>): Promise<number | undefined> {
     return this.#em.transactional(async (em) => {
-      const rows = await em.getConnection().execute<{ last_sequence: number | string }[]>('update webhook set last_sequence = last_sequence + 1 where id = ? returning last_sequence', [hook.id], 'all', em.getTransactionContext());
+      const rows = await em
+        .getConnection()
+        .execute<{ last_sequence: number | string }[]>(
+          'update webhook set last_sequence = last_sequence + 1 where id = ? returning last_sequence',
+          [hook.id],
+          'all',
+          em.getTransactionContext(),
+        );
       // Removed by another process since it was read: nothing to deliver to.
       if (rows.length === 0) return undefined;
-      const delivery = em.create(WebhookDelivery, { webhook: hook.id, sequence: Number(rows[0].last_sequence), event, payload, attemptLog: [], createdAt: this.#clock.now() });
+      const delivery = em.create(WebhookDelivery, {
+        webhook: hook.id,
+        sequence: Number(rows[0].last_sequence),
+        event,
+        payload,
+        attemptLog: [],
+        createdAt: this.#clock.now(),
+      });
       await em.flush();
       return delivery.id;
     });
@@ -184,7 +209,8 @@ export class WebhookOutbox {
   /** A message for message kinds; a library refresh for media servers. */
   async #send(hook: IWebhook, payload: WebhookPayload, deliveryId: number): Promise<SendResult> {
     if (!isMediaServerKind(hook.kind)) return this.#transport(renderRequest(hook, payload, deliveryId), this.#policy.timeoutMs);
-    if (!this.#mediaServers) return { ok: false, status_code: null, latency_ms: 0, response_excerpt: null, error: `No media server client to refresh ${hook.kind}`, permanent: true };
+    if (!this.#mediaServers)
+      return { ok: false, status_code: null, latency_ms: 0, response_excerpt: null, error: `No media server client to refresh ${hook.kind}`, permanent: true };
     return this.#mediaServers.refresh({ url: hook.url, kind: hook.kind, secret: hook.secret, options: hook.options }, payload);
   }
 
@@ -207,20 +233,33 @@ export class WebhookOutbox {
   /** Writes the attempt and releases the claim in the same UPDATE, still only while the claim is ours. */
   async #record(delivery: IWebhookDelivery, hookId: string, result: SendResult): Promise<AttemptStep> {
     const attempts = delivery.attempts + 1;
-    const attempt: DeliveryAttempt = { at: this.#clock.now().toISOString(), status_code: result.status_code, latency_ms: result.latency_ms, error: result.error };
-    const outcome: DeliveryOutcome = result.ok ? 'delivered' : result.permanent || isPermanent(result.status_code) || attempts >= this.#policy.maxAttempts ? 'failed' : 'retrying';
+    const attempt: DeliveryAttempt = {
+      at: this.#clock.now().toISOString(),
+      status_code: result.status_code,
+      latency_ms: result.latency_ms,
+      error: result.error,
+    };
+    const outcome: DeliveryOutcome = result.ok
+      ? 'delivered'
+      : result.permanent || isPermanent(result.status_code) || attempts >= this.#policy.maxAttempts
+        ? 'failed'
+        : 'retrying';
     const retryAt = outcome === 'retrying' ? new Date(this.#clock.now().getTime() + this.#backoff(attempts)) : null;
-    const written = await this.#em.nativeUpdate(WebhookDelivery, { id: delivery.id, claimedBy: this.#claimant }, {
-      attempts,
-      attemptLog: [...delivery.attemptLog, attempt].slice(-MAX_LOGGED_ATTEMPTS),
-      lastStatusCode: result.status_code,
-      lastError: result.error,
-      status: outcome === 'delivered' ? 'delivered' : outcome === 'failed' ? 'failed' : 'pending',
-      deliveredAt: outcome === 'delivered' ? this.#clock.now() : null,
-      nextAttemptAt: retryAt,
-      claimedBy: null,
-      claimedUntil: null,
-    });
+    const written = await this.#em.nativeUpdate(
+      WebhookDelivery,
+      { id: delivery.id, claimedBy: this.#claimant },
+      {
+        attempts,
+        attemptLog: [...delivery.attemptLog, attempt].slice(-MAX_LOGGED_ATTEMPTS),
+        lastStatusCode: result.status_code,
+        lastError: result.error,
+        status: outcome === 'delivered' ? 'delivered' : outcome === 'failed' ? 'failed' : 'pending',
+        deliveredAt: outcome === 'delivered' ? this.#clock.now() : null,
+        nextAttemptAt: retryAt,
+        claimedBy: null,
+        claimedUntil: null,
+      },
+    );
     const log = { webhook_id: hookId, delivery_id: delivery.id, attempts, error: result.error };
     if (written === 0) {
       // The claim ran out before the answer came and another sender took over (or the hook was

@@ -13,7 +13,10 @@ describe('maskUrl', () => {
 
 describe('credentialsToHeader', () => {
   it('moves user:password@ into a Basic header and refuses a second Authorization', () => {
-    expect(credentialsToHeader('https://al%40ce:p%3Ass@host/x?y=1', { 'X-A': '1' })).toEqual({ url: 'https://host/x?y=1', headers: { 'X-A': '1', Authorization: `Basic ${Buffer.from('al@ce:p:ss').toString('base64')}` } });
+    expect(credentialsToHeader('https://al%40ce:p%3Ass@host/x?y=1', { 'X-A': '1' })).toEqual({
+      url: 'https://host/x?y=1',
+      headers: { 'X-A': '1', Authorization: `Basic ${Buffer.from('al@ce:p:ss').toString('base64')}` },
+    });
     expect(credentialsToHeader('https://host/x', {})).toEqual({ url: 'https://host/x', headers: {} });
     expect(() => credentialsToHeader('https://a:b@host/', { authorization: 'Bearer x' })).toThrow('keep one of them');
   });
@@ -22,7 +25,10 @@ describe('credentialsToHeader', () => {
 describe('keepMasked', () => {
   const stored = { url: 'https://host/hook?token=real-token-1', headers: { 'X-Key': 'real-key-1', 'X-Other': 'o' } };
   it('keeps the stored URL and header values the API showed as •••, takes typed ones', () => {
-    expect(keepMasked({ url: 'https://host/hook?token=•••', headers: { 'x-key': '•••', 'X-New': 'n' } }, stored)).toEqual({ url: stored.url, headers: { 'x-key': 'real-key-1', 'X-New': 'n' } });
+    expect(keepMasked({ url: 'https://host/hook?token=•••', headers: { 'x-key': '•••', 'X-New': 'n' } }, stored)).toEqual({
+      url: stored.url,
+      headers: { 'x-key': 'real-key-1', 'X-New': 'n' },
+    });
     expect(keepMasked({ url: 'https://host/hook?token=typed' }, stored)).toEqual({ url: 'https://host/hook?token=typed' });
   });
   it('refuses a ••• that stands for nothing stored', () => {

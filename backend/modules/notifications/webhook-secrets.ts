@@ -31,11 +31,20 @@ export function maskUrl(url: string): string {
     return MASK;
   }
   const userinfo = parsed.username || parsed.password ? `${MASK}@` : '';
-  const path = parsed.pathname.split('/').map((segment) => (TOKEN_SEGMENT.test(segment) ? MASK : segment)).join('/');
-  const query = parsed.search ? `?${parsed.search.slice(1).split('&').map((pair) => {
-    const equals = pair.indexOf('=');
-    return equals < 0 ? pair : `${pair.slice(0, equals)}=${MASK}`;
-  }).join('&')}` : '';
+  const path = parsed.pathname
+    .split('/')
+    .map((segment) => (TOKEN_SEGMENT.test(segment) ? MASK : segment))
+    .join('/');
+  const query = parsed.search
+    ? `?${parsed.search
+        .slice(1)
+        .split('&')
+        .map((pair) => {
+          const equals = pair.indexOf('=');
+          return equals < 0 ? pair : `${pair.slice(0, equals)}=${MASK}`;
+        })
+        .join('&')}`
+    : '';
   const fragment = parsed.hash ? `#${MASK}` : '';
   return `${parsed.protocol}//${userinfo}${parsed.host}${path}${query}${fragment}`;
 }
@@ -74,7 +83,9 @@ export function credentialsToHeader(url: string, headers: Readonly<Record<string
   const parsed = new URL(url);
   if (!parsed.username && !parsed.password) return { url, headers: { ...headers } };
   if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
-    throw new ValidationError('The URL carries user:password@ and an Authorization header is set too: keep one of them', [{ path: 'url', message: 'has credentials and an Authorization header is set' }]);
+    throw new ValidationError('The URL carries user:password@ and an Authorization header is set too: keep one of them', [
+      { path: 'url', message: 'has credentials and an Authorization header is set' },
+    ]);
   }
   const basic = Buffer.from(`${safeDecode(parsed.username)}:${safeDecode(parsed.password)}`, 'utf8').toString('base64');
   parsed.username = '';
@@ -87,12 +98,18 @@ export function credentialsToHeader(url: string, headers: Readonly<Record<string
  * a header sent back as ••• keeps its stored value. A ••• anywhere else has nothing to stand
  * for and is refused, so a stored token is never replaced by the mask by accident.
  */
-export function keepMasked(input: { url?: string; headers?: Record<string, string> }, stored: { url: string; headers: Readonly<Record<string, string>> } | undefined): { url?: string; headers?: Record<string, string> } {
+export function keepMasked(
+  input: { url?: string; headers?: Record<string, string> },
+  stored: { url: string; headers: Readonly<Record<string, string>> } | undefined,
+): { url?: string; headers?: Record<string, string> } {
   const result: { url?: string; headers?: Record<string, string> } = {};
   if (input.url !== undefined) {
     if (!input.url.includes(MASK)) result.url = input.url;
     else if (stored && input.url === maskUrl(stored.url)) result.url = stored.url;
-    else throw new ValidationError(`The URL still contains ${MASK}: enter the whole URL, or send the shown one back unchanged to keep the stored URL`, [{ path: 'url', message: `contains ${MASK}` }]);
+    else
+      throw new ValidationError(`The URL still contains ${MASK}: enter the whole URL, or send the shown one back unchanged to keep the stored URL`, [
+        { path: 'url', message: `contains ${MASK}` },
+      ]);
   }
   if (input.headers !== undefined) {
     result.headers = {};
@@ -102,7 +119,10 @@ export function keepMasked(input: { url?: string; headers?: Record<string, strin
         continue;
       }
       const kept = stored && Object.entries(stored.headers).find(([storedName]) => storedName.toLowerCase() === name.toLowerCase());
-      if (!kept) throw new ValidationError(`Header "${name}" is ${MASK} but no value is stored for it: enter its value`, [{ path: `headers.${name}`, message: `is ${MASK} with nothing stored` }]);
+      if (!kept)
+        throw new ValidationError(`Header "${name}" is ${MASK} but no value is stored for it: enter its value`, [
+          { path: `headers.${name}`, message: `is ${MASK} with nothing stored` },
+        ]);
       result.headers[name] = kept[1];
     }
   }

@@ -27,7 +27,11 @@ export const fetchTransport: WebhookTransport = async (request, timeoutMs) => {
   // here, before it reaches a delivery record, a log line or an API answer.
   const secrets = secretValues({ url: request.url, headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => !OWN_HEADERS.test(name))) });
   const result = await send(sendable(request), timeoutMs);
-  return { ...result, error: result.error === null ? null : maskText(result.error, secrets), response_excerpt: result.response_excerpt === null ? null : maskText(result.response_excerpt, secrets) };
+  return {
+    ...result,
+    error: result.error === null ? null : maskText(result.error, secrets),
+    response_excerpt: result.response_excerpt === null ? null : maskText(result.response_excerpt, secrets),
+  };
 };
 
 /** A hook stored before user:password@ was turned into a header: fetch refuses such URLs, so convert it here. */
@@ -47,10 +51,22 @@ async function send(request: OutgoingRequest, timeoutMs: number): Promise<SendRe
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const excerpt = await readExcerpt(response);
     const ok = response.status >= 200 && response.status < 300;
-    return { ok, status_code: response.status, latency_ms: elapsed(), response_excerpt: excerpt, error: ok ? null : `Receiver answered HTTP ${response.status}` };
+    return {
+      ok,
+      status_code: response.status,
+      latency_ms: elapsed(),
+      response_excerpt: excerpt,
+      error: ok ? null : `Receiver answered HTTP ${response.status}`,
+    };
   } catch (error) {
     return { ok: false, status_code: null, latency_ms: elapsed(), response_excerpt: null, error: explain(error, request.url, timeoutMs) };
   }
@@ -92,6 +108,7 @@ export function explain(error: unknown, url: string, timeoutMs: number): string 
     case 'ENETUNREACH':
       return `${host} is unreachable`;
   }
-  if (failure.cause?.code?.startsWith('ERR_TLS') || /certificate/i.test(failure.cause?.message ?? '')) return `TLS error talking to ${host}: ${failure.cause?.message}`;
+  if (failure.cause?.code?.startsWith('ERR_TLS') || /certificate/i.test(failure.cause?.message ?? ''))
+    return `TLS error talking to ${host}: ${failure.cause?.message}`;
   return `Request to ${host} failed: ${failure.cause?.message ?? failure.message}`;
 }

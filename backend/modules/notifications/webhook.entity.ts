@@ -33,7 +33,10 @@ export const Webhook = defineEntity({
     /** The sequence number of the hook's newest delivery, counted up atomically by whichever process records one. */
     lastSequence: p.integer().default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type IWebhook = InferEntity<typeof Webhook>;

@@ -25,13 +25,19 @@ export class WebhookNotifier {
   }
 
   start(): void {
-    this.#unsubscribe = this.#events.subscribe((event) => {
-      if (!isDeliverable(event.type)) return;
-      this.#chain = this.#chain
-        .then(() => inContext(this.#orm, () => this.#outbox.record(event)))
-        .then(() => {}, (error) => this.#logger.error({ err: error, event: event.type }, 'could not record webhook deliveries'));
-    // Scale-out: an event is recorded by the process it happened in, never again by the others.
-    }, { localOnly: true });
+    this.#unsubscribe = this.#events.subscribe(
+      (event) => {
+        if (!isDeliverable(event.type)) return;
+        this.#chain = this.#chain
+          .then(() => inContext(this.#orm, () => this.#outbox.record(event)))
+          .then(
+            () => {},
+            (error) => this.#logger.error({ err: error, event: event.type }, 'could not record webhook deliveries'),
+          );
+        // Scale-out: an event is recorded by the process it happened in, never again by the others.
+      },
+      { localOnly: true },
+    );
   }
 
   /** Stops listening and lets events already received reach the outbox. */

@@ -11,7 +11,12 @@ import { AppError, NotFoundError, PayloadTooLargeError } from '../../errors.ts';
 import { inspectDatabaseFile } from './database-file.ts';
 import type { DatabaseBackup, DatabaseRestore } from '../../../contract/index.ts';
 
-export interface BackupEntry { readonly name: string; readonly kind: 'config' | 'database'; readonly created_at: string; readonly size: number }
+export interface BackupEntry {
+  readonly name: string;
+  readonly kind: 'config' | 'database';
+  readonly created_at: string;
+  readonly size: number;
+}
 export type { DatabaseBackup, DatabaseRestore };
 
 const DATABASE_BACKUP = /^aniworld-(\d{8}T\d{9}Z)-([a-z0-9-]+)\.db$/;
@@ -27,7 +32,11 @@ export type PauseWork = () => Promise<() => Promise<void>>;
 /** 409 with its own code: the panel says it in the user's language, and nothing pretends to work. */
 export class BackupUnsupportedError extends AppError {
   constructor() {
-    super(409, 'backup_unsupported', 'Database backups cover the embedded SQLite database. This install keeps its data on PostgreSQL: back it up with pg_dump. Config backups still work from Settings.');
+    super(
+      409,
+      'backup_unsupported',
+      'Database backups cover the embedded SQLite database. This install keeps its data on PostgreSQL: back it up with pg_dump. Config backups still work from Settings.',
+    );
   }
 }
 
@@ -109,7 +118,8 @@ export class BackupService {
    */
   async upload(body: Readable, declaredBytes?: number): Promise<DatabaseBackup> {
     await this.#sqlite();
-    if (declaredBytes !== undefined && declaredBytes > MAX_UPLOAD_BYTES) throw new PayloadTooLargeError(`A database upload may be at most ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB.`);
+    if (declaredBytes !== undefined && declaredBytes > MAX_UPLOAD_BYTES)
+      throw new PayloadTooLargeError(`A database upload may be at most ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB.`);
     await mkdir(this.#backupDir, { recursive: true, mode: 0o700 });
     const staged = join(this.#backupDir, `.upload-${randomUUID()}.db`);
     try {
@@ -117,7 +127,10 @@ export class BackupService {
       const limit = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           received += chunk.length;
-          callback(received > MAX_UPLOAD_BYTES ? new PayloadTooLargeError(`A database upload may be at most ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB.`) : null, chunk);
+          callback(
+            received > MAX_UPLOAD_BYTES ? new PayloadTooLargeError(`A database upload may be at most ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB.`) : null,
+            chunk,
+          );
         },
       });
       await pipeline(body, limit, createWriteStream(staged, { mode: 0o600, flags: 'wx' }));
@@ -192,12 +205,16 @@ export class BackupService {
   async #listDatabase(): Promise<DatabaseBackup[]> {
     const names = await readdir(this.#backupDir).catch(() => [] as string[]);
     const entries = await Promise.all(names.filter((name) => DATABASE_BACKUP.test(name)).map((name) => this.#databaseEntry(name).catch(() => undefined)));
-    return entries.filter((entry): entry is DatabaseBackup => entry !== undefined).sort((a, b) => b.created_at.localeCompare(a.created_at) || a.name.localeCompare(b.name));
+    return entries
+      .filter((entry): entry is DatabaseBackup => entry !== undefined)
+      .sort((a, b) => b.created_at.localeCompare(a.created_at) || a.name.localeCompare(b.name));
   }
 
   async #existing(name: string): Promise<DatabaseBackup> {
     if (!DATABASE_BACKUP.test(name)) throw new NotFoundError(`No database backup named "${name}"`);
-    return this.#databaseEntry(name).catch(() => { throw new NotFoundError(`No database backup named "${name}"`); });
+    return this.#databaseEntry(name).catch(() => {
+      throw new NotFoundError(`No database backup named "${name}"`);
+    });
   }
 
   async #databaseEntry(name: string): Promise<DatabaseBackup> {

@@ -31,11 +31,16 @@ export class ChecklistService {
     const provider = this.#deps.provider();
     const [media, connections] = await Promise.all([this.#deps.mediaFolder(), this.#deps.connections()]);
     const languages = settings.downloads.languages;
-    const chosen = settings.onboarding.languages_confirmed
-      || this.#deps.settings.overriddenKeys().includes('downloads.languages')
-      || languages.join('\n') !== DEFAULT_LANGUAGES.join('\n');
+    const chosen =
+      settings.onboarding.languages_confirmed ||
+      this.#deps.settings.overriddenKeys().includes('downloads.languages') ||
+      languages.join('\n') !== DEFAULT_LANGUAGES.join('\n');
     const items: ChecklistItem[] = [
-      { id: 'provider', done: provider.status === 'ok' && provider.checked_at !== null, detail: provider.last_error ?? (provider.checked_at === null ? null : provider.status) },
+      {
+        id: 'provider',
+        done: provider.status === 'ok' && provider.checked_at !== null,
+        detail: provider.last_error ?? (provider.checked_at === null ? null : provider.status),
+      },
       { id: 'media', done: media.writable && !media.problem, detail: media.problem ?? null },
       { id: 'languages', done: chosen, detail: languages.join(', ') },
       { id: 'connection', done: connections > 0, detail: connections > 0 ? String(connections) : null },

@@ -26,7 +26,8 @@ export async function inspectDatabaseFile(path: string, knownMigrations: readonl
   } finally {
     await handle.close();
   }
-  if (!header.equals(SQLITE_HEADER)) throw new ValidationError('This file is not a SQLite database, so it is no AniWorld database backup. Nothing was changed.');
+  if (!header.equals(SQLITE_HEADER))
+    throw new ValidationError('This file is not a SQLite database, so it is no AniWorld database backup. Nothing was changed.');
   let db: Database.Database;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
@@ -43,10 +44,16 @@ export async function inspectDatabaseFile(path: string, knownMigrations: readonl
     if (check !== 'ok') throw new ValidationError(`This database is damaged (SQLite reports: ${check}). Nothing was changed.`);
     const tables = new Set((db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((row) => row.name));
     const missing = OUR_TABLES.filter((table) => !tables.has(table));
-    if (missing.length > 0) throw new ValidationError(`This SQLite database is not an AniWorld database (no ${missing.join(', ')} table). Nothing was changed.`);
-    const migrations = (db.prepare('select name from mikro_orm_migrations order by id').all() as { name: string }[]).map((row) => row.name.replace(/\.[jt]s$/, ''));
+    if (missing.length > 0)
+      throw new ValidationError(`This SQLite database is not an AniWorld database (no ${missing.join(', ')} table). Nothing was changed.`);
+    const migrations = (db.prepare('select name from mikro_orm_migrations order by id').all() as { name: string }[]).map((row) =>
+      row.name.replace(/\.[jt]s$/, ''),
+    );
     const unknown = migrations.filter((name) => !knownMigrations.includes(name));
-    if (unknown.length > 0) throw new ConflictError(`This backup was made by a newer AniWorld (it has ${unknown.join(', ')}). Update AniWorld first, then restore it. Nothing was changed.`);
+    if (unknown.length > 0)
+      throw new ConflictError(
+        `This backup was made by a newer AniWorld (it has ${unknown.join(', ')}). Update AniWorld first, then restore it. Nothing was changed.`,
+      );
     return { migrations, pending: knownMigrations.filter((name) => !migrations.includes(name)) };
   } finally {
     db.close();

@@ -26,7 +26,14 @@ export class DiagnosticsService {
   readonly #storage: () => StorageReport;
   readonly #em: EntityManager;
 
-  constructor(options: { config: AppConfig; settings: SettingsStore; health: HealthService; logs: LogService; storage: () => StorageReport; em: EntityManager }) {
+  constructor(options: {
+    config: AppConfig;
+    settings: SettingsStore;
+    health: HealthService;
+    logs: LogService;
+    storage: () => StorageReport;
+    em: EntityManager;
+  }) {
     this.#config = options.config;
     this.#settings = options.settings;
     this.#health = options.health;

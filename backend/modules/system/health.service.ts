@@ -35,7 +35,8 @@ export class HealthService {
     }
     const states = Object.values(components).map((component) => component.status);
     // Only the database takes the whole app down (503): an unwell provider or watcher degrades it.
-    const status = components.db.status === 'down' ? 'down' : states.some((state) => state === 'down' || state === 'degraded' || state === 'check') ? 'degraded' : 'ok';
+    const status =
+      components.db.status === 'down' ? 'down' : states.some((state) => state === 'down' || state === 'degraded' || state === 'check') ? 'degraded' : 'ok';
     return {
       status,
       version: this.#version,

@@ -13,7 +13,10 @@ export interface Family {
 }
 
 export interface Exposition {
-  render(families: ReadonlyMap<string, Family>, gauges: ReadonlyMap<string, { help: string; read: GaugeReader }>): Promise<{ contentType: string; body: string }>;
+  render(
+    families: ReadonlyMap<string, Family>,
+    gauges: ReadonlyMap<string, { help: string; read: GaugeReader }>,
+  ): Promise<{ contentType: string; body: string }>;
 }
 
 type Sample = { value: number; labels: Labels; metricName?: string };
@@ -46,14 +49,16 @@ export function createExposition(): Exposition {
         if (!registered.has(family.name)) register(family.name, family.help, family.type, () => samples(family));
       }
       const next = new Map<string, Sample[]>();
-      await Promise.all([...gauges].map(async ([name, gauge]) => {
-        try {
-          const value = await gauge.read();
-          next.set(name, typeof value === 'number' ? [{ labels: {}, value }] : value.map((sample) => ({ labels: sample.labels, value: sample.value })));
-        } catch {
-          // Left out below.
-        }
-      }));
+      await Promise.all(
+        [...gauges].map(async ([name, gauge]) => {
+          try {
+            const value = await gauge.read();
+            next.set(name, typeof value === 'number' ? [{ labels: {}, value }] : value.map((sample) => ({ labels: sample.labels, value: sample.value })));
+          } catch {
+            // Left out below.
+          }
+        }),
+      );
       readings = next;
       for (const [name, gauge] of gauges) {
         if (readings.has(name) && !registered.has(name)) register(name, gauge.help, 'gauge', () => readings.get(name) ?? []);
@@ -74,7 +79,9 @@ function samples(family: Family): Sample[] {
       out.push({ labels: entry.labels, value: entry.sum });
       continue;
     }
-    family.buckets!.forEach((bound, index) => out.push({ metricName: `${family.name}_bucket`, labels: { ...entry.labels, le: String(bound) }, value: entry.counts[index] }));
+    family.buckets!.forEach((bound, index) =>
+      out.push({ metricName: `${family.name}_bucket`, labels: { ...entry.labels, le: String(bound) }, value: entry.counts[index] }),
+    );
     out.push({ metricName: `${family.name}_bucket`, labels: { ...entry.labels, le: '+Inf' }, value: entry.count });
     out.push({ metricName: `${family.name}_sum`, labels: entry.labels, value: entry.sum });
     out.push({ metricName: `${family.name}_count`, labels: entry.labels, value: entry.count });

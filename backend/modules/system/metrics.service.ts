@@ -62,7 +62,8 @@ export class MetricsService {
     return async (input, init) => {
       try {
         const response = await base(input, init);
-        if (response.status >= 500 || response.status === 429 || response.status === 403) this.increment('aniworld_provider_errors_total', { component, reason: `http_${response.status}` });
+        if (response.status >= 500 || response.status === 429 || response.status === 403)
+          this.increment('aniworld_provider_errors_total', { component, reason: `http_${response.status}` });
         return response;
       } catch (error) {
         if ((error as Error).name !== 'AbortError') this.increment('aniworld_provider_errors_total', { component, reason: 'network' });
@@ -153,7 +154,8 @@ export class MetricsService {
         this.increment('aniworld_scans_total', { scope, result: event.type === 'scan_complete' ? 'ok' : 'failed' });
         const started = this.#scanStarts.get(scanId(data));
         this.#scanStarts.delete(scanId(data));
-        if (started !== undefined && event.type === 'scan_complete') this.observeValue('aniworld_scan_duration_seconds', { scope }, (this.#now() - started) / 1000);
+        if (started !== undefined && event.type === 'scan_complete')
+          this.observeValue('aniworld_scan_duration_seconds', { scope }, (this.#now() - started) / 1000);
         break;
       }
       case 'health_issue': {
@@ -177,7 +179,10 @@ function scanId(data: Record<string, unknown>): string {
 
 /** The label set's entry in a family, created at zero. */
 function series(family: Family, labels: Labels) {
-  const id = Object.keys(labels).sort().map((key) => `${key}=${labels[key]}`).join(',');
+  const id = Object.keys(labels)
+    .sort()
+    .map((key) => `${key}=${labels[key]}`)
+    .join(',');
   let entry = family.values.get(id);
   if (!entry) {
     entry = { labels, sum: 0, count: 0, counts: family.buckets ? family.buckets.map(() => 0) : [] };

@@ -55,7 +55,10 @@ export class ProviderTest {
         } catch (error) {
           if (error instanceof ChallengeError) {
             const solver = this.#options.health.current().solver;
-            return { status: 'warn', message: `${(error as Error).message}; ${solver === 'none' ? 'no solver is set up (install Chromium or set provider.flaresolverr_url)' : `the ${solver === 'embedded' ? 'embedded browser' : 'FlareSolverr service'} solves it for the search`}` };
+            return {
+              status: 'warn',
+              message: `${(error as Error).message}; ${solver === 'none' ? 'no solver is set up (install Chromium or set provider.flaresolverr_url)' : `the ${solver === 'embedded' ? 'embedded browser' : 'FlareSolverr service'} solves it for the search`}`,
+            };
           }
           return { status: 'fail', message: (error as Error).message };
         }
@@ -63,12 +66,19 @@ export class ProviderTest {
       await timed('search', async () => {
         try {
           const results = await this.#options.provider().search(query);
-          return { status: 'ok', message: `${results.length} result${results.length === 1 ? '' : 's'} for "${query}"${results[0] ? ` (first: ${results[0].name})` : ''}` };
+          return {
+            status: 'ok',
+            message: `${results.length} result${results.length === 1 ? '' : 's'} for "${query}"${results[0] ? ` (first: ${results[0].name})` : ''}`,
+          };
         } catch (error) {
           return { status: 'fail', message: (error as Error).message };
         }
       });
     }
-    return { ok: steps.every((step) => step.status !== 'fail') && steps.some((step) => step.step === 'search'), steps, provider: this.#options.health.current() };
+    return {
+      ok: steps.every((step) => step.status !== 'fail') && steps.some((step) => step.step === 'search'),
+      steps,
+      provider: this.#options.health.current(),
+    };
   }
 }

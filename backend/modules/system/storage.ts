@@ -15,16 +15,27 @@ export interface StorageReport {
  * memory and POSIX locks that NFS/SMB/FUSE do not give reliably; inotify misses changes made
  * on another machine.
  */
-export function inspectStorage(options: { dataDir: string; mediaDir: string; journal: string; watch: boolean; watchPolling: boolean; mountInfoFile?: string }): StorageReport {
+export function inspectStorage(options: {
+  dataDir: string;
+  mediaDir: string;
+  journal: string;
+  watch: boolean;
+  watchPolling: boolean;
+  mountInfoFile?: string;
+}): StorageReport {
   const [data, media] = describeStorage([options.dataDir, options.mediaDir], options.mountInfoFile);
   const warnings: string[] = [];
   if (data.network) {
-    warnings.push(options.journal === 'wal'
-      ? `The data folder ${data.path} is on ${data.fs_type}, a network or FUSE filesystem: SQLite in WAL mode can corrupt the database there. Move /config to a local disk (Unraid: the cache or an array disk via /mnt/cache or /mnt/diskN), or set ANIWORLD_SQLITE_JOURNAL=delete.`
-      : `The data folder ${data.path} is on ${data.fs_type}, a network or FUSE filesystem: the database works with journal mode "${options.journal}" but is slower and only safe with a single AniWorld process. A local disk is better.`);
+    warnings.push(
+      options.journal === 'wal'
+        ? `The data folder ${data.path} is on ${data.fs_type}, a network or FUSE filesystem: SQLite in WAL mode can corrupt the database there. Move /config to a local disk (Unraid: the cache or an array disk via /mnt/cache or /mnt/diskN), or set ANIWORLD_SQLITE_JOURNAL=delete.`
+        : `The data folder ${data.path} is on ${data.fs_type}, a network or FUSE filesystem: the database works with journal mode "${options.journal}" but is slower and only safe with a single AniWorld process. A local disk is better.`,
+    );
   }
   if (media.network && options.watch && !options.watchPolling) {
-    warnings.push(`The media folder ${media.path} is on ${media.fs_type}: file-change events may not arrive. Set ANIWORLD_WATCH_POLLING=true (the scheduled rescan catches what is missed meanwhile).`);
+    warnings.push(
+      `The media folder ${media.path} is on ${media.fs_type}: file-change events may not arrive. Set ANIWORLD_WATCH_POLLING=true (the scheduled rescan catches what is missed meanwhile).`,
+    );
   }
   return { data_dir: data, media_dir: media, warnings };
 }
@@ -50,7 +61,12 @@ export async function inspectMediaFolder(path: string, minFreeBytes = MIN_FREE_M
   for (;;) {
     const info = await stat(existing).catch(() => undefined);
     if (info) {
-      if (!info.isDirectory()) return { writable: false, free_bytes: null, problem: `The media folder ${path} cannot be created: ${existing} is a file, not a folder. Move the file away or point ANIWORLD_MEDIA_DIR at a folder.` };
+      if (!info.isDirectory())
+        return {
+          writable: false,
+          free_bytes: null,
+          problem: `The media folder ${path} cannot be created: ${existing} is a file, not a folder. Move the file away or point ANIWORLD_MEDIA_DIR at a folder.`,
+        };
       break;
     }
     if (dirname(existing) === existing) break;
@@ -63,15 +79,20 @@ export async function inspectMediaFolder(path: string, minFreeBytes = MIN_FREE_M
     return {
       writable: false,
       free_bytes: null,
-      problem: code === 'EROFS'
-        ? `The media folder ${path} is on a read-only filesystem: downloads cannot be saved. Mount it read-write (Docker: remove ":ro" from the volume).`
-        : `The media folder ${path} is not writable for uid:gid ${whoAmI()}: downloads cannot be saved. Fix: chown -R ${whoAmI()} ${path}, or set PUID/PGID to its owner.`,
+      problem:
+        code === 'EROFS'
+          ? `The media folder ${path} is on a read-only filesystem: downloads cannot be saved. Mount it read-write (Docker: remove ":ro" from the volume).`
+          : `The media folder ${path} is not writable for uid:gid ${whoAmI()}: downloads cannot be saved. Fix: chown -R ${whoAmI()} ${path}, or set PUID/PGID to its owner.`,
     };
   }
   const info = await statfs(existing);
   const free = Number(info.bavail) * Number(info.bsize);
   if (free < minFreeBytes) {
-    return { writable: true, free_bytes: free, problem: `The media folder ${path} is full (${Math.floor(free / 1024 ** 2)} MiB free): downloads stop until space is freed.` };
+    return {
+      writable: true,
+      free_bytes: free,
+      problem: `The media folder ${path} is full (${Math.floor(free / 1024 ** 2)} MiB free): downloads stop until space is freed.`,
+    };
   }
   return { writable: true, free_bytes: free };
 }

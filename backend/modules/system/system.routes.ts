@@ -10,7 +10,15 @@ import type { ProviderTest } from './provider-test.ts';
 import type { TaskService } from './tasks.ts';
 import type { ChecklistService } from './checklist.ts';
 
-export function createSystemRouter(services: { logs: LogService; diagnostics: DiagnosticsService; metrics: MetricsService; settings: SettingsStore; tasks: TaskService; checklist: ChecklistService; providerTest?: ProviderTest }) {
+export function createSystemRouter(services: {
+  logs: LogService;
+  diagnostics: DiagnosticsService;
+  metrics: MetricsService;
+  settings: SettingsStore;
+  tasks: TaskService;
+  checklist: ChecklistService;
+  providerTest?: ProviderTest;
+}) {
   const router = createRouter();
 
   router.get('/api/system/logs', async (ctx) => {
@@ -43,7 +51,9 @@ export function createSystemRouter(services: { logs: LogService; diagnostics: Di
 
   router.get('/api/system/diagnostics', async (ctx) => {
     const bundle = await services.diagnostics.bundle();
-    const stamp = String(bundle.generated_at).replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = String(bundle.generated_at)
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     ctx.set('Content-Disposition', `attachment; filename="aniworld-diagnostics-${stamp}.json"`);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = bundle;
@@ -51,7 +61,8 @@ export function createSystemRouter(services: { logs: LogService; diagnostics: Di
 
   // Opt-in: a scraper needs the API key (requireAuth covers /metrics); off means not there at all.
   router.get('/metrics', async (ctx) => {
-    if (!services.settings.current().metrics.enabled) throw new NotFoundError('Metrics are off. Enable them with ANIWORLD_METRICS=true or settings.metrics.enabled.');
+    if (!services.settings.current().metrics.enabled)
+      throw new NotFoundError('Metrics are off. Enable them with ANIWORLD_METRICS=true or settings.metrics.enabled.');
     const { contentType, body } = await services.metrics.render();
     ctx.type = contentType;
     ctx.body = body;

@@ -4,7 +4,6 @@ import type { ScheduledTask } from '../../../contract/index.ts';
 
 export type { ScheduledTask };
 
-
 export interface TaskJobs {
   list(): Promise<readonly JobSummary[]>;
   runNow(name: JobName): Promise<'scheduled' | 'one-time'>;
@@ -29,7 +28,12 @@ export class TaskService {
       const ofName = jobs.filter((job) => job.name === name);
       const schedule = ofName.find((job) => job.repeating);
       const running = ofName.some((job) => job.state === 'running');
-      const lastRun = ofName.map((job) => job.lastRunAt).filter((time): time is string => time !== null).sort().at(-1) ?? null;
+      const lastRun =
+        ofName
+          .map((job) => job.lastRunAt)
+          .filter((time): time is string => time !== null)
+          .sort()
+          .at(-1) ?? null;
       return {
         name,
         state: running ? 'running' : !schedule ? 'off' : schedule.state === 'paused' ? 'paused' : 'repeating',

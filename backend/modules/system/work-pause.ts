@@ -7,7 +7,9 @@ const LIBRARY_JOBS: readonly JobName[] = ['rescan-library', 'refresh-series'];
 
 export class WorkRunningError extends AppError {
   constructor(names: readonly string[]) {
-    super(409, 'work_running', `A database restore waits until ${names.join(' and ')} has finished: try again in a moment. Nothing was changed.`, { details: { running: names } });
+    super(409, 'work_running', `A database restore waits until ${names.join(' and ')} has finished: try again in a moment. Nothing was changed.`, {
+      details: { running: names },
+    });
   }
 }
 
@@ -16,7 +18,10 @@ export class WorkRunningError extends AppError {
  * and go on afterwards, unless the queue was paused already), scans and refreshes are not
  * picked up, and one that runs right now makes the restore wait instead of racing it.
  */
-export function pauseLibraryWork(deps: { jobs: JobQueue; queue: { status(): Promise<{ is_paused: boolean }>; pause(): Promise<unknown>; resume(): Promise<unknown> } }): PauseWork {
+export function pauseLibraryWork(deps: {
+  jobs: JobQueue;
+  queue: { status(): Promise<{ is_paused: boolean }>; pause(): Promise<unknown>; resume(): Promise<unknown> };
+}): PauseWork {
   return async () => {
     const running = (await deps.jobs.list()).filter((job) => job.state === 'running' && LIBRARY_JOBS.includes(job.name)).map((job) => job.name);
     if (running.length > 0) throw new WorkRunningError([...new Set(running)]);

@@ -28,24 +28,30 @@ export const wantedQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-export const wantedDownloadSchema = z.union([
-  z.strictObject({
-    episodes: z.array(z.strictObject({ key: seriesKey, season: z.number().int().min(0).max(100_000), episode: z.number().int().min(1).max(100_000) })).min(1).max(5000),
-    /** Which list the selection comes from (an upgrade downloads the wanted language and replaces the file). */
-    kind: filters.kind,
-    /** The language to download in (missing episodes); the queue's preference order when left out. */
-    language: z.enum(LANGUAGES).nullable().optional(),
-    priority: z.number().int().min(-100).max(100).optional(),
-  }),
-  z.strictObject({
-    all: z.literal(true),
-    kind: filters.kind,
-    series: filters.series,
-    season: z.number().int().min(0).max(100_000).optional(),
-    language: filters.language,
-    priority: z.number().int().min(-100).max(100).optional(),
-  }),
-], { error: 'give either `episodes` (a selection) or `all: true` with the filters of the list' });
+export const wantedDownloadSchema = z.union(
+  [
+    z.strictObject({
+      episodes: z
+        .array(z.strictObject({ key: seriesKey, season: z.number().int().min(0).max(100_000), episode: z.number().int().min(1).max(100_000) }))
+        .min(1)
+        .max(5000),
+      /** Which list the selection comes from (an upgrade downloads the wanted language and replaces the file). */
+      kind: filters.kind,
+      /** The language to download in (missing episodes); the queue's preference order when left out. */
+      language: z.enum(LANGUAGES).nullable().optional(),
+      priority: z.number().int().min(-100).max(100).optional(),
+    }),
+    z.strictObject({
+      all: z.literal(true),
+      kind: filters.kind,
+      series: filters.series,
+      season: z.number().int().min(0).max(100_000).optional(),
+      language: filters.language,
+      priority: z.number().int().min(-100).max(100).optional(),
+    }),
+  ],
+  { error: 'give either `episodes` (a selection) or `all: true` with the filters of the list' },
+);
 
 export type WantedQuery = z.infer<typeof wantedQuerySchema>;
 export type WantedFilter = Omit<WantedQuery, 'offset' | 'limit'>;

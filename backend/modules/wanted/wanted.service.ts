@@ -21,12 +21,27 @@ export interface WantedQueue {
   addUpgrades(input: { key: string; episodes: { season: number; episode: number }[]; priority: number }): Promise<QueueAdded>;
 }
 
-interface QueueAdded { item_ids: string[]; skipped: readonly { season: number; episode: number; reason: string }[] }
+interface QueueAdded {
+  item_ids: string[];
+  skipped: readonly { season: number; episode: number; reason: string }[];
+}
 
 /** One series' part of a bulk download: a failing series does not fail the others. */
 export type SeriesOutcome = WantedDownloadResult['results'][number];
 
-interface Row { readonly key: string; readonly folder: string; readonly name: string; readonly season: number; readonly number: number; readonly titleDe: string | null; readonly titleEn: string | null; readonly type: string; readonly languages: string[]; readonly fileLanguage: string | null; readonly upgradeTo: string | null }
+interface Row {
+  readonly key: string;
+  readonly folder: string;
+  readonly name: string;
+  readonly season: number;
+  readonly number: number;
+  readonly titleDe: string | null;
+  readonly titleEn: string | null;
+  readonly type: string;
+  readonly languages: string[];
+  readonly fileLanguage: string | null;
+  readonly upgradeTo: string | null;
+}
 
 /**
  * The library-wide wanted list: every episode of a monitored series that the provider lists and
@@ -70,10 +85,18 @@ export class WantedService {
       limit,
       series: [...series.values()].map((entry) => ({ key: entry.key, name: entry.name, count: entry.count })),
       items: page.map((row): WantedEpisode => ({
-        key: row.key, folder: row.folder, series_name: row.name, season: row.season, episode: row.number,
-        title_de: row.titleDe, title_en: row.titleEn, type: row.type, languages: row.languages,
+        key: row.key,
+        folder: row.folder,
+        series_name: row.name,
+        season: row.season,
+        episode: row.number,
+        title_de: row.titleDe,
+        title_en: row.titleEn,
+        type: row.type,
+        languages: row.languages,
         queued: queued.has(slot(row.key, row.season, row.number)),
-        file_language: row.fileLanguage, upgrade_to: row.upgradeTo,
+        file_language: row.fileLanguage,
+        upgrade_to: row.upgradeTo,
       })),
     };
   }
@@ -84,9 +107,10 @@ export class WantedService {
    * that is on disk, unmonitored or queued skips it, with a reason.
    */
   async download(input: WantedDownloadInput): Promise<WantedDownloadResult> {
-    const wanted = 'all' in input
-      ? (await this.#rows({ kind: input.kind, language: input.language })).filter((row) => matches(row, input))
-      : await this.#selected(input.kind, input.episodes);
+    const wanted =
+      'all' in input
+        ? (await this.#rows({ kind: input.kind, language: input.language })).filter((row) => matches(row, input))
+        : await this.#selected(input.kind, input.episodes);
     const language: Language | null = input.language ?? null;
     // Open in the queue in any language: the list shows it as queued, so it is not queued twice.
     const open = await this.#queuedSlots(wanted);
@@ -111,15 +135,23 @@ export class WantedService {
         if (found.has(slot(episode.key, episode.season, episode.episode))) continue;
         let list = notWanted.get(episode.key);
         if (!list) notWanted.set(episode.key, (list = []));
-        list.push({ season: episode.season, episode: episode.episode, reason: 'not wanted (on disk, not listed by the provider, or the series is not monitored)' });
+        list.push({
+          season: episode.season,
+          episode: episode.episode,
+          reason: 'not wanted (on disk, not listed by the provider, or the series is not monitored)',
+        });
       }
       for (const [key, skipped] of notWanted) {
         if (!bySeries.has(key)) results.push(await this.#unknownOr(key, [...(alreadyQueued.get(key) ?? []), ...skipped]));
       }
-      for (const [key, episodes] of bySeries) results.push(await this.#queueSeries(input.kind, key, episodes, language, input.priority ?? 0, [...(alreadyQueued.get(key) ?? []), ...(notWanted.get(key) ?? [])]));
+      for (const [key, episodes] of bySeries)
+        results.push(
+          await this.#queueSeries(input.kind, key, episodes, language, input.priority ?? 0, [...(alreadyQueued.get(key) ?? []), ...(notWanted.get(key) ?? [])]),
+        );
       for (const [key, skipped] of alreadyQueued) if (!bySeries.has(key) && !notWanted.has(key)) results.push({ key, ok: true, item_ids: [], skipped });
     } else {
-      for (const [key, episodes] of bySeries) results.push(await this.#queueSeries(input.kind, key, episodes, language, input.priority ?? 0, alreadyQueued.get(key) ?? []));
+      for (const [key, episodes] of bySeries)
+        results.push(await this.#queueSeries(input.kind, key, episodes, language, input.priority ?? 0, alreadyQueued.get(key) ?? []));
       for (const [key, skipped] of alreadyQueued) if (!bySeries.has(key)) results.push({ key, ok: true, item_ids: [], skipped });
     }
     results.sort((a, b) => a.key.localeCompare(b.key));
@@ -130,9 +162,19 @@ export class WantedService {
     };
   }
 
-  async #queueSeries(kind: WantedKind, key: string, episodes: { season: number; episode: number }[], language: Language | null, priority: number, notWanted: readonly { season: number; episode: number; reason: string }[]): Promise<SeriesOutcome> {
+  async #queueSeries(
+    kind: WantedKind,
+    key: string,
+    episodes: { season: number; episode: number }[],
+    language: Language | null,
+    priority: number,
+    notWanted: readonly { season: number; episode: number; reason: string }[],
+  ): Promise<SeriesOutcome> {
     try {
-      const added = kind === 'upgradable' ? await this.#queue.addUpgrades({ key, episodes, priority }) : await this.#queue.add({ serie_id: key, episodes, language, priority });
+      const added =
+        kind === 'upgradable'
+          ? await this.#queue.addUpgrades({ key, episodes, priority })
+          : await this.#queue.add({ serie_id: key, episodes, language, priority });
       return { key, ok: true, item_ids: added.item_ids, skipped: [...added.skipped, ...notWanted] };
     } catch (error) {
       return this.#failure(key, error);
@@ -168,26 +210,59 @@ export class WantedService {
     const downloads = this.#settings.current().downloads;
     if (upgrades && !downloads.upgrade_language) return [];
     const series = filter.series === undefined ? { monitored: true } : { monitored: true, key: filter.series };
-    const episodes = await this.#em.find(Episode, upgrades
-      ? { downloaded: true, language: { $ne: null }, series: { ...series, upgradeLanguage: true } }
-      : { onProvider: true, downloaded: false, series }, {
-      populate: ['series'],
-      fields: ['season', 'number', 'titleDe', 'titleEn', 'type', 'languages', 'downloaded', 'language', 'series.key', 'series.folder', 'series.name', 'series.monitored', 'series.upgradeLanguage', 'series.preferredLanguage'] as never,
-      orderBy: { series: { name: 'asc', key: 'asc' }, season: 'asc', number: 'asc' },
-      disableIdentityMap: true,
-    });
+    const episodes = await this.#em.find(
+      Episode,
+      upgrades ? { downloaded: true, language: { $ne: null }, series: { ...series, upgradeLanguage: true } } : { onProvider: true, downloaded: false, series },
+      {
+        populate: ['series'],
+        fields: [
+          'season',
+          'number',
+          'titleDe',
+          'titleEn',
+          'type',
+          'languages',
+          'downloaded',
+          'language',
+          'series.key',
+          'series.folder',
+          'series.name',
+          'series.monitored',
+          'series.upgradeLanguage',
+          'series.preferredLanguage',
+        ] as never,
+        orderBy: { series: { name: 'asc', key: 'asc' }, season: 'asc', number: 'asc' },
+        disableIdentityMap: true,
+      },
+    );
     const rows: Row[] = [];
     for (const episode of episodes) {
       const languages = episode.languages ?? [];
       // Filtered here, not in SQL: the languages are a JSON column (text on SQLite, jsonb on PostgreSQL).
       if (filter.language !== undefined && !languages.includes(filter.language)) continue;
-      const owner = episode.series as unknown as { key: string; folder: string; name: string; monitored: boolean; upgradeLanguage: boolean; preferredLanguage: string | null };
+      const owner = episode.series as unknown as {
+        key: string;
+        folder: string;
+        name: string;
+        monitored: boolean;
+        upgradeLanguage: boolean;
+        preferredLanguage: string | null;
+      };
       // The cutoff per series (its wanted language, else the first preferred one), as the library counts it.
       const policy = upgrades ? upgradePolicy(owner, downloads) : undefined;
       if (policy && !isUpgradable({ downloaded: episode.downloaded, language: episode.language ?? null, languages }, policy)) continue;
       rows.push({
-        key: owner.key, folder: owner.folder, name: owner.name, season: episode.season, number: episode.number, titleDe: episode.titleDe ?? null, titleEn: episode.titleEn ?? null, type: episode.type, languages,
-        fileLanguage: policy ? episode.language ?? null : null, upgradeTo: policy ? policy.cutoff : null,
+        key: owner.key,
+        folder: owner.folder,
+        name: owner.name,
+        season: episode.season,
+        number: episode.number,
+        titleDe: episode.titleDe ?? null,
+        titleEn: episode.titleEn ?? null,
+        type: episode.type,
+        languages,
+        fileLanguage: policy ? (episode.language ?? null) : null,
+        upgradeTo: policy ? policy.cutoff : null,
       });
     }
     return rows;
@@ -196,7 +271,11 @@ export class WantedService {
   async #queuedSlots(rows: readonly Row[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
     const keys = [...new Set(rows.map((row) => row.key))];
-    const open = await this.#em.find(DownloadItem, { seriesKey: { $in: keys }, status: { $in: OPEN_STATUSES } }, { fields: ['seriesKey', 'season', 'episode'] as never, disableIdentityMap: true });
+    const open = await this.#em.find(
+      DownloadItem,
+      { seriesKey: { $in: keys }, status: { $in: OPEN_STATUSES } },
+      { fields: ['seriesKey', 'season', 'episode'] as never, disableIdentityMap: true },
+    );
     return new Set(open.map((item) => slot(item.seriesKey, item.season, item.episode)));
   }
 }

@@ -42,7 +42,12 @@ export class AniWorldProvider implements Provider {
     try {
       const response = await this.#http.request(`${this.baseUrl}/ajax/search`, {
         method: 'POST',
-        headers: { 'x-requested-with': 'XMLHttpRequest', 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', accept: 'application/json, text/javascript, */*; q=0.01', referer: `${this.baseUrl}/` },
+        headers: {
+          'x-requested-with': 'XMLHttpRequest',
+          'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+          accept: 'application/json, text/javascript, */*; q=0.01',
+          referer: `${this.baseUrl}/`,
+        },
         body: new URLSearchParams({ keyword }).toString(),
         signal,
       });
@@ -55,7 +60,10 @@ export class AniWorldProvider implements Provider {
     }
     // The older endpoint still answers on some mirrors when the new one is missing or blocked.
     try {
-      const response = await this.#http.request(`${this.baseUrl}/ajax/seriesSearch?keyword=${encodeURIComponent(keyword)}`, { headers: { 'x-requested-with': 'XMLHttpRequest', accept: 'application/json' }, signal });
+      const response = await this.#http.request(`${this.baseUrl}/ajax/seriesSearch?keyword=${encodeURIComponent(keyword)}`, {
+        headers: { 'x-requested-with': 'XMLHttpRequest', accept: 'application/json' },
+        signal,
+      });
       const entries = response.status === 200 ? parseJson(response.body) : undefined;
       if (Array.isArray(entries)) return (await this.#readers()).parseLegacySearchAnswer(entries, this.baseUrl);
       throw new ParseError(`neither search endpoint answered with a JSON list (legacy: HTTP ${response.status})`);
@@ -69,14 +77,22 @@ export class AniWorldProvider implements Provider {
     assertKey(key);
     const url = seriesUrl(this.baseUrl, key);
     // The load is shared between callers, so one caller's abort only ends its own wait.
-    return untilAborted(this.#series.getOrLoad(url, async () => (await this.#readers()).parseSeriesPage(await this.#page(url, `series "${key}"`), key, url)), signal);
+    return untilAborted(
+      this.#series.getOrLoad(url, async () => (await this.#readers()).parseSeriesPage(await this.#page(url, `series "${key}"`), key, url)),
+      signal,
+    );
   }
 
   async getSeason(key: string, season: number, signal?: AbortSignal): Promise<SeasonInfo> {
     assertKey(key);
     assertNumber(season, 'season');
     const url = `${seriesUrl(this.baseUrl, key)}/${season === 0 ? 'filme' : `staffel-${season}`}`;
-    return untilAborted(this.#seasons.getOrLoad(url, async () => (await this.#readers()).parseSeasonPage(await this.#page(url, `season ${season} of "${key}"`), key, season, url)), signal);
+    return untilAborted(
+      this.#seasons.getOrLoad(url, async () =>
+        (await this.#readers()).parseSeasonPage(await this.#page(url, `season ${season} of "${key}"`), key, season, url),
+      ),
+      signal,
+    );
   }
 
   async getEpisodeLinks(key: string, season: number, episode: number, signal?: AbortSignal): Promise<EpisodeLinks> {
@@ -90,15 +106,24 @@ export class AniWorldProvider implements Provider {
   }
 
   async resolveRedirect(link: HosterLink, signal?: AbortSignal): Promise<string> {
-    const response = await this.#http.request(link.redirectUrl, { redirect: 'manual', headers: { referer: `${this.baseUrl}/` }, signal }).catch((error: unknown) => {
-      if (error instanceof ChallengeError) throw new ChallengeError(`the provider asked for a captcha instead of sending us to ${link.hoster} (${error.message})`, { cause: error, details: { ...(error.details as object | undefined), hoster: link.hoster, link_id: link.linkId } });
-      throw error;
-    });
+    const response = await this.#http
+      .request(link.redirectUrl, { redirect: 'manual', headers: { referer: `${this.baseUrl}/` }, signal })
+      .catch((error: unknown) => {
+        if (error instanceof ChallengeError)
+          throw new ChallengeError(`the provider asked for a captcha instead of sending us to ${link.hoster} (${error.message})`, {
+            cause: error,
+            details: { ...(error.details as object | undefined), hoster: link.hoster, link_id: link.linkId },
+          });
+        throw error;
+      });
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) return new URL(location, link.redirectUrl).href;
     if (response.status === 404) throw new ProviderNotFoundError(`the provider no longer has the ${link.hoster} link ${link.linkId}`);
     // The redirect endpoint hands out a captcha page instead of a redirect when it distrusts us.
-    throw new ChallengeError(`the provider asked for a captcha instead of sending us to ${link.hoster} (link ${link.linkId} answered HTTP ${response.status} without a redirect)`, { details: { hoster: link.hoster, link_id: link.linkId, status: response.status } });
+    throw new ChallengeError(
+      `the provider asked for a captcha instead of sending us to ${link.hoster} (link ${link.linkId} answered HTTP ${response.status} without a redirect)`,
+      { details: { hoster: link.hoster, link_id: link.linkId, status: response.status } },
+    );
   }
 
   keyFromLink(link: string): string | undefined {
@@ -125,7 +150,8 @@ export class AniWorldProvider implements Provider {
     if (response.status === 404) throw new ProviderNotFoundError(`the provider has no ${what}`);
     if (response.status !== 200) throw new ParseError(`the page of ${what} answered HTTP ${response.status}`);
     // The site answers unknown series with a redirect to its start page rather than a 404.
-    if (trimSlash(new URL(response.url).pathname) !== trimSlash(new URL(url).pathname)) throw new ProviderNotFoundError(`the provider has no ${what} (redirected to ${new URL(response.url).pathname})`);
+    if (trimSlash(new URL(response.url).pathname) !== trimSlash(new URL(url).pathname))
+      throw new ProviderNotFoundError(`the provider has no ${what} (redirected to ${new URL(response.url).pathname})`);
     // ... or with HTTP 200 and a red message box in place of the page.
     const notFound = (await this.#readers()).notFoundMessage(response.body);
     if (notFound !== undefined) throw new ProviderNotFoundError(`the provider has no ${what}${notFound ? ` ("${notFound}")` : ''}`);

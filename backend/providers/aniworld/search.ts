@@ -2,7 +2,6 @@ import type { SearchResult } from '../provider.ts';
 import { absoluteUrl, cleanText, fragmentText } from './text.ts';
 import { seriesUrl } from './series-url.ts';
 
-
 const SERIES_PATH = /^\/anime\/stream\/([a-z0-9-]+)\/?$/;
 
 /** `POST /ajax/search`: `[{title, description, link}]`; links may be episodes or unrelated pages. */
@@ -29,7 +28,10 @@ export function parseSearchAnswer(entries: unknown, baseUrl: string): SearchResu
 export function parseLegacySearchAnswer(entries: unknown, baseUrl: string): SearchResult[] {
   const results: SearchResult[] = [];
   for (const entry of asObjects(entries)) {
-    const slug = String(entry.link ?? '').replace(/\\\//g, '/').replace(/^\/?(anime\/stream\/)?/, '').replace(/\/$/, '');
+    const slug = String(entry.link ?? '')
+      .replace(/\\\//g, '/')
+      .replace(/^\/?(anime\/stream\/)?/, '')
+      .replace(/\/$/, '');
     if (!/^[a-z0-9-]+$/.test(slug)) continue;
     const years = /(\d{4})(?:\s*-\s*(\d{4}))?/.exec(String(entry.productionYear ?? ''));
     results.push({
@@ -44,7 +46,6 @@ export function parseLegacySearchAnswer(entries: unknown, baseUrl: string): Sear
   }
   return unique(results);
 }
-
 
 /** Mirrors may answer with links to the canonical host; the path is what identifies the series. */
 function pathOf(link: string, baseUrl: string): string | undefined {

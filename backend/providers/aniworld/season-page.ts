@@ -24,10 +24,15 @@ function episodesFromTable($: CheerioAPI, rows: ReturnType<CheerioAPI>, season: 
   const episodes: EpisodeListing[] = [];
   rows.each((_, element) => {
     const row = $(element);
-    const href = row.find('a[href]').toArray().map((anchor) => $(anchor).attr('href') ?? '').find((link) => episodeNumberFromLink(link, season) !== undefined);
-    const number = numberFrom(row.find('meta[itemprop="episodeNumber"]').attr('content'))
-      ?? (href ? episodeNumberFromLink(href, season) : undefined)
-      ?? numberFrom(row.attr('data-episode-season-id'));
+    const href = row
+      .find('a[href]')
+      .toArray()
+      .map((anchor) => $(anchor).attr('href') ?? '')
+      .find((link) => episodeNumberFromLink(link, season) !== undefined);
+    const number =
+      numberFrom(row.find('meta[itemprop="episodeNumber"]').attr('content')) ??
+      (href ? episodeNumberFromLink(href, season) : undefined) ??
+      numberFrom(row.attr('data-episode-season-id'));
     if (number === undefined) return;
     const titleCell = row.find('td.seasonEpisodeTitle');
     const languages: Language[] = [];
@@ -64,7 +69,16 @@ function episodesFromNav($: CheerioAPI, season: number, pageUrl: string): Episod
     const href = $(element).attr('href') ?? '';
     const number = episodeNumberFromLink(href, season);
     if (number === undefined) return;
-    episodes.push({ season, number, titleDe: null, titleEn: null, type: defaultEpisodeType(season), languages: [], hosters: [], link: absoluteUrl(href, pageUrl) ?? episodeUrl(pageUrl, season, number) });
+    episodes.push({
+      season,
+      number,
+      titleDe: null,
+      titleEn: null,
+      type: defaultEpisodeType(season),
+      languages: [],
+      hosters: [],
+      link: absoluteUrl(href, pageUrl) ?? episodeUrl(pageUrl, season, number),
+    });
   });
   return episodes;
 }

@@ -4,7 +4,9 @@ import type { EpisodeType } from '../provider.ts';
 
 /** Collapses runs of whitespace and decodes entities the site escaped more than once; empty text becomes null. */
 export function cleanText(text: string | undefined | null): string | null {
-  const cleaned = decodeEntities(text ?? '').replace(/\s+/g, ' ').trim();
+  const cleaned = decodeEntities(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return cleaned === '' ? null : cleaned;
 }
 
@@ -39,7 +41,13 @@ export function splitEpisodeTitle(title: string | null): { title: string | null;
   const suffix = title === null ? undefined : TYPE_SUFFIX.exec(title);
   if (!suffix || title === null) return { title, type: null };
   const word = suffix[1].toLowerCase();
-  const type: EpisodeType = word.startsWith('episode') ? 'episode' : word === 'ova' || word === 'oad' ? 'ova' : word.startsWith('special') ? 'special' : 'movie';
+  const type: EpisodeType = word.startsWith('episode')
+    ? 'episode'
+    : word === 'ova' || word === 'oad'
+      ? 'ova'
+      : word.startsWith('special')
+        ? 'special'
+        : 'movie';
   return { title: cleanText(title.slice(0, suffix.index)), type };
 }
 

@@ -6,10 +6,20 @@
 
 export const CHECK_STATUSES = new Set([403, 429, 503]);
 
-export const CHECK_TITLES = ['just a moment', 'attention required', 'ddos-guard', 'stream wird vorbereitet', 'verifizierung', 'checking your browser', 'security check', 'einen moment'];
+export const CHECK_TITLES = [
+  'just a moment',
+  'attention required',
+  'ddos-guard',
+  'stream wird vorbereitet',
+  'verifizierung',
+  'checking your browser',
+  'security check',
+  'einen moment',
+];
 
 /** Elements that only checks have. */
-export const CHECK_ELEMENTS = '#challenge-stage, #challenge-form, #challenge-running, #cf-challenge-running, iframe[src*="challenges.cloudflare.com"], .cf-turnstile, .h-captcha, .g-recaptcha, altcha-widget, #ddg-captcha, #ddg-l10n-title';
+export const CHECK_ELEMENTS =
+  '#challenge-stage, #challenge-form, #challenge-running, #cf-challenge-running, iframe[src*="challenges.cloudflare.com"], .cf-turnstile, .h-captcha, .g-recaptcha, altcha-widget, #ddg-captcha, #ddg-l10n-title';
 
 /**
  * What can be clicked, best first: a checkbox inside a widget, a widget's iframe (its box is

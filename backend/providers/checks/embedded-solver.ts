@@ -66,34 +66,46 @@ export class EmbeddedSolver implements CheckSolver {
       if (outcome.pass) {
         if (mode === 'headed' && !this.#headedSites.has(task.site)) {
           this.#headedSites.add(task.site);
-          this.#logger?.warn({ component: 'browser', site: task.site }, 'the check refused headless Chromium; passed headed on a virtual display, and this site stays headed');
+          this.#logger?.warn(
+            { component: 'browser', site: task.site },
+            'the check refused headless Chromium; passed headed on a virtual display, and this site stays headed',
+          );
         }
         return outcome.pass;
       }
       reasons.push(`${mode}: ${outcome.reason}`);
-      if (!last) this.#logger?.info({ component: 'browser', site: task.site, reason: outcome.reason }, 'headless Chromium did not pass the check; trying headed on a virtual display');
+      if (!last)
+        this.#logger?.info(
+          { component: 'browser', site: task.site, reason: outcome.reason },
+          'headless Chromium did not pass the check; trying headed on a virtual display',
+        );
     }
-    throw new CheckUnsolvedError(`${task.site}: the browser did not get past the check (${reasons.join('; ')})`, { needsPerson: true, details: { site: task.site, url: task.url } });
+    throw new CheckUnsolvedError(`${task.site}: the browser did not get past the check (${reasons.join('; ')})`, {
+      needsPerson: true,
+      details: { site: task.site, url: task.url },
+    });
   }
 
   async fetch(site: string, url: string, request: HttpRequest, pass: Pass | undefined): Promise<HttpResponse> {
     const mode: BrowserMode = this.#headedSites.has(site) ? 'headed' : 'headless';
-    return this.#browser.use(site, mode, async (session) => {
-      await addMissingCookies(session.context, pass);
-      if (request.redirect === 'manual') return firstAnswer(session.context, url, request);
-      const page = await this.#originPage(session.context, url);
-      const answer = await page.evaluate(inPageFetch, {
-        url,
-        method: request.method ?? 'GET',
-        headers: browserSettableHeaders(request.headers ?? {}),
-        body: request.body ?? null,
-        referrer: request.headers?.referer ?? request.headers?.Referer ?? null,
+    return this.#browser
+      .use(site, mode, async (session) => {
+        await addMissingCookies(session.context, pass);
+        if (request.redirect === 'manual') return firstAnswer(session.context, url, request);
+        const page = await this.#originPage(session.context, url);
+        const answer = await page.evaluate(inPageFetch, {
+          url,
+          method: request.method ?? 'GET',
+          headers: browserSettableHeaders(request.headers ?? {}),
+          body: request.body ?? null,
+          referrer: request.headers?.referer ?? request.headers?.Referer ?? null,
+        });
+        return { status: answer.status, url: answer.url || url, headers: new Headers(answer.headers), body: answer.body };
+      })
+      .catch(async (error: unknown) => {
+        if (/context was destroyed|navigat|Target closed|has been closed/i.test((error as Error).message)) await this.#browser.resetSite(site);
+        throw error;
       });
-      return { status: answer.status, url: answer.url || url, headers: new Headers(answer.headers), body: answer.body };
-    }).catch(async (error: unknown) => {
-      if (/context was destroyed|navigat|Target closed|has been closed/i.test((error as Error).message)) await this.#browser.resetSite(site);
-      throw error;
-    });
   }
 
   async close(): Promise<void> {
@@ -123,7 +135,12 @@ export class EmbeddedSolver implements CheckSolver {
         if (!check) return { pass: await this.#pass(session, task, before) };
         checkLoads++;
         const remaining = deadline - this.#now();
-        const reason = checkLoads > this.#maxCheckLoads ? `the check came back ${checkLoads} times` : remaining <= 0 ? `still a check after ${this.#attemptMs} ms` : undefined;
+        const reason =
+          checkLoads > this.#maxCheckLoads
+            ? `the check came back ${checkLoads} times`
+            : remaining <= 0
+              ? `still a check after ${this.#attemptMs} ms`
+              : undefined;
         if (reason || !(await this.#moveOn(page, frames, seen, Math.min(this.#stallMs, remaining), task.signal))) {
           const why = reason ?? `the check did not move on within ${Math.round(Math.min(this.#stallMs, remaining) / 1000)} s`;
           if (!personMayHelp || !this.#onPersonNeeded) return { reason: why };
@@ -153,7 +170,9 @@ export class EmbeddedSolver implements CheckSolver {
   async #moveOn(page: Page, frames: MainFrameWatch, seen: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     const moved = frames.next(seen, timeoutMs);
     let settled = false;
-    void moved.then(() => { settled = true; });
+    void moved.then(() => {
+      settled = true;
+    });
     const clicking = (async () => {
       for (let click = 0; click < 3 && !settled; click++) {
         const target = await findClickTarget(page, moved);
@@ -168,17 +187,30 @@ export class EmbeddedSolver implements CheckSolver {
     return result;
   }
 
-  async #waitForPerson(session: SiteSession, task: SolveTask, page: Page, frames: MainFrameWatch, before: Map<string, string>, reason: string): Promise<Outcome> {
+  async #waitForPerson(
+    session: SiteSession,
+    task: SolveTask,
+    page: Page,
+    frames: MainFrameWatch,
+    before: Map<string, string>,
+    reason: string,
+  ): Promise<Outcome> {
     let giveUp!: () => void;
-    const gaveUp = new Promise<void>((resolve) => { giveUp = resolve; });
+    const gaveUp = new Promise<void>((resolve) => {
+      giveUp = resolve;
+    });
     let settle!: (passed: boolean) => void;
-    const done = new Promise<boolean>((resolve) => { settle = resolve; });
+    const done = new Promise<boolean>((resolve) => {
+      settle = resolve;
+    });
     task.onWaitingForPerson?.(reason);
     this.#logger?.warn({ component: 'browser', site: task.site, reason }, 'the check needs a person; waiting for someone to solve it');
     this.#onPersonNeeded!({ site: task.site, url: task.url, reason, page, done, giveUp });
     const deadline = this.#now() + this.#personWaitMs;
     let stopped = false;
-    void gaveUp.then(() => { stopped = true; });
+    void gaveUp.then(() => {
+      stopped = true;
+    });
     try {
       while (!stopped && this.#now() < deadline) {
         task.signal?.throwIfAborted();
@@ -201,9 +233,18 @@ export class EmbeddedSolver implements CheckSolver {
   }
 
   async #pass(session: SiteSession, task: SolveTask, before: Map<string, string>): Promise<Pass> {
-    const cookies: PassCookie[] = (await session.context.cookies()).filter((cookie) => domainMatches(task.site, cookie.domain)).map((cookie) => ({
-      name: cookie.name, value: cookie.value, domain: cookie.domain, path: cookie.path, expires: cookie.expires, httpOnly: cookie.httpOnly, secure: cookie.secure, sameSite: cookie.sameSite,
-    }));
+    const cookies: PassCookie[] = (await session.context.cookies())
+      .filter((cookie) => domainMatches(task.site, cookie.domain))
+      .map((cookie) => ({
+        name: cookie.name,
+        value: cookie.value,
+        domain: cookie.domain,
+        path: cookie.path,
+        expires: cookie.expires,
+        httpOnly: cookie.httpOnly,
+        secure: cookie.secure,
+        sameSite: cookie.sameSite,
+      }));
     // The pass lasts as long as the first of the cookies the check just set.
     const fresh = cookies.filter((cookie) => before.get(`${cookie.domain}|${cookie.name}`) !== cookie.value && cookie.expires > 0);
     const expiresAt = fresh.length ? Math.min(...fresh.map((cookie) => cookie.expires * 1000)) : undefined;
@@ -275,7 +316,13 @@ class MainFrameWatch {
 /** The best visible widget to click, waiting for one to show until the page moves on. */
 async function findClickTarget(page: Page, moved: Promise<boolean>): Promise<{ x: number; y: number } | undefined> {
   const any = page.locator(CLICK_TARGETS.join(', ')).first();
-  const appeared = await Promise.race([any.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false), moved.then(() => false)]);
+  const appeared = await Promise.race([
+    any.waitFor({ state: 'visible', timeout: 15_000 }).then(
+      () => true,
+      () => false,
+    ),
+    moved.then(() => false),
+  ]);
   if (!appeared) return undefined;
   for (const [rank, selector] of CLICK_TARGETS.entries()) {
     const candidates = await page.locator(selector).all();
@@ -306,7 +353,10 @@ function cookieValues(cookies: readonly { name: string; value: string; domain: s
 }
 
 function domainMatches(site: string, domain: string): boolean {
-  const bare = domain.toLowerCase().replace(/^\./, '').replace(/^www\./, '');
+  const bare = domain
+    .toLowerCase()
+    .replace(/^\./, '')
+    .replace(/^www\./, '');
   return site === bare || site.endsWith(`.${bare}`);
 }
 
@@ -330,10 +380,21 @@ async function firstAnswer(context: BrowserContext, url: string, request: HttpRe
     let answer: { status: number; headers: Headers; redirect: boolean } | undefined;
     cdp.on('Fetch.requestPaused', (event: { requestId: string; responseStatusCode?: number; responseHeaders?: { name: string; value: string }[] }) => {
       const status = event.responseStatusCode ?? 0;
-      if (!answer) answer = { status, headers: new Headers((event.responseHeaders ?? []).map(({ name, value }) => [name, value] as [string, string])), redirect: status >= 300 && status < 400 };
-      const stop = status >= 300 && status < 400
-        ? cdp.send('Fetch.fulfillRequest', { requestId: event.requestId, responseCode: 200, responseHeaders: [{ name: 'content-type', value: 'text/html' }], body: '' })
-        : cdp.send('Fetch.continueRequest', { requestId: event.requestId });
+      if (!answer)
+        answer = {
+          status,
+          headers: new Headers((event.responseHeaders ?? []).map(({ name, value }) => [name, value] as [string, string])),
+          redirect: status >= 300 && status < 400,
+        };
+      const stop =
+        status >= 300 && status < 400
+          ? cdp.send('Fetch.fulfillRequest', {
+              requestId: event.requestId,
+              responseCode: 200,
+              responseHeaders: [{ name: 'content-type', value: 'text/html' }],
+              body: '',
+            })
+          : cdp.send('Fetch.continueRequest', { requestId: event.requestId });
       stop.catch(() => {});
     });
     await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', resourceType: 'Document', requestStage: 'Response' }] });
@@ -354,7 +415,19 @@ function browserSettableHeaders(headers: Readonly<Record<string, string>>): Reco
 }
 
 /** Runs in the site's page: the request the site's own scripts would make. */
-async function inPageFetch(input: { url: string; method: string; headers: Record<string, string>; body: string | null; referrer: string | null }): Promise<{ status: number; url: string; headers: [string, string][]; body: string }> {
-  const response = await fetch(input.url, { method: input.method, headers: input.headers, body: input.body, credentials: 'include', referrer: input.referrer ?? undefined });
+async function inPageFetch(input: {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+  referrer: string | null;
+}): Promise<{ status: number; url: string; headers: [string, string][]; body: string }> {
+  const response = await fetch(input.url, {
+    method: input.method,
+    headers: input.headers,
+    body: input.body,
+    credentials: 'include',
+    referrer: input.referrer ?? undefined,
+  });
   return { status: response.status, url: response.url, headers: [...response.headers.entries()], body: await response.text() };
 }

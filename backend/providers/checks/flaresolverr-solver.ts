@@ -25,14 +25,16 @@ const cookieSchema = z.object({
 const answerSchema = z.object({
   status: z.string(),
   message: z.string().optional(),
-  solution: z.object({
-    url: z.string(),
-    status: z.number(),
-    headers: z.record(z.string(), z.unknown()).optional(),
-    response: z.unknown().optional(),
-    cookies: z.array(cookieSchema).default([]),
-    userAgent: z.string().min(1),
-  }).optional(),
+  solution: z
+    .object({
+      url: z.string(),
+      status: z.number(),
+      headers: z.record(z.string(), z.unknown()).optional(),
+      response: z.unknown().optional(),
+      cookies: z.array(cookieSchema).default([]),
+      userAgent: z.string().min(1),
+    })
+    .optional(),
 });
 
 type Solution = NonNullable<z.infer<typeof answerSchema>['solution']>;
@@ -63,7 +65,10 @@ export class FlareSolverrSolver implements CheckSolver {
     const url = new URL(options.url);
     url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '') + '/v1';
     // fetch refuses URLs with credentials: user:password@ travels as Basic authorization (a proxy in front of the service).
-    this.#authorization = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : undefined;
+    this.#authorization =
+      url.username || url.password
+        ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
+        : undefined;
     url.username = '';
     url.password = '';
     this.#endpoint = url.href;
@@ -89,20 +94,28 @@ export class FlareSolverrSolver implements CheckSolver {
 
   async fetch(site: string, url: string, request: HttpRequest, pass: Pass | undefined): Promise<HttpResponse> {
     const post = request.method === 'POST';
-    const solution = await this.#call({
-      cmd: post ? 'request.post' : 'request.get',
-      url,
-      maxTimeout: this.#maxTimeoutMs,
-      ...(post ? { postData: request.body ?? '' } : {}),
-      ...(pass ? { cookies: pass.cookies.map((cookie) => ({ name: cookie.name, value: cookie.value })) } : {}),
-    }, request.signal);
+    const solution = await this.#call(
+      {
+        cmd: post ? 'request.post' : 'request.get',
+        url,
+        maxTimeout: this.#maxTimeoutMs,
+        ...(post ? { postData: request.body ?? '' } : {}),
+        ...(pass ? { cookies: pass.cookies.map((cookie) => ({ name: cookie.name, value: cookie.value })) } : {}),
+      },
+      request.signal,
+    );
     const headers = new Headers(Object.entries(solution.headers ?? {}).map(([name, value]) => [name, String(value)] as [string, string]));
     // The service follows redirects itself; a caller that wanted the redirect gets it back as one.
     if (request.redirect === 'manual' && solution.url && solution.url !== url) {
       headers.set('location', solution.url);
       return { status: 302, url, headers, body: '' };
     }
-    return { status: solution.status, url: solution.url || url, headers, body: typeof solution.response === 'string' ? solution.response : JSON.stringify(solution.response ?? '') };
+    return {
+      status: solution.status,
+      url: solution.url || url,
+      headers,
+      body: typeof solution.response === 'string' ? solution.response : JSON.stringify(solution.response ?? ''),
+    };
   }
 
   async close(): Promise<void> {}
@@ -122,14 +135,18 @@ export class FlareSolverrSolver implements CheckSolver {
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const why = timeout.aborted ? `no answer within ${Math.round((this.#maxTimeoutMs + 15_000) / 1000)} s` : cause?.code ?? cause?.message ?? (error as Error).message;
+      const why = timeout.aborted
+        ? `no answer within ${Math.round((this.#maxTimeoutMs + 15_000) / 1000)} s`
+        : (cause?.code ?? cause?.message ?? (error as Error).message);
       throw new CheckUnsolvedError(`the FlareSolverr service at ${this.#shown} did not answer (${why}); check provider.flaresolverr_url`, { cause: error });
     }
     let parsed: z.infer<typeof answerSchema>;
     try {
       parsed = answerSchema.parse(JSON.parse(text));
     } catch {
-      throw new CheckUnsolvedError(`${this.#shown} answered HTTP ${response.status} with something that is not FlareSolverr's API (${text.slice(0, 80).replace(/\s+/g, ' ')}); check provider.flaresolverr_url`);
+      throw new CheckUnsolvedError(
+        `${this.#shown} answered HTTP ${response.status} with something that is not FlareSolverr's API (${text.slice(0, 80).replace(/\s+/g, ' ')}); check provider.flaresolverr_url`,
+      );
     }
     if (parsed.status !== 'ok' || !parsed.solution) {
       throw new CheckUnsolvedError(`FlareSolverr could not get ${String(command.url)}: ${parsed.message ?? `status ${parsed.status}`}`);
@@ -139,7 +156,10 @@ export class FlareSolverrSolver implements CheckSolver {
 }
 
 function toPassCookie(cookie: z.infer<typeof cookieSchema>, site: string): PassCookie {
-  const sameSite = cookie.sameSite && /^(strict|lax|none)$/i.test(cookie.sameSite) ? (cookie.sameSite[0].toUpperCase() + cookie.sameSite.slice(1).toLowerCase()) as PassCookie['sameSite'] : undefined;
+  const sameSite =
+    cookie.sameSite && /^(strict|lax|none)$/i.test(cookie.sameSite)
+      ? ((cookie.sameSite[0].toUpperCase() + cookie.sameSite.slice(1).toLowerCase()) as PassCookie['sameSite'])
+      : undefined;
   return {
     name: cookie.name,
     value: cookie.value,

@@ -72,7 +72,12 @@ export class PersonChecks {
   }
 
   list(): PersonCheckView[] {
-    return [...this.#open.values()].map(({ check, since }) => ({ site: check.site, url: check.url, reason: check.reason, since: new Date(since).toISOString() }));
+    return [...this.#open.values()].map(({ check, since }) => ({
+      site: check.site,
+      url: check.url,
+      reason: check.reason,
+      since: new Date(since).toISOString(),
+    }));
   }
 
   /** The next frame after `after` (the current one when newer); undefined when none came within `waitMs` or the check ended. */
@@ -81,7 +86,11 @@ export class PersonChecks {
     await this.#startScreencast(open);
     if (open.frame && open.frame.seq > after) return open.frame;
     await new Promise<void>((resolve) => {
-      const wake = () => { clearTimeout(timer); open.waiters.delete(wake); resolve(); };
+      const wake = () => {
+        clearTimeout(timer);
+        open.waiters.delete(wake);
+        resolve();
+      };
       const timer = setTimeout(wake, waitMs);
       open.waiters.add(wake);
     });
@@ -121,7 +130,9 @@ export class PersonChecks {
       this.#logger?.info({ component: 'browser', site: open.check.site }, 'showing the provider check to a person');
       return session;
     })();
-    open.screencast.catch(() => { open.screencast = undefined; });
+    open.screencast.catch(() => {
+      open.screencast = undefined;
+    });
     return open.screencast;
   }
 }

@@ -116,7 +116,10 @@ export class SiteChecks {
     const state = this.#site(site);
     const ms = this.#options.browserTransportMs ?? 10 * 60_000;
     state.browserUntil = this.#now() + ms;
-    this.#options.logger?.warn({ component: 'provider', site, minutes: Math.round(ms / 60_000) }, 'the site refuses plain HTTP even with a fresh pass; fetching its pages through the browser for a while');
+    this.#options.logger?.warn(
+      { component: 'provider', site, minutes: Math.round(ms / 60_000) },
+      'the site refuses plain HTTP even with a fresh pass; fetching its pages through the browser for a while',
+    );
     if (this.#isProvider(url)) this.#options.health?.setTransport('browser');
   }
 
@@ -136,7 +139,9 @@ export class SiteChecks {
     if (state.generation > seenGeneration) return;
     if (!state.solving) {
       if (state.lastFailure && this.#now() < state.failedUntil) throw state.lastFailure;
-      state.solving = this.#solve(url, site, state).finally(() => { state.solving = undefined; });
+      state.solving = this.#solve(url, site, state).finally(() => {
+        state.solving = undefined;
+      });
     }
     await untilAborted(state.solving, signal);
   }
@@ -146,27 +151,50 @@ export class SiteChecks {
     if (!solver) throw new ChallengeError(`${site} answers with an anti-bot check and no solver is set up`);
     const provider = this.#isProvider(url);
     const health = provider ? this.#options.health : undefined;
-    health?.challenged(`${site} answers with an anti-bot check; the ${solver.name === 'embedded' ? 'embedded browser' : 'FlareSolverr service'} is solving it`, { solving: true });
+    health?.challenged(
+      `${site} answers with an anti-bot check; the ${solver.name === 'embedded' ? 'embedded browser' : 'FlareSolverr service'} is solving it`,
+      { solving: true },
+    );
     const started = this.#now();
     this.#options.logger?.info({ component: 'provider', site, solver: solver.name }, 'solving the anti-bot check');
     try {
-      const pass = await solver.solve({ site, url, onWaitingForPerson: (reason) => health?.needsPerson(`${site}: ${reason}; a person has to solve the check`) });
+      const pass = await solver.solve({
+        site,
+        url,
+        onWaitingForPerson: (reason) => health?.needsPerson(`${site}: ${reason}; a person has to solve the check`),
+      });
       this.#accept(pass);
       state.pass = pass;
       state.generation++;
       state.failures = 0;
       state.lastFailure = undefined;
       health?.passObtained(pass.expiresAt);
-      this.#options.logger?.info({ component: 'provider', site, solver: solver.name, solve_ms: this.#now() - started, cookies: pass.cookies.map((cookie) => cookie.name), pass_expires_at: pass.expiresAt ? new Date(pass.expiresAt).toISOString() : undefined }, 'anti-bot check passed; its cookies are in the HTTP session');
+      this.#options.logger?.info(
+        {
+          component: 'provider',
+          site,
+          solver: solver.name,
+          solve_ms: this.#now() - started,
+          cookies: pass.cookies.map((cookie) => cookie.name),
+          pass_expires_at: pass.expiresAt ? new Date(pass.expiresAt).toISOString() : undefined,
+        },
+        'anti-bot check passed; its cookies are in the HTTP session',
+      );
       await this.#save();
     } catch (error) {
       state.failures++;
       const pause = Math.min((this.#options.retryAfterMs ?? 30_000) * 2 ** (state.failures - 1), 10 * 60_000);
       state.failedUntil = this.#now() + pause;
-      const failure = error instanceof ChallengeError ? error : new ChallengeError(`${site}: the anti-bot check could not be solved: ${(error as Error).message}`, { cause: error });
+      const failure =
+        error instanceof ChallengeError
+          ? error
+          : new ChallengeError(`${site}: the anti-bot check could not be solved: ${(error as Error).message}`, { cause: error });
       state.lastFailure = failure;
       // Health hears of it from the HTTP client, which sees this error as the request's outcome.
-      this.#options.logger?.warn({ component: 'provider', site, solver: solver.name, err: error, retry_in_s: Math.round(pause / 1000) }, 'the anti-bot check was not solved');
+      this.#options.logger?.warn(
+        { component: 'provider', site, solver: solver.name, err: error, retry_in_s: Math.round(pause / 1000) },
+        'the anti-bot check was not solved',
+      );
       throw failure;
     }
   }
@@ -195,7 +223,10 @@ export class SiteChecks {
     try {
       await this.#options.file.write({ version: 1, user_agent: this.#userAgent, passes });
     } catch (error) {
-      this.#options.logger?.warn({ component: 'provider', err: error, file: this.#options.file.path }, 'could not keep the anti-bot passes; the next start solves again');
+      this.#options.logger?.warn(
+        { component: 'provider', err: error, file: this.#options.file.path },
+        'could not keep the anti-bot passes; the next start solves again',
+      );
     }
   }
 
@@ -234,4 +265,3 @@ function cookieUrl(cookie: PassCookie): string {
   const host = cookie.domain.replace(/^\./, '');
   return `${cookie.secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}${cookie.path || '/'}`;
 }
-

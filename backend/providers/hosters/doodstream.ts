@@ -19,7 +19,9 @@ export class DoodstreamHoster implements Hoster {
     this.#now = now;
   }
 
-  canHandle(embedUrl: URL): boolean { return hostMatches(embedUrl, DOMAINS); }
+  canHandle(embedUrl: URL): boolean {
+    return hostMatches(embedUrl, DOMAINS);
+  }
 
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
     const page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
@@ -51,6 +53,9 @@ export class DoodstreamHoster implements Hoster {
 
   /** A check to pass (the browser solver's job), not a page we misread. */
   #turnstile(pageUrl: string, detail: string, cause?: unknown): ChallengeError {
-    return new ChallengeError(`Doodstream asked for a Turnstile check (${detail}; ${pageUrl})`, { cause, details: { hoster: this.name, url: pageUrl, check: 'turnstile' } });
+    return new ChallengeError(`Doodstream asked for a Turnstile check (${detail}; ${pageUrl})`, {
+      cause,
+      details: { hoster: this.name, url: pageUrl, check: 'turnstile' },
+    });
   }
 }

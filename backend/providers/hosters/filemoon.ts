@@ -7,22 +7,41 @@ import { unpackJavaScript } from './packed-js.ts';
 
 const DOMAINS = [/(^|\.)filemoon\.(sx|to|in|nl|wf|art|eu|link)$/, /(^|\.)moonembed\.[a-z]+$/];
 
-interface Playback { algorithm?: string; iv?: string; payload?: string; iv2?: string; payload2?: string; key_parts?: string[] }
-interface PlaybackSource { url?: string; file?: string; mime_type?: string; height?: number | string; label?: string }
+interface Playback {
+  algorithm?: string;
+  iv?: string;
+  payload?: string;
+  iv2?: string;
+  payload2?: string;
+  key_parts?: string[];
+}
+interface PlaybackSource {
+  url?: string;
+  file?: string;
+  mime_type?: string;
+  height?: number | string;
+  label?: string;
+}
 
 export class FilemoonHoster implements Hoster {
   readonly name = 'Filemoon';
   readonly #http: HttpClient;
 
-  constructor(http: HttpClient) { this.#http = http; }
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
 
-  canHandle(embedUrl: URL): boolean { return hostMatches(embedUrl, DOMAINS); }
+  canHandle(embedUrl: URL): boolean {
+    return hostMatches(embedUrl, DOMAINS);
+  }
 
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
     const url = new URL(embedUrl);
     const code = url.pathname.split('/').filter(Boolean).pop();
     if (!code) throw new ParseError(`Filemoon: no video code in ${embedUrl}`);
-    const api = await askHoster(this.name, () => this.#http.request(`${url.origin}/api/videos/${encodeURIComponent(code)}`, { headers: { referer: embedUrl, accept: 'application/json' }, signal }));
+    const api = await askHoster(this.name, () =>
+      this.#http.request(`${url.origin}/api/videos/${encodeURIComponent(code)}`, { headers: { referer: embedUrl, accept: 'application/json' }, signal }),
+    );
     if (api.status === 200) {
       const source = decryptPlayback(api.body);
       if (source) return { url: new URL(source.url, embedUrl).href, kind: source.kind, headers: mediaHeaders(embedUrl, this.#http.userAgent) };
@@ -32,7 +51,10 @@ export class FilemoonHoster implements Hoster {
     const scripts = inlineScripts(page.body);
     const script = unpackJavaScript(scripts) ?? scripts;
     const file = /sources\s*:\s*\[\s*\{\s*file\s*:\s*["']([^"']+)["']/.exec(script)?.[1];
-    if (!file) throw new ParseError(`Filemoon gave no source: its playback API answered HTTP ${api.status}${api.status === 200 ? ' without a readable payload' : ''} and the embed page ${page.url} has no packed player setup`);
+    if (!file)
+      throw new ParseError(
+        `Filemoon gave no source: its playback API answered HTTP ${api.status}${api.status === 200 ? ' without a readable payload' : ''} and the embed page ${page.url} has no packed player setup`,
+      );
     return { url: new URL(file, page.url).href, kind: /\.m3u8/.test(file) ? 'hls' : 'mp4', headers: mediaHeaders(page.url, this.#http.userAgent) };
   }
 }
@@ -49,7 +71,10 @@ export function decryptPlayback(body: string): { url: string; kind: 'mp4' | 'hls
   } catch {
     return undefined;
   }
-  const pairs = [[playback.iv2, playback.payload2], [playback.iv, playback.payload]].filter((pair): pair is [string, string] => typeof pair[0] === 'string' && typeof pair[1] === 'string');
+  const pairs = [
+    [playback.iv2, playback.payload2],
+    [playback.iv, playback.payload],
+  ].filter((pair): pair is [string, string] => typeof pair[0] === 'string' && typeof pair[1] === 'string');
   if (pairs.length === 0 || !Array.isArray(playback.key_parts) || !/aes-256-gcm/i.test(playback.algorithm ?? 'AES-256-GCM')) return undefined;
   const key = Buffer.concat(playback.key_parts.map((part) => Buffer.from(part, 'base64url')));
   let decrypted: string | undefined;

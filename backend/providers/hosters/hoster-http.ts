@@ -12,9 +12,16 @@ export function mediaHeaders(pageUrl: string, userAgent: string = BROWSER_USER_A
  * Fetches an embed page; 404 means the video is gone, other non-200 answers are unexpected.
  * A check page is reported as the hoster's ("VOE asked for a captcha"), the details after it.
  */
-export async function fetchEmbedPage(http: HttpClient, hoster: string, url: string, signal?: AbortSignal, referer?: string): Promise<{ url: string; body: string }> {
+export async function fetchEmbedPage(
+  http: HttpClient,
+  hoster: string,
+  url: string,
+  signal?: AbortSignal,
+  referer?: string,
+): Promise<{ url: string; body: string }> {
   const response = await askHoster(hoster, () => http.request(url, { headers: referer ? { referer } : {}, signal }));
-  if (response.status === 404 || response.status === 410) throw new ProviderNotFoundError(`${hoster} says the video is gone (HTTP ${response.status} for ${url})`);
+  if (response.status === 404 || response.status === 410)
+    throw new ProviderNotFoundError(`${hoster} says the video is gone (HTTP ${response.status} for ${url})`);
   if (response.status !== 200) throw new ParseError(`${hoster} answered HTTP ${response.status} for its embed page ${url}`);
   return { url: response.url, body: response.body };
 }
@@ -38,5 +45,8 @@ export function hostMatches(url: URL, patterns: readonly RegExp[]): boolean {
 /** The inline scripts of an embed page: the media URLs hide in JavaScript, so only there do we look with patterns. */
 export function inlineScripts(html: string): string {
   const $ = load(html);
-  return $('script:not([src])').toArray().map((script) => $(script).text()).join('\n');
+  return $('script:not([src])')
+    .toArray()
+    .map((script) => $(script).text())
+    .join('\n');
 }

@@ -18,7 +18,9 @@ const ALIASES: Readonly<Record<string, string>> = { dood: 'doodstream', 'dood st
 export class HosterRegistry {
   readonly all: readonly Hoster[];
 
-  constructor(hosters: readonly Hoster[]) { this.all = hosters; }
+  constructor(hosters: readonly Hoster[]) {
+    this.all = hosters;
+  }
 
   byName(name: string): Hoster | undefined {
     const wanted = name.trim().toLowerCase();
@@ -49,11 +51,5 @@ export class HosterRegistry {
 
 /** The explicit hoster list: add a hoster by adding its file and one line here. */
 export function createHosterRegistry(http: HttpClient): HosterRegistry {
-  return new HosterRegistry([
-    new VoeHoster(http),
-    new VidozaHoster(http),
-    new VidmolyHoster(http),
-    new DoodstreamHoster(http),
-    new FilemoonHoster(http),
-  ]);
+  return new HosterRegistry([new VoeHoster(http), new VidozaHoster(http), new VidmolyHoster(http), new DoodstreamHoster(http), new FilemoonHoster(http)]);
 }

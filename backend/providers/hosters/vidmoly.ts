@@ -11,9 +11,13 @@ export class VidmolyHoster implements Hoster {
   readonly name = 'Vidmoly';
   readonly #http: HttpClient;
 
-  constructor(http: HttpClient) { this.#http = http; }
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
 
-  canHandle(embedUrl: URL): boolean { return hostMatches(embedUrl, DOMAINS); }
+  canHandle(embedUrl: URL): boolean {
+    return hostMatches(embedUrl, DOMAINS);
+  }
 
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
     const page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal, `${MAIN_ORIGIN}/`);

@@ -11,9 +11,13 @@ export class VidozaHoster implements Hoster {
   readonly name = 'Vidoza';
   readonly #http: HttpClient;
 
-  constructor(http: HttpClient) { this.#http = http; }
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
 
-  canHandle(embedUrl: URL): boolean { return hostMatches(embedUrl, DOMAINS); }
+  canHandle(embedUrl: URL): boolean {
+    return hostMatches(embedUrl, DOMAINS);
+  }
 
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
     const page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
@@ -27,9 +31,11 @@ export class VidozaHoster implements Hoster {
 function bestSource(scripts: string): string | undefined {
   const list = /sourcesCode\s*:\s*\[([\s\S]*?)\]/.exec(scripts)?.[1];
   if (!list) return undefined;
-  const sources = [...list.matchAll(/\{([^}]*)\}/g)].map((entry) => ({
-    src: /src\s*:\s*["']([^"']+)["']/.exec(entry[1])?.[1],
-    res: Number(/res\s*:\s*["']?(\d+)/.exec(entry[1])?.[1] ?? 0),
-  })).filter((source): source is { src: string; res: number } => source.src !== undefined);
+  const sources = [...list.matchAll(/\{([^}]*)\}/g)]
+    .map((entry) => ({
+      src: /src\s*:\s*["']([^"']+)["']/.exec(entry[1])?.[1],
+      res: Number(/res\s*:\s*["']?(\d+)/.exec(entry[1])?.[1] ?? 0),
+    }))
+    .filter((source): source is { src: string; res: number } => source.src !== undefined);
   return sources.sort((a, b) => b.res - a.res)[0]?.src;
 }

@@ -19,9 +19,13 @@ export class VoeHoster implements Hoster {
   readonly name = 'VOE';
   readonly #http: HttpClient;
 
-  constructor(http: HttpClient) { this.#http = http; }
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
 
-  canHandle(embedUrl: URL): boolean { return hostMatches(embedUrl, DOMAINS); }
+  canHandle(embedUrl: URL): boolean {
+    return hostMatches(embedUrl, DOMAINS);
+  }
 
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
     const page = await this.#finalPage(embedUrl, signal);
@@ -47,7 +51,10 @@ export class VoeHoster implements Hoster {
       }
     }
     const failures = [...down].map(([origin, failure]) => `${origin}: ${failure.message}`).join('; ');
-    throw new ProviderUnavailableError(`VOE's mirror domains did not answer (${failures})`, { cause: [...down.values()].at(-1), details: { down: [...down.keys()] } });
+    throw new ProviderUnavailableError(`VOE's mirror domains did not answer (${failures})`, {
+      cause: [...down.values()].at(-1),
+      details: { down: [...down.keys()] },
+    });
   }
 
   async #followScriptRedirects(embedUrl: string, down: ReadonlyMap<string, unknown>, signal?: AbortSignal): Promise<{ url: string; body: string }> {
@@ -103,7 +110,10 @@ function mediaFromPage(html: string, pageUrl: string): { media?: Media; problem?
       // Another JSON script (player settings): not the payload.
     }
   }
-  const scripts = $('script:not([src])').toArray().map((script) => $(script).text()).join('\n');
+  const scripts = $('script:not([src])')
+    .toArray()
+    .map((script) => $(script).text())
+    .join('\n');
   for (const match of scripts.matchAll(PAYLOAD_VARIABLE)) {
     const payload = decodeVoeVariable(match[1]);
     if (payload) payloads.push(payload);

@@ -33,5 +33,7 @@ export class AwConnectionStatus extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-connection-status': AwConnectionStatus }
+  interface HTMLElementTagNameMap {
+    'aw-connection-status': AwConnectionStatus;
+  }
 }

@@ -10,7 +10,9 @@ import { t } from '../i18n/locale.ts';
  */
 @customElement('aw-dialog')
 export class AwDialog extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     dialog {
       border: 1px solid var(--aw-border); border-radius: 10px; padding: 0; width: min(520px, calc(100vw - 24px));
       background: var(--aw-surface); color: var(--aw-text); box-shadow: var(--aw-shadow-lg);
@@ -20,7 +22,8 @@ export class AwDialog extends LitElement {
     .body { padding: 12px 20px 4px; color: var(--aw-text); }
     footer { display: flex; justify-content: flex-end; gap: 8px; padding: 16px 20px 18px; flex-wrap: wrap; }
     .check { margin-top: 12px; }
-  `];
+  `,
+  ];
 
   @property() heading = '';
   @property({ attribute: 'confirm-label' }) confirmLabel = '';
@@ -43,11 +46,20 @@ export class AwDialog extends LitElement {
   }
 
   render() {
-    return html`<dialog aria-labelledby="title" @cancel=${(event: Event) => { event.preventDefault(); this.close(false); }}>
+    return html`<dialog aria-labelledby="title" @cancel=${(event: Event) => {
+      event.preventDefault();
+      this.close(false);
+    }}>
       <header><h2 id="title">${this.heading}</h2></header>
       <div class="body">
         <slot></slot>
-        ${this.checkLabel ? html`<label class="check"><input type="checkbox" .checked=${this.checked} @change=${(event: Event) => { this.checked = (event.target as HTMLInputElement).checked; }} />${this.checkLabel}</label>` : nothing}
+        ${
+          this.checkLabel
+            ? html`<label class="check"><input type="checkbox" .checked=${this.checked} @change=${(event: Event) => {
+                this.checked = (event.target as HTMLInputElement).checked;
+              }} />${this.checkLabel}</label>`
+            : nothing
+        }
       </div>
       <footer>
         <button type="button" @click=${() => this.close(false)}>${this.confirmLabel ? this.cancelLabel : t('common.close')}</button>
@@ -58,7 +70,13 @@ export class AwDialog extends LitElement {
 }
 
 /** Asks a yes/no question in a modal; resolves with the answer and the optional checkbox. */
-export function confirmDialog(options: { heading: string; message: string; confirmLabel: string; danger?: boolean; checkLabel?: string }): Promise<{ confirmed: boolean; checked: boolean }> {
+export function confirmDialog(options: {
+  heading: string;
+  message: string;
+  confirmLabel: string;
+  danger?: boolean;
+  checkLabel?: string;
+}): Promise<{ confirmed: boolean; checked: boolean }> {
   const dialog = document.createElement('aw-dialog');
   dialog.heading = options.heading;
   dialog.confirmLabel = options.confirmLabel;
@@ -69,14 +87,20 @@ export function confirmDialog(options: { heading: string; message: string; confi
   dialog.append(text);
   document.body.append(dialog);
   return new Promise((resolve) => {
-    dialog.addEventListener(DialogCloseEvent.eventName, (event) => {
-      dialog.remove();
-      resolve({ confirmed: event.confirmed, checked: event.checked });
-    }, { once: true });
+    dialog.addEventListener(
+      DialogCloseEvent.eventName,
+      (event) => {
+        dialog.remove();
+        resolve({ confirmed: event.confirmed, checked: event.checked });
+      },
+      { once: true },
+    );
     dialog.show();
   });
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-dialog': AwDialog }
+  interface HTMLElementTagNameMap {
+    'aw-dialog': AwDialog;
+  }
 }

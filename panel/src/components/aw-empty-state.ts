@@ -31,5 +31,7 @@ export class AwEmptyState extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-empty-state': AwEmptyState }
+  interface HTMLElementTagNameMap {
+    'aw-empty-state': AwEmptyState;
+  }
 }

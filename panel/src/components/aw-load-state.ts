@@ -17,14 +17,17 @@ export class RetryEvent extends Event {
 /** How every page shows a load that is out or failed: one look, one wording, one retry button. */
 @customElement('aw-load-state')
 export class AwLoadState extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     :host { display: block; }
     .pending { display: flex; align-items: center; gap: 10px; padding: 18px 4px; color: var(--aw-text-muted); }
     .spinner { width: 16px; height: 16px; border-radius: 50%; border: 2px solid var(--aw-border); border-top-color: var(--aw-accent); animation: spin 0.8s linear infinite; }
     @keyframes spin { to { transform: rotate(360deg); } }
     @media (prefers-reduced-motion: reduce) { .spinner { animation: none; } }
     .notice { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px; margin-bottom: 12px; }
-  `];
+  `,
+  ];
 
   @property() state: 'pending' | 'error' = 'pending';
   /** The error, real cause first (only for `error`). */
@@ -50,5 +53,7 @@ export function loadState(loader: { readonly status: LoadStatus; readonly value:
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-load-state': AwLoadState }
+  interface HTMLElementTagNameMap {
+    'aw-load-state': AwLoadState;
+  }
 }

@@ -11,7 +11,9 @@ import { t } from '../i18n/locale.ts';
  */
 @customElement('aw-order-list')
 export class AwOrderList extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     ol { list-style: none; margin: 0; padding: 0; border: 1px solid var(--aw-border); border-radius: 8px; overflow: hidden; }
     li { display: flex; align-items: center; gap: 10px; padding: 6px 8px 6px 12px; background: var(--aw-surface); }
     li + li { border-top: 1px solid var(--aw-border); }
@@ -20,7 +22,8 @@ export class AwOrderList extends LitElement {
     .name { flex: 1; }
     .note { color: var(--aw-text-muted); font-size: 0.85rem; }
     button.icon { min-height: 30px; min-width: 30px; padding: 4px; }
-  `];
+  `,
+  ];
 
   @property({ type: Array }) options: readonly string[] = [];
   @property({ type: Array }) value: readonly string[] = [];
@@ -53,22 +56,28 @@ export class AwOrderList extends LitElement {
   render() {
     const rest = this.options.filter((option) => !this.value.includes(option));
     return html`<ol aria-label=${this.label}>
-      ${this.value.map((name, index) => html`<li>
+      ${this.value.map(
+        (name, index) => html`<li>
         <span class="rank">${index + 1}.</span>
         <label class="check name"><input type="checkbox" checked ?disabled=${this.disabled || this.value.length === 1} @change=${() => this.#toggle(name, false)} />${this.labelOf(name)}</label>
         ${this.notes[name] ? html`<span class="note">${this.notes[name]}</span>` : ''}
         <button type="button" class="icon ghost" aria-label=${t('order.up', { name: this.labelOf(name) })} ?disabled=${this.disabled || index === 0} @click=${() => this.#move(name, -1)}>${icon('up', 16)}</button>
         <button type="button" class="icon ghost" aria-label=${t('order.down', { name: this.labelOf(name) })} ?disabled=${this.disabled || index === this.value.length - 1} @click=${() => this.#move(name, 1)}>${icon('down', 16)}</button>
-      </li>`)}
-      ${rest.map((name) => html`<li class="off">
+      </li>`,
+      )}
+      ${rest.map(
+        (name) => html`<li class="off">
         <span class="rank"></span>
         <label class="check name"><input type="checkbox" ?disabled=${this.disabled} @change=${() => this.#toggle(name, true)} />${this.labelOf(name)}</label>
         ${this.notes[name] ? html`<span class="note">${this.notes[name]}</span>` : ''}
-      </li>`)}
+      </li>`,
+      )}
     </ol>`;
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-order-list': AwOrderList }
+  interface HTMLElementTagNameMap {
+    'aw-order-list': AwOrderList;
+  }
 }

@@ -37,5 +37,7 @@ export class AwPasswordStrength extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-password-strength': AwPasswordStrength }
+  interface HTMLElementTagNameMap {
+    'aw-password-strength': AwPasswordStrength;
+  }
 }

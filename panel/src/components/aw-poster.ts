@@ -30,11 +30,18 @@ export class AwPoster extends LitElement {
 
   render() {
     if (this.src && !this.failed) {
-      return html`<img src=${this.src} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" @error=${() => { this.failed = true; }} />`;
+      return html`<img src=${this.src} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" @error=${() => {
+        this.failed = true;
+      }} />`;
     }
     const hue = [...this.name].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 360, 7);
     const background = `linear-gradient(160deg, hsl(${hue} 55% 42%), hsl(${(hue + 40) % 360} 60% 24%))`;
-    const initials = this.name.split(/\s+/).filter(Boolean).slice(0, 2).map((word) => word[0]?.toUpperCase()).join('');
+    const initials = this.name
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((word) => word[0]?.toUpperCase())
+      .join('');
     return html`<div class="fallback" style=${styleMap({ background })} aria-hidden="true">
       <span class="initials">${initials || nothing}</span><span class="title">${this.name}</span>
     </div>`;
@@ -42,5 +49,7 @@ export class AwPoster extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-poster': AwPoster }
+  interface HTMLElementTagNameMap {
+    'aw-poster': AwPoster;
+  }
 }

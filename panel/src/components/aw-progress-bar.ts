@@ -33,5 +33,7 @@ export class AwProgressBar extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-progress-bar': AwProgressBar }
+  interface HTMLElementTagNameMap {
+    'aw-progress-bar': AwProgressBar;
+  }
 }

@@ -5,7 +5,11 @@ import { icon } from './icons.ts';
 import type { ToastKind } from './events.ts';
 import { t } from '../i18n/locale.ts';
 
-interface Toast { readonly id: number; readonly message: string; readonly kind: ToastKind }
+interface Toast {
+  readonly id: number;
+  readonly message: string;
+  readonly kind: ToastKind;
+}
 
 /** Short messages in the corner; announced to screen readers through a live region. */
 @customElement('aw-toaster')
@@ -41,14 +45,20 @@ export class AwToaster extends LitElement {
 
   render() {
     return html`<div role="status" aria-live="polite">
-      ${repeat(this.toasts, (toast) => toast.id, (toast) => html`<div class="toast ${toast.kind}">
+      ${repeat(
+        this.toasts,
+        (toast) => toast.id,
+        (toast) => html`<div class="toast ${toast.kind}">
         <span>${toast.message}</span>
         <button type="button" aria-label=${t('common.dismiss')} @click=${() => this.dismiss(toast.id)}>${icon('x', 16)}</button>
-      </div>`)}
+      </div>`,
+      )}
     </div>`;
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-toaster': AwToaster }
+  interface HTMLElementTagNameMap {
+    'aw-toaster': AwToaster;
+  }
 }

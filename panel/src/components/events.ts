@@ -93,7 +93,9 @@ export class OrderChangeEvent extends Event {
 }
 
 declare global {
-  interface HTMLElementEventMap { 'aw-order-change': OrderChangeEvent }
+  interface HTMLElementEventMap {
+    'aw-order-change': OrderChangeEvent;
+  }
 }
 
 /** A config backup was restored; the settings form reloads from `config`. */
@@ -108,5 +110,7 @@ export class ConfigRestoredEvent extends Event {
 }
 
 declare global {
-  interface HTMLElementEventMap { 'aw-config-restored': ConfigRestoredEvent }
+  interface HTMLElementEventMap {
+    'aw-config-restored': ConfigRestoredEvent;
+  }
 }

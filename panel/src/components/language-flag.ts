@@ -10,7 +10,8 @@ const german = svg`<rect width="24" height="16" fill="#000"/><rect y="5.33" widt
 const english = svg`<rect width="24" height="16" fill="#012169"/><path d="M0 0 24 16M24 0 0 16" stroke="#fff" stroke-width="3.2"/><path d="M0 0 24 16M24 0 0 16" stroke="#c8102e" stroke-width="1.2"/><path d="M12 0v16M0 8h24" stroke="#fff" stroke-width="5"/><path d="M12 0v16M0 8h24" stroke="#c8102e" stroke-width="3"/>`;
 const japanese = svg`<rect width="24" height="16" fill="#fff"/><circle cx="9" cy="7" r="4.2" fill="#bc002d"/>`;
 
-const corner = (flag: SVGTemplateResult) => svg`<svg x="12" y="8" width="12" height="8" viewBox="0 0 24 16" preserveAspectRatio="none">${flag}</svg><rect x="12" y="8" width="12" height="8" fill="none" stroke="#fff" stroke-width="0.8"/>`;
+const corner = (flag: SVGTemplateResult) =>
+  svg`<svg x="12" y="8" width="12" height="8" viewBox="0 0 24 16" preserveAspectRatio="none">${flag}</svg><rect x="12" y="8" width="12" height="8" fill="none" stroke="#fff" stroke-width="0.8"/>`;
 
 const FLAGS: Record<string, SVGTemplateResult> = {
   'German Dub': german,

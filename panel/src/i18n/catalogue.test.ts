@@ -15,7 +15,15 @@ type Message = string | ((params: Record<string, unknown>) => string);
 function paramsRead(message: Message): { text: string; read: string[] } {
   if (typeof message === 'string') return { text: message, read: [] };
   const read = new Set<string>();
-  const params = new Proxy({}, { get: (_target, name) => { read.add(String(name)); return 3; } });
+  const params = new Proxy(
+    {},
+    {
+      get: (_target, name) => {
+        read.add(String(name));
+        return 3;
+      },
+    },
+  );
   return { text: message(params), read: [...read].sort() };
 }
 
@@ -35,10 +43,40 @@ describe('the German and English catalogues', () => {
   });
 
   it('translate everything but names and words German uses as they are', () => {
-    const same = new Set(['nav.system', 'live.idle', 'live.open', 'common.optional', 'form.name', 'form.url', 'kind.discord', 'kind.ntfy', 'kind.gotify', 'kind.telegram', 'kind.pushover', 'kind.jellyfin', 'kind.emby', 'kind.plex',
-      'library.colStatus', 'system.status', 'system.version', 'system.colDetails', 'queue.normal', 'status.ok', 'system.componentsOk', 'settings.downloads', 'event.test', 'time.in', 'providerTest.step.dns',
-      'activity.group.scans', 'activity.group.downloads', 'activity.colDetails', 'activity.text.check']);
-    const untranslated = (Object.keys(en) as (keyof typeof en)[]).filter((key) => !same.has(key) && paramsRead(en[key] as Message).text === paramsRead(de[key] as Message).text);
+    const same = new Set([
+      'nav.system',
+      'live.idle',
+      'live.open',
+      'common.optional',
+      'form.name',
+      'form.url',
+      'kind.discord',
+      'kind.ntfy',
+      'kind.gotify',
+      'kind.telegram',
+      'kind.pushover',
+      'kind.jellyfin',
+      'kind.emby',
+      'kind.plex',
+      'library.colStatus',
+      'system.status',
+      'system.version',
+      'system.colDetails',
+      'queue.normal',
+      'status.ok',
+      'system.componentsOk',
+      'settings.downloads',
+      'event.test',
+      'time.in',
+      'providerTest.step.dns',
+      'activity.group.scans',
+      'activity.group.downloads',
+      'activity.colDetails',
+      'activity.text.check',
+    ]);
+    const untranslated = (Object.keys(en) as (keyof typeof en)[]).filter(
+      (key) => !same.has(key) && paramsRead(en[key] as Message).text === paramsRead(de[key] as Message).text,
+    );
     expect(untranslated).toEqual([]);
   });
 
@@ -50,7 +88,8 @@ describe('the German and English catalogues', () => {
       for (const language of LANGUAGES) expect(tCode('lang', language.replace(/\s+/g, '_'), 'missing')).not.toBe('missing');
       for (const state of ['idle', 'connecting', 'open', 'reconnecting', 'unauthorized']) expect(Object.keys(en)).toContain(`live.${state}`);
       for (const tab of ['completed', 'failed', 'cancelled']) expect(Object.keys(en)).toContain(`queue.tab.${tab}`);
-      for (const code of ['ok', 'nothing_to_refresh', 'token_rejected', 'unreachable', 'http_error', 'not_a_media_server', 'no_library_for_path']) expect(tCode('media', code, 'missing')).not.toBe('missing');
+      for (const code of ['ok', 'nothing_to_refresh', 'token_rejected', 'unreachable', 'http_error', 'not_a_media_server', 'no_library_for_path'])
+        expect(tCode('media', code, 'missing')).not.toBe('missing');
     } finally {
       setLocale('en');
     }
@@ -113,8 +152,16 @@ export function htmlTemplateText(source: string): string[] {
     let i = at;
     let text = '';
     while (i < source.length && source[i] !== '`') {
-      if (source[i] === '\\') { text += source.slice(i, i + 2); i += 2; continue; }
-      if (source[i] === '$' && source[i + 1] === '{') { text += '\u0000'; i = skipExpression(i + 2); continue; }
+      if (source[i] === '\\') {
+        text += source.slice(i, i + 2);
+        i += 2;
+        continue;
+      }
+      if (source[i] === '$' && source[i + 1] === '{') {
+        text += '\u0000';
+        i = skipExpression(i + 2);
+        continue;
+      }
       text += source[i];
       i += 1;
     }
@@ -160,8 +207,11 @@ function sourceFiles(folder: string): string[] {
 
 describe('panel sources', () => {
   it('finds literal text in a template (the check below would catch a new English string)', () => {
-    expect(untranslatedIn(htmlTemplateText('const x = html`<p>Hello there</p><b title="Tip">${t(\'a\')}</b>`;').join(''))).toEqual(['title="Tip"', 'Hello there']);
-    expect(untranslatedIn(htmlTemplateText('const x = html`<p>${t(\'a\')} · ${html`<i>${n}</i>`}</p>`;').join(''))).toEqual([]);
+    expect(untranslatedIn(htmlTemplateText('const x = html`<p>Hello there</p><b title="Tip">${t(\'a\')}</b>`;').join(''))).toEqual([
+      'title="Tip"',
+      'Hello there',
+    ]);
+    expect(untranslatedIn(htmlTemplateText("const x = html`<p>${t('a')} · ${html`<i>${n}</i>`}</p>`;").join(''))).toEqual([]);
   });
 
   it('have no text in a template that does not come from the catalogue', () => {
@@ -178,7 +228,10 @@ describe('panel sources', () => {
     const problems: string[] = [];
     for (const file of sourceFiles(SRC)) {
       const source = readFileSync(file, 'utf8');
-      for (const match of source.matchAll(/(new ToastEvent\(|heading: |message: |confirmLabel: |checkLabel: |this\.\w*[eE]rror = |this\.\w*Text = |this\.\w*Note = )(['"`])([A-Z][a-z][^'"`]*)/g)) problems.push(`${relative(SRC, file)}: ${match[3]}`);
+      for (const match of source.matchAll(
+        /(new ToastEvent\(|heading: |message: |confirmLabel: |checkLabel: |this\.\w*[eE]rror = |this\.\w*Text = |this\.\w*Note = )(['"`])([A-Z][a-z][^'"`]*)/g,
+      ))
+        problems.push(`${relative(SRC, file)}: ${match[3]}`);
     }
     expect(problems).toEqual([]);
   });

@@ -19,9 +19,11 @@ export const de: Messages = {
   'route.addSeries': 'Serie hinzufügen',
   'route.import': 'Bibliothek importieren',
   'route.providerCheck': 'Anbieter-Prüfung',
-  'check.banner': (p: { site: string }) => `${p.site} zeigt eine Prüfung, die keine Maschine besteht. Suchen, Hinzufügen und Downloads warten, bis ein Mensch sie löst.`,
+  'check.banner': (p: { site: string }) =>
+    `${p.site} zeigt eine Prüfung, die keine Maschine besteht. Suchen, Hinzufügen und Downloads warten, bis ein Mensch sie löst.`,
   'check.solve': 'Jetzt lösen',
-  'check.intro': (p: { site: string }) => `Dies ist die Live-Seite von ${p.site} im Browser des Servers. Tippen oder klicken Sie hinein und schreiben Sie in das Feld unten: Ihre Eingaben gehen an die Seite. Wartende Arbeit läuft von selbst weiter, sobald die Prüfung uns durchlässt.`,
+  'check.intro': (p: { site: string }) =>
+    `Dies ist die Live-Seite von ${p.site} im Browser des Servers. Tippen oder klicken Sie hinein und schreiben Sie in das Feld unten: Ihre Eingaben gehen an die Seite. Wartende Arbeit läuft von selbst weiter, sobald die Prüfung uns durchlässt.`,
   'check.reason': (p: { reason: string }) => `Warum die Maschine aufgegeben hat: ${p.reason}`,
   'check.view': 'Live-Ansicht der Anbieter-Prüfung',
   'check.waitingFrame': 'Warte auf das erste Bild der Seite…',
@@ -98,8 +100,10 @@ export const de: Messages = {
   'setup.repeat': 'Passwort wiederholen',
   'setup.mismatch': 'Die Passwörter stimmen nicht überein.',
   'setup.folder': 'Medienordner',
-  'setup.folderHint': 'Der Ordner, den dein Medienserver liest; die Serienordner werden darin angelegt. Leer lassen, um den Standard zu behalten. Du kannst ihn später in den Einstellungen ändern.',
-  'setup.folderFixed': (p) => `Der Medienordner ist ${p.path}, festgelegt durch die Umgebungsvariable ${p.variable} (in Docker: das Volume /media). Ändere ihn dort; hier kann er nicht gewählt werden.`,
+  'setup.folderHint':
+    'Der Ordner, den dein Medienserver liest; die Serienordner werden darin angelegt. Leer lassen, um den Standard zu behalten. Du kannst ihn später in den Einstellungen ändern.',
+  'setup.folderFixed': (p) =>
+    `Der Medienordner ist ${p.path}, festgelegt durch die Umgebungsvariable ${p.variable} (in Docker: das Volume /media). Ändere ihn dort; hier kann er nicht gewählt werden.`,
   'setup.submit': 'Passwort anlegen und weiter',
   'password.length': (p) => `Mindestens ${p.min} Zeichen`,
   'password.upper': 'Ein Großbuchstabe',
@@ -126,7 +130,8 @@ export const de: Messages = {
   'library.importFolders': 'Ordner importieren',
   'library.scan': 'Bibliotheksscan',
   'library.emptyTitle': 'Deine Bibliothek ist leer',
-  'library.emptyText': 'Füge eine Serie hinzu, der du folgst, und AniWorld findet jede Folge, die der Anbieter hat. Du hast schon Anime auf der Platte? Importiere die Ordner in deinem Medienordner und AniWorld ermittelt, was fehlt.',
+  'library.emptyText':
+    'Füge eine Serie hinzu, der du folgst, und AniWorld findet jede Folge, die der Anbieter hat. Du hast schon Anime auf der Platte? Importiere die Ordner in deinem Medienordner und AniWorld ermittelt, was fehlt.',
   'library.addOne': 'Serie hinzufügen',
   'library.importExisting': 'Vorhandene Ordner importieren',
   'library.search': 'Bibliothek durchsuchen',
@@ -171,7 +176,8 @@ export const de: Messages = {
   'library.bulkResult': (p) => `${p.succeeded} ${n(p.succeeded, 'Serie', 'Serien')} erledigt${p.failed ? `, ${p.failed} fehlgeschlagen` : ''}.`,
   'library.bulkFailed': (p) => `${p.key} fehlgeschlagen: ${p.reason}`,
   'library.bulkQueued': (p) => `${p.count} ${n(p.count, 'Folge', 'Folgen')} in die Warteschlange gestellt.`,
-  'wanted.lead': 'Jede Folge, die der Anbieter für eine überwachte Serie listet und die noch nicht auf der Platte liegt. Wähle einige oder nimm alle: Sie laufen über die Warteschlange wie jeder andere Download.',
+  'wanted.lead':
+    'Jede Folge, die der Anbieter für eine überwachte Serie listet und die noch nicht auf der Platte liegt. Wähle einige oder nimm alle: Sie laufen über die Warteschlange wie jeder andere Download.',
   'wanted.series': 'Serie',
   'wanted.allSeries': 'Alle Serien',
   'wanted.season': 'Staffel',
@@ -194,8 +200,10 @@ export const de: Messages = {
   'wanted.inQueue': 'In der Warteschlange',
   'wanted.missing': 'Fehlend',
   'wanted.allTitle': (p) => `Alle ${p.count} ${n(p.count, 'Folge', 'Folgen')} herunterladen?`,
-  'wanted.allText': 'Jede gesuchte Folge, die diese Filter zeigen, kommt in die Warteschlange, in deinen bevorzugten Sprachen. Folgen, die schon in der Warteschlange sind, bleiben, wie sie sind.',
-  'wanted.allTextLanguage': (p) => `Jede gesuchte Folge, die diese Filter zeigen, kommt in die Warteschlange, auf ${p.language}. Folgen, die schon in der Warteschlange sind, bleiben, wie sie sind.`,
+  'wanted.allText':
+    'Jede gesuchte Folge, die diese Filter zeigen, kommt in die Warteschlange, in deinen bevorzugten Sprachen. Folgen, die schon in der Warteschlange sind, bleiben, wie sie sind.',
+  'wanted.allTextLanguage': (p) =>
+    `Jede gesuchte Folge, die diese Filter zeigen, kommt in die Warteschlange, auf ${p.language}. Folgen, die schon in der Warteschlange sind, bleiben, wie sie sind.`,
   'wanted.allConfirm': 'Alle herunterladen',
   'wanted.queued': (p) => `${p.queued} ${n(p.queued, 'Folge', 'Folgen')} in die Warteschlange gestellt${p.skipped ? `, ${p.skipped} übersprungen` : ''}.`,
   'wanted.seriesFailed': (p) => `${p.key} fehlgeschlagen: ${p.reason}`,
@@ -215,7 +223,8 @@ export const de: Messages = {
   'add.search': 'Suchen',
   'add.searching': 'Suche läuft',
   'add.introTitle': 'Finde eine Serie zum Folgen',
-  'add.introText': 'Gib einen Namen ein und drücke Enter, oder füge den Link einer Serienseite ein. Wähle ein Ergebnis, um den Ordner zu sehen, den sie bekommt; AniWorld listet dann jede Folge und was fehlt.',
+  'add.introText':
+    'Gib einen Namen ein und drücke Enter, oder füge den Link einer Serienseite ein. Wähle ein Ergebnis, um den Ordner zu sehen, den sie bekommt; AniWorld listet dann jede Folge und was fehlt.',
   'add.noResults': 'Keine Ergebnisse',
   'add.noResultsText': (p) => `Der Anbieter kennt keine Serie namens „${p.term}“. Versuche eine andere Schreibweise oder den japanischen Titel.`,
   'add.already': 'Schon in der Bibliothek',
@@ -229,7 +238,8 @@ export const de: Messages = {
   'import.noneFound': (p) => `Keine Serie für „${p.term}“ gefunden.`,
   'import.imported': (p) => `„${p.folder}“ ist jetzt ${p.name}: ${p.onDisk} auf der Platte, ${p.missing} fehlend.`,
   'import.monitor': 'Importierte Serien überwachen',
-  'import.lead': 'Ordner in deinem Medienordner, die noch keiner Serie gehören. Prüfe den vorgeschlagenen Treffer (die Anbietersuche nach dem Ordnernamen) oder suche von Hand und bestätige dann: AniWorld verknüpft den Ordner, behält seine Dateien und ermittelt, was fehlt.',
+  'import.lead':
+    'Ordner in deinem Medienordner, die noch keiner Serie gehören. Prüfe den vorgeschlagenen Treffer (die Anbietersuche nach dem Ordnernamen) oder suche von Hand und bestätige dann: AniWorld verknüpft den Ordner, behält seine Dateien und ermittelt, was fehlt.',
   'import.looking': 'Suche nach unbekannten Ordnern und Treffern',
   'import.nothingTitle': 'Nichts zu importieren',
   'import.nothingText': 'Jeder Ordner im Medienordner gehört zu einer Serie. Neue Ordner erscheinen hier, sobald sie hineinkopiert wurden.',
@@ -249,9 +259,11 @@ export const de: Messages = {
   'import.importAll': 'Alle sicheren Treffer importieren',
   'import.importingAll': 'Importiere…',
   'import.allTitle': 'Alle sicheren Treffer importieren?',
-  'import.allText': 'Jeder unbekannte Ordner mit sicherem Treffer (der Ordner nennt seine Serie, genau ein Titel stimmt mit dem Ordnernamen überein oder die Suche findet nur eine passende Serie) wird jetzt importiert. Die übrigen warten auf dich.',
+  'import.allText':
+    'Jeder unbekannte Ordner mit sicherem Treffer (der Ordner nennt seine Serie, genau ein Titel stimmt mit dem Ordnernamen überein oder die Suche findet nur eine passende Serie) wird jetzt importiert. Die übrigen warten auf dich.',
   'import.allConfirm': 'Importieren',
-  'import.allDone': (p) => `${p.imported} ${n(p.imported, 'Ordner', 'Ordner')} importiert, ${p.skipped} warten auf dich${p.failed ? `, ${p.failed} fehlgeschlagen` : ''}.`,
+  'import.allDone': (p) =>
+    `${p.imported} ${n(p.imported, 'Ordner', 'Ordner')} importiert, ${p.skipped} warten auf dich${p.failed ? `, ${p.failed} fehlgeschlagen` : ''}.`,
   'import.folderFailed': (p) => `„${p.folder}“: ${p.reason}`,
   'import.confident': 'Sicherer Treffer',
   'import.reason.linked': 'der Ordner nennt diese Serie',
@@ -281,7 +293,8 @@ export const de: Messages = {
   'queue.upgrade': (p: { from: string; to: string }) => `Sprach-Upgrade ${p.from} → ${p.to}`,
   'series.languageSaved': 'Sprachwahl gespeichert.',
   'series.removeTitle': (p) => `${p.name} entfernen?`,
-  'series.removeText': 'Die Serie verlässt die Bibliothek und ihre wartenden Downloads werden abgebrochen. Die Dateien auf der Platte bleiben, wenn du das Kästchen nicht ankreuzt.',
+  'series.removeText':
+    'Die Serie verlässt die Bibliothek und ihre wartenden Downloads werden abgebrochen. Die Dateien auf der Platte bleiben, wenn du das Kästchen nicht ankreuzt.',
   'series.removeConfirm': 'Serie entfernen',
   'series.removeFiles': (p) => `Auch den Ordner „${p.folder}“ mit allen Dateien löschen`,
   'series.removedFiles': (p) => `${p.name} und seine Dateien wurden gelöscht.`,
@@ -419,7 +432,8 @@ export const de: Messages = {
   'settings.queueAfterScan': 'Fehlende Folgen nach jedem Scan einreihen',
   'settings.queueAfterScanHint': 'Überwachte Serien laden neue Folgen von selbst herunter.',
   'settings.upgradeLanguage': 'Dateien auf die erste Sprache upgraden',
-  'settings.upgradeLanguageHint': 'Findet eine Aktualisierung die erste Sprache der Reihenfolge für eine Folge, die in einer anderen vorliegt, wird sie neu geladen und ersetzt die Datei (pro Serie abschaltbar).',
+  'settings.upgradeLanguageHint':
+    'Findet eine Aktualisierung die erste Sprache der Reihenfolge für eine Folge, die in einer anderen vorliegt, wird sie neu geladen und ersetzt die Datei (pro Serie abschaltbar).',
   'settings.naming': 'Benennung',
   'settings.namingIntro': 'Wie heruntergeladene Dateien heißen, damit Jellyfin, Plex und Kodi sie erkennen.',
   'settings.episodeName': 'Dateiname der Folge',
@@ -507,7 +521,8 @@ export const de: Messages = {
   'hooks.new': 'Neue Verbindung',
   'hooks.editTitle': (p) => `${p.name} bearbeiten`,
   'hooks.emptyTitle': 'Noch keine Verbindungen',
-  'hooks.emptyText': 'Sag Jellyfin, Emby oder Plex sofort Bescheid, wenn neue Folgen da sind, oder bekomme eine Nachricht per Telegram, Pushover, Discord, ntfy oder Gotify, wenn ein Download fertig ist oder fehlschlägt.',
+  'hooks.emptyText':
+    'Sag Jellyfin, Emby oder Plex sofort Bescheid, wenn neue Folgen da sind, oder bekomme eine Nachricht per Telegram, Pushover, Discord, ntfy oder Gotify, wenn ein Download fertig ist oder fehlschlägt.',
   'hooks.aria': (p) => `Verbindung ${p.name}`,
   'hooks.enabled': 'Aktiviert',
   'hooks.disabled': 'Deaktiviert',
@@ -583,12 +598,14 @@ export const de: Messages = {
   'media.unreachable': (p) => `${p.host ?? 'Der Server'} ist nicht erreichbar. Prüfe die Adresse und ob der Server läuft.`,
   'media.http_error': (p) => `Der Server hat mit HTTP ${p.status ?? '?'} geantwortet.`,
   'media.not_a_media_server': (p) => `${p.host ?? 'Diese Adresse'} antwortet nicht wie ein Medienserver. Prüfe die Adresse und die Art.`,
-  'media.no_library_for_path': (p) => `Der Schlüssel funktioniert, aber keine Bibliothek enthält ${p.path}. Trage unter „Pfad auf dem Server“ ein, wo der Server deinen Medienordner sieht${p.libraries ? ` (Bibliotheken: ${p.libraries})` : ''}.`,
+  'media.no_library_for_path': (p) =>
+    `Der Schlüssel funktioniert, aber keine Bibliothek enthält ${p.path}. Trage unter „Pfad auf dem Server“ ein, wo der Server deinen Medienordner sieht${p.libraries ? ` (Bibliotheken: ${p.libraries})` : ''}.`,
 
   'providerTest.title': 'Anbieter',
   'providerTest.running': 'Wird getestet…',
   'providerTest.run': 'Anbieter testen',
-  'providerTest.intro': 'Führt eine Suche aus: löst den Namen der Seite auf, sendet eine einfache Anfrage und sucht dann durch die Anti-Bot-Prüfung (löst sie, wenn nötig; das erste Lösen kann einige Sekunden dauern).',
+  'providerTest.intro':
+    'Führt eine Suche aus: löst den Namen der Seite auf, sendet eine einfache Anfrage und sucht dann durch die Anti-Bot-Prüfung (löst sie, wenn nötig; das erste Lösen kann einige Sekunden dauern).',
   'providerTest.steps': 'Testschritte',
   'providerTest.step.dns': 'Name',
   'providerTest.step.reach': 'Einfache Anfrage',
@@ -635,11 +652,14 @@ export const de: Messages = {
   // Organisieren (vorhandene Dateien nach den Namensvorlagen umbenennen)
   'route.organize': 'Dateien organisieren',
   'organize.open': 'Dateien organisieren',
-  'organize.intro': 'Benennt Dateien auf der Festplatte nach den Namensvorlagen aus den Einstellungen um. Untertitel, NFO-Dateien und Vorschaubilder mit gleichem Namen werden mitbewegt. Nichts wird überschrieben: Eine Datei, deren neuer Name schon vergeben ist, bleibt, wo sie ist, und steht unten.',
+  'organize.intro':
+    'Benennt Dateien auf der Festplatte nach den Namensvorlagen aus den Einstellungen um. Untertitel, NFO-Dateien und Vorschaubilder mit gleichem Namen werden mitbewegt. Nichts wird überschrieben: Eine Datei, deren neuer Name schon vergeben ist, bleibt, wo sie ist, und steht unten.',
   'organize.apply': (p) => `${p.count} ${n(p.count, 'Datei', 'Dateien')} umbenennen`,
-  'organize.summary': (p) => `${p.files} ${n(p.files, 'Datei', 'Dateien')} in ${p.series} ${n(p.series, 'Serie', 'Serien')} umzubenennen${p.clashes ? `, ${p.clashes} ${n(p.clashes, 'Konflikt', 'Konflikte')} bleiben unberührt` : ''}.`,
+  'organize.summary': (p) =>
+    `${p.files} ${n(p.files, 'Datei', 'Dateien')} in ${p.series} ${n(p.series, 'Serie', 'Serien')} umzubenennen${p.clashes ? `, ${p.clashes} ${n(p.clashes, 'Konflikt', 'Konflikte')} bleiben unberührt` : ''}.`,
   'organize.confirmTitle': 'Dateien umbenennen?',
-  'organize.confirmText': (p) => `${p.count} ${n(p.count, 'Datei wird', 'Dateien werden')} unter die gezeigten Namen verschoben. Medienserver finden sie beim nächsten Scan unter den neuen Namen.`,
+  'organize.confirmText': (p) =>
+    `${p.count} ${n(p.count, 'Datei wird', 'Dateien werden')} unter die gezeigten Namen verschoben. Medienserver finden sie beim nächsten Scan unter den neuen Namen.`,
   'organize.applied': (p) => `${p.count} ${n(p.count, 'Datei', 'Dateien')} umbenannt.`,
   'organize.appliedWithFailures': (p) => `${p.moved} umbenannt, ${p.failed} konnten nicht verschoben werden.`,
   'organize.nothingTitle': 'Alles ist richtig benannt',
@@ -691,7 +711,8 @@ export const de: Messages = {
   'activity.text.refreshed': (p) => `Der Anbieter listet ${p.count} ${n(p.count, 'neue Folge', 'neue Folgen')}`,
   'activity.text.scan': (p) => `${p.series} Serien, ${p.added} ${n(p.added, 'Folge', 'Folgen')} gefunden, ${p.removed} verschwunden, in ${p.duration}`,
   'activity.text.upgraded': (p) => `${p.code}: ${p.from} durch ${p.to} ersetzt`,
-  'activity.text.renamed': (p) => `${p.episodes} ${n(p.episodes, 'Folge', 'Folgen')} (${p.files} ${n(p.files, 'Datei', 'Dateien')})${p.clashes ? `, ${p.clashes} unberührt` : ''}`,
+  'activity.text.renamed': (p) =>
+    `${p.episodes} ${n(p.episodes, 'Folge', 'Folgen')} (${p.files} ${n(p.files, 'Datei', 'Dateien')})${p.clashes ? `, ${p.clashes} unberührt` : ''}`,
   'activity.text.check': (p) => `${p.site}: ${p.state}`,
   'activity.check.waiting': 'wartet auf eine Person',
   'activity.check.passed': 'bestanden',
@@ -730,7 +751,8 @@ export const de: Messages = {
   'taskState.off': 'Aus',
   // Datenbank-Sicherungen (Seite System)
   'dbBackups.title': 'Datenbank-Sicherungen',
-  'dbBackups.intro': (p) => `Eine konsistente Kopie der Bibliotheksdatenbank (Serien, Folgen, Warteschlange, Verbindungen), im laufenden Betrieb erstellt und im Konfigurationsordner abgelegt. Die neuesten ${p.keep} werden behalten.`,
+  'dbBackups.intro': (p) =>
+    `Eine konsistente Kopie der Bibliotheksdatenbank (Serien, Folgen, Warteschlange, Verbindungen), im laufenden Betrieb erstellt und im Konfigurationsordner abgelegt. Die neuesten ${p.keep} werden behalten.`,
   'dbBackups.now': 'Jetzt sichern',
   'dbBackups.creating': 'Wird gesichert …',
   'dbBackups.fromFile': 'Aus Datei wiederherstellen …',
@@ -739,7 +761,8 @@ export const de: Messages = {
   'dbBackups.colKind': 'Art',
   'dbBackups.created': (p) => `Datenbank-Sicherung ${p.name} erstellt.`,
   'dbBackups.restoreTitle': 'Diese Datenbank-Sicherung wiederherstellen?',
-  'dbBackups.restoreText': (p) => `Die Bibliotheksdatenbank wird auf den Stand vom ${p.when} zurückgesetzt: Serien, Folgen, Warteschlange und Verbindungen wie damals. Die aktuelle Datenbank wird vorher gesichert. Downloads pausieren währenddessen und laufen danach weiter; AniWorld läuft weiter, ein Neustart ist nicht nötig. Ist die Sicherung älter als Ihre Anmeldung, melden Sie sich erneut an.`,
+  'dbBackups.restoreText': (p) =>
+    `Die Bibliotheksdatenbank wird auf den Stand vom ${p.when} zurückgesetzt: Serien, Folgen, Warteschlange und Verbindungen wie damals. Die aktuelle Datenbank wird vorher gesichert. Downloads pausieren währenddessen und laufen danach weiter; AniWorld läuft weiter, ein Neustart ist nicht nötig. Ist die Sicherung älter als Ihre Anmeldung, melden Sie sich erneut an.`,
   'dbBackups.restore': 'Wiederherstellen',
   'dbBackups.restoring': 'Wird wiederhergestellt; Downloads sind pausiert …',
   'dbBackups.restored': (p) => `Datenbank wiederhergestellt. Der vorige Stand ist als ${p.safety} gesichert.`,
@@ -750,7 +773,8 @@ export const de: Messages = {
   'dbBackups.downloadAria': (p) => `${p.name} herunterladen`,
   'dbBackups.restoreAria': (p) => `${p.name} wiederherstellen`,
   'dbBackups.deleteAria': (p) => `${p.name} löschen`,
-  'dbBackups.postgres': 'Diese Installation speichert ihre Daten in PostgreSQL, daher werden hier keine Datenbank-Sicherungen erstellt: Sichern Sie die Datenbank mit pg_dump. Konfigurations-Sicherungen funktionieren weiterhin unter Einstellungen.',
+  'dbBackups.postgres':
+    'Diese Installation speichert ihre Daten in PostgreSQL, daher werden hier keine Datenbank-Sicherungen erstellt: Sichern Sie die Datenbank mit pg_dump. Konfigurations-Sicherungen funktionieren weiterhin unter Einstellungen.',
   'backupReason.manual': 'Manuell',
   'backupReason.upload': 'Hochgeladen',
   'backupReason.pre-migration': 'Vor einem Update',

@@ -21,7 +21,8 @@ export const en = {
   'route.providerCheck': 'Provider check',
   'check.banner': (p: { site: string }) => `${p.site} shows a check no machine could pass. Searches, adds and downloads wait until a person solves it.`,
   'check.solve': 'Solve it now',
-  'check.intro': (p: { site: string }) => `This is the live page of ${p.site} in the server's browser. Tap or click in it, and type into the field below: your input goes to the page. Waiting work goes on by itself once the check lets us through.`,
+  'check.intro': (p: { site: string }) =>
+    `This is the live page of ${p.site} in the server's browser. Tap or click in it, and type into the field below: your input goes to the page. Waiting work goes on by itself once the check lets us through.`,
   'check.reason': (p: { reason: string }) => `Why the machine gave up: ${p.reason}`,
   'check.view': 'Live view of the provider check',
   'check.waitingFrame': 'Waiting for the first picture of the page…',
@@ -99,8 +100,10 @@ export const en = {
   'setup.repeat': 'Repeat the password',
   'setup.mismatch': 'The passwords do not match.',
   'setup.folder': 'Media folder',
-  'setup.folderHint': 'The folder your media server reads; series folders are created inside it. Leave empty to keep the default. You can change it later in Settings.',
-  'setup.folderFixed': (p: { path: string; variable: string }) => `The media folder is ${p.path}, set by the environment variable ${p.variable} (in Docker: the /media volume). Change it there; it cannot be chosen here.`,
+  'setup.folderHint':
+    'The folder your media server reads; series folders are created inside it. Leave empty to keep the default. You can change it later in Settings.',
+  'setup.folderFixed': (p: { path: string; variable: string }) =>
+    `The media folder is ${p.path}, set by the environment variable ${p.variable} (in Docker: the /media volume). Change it there; it cannot be chosen here.`,
   'setup.submit': 'Create password and continue',
   'password.length': (p: { min: number }) => `At least ${p.min} characters`,
   'password.upper': 'An upper-case letter',
@@ -128,7 +131,8 @@ export const en = {
   'library.importFolders': 'Import folders',
   'library.scan': 'Library scan',
   'library.emptyTitle': 'Your library is empty',
-  'library.emptyText': 'Add a series you follow and AniWorld finds every episode the provider has. Already have anime on disk? Import the folders in your media folder and AniWorld works out what is missing.',
+  'library.emptyText':
+    'Add a series you follow and AniWorld finds every episode the provider has. Already have anime on disk? Import the folders in your media folder and AniWorld works out what is missing.',
   'library.addOne': 'Add a series',
   'library.importExisting': 'Import existing folders',
   'library.search': 'Search the library',
@@ -145,7 +149,8 @@ export const en = {
   'library.layout': 'Layout',
   'library.grid': 'Poster grid',
   'library.table': 'Table',
-  'library.summary': (p: { shown: number; total: number; missing: number }) => `${p.shown} series shown of ${p.total} · ${p.missing} ${n(p.missing, 'episode', 'episodes')} missing in total`,
+  'library.summary': (p: { shown: number; total: number; missing: number }) =>
+    `${p.shown} series shown of ${p.total} · ${p.missing} ${n(p.missing, 'episode', 'episodes')} missing in total`,
   'library.noMatchTitle': 'Nothing matches',
   'library.noMatchText': 'No series matches these filters.',
   'library.clearFilters': 'Clear filters',
@@ -170,10 +175,12 @@ export const en = {
   'library.bulkUnmonitor': 'Unmonitor',
   'library.bulkRefresh': 'Refresh',
   'library.bulkDownloadMissing': 'Download missing',
-  'library.bulkResult': (p: { succeeded: number; failed: number }) => `${p.succeeded} ${n(p.succeeded, 'series', 'series')} done${p.failed ? `, ${p.failed} failed` : ''}.`,
+  'library.bulkResult': (p: { succeeded: number; failed: number }) =>
+    `${p.succeeded} ${n(p.succeeded, 'series', 'series')} done${p.failed ? `, ${p.failed} failed` : ''}.`,
   'library.bulkFailed': (p: { key: string; reason: string }) => `${p.key} failed: ${p.reason}`,
   'library.bulkQueued': (p: { count: number }) => `${p.count} ${n(p.count, 'episode', 'episodes')} queued.`,
-  'wanted.lead': 'Every episode the provider lists for a monitored series that is not on disk yet. Pick some or take them all: they go through the queue like any other download.',
+  'wanted.lead':
+    'Every episode the provider lists for a monitored series that is not on disk yet. Pick some or take them all: they go through the queue like any other download.',
   'wanted.series': 'Series',
   'wanted.allSeries': 'All series',
   'wanted.season': 'Season',
@@ -196,10 +203,13 @@ export const en = {
   'wanted.inQueue': 'In the queue',
   'wanted.missing': 'Missing',
   'wanted.allTitle': (p: { count: number }) => `Download all ${p.count} ${n(p.count, 'episode', 'episodes')}?`,
-  'wanted.allText': 'Every wanted episode these filters show goes into the queue, in your preferred languages. Episodes already in the queue are left as they are.',
-  'wanted.allTextLanguage': (p: { language: string }) => `Every wanted episode these filters show goes into the queue, in ${p.language}. Episodes already in the queue are left as they are.`,
+  'wanted.allText':
+    'Every wanted episode these filters show goes into the queue, in your preferred languages. Episodes already in the queue are left as they are.',
+  'wanted.allTextLanguage': (p: { language: string }) =>
+    `Every wanted episode these filters show goes into the queue, in ${p.language}. Episodes already in the queue are left as they are.`,
   'wanted.allConfirm': 'Download all',
-  'wanted.queued': (p: { queued: number; skipped: number }) => `${p.queued} ${n(p.queued, 'episode', 'episodes')} queued${p.skipped ? `, ${p.skipped} skipped` : ''}.`,
+  'wanted.queued': (p: { queued: number; skipped: number }) =>
+    `${p.queued} ${n(p.queued, 'episode', 'episodes')} queued${p.skipped ? `, ${p.skipped} skipped` : ''}.`,
   'wanted.seriesFailed': (p: { key: string; reason: string }) => `${p.key} failed: ${p.reason}`,
   'wanted.kinds': 'Which episodes',
   'wanted.kindMissing': 'Missing',
@@ -218,7 +228,8 @@ export const en = {
   'add.search': 'Search',
   'add.searching': 'Searching',
   'add.introTitle': 'Find a series to follow',
-  'add.introText': 'Type a name and press Enter, or paste the link of a series page. Pick a result to see the folder it will get; AniWorld then lists every episode and what is missing.',
+  'add.introText':
+    'Type a name and press Enter, or paste the link of a series page. Pick a result to see the folder it will get; AniWorld then lists every episode and what is missing.',
   'add.noResults': 'No results',
   'add.noResultsText': (p: { term: string }) => `The provider knows no series called "${p.term}". Try another spelling or the Japanese title.`,
   'add.already': 'Already in the library',
@@ -231,9 +242,11 @@ export const en = {
 
   // import
   'import.noneFound': (p: { term: string }) => `No series found for "${p.term}".`,
-  'import.imported': (p: { folder: string; name: string; onDisk: number; missing: number }) => `"${p.folder}" is now ${p.name}: ${p.onDisk} on disk, ${p.missing} missing.`,
+  'import.imported': (p: { folder: string; name: string; onDisk: number; missing: number }) =>
+    `"${p.folder}" is now ${p.name}: ${p.onDisk} on disk, ${p.missing} missing.`,
   'import.monitor': 'Monitor imported series',
-  'import.lead': 'Folders in your media folder that no series owns yet. Check the suggested match (the provider search for the folder name) or search by hand, then confirm: AniWorld links the folder, keeps its files and works out what is missing.',
+  'import.lead':
+    'Folders in your media folder that no series owns yet. Check the suggested match (the provider search for the folder name) or search by hand, then confirm: AniWorld links the folder, keeps its files and works out what is missing.',
   'import.looking': 'Looking for unknown folders and matches',
   'import.nothingTitle': 'Nothing to import',
   'import.nothingText': 'Every folder in the media folder belongs to a series. New folders show up here after they are copied in.',
@@ -253,9 +266,11 @@ export const en = {
   'import.importAll': 'Import all confident matches',
   'import.importingAll': 'Importing…',
   'import.allTitle': 'Import all confident matches?',
-  'import.allText': 'Every unknown folder whose match is certain (the folder names its series, exactly one title matches the folder name, or the search finds only one fitting series) is imported now. The others wait for you.',
+  'import.allText':
+    'Every unknown folder whose match is certain (the folder names its series, exactly one title matches the folder name, or the search finds only one fitting series) is imported now. The others wait for you.',
   'import.allConfirm': 'Import them',
-  'import.allDone': (p: { imported: number; skipped: number; failed: number }) => `${p.imported} ${n(p.imported, 'folder', 'folders')} imported, ${p.skipped} left for you${p.failed ? `, ${p.failed} failed` : ''}.`,
+  'import.allDone': (p: { imported: number; skipped: number; failed: number }) =>
+    `${p.imported} ${n(p.imported, 'folder', 'folders')} imported, ${p.skipped} left for you${p.failed ? `, ${p.failed} failed` : ''}.`,
   'import.folderFailed': (p: { folder: string; reason: string }) => `"${p.folder}": ${p.reason}`,
   'import.confident': 'Confident match',
   'import.reason.linked': 'the folder names this series',
@@ -426,7 +441,8 @@ export const en = {
   'settings.queueAfterScan': 'Queue missing episodes after each scan',
   'settings.queueAfterScanHint': 'Monitored series download new episodes on their own.',
   'settings.upgradeLanguage': 'Upgrade files to the first language',
-  'settings.upgradeLanguageHint': 'When a refresh finds the first language of the order offered for an episode on disk in another one, it is downloaded again and replaces the file (each series can turn this off).',
+  'settings.upgradeLanguageHint':
+    'When a refresh finds the first language of the order offered for an episode on disk in another one, it is downloaded again and replaces the file (each series can turn this off).',
   'settings.naming': 'Naming',
   'settings.namingIntro': 'How downloaded files are named, so Jellyfin, Plex and Kodi recognise them.',
   'settings.episodeName': 'Episode file name',
@@ -515,7 +531,8 @@ export const en = {
   'hooks.new': 'New connection',
   'hooks.editTitle': (p: { name: string }) => `Edit ${p.name}`,
   'hooks.emptyTitle': 'No connections yet',
-  'hooks.emptyText': 'Tell Jellyfin, Emby or Plex about new episodes at once, or get a message in Telegram, Pushover, Discord, ntfy or Gotify when a download finishes or fails.',
+  'hooks.emptyText':
+    'Tell Jellyfin, Emby or Plex about new episodes at once, or get a message in Telegram, Pushover, Discord, ntfy or Gotify when a download finishes or fails.',
   'hooks.aria': (p: { name: string }) => `Connection ${p.name}`,
   'hooks.enabled': 'Enabled',
   'hooks.disabled': 'Disabled',
@@ -585,19 +602,22 @@ export const en = {
   'event.health_issue': 'Health problem',
   'event.provider_check': 'Provider check',
   'event.test': 'Test',
-  'media.ok': (p: { server?: string; library?: string; path?: string }) => `${p.server ?? 'The server'} accepted the token${p.library ? `; library "${p.library}" holds ${p.path}` : ''}.`,
+  'media.ok': (p: { server?: string; library?: string; path?: string }) =>
+    `${p.server ?? 'The server'} accepted the token${p.library ? `; library "${p.library}" holds ${p.path}` : ''}.`,
   'media.nothing_to_refresh': 'Nothing to refresh for this event.',
   'media.token_rejected': (p: { status?: string }) => `The server refused the token (HTTP ${p.status ?? '401'}). Check the API token.`,
   'media.unreachable': (p: { host?: string }) => `${p.host ?? 'The server'} cannot be reached. Check the address and that the server is running.`,
   'media.http_error': (p: { status?: string }) => `The server answered HTTP ${p.status ?? '?'}.`,
   'media.not_a_media_server': (p: { host?: string }) => `${p.host ?? 'This address'} does not answer like a media server. Check the address and the kind.`,
-  'media.no_library_for_path': (p: { path?: string; libraries?: string }) => `The token works, but no library holds ${p.path}. Set "Path on the server" to where the server sees your media folder${p.libraries ? ` (libraries: ${p.libraries})` : ''}.`,
+  'media.no_library_for_path': (p: { path?: string; libraries?: string }) =>
+    `The token works, but no library holds ${p.path}. Set "Path on the server" to where the server sees your media folder${p.libraries ? ` (libraries: ${p.libraries})` : ''}.`,
 
   // system
   'providerTest.title': 'Provider',
   'providerTest.running': 'Testing…',
   'providerTest.run': 'Test provider',
-  'providerTest.intro': "Runs one search: looks up the site's name, sends one plain request, then searches through the anti-bot check (solving it when needed; the first solve can take a few seconds).",
+  'providerTest.intro':
+    "Runs one search: looks up the site's name, sends one plain request, then searches through the anti-bot check (solving it when needed; the first solve can take a few seconds).",
   'providerTest.steps': 'Test steps',
   'providerTest.step.dns': 'Name',
   'providerTest.step.reach': 'Plain request',
@@ -644,11 +664,14 @@ export const en = {
   // organize (rename existing files to the naming templates)
   'route.organize': 'Organize files',
   'organize.open': 'Organize files',
-  'organize.intro': 'Renames files on disk to the naming templates in Settings. Subtitles, NFO files and thumbnails with the same name move along. Nothing is overwritten: a file whose new name is taken is left where it is and listed below.',
+  'organize.intro':
+    'Renames files on disk to the naming templates in Settings. Subtitles, NFO files and thumbnails with the same name move along. Nothing is overwritten: a file whose new name is taken is left where it is and listed below.',
   'organize.apply': (p: { count: number }) => `Rename ${p.count} ${n(p.count, 'file', 'files')}`,
-  'organize.summary': (p: { files: number; series: number; clashes: number }) => `${p.files} ${n(p.files, 'file', 'files')} in ${p.series} ${n(p.series, 'series', 'series')} to rename${p.clashes ? `, ${p.clashes} ${n(p.clashes, 'clash', 'clashes')} left alone` : ''}.`,
+  'organize.summary': (p: { files: number; series: number; clashes: number }) =>
+    `${p.files} ${n(p.files, 'file', 'files')} in ${p.series} ${n(p.series, 'series', 'series')} to rename${p.clashes ? `, ${p.clashes} ${n(p.clashes, 'clash', 'clashes')} left alone` : ''}.`,
   'organize.confirmTitle': 'Rename files?',
-  'organize.confirmText': (p: { count: number }) => `${p.count} ${n(p.count, 'file is', 'files are')} moved to the names shown. Media servers rescan them under the new names.`,
+  'organize.confirmText': (p: { count: number }) =>
+    `${p.count} ${n(p.count, 'file is', 'files are')} moved to the names shown. Media servers rescan them under the new names.`,
   'organize.applied': (p: { count: number }) => `${p.count} ${n(p.count, 'file', 'files')} renamed.`,
   'organize.appliedWithFailures': (p: { moved: number; failed: number }) => `${p.moved} renamed, ${p.failed} could not be moved.`,
   'organize.nothingTitle': 'Everything is named correctly',
@@ -698,9 +721,11 @@ export const en = {
   'activity.text.removedWithFiles': 'Its folder was deleted',
   'activity.text.removedKeptFiles': 'Its files were kept',
   'activity.text.refreshed': (p: { count: number }) => `The provider lists ${p.count} new ${n(p.count, 'episode', 'episodes')}`,
-  'activity.text.scan': (p: { series: number; added: number; removed: number; duration: string }) => `${p.series} series, ${p.added} ${n(p.added, 'episode', 'episodes')} found, ${p.removed} gone, in ${p.duration}`,
+  'activity.text.scan': (p: { series: number; added: number; removed: number; duration: string }) =>
+    `${p.series} series, ${p.added} ${n(p.added, 'episode', 'episodes')} found, ${p.removed} gone, in ${p.duration}`,
   'activity.text.upgraded': (p: { code: string; from: string; to: string }) => `${p.code}: ${p.from} replaced by ${p.to}`,
-  'activity.text.renamed': (p: { episodes: number; files: number; clashes: number }) => `${p.episodes} ${n(p.episodes, 'episode', 'episodes')} (${p.files} ${n(p.files, 'file', 'files')})${p.clashes ? `, ${p.clashes} left alone` : ''}`,
+  'activity.text.renamed': (p: { episodes: number; files: number; clashes: number }) =>
+    `${p.episodes} ${n(p.episodes, 'episode', 'episodes')} (${p.files} ${n(p.files, 'file', 'files')})${p.clashes ? `, ${p.clashes} left alone` : ''}`,
   'activity.text.check': (p: { site: string; state: string }) => `${p.site}: ${p.state}`,
   'activity.check.waiting': 'waiting for a person',
   'activity.check.passed': 'passed',
@@ -741,7 +766,8 @@ export const en = {
   'taskState.off': 'Off',
   // database backups (System page)
   'dbBackups.title': 'Database backups',
-  'dbBackups.intro': (p: { keep: number }) => `A consistent copy of the library database (series, episodes, queue, connections), taken while AniWorld runs and kept in the config folder. The newest ${p.keep} are kept.`,
+  'dbBackups.intro': (p: { keep: number }) =>
+    `A consistent copy of the library database (series, episodes, queue, connections), taken while AniWorld runs and kept in the config folder. The newest ${p.keep} are kept.`,
   'dbBackups.now': 'Back up now',
   'dbBackups.creating': 'Backing up…',
   'dbBackups.fromFile': 'Restore from a file…',
@@ -750,7 +776,8 @@ export const en = {
   'dbBackups.colKind': 'Kind',
   'dbBackups.created': (p: { name: string }) => `Database backup ${p.name} created.`,
   'dbBackups.restoreTitle': 'Restore this database backup?',
-  'dbBackups.restoreText': (p: { when: string }) => `The library database goes back to ${p.when}: series, episodes, queue and connections as they were then. The current database is saved first. Downloads pause while it runs and go on afterwards; AniWorld keeps running, no restart is needed. If the backup is older than your login, log in again.`,
+  'dbBackups.restoreText': (p: { when: string }) =>
+    `The library database goes back to ${p.when}: series, episodes, queue and connections as they were then. The current database is saved first. Downloads pause while it runs and go on afterwards; AniWorld keeps running, no restart is needed. If the backup is older than your login, log in again.`,
   'dbBackups.restore': 'Restore',
   'dbBackups.restoring': 'Restoring; downloads are paused…',
   'dbBackups.restored': (p: { safety: string }) => `Database restored. The previous state is saved as ${p.safety}.`,
@@ -761,7 +788,8 @@ export const en = {
   'dbBackups.downloadAria': (p: { name: string }) => `Download ${p.name}`,
   'dbBackups.restoreAria': (p: { name: string }) => `Restore ${p.name}`,
   'dbBackups.deleteAria': (p: { name: string }) => `Delete ${p.name}`,
-  'dbBackups.postgres': 'This install keeps its data on PostgreSQL, so database backups are not made here: back the database up with pg_dump. Config backups still work in Settings.',
+  'dbBackups.postgres':
+    'This install keeps its data on PostgreSQL, so database backups are not made here: back the database up with pg_dump. Config backups still work in Settings.',
   'backupReason.manual': 'Manual',
   'backupReason.upload': 'Uploaded',
   'backupReason.pre-migration': 'Before an update',

@@ -36,12 +36,18 @@ export function renderTemplate(template: string, example: NamingExample): { text
     const key = name.trim().toLowerCase();
     const pad = (value: number) => (format && /^0+$/.test(format) ? String(value).padStart(format.length, '0') : String(value));
     switch (key) {
-      case 'series title': return example.seriesTitle;
-      case 'season': return pad(example.season);
-      case 'episode': return pad(example.episode);
-      case 'episode title': return example.episodeTitle;
-      case 'language': return example.language;
-      case 'year': return example.year ? String(example.year) : '';
+      case 'series title':
+        return example.seriesTitle;
+      case 'season':
+        return pad(example.season);
+      case 'episode':
+        return pad(example.episode);
+      case 'episode title':
+        return example.episodeTitle;
+      case 'language':
+        return example.language;
+      case 'year':
+        return example.year ? String(example.year) : '';
       default:
         unknownTokens.push(whole);
         return whole;

@@ -12,7 +12,10 @@ describe('checkPassword', () => {
   });
 
   it('names each missing rule', () => {
-    const missing = (password: string) => checkPassword(password).rules.filter((rule) => !rule.met).map((rule) => rule.id);
+    const missing = (password: string) =>
+      checkPassword(password)
+        .rules.filter((rule) => !rule.met)
+        .map((rule) => rule.id);
     expect(missing('short1!A')).toEqual([]);
     expect(missing('Sh0rt!')).toEqual(['length']);
     expect(missing('alllowercase1!')).toEqual(['upper']);

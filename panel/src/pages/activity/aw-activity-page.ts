@@ -20,14 +20,17 @@ const PAGE_SIZE = 50;
 /** The activity log: what happened (series, scans, downloads, renames, provider, settings), newest first, by page. */
 @customElement('aw-activity-page')
 export class AwActivityPage extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     .filters { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin-bottom: 12px; }
     .filters select { width: auto; }
     td.time { white-space: nowrap; width: 1%; color: var(--aw-text-muted); font-size: 0.85rem; }
     td.what { white-space: nowrap; width: 1%; }
     td.details { min-width: 200px; }
     .pager { display: flex; gap: 8px; align-items: center; justify-content: flex-end; margin-top: 12px; flex-wrap: wrap; }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) query = new URLSearchParams();
   @consume({ context: apiContext }) private api!: ApiClient;
@@ -37,15 +40,26 @@ export class AwActivityPage extends LitElement {
   constructor() {
     super();
     // New entries appear on the first page as they happen.
-    const reload = () => { if ((this.page?.offset ?? 0) === 0) void this.#load(); };
-    new LiveEvents(this, {
-      series_added: reload, series_removed: reload, scan_complete: reload, download_complete: reload, download_failed: reload, episodes_renamed: reload,
-    }, reload);
+    const reload = () => {
+      if ((this.page?.offset ?? 0) === 0) void this.#load();
+    };
+    new LiveEvents(
+      this,
+      {
+        series_added: reload,
+        series_removed: reload,
+        scan_complete: reload,
+        download_complete: reload,
+        download_failed: reload,
+        episodes_renamed: reload,
+      },
+      reload,
+    );
   }
 
   get #group(): ActivityGroup | undefined {
     const value = this.query.get('type');
-    return value && value in ACTIVITY_GROUPS ? value as ActivityGroup : undefined;
+    return value && value in ACTIVITY_GROUPS ? (value as ActivityGroup) : undefined;
   }
 
   get #offset(): number {
@@ -99,7 +113,8 @@ export class AwActivityPage extends LitElement {
   #body() {
     const page = this.page;
     if (!page) return nothing;
-    if (page.total === 0) return html`<aw-empty-state heading=${t('activity.emptyTitle')} icon="clock"><span slot="text">${t('activity.emptyText')}</span></aw-empty-state>`;
+    if (page.total === 0)
+      return html`<aw-empty-state heading=${t('activity.emptyTitle')} icon="clock"><span slot="text">${t('activity.emptyText')}</span></aw-empty-state>`;
     const last = Math.min(page.offset + page.items.length, page.total);
     return html`<div class="table-wrap"><table>
         <thead><tr><th>${t('activity.colTime')}</th><th>${t('activity.colEvent')}</th><th>${t('activity.colSeries')}</th><th>${t('activity.colDetails')}</th></tr></thead>
@@ -107,22 +122,29 @@ export class AwActivityPage extends LitElement {
       </table></div>
       <div class="pager">
         <span class="small muted" aria-live="polite">${t('activity.range', { first: formatNumber(page.offset + 1), last: formatNumber(last), total: formatNumber(page.total) })}</span>
-        <button type="button" aria-disabled=${page.offset === 0 ? 'true' : 'false'} @click=${() => { if (page.offset > 0) this.#go({ offset: Math.max(0, page.offset - PAGE_SIZE) }); }}>${t('activity.newer')}</button>
-        <button type="button" aria-disabled=${last >= page.total ? 'true' : 'false'} @click=${() => { if (last < page.total) this.#go({ offset: page.offset + PAGE_SIZE }); }}>${t('activity.older')}</button>
+        <button type="button" aria-disabled=${page.offset === 0 ? 'true' : 'false'} @click=${() => {
+          if (page.offset > 0) this.#go({ offset: Math.max(0, page.offset - PAGE_SIZE) });
+        }}>${t('activity.newer')}</button>
+        <button type="button" aria-disabled=${last >= page.total ? 'true' : 'false'} @click=${() => {
+          if (last < page.total) this.#go({ offset: page.offset + PAGE_SIZE });
+        }}>${t('activity.older')}</button>
       </div>`;
   }
 
   #row(item: ActivityItem) {
-    const name = typeof item.data.name === 'string' ? item.data.name : typeof item.data.serie_name === 'string' ? item.data.serie_name : item.folder ?? item.key;
+    const name =
+      typeof item.data.name === 'string' ? item.data.name : typeof item.data.serie_name === 'string' ? item.data.serie_name : (item.folder ?? item.key);
     return html`<tr data-type=${item.type}>
       <td class="time" title=${formatDateTime(item.timestamp)}><time datetime=${item.timestamp}>${formatRelative(item.timestamp)}</time></td>
       <td class="what"><span class="badge ${activityTone(item)}">${activityTitle(item)}</span></td>
-      <td>${item.key && item.type !== 'series_removed' ? html`<a href=${toUrl(seriesPath(item.key))}>${name}</a>` : name ?? '–'}</td>
+      <td>${item.key && item.type !== 'series_removed' ? html`<a href=${toUrl(seriesPath(item.key))}>${name}</a>` : (name ?? '–')}</td>
       <td class="details">${activityText(item)}</td>
     </tr>`;
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-activity-page': AwActivityPage }
+  interface HTMLElementTagNameMap {
+    'aw-activity-page': AwActivityPage;
+  }
 }

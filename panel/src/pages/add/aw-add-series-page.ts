@@ -18,7 +18,9 @@ import { t } from '../../i18n/locale.ts';
 /** Search the provider, pick a series, choose monitoring and see the folder it will get. */
 @customElement('aw-add-series-page')
 export class AwAddSeriesPage extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     form.search { display: flex; gap: 8px; margin-bottom: 20px; }
     form.search input { flex: 1; font-size: 1.05rem; min-height: 44px; }
     form.search button { min-height: 44px; }
@@ -30,7 +32,8 @@ export class AwAddSeriesPage extends LitElement {
     .options .row { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
     .preview { font-family: var(--aw-mono); font-size: 0.82rem; color: var(--aw-text-muted); word-break: break-all; }
     @media (max-width: 520px) { .result { grid-template-columns: 64px 1fr; gap: 10px; } }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) query = new URLSearchParams();
   @consume({ context: apiContext }) private api!: ApiClient;
@@ -95,7 +98,12 @@ export class AwAddSeriesPage extends LitElement {
     try {
       const folder = this.folder.trim();
       const added = await addAnime(this.api, { key: result.key, monitored: this.monitored, ...(folder ? { folder } : {}) });
-      this.dispatchEvent(new ToastEvent(added.missing_count ? t('add.addedMissing', { name: added.name, count: added.missing_count }) : t('add.added', { name: added.name }), 'ok'));
+      this.dispatchEvent(
+        new ToastEvent(
+          added.missing_count ? t('add.addedMissing', { name: added.name, count: added.missing_count }) : t('add.added', { name: added.name }),
+          'ok',
+        ),
+      );
       navigate(seriesPath(added.key));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -109,7 +117,9 @@ export class AwAddSeriesPage extends LitElement {
       <div class="page-header"><h1>${t('library.addOne')}</h1><a class="button" href=${toUrl('/library/import')}>${icon('import')}${t('add.importInstead')}</a></div>
       <form class="search" role="search" @submit=${this.#search}>
         <label class="visually-hidden" for="term">${t('add.term')}</label>
-        <input id="term" type="search" placeholder=${t('add.placeholder')} autocomplete="off" .value=${this.term} @input=${(event: Event) => { this.term = (event.target as HTMLInputElement).value; }} />
+        <input id="term" type="search" placeholder=${t('add.placeholder')} autocomplete="off" .value=${this.term} @input=${(event: Event) => {
+          this.term = (event.target as HTMLInputElement).value;
+        }} />
         <button class="primary" type="submit" ?disabled=${this.searching || !this.term.trim()}>${icon('search')}${t('add.search')}</button>
       </form>
       ${this.searching ? html`<aw-progress-bar indeterminate label=${t('add.searching')}></aw-progress-bar>` : nothing}
@@ -127,12 +137,19 @@ export class AwAddSeriesPage extends LitElement {
       <div>
         <h2>${result.name} ${years ? html`<span class="badge">${years}</span>` : nothing}</h2>
         ${result.description ? html`<p class="desc">${result.description}</p>` : nothing}
-        ${result.added ? html`<a class="button" href=${toUrl(seriesPath(result.key))}>${icon('check')}${t('add.already')}</a>`
-          : selected ? html`<div class="options">
-              <label class="check"><input id="monitor-${result.key}" type="checkbox" .checked=${this.monitored} @change=${(event: Event) => { this.monitored = (event.target as HTMLInputElement).checked; }} />${t('add.monitor')}</label>
+        ${
+          result.added
+            ? html`<a class="button" href=${toUrl(seriesPath(result.key))}>${icon('check')}${t('add.already')}</a>`
+            : selected
+              ? html`<div class="options">
+              <label class="check"><input id="monitor-${result.key}" type="checkbox" .checked=${this.monitored} @change=${(event: Event) => {
+                this.monitored = (event.target as HTMLInputElement).checked;
+              }} />${t('add.monitor')}</label>
               <div class="field" style="margin: 0">
                 <label for="folder-${result.key}">${t('add.folderName')} <span class="hint">${t('common.optional')}</span></label>
-                <input id="folder-${result.key}" type="text" placeholder=${this.#defaultFolder(result)} .value=${this.folder} @input=${(event: Event) => { this.folder = (event.target as HTMLInputElement).value; }} />
+                <input id="folder-${result.key}" type="text" placeholder=${this.#defaultFolder(result)} .value=${this.folder} @input=${(event: Event) => {
+                  this.folder = (event.target as HTMLInputElement).value;
+                }} />
                 <span class="preview">${t('add.filesGoTo', { folder: this.folder.trim() || this.#defaultFolder(result) })}</span>
                 ${this.folder.trim() || result.year ? nothing : html`<span class="hint">${t('add.folderHint')}</span>`}
               </div>
@@ -141,12 +158,15 @@ export class AwAddSeriesPage extends LitElement {
                 <button type="button" @click=${() => void this.#unselect(result)}>${t('common.cancel')}</button>
               </div>
             </div>`
-          : html`<button type="button" id="add-${result.key}" @click=${() => void this.#select(result)}>${icon('plus')}${t('add.addEllipsis')}</button>`}
+              : html`<button type="button" id="add-${result.key}" @click=${() => void this.#select(result)}>${icon('plus')}${t('add.addEllipsis')}</button>`
+        }
       </div>
     </article>`;
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-add-series-page': AwAddSeriesPage }
+  interface HTMLElementTagNameMap {
+    'aw-add-series-page': AwAddSeriesPage;
+  }
 }

@@ -39,12 +39,18 @@ export class AwLoginPage extends LitElement {
         <label for="password">${t('auth.masterPassword')}</label>
         <div class="password">
           <input id="password" type=${this.reveal ? 'text' : 'password'} autocomplete="current-password" required
-            .value=${this.password} @input=${(event: Event) => { this.password = (event.target as HTMLInputElement).value; }} />
-          <button type="button" class="icon" aria-label=${this.reveal ? t('auth.hidePassword') : t('auth.showPassword')} aria-pressed=${this.reveal ? 'true' : 'false'} @click=${() => { this.reveal = !this.reveal; }}>${icon(this.reveal ? 'eyeOff' : 'eye')}</button>
+            .value=${this.password} @input=${(event: Event) => {
+              this.password = (event.target as HTMLInputElement).value;
+            }} />
+          <button type="button" class="icon" aria-label=${this.reveal ? t('auth.hidePassword') : t('auth.showPassword')} aria-pressed=${this.reveal ? 'true' : 'false'} @click=${() => {
+            this.reveal = !this.reveal;
+          }}>${icon(this.reveal ? 'eyeOff' : 'eye')}</button>
         </div>
       </div>
       <div class="field">
-        <label class="check"><input type="checkbox" id="remember" .checked=${this.remember} @change=${(event: Event) => { this.remember = (event.target as HTMLInputElement).checked; }} />${t('login.remember')}</label>
+        <label class="check"><input type="checkbox" id="remember" .checked=${this.remember} @change=${(event: Event) => {
+          this.remember = (event.target as HTMLInputElement).checked;
+        }} />${t('login.remember')}</label>
         <span class="hint">${t('login.rememberHint')}</span>
       </div>
       <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy || !this.password}>${this.busy ? t('login.busy') : t('login.submit')}</button></div>
@@ -70,5 +76,7 @@ export class AwLoginPage extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-login-page': AwLoginPage }
+  interface HTMLElementTagNameMap {
+    'aw-login-page': AwLoginPage;
+  }
 }

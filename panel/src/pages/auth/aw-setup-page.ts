@@ -32,7 +32,12 @@ export class AwSetupPage extends LitElement {
 
   connectedCallback(): void {
     super.connectedCallback();
-    authStatus(this.api).then((status) => { this.mediaFolder = status.media_folder; }, () => {});
+    authStatus(this.api).then(
+      (status) => {
+        this.mediaFolder = status.media_folder;
+      },
+      () => {},
+    );
   }
 
   render() {
@@ -47,25 +52,40 @@ export class AwSetupPage extends LitElement {
         <label for="password">${t('auth.masterPassword')}</label>
         <div class="password">
           <input id="password" type=${this.reveal ? 'text' : 'password'} autocomplete="new-password" required
-            aria-describedby="strength" .value=${this.password} @input=${(event: Event) => { this.password = (event.target as HTMLInputElement).value; }} />
-          <button type="button" class="icon" aria-label=${this.reveal ? t('auth.hidePassword') : t('auth.showPassword')} aria-pressed=${this.reveal ? 'true' : 'false'} @click=${() => { this.reveal = !this.reveal; }}>${icon(this.reveal ? 'eyeOff' : 'eye')}</button>
+            aria-describedby="strength" .value=${this.password} @input=${(event: Event) => {
+              this.password = (event.target as HTMLInputElement).value;
+            }} />
+          <button type="button" class="icon" aria-label=${this.reveal ? t('auth.hidePassword') : t('auth.showPassword')} aria-pressed=${this.reveal ? 'true' : 'false'} @click=${() => {
+            this.reveal = !this.reveal;
+          }}>${icon(this.reveal ? 'eyeOff' : 'eye')}</button>
         </div>
         <aw-password-strength id="strength" .password=${this.password}></aw-password-strength>
       </div>
       <div class="field">
         <label for="confirm">${t('setup.repeat')}</label>
         <input id="confirm" type=${this.reveal ? 'text' : 'password'} autocomplete="new-password" required aria-invalid=${mismatch ? 'true' : 'false'} aria-describedby="confirm-error"
-          .value=${this.confirm} @input=${(event: Event) => { this.confirm = (event.target as HTMLInputElement).value; }} @blur=${() => { this.touched = true; }} />
+          .value=${this.confirm} @input=${(event: Event) => {
+            this.confirm = (event.target as HTMLInputElement).value;
+          }} @blur=${() => {
+            this.touched = true;
+          }} />
         <span id="confirm-error" class="error" ?hidden=${!mismatch}>${t('setup.mismatch')}</span>
       </div>
-      ${this.mediaFolder?.set_by_env ? html`<div class="field"><span class="label">${t('setup.folder')}</span>
-        <p class="notice info" id="folder-fixed">${t('setup.folderFixed', { path: this.mediaFolder.path, variable: 'ANIWORLD_MEDIA_DIR' })}</p></div>` : html`<div class="field">
+      ${
+        this.mediaFolder?.set_by_env
+          ? html`<div class="field"><span class="label">${t('setup.folder')}</span>
+        <p class="notice info" id="folder-fixed">${t('setup.folderFixed', { path: this.mediaFolder.path, variable: 'ANIWORLD_MEDIA_DIR' })}</p></div>`
+          : html`<div class="field">
         <label for="folder">${t('setup.folder')} <span class="hint">${t('common.optional')}</span></label>
         <input id="folder" type="text" placeholder="/media/anime" autocomplete="off" spellcheck="false" aria-describedby="folder-hint folder-error"
-          .value=${this.folder} @input=${(event: Event) => { this.folder = (event.target as HTMLInputElement).value; this.folderError = ''; }} />
+          .value=${this.folder} @input=${(event: Event) => {
+            this.folder = (event.target as HTMLInputElement).value;
+            this.folderError = '';
+          }} />
         <span id="folder-hint" class="hint">${t('setup.folderHint')}</span>
         <span id="folder-error" class="error" ?hidden=${!this.folderError}>${this.folderError}</span>
-      </div>`}
+      </div>`
+      }
       <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy || !strength.acceptable || this.confirm !== this.password}>${this.busy ? t('common.saving') : t('setup.submit')}</button></div>
     </form>`;
   }
@@ -93,5 +113,7 @@ export class AwSetupPage extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-setup-page': AwSetupPage }
+  interface HTMLElementTagNameMap {
+    'aw-setup-page': AwSetupPage;
+  }
 }

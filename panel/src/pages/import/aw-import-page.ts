@@ -3,7 +3,16 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { ignoredFolders, ignoreFolder, importAll, importCandidates, importFolder, searchAnime, unignoreFolder, type ImportCandidate } from '../../data/library.ts';
+import {
+  ignoredFolders,
+  ignoreFolder,
+  importAll,
+  importCandidates,
+  importFolder,
+  searchAnime,
+  unignoreFolder,
+  type ImportCandidate,
+} from '../../data/library.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
 import { ToastEvent } from '../../components/events.ts';
@@ -22,7 +31,9 @@ const PAGE = 10;
 /** Folders in the media folder that no series owns, each with suggested matches to confirm. */
 @customElement('aw-import-page')
 export class AwImportPage extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     .folder { margin-bottom: 14px; }
     .folder header { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin-bottom: 12px; }
     .folder header h2 { font-family: var(--aw-mono); font-size: 0.95rem; margin-right: auto; word-break: break-all; display: flex; gap: 8px; align-items: center; }
@@ -38,7 +49,8 @@ export class AwImportPage extends LitElement {
     .ignored ul { list-style: none; padding: 0; margin: 10px 0 0; display: grid; gap: 6px; }
     .ignored li { display: flex; gap: 10px; align-items: center; justify-content: space-between; font-family: var(--aw-mono); font-size: 0.88rem; }
     .pager { display: flex; gap: 8px; justify-content: center; align-items: center; margin-top: 16px; }
-  `];
+  `,
+  ];
 
   @consume({ context: apiContext }) private api!: ApiClient;
   @state() private items: ImportCandidate[] | undefined;
@@ -61,12 +73,21 @@ export class AwImportPage extends LitElement {
     super();
     // Folders copied in (or removed) show up without a reload; so do imports from another tab.
     const reload = () => void this.#load();
-    new LiveEvents(this, {
-      import_folder_changed: () => { reload(); if (this.ignored) void this.#loadIgnored(); },
-      series_added: reload,
-      series_removed: reload,
-      scan_complete: (message) => { if ((message.data as { scope?: string }).scope !== 'series') reload(); },
-    }, reload);
+    new LiveEvents(
+      this,
+      {
+        import_folder_changed: () => {
+          reload();
+          if (this.ignored) void this.#loadIgnored();
+        },
+        series_added: reload,
+        series_removed: reload,
+        scan_complete: (message) => {
+          if ((message.data as { scope?: string }).scope !== 'series') reload();
+        },
+      },
+      reload,
+    );
   }
 
   connectedCallback(): void {
@@ -124,8 +145,14 @@ export class AwImportPage extends LitElement {
     this.importingAll = true;
     try {
       const result = await importAll(this.api, this.monitored);
-      this.dispatchEvent(new ToastEvent(t('import.allDone', { imported: result.imported.length, skipped: result.skipped.length, failed: result.failed.length }), result.failed.length ? 'warn' : 'ok'));
-      for (const failure of result.failed) this.dispatchEvent(new ToastEvent(t('import.folderFailed', { folder: failure.folder, reason: failure.error.message }), 'error'));
+      this.dispatchEvent(
+        new ToastEvent(
+          t('import.allDone', { imported: result.imported.length, skipped: result.skipped.length, failed: result.failed.length }),
+          result.failed.length ? 'warn' : 'ok',
+        ),
+      );
+      for (const failure of result.failed)
+        this.dispatchEvent(new ToastEvent(t('import.folderFailed', { folder: failure.folder, reason: failure.error.message }), 'error'));
       this.offset = 0;
       await this.#load();
     } catch (error) {
@@ -173,7 +200,9 @@ export class AwImportPage extends LitElement {
     this.busy = new Set([...this.busy, folder]);
     try {
       const added = await importFolder(this.api, { folder, key: suggestion.key, monitored: this.monitored });
-      this.dispatchEvent(new ToastEvent(t('import.imported', { folder, name: added.name, onDisk: added.downloaded_count, missing: added.missing_count }), 'ok'));
+      this.dispatchEvent(
+        new ToastEvent(t('import.imported', { folder, name: added.name, onDisk: added.downloaded_count, missing: added.missing_count }), 'ok'),
+      );
       this.items = this.items?.filter((item) => item.folder !== folder);
       this.total -= 1;
       if (this.items?.length === 0 && this.total > 0) void this.#load();
@@ -190,7 +219,9 @@ export class AwImportPage extends LitElement {
     return html`
       <div class="page-header">
         <h1>${t('route.import')}</h1>
-        <label class="check"><input type="checkbox" .checked=${this.monitored} @change=${(event: Event) => { this.monitored = (event.target as HTMLInputElement).checked; }} />${t('import.monitor')}</label>
+        <label class="check"><input type="checkbox" .checked=${this.monitored} @change=${(event: Event) => {
+          this.monitored = (event.target as HTMLInputElement).checked;
+        }} />${t('import.monitor')}</label>
         <button type="button" @click=${() => void this.#load()} ?disabled=${this.loading}>${icon('refresh')}${t('common.reload')}</button>
         <button type="button" class="primary" @click=${() => void this.#importAll()} ?disabled=${this.importingAll || this.total === 0}>${icon('import')}${this.importingAll ? t('import.importingAll') : t('import.importAll')}</button>
       </div>
@@ -200,19 +231,38 @@ export class AwImportPage extends LitElement {
       ${this.items?.length === 0 ? html`<aw-empty-state heading=${t('import.nothingTitle')} icon="check"><span slot="text">${t('import.nothingText')}</span><a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}${t('library.addOne')}</a></aw-empty-state>` : nothing}
       ${this.items?.length ? html`<p class="small muted" style="margin-bottom: 10px">${t('import.unknownFolders', { count: this.total })}</p>` : nothing}
       ${this.items?.map((item) => this.#folder(item))}
-      ${this.total > PAGE ? html`<div class="pager">
-        <button type="button" ?disabled=${this.offset === 0} @click=${() => { this.offset = Math.max(0, this.offset - PAGE); void this.#load(); }}>${icon('left')}${t('common.previous')}</button>
+      ${
+        this.total > PAGE
+          ? html`<div class="pager">
+        <button type="button" ?disabled=${this.offset === 0} @click=${() => {
+          this.offset = Math.max(0, this.offset - PAGE);
+          void this.#load();
+        }}>${icon('left')}${t('common.previous')}</button>
         <span class="small muted">${t('common.range', { from: this.offset + 1, to: Math.min(this.offset + PAGE, this.total), total: this.total })}</span>
-        <button type="button" ?disabled=${this.offset + PAGE >= this.total} @click=${() => { this.offset += PAGE; void this.#load(); }}>${t('common.next')}${icon('right')}</button>
-      </div>` : nothing}
-      ${this.ignoredCount > 0 || this.ignored?.length ? html`<details class="card ignored" @toggle=${(event: Event) => { if ((event.target as HTMLDetailsElement).open) void this.#loadIgnored(); }}>
+        <button type="button" ?disabled=${this.offset + PAGE >= this.total} @click=${() => {
+          this.offset += PAGE;
+          void this.#load();
+        }}>${t('common.next')}${icon('right')}</button>
+      </div>`
+          : nothing
+      }
+      ${
+        this.ignoredCount > 0 || this.ignored?.length
+          ? html`<details class="card ignored" @toggle=${(event: Event) => {
+              if ((event.target as HTMLDetailsElement).open) void this.#loadIgnored();
+            }}>
         <summary>${t('import.ignoredList', { count: this.ignored?.length ?? this.ignoredCount })}</summary>
         ${this.ignored === undefined ? nothing : this.ignored.length === 0 ? html`<p class="muted small">${t('import.ignoredNone')}</p>` : html`<ul>${this.ignored.map((entry) => html`<li><span>${entry.folder}</span><button type="button" @click=${() => void this.#unignore(entry.folder)}>${icon('refresh')}${t('import.unignore')}</button></li>`)}</ul>`}
-      </details>` : nothing}`;
+      </details>`
+          : nothing
+      }`;
   }
 
   #folder(item: ImportCandidate) {
-    const suggestions = [...(this.extra.get(item.folder) ?? []), ...item.suggestions.filter((suggestion) => !(this.extra.get(item.folder) ?? []).some((extra) => extra.key === suggestion.key))];
+    const suggestions = [
+      ...(this.extra.get(item.folder) ?? []),
+      ...item.suggestions.filter((suggestion) => !(this.extra.get(item.folder) ?? []).some((extra) => extra.key === suggestion.key)),
+    ];
     const chosen = this.chosen.get(item.folder);
     return html`<section class="card folder" aria-label=${t('import.folderAria', { folder: item.folder })}>
       <header>
@@ -224,16 +274,31 @@ export class AwImportPage extends LitElement {
         <button type="button" class="primary" ?disabled=${!chosen || this.busy.has(item.folder)} @click=${() => void this.#confirm(item.folder)}>${icon('check')}${chosen ? t('import.importAs', { name: chosen.name }) : t('import.choose')}</button>
       </header>
       ${item.error ? html`<div class="notice warn">${t('import.searchFailed', { reason: item.error })}</div>` : nothing}
-      ${suggestions.length ? html`<div class="suggestions" role="group" aria-label=${t('import.matchesFor', { folder: item.folder })}>
-        ${suggestions.map((suggestion) => html`<div class="suggestion ${chosen?.key === suggestion.key ? 'chosen' : ''}">
+      ${
+        suggestions.length
+          ? html`<div class="suggestions" role="group" aria-label=${t('import.matchesFor', { folder: item.folder })}>
+        ${suggestions.map(
+          (suggestion) => html`<div class="suggestion ${chosen?.key === suggestion.key ? 'chosen' : ''}">
           <aw-poster .src=${suggestion.cover} .name=${suggestion.name}></aw-poster>
           <div><div class="name">${suggestion.name}</div><div class="small muted">${suggestion.year ? `${suggestion.year} · ` : ''}<code>${suggestion.key}</code></div>
-            <button type="button" aria-pressed=${chosen?.key === suggestion.key ? 'true' : 'false'} @click=${() => { this.chosen = new Map(this.chosen).set(item.folder, suggestion); }}>${chosen?.key === suggestion.key ? t('import.selected') : t('import.useThis')}</button></div>
-        </div>`)}
-      </div>` : html`<p class="muted small">${t('import.noMatch', { query: item.query })}</p>`}
-      <form class="manual" @submit=${(event: Event) => { event.preventDefault(); void this.#searchManually(item.folder); }}>
+            <button type="button" aria-pressed=${chosen?.key === suggestion.key ? 'true' : 'false'} @click=${() => {
+              this.chosen = new Map(this.chosen).set(item.folder, suggestion);
+            }}>${chosen?.key === suggestion.key ? t('import.selected') : t('import.useThis')}</button></div>
+        </div>`,
+        )}
+      </div>`
+          : html`<p class="muted small">${t('import.noMatch', { query: item.query })}</p>`
+      }
+      <form class="manual" @submit=${(event: Event) => {
+        event.preventDefault();
+        void this.#searchManually(item.folder);
+      }}>
         <label class="visually-hidden" for="manual-${item.folder}">${t('import.byHand')}</label>
-        <input id="manual-${item.folder}" type="search" placeholder=${t('import.byHandPlaceholder')} .value=${this.manual.get(item.folder) ?? ''} @input=${(event: Event) => { this.manual = new Map(this.manual).set(item.folder, (event.target as HTMLInputElement).value); }} />
+        <input id="manual-${item.folder}" type="search" placeholder=${t('import.byHandPlaceholder')} .value=${this.manual.get(item.folder) ?? ''} @input=${(
+          event: Event,
+        ) => {
+          this.manual = new Map(this.manual).set(item.folder, (event.target as HTMLInputElement).value);
+        }} />
         <button type="submit">${icon('search')}${t('add.search')}</button>
       </form>
     </section>`;
@@ -241,5 +306,7 @@ export class AwImportPage extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-import-page': AwImportPage }
+  interface HTMLElementTagNameMap {
+    'aw-import-page': AwImportPage;
+  }
 }

@@ -26,7 +26,9 @@ const ITEMS: Record<ChecklistItemId, { label: MessageKey; fix: MessageKey; href:
  */
 @customElement('aw-first-run-checklist')
 export class AwFirstRunChecklist extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     :host { display: block; }
     ul { list-style: none; margin: 8px 0 0; padding: 0; display: grid; gap: 6px; }
     li { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px; padding: 8px 10px; border: 1px solid var(--aw-border); border-radius: 8px; }
@@ -36,7 +38,8 @@ export class AwFirstRunChecklist extends LitElement {
     li.done .mark { background: var(--aw-ok); border-color: var(--aw-ok); color: #fff; }
     .detail { flex-basis: 100%; margin-left: 30px; }
     .actions { display: flex; gap: 6px; flex-wrap: wrap; }
-  `];
+  `,
+  ];
 
   @consume({ context: apiContext }) private api!: ApiClient;
   @state() private checklist: Checklist | undefined;
@@ -95,8 +98,13 @@ export class AwFirstRunChecklist extends LitElement {
             ${item.id === 'languages' && !item.done ? html`<button type="button" @click=${() => void this.#keepLanguages()}>${t('checklist.languagesKeep')}</button>` : nothing}
             <a class="button" href=${toUrl(words.href)}>${t(words.fix)}</a>
           </span>
-          ${item.id === 'languages' && item.detail ? html`<span class="detail small muted">${t('checklist.languagesNow', { languages: item.detail })}</span>`
-            : !item.done && item.detail ? html`<span class="detail small muted">${item.detail}</span>` : nothing}
+          ${
+            item.id === 'languages' && item.detail
+              ? html`<span class="detail small muted">${t('checklist.languagesNow', { languages: item.detail })}</span>`
+              : !item.done && item.detail
+                ? html`<span class="detail small muted">${item.detail}</span>`
+                : nothing
+          }
         </li>`;
       })}</ul>
     </section>`;
@@ -104,5 +112,7 @@ export class AwFirstRunChecklist extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-first-run-checklist': AwFirstRunChecklist }
+  interface HTMLElementTagNameMap {
+    'aw-first-run-checklist': AwFirstRunChecklist;
+  }
 }

@@ -4,7 +4,16 @@ import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { filterFromQuery, filterLibrary, filterToQuery, listAnime, rescanLibrary, type AnimeSummary, type LibraryFilter, type LibrarySort } from '../../data/library.ts';
+import {
+  filterFromQuery,
+  filterLibrary,
+  filterToQuery,
+  listAnime,
+  rescanLibrary,
+  type AnimeSummary,
+  type LibraryFilter,
+  type LibrarySort,
+} from '../../data/library.ts';
 import { bulkSeries, type BulkAction } from '../../data/wanted.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { Loader } from '../../data/loader.ts';
@@ -26,7 +35,9 @@ const VIEW_KEY = 'aniworld.library.view';
 /** Every series as a poster grid or a table, with missing counts, filters, sort and quick search. */
 @customElement('aw-library-page')
 export class AwLibraryPage extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     .filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin-bottom: 18px; }
     .search { position: relative; flex: 1 1 220px; max-width: 360px; }
     .search input { padding-left: 34px; }
@@ -69,7 +80,8 @@ export class AwLibraryPage extends LitElement {
       .search { max-width: none; flex-basis: 100%; }
       .hide-narrow { display: none; }
     }
-  `];
+  `,
+  ];
 
   @consume({ context: apiContext }) private api!: ApiClient;
   readonly #items = new Loader<AnimeSummary[]>(this, (signal) => listAnime(this.api, signal));
@@ -87,26 +99,33 @@ export class AwLibraryPage extends LitElement {
 
   constructor() {
     super();
-    new LiveEvents(this, {
-      series_added: () => void this.#load(),
-      scan_started: ({ data }) => {
-        if (data.scope === 'series') return;
-        this.scanning = true;
-        this.scanProgress = undefined;
-        this.scanText = t('library.scanning');
+    new LiveEvents(
+      this,
+      {
+        series_added: () => void this.#load(),
+        scan_started: ({ data }) => {
+          if (data.scope === 'series') return;
+          this.scanning = true;
+          this.scanProgress = undefined;
+          this.scanText = t('library.scanning');
+        },
+        scan_progress: ({ data }) => {
+          this.scanning = true;
+          this.scanProgress = data.total ? (data.current / data.total) * 100 : undefined;
+          this.scanText = data.total ? t('library.scanningOf', { current: data.current, total: data.total, folder: data.folder }) : t('library.scanning');
+        },
+        scan_complete: ({ data }) => {
+          if (data.scope !== 'series') this.scanning = false;
+          void this.#load();
+        },
+        scan_failed: ({ data }) => {
+          this.scanning = false;
+          this.dispatchEvent(new ToastEvent(t('library.scanFailed', { reason: data.error }), 'error'));
+        },
+        download_complete: () => void this.#load(),
       },
-      scan_progress: ({ data }) => {
-        this.scanning = true;
-        this.scanProgress = data.total ? (data.current / data.total) * 100 : undefined;
-        this.scanText = data.total ? t('library.scanningOf', { current: data.current, total: data.total, folder: data.folder }) : t('library.scanning');
-      },
-      scan_complete: ({ data }) => {
-        if (data.scope !== 'series') this.scanning = false;
-        void this.#load();
-      },
-      scan_failed: ({ data }) => { this.scanning = false; this.dispatchEvent(new ToastEvent(t('library.scanFailed', { reason: data.error }), 'error')); },
-      download_complete: () => void this.#load(),
-    }, () => void this.#load());
+      () => void this.#load(),
+    );
   }
 
   connectedCallback(): void {
@@ -154,10 +173,11 @@ export class AwLibraryPage extends LitElement {
       const result = await bulkSeries(this.api, action, keys);
       this.dispatchEvent(new ToastEvent(t('library.bulkResult', { succeeded: result.succeeded, failed: result.failed }), result.failed ? 'warn' : 'ok'));
       if (action === 'download_missing') {
-        const queued = result.results.reduce((sum, entry) => sum + (entry.ok ? entry.item_ids?.length ?? 0 : 0), 0);
+        const queued = result.results.reduce((sum, entry) => sum + (entry.ok ? (entry.item_ids?.length ?? 0) : 0), 0);
         this.dispatchEvent(new ToastEvent(t('library.bulkQueued', { count: queued }), 'info'));
       }
-      for (const entry of result.results) if (!entry.ok) this.dispatchEvent(new ToastEvent(t('library.bulkFailed', { key: entry.key, reason: entry.error.message }), 'error'));
+      for (const entry of result.results)
+        if (!entry.ok) this.dispatchEvent(new ToastEvent(t('library.bulkFailed', { key: entry.key, reason: entry.error.message }), 'error'));
       await this.#load();
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -171,7 +191,11 @@ export class AwLibraryPage extends LitElement {
     const none = this.chosen.size === 0 || this.bulkBusy;
     return html`<div class="card bulk" role="group" aria-label=${t('library.bulkActions')}>
       <span class="count" aria-live="polite">${t('library.selectedCount', { count: this.chosen.size })}</span>
-      <label class="check"><input type="checkbox" .checked=${allShown} @change=${(event: Event) => { this.chosen = (event.target as HTMLInputElement).checked ? new Set([...this.chosen, ...shown.map((item) => item.key)]) : new Set([...this.chosen].filter((key) => !shown.some((item) => item.key === key))); }} />${t('library.selectAll')}</label>
+      <label class="check"><input type="checkbox" .checked=${allShown} @change=${(event: Event) => {
+        this.chosen = (event.target as HTMLInputElement).checked
+          ? new Set([...this.chosen, ...shown.map((item) => item.key)])
+          : new Set([...this.chosen].filter((key) => !shown.some((item) => item.key === key)));
+      }} />${t('library.selectAll')}</label>
       <button type="button" ?disabled=${none} @click=${() => void this.#bulk('monitor')}>${icon('bookmark')}${t('library.bulkMonitor')}</button>
       <button type="button" ?disabled=${none} @click=${() => void this.#bulk('unmonitor')}>${icon('x')}${t('library.bulkUnmonitor')}</button>
       <button type="button" ?disabled=${none} @click=${() => void this.#bulk('refresh')}>${icon('refresh')}${t('library.bulkRefresh')}</button>
@@ -195,17 +219,24 @@ export class AwLibraryPage extends LitElement {
       <div class="page-header">
         <h1 tabindex="-1">${t('nav.library')}</h1>
         <div class="toolbar">
-          <button type="button" aria-pressed=${this.selecting ? 'true' : 'false'} @click=${() => { this.selecting = !this.selecting; this.chosen = new Set(); }}>${icon('check')}<span>${this.selecting ? t('library.selectDone') : t('library.select')}</span></button>
+          <button type="button" aria-pressed=${this.selecting ? 'true' : 'false'} @click=${() => {
+            this.selecting = !this.selecting;
+            this.chosen = new Set();
+          }}>${icon('check')}<span>${this.selecting ? t('library.selectDone') : t('library.select')}</span></button>
           <button type="button" @click=${() => void this.#rescan()} aria-disabled=${this.scanning ? 'true' : 'false'}>${icon('refresh')}<span>${this.scanning ? t('library.scanningShort') : t('library.rescan')}</span></button>
           <a class="button" href=${toUrl('/library/import')}>${icon('import')}<span>${t('library.importFolders')}</span></a>
           <a class="button" href=${toUrl(organizePath())}>${icon('folder')}<span>${t('organize.open')}</span></a>
           <a class="button primary" href=${toUrl('/library/add')}>${icon('plus')}<span>${t('route.addSeries')}</span></a>
         </div>
       </div>
-      ${this.scanning ? html`<div class="card scan">
+      ${
+        this.scanning
+          ? html`<div class="card scan">
         <div class="small muted">${this.scanText || t('library.scanning')}</div>
         <aw-progress-bar label=${t('library.scan')} .value=${this.scanProgress ?? 0} ?indeterminate=${this.scanProgress === undefined}></aw-progress-bar>
-      </div>` : nothing}
+      </div>`
+          : nothing
+      }
       <aw-first-run-checklist @checklist-dismissed=${() => this.renderRoot.querySelector<HTMLElement>('h1')?.focus()}></aw-first-run-checklist>
       ${loadState(this.#items, () => void this.#load())}
       ${this.#body()}`;
@@ -243,9 +274,14 @@ export class AwLibraryPage extends LitElement {
       </div>
       <p class="summary" aria-live="polite">${t('library.summary', { shown: shown.length, total: this.items.length, missing: missingTotal })}</p>
       ${this.selecting ? this.#bulkBar(shown) : nothing}
-      ${shown.length === 0 ? html`<aw-empty-state heading=${t('library.noMatchTitle')} icon="search"><span slot="text">${t('library.noMatchText')}</span>
+      ${
+        shown.length === 0
+          ? html`<aw-empty-state heading=${t('library.noMatchTitle')} icon="search"><span slot="text">${t('library.noMatchText')}</span>
         <button type="button" @click=${() => this.#update({ search: '', missingOnly: false, monitored: 'all' })}>${t('library.clearFilters')}</button></aw-empty-state>`
-        : this.view === 'grid' ? this.#grid(shown) : this.#table(shown)}`;
+          : this.view === 'grid'
+            ? this.#grid(shown)
+            : this.#table(shown)
+      }`;
   }
 
   #badge(item: AnimeSummary) {
@@ -259,15 +295,22 @@ export class AwLibraryPage extends LitElement {
 
   #grid(items: AnimeSummary[]) {
     if (this.selecting) {
-      return html`<div class="grid">${repeat(items, (item) => item.key, (item) => html`
+      return html`<div class="grid">${repeat(
+        items,
+        (item) => item.key,
+        (item) => html`
         <label class="tile pick ${item.monitored ? '' : 'unmonitored'}">
           <input type="checkbox" aria-label=${t('library.selectOne', { name: item.name })} .checked=${this.chosen.has(item.key)} @change=${(event: Event) => this.#choose(item.key, (event.target as HTMLInputElement).checked)} />
           <div class="poster"><aw-poster .src=${item.cover} .name=${item.name}></aw-poster></div>
           <div class="meta"><span class="name">${item.name}</span><span class="sub"><span>${item.year ?? ''}</span><span>${item.downloaded_count}/${item.episode_count}</span></span></div>
           <span class="corner">${this.#badge(item)}</span>
-        </label>`)}</div>`;
+        </label>`,
+      )}</div>`;
     }
-    return html`<div class="grid">${repeat(items, (item) => item.key, (item) => html`
+    return html`<div class="grid">${repeat(
+      items,
+      (item) => item.key,
+      (item) => html`
       <a class="tile ${item.monitored ? '' : 'unmonitored'}" href=${toUrl(seriesPath(item.key))}>
         <div class="poster"><aw-poster .src=${item.cover} .name=${item.name}></aw-poster></div>
         <div class="meta">
@@ -276,24 +319,31 @@ export class AwLibraryPage extends LitElement {
           <span class="sub"><span>${item.year ?? ''}</span><span>${item.downloaded_count}/${item.episode_count}</span></span>
         </div>
         <span class="corner">${this.#badge(item)}</span>
-      </a>`)}</div>`;
+      </a>`,
+    )}</div>`;
   }
 
   #table(items: AnimeSummary[]) {
     return html`<div class="table-wrap"><table>
       <thead><tr>${this.selecting ? html`<th class="pick"><span class="visually-hidden">${t('library.select')}</span></th>` : nothing}<th>${t('library.colSeries')}</th><th class="hide-narrow">${t('library.colYear')}</th><th>${t('library.colEpisodes')}</th><th class="num">${t('library.colMissing')}</th><th class="hide-narrow">${t('library.colStatus')}</th></tr></thead>
-      <tbody>${repeat(items, (item) => item.key, (item) => html`<tr class=${item.monitored ? '' : 'unmonitored'}>
+      <tbody>${repeat(
+        items,
+        (item) => item.key,
+        (item) => html`<tr class=${item.monitored ? '' : 'unmonitored'}>
         ${this.selecting ? html`<td class="pick"><input type="checkbox" aria-label=${t('library.selectOne', { name: item.name })} .checked=${this.chosen.has(item.key)} @change=${(event: Event) => this.#choose(item.key, (event.target as HTMLInputElement).checked)} /></td>` : nothing}
         <td class="name"><a href=${toUrl(seriesPath(item.key))}>${item.name}</a><div class="folder">${item.folder}</div></td>
         <td class="hide-narrow">${item.year ?? '–'}</td>
         <td class="cell-progress"><aw-progress-bar label=${t('library.onDisk')} .value=${item.episode_count ? (item.downloaded_count / item.episode_count) * 100 : 0} tone=${item.missing_count ? 'accent' : 'ok'}></aw-progress-bar><span class="small muted">${t('library.countOf', { done: item.downloaded_count, total: item.episode_count })}</span></td>
         <td class="num">${item.missing_count > 0 ? html`<span class="badge danger">${item.missing_count}</span>` : html`<span class="muted">0</span>`}</td>
         <td class="hide-narrow">${this.#badge(item)}</td>
-      </tr>`)}</tbody>
+      </tr>`,
+      )}</tbody>
     </table></div>`;
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-library-page': AwLibraryPage }
+  interface HTMLElementTagNameMap {
+    'aw-library-page': AwLibraryPage;
+  }
 }

@@ -12,5 +12,7 @@ export class WebhookSavedEvent extends Event {
 }
 
 declare global {
-  interface HTMLElementEventMap { 'aw-webhook-saved': WebhookSavedEvent }
+  interface HTMLElementEventMap {
+    'aw-webhook-saved': WebhookSavedEvent;
+  }
 }

@@ -21,7 +21,9 @@ import { t } from '../../i18n/locale.ts';
  */
 @customElement('aw-organize-page')
 export class AwOrganizePage extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     .back { display: inline-flex; align-items: center; gap: 4px; margin-bottom: 14px; text-decoration: none; font-size: 0.9rem; }
     .intro { color: var(--aw-text-muted); max-width: 75ch; margin-bottom: 16px; }
     section.series { margin-bottom: 20px; }
@@ -34,7 +36,8 @@ export class AwOrganizePage extends LitElement {
     .clashes li { margin: 4px 0; }
     .clashes code { font-family: var(--aw-mono); font-size: 0.8rem; word-break: break-all; }
     .apply { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 4px 0 18px; }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) query = new URLSearchParams();
   @consume({ context: apiContext }) private api!: ApiClient;
@@ -70,7 +73,11 @@ export class AwOrganizePage extends LitElement {
     const plans = this.plans ?? [];
     const files = plans.reduce((sum, plan) => sum + plan.moves.length, 0);
     if (this.applying || files === 0) return;
-    const answer = await confirmDialog({ heading: t('organize.confirmTitle'), message: t('organize.confirmText', { count: files }), confirmLabel: t('organize.apply', { count: files }) });
+    const answer = await confirmDialog({
+      heading: t('organize.confirmTitle'),
+      message: t('organize.confirmText', { count: files }),
+      confirmLabel: t('organize.apply', { count: files }),
+    });
     if (!answer.confirmed) return;
     this.applying = true;
     try {
@@ -79,7 +86,9 @@ export class AwOrganizePage extends LitElement {
       const results = key ? [await applyRename(this.api, key)] : (await applyLibraryRename(this.api, keys)).series;
       const moved = results.reduce((sum, result) => sum + result.moves.length, 0);
       const failed = results.reduce((sum, result) => sum + result.failed.length, 0);
-      this.dispatchEvent(new ToastEvent(failed > 0 ? t('organize.appliedWithFailures', { moved, failed }) : t('organize.applied', { count: moved }), failed > 0 ? 'warn' : 'ok'));
+      this.dispatchEvent(
+        new ToastEvent(failed > 0 ? t('organize.appliedWithFailures', { moved, failed }) : t('organize.applied', { count: moved }), failed > 0 ? 'warn' : 'ok'),
+      );
       await this.#load();
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -90,7 +99,8 @@ export class AwOrganizePage extends LitElement {
 
   render() {
     const key = this.#key;
-    const back = key ? html`<a class="back" href=${toUrl(seriesPath(key))}>${icon('left', 16)}${this.plans?.[0]?.name ?? t('route.series')}</a>`
+    const back = key
+      ? html`<a class="back" href=${toUrl(seriesPath(key))}>${icon('left', 16)}${this.plans?.[0]?.name ?? t('route.series')}</a>`
       : html`<a class="back" href=${toUrl('/library')}>${icon('left', 16)}${t('nav.library')}</a>`;
     return html`${back}
       <div class="page-header"><h1>${t('route.organize')}</h1></div>
@@ -118,26 +128,41 @@ export class AwOrganizePage extends LitElement {
   #plan(plan: RenamePlan) {
     return html`<section class="series" aria-labelledby=${`plan-${plan.key}`}>
       <h2 id=${`plan-${plan.key}`}><a href=${toUrl(seriesPath(plan.key))}>${plan.name}</a><span class="folder">${plan.folder}</span></h2>
-      ${plan.moves.length > 0 ? html`<div class="table-wrap"><table>
+      ${
+        plan.moves.length > 0
+          ? html`<div class="table-wrap"><table>
         <thead><tr><th>${t('organize.colFrom')}</th><th class="arrow"><span class="visually-hidden">${t('organize.colArrow')}</span></th><th>${t('organize.colTo')}</th></tr></thead>
-        <tbody>${plan.moves.map((move) => html`<tr class=${move.kind}>
+        <tbody>${plan.moves.map(
+          (move) => html`<tr class=${move.kind}>
           <td class="path">${move.from}</td><td class="arrow" aria-hidden="true">→</td><td class="path">${move.to}</td>
-        </tr>`)}</tbody>
-      </table></div>` : nothing}
-      ${plan.clashes.length > 0 ? html`<div class="notice warn clashes" role="note"><strong>${t('organize.clashesTitle', { count: plan.clashes.length })}</strong>
-        <ul>${plan.clashes.map((clash) => html`<li><code>${clash.from}</code> → <code>${clash.to}</code>: ${this.#reason(clash)}</li>`)}</ul></div>` : nothing}
+        </tr>`,
+        )}</tbody>
+      </table></div>`
+          : nothing
+      }
+      ${
+        plan.clashes.length > 0
+          ? html`<div class="notice warn clashes" role="note"><strong>${t('organize.clashesTitle', { count: plan.clashes.length })}</strong>
+        <ul>${plan.clashes.map((clash) => html`<li><code>${clash.from}</code> → <code>${clash.to}</code>: ${this.#reason(clash)}</li>`)}</ul></div>`
+          : nothing
+      }
     </section>`;
   }
 
   #reason(clash: RenameClash): string {
     switch (clash.reason) {
-      case 'exists': return t('organize.reasonExists');
-      case 'duplicate': return t('organize.reasonDuplicate');
-      default: return t('organize.reasonUnsafe');
+      case 'exists':
+        return t('organize.reasonExists');
+      case 'duplicate':
+        return t('organize.reasonDuplicate');
+      default:
+        return t('organize.reasonUnsafe');
     }
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-organize-page': AwOrganizePage }
+  interface HTMLElementTagNameMap {
+    'aw-organize-page': AwOrganizePage;
+  }
 }

@@ -6,7 +6,21 @@ import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
 import type { EventMap } from '../../../../contract/index.ts';
 import { Loader } from '../../data/loader.ts';
-import { applyProgress, cancelItem, clearCompleted, getQueue, pauseItem, queueAction, removeFromQueue, reorderQueue, resumeItem, retryItems, setPriority, type DownloadItem, type QueueStatus } from '../../data/queue.ts';
+import {
+  applyProgress,
+  cancelItem,
+  clearCompleted,
+  getQueue,
+  pauseItem,
+  queueAction,
+  removeFromQueue,
+  reorderQueue,
+  resumeItem,
+  retryItems,
+  setPriority,
+  type DownloadItem,
+  type QueueStatus,
+} from '../../data/queue.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { icon } from '../../components/icons.ts';
@@ -24,7 +38,9 @@ import { formatNumber, t } from '../../i18n/locale.ts';
 /** The download queue: what runs now (live), what waits (ordered), and the history. */
 @customElement('aw-queue-page')
 export class AwQueuePage extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     .state { display: flex; align-items: center; gap: 8px; }
     section { margin-bottom: 26px; }
     section > h2 { margin-bottom: 10px; display: flex; align-items: center; gap: 8px; }
@@ -50,7 +66,8 @@ export class AwQueuePage extends LitElement {
     .tabs [role="tab"] { border: none; border-bottom: 2px solid transparent; border-radius: 0; background: none; }
     .tabs [role="tab"][aria-selected="true"] { border-bottom-color: var(--aw-accent); color: var(--aw-accent); }
     @media (max-width: 640px) { .hide-narrow { display: none; } .item { grid-template-columns: 1fr; } }
-  `];
+  `,
+  ];
 
   @consume({ context: apiContext }) private api!: ApiClient;
   /**
@@ -64,19 +81,23 @@ export class AwQueuePage extends LitElement {
   constructor() {
     super();
     const reload = () => void this.#load();
-    new LiveEvents(this, {
-      download_progress: (message) => this.#progress(message.data),
-      download_added: reload,
-      download_complete: reload,
-      download_failed: reload,
-      download_removed: reload,
-      // Counters only: the lists come from a reload.
-      queue_status: reload,
-      queue_started: reload,
-      queue_stopped: reload,
-      queue_paused: reload,
-      queue_resumed: reload,
-    }, reload);
+    new LiveEvents(
+      this,
+      {
+        download_progress: (message) => this.#progress(message.data),
+        download_added: reload,
+        download_complete: reload,
+        download_failed: reload,
+        download_removed: reload,
+        // Counters only: the lists come from a reload.
+        queue_status: reload,
+        queue_started: reload,
+        queue_stopped: reload,
+        queue_paused: reload,
+        queue_resumed: reload,
+      },
+      reload,
+    );
   }
 
   connectedCallback(): void {
@@ -125,7 +146,12 @@ export class AwQueuePage extends LitElement {
 
   /** Cancel stops a running transfer: asked first, since the user may have meant Pause. */
   async #cancel(item: DownloadItem): Promise<void> {
-    const answer = await confirmDialog({ heading: t('queue.cancelTitle', { name: `${item.name} ${episodeCode(item.season, item.episode)}` }), message: t('queue.cancelText'), confirmLabel: t('queue.cancelConfirm'), danger: true });
+    const answer = await confirmDialog({
+      heading: t('queue.cancelTitle', { name: `${item.name} ${episodeCode(item.season, item.episode)}` }),
+      message: t('queue.cancelText'),
+      confirmLabel: t('queue.cancelConfirm'),
+      danger: true,
+    });
     if (answer.confirmed) await this.#do(() => cancelItem(this.api, item.id), t('queue.cancelled'));
   }
 
@@ -139,47 +165,78 @@ export class AwQueuePage extends LitElement {
     // Cancelled items keep their .part for a retry: they are not failures and get their own tab.
     const failed = status?.failed.filter((item) => item.status !== 'cancelled') ?? [];
     const cancelled = status?.failed.filter((item) => item.status === 'cancelled') ?? [];
-    const shown = this.history === 'completed' ? status?.completed ?? [] : this.history === 'failed' ? failed : cancelled;
+    const shown = this.history === 'completed' ? (status?.completed ?? []) : this.history === 'failed' ? failed : cancelled;
     return html`
       <div class="page-header">
         <h1>${t('nav.queue')}</h1>
         ${status ? html`<span class="state">${running && status.waiting ? html`<span class="badge warn">${t(`queue.holdBadge.${status.waiting.reason}`)}</span>` : running ? html`<span class="badge ok">${t('queue.running')}</span>` : status.isPaused ? html`<span class="badge warn">${t('queue.pausedState')}</span>` : html`<span class="badge">${t('queue.stopped')}</span>`}</span>` : nothing}
         <div class="toolbar">
-          ${running
-            ? html`<button type="button" @click=${() => void this.#do(() => queueAction(this.api, 'pause'), t('queue.pausedToast'))}>${icon('pause')}${t('queue.pauseAll')}</button>
+          ${
+            running
+              ? html`<button type="button" @click=${() => void this.#do(() => queueAction(this.api, 'pause'), t('queue.pausedToast'))}>${icon('pause')}${t('queue.pauseAll')}</button>
                    <button type="button" @click=${() => void this.#do(() => queueAction(this.api, 'stop'), t('queue.stoppedToast'))}>${icon('stop')}${t('queue.stop')}</button>`
-            : status?.isPaused
-              ? html`<button type="button" class="primary" @click=${() => void this.#do(() => queueAction(this.api, 'resume'), t('queue.resumedToast'))}>${icon('play')}${t('queue.resumeAll')}</button>`
-              : html`<button type="button" class="primary" @click=${() => void this.#do(() => queueAction(this.api, 'start'), t('queue.startedToast'))}>${icon('play')}${t('queue.start')}</button>`}
+              : status?.isPaused
+                ? html`<button type="button" class="primary" @click=${() => void this.#do(() => queueAction(this.api, 'resume'), t('queue.resumedToast'))}>${icon('play')}${t('queue.resumeAll')}</button>`
+                : html`<button type="button" class="primary" @click=${() => void this.#do(() => queueAction(this.api, 'start'), t('queue.startedToast'))}>${icon('play')}${t('queue.start')}</button>`
+          }
         </div>
       </div>
       ${loadState(this.#status, () => void this.#load())}
       ${status?.waiting ? html`<div class="notice warn" role="status">${t(`queue.hold.${status.waiting.reason}`)}${status.waiting.message ? html`<div class="small">${status.waiting.message}</div>` : nothing}</div>` : nothing}
-      ${!status ? nothing : html`
+      ${
+        !status
+          ? nothing
+          : html`
         <section aria-labelledby="active-h">
           <h2 id="active-h">${t('queue.downloading')} <span class="badge">${formatNumber(status.active.length)}</span></h2>
           ${status.active.length === 0 ? html`<p class="muted small">${status.pending.length ? (running ? t('queue.startingNext') : t('queue.notRunning')) : t('queue.nothingDownloading')}</p>` : nothing}
-          ${repeat(status.active, (item) => item.id, (item) => this.#activeItem(item))}
+          ${repeat(
+            status.active,
+            (item) => item.id,
+            (item) => this.#activeItem(item),
+          )}
         </section>
         <section aria-labelledby="pending-h">
           <h2 id="pending-h">${t('queue.waiting')} <span class="badge">${formatNumber(status.pending.length)}</span></h2>
-          ${status.pending.length > 0 ? this.#pendingTable(status.pending)
-            : status.active.length === 0 && status.completed.length === 0 ? html`<aw-empty-state heading=${t('queue.emptyTitle')} icon="queue"><span slot="text">${t('queue.emptyText')}</span><a class="button" href=${toUrl('/library')}>${t('queue.toLibrary')}</a></aw-empty-state>`
-            : html`<p class="muted small">${t('queue.nothingWaiting')}</p>`}
+          ${
+            status.pending.length > 0
+              ? this.#pendingTable(status.pending)
+              : status.active.length === 0 && status.completed.length === 0
+                ? html`<aw-empty-state heading=${t('queue.emptyTitle')} icon="queue"><span slot="text">${t('queue.emptyText')}</span><a class="button" href=${toUrl('/library')}>${t('queue.toLibrary')}</a></aw-empty-state>`
+                : html`<p class="muted small">${t('queue.nothingWaiting')}</p>`
+          }
         </section>
         <section aria-labelledby="history-h">
           <h2 id="history-h">${t('queue.history')}</h2>
           <div class="tabs">
             <div role="tablist" aria-labelledby="history-h">
-              ${(['completed', 'failed', 'cancelled'] as const).map((tab) => html`<button type="button" role="tab" id="tab-${tab}" aria-controls="history-panel" aria-selected=${this.history === tab ? 'true' : 'false'} @click=${() => { this.history = tab; }}>${t(`queue.tab.${tab}`, { count: (tab === 'completed' ? status.completed : tab === 'failed' ? failed : cancelled).length })}</button>`)}
+              ${(['completed', 'failed', 'cancelled'] as const).map(
+                (tab) =>
+                  html`<button type="button" role="tab" id="tab-${tab}" aria-controls="history-panel" aria-selected=${this.history === tab ? 'true' : 'false'} @click=${() => {
+                    this.history = tab;
+                  }}>${t(`queue.tab.${tab}`, { count: (tab === 'completed' ? status.completed : tab === 'failed' ? failed : cancelled).length })}</button>`,
+              )}
             </div>
             <span style="margin-left: auto" class="toolbar">
-              ${this.history !== 'completed' && shown.length ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, shown.map((item) => item.id)), t('queue.retriedAll'))}>${icon('refresh')}${t('queue.retryAll')}</button>` : nothing}
+              ${
+                this.history !== 'completed' && shown.length
+                  ? html`<button type="button" @click=${() =>
+                      void this.#do(
+                        () =>
+                          retryItems(
+                            this.api,
+                            shown.map((item) => item.id),
+                          ),
+                        t('queue.retriedAll'),
+                      )}>${icon('refresh')}${t('queue.retryAll')}</button>`
+                  : nothing
+              }
               ${this.history === 'completed' && status.completed.length ? html`<button type="button" @click=${() => void this.#do(() => clearCompleted(this.api), t('queue.cleared'))}>${icon('trash')}${t('queue.clear')}</button>` : nothing}
             </span>
           </div>
           <div id="history-panel" role="tabpanel" aria-labelledby="tab-${this.history}">${this.#historyTable(shown)}</div>
-        </section>`}`;
+        </section>`
+      }`;
   }
 
   #name(item: DownloadItem) {
@@ -191,9 +248,11 @@ export class AwQueuePage extends LitElement {
     return html`<article class="card item" aria-label=${`${item.name} ${episodeCode(item.season, item.episode)}`}>
       ${this.#name(item)}
       <div class="buttons">
-        ${paused
-          ? html`<button type="button" class="icon" aria-label=${t('queue.resume')} title=${t('queue.resume')} @click=${() => void this.#do(() => resumeItem(this.api, item.id))}>${icon('play', 16)}</button>`
-          : html`<button type="button" class="icon" aria-label=${t('queue.pause')} title=${t('queue.pause')} @click=${() => void this.#do(() => pauseItem(this.api, item.id))}>${icon('pause', 16)}</button>`}
+        ${
+          paused
+            ? html`<button type="button" class="icon" aria-label=${t('queue.resume')} title=${t('queue.resume')} @click=${() => void this.#do(() => resumeItem(this.api, item.id))}>${icon('play', 16)}</button>`
+            : html`<button type="button" class="icon" aria-label=${t('queue.pause')} title=${t('queue.pause')} @click=${() => void this.#do(() => pauseItem(this.api, item.id))}>${icon('pause', 16)}</button>`
+        }
         <button type="button" class="icon danger" aria-label=${t('common.cancel')} title=${t('queue.cancelTitleHint')} @click=${() => void this.#cancel(item)}>${icon('x', 16)}</button>
       </div>
       <aw-progress-bar class="bar" label=${t('series.downloading', { code: `${item.name} ${episodeCode(item.season, item.episode)}` })} .value=${item.progress} tone=${paused ? 'warn' : 'accent'} ?indeterminate=${!paused && item.progress === 0 && item.downloadedBytes === 0}></aw-progress-bar>
@@ -211,7 +270,10 @@ export class AwQueuePage extends LitElement {
   #pendingTable(items: DownloadItem[]) {
     return html`<div class="table-wrap"><table>
       <thead><tr><th class="hide-narrow">#</th><th>${t('queue.colEpisode')}</th><th class="hide-narrow">${t('queue.colPriority')}</th><th class="hide-narrow">${t('queue.colAdded')}</th><th><span class="visually-hidden">${t('series.colActions')}</span></th></tr></thead>
-      <tbody>${repeat(items, (item) => item.id, (item, index) => html`<tr>
+      <tbody>${repeat(
+        items,
+        (item) => item.id,
+        (item, index) => html`<tr>
         <td class="pos hide-narrow">${index + 1}</td>
         <td>${this.#name(item)}${item.status === 'paused' ? html` <span class="badge warn">${t('series.paused')}</span>` : nothing}${item.error ? html`<div class="small muted">${item.error}</div>` : nothing}</td>
         <td class="hide-narrow"><label><span class="visually-hidden">${t('queue.priorityOf', { name: `${item.name} ${episodeCode(item.season, item.episode)}` })}</span>
@@ -222,12 +284,15 @@ export class AwQueuePage extends LitElement {
         <td class="act">
           <button type="button" class="icon ghost" aria-label=${t('queue.moveUp')} title=${t('queue.moveUp')} ?disabled=${index === 0} @click=${() => void this.#move(item, -1)}>${icon('up', 16)}</button>
           <button type="button" class="icon ghost" aria-label=${t('queue.moveDown')} title=${t('queue.moveDown')} ?disabled=${index === items.length - 1} @click=${() => void this.#move(item, 1)}>${icon('down', 16)}</button>
-          ${item.status === 'paused'
-            ? html`<button type="button" class="icon ghost" aria-label=${t('queue.resume')} title=${t('queue.resume')} @click=${() => void this.#do(() => resumeItem(this.api, item.id))}>${icon('play', 16)}</button>`
-            : html`<button type="button" class="icon ghost" aria-label=${t('queue.pause')} title=${t('queue.pause')} @click=${() => void this.#do(() => pauseItem(this.api, item.id))}>${icon('pause', 16)}</button>`}
+          ${
+            item.status === 'paused'
+              ? html`<button type="button" class="icon ghost" aria-label=${t('queue.resume')} title=${t('queue.resume')} @click=${() => void this.#do(() => resumeItem(this.api, item.id))}>${icon('play', 16)}</button>`
+              : html`<button type="button" class="icon ghost" aria-label=${t('queue.pause')} title=${t('queue.pause')} @click=${() => void this.#do(() => pauseItem(this.api, item.id))}>${icon('pause', 16)}</button>`
+          }
           <button type="button" class="icon ghost" aria-label=${t('queue.removeFromQueue')} title=${t('queue.remove')} @click=${() => void this.#do(() => removeFromQueue(this.api, item.id), t('queue.removedToast'))}>${icon('x', 16)}</button>
         </td>
-      </tr>`)}</tbody>
+      </tr>`,
+      )}</tbody>
     </table></div>`;
   }
 
@@ -235,19 +300,29 @@ export class AwQueuePage extends LitElement {
     if (items.length === 0) return html`<p class="muted small">${t(`queue.none.${this.history}`)}</p>`;
     return html`<div class="table-wrap"><table>
       <thead><tr><th>${t('queue.colEpisode')}</th><th class="hide-narrow">${this.history === 'completed' ? t('queue.colSize') : t('queue.colAttempts')}</th><th>${this.history === 'completed' ? t('queue.colFinished') : t('queue.colReason')}</th><th><span class="visually-hidden">${t('series.colActions')}</span></th></tr></thead>
-      <tbody>${repeat(items, (item) => item.id, (item) => html`<tr>
+      <tbody>${repeat(
+        items,
+        (item) => item.id,
+        (item) => html`<tr>
         <td>${this.#name(item)}${item.filePath ? html`<div class="small muted mono">${item.filePath}</div>` : nothing}</td>
         <td class="hide-narrow small nowrap">${this.history === 'completed' ? formatBytes(item.totalBytes ?? item.downloadedBytes) : t('queue.attempts', { count: item.attempts })}</td>
-        <td class="small ${this.history === 'completed' ? 'nowrap' : ''}">${this.history === 'completed' ? formatDateTime(item.completedAt) : html`<div class="reason">${this.history === 'cancelled' ? t('queue.cancelledReason') : item.error ?? t('queue.unknownError')}</div>`}</td>
-        <td class="act">${this.history !== 'completed' ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, [item.id]), t('queue.retried'))}>${icon('refresh', 16)}${this.history === 'cancelled' ? t('queue.resume') : t('queue.retry')}</button>
-          <button type="button" class="icon ghost" aria-label=${t('queue.removeItem', { name: `${item.name} ${episodeCode(item.season, item.episode)}` })} title=${t('queue.removeHint')} @click=${() => void this.#do(() => removeFromQueue(this.api, item.id), t('queue.removedToast'))}>${icon('trash', 16)}</button>` : nothing}</td>
-      </tr>`)}</tbody>
+        <td class="small ${this.history === 'completed' ? 'nowrap' : ''}">${this.history === 'completed' ? formatDateTime(item.completedAt) : html`<div class="reason">${this.history === 'cancelled' ? t('queue.cancelledReason') : (item.error ?? t('queue.unknownError'))}</div>`}</td>
+        <td class="act">${
+          this.history !== 'completed'
+            ? html`<button type="button" @click=${() => void this.#do(() => retryItems(this.api, [item.id]), t('queue.retried'))}>${icon('refresh', 16)}${this.history === 'cancelled' ? t('queue.resume') : t('queue.retry')}</button>
+          <button type="button" class="icon ghost" aria-label=${t('queue.removeItem', { name: `${item.name} ${episodeCode(item.season, item.episode)}` })} title=${t('queue.removeHint')} @click=${() => void this.#do(() => removeFromQueue(this.api, item.id), t('queue.removedToast'))}>${icon('trash', 16)}</button>`
+            : nothing
+        }</td>
+      </tr>`,
+      )}</tbody>
     </table></div>`;
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-queue-page': AwQueuePage }
+  interface HTMLElementTagNameMap {
+    'aw-queue-page': AwQueuePage;
+  }
 }
 
 /** The item a progress message is about, active or still pending. */

@@ -33,7 +33,9 @@ type EpisodeState = 'on_disk' | 'upgrading' | 'missing' | 'queued' | 'downloadin
 /** One series: metadata, seasons and episodes with their state, and the actions on them. */
 @customElement('aw-series-page')
 export class AwSeriesPage extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     .hero { display: grid; grid-template-columns: 200px minmax(0, 1fr); grid-template-rows: auto 1fr; gap: 0 24px; margin-bottom: 24px; }
     .hero aw-poster { grid-row: span 2; align-self: start; }
     .hero .wide { grid-column: 2; min-width: 0; }
@@ -85,7 +87,8 @@ export class AwSeriesPage extends LitElement {
       .ep-table th, .ep-table td { padding: 8px; }
       summary aw-progress-bar { display: none; }
     }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) params: Record<string, string> = {};
   @consume({ context: apiContext }) private api!: ApiClient;
@@ -106,25 +109,32 @@ export class AwSeriesPage extends LitElement {
       if (!this.anime || data.key !== this.anime.key) return;
       this.#putItem(applyItemEvent(this.queue.get(episodeId(data.key, data.season, data.episode)), data, status));
     };
-    new LiveEvents(this, {
-      download_added: (message) => onItem(message.data, 'pending'),
-      download_progress: ({ data }) => {
-        const current = this.queue.get(episodeId(data.key, data.season, data.episode)) ?? [...this.queue.values()].find((item) => item.id === data.item_id);
-        if (current) this.#putItem(applyProgress(current, data));
+    new LiveEvents(
+      this,
+      {
+        download_added: (message) => onItem(message.data, 'pending'),
+        download_progress: ({ data }) => {
+          const current = this.queue.get(episodeId(data.key, data.season, data.episode)) ?? [...this.queue.values()].find((item) => item.id === data.item_id);
+          if (current) this.#putItem(applyProgress(current, data));
+        },
+        download_complete: (message) => {
+          onItem(message.data, 'completed');
+          void this.#load(false);
+        },
+        download_failed: (message) => onItem(message.data, 'failed'),
+        download_removed: ({ data }) => {
+          this.#view.update((view) => ({ ...view, queue: new Map([...view.queue].filter(([, item]) => item.id !== data.item_id)) }));
+        },
+        scan_complete: () => void this.#load(false),
+        episode_upgraded: ({ data }) => {
+          if (data.key === this.#key) void this.#load(false);
+        },
+        languages_offered: ({ data }) => {
+          if (data.key === this.#key) void this.#load(false);
+        },
       },
-      download_complete: (message) => { onItem(message.data, 'completed'); void this.#load(false); },
-      download_failed: (message) => onItem(message.data, 'failed'),
-      download_removed: ({ data }) => {
-        this.#view.update((view) => ({ ...view, queue: new Map([...view.queue].filter(([, item]) => item.id !== data.item_id)) }));
-      },
-      scan_complete: () => void this.#load(false),
-      episode_upgraded: ({ data }) => {
-        if (data.key === this.#key) void this.#load(false);
-      },
-      languages_offered: ({ data }) => {
-        if (data.key === this.#key) void this.#load(false);
-      },
-    }, () => void this.#load(false));
+      () => void this.#load(false),
+    );
   }
 
   get #key(): string {
@@ -206,7 +216,9 @@ export class AwSeriesPage extends LitElement {
   }
 
   #missingIn(episodes: EpisodeView[]): { season: number; episode: number }[] {
-    return episodes.filter((episode) => this.#state(episode) === 'missing' || this.#state(episode) === 'failed').map((episode) => ({ season: episode.season, episode: episode.number }));
+    return episodes
+      .filter((episode) => this.#state(episode) === 'missing' || this.#state(episode) === 'failed')
+      .map((episode) => ({ season: episode.season, episode: episode.number }));
   }
 
   async #setMonitored(monitored: boolean): Promise<void> {
@@ -229,7 +241,7 @@ export class AwSeriesPage extends LitElement {
 
   async #setLanguage(value: string): Promise<void> {
     try {
-      this.#putSeries(await updateAnime(this.api, this.#key, { preferred_language: value === '' ? null : value as Language }));
+      this.#putSeries(await updateAnime(this.api, this.#key, { preferred_language: value === '' ? null : (value as Language) }));
       this.dispatchEvent(new ToastEvent(t('series.languageSaved'), 'ok'));
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -264,7 +276,9 @@ export class AwSeriesPage extends LitElement {
     if (!answer.confirmed) return;
     try {
       await deleteAnime(this.api, this.anime.key, answer.checked);
-      this.dispatchEvent(new ToastEvent(answer.checked ? t('series.removedFiles', { name: this.anime.name }) : t('series.removed', { name: this.anime.name }), 'ok'));
+      this.dispatchEvent(
+        new ToastEvent(answer.checked ? t('series.removedFiles', { name: this.anime.name }) : t('series.removed', { name: this.anime.name }), 'ok'),
+      );
       navigate('/library');
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -282,7 +296,9 @@ export class AwSeriesPage extends LitElement {
   }
 
   #page(anime: AnimeDetail) {
-    const seasons = Object.keys(anime.episodes).map(Number).sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b));
+    const seasons = Object.keys(anime.episodes)
+      .map(Number)
+      .sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b));
     const allEpisodes = seasons.flatMap((season) => anime.episodes[String(season)]);
     const missingAll = this.#missingIn(allEpisodes);
     const queued = allEpisodes.filter((episode) => ['queued', 'downloading', 'paused'].includes(this.#state(episode))).length;
@@ -301,8 +317,18 @@ export class AwSeriesPage extends LitElement {
           </div>
         </div>
           <div class="wide">
-            ${anime.description ? html`<p class="description ${this.expanded ? '' : 'clamped'}">${anime.description}</p>
-              ${anime.description.length > 320 ? html`<button type="button" class="ghost small" @click=${() => { this.expanded = !this.expanded; }}>${this.expanded ? t('series.less') : t('series.more')}</button>` : nothing}` : nothing}
+            ${
+              anime.description
+                ? html`<p class="description ${this.expanded ? '' : 'clamped'}">${anime.description}</p>
+              ${
+                anime.description.length > 320
+                  ? html`<button type="button" class="ghost small" @click=${() => {
+                      this.expanded = !this.expanded;
+                    }}>${this.expanded ? t('series.less') : t('series.more')}</button>`
+                  : nothing
+              }`
+                : nothing
+            }
             <div class="folder" title=${t('series.folderOnDisk')}>${icon('folder', 15)}<span>${anime.folder_path}</span></div>
             <div class="stats">
               <div class="stat"><strong>${formatNumber(anime.episode_count)}</strong><span>${t('series.statProvider')}</span></div>
@@ -328,8 +354,12 @@ export class AwSeriesPage extends LitElement {
             </div>
           </div>
       </section>
-      ${seasons.length === 0 ? html`<aw-empty-state heading=${t('series.noEpisodes')} icon="tv"><span slot="text">${t('series.noEpisodesText')}</span>
-        <button type="button" class="primary" @click=${() => void this.#run('refresh', () => refreshAnime(this.api, anime.key), t('series.refreshed'))}>${t('series.refresh')}</button></aw-empty-state>` : nothing}
+      ${
+        seasons.length === 0
+          ? html`<aw-empty-state heading=${t('series.noEpisodes')} icon="tv"><span slot="text">${t('series.noEpisodesText')}</span>
+        <button type="button" class="primary" @click=${() => void this.#run('refresh', () => refreshAnime(this.api, anime.key), t('series.refreshed'))}>${t('series.refresh')}</button></aw-empty-state>`
+          : nothing
+      }
       ${seasons.map((season) => this.#season(season, anime.episodes[String(season)], seasons.length <= 3 || anime.missing_episodes[String(season)] !== undefined))}`;
   }
 
@@ -366,9 +396,11 @@ export class AwSeriesPage extends LitElement {
       <td class="title">${title}${first && second && first !== second ? html`<div class="alt">${second}</div>` : nothing}</td>
       <td class="hide-narrow"><div class="langs">${episode.languages.map((language) => languageFlag(language))}</div></td>
       <td class="state">${this.#stateCell(state, item, episode)}</td>
-      <td class="act">${state === 'missing' || state === 'failed'
-        ? html`<button type="button" class="icon" aria-label=${t('series.downloadOne', { code })} title=${t('series.downloadOne', { code })} aria-disabled=${this.busy.has(code) ? 'true' : 'false'} @click=${() => void this.#download(single, code)}>${icon(state === 'failed' ? 'refresh' : 'download', 16)}</button>`
-        : nothing}</td>
+      <td class="act">${
+        state === 'missing' || state === 'failed'
+          ? html`<button type="button" class="icon" aria-label=${t('series.downloadOne', { code })} title=${t('series.downloadOne', { code })} aria-disabled=${this.busy.has(code) ? 'true' : 'false'} @click=${() => void this.#download(single, code)}>${icon(state === 'failed' ? 'refresh' : 'download', 16)}</button>`
+          : nothing
+      }</td>
     </tr>`;
   }
 
@@ -380,30 +412,41 @@ export class AwSeriesPage extends LitElement {
 
   #stateCell(state: EpisodeState, item: DownloadItem | undefined, episode: EpisodeView) {
     switch (state) {
-      case 'on_disk': return html`<div class="on-disk">
+      case 'on_disk':
+        return html`<div class="on-disk">
         <span class="badge ok" title=${episode.file_path ?? ''}>${icon('check', 13)}${t('series.onDisk')}${episode.size ? ` · ${formatBytes(episode.size)}` : ''}</span>
         ${this.#fileLanguage(episode)}
         ${item?.status === 'completed' && item.upgradeFrom ? html`<span class="badge info">${t('series.upgradedFrom', { language: languageLabel(item.upgradeFrom) })}</span>` : nothing}
         ${episode.upgradable ? html`<span class="badge warn">${t('series.upgradable', { language: languageLabel(this.anime?.upgrade_cutoff ?? '') })}</span>` : nothing}
       </div>`;
-      case 'upgrading': return html`<div class="dl">
+      case 'upgrading':
+        return html`<div class="dl">
         <div class="on-disk">${this.#fileLanguage(episode)}<span class="badge info">${icon(item?.status === 'downloading' ? 'download' : 'clock', 13)}${t('series.upgrading', { language: languageLabel(item?.language ?? '') })}</span></div>
         ${item?.status === 'downloading' ? html`<aw-progress-bar label=${t('series.downloading', { code: episodeCode(episode.season, episode.number) })} .value=${item.progress}></aw-progress-bar>` : nothing}
       </div>`;
-      case 'missing': return html`<span class="badge danger">${t('series.missing')}</span>`;
-      case 'queued': return html`<span class="badge info">${icon('clock', 13)}${t('series.queuedState')}</span>`;
-      case 'paused': return html`<span class="badge warn">${icon('pause', 13)}${t('series.paused')} · ${formatPercent(item?.progress)}</span>`;
-      case 'failed': return html`<span class="badge danger" title=${item?.error ?? ''}>${t('series.failed')}${item?.error ? `: ${item.error.slice(0, 40)}` : ''}</span>`;
-      case 'downloading': return html`<div class="dl">
+      case 'missing':
+        return html`<span class="badge danger">${t('series.missing')}</span>`;
+      case 'queued':
+        return html`<span class="badge info">${icon('clock', 13)}${t('series.queuedState')}</span>`;
+      case 'paused':
+        return html`<span class="badge warn">${icon('pause', 13)}${t('series.paused')} · ${formatPercent(item?.progress)}</span>`;
+      case 'failed':
+        return html`<span class="badge danger" title=${item?.error ?? ''}>${t('series.failed')}${item?.error ? `: ${item.error.slice(0, 40)}` : ''}</span>`;
+      case 'downloading':
+        return html`<div class="dl">
         <aw-progress-bar label=${t('series.downloading', { code: episodeCode(episode.season, episode.number) })} .value=${item?.progress ?? 0}></aw-progress-bar>
         <div class="line"><span>${formatPercent(item?.progress)}</span><span>${formatSpeed(item?.speed)}</span><span>${t('series.left', { eta: formatEta(item?.eta) })}</span></div>
       </div>`;
-      case 'unavailable': return html`<span class="badge">${t('series.notOnProvider')}</span>`;
-      default: return html`<span class="badge">${t('library.notMonitored')}</span>`;
+      case 'unavailable':
+        return html`<span class="badge">${t('series.notOnProvider')}</span>`;
+      default:
+        return html`<span class="badge">${t('library.notMonitored')}</span>`;
     }
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-series-page': AwSeriesPage }
+  interface HTMLElementTagNameMap {
+    'aw-series-page': AwSeriesPage;
+  }
 }

@@ -43,7 +43,11 @@ export class AwBackupsCard extends LitElement {
   }
 
   async #restore(backup: ConfigBackup): Promise<void> {
-    const answer = await confirmDialog({ heading: t('backups.restoreTitle'), message: t('backups.restoreText', { when: formatDateTime(backup.created_at) }), confirmLabel: t('backups.restore') });
+    const answer = await confirmDialog({
+      heading: t('backups.restoreTitle'),
+      message: t('backups.restoreText', { when: formatDateTime(backup.created_at) }),
+      confirmLabel: t('backups.restore'),
+    });
     if (!answer.confirmed) return;
     try {
       this.dispatchEvent(new ConfigRestoredEvent(await restoreBackup(this.api, backup.name)));
@@ -58,17 +62,27 @@ export class AwBackupsCard extends LitElement {
     return html`<section class="card" aria-labelledby="backups-h">
       <div class="page-header" style="margin-bottom: 4px"><h2 id="backups-h">${t('backups.title')}</h2><button type="button" @click=${() => void this.#create()}>${icon('disk')}${t('backups.now')}</button></div>
       <p class="card-intro">${t('backups.intro')}</p>
-      ${this.backups === undefined ? html`<p class="muted">${t('common.loading')}</p>` : this.backups.length === 0 ? html`<p class="muted small">${t('backups.none')}</p>` : html`<div class="table-wrap"><table>
+      ${
+        this.backups === undefined
+          ? html`<p class="muted">${t('common.loading')}</p>`
+          : this.backups.length === 0
+            ? html`<p class="muted small">${t('backups.none')}</p>`
+            : html`<div class="table-wrap"><table>
         <thead><tr><th>${t('backups.colBackup')}</th><th>${t('backups.colCreated')}</th><th>${t('backups.colSize')}</th><th><span class="visually-hidden">${t('series.colActions')}</span></th></tr></thead>
-        <tbody>${this.backups.slice(0, 15).map((backup) => html`<tr>
+        <tbody>${this.backups.slice(0, 15).map(
+          (backup) => html`<tr>
           <td class="mono small">${backup.name}</td><td class="small">${formatDateTime(backup.created_at)}</td><td class="small">${formatBytes(backup.size)}</td>
           <td style="text-align: right"><button type="button" @click=${() => void this.#restore(backup)}>${t('backups.restore')}</button></td>
-        </tr>`)}</tbody></table></div>
-        ${this.backups.length > 15 ? html`<p class="small muted" style="margin-top: 6px">${t('backups.older', { count: this.backups.length - 15 })}</p>` : nothing}`}
+        </tr>`,
+        )}</tbody></table></div>
+        ${this.backups.length > 15 ? html`<p class="small muted" style="margin-top: 6px">${t('backups.older', { count: this.backups.length - 15 })}</p>` : nothing}`
+      }
     </section>`;
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-backups-card': AwBackupsCard }
+  interface HTMLElementTagNameMap {
+    'aw-backups-card': AwBackupsCard;
+  }
 }

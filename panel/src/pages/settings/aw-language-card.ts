@@ -34,5 +34,7 @@ export class AwLanguageCard extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-language-card': AwLanguageCard }
+  interface HTMLElementTagNameMap {
+    'aw-language-card': AwLanguageCard;
+  }
 }

@@ -16,12 +16,15 @@ import { t } from '../../i18n/locale.ts';
 /** Master password change and the API key (shown once after creating it). */
 @customElement('aw-security-card')
 export class AwSecurityCard extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     .key { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
     .key code { padding: 8px 10px; border-radius: 6px; background: var(--aw-surface-2); border: 1px solid var(--aw-border); word-break: break-all; flex: 1 1 260px; }
     form { max-width: 520px; }
     h3 { margin: 22px 0 10px; }
-  `];
+  `,
+  ];
 
   @consume({ context: apiContext }) private api!: ApiClient;
   @state() private current = '';
@@ -33,7 +36,12 @@ export class AwSecurityCard extends LitElement {
 
   connectedCallback(): void {
     super.connectedCallback();
-    apiKeyInfo(this.api).then((info) => { this.key = info; }, () => {});
+    apiKeyInfo(this.api).then(
+      (info) => {
+        this.key = info;
+      },
+      () => {},
+    );
   }
 
   async #changePassword(event: Event): Promise<void> {
@@ -55,7 +63,12 @@ export class AwSecurityCard extends LitElement {
 
   async #rotate(): Promise<void> {
     if (this.key?.exists) {
-      const answer = await confirmDialog({ heading: t('security.rotateTitle'), message: t('security.rotateText'), confirmLabel: t('security.rotateConfirm'), danger: true });
+      const answer = await confirmDialog({
+        heading: t('security.rotateTitle'),
+        message: t('security.rotateText'),
+        confirmLabel: t('security.rotateConfirm'),
+        danger: true,
+      });
       if (!answer.confirmed) return;
     }
     try {
@@ -68,7 +81,12 @@ export class AwSecurityCard extends LitElement {
   }
 
   async #revoke(): Promise<void> {
-    const answer = await confirmDialog({ heading: t('security.revokeTitle'), message: t('security.revokeText'), confirmLabel: t('security.revoke'), danger: true });
+    const answer = await confirmDialog({
+      heading: t('security.revokeTitle'),
+      message: t('security.revokeText'),
+      confirmLabel: t('security.revoke'),
+      danger: true,
+    });
     if (!answer.confirmed) return;
     try {
       await revokeApiKey(this.api);
@@ -97,17 +115,24 @@ export class AwSecurityCard extends LitElement {
         <h3>${t('security.changeTitle')}</h3>
         ${this.passwordError ? html`<div class="notice error" role="alert" style="margin-bottom: 12px">${this.passwordError}</div>` : nothing}
         <div class="field"><label for="current">${t('security.current')}</label>
-          <input id="current" type="password" autocomplete="current-password" .value=${this.current} @input=${(event: Event) => { this.current = (event.target as HTMLInputElement).value; }} /></div>
+          <input id="current" type="password" autocomplete="current-password" .value=${this.current} @input=${(event: Event) => {
+            this.current = (event.target as HTMLInputElement).value;
+          }} /></div>
         <div class="field"><label for="new">${t('security.new')}</label>
-          <input id="new" type="password" autocomplete="new-password" aria-describedby="new-strength" .value=${this.next} @input=${(event: Event) => { this.next = (event.target as HTMLInputElement).value; }} />
+          <input id="new" type="password" autocomplete="new-password" aria-describedby="new-strength" .value=${this.next} @input=${(event: Event) => {
+            this.next = (event.target as HTMLInputElement).value;
+          }} />
           ${this.next ? html`<aw-password-strength id="new-strength" .password=${this.next}></aw-password-strength>` : nothing}</div>
         <button type="submit" ?disabled=${this.busy || !this.current || !acceptable}>${icon('key')}${t('security.change')}</button>
       </form>
       <h3>${t('security.apiKey')}</h3>
       <p class="muted small" style="margin-bottom: 10px">${t('security.apiKeyIntro')} <code>X-Api-Key</code></p>
-      ${this.newKey ? html`<div class="notice warn" role="status" style="margin-bottom: 10px">${t('security.copyNow')}</div>
+      ${
+        this.newKey
+          ? html`<div class="notice warn" role="status" style="margin-bottom: 10px">${t('security.copyNow')}</div>
         <div class="key"><code aria-label=${t('security.newKey')}>${this.newKey}</code><button type="button" @click=${() => void this.#copy()}>${t('security.copy')}</button></div>`
-        : html`<p class="small">${this.key?.exists ? html`${t('security.currentKey')} <code>${this.key.prefix}…</code>, ${t('security.createdAt', { when: formatDateTime(this.key.created_at) })}` : t('security.noKey')}</p>`}
+          : html`<p class="small">${this.key?.exists ? html`${t('security.currentKey')} <code>${this.key.prefix}…</code>, ${t('security.createdAt', { when: formatDateTime(this.key.created_at) })}` : t('security.noKey')}</p>`
+      }
       <div class="toolbar" style="margin-top: 10px">
         <button type="button" @click=${() => void this.#rotate()}>${icon('refresh')}${this.key?.exists ? t('security.rotate') : t('security.create')}</button>
         ${this.key?.exists ? html`<button type="button" class="danger" @click=${() => void this.#revoke()}>${t('security.revoke')}</button>` : nothing}
@@ -117,5 +142,7 @@ export class AwSecurityCard extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-security-card': AwSecurityCard }
+  interface HTMLElementTagNameMap {
+    'aw-security-card': AwSecurityCard;
+  }
 }

@@ -27,7 +27,9 @@ const LOCAL_EXAMPLES = [
 /** Every setting the user can change, grouped by what it is for; env-pinned keys are locked. */
 @customElement('aw-settings-page')
 export class AwSettingsPage extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     .layout { display: grid; gap: 16px; max-width: 980px; }
     .locked-hint { display: inline-flex; align-items: center; gap: 4px; color: var(--aw-warn); font-size: 0.8rem; font-weight: 500; }
     .preview { margin-top: 4px; display: grid; gap: 4px; }
@@ -41,7 +43,8 @@ export class AwSettingsPage extends LitElement {
     .savebar span { margin-right: auto; font-weight: 560; }
     .unit { display: flex; gap: 8px; align-items: center; }
     .unit input { max-width: 160px; }
-  `];
+  `,
+  ];
 
   @consume({ context: apiContext }) private api!: ApiClient;
   @state() private config: ConfigView | undefined;
@@ -127,8 +130,20 @@ export class AwSettingsPage extends LitElement {
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         // Older server without the preview route: render the examples here.
-        const local = LOCAL_EXAMPLES.map((example) => previewEpisodePath({ folder: `${example.seriesTitle} (${example.year})`, seasonTemplate: templates.season_folder_template, episodeTemplate: templates.episode_template, example }));
-        this.examples = local.map((preview, index) => ({ series: LOCAL_EXAMPLES[index].seriesTitle, season: LOCAL_EXAMPLES[index].season, episode: LOCAL_EXAMPLES[index].episode, path: preview.path }));
+        const local = LOCAL_EXAMPLES.map((example) =>
+          previewEpisodePath({
+            folder: `${example.seriesTitle} (${example.year})`,
+            seasonTemplate: templates.season_folder_template,
+            episodeTemplate: templates.episode_template,
+            example,
+          }),
+        );
+        this.examples = local.map((preview, index) => ({
+          series: LOCAL_EXAMPLES[index].seriesTitle,
+          season: LOCAL_EXAMPLES[index].season,
+          episode: LOCAL_EXAMPLES[index].episode,
+          path: preview.path,
+        }));
         const unknown = local.flatMap((preview) => preview.unknownTokens);
         this.namingError = unknown.length ? t('settings.unknownToken', { tokens: [...new Set(unknown)].join(', ') }) : '';
       } else {
@@ -153,7 +168,9 @@ export class AwSettingsPage extends LitElement {
       this.dispatchEvent(new ToastEvent(t('settings.saved'), 'ok'));
     } catch (error) {
       if (error instanceof ApiError && error.details.length) {
-        this.fieldErrors = new Map(error.details.filter((detail) => detail.path).map((detail) => [String(detail.path).replace(/^settings\./, ''), detail.message]));
+        this.fieldErrors = new Map(
+          error.details.filter((detail) => detail.path).map((detail) => [String(detail.path).replace(/^settings\./, ''), detail.message]),
+        );
       }
       this.dispatchEvent(new ToastEvent(t('settings.notSaved', { reason: errorMessage(error) }), 'error'));
     } finally {
@@ -177,16 +194,31 @@ export class AwSettingsPage extends LitElement {
 
   #text(path: string, label: string, hint?: string, placeholder = '') {
     const id = `f-${path.replace(/\./g, '-')}`;
-    return this.#field(path, label, (locked) => html`<input id=${id} type="text" spellcheck="false" placeholder=${placeholder} ?disabled=${locked}
-      .value=${String(getPath(this.draft as never, path) ?? '')} @input=${(event: Event) => this.#set(path, (event.target as HTMLInputElement).value)} />`, hint);
+    return this.#field(
+      path,
+      label,
+      (locked) => html`<input id=${id} type="text" spellcheck="false" placeholder=${placeholder} ?disabled=${locked}
+      .value=${String(getPath(this.draft as never, path) ?? '')} @input=${(event: Event) => this.#set(path, (event.target as HTMLInputElement).value)} />`,
+      hint,
+    );
   }
 
   #number(path: string, label: string, options: { min?: number; max?: number; step?: number; hint?: string; unit?: string; scale?: number } = {}) {
     const id = `f-${path.replace(/\./g, '-')}`;
     const scale = options.scale ?? 1;
     const raw = Number(getPath(this.draft as never, path) ?? 0);
-    return this.#field(path, label, (locked) => html`<div class="unit"><input id=${id} type="number" min=${options.min ?? 0} max=${options.max ?? ''} step=${options.step ?? 1} ?disabled=${locked}
-      .value=${String(Math.round((raw / scale) * 100) / 100)} @input=${(event: Event) => { const value = (event.target as HTMLInputElement).valueAsNumber; if (Number.isFinite(value)) this.#set(path, Math.round(value * scale)); }} />${options.unit ? html`<span class="muted small">${options.unit}</span>` : nothing}</div>`, options.hint);
+    return this.#field(
+      path,
+      label,
+      (
+        locked,
+      ) => html`<div class="unit"><input id=${id} type="number" min=${options.min ?? 0} max=${options.max ?? ''} step=${options.step ?? 1} ?disabled=${locked}
+      .value=${String(Math.round((raw / scale) * 100) / 100)} @input=${(event: Event) => {
+        const value = (event.target as HTMLInputElement).valueAsNumber;
+        if (Number.isFinite(value)) this.#set(path, Math.round(value * scale));
+      }} />${options.unit ? html`<span class="muted small">${options.unit}</span>` : nothing}</div>`,
+      options.hint,
+    );
   }
 
   #toggle(path: string, label: string, hint?: string) {
@@ -205,7 +237,11 @@ export class AwSettingsPage extends LitElement {
 
   render() {
     const draft = this.draft;
-    if (this.error || !draft) return html`<aw-load-state state=${this.error ? 'error' : 'pending'} message=${this.error} @aw-retry=${() => { this.error = ''; void this.#load(); }}></aw-load-state>`;
+    if (this.error || !draft)
+      return html`<aw-load-state state=${this.error ? 'error' : 'pending'} message=${this.error} @aw-retry=${() => {
+        this.error = '';
+        void this.#load();
+      }}></aw-load-state>`;
     const changes = Object.keys(this.#patch).length;
     const watchMode = !draft.library.watch ? 'off' : draft.library.watch_polling ? 'polling' : 'events';
     return html`<div class="page-header"><h1>${t('nav.settings')}</h1></div>
@@ -214,12 +250,21 @@ export class AwSettingsPage extends LitElement {
         <h2 id="library-h">${t('nav.library')}</h2>
         <p class="card-intro">${t('settings.libraryIntro')}</p>
         ${this.#text('anime_directory', t('setup.folder'), t('settings.folderHint'), '/media/anime')}
-        ${this.#field('library.watch', t('settings.watch'), (locked) => html`<select id="f-library-watch" ?disabled=${locked || this.#locked('library.watch_polling')}
-            @change=${(event: Event) => { const mode = (event.target as HTMLSelectElement).value; this.#set('library.watch', mode !== 'off'); this.#set('library.watch_polling', mode === 'polling'); }}>
+        ${this.#field(
+          'library.watch',
+          t('settings.watch'),
+          (locked) => html`<select id="f-library-watch" ?disabled=${locked || this.#locked('library.watch_polling')}
+            @change=${(event: Event) => {
+              const mode = (event.target as HTMLSelectElement).value;
+              this.#set('library.watch', mode !== 'off');
+              this.#set('library.watch_polling', mode === 'polling');
+            }}>
             <option value="events" ?selected=${watchMode === 'events'}>${t('settings.watchEvents')}</option>
             <option value="polling" ?selected=${watchMode === 'polling'}>${t('settings.watchPolling')}</option>
             <option value="off" ?selected=${watchMode === 'off'}>${t('settings.watchOff')}</option>
-          </select>`, t('settings.watchHint'))}
+          </select>`,
+          t('settings.watchHint'),
+        )}
       </section>
 
       <section class="card" aria-labelledby="schedule-h">
@@ -257,10 +302,22 @@ export class AwSettingsPage extends LitElement {
         <h2 id="downloads-h">${t('settings.downloads')}</h2>
         <p class="card-intro">${t('settings.downloadsIntro')}</p>
         <div class="grid-2">
-          ${this.#field('downloads.languages', t('settings.languages'), (locked) => html`<aw-order-list id="f-downloads-languages" label=${t('settings.languagesOrder')} .labelOf=${languageLabel} .options=${LANGUAGES} .value=${draft.downloads.languages} ?disabled=${locked}
-              @aw-order-change=${(event: OrderChangeEvent) => this.#set('downloads.languages', event.value)}></aw-order-list>`)}
-          ${this.#field('downloads.hosters', t('settings.hosters'), (locked) => html`<aw-order-list id="f-downloads-hosters" label=${t('settings.hostersOrder')} .options=${SUPPORTED_HOSTERS} .value=${draft.downloads.hosters} .notes=${hosterNotes(draft.downloads.hosters)} ?disabled=${locked}
-              @aw-order-change=${(event: OrderChangeEvent) => this.#set('downloads.hosters', event.value)}></aw-order-list>`)}
+          ${this.#field(
+            'downloads.languages',
+            t('settings.languages'),
+            (
+              locked,
+            ) => html`<aw-order-list id="f-downloads-languages" label=${t('settings.languagesOrder')} .labelOf=${languageLabel} .options=${LANGUAGES} .value=${draft.downloads.languages} ?disabled=${locked}
+              @aw-order-change=${(event: OrderChangeEvent) => this.#set('downloads.languages', event.value)}></aw-order-list>`,
+          )}
+          ${this.#field(
+            'downloads.hosters',
+            t('settings.hosters'),
+            (
+              locked,
+            ) => html`<aw-order-list id="f-downloads-hosters" label=${t('settings.hostersOrder')} .options=${SUPPORTED_HOSTERS} .value=${draft.downloads.hosters} .notes=${hosterNotes(draft.downloads.hosters)} ?disabled=${locked}
+              @aw-order-change=${(event: OrderChangeEvent) => this.#set('downloads.hosters', event.value)}></aw-order-list>`,
+          )}
         </div>
         <div class="grid-2">
           ${this.#number('downloads.concurrency', t('settings.concurrency'), { min: 1, max: 16 })}
@@ -275,18 +332,28 @@ export class AwSettingsPage extends LitElement {
         ${this.#text('provider.url', t('settings.providerUrl'), t('settings.providerUrlHint'))}
         <div class="grid-2">
           ${this.#number('provider.requests_per_second', t('settings.rps'), { min: 0.1, max: 50, step: 0.1 })}
-          ${this.#field('logging.level', t('settings.logLevel'), (locked) => html`<select id="f-logging-level" ?disabled=${locked} @change=${(event: Event) => this.#set('logging.level', (event.target as HTMLSelectElement).value)}>
-              ${['error', 'warn', 'info', 'debug', 'trace'].map((level) => html`<option value=${level} ?selected=${draft.logging.level === level}>${level}</option>`)}</select>`)}
+          ${this.#field(
+            'logging.level',
+            t('settings.logLevel'),
+            (
+              locked,
+            ) => html`<select id="f-logging-level" ?disabled=${locked} @change=${(event: Event) => this.#set('logging.level', (event.target as HTMLSelectElement).value)}>
+              ${['error', 'warn', 'info', 'debug', 'trace'].map((level) => html`<option value=${level} ?selected=${draft.logging.level === level}>${level}</option>`)}</select>`,
+          )}
           ${this.#number('auth.session_hours', t('settings.sessionLength'), { min: 1, max: 168, unit: t('settings.hours') })}
           ${this.#number('auth.remember_days', t('settings.rememberDays'), { min: 1, max: 365, unit: t('settings.days') })}
         </div>
       </section>
 
-      ${changes > 0 ? html`<div class="savebar" role="region" aria-label=${t('settings.unsaved')}>
+      ${
+        changes > 0
+          ? html`<div class="savebar" role="region" aria-label=${t('settings.unsaved')}>
         <span>${t('settings.changed', { count: changes })}</span>
         <button type="button" @click=${() => this.config && this.#adopt(this.config)}>${t('settings.discard')}</button>
         <button type="button" class="primary" ?disabled=${this.saving} @click=${() => void this.#save()}>${this.saving ? t('common.saving') : t('settings.save')}</button>
-      </div>` : nothing}
+      </div>`
+          : nothing
+      }
 
       <aw-language-card></aw-language-card>
       <aw-security-card></aw-security-card>
@@ -296,5 +363,7 @@ export class AwSettingsPage extends LitElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-settings-page': AwSettingsPage }
+  interface HTMLElementTagNameMap {
+    'aw-settings-page': AwSettingsPage;
+  }
 }

@@ -3,7 +3,15 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { ApiError, errorMessage, type ApiClient } from '../../data/api-client.ts';
-import { createDatabaseBackup, deleteDatabaseBackup, downloadDatabaseBackup, listDatabaseBackups, restoreDatabaseBackup, uploadDatabaseBackup, type DatabaseBackup } from '../../data/system.ts';
+import {
+  createDatabaseBackup,
+  deleteDatabaseBackup,
+  downloadDatabaseBackup,
+  listDatabaseBackups,
+  restoreDatabaseBackup,
+  uploadDatabaseBackup,
+  type DatabaseBackup,
+} from '../../data/system.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
 import { icon } from '../../components/icons.ts';
@@ -66,7 +74,12 @@ export class AwDatabaseBackups extends LitElement {
   }
 
   async #restore(backup: DatabaseBackup): Promise<void> {
-    const answer = await confirmDialog({ heading: t('dbBackups.restoreTitle'), message: t('dbBackups.restoreText', { when: formatDateTime(backup.created_at) }), confirmLabel: t('dbBackups.restore'), danger: true });
+    const answer = await confirmDialog({
+      heading: t('dbBackups.restoreTitle'),
+      message: t('dbBackups.restoreText', { when: formatDateTime(backup.created_at) }),
+      confirmLabel: t('dbBackups.restore'),
+      danger: true,
+    });
     if (!answer.confirmed) return;
     await this.#step('restore', async () => {
       const result = await restoreDatabaseBackup(this.api, backup.name);
@@ -76,7 +89,12 @@ export class AwDatabaseBackups extends LitElement {
   }
 
   async #delete(backup: DatabaseBackup): Promise<void> {
-    const answer = await confirmDialog({ heading: t('dbBackups.deleteTitle'), message: t('dbBackups.deleteText', { name: backup.name }), confirmLabel: t('dbBackups.delete'), danger: true });
+    const answer = await confirmDialog({
+      heading: t('dbBackups.deleteTitle'),
+      message: t('dbBackups.deleteText', { name: backup.name }),
+      confirmLabel: t('dbBackups.delete'),
+      danger: true,
+    });
     if (!answer.confirmed) return;
     await this.#step('delete', async () => {
       await deleteDatabaseBackup(this.api, backup.name);
@@ -104,29 +122,47 @@ export class AwDatabaseBackups extends LitElement {
   render() {
     return html`<section class="card" aria-labelledby="db-backups-h">
       <div class="page-header" style="margin-bottom: 4px"><h2 id="db-backups-h">${t('dbBackups.title')}</h2>
-        ${this.unavailable ? nothing : html`<div class="toolbar">
+        ${
+          this.unavailable
+            ? nothing
+            : html`<div class="toolbar">
           <button type="button" class="primary" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => void this.#create()}>${icon('disk')}${this.busy === 'create' ? t('dbBackups.creating') : t('dbBackups.now')}</button>
-          <button type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => { if (!this.busy) this.fileInput.click(); }}>${icon('import')}${this.busy === 'upload' ? t('dbBackups.uploading') : t('dbBackups.fromFile')}</button>
+          <button type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => {
+            if (!this.busy) this.fileInput.click();
+          }}>${icon('import')}${this.busy === 'upload' ? t('dbBackups.uploading') : t('dbBackups.fromFile')}</button>
           <input id="backup-file" type="file" accept=".db,.sqlite,.sqlite3,application/vnd.sqlite3,application/octet-stream" hidden aria-label=${t('dbBackups.fromFile')} @change=${() => void this.#uploadChosen()}>
-        </div>`}</div>
+        </div>`
+        }</div>
       <p class="card-intro">${this.unavailable ? nothing : t('dbBackups.intro', { keep: this.keep || 5 })}</p>
       ${this.unavailable ? html`<div class="notice" role="status">${this.unavailable}</div>` : nothing}
       ${this.problem ? html`<div class="notice error" role="alert">${this.problem}</div>` : nothing}
       ${this.busy === 'restore' ? html`<p class="small" role="status">${t('dbBackups.restoring')}</p>` : nothing}
-      ${this.unavailable ? nothing : this.backups === undefined ? html`<p class="muted small">${t('common.loading')}</p>` : this.backups.length === 0 ? html`<p class="muted small">${t('dbBackups.none')}</p>` : html`<div class="table-wrap"><table>
+      ${
+        this.unavailable
+          ? nothing
+          : this.backups === undefined
+            ? html`<p class="muted small">${t('common.loading')}</p>`
+            : this.backups.length === 0
+              ? html`<p class="muted small">${t('dbBackups.none')}</p>`
+              : html`<div class="table-wrap"><table>
         <thead><tr><th>${t('backups.colBackup')}</th><th>${t('dbBackups.colKind')}</th><th>${t('backups.colCreated')}</th><th>${t('backups.colSize')}</th><th><span class="visually-hidden">${t('series.colActions')}</span></th></tr></thead>
-        <tbody>${this.backups.map((backup) => html`<tr>
+        <tbody>${this.backups.map(
+          (backup) => html`<tr>
           <td class="mono small">${backup.name}</td><td class="small">${tCode('backupReason', backup.reason, backup.reason)}</td><td class="small">${formatDateTime(backup.created_at)}</td><td class="small">${formatBytes(backup.size)}</td>
           <td style="text-align: right; white-space: nowrap">
             <button type="button" aria-label=${t('dbBackups.downloadAria', { name: backup.name })} @click=${() => void this.#download(backup)}>${icon('download')}${t('dbBackups.download')}</button>
             <button type="button" aria-label=${t('dbBackups.restoreAria', { name: backup.name })} @click=${() => void this.#restore(backup)}>${t('dbBackups.restore')}</button>
             <button type="button" class="icon" aria-label=${t('dbBackups.deleteAria', { name: backup.name })} @click=${() => void this.#delete(backup)}>${icon('trash')}</button>
           </td>
-        </tr>`)}</tbody></table></div>`}
+        </tr>`,
+        )}</tbody></table></div>`
+      }
     </section>`;
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-database-backups': AwDatabaseBackups }
+  interface HTMLElementTagNameMap {
+    'aw-database-backups': AwDatabaseBackups;
+  }
 }

@@ -4,7 +4,16 @@ import { consume } from '@lit/context';
 import { apiContext, liveContext } from '../../context.ts';
 import { errorMessage, type ApiClient } from '../../data/api-client.ts';
 import type { LiveConnection } from '../../data/live.ts';
-import { giveUpCheck, listProviderChecks, NAMED_KEYS, nextFrame, sendCheckInput, type CheckFrame, type CheckInput, type ProviderCheck } from '../../data/provider-checks.ts';
+import {
+  giveUpCheck,
+  listProviderChecks,
+  NAMED_KEYS,
+  nextFrame,
+  sendCheckInput,
+  type CheckFrame,
+  type CheckInput,
+  type ProviderCheck,
+} from '../../data/provider-checks.ts';
 import { sharedStyles } from '../../styles/shared.ts';
 import { t } from '../../i18n/locale.ts';
 
@@ -15,7 +24,9 @@ import { t } from '../../i18n/locale.ts';
  */
 @customElement('aw-provider-check-page')
 export class AwProviderCheckPage extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     :host { display: block; max-width: 1000px; }
     .view { position: relative; border: 1px solid var(--aw-border); border-radius: 8px; overflow: hidden; background: var(--aw-surface); margin: 12px 0; }
     .view img { display: block; width: 100%; height: auto; cursor: crosshair; touch-action: manipulation; }
@@ -24,7 +35,8 @@ export class AwProviderCheckPage extends LitElement {
     .keys label { display: grid; gap: 4px; flex: 1 1 240px; }
     .hint { color: var(--aw-text-muted); font-size: 0.85rem; }
     p { margin: 0 0 8px; }
-  `];
+  `,
+  ];
 
   @consume({ context: apiContext }) private api!: ApiClient;
   @consume({ context: liveContext }) private live!: LiveConnection;
@@ -95,7 +107,11 @@ export class AwProviderCheckPage extends LitElement {
   }
 
   #send(input: CheckInput): void {
-    this.#sending = this.#sending.then(() => sendCheckInput(this.api, this.#site, input)).catch((error: unknown) => { this.error = errorMessage(error); });
+    this.#sending = this.#sending
+      .then(() => sendCheckInput(this.api, this.#site, input))
+      .catch((error: unknown) => {
+        this.error = errorMessage(error);
+      });
   }
 
   readonly #onClick = (event: MouseEvent) => {
@@ -134,9 +150,11 @@ export class AwProviderCheckPage extends LitElement {
       ${this.check ? html`<p class="hint">${t('check.reason', { reason: this.check.reason })}</p>` : nothing}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
       <div class="view">
-        ${this.frame
-          ? html`<img src=${this.frame.url} alt=${t('check.view')} width=${this.frame.width} height=${this.frame.height} @click=${this.#onClick} />`
-          : html`<div class="empty" role="status">${t('check.waitingFrame')}</div>`}
+        ${
+          this.frame
+            ? html`<img src=${this.frame.url} alt=${t('check.view')} width=${this.frame.width} height=${this.frame.height} @click=${this.#onClick} />`
+            : html`<div class="empty" role="status">${t('check.waitingFrame')}</div>`
+        }
       </div>
       <div class="keys">
         <label>${t('check.typeLabel')}
@@ -144,11 +162,17 @@ export class AwProviderCheckPage extends LitElement {
           <span class="hint">${t('check.typeHint')}</span>
         </label>
         <button type="button" @click=${() => this.#send({ type: 'key', key: 'Enter' })}>${t('check.enter')}</button>
-        <button type="button" class="ghost" @click=${() => { giveUpCheck(this.api, site).catch((error: unknown) => { this.error = errorMessage(error); }); }}>${t('check.giveUp')}</button>
+        <button type="button" class="ghost" @click=${() => {
+          giveUpCheck(this.api, site).catch((error: unknown) => {
+            this.error = errorMessage(error);
+          });
+        }}>${t('check.giveUp')}</button>
       </div>`;
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-provider-check-page': AwProviderCheckPage }
+  interface HTMLElementTagNameMap {
+    'aw-provider-check-page': AwProviderCheckPage;
+  }
 }

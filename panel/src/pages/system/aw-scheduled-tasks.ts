@@ -42,10 +42,12 @@ export class AwScheduledTasks extends LitElement {
       const tasks = Array.isArray(answer) ? answer : answer.tasks;
       const before = new Map((this.tasks ?? []).map((task) => [task.name, task]));
       // A start is seen once the task runs or its last run changed.
-      const starting = new Set([...this.starting].filter((name) => {
-        const task = tasks.find((entry) => entry.name === name);
-        return task && !task.running && task.last_run_at === before.get(name)?.last_run_at;
-      }));
+      const starting = new Set(
+        [...this.starting].filter((name) => {
+          const task = tasks.find((entry) => entry.name === name);
+          return task && !task.running && task.last_run_at === before.get(name)?.last_run_at;
+        }),
+      );
       this.tasks = tasks;
       this.starting = starting;
       this.note = '';
@@ -77,7 +79,11 @@ export class AwScheduledTasks extends LitElement {
   render() {
     return html`<section class="card" aria-labelledby="tasks-h">
       <h2 id="tasks-h">${t('system.tasks')}</h2><p class="card-intro">${t('system.tasksIntro')}</p>
-      ${this.tasks ? (this.tasks.length === 0 ? html`<p class="muted small">${t('system.noTasks')}</p>` : html`<div class="table-wrap"><table>
+      ${
+        this.tasks
+          ? this.tasks.length === 0
+            ? html`<p class="muted small">${t('system.noTasks')}</p>`
+            : html`<div class="table-wrap"><table>
         <thead><tr><th>${t('system.colTask')}</th><th>${t('system.colNext')}</th><th>${t('system.colLast')}</th><th>${t('series.colState')}</th><th><span class="visually-hidden">${t('series.colActions')}</span></th></tr></thead>
         <tbody>${this.tasks.map((task) => {
           const busy = Boolean(task.running) || this.starting.has(task.name);
@@ -86,16 +92,23 @@ export class AwScheduledTasks extends LitElement {
           <td class="small">${task.last_run_at ? formatRelative(task.last_run_at) : t('tasks.never')}</td>
           <td class="small" aria-live="polite">${this.#state(task)}${task.last_error ? html` <span class="badge danger" title=${task.last_error}>${task.last_error.slice(0, 60)}</span>` : nothing}</td>
           <td style="text-align: right"><button type="button" aria-disabled=${busy ? 'true' : 'false'} aria-label=${t('tasks.runNowAria', { task: taskLabel(task.name) })} @click=${() => void this.#run(task)}>${icon('play')}${t('tasks.runNow')}</button></td></tr>`;
-        })}</tbody></table></div>`)
-        : html`<p class="muted small">${this.note || t('common.loading')}</p>`}
+        })}</tbody></table></div>`
+          : html`<p class="muted small">${this.note || t('common.loading')}</p>`
+      }
     </section>`;
   }
 }
 
 function taskLabel(name: string): string {
-  return tCode('task', name, name.replace(/[-_]/g, ' ').replace(/^\w/, (first) => first.toUpperCase()));
+  return tCode(
+    'task',
+    name,
+    name.replace(/[-_]/g, ' ').replace(/^\w/, (first) => first.toUpperCase()),
+  );
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-scheduled-tasks': AwScheduledTasks }
+  interface HTMLElementTagNameMap {
+    'aw-scheduled-tasks': AwScheduledTasks;
+  }
 }

@@ -19,7 +19,9 @@ const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 /** Health of every component, the scheduled tasks (run now), database backups, recent log lines, the version. */
 @customElement('aw-system-page')
 export class AwSystemPage extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     .overview { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin-bottom: 16px; }
     .overview > .card { margin: 0; }
     .tile { padding: 14px 16px; }
@@ -37,7 +39,8 @@ export class AwSystemPage extends LitElement {
     .line .msg { word-break: break-word; }
     .line .extra { color: var(--aw-text-muted); }
     @media (max-width: 640px) { .line { grid-template-columns: 1fr; gap: 0; padding: 4px 12px; } }
-  `];
+  `,
+  ];
 
   @consume({ context: apiContext }) private api!: ApiClient;
   @state() private health: Health | undefined;
@@ -116,11 +119,16 @@ export class AwSystemPage extends LitElement {
     return html`
       <div class="page-header"><h1>${t('nav.system')}</h1>
         <div class="toolbar">
-          <button type="button" @click=${() => { void this.#loadHealth(); void this.#loadLogs(); }}>${icon('refresh')}${t('system.refresh')}</button>
+          <button type="button" @click=${() => {
+            void this.#loadHealth();
+            void this.#loadLogs();
+          }}>${icon('refresh')}${t('system.refresh')}</button>
           <button type="button" @click=${() => void this.#downloadDiagnostics()}>${icon('download')}${t('system.diagnostics')}</button>
         </div></div>
       ${this.error ? html`<aw-load-state state="error" message=${this.error} @aw-retry=${() => void this.#loadHealth()}></aw-load-state>` : nothing}
-      ${health ? html`<div class="overview">
+      ${
+        health
+          ? html`<div class="overview">
         <div class="card tile"><div class="label">${t('system.status')}</div><div class="value">${this.#statusBadge(health.status)}</div></div>
         <div class="card tile"><div class="label">${t('system.version')}</div><div class="value">${health.version}</div></div>
         <div class="card tile"><div class="label">${t('system.uptime')}</div><div class="value">${formatDuration(health.uptime_seconds)}</div></div>
@@ -130,20 +138,38 @@ export class AwSystemPage extends LitElement {
         <h2 id="components-h">${t('system.health')}</h2><p class="card-intro">${t('system.healthIntro')}</p>
         <div class="table-wrap"><table><thead><tr><th>${t('system.colComponent')}</th><th>${t('system.status')}</th><th>${t('system.colDetails')}</th></tr></thead>
           <tbody>${components.map(([name, component]) => html`<tr><td><b>${tCode('component', name, name)}</b></td><td>${this.#statusBadge(component.status)}</td><td>${this.#details(component)}</td></tr>`)}</tbody></table></div>
-      </section>` : this.error ? nothing : html`<aw-load-state state="pending"></aw-load-state>`}
+      </section>`
+          : this.error
+            ? nothing
+            : html`<aw-load-state state="pending"></aw-load-state>`
+      }
       <aw-provider-test @provider-tested=${() => void this.#loadHealth()}></aw-provider-test>
       <aw-scheduled-tasks></aw-scheduled-tasks>
       <aw-database-backups></aw-database-backups>
       <section class="card" aria-labelledby="logs-h">
         <div class="page-header" style="margin-bottom: 8px"><h2 id="logs-h">${t('system.logs')}</h2>
-          <label><span class="visually-hidden">${t('system.minLevel')}</span><select @change=${(event: Event) => { this.level = (event.target as HTMLSelectElement).value; void this.#loadLogs(); }}>
+          <label><span class="visually-hidden">${t('system.minLevel')}</span><select @change=${(event: Event) => {
+            this.level = (event.target as HTMLSelectElement).value;
+            void this.#loadLogs();
+          }}>
             ${LEVELS.map((level) => html`<option value=${level} ?selected=${level === this.level}>${t('system.levelAndAbove', { level })}</option>`)}</select></label></div>
-        ${this.logsError ? html`<p class="muted small">${this.logsError}</p>` : !this.logs ? html`<p class="muted small">${t('common.loading')}</p>` : this.logs.length === 0 ? html`<p class="muted small">${t('system.noLogLines')}</p>` : html`<div class="logs" role="log" tabindex="0" aria-label=${t('system.logAria')}>
+        ${
+          this.logsError
+            ? html`<p class="muted small">${this.logsError}</p>`
+            : !this.logs
+              ? html`<p class="muted small">${t('common.loading')}</p>`
+              : this.logs.length === 0
+                ? html`<p class="muted small">${t('system.noLogLines')}</p>`
+                : html`<div class="logs" role="log" tabindex="0" aria-label=${t('system.logAria')}>
           ${this.logs.map((line) => {
             const { time, level, msg, pid: _pid, hostname: _host, ...rest } = line;
-            const extra = Object.entries(rest).filter(([, value]) => value !== undefined && typeof value !== 'object').map(([key, value]) => `${key}=${String(value)}`).join(' ');
+            const extra = Object.entries(rest)
+              .filter(([, value]) => value !== undefined && typeof value !== 'object')
+              .map(([key, value]) => `${key}=${String(value)}`)
+              .join(' ');
             return html`<div class="line ${String(level)}"><span class="muted" title=${formatDateTime(time ?? null)}>${logTime(time)}</span><span class="lvl">${String(level ?? '')}</span><span class="msg">${msg ?? ''} <span class="extra">${extra}</span></span></div>`;
-          })}</div>`}
+          })}</div>`
+        }
       </section>`;
   }
 }
@@ -154,5 +180,7 @@ function logTime(time: string | number | undefined): string {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-system-page': AwSystemPage }
+  interface HTMLElementTagNameMap {
+    'aw-system-page': AwSystemPage;
+  }
 }

@@ -5,7 +5,18 @@ import { consume } from '@lit/context';
 import { apiContext } from '../../context.ts';
 import { errorMessage, type ApiClient } from '../../data/api-client.ts';
 import { LANGUAGES } from '../../data/config.ts';
-import { downloadAllWanted, downloadWantedEpisodes, listWanted, wantedFilterFromQuery, wantedQuery, wantedSlot, type WantedDownloadResult, type WantedEpisode, type WantedFilter, type WantedPage } from '../../data/wanted.ts';
+import {
+  downloadAllWanted,
+  downloadWantedEpisodes,
+  listWanted,
+  wantedFilterFromQuery,
+  wantedQuery,
+  wantedSlot,
+  type WantedDownloadResult,
+  type WantedEpisode,
+  type WantedFilter,
+  type WantedPage,
+} from '../../data/wanted.ts';
 import { LiveEvents } from '../../data/live-events.ts';
 import { ToastEvent } from '../../components/events.ts';
 import { confirmDialog } from '../../components/aw-dialog.ts';
@@ -28,7 +39,9 @@ const PAGE = 50;
  */
 @customElement('aw-wanted-page')
 export class AwWantedPage extends LitElement {
-  static styles = [sharedStyles, css`
+  static styles = [
+    sharedStyles,
+    css`
     .filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; margin-bottom: 16px; }
     .filters label { display: grid; gap: 4px; }
     .filters select, .filters input { width: auto; min-width: 150px; }
@@ -43,7 +56,8 @@ export class AwWantedPage extends LitElement {
     .kinds button { border: none; border-radius: 0; }
     .kinds button[aria-pressed="true"] { background: var(--aw-accent-soft); color: var(--aw-accent); }
     .pager { display: flex; gap: 8px; justify-content: center; align-items: center; margin-top: 16px; }
-  `];
+  `,
+  ];
 
   @consume({ context: apiContext }) private api!: ApiClient;
   /** The page's URL query: the filters live there so Back returns to the same view. */
@@ -60,7 +74,11 @@ export class AwWantedPage extends LitElement {
   constructor() {
     super();
     const reload = () => void this.#load();
-    new LiveEvents(this, { download_added: reload, download_removed: reload, download_complete: reload, series_added: reload, series_removed: reload, scan_complete: reload }, reload);
+    new LiveEvents(
+      this,
+      { download_added: reload, download_removed: reload, download_complete: reload, series_added: reload, series_removed: reload, scan_complete: reload },
+      reload,
+    );
   }
 
   connectedCallback(): void {
@@ -134,7 +152,11 @@ export class AwWantedPage extends LitElement {
   async #downloadAll(): Promise<void> {
     const total = this.page?.total ?? 0;
     if (total === 0) return;
-    const answer = await confirmDialog({ heading: t('wanted.allTitle', { count: total }), message: this.filter.language ? t('wanted.allTextLanguage', { language: languageLabel(this.filter.language) }) : t('wanted.allText'), confirmLabel: t('wanted.allConfirm') });
+    const answer = await confirmDialog({
+      heading: t('wanted.allTitle', { count: total }),
+      message: this.filter.language ? t('wanted.allTextLanguage', { language: languageLabel(this.filter.language) }) : t('wanted.allText'),
+      confirmLabel: t('wanted.allConfirm'),
+    });
     if (!answer.confirmed) return;
     await this.#run(() => downloadAllWanted(this.api, this.filter));
   }
@@ -145,7 +167,8 @@ export class AwWantedPage extends LitElement {
       const result = await request();
       const failed = result.results.filter((entry) => !entry.ok);
       this.dispatchEvent(new ToastEvent(t('wanted.queued', { queued: result.queued, skipped: result.skipped }), result.queued > 0 ? 'ok' : 'info'));
-      for (const entry of failed) if (!entry.ok) this.dispatchEvent(new ToastEvent(t('wanted.seriesFailed', { key: entry.key, reason: entry.error.message }), 'error'));
+      for (const entry of failed)
+        if (!entry.ok) this.dispatchEvent(new ToastEvent(t('wanted.seriesFailed', { key: entry.key, reason: entry.error.message }), 'error'));
       await this.#load();
     } catch (error) {
       this.dispatchEvent(new ToastEvent(errorMessage(error), 'error'));
@@ -165,7 +188,12 @@ export class AwWantedPage extends LitElement {
       </div>
       <p class="muted" style="margin-bottom: 16px">${t('wanted.lead')}</p>
       <div class="kinds" role="group" aria-label=${t('wanted.kinds')}>
-        ${(['missing', 'upgradable'] as const).map((kind) => html`<button type="button" aria-pressed=${this.filter.kind === kind ? 'true' : 'false'} @click=${() => { if (this.filter.kind !== kind) this.#setFilter({ kind }); }}>${kind === 'missing' ? t('wanted.kindMissing') : t('wanted.kindUpgradable')}</button>`)}
+        ${(['missing', 'upgradable'] as const).map(
+          (kind) =>
+            html`<button type="button" aria-pressed=${this.filter.kind === kind ? 'true' : 'false'} @click=${() => {
+              if (this.filter.kind !== kind) this.#setFilter({ kind });
+            }}>${kind === 'missing' ? t('wanted.kindMissing') : t('wanted.kindUpgradable')}</button>`,
+        )}
       </div>
       <div class="filters" role="search">
         <label>${t('wanted.series')}
@@ -182,8 +210,13 @@ export class AwWantedPage extends LitElement {
             ${LANGUAGES.map((language) => html`<option value=${language} ?selected=${this.filter.language === language}>${languageLabel(language)}</option>`)}
           </select></label>
       </div>
-      ${this.error ? html`<aw-load-state state="error" message=${this.error} @aw-retry=${() => void this.#load()}></aw-load-state>`
-        : this.loading && !page ? html`<aw-load-state state="pending"></aw-load-state>` : nothing}
+      ${
+        this.error
+          ? html`<aw-load-state state="error" message=${this.error} @aw-retry=${() => void this.#load()}></aw-load-state>`
+          : this.loading && !page
+            ? html`<aw-load-state state="pending"></aw-load-state>`
+            : nothing
+      }
       ${page ? this.#list(page) : nothing}`;
   }
 
@@ -206,29 +239,49 @@ export class AwWantedPage extends LitElement {
           <th class="pick"><input type="checkbox" aria-label=${t('wanted.selectPage')} .checked=${allOnPage} @change=${(event: Event) => this.#togglePage((event.target as HTMLInputElement).checked)} /></th>
           <th>${t('wanted.colSeries')}</th><th>${t('wanted.colEpisode')}</th><th>${t('wanted.colTitle')}</th><th>${t('wanted.colLanguages')}</th><th>${t('library.colStatus')}</th>
         </tr></thead>
-        <tbody>${repeat(page.items, (episode) => wantedSlot(episode), (episode) => {
-          const code = episodeCode(episode.season, episode.episode);
-          const [first, second] = locale() === 'de' ? [episode.title_de, episode.title_en] : [episode.title_en, episode.title_de];
-          return html`<tr>
+        <tbody>${repeat(
+          page.items,
+          (episode) => wantedSlot(episode),
+          (episode) => {
+            const code = episodeCode(episode.season, episode.episode);
+            const [first, second] = locale() === 'de' ? [episode.title_de, episode.title_en] : [episode.title_en, episode.title_de];
+            return html`<tr>
             <td class="pick"><input type="checkbox" aria-label=${t('wanted.selectOne', { series: episode.series_name, code })} .checked=${this.selected.has(wantedSlot(episode))} @change=${(event: Event) => this.#toggle(episode, (event.target as HTMLInputElement).checked)} /></td>
             <td class="series"><a href=${toUrl(seriesPath(episode.key))}>${episode.series_name}</a></td>
             <td class="code">${code}</td>
             <td>${first || second || html`<span class="muted">–</span>`}</td>
             <td><span class="langs">${episode.languages.map((language) => html`<span class="badge">${languageLabel(language)}</span>`)}</span></td>
-            <td>${episode.queued ? html`<span class="badge info">${t('wanted.inQueue')}</span>`
-              : episode.upgrade_to ? html`<span class="badge warn">${t('wanted.upgrade', { from: languageLabel(episode.file_language ?? ''), to: languageLabel(episode.upgrade_to) })}</span>`
-              : html`<span class="badge danger">${t('wanted.missing')}</span>`}</td>
+            <td>${
+              episode.queued
+                ? html`<span class="badge info">${t('wanted.inQueue')}</span>`
+                : episode.upgrade_to
+                  ? html`<span class="badge warn">${t('wanted.upgrade', { from: languageLabel(episode.file_language ?? ''), to: languageLabel(episode.upgrade_to) })}</span>`
+                  : html`<span class="badge danger">${t('wanted.missing')}</span>`
+            }</td>
           </tr>`;
-        })}</tbody>
+          },
+        )}</tbody>
       </table></div>
-      ${page.total > PAGE ? html`<div class="pager">
-        <button type="button" ?disabled=${this.offset === 0} @click=${() => { this.offset = Math.max(0, this.offset - PAGE); void this.#load(); }}>${icon('left')}${t('common.previous')}</button>
+      ${
+        page.total > PAGE
+          ? html`<div class="pager">
+        <button type="button" ?disabled=${this.offset === 0} @click=${() => {
+          this.offset = Math.max(0, this.offset - PAGE);
+          void this.#load();
+        }}>${icon('left')}${t('common.previous')}</button>
         <span class="small muted">${t('common.range', { from: this.offset + 1, to: Math.min(this.offset + PAGE, page.total), total: page.total })}</span>
-        <button type="button" ?disabled=${this.offset + PAGE >= page.total} @click=${() => { this.offset += PAGE; void this.#load(); }}>${t('common.next')}${icon('right')}</button>
-      </div>` : nothing}`;
+        <button type="button" ?disabled=${this.offset + PAGE >= page.total} @click=${() => {
+          this.offset += PAGE;
+          void this.#load();
+        }}>${t('common.next')}${icon('right')}</button>
+      </div>`
+          : nothing
+      }`;
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'aw-wanted-page': AwWantedPage }
+  interface HTMLElementTagNameMap {
+    'aw-wanted-page': AwWantedPage;
+  }
 }
