@@ -5,17 +5,18 @@ import { hash } from 'node:crypto';
 import { join } from 'node:path';
 import { isSeasonFolder, parseEpisodeFile, type EpisodeRef } from './episode-file.ts';
 import { LEGACY_KEY_FILE, LINK_FILE } from './folder-link.ts';
+import { directoryStamp, type StampedFolder } from './folder-stamps.ts';
 
 /**
- * The directory walk. It only reads directory listings; nothing is stat'ed except symlinked
- * entries of the media root. File sizes are not read here.
+ * The directory walk. It only reads directory listings; no file is stat'ed, only the directories
+ * (for their stamps) and symlinked entries of the media root. File sizes are not read here.
  */
 export interface FoundEpisode extends EpisodeRef {
   /** Relative to the series folder, with "/" separators. */
   readonly file: string;
 }
 
-export interface SeriesFolderScan {
+export interface SeriesFolderScan extends StampedFolder {
   readonly folder: string;
   readonly episodes: FoundEpisode[];
   readonly hasLinkFile: boolean;
@@ -54,7 +55,8 @@ export async function listSeriesFolders(root: string): Promise<string[]> {
  * (measured: the async walk used about twice the CPU of `find`). Whole-library walks go through
  * scanSeriesFolders, which yields to the event loop every few milliseconds.
  */
-export function scanSeriesFolder(root: string, folder: string): SeriesFolderScan {
+/** `now`: the time directory stamps are judged against (a directory changed just before is not stamped). */
+export function scanSeriesFolder(root: string, folder: string, now = Date.now()): SeriesFolderScan {
   const path = join(root, folder);
   const byEpisode = new Map<number, FoundEpisode>();
   // Names in readdir order: stable for an unchanged folder on the filesystems we know; should an
@@ -62,6 +64,9 @@ export function scanSeriesFolder(root: string, folder: string): SeriesFolderScan
   let listing = '';
   let hasLinkFile = false;
   let hasKeyFile = false;
+  const seasonFolders: string[] = [];
+  // Each directory is stat'ed before it is read: a change after the stat moves its mtime past the stamp.
+  let stamp = directoryStamp(path, now);
   const add = (ref: EpisodeRef, file: string) => {
     listing += `${file}\n`;
     const id = ref.season * 10_000 + ref.number;
@@ -75,6 +80,9 @@ export function scanSeriesFolder(root: string, folder: string): SeriesFolderScan
     else if (name === LINK_FILE) hasLinkFile = true;
     else if (name === LEGACY_KEY_FILE) hasKeyFile = true;
     else if (isSeasonFolder(name)) {
+      seasonFolders.push(name);
+      const inner = stamp === undefined ? undefined : directoryStamp(join(path, name), now);
+      stamp = inner === undefined ? undefined : `${stamp}/${inner}`;
       for (const inner of namesOrEmpty(join(path, name))) {
         const innerRef = parseEpisodeFile(inner);
         if (innerRef) add(innerRef, `${name}/${inner}`);
@@ -82,18 +90,20 @@ export function scanSeriesFolder(root: string, folder: string): SeriesFolderScan
     }
   }
   const episodes = [...byEpisode.values()].sort((a, b) => a.season - b.season || a.number - b.number);
-  return { folder, episodes, hasLinkFile, hasKeyFile, signature: listing === '' ? '' : hash('sha1', listing, 'base64url').slice(0, 22) };
+  return { folder, episodes, hasLinkFile, hasKeyFile, seasonFolders, stamp, signature: listing === '' ? '' : hash('sha1', listing, 'base64url').slice(0, 22) };
 }
 
 /**
  * Scans many series folders in order, giving the event loop a turn every `sliceMs`.
- * Returns the scans `keep` asks for (all when it is not given).
+ * A folder `settled` answers true for is not read; of the rest, returns the scans `keep` asks for
+ * (all when it is not given).
  */
-export async function scanSeriesFolders(root: string, folders: readonly string[], keep: (scan: SeriesFolderScan, index: number) => boolean = () => true, sliceMs = 8): Promise<SeriesFolderScan[]> {
+export async function scanSeriesFolders(root: string, folders: readonly string[], keep: (scan: SeriesFolderScan, index: number) => boolean = () => true, settled: (folder: string, index: number) => boolean = () => false, now = Date.now(), sliceMs = 8): Promise<SeriesFolderScan[]> {
   const scans: SeriesFolderScan[] = [];
   let sliceStarted = performance.now();
   for (let index = 0; index < folders.length; index++) {
-    const scan = scanSeriesFolder(root, folders[index]);
+    if (settled(folders[index], index)) continue;
+    const scan = scanSeriesFolder(root, folders[index], now);
     if (keep(scan, index)) scans.push(scan);
     if (performance.now() - sliceStarted > sliceMs) {
       await yieldToEventLoop();

@@ -10,7 +10,7 @@ import type { MediaRoot } from '../../backend/modules/series/media-root.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 /** A real SQLite database and a media folder in a temp dir, with the scan service on top. */
-export async function startLibrary() {
+export async function startLibrary(options: { clock?: FakeClock } = {}) {
   const temp = await makeTempDir('aniworld-library-');
   const root = join(temp.path, 'media');
   await mkdir(root);
@@ -20,7 +20,7 @@ export async function startLibrary() {
   bus.subscribe((event) => events.push(event));
   const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
   const mediaRoot = { path: () => root } as MediaRoot;
-  const scanner = new LibraryScanService({ orm, root: mediaRoot, events: bus, logger, clock: new FakeClock(), providerUrl: () => 'https://aniworld.to' });
+  const scanner = new LibraryScanService({ orm, root: mediaRoot, events: bus, logger, clock: options.clock ?? new FakeClock(), providerUrl: () => 'https://aniworld.to' });
   return {
     root, orm, events, scanner,
     /** Creates files (empty unless content is given) below the media root. */

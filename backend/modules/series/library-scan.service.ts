@@ -7,6 +7,7 @@ import type { Clock } from '../../adapters/clock.ts';
 import { NotFoundError } from '../../errors.ts';
 import { listSeriesFolders, mapLimit, scanSeriesFolder, scanSeriesFolders, type SeriesFolderScan } from '../../library/scanner.ts';
 import { readFolderLink, type FolderLink } from '../../library/folder-link.ts';
+import { FolderStamps } from '../../library/folder-stamps.ts';
 import { join } from 'node:path';
 import { applyFolderChanges, insertSeriesRows, loadSeriesRows, type FolderChange, type NewSeriesRow, type SeriesRow } from './library-sync.ts';
 import { Series } from './series.entity.ts';
@@ -40,6 +41,8 @@ export class LibraryScanService {
   readonly #clock: Clock;
   readonly #providerUrl: () => string;
   readonly #changed: (key?: string) => void;
+  /** Directory stamps of the folders the last full scans read, to skip the unchanged ones. */
+  readonly #stamps = new FolderStamps();
   #running: Promise<LibraryScanSummary> | undefined;
 
   /** `changed`: told which series a scan wrote (none: possibly all), before scan_complete goes out. */
@@ -82,17 +85,30 @@ export class LibraryScanService {
       const byKey = new Map(rows.map((row) => [row.key, row]));
       const folders = await listSeriesFolders(root);
       const seen = new Set<number>();
-      // Unchanged series are settled during the walk; only the rest is kept (memory stays flat on big libraries).
-      const scans = await scanSeriesFolders(root, folders, (scan, index) => {
-        const done = index + 1;
-        const row = byFolder.get(scan.folder);
+      const now = this.#clock.now().getTime();
+      const progress = (done: number, folder: string, key: string | undefined) => {
         if (done % PROGRESS_EVERY === 0 || done === folders.length) {
-          this.#events.publish('scan_progress', { current: done, total: folders.length, folder: scan.folder, ...(row ? { key: row.key } : {}) });
+          this.#events.publish('scan_progress', { current: done, total: folders.length, folder, ...(key ? { key } : {}) });
         }
+      };
+      // Unchanged series are settled during the walk, most without reading their folders (their
+      // directory stamps match and the database still holds the signature read then); only the
+      // rest is kept (memory stays flat on big libraries).
+      const scans = await scanSeriesFolders(root, folders, (scan, index) => {
+        const row = byFolder.get(scan.folder);
+        progress(index + 1, scan.folder, row?.key);
+        this.#stamps.remember(root, scan);
         if (row?.scan_signature !== scan.signature) return true;
         seen.add(row.id);
         return false;
-      });
+      }, (folder, index) => {
+        const row = byFolder.get(folder);
+        if (row?.scan_signature == null || this.#stamps.signatureIfUnchanged(root, folder, now) !== row.scan_signature) return false;
+        progress(index + 1, folder, row.key);
+        seen.add(row.id);
+        return true;
+      }, now);
+      this.#stamps.retain(root, folders);
 
       const unlinked = scans.filter((scan) => !byFolder.has(scan.folder) && (scan.hasLinkFile || scan.hasKeyFile));
       const links = await mapLimit(unlinked, WALK_CONCURRENCY, (scan) => readFolderLink(join(root, scan.folder), { json: scan.hasLinkFile, keyFile: scan.hasKeyFile }));
