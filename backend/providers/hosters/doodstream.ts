@@ -1,30 +1,25 @@
 import { randomInt } from 'node:crypto';
 import type { HttpClient } from '../../adapters/http-client.ts';
-import type { Hoster, ResolvedMedia } from '../provider.ts';
+import type { ResolvedMedia } from '../provider.ts';
 import { ChallengeError, ParseError } from '../errors.ts';
-import { askHoster, fetchEmbedPage, hostMatches, inlineScripts, mediaHeaders } from './hoster-http.ts';
+import { askHoster, EmbedHoster, fetchEmbedPage, inlineScripts, mediaHeaders } from './hoster-http.ts';
 
 const DOMAINS = [/(^|\.)(dood|doodstream|dooood|ds2play|ds2video|d0000d|d000d|do0od|dood-hd)\.[a-z]+$/];
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** Doodstream's pages load Cloudflare Turnstile; where they still call pass_md5 without it, we can go on. */
 const TURNSTILE = /challenges\.cloudflare\.com\/turnstile|turnstile\.render\s*\(/;
 
-export class DoodstreamHoster implements Hoster {
+export class DoodstreamHoster extends EmbedHoster {
   readonly name = 'Doodstream';
-  readonly #http: HttpClient;
   readonly #now: () => number;
 
   constructor(http: HttpClient, now: () => number = Date.now) {
-    this.#http = http;
+    super(http, DOMAINS);
     this.#now = now;
   }
 
-  canHandle(embedUrl: URL): boolean {
-    return hostMatches(embedUrl, DOMAINS);
-  }
-
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
-    const page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
+    const page = await fetchEmbedPage(this.http, this.name, embedUrl, signal);
     const checked = TURNSTILE.test(page.body);
     const scripts = inlineScripts(page.body);
     const passPath = /['"]([^'"]*\/pass_md5\/[^'"]+)['"]/.exec(scripts)?.[1];
@@ -36,7 +31,7 @@ export class DoodstreamHoster implements Hoster {
     }
     let pass;
     try {
-      pass = await askHoster(this.name, () => this.#http.request(new URL(passPath, page.url).href, { headers: { referer: page.url }, signal }));
+      pass = await askHoster(this.name, () => this.http.request(new URL(passPath, page.url).href, { headers: { referer: page.url }, signal }));
     } catch (error) {
       if (checked && error instanceof ChallengeError) throw this.#turnstile(page.url, `pass_md5 was refused: ${error.message}`, error);
       throw error;
@@ -48,7 +43,7 @@ export class DoodstreamHoster implements Hoster {
     }
     let suffix = '';
     for (let index = 0; index < 10; index++) suffix += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
-    return { url: `${base}${suffix}?token=${token}&expiry=${this.#now()}`, kind: 'mp4', headers: mediaHeaders(page.url, this.#http.userAgent) };
+    return { url: `${base}${suffix}?token=${token}&expiry=${this.#now()}`, kind: 'mp4', headers: mediaHeaders(page.url, this.http.userAgent) };
   }
 
   /** A check to pass (the browser solver's job), not a page we misread. */

@@ -1,8 +1,8 @@
 import { createDecipheriv } from 'node:crypto';
 import type { HttpClient } from '../../adapters/http-client.ts';
-import type { Hoster, ResolvedMedia } from '../provider.ts';
+import type { ResolvedMedia } from '../provider.ts';
 import { ParseError } from '../errors.ts';
-import { askHoster, fetchEmbedPage, hostMatches, inlineScripts, mediaHeaders } from './hoster-http.ts';
+import { askHoster, EmbedHoster, fetchEmbedPage, inlineScripts, mediaHeaders } from './hoster-http.ts';
 import { unpackJavaScript } from './packed-js.ts';
 
 const DOMAINS = [/(^|\.)filemoon\.(sx|to|in|nl|wf|art|eu|link)$/, /(^|\.)moonembed\.[a-z]+$/];
@@ -23,16 +23,11 @@ interface PlaybackSource {
   label?: string;
 }
 
-export class FilemoonHoster implements Hoster {
+export class FilemoonHoster extends EmbedHoster {
   readonly name = 'Filemoon';
-  readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
-    this.#http = http;
-  }
-
-  canHandle(embedUrl: URL): boolean {
-    return hostMatches(embedUrl, DOMAINS);
+    super(http, DOMAINS);
   }
 
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
@@ -40,14 +35,14 @@ export class FilemoonHoster implements Hoster {
     const code = url.pathname.split('/').filter(Boolean).pop();
     if (!code) throw new ParseError(`Filemoon: no video code in ${embedUrl}`);
     const api = await askHoster(this.name, () =>
-      this.#http.request(`${url.origin}/api/videos/${encodeURIComponent(code)}`, { headers: { referer: embedUrl, accept: 'application/json' }, signal }),
+      this.http.request(`${url.origin}/api/videos/${encodeURIComponent(code)}`, { headers: { referer: embedUrl, accept: 'application/json' }, signal }),
     );
     if (api.status === 200) {
       const source = decryptPlayback(api.body);
-      if (source) return { url: new URL(source.url, embedUrl).href, kind: source.kind, headers: mediaHeaders(embedUrl, this.#http.userAgent) };
+      if (source) return { url: new URL(source.url, embedUrl).href, kind: source.kind, headers: mediaHeaders(embedUrl, this.http.userAgent) };
     }
     // Pages from before the API hide the player setup in packed JavaScript.
-    const page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
+    const page = await fetchEmbedPage(this.http, this.name, embedUrl, signal);
     const scripts = inlineScripts(page.body);
     const script = unpackJavaScript(scripts) ?? scripts;
     const file = /sources\s*:\s*\[\s*\{\s*file\s*:\s*["']([^"']+)["']/.exec(script)?.[1];
@@ -55,7 +50,7 @@ export class FilemoonHoster implements Hoster {
       throw new ParseError(
         `Filemoon gave no source: its playback API answered HTTP ${api.status}${api.status === 200 ? ' without a readable payload' : ''} and the embed page ${page.url} has no packed player setup`,
       );
-    return { url: new URL(file, page.url).href, kind: /\.m3u8/.test(file) ? 'hls' : 'mp4', headers: mediaHeaders(page.url, this.#http.userAgent) };
+    return { url: new URL(file, page.url).href, kind: /\.m3u8/.test(file) ? 'hls' : 'mp4', headers: mediaHeaders(page.url, this.http.userAgent) };
   }
 }
 

@@ -1,6 +1,7 @@
 import { load } from 'cheerio/slim';
 import { BROWSER_USER_AGENT, type HttpClient } from '../../adapters/http-client.ts';
 import { ChallengeError, ParseError, ProviderNotFoundError } from '../errors.ts';
+import type { Hoster, ResolvedMedia } from '../provider.ts';
 
 /** What a media host expects besides the URL: the same browser identity (the client's User-Agent, bound to any pass) and the hoster as referrer. */
 export function mediaHeaders(pageUrl: string, userAgent: string = BROWSER_USER_AGENT): Record<string, string> {
@@ -49,4 +50,22 @@ export function inlineScripts(html: string): string {
     .toArray()
     .map((script) => $(script).text())
     .join('\n');
+}
+
+/** What every hoster that reads an embed page shares: its name, the client and the domains it answers for. */
+export abstract class EmbedHoster implements Hoster {
+  abstract readonly name: string;
+  protected readonly http: HttpClient;
+  readonly #domains: readonly RegExp[];
+
+  constructor(http: HttpClient, domains: readonly RegExp[]) {
+    this.http = http;
+    this.#domains = domains;
+  }
+
+  canHandle(embedUrl: URL): boolean {
+    return hostMatches(embedUrl, this.#domains);
+  }
+
+  abstract resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia>;
 }

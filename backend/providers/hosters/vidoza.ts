@@ -1,29 +1,24 @@
 import { load } from 'cheerio/slim';
 import type { HttpClient } from '../../adapters/http-client.ts';
-import type { Hoster, ResolvedMedia } from '../provider.ts';
+import type { ResolvedMedia } from '../provider.ts';
 import { ParseError } from '../errors.ts';
-import { fetchEmbedPage, hostMatches, inlineScripts, mediaHeaders } from './hoster-http.ts';
+import { EmbedHoster, fetchEmbedPage, inlineScripts, mediaHeaders } from './hoster-http.ts';
 
 /** videzz.net is Vidoza's newer domain; the pages are the same. */
 const DOMAINS = [/(^|\.)vidoza\.(net|co|org|to)$/, /(^|\.)videzz\.net$/];
 
-export class VidozaHoster implements Hoster {
+export class VidozaHoster extends EmbedHoster {
   readonly name = 'Vidoza';
-  readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
-    this.#http = http;
-  }
-
-  canHandle(embedUrl: URL): boolean {
-    return hostMatches(embedUrl, DOMAINS);
+    super(http, DOMAINS);
   }
 
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
-    const page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
+    const page = await fetchEmbedPage(this.http, this.name, embedUrl, signal);
     const src = bestSource(inlineScripts(page.body)) ?? load(page.body)('video source[src]').attr('src');
     if (!src) throw new ParseError(`Vidoza's page ${page.url} has no sourcesCode src`);
-    return { url: new URL(src, page.url).href, kind: 'mp4', headers: mediaHeaders(page.url, this.#http.userAgent) };
+    return { url: new URL(src, page.url).href, kind: 'mp4', headers: mediaHeaders(page.url, this.http.userAgent) };
   }
 }
 

@@ -1,8 +1,8 @@
 import { load } from 'cheerio/slim';
 import type { HttpClient } from '../../adapters/http-client.ts';
-import type { Hoster, ResolvedMedia } from '../provider.ts';
+import type { ResolvedMedia } from '../provider.ts';
 import { ParseError, ProviderUnavailableError } from '../errors.ts';
-import { fetchEmbedPage, hostMatches, inlineScripts, mediaHeaders } from './hoster-http.ts';
+import { EmbedHoster, fetchEmbedPage, inlineScripts, mediaHeaders } from './hoster-http.ts';
 import { decodeVoePayload, decodeVoeVariable } from './voe-decoder.ts';
 
 const DOMAINS = [/(^|\.)voe\.sx$/, /(^|\.)voe-network\.net$/, /(^|\.)voeunblock\d*\.com$/, /(^|\.)voe-un-?block\.(com|net)$/];
@@ -15,22 +15,17 @@ const PAYLOAD_VARIABLE = /\b(?:var|let|const)\s+(?:a168c|[0-9a-f]{5,12})\s*=\s*'
 
 type Media = Omit<ResolvedMedia, 'headers'>;
 
-export class VoeHoster implements Hoster {
+export class VoeHoster extends EmbedHoster {
   readonly name = 'VOE';
-  readonly #http: HttpClient;
 
   constructor(http: HttpClient) {
-    this.#http = http;
-  }
-
-  canHandle(embedUrl: URL): boolean {
-    return hostMatches(embedUrl, DOMAINS);
+    super(http, DOMAINS);
   }
 
   async resolve(embedUrl: string, signal?: AbortSignal): Promise<ResolvedMedia> {
     const page = await this.#finalPage(embedUrl, signal);
     const found = mediaFromPage(page.body, page.url);
-    if (found.media) return { ...found.media, headers: mediaHeaders(page.url, this.#http.userAgent) };
+    if (found.media) return { ...found.media, headers: mediaHeaders(page.url, this.http.userAgent) };
     throw new ParseError(found.problem ?? `VOE's page ${page.url} has no video payload (no application/json script, a168c variable, 'hls' field or .m3u8 URL)`);
   }
 
@@ -58,7 +53,7 @@ export class VoeHoster implements Hoster {
   }
 
   async #followScriptRedirects(embedUrl: string, down: ReadonlyMap<string, unknown>, signal?: AbortSignal): Promise<{ url: string; body: string }> {
-    let page = await fetchEmbedPage(this.#http, this.name, embedUrl, signal);
+    let page = await fetchEmbedPage(this.http, this.name, embedUrl, signal);
     for (let hop = 0; hop < MAX_SCRIPT_REDIRECTS; hop++) {
       const named = SCRIPT_REDIRECT.exec(inlineScripts(page.body))?.[1];
       if (!named || hasPayload(page.body)) return page;
@@ -66,7 +61,7 @@ export class VoeHoster implements Hoster {
       const fallback = down.has(target.origin);
       if (fallback) target = new URL(`${target.pathname}${target.search}`, embedUrl);
       try {
-        page = await fetchEmbedPage(this.#http, this.name, target.href, signal, page.url);
+        page = await fetchEmbedPage(this.http, this.name, target.href, signal, page.url);
       } catch (error) {
         if (error instanceof ProviderUnavailableError) throw new MirrorDown(target.origin, error, fallback);
         throw error;
