@@ -34,7 +34,9 @@ interface BusyKey {
 
 function newBusyKey(): BusyKey {
   let settle!: () => void;
-  const settled = new Promise<void>((resolve) => { settle = resolve; });
+  const settled = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
   return {
     ended: false,
     settled,
@@ -50,7 +52,9 @@ function newBusyKey(): BusyKey {
 /** Whether `promise` settled within `ms`. */
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
   const done = await Promise.race([promise.then(() => true as const), timedOut]);
   clearTimeout(timer);
   return done;
@@ -139,11 +143,21 @@ export class JobRunner implements JobQueue {
     const connected = this.#connected.catch(() => new Promise<void>(() => {}));
     this.#agenda = new Agenda({
       backend: {
-        get name() { return backend.name; },
-        get repository() { return backend.repository; },
-        get notificationChannel() { return backend.notificationChannel; },
-        get logger() { return backend.logger; },
-        get ownsConnection() { return false; },
+        get name() {
+          return backend.name;
+        },
+        get repository() {
+          return backend.repository;
+        },
+        get notificationChannel() {
+          return backend.notificationChannel;
+        },
+        get logger() {
+          return backend.logger;
+        },
+        get ownsConnection() {
+          return false;
+        },
         connect: () => connected,
         disconnect: async () => {},
       },
@@ -168,19 +182,25 @@ export class JobRunner implements JobQueue {
       const key = uniqueKeyOf(job);
       const busy = key === undefined ? undefined : this.#busyKeys.get(key);
       if (busy) {
-        finalized.then(() => busy.takeDeferred()?.())
+        finalized
+          .then(() => busy.takeDeferred()?.())
           .catch((error) => this.#logger.error({ err: error, job: job.attrs.name }, 'could not queue a job that was asked for while it ran'))
-          .finally(() => { this.#busyKeys.delete(key!); busy.settle(); });
+          .finally(() => {
+            this.#busyKeys.delete(key!);
+            busy.settle();
+          });
       }
       // Finishing a job frees a slot: nudge the processors (of every process on a shared store) so
       // the next stored job starts now instead of at the next poll. Only once Agenda has released
       // the slot, which it does after this event and the removal of the job: nudged earlier, the
       // processor still counts the slot as taken and the next job waits for the poll.
-      finalized.then(() => {
-        const channel = this.#backend.notificationChannel;
-        if (this.#state !== 'running' || channel?.state !== 'connected') return;
-        return channel.publish({ jobId: job.attrs._id!, jobName: job.attrs.name, nextRunAt: new Date(), priority: 0, timestamp: new Date() });
-      }).catch(() => {});
+      finalized
+        .then(() => {
+          const channel = this.#backend.notificationChannel;
+          if (this.#state !== 'running' || channel?.state !== 'connected') return;
+          return channel.publish({ jobId: job.attrs._id!, jobName: job.attrs.name, nextRunAt: new Date(), priority: 0, timestamp: new Date() });
+        })
+        .catch(() => {});
     });
   }
 
@@ -211,7 +231,9 @@ export class JobRunner implements JobQueue {
     await applySchedules(this.#agenda, this.#scheduled(), this.#options.settings.current(), this.#logger);
     this.#unsubscribe = this.#options.settings.subscribe((next) => {
       this.#applyConcurrency(next);
-      applySchedules(this.#agenda, this.#scheduled(), next, this.#logger).catch((error) => this.#logger.error({ err: error }, 'could not update job schedules'));
+      applySchedules(this.#agenda, this.#scheduled(), next, this.#logger).catch((error) =>
+        this.#logger.error({ err: error }, 'could not update job schedules'),
+      );
     });
     await this.#agenda.start();
     this.#state = 'running';
@@ -249,7 +271,10 @@ export class JobRunner implements JobQueue {
     // A job that ended is settled by Agenda's "complete" (its stored job final or gone) before
     // the store closes; what was queued for a key whose job did not end is stored now, for the next start.
     await Promise.all([...this.#busyKeys.values()].filter((busy) => busy.ended).map((busy) => settlesWithin(busy.settled, SETTLE_TIMEOUT_MS)));
-    for (const busy of this.#busyKeys.values()) await busy.takeDeferred()?.().catch((error) => this.#logger.error({ err: error }, 'could not store a queued job at shutdown'));
+    for (const busy of this.#busyKeys.values())
+      await busy
+        .takeDeferred()?.()
+        .catch((error) => this.#logger.error({ err: error }, 'could not store a queued job at shutdown'));
     this.#busyKeys.clear();
     await this.#backend.disconnect();
     await this.store.close();
@@ -336,7 +361,9 @@ export class JobRunner implements JobQueue {
     }
     const channel = this.#backend.notificationChannel;
     if (this.#state === 'running' && channel?.state === 'connected') {
-      await channel.publish({ jobId: (repeating?._id ?? '') as never, jobName: name, nextRunAt: new Date(), priority: 0, timestamp: new Date() }).catch(() => {});
+      await channel
+        .publish({ jobId: (repeating?._id ?? '') as never, jobName: name, nextRunAt: new Date(), priority: 0, timestamp: new Date() })
+        .catch(() => {});
     }
     return repeating ? 'scheduled' : 'one-time';
   }
@@ -361,7 +388,13 @@ export class JobRunner implements JobQueue {
   }
 
   /** For the health probe: store, runner state and how many jobs are in each state. */
-  async health(): Promise<{ status: 'ok' | 'degraded' | 'down'; store: string; state: RunnerState; role: 'processing' | 'enqueue-only'; counts: Record<string, number> }> {
+  async health(): Promise<{
+    status: 'ok' | 'degraded' | 'down';
+    store: string;
+    state: RunnerState;
+    role: 'processing' | 'enqueue-only';
+    counts: Record<string, number>;
+  }> {
     await this.#connected;
     const counts: Record<string, number> = { queued: 0, scheduled: 0, running: 0, failed: 0, repeating: 0, paused: 0 };
     for (const overview of await this.#agenda.getJobsOverview()) {
@@ -394,7 +427,14 @@ export class JobRunner implements JobQueue {
     const { [UNIQUE_FIELD]: _unique, ...payload } = (job.attrs.data ?? {}) as Record<string, unknown>;
     const controller = new AbortController();
     let finish!: () => void;
-    const entry: RunningJob = { name: definition.name, controller, payload, finished: new Promise<void>((resolve) => { finish = resolve; }) };
+    const entry: RunningJob = {
+      name: definition.name,
+      controller,
+      payload,
+      finished: new Promise<void>((resolve) => {
+        finish = resolve;
+      }),
+    };
     this.#running.set(id, entry);
     const key = uniqueKeyOf(job);
     const busy = key === undefined ? undefined : newBusyKey();
@@ -455,7 +495,7 @@ export class JobRunner implements JobQueue {
   }
 
   #concurrencyOf(definition: AnyJobDefinition, settings: Readonly<Settings>): number {
-    const value = typeof definition.concurrency === 'function' ? definition.concurrency(settings) : definition.concurrency ?? 1;
+    const value = typeof definition.concurrency === 'function' ? definition.concurrency(settings) : (definition.concurrency ?? 1);
     return Math.max(1, Math.floor(value));
   }
 

@@ -24,7 +24,13 @@ export const SCHEDULES: readonly Schedule[] = [
  * restart does not push a rescan further away, and a run missed while the app was down is
  * caught up at once.
  */
-export async function applySchedules(agenda: Agenda, schedules: readonly Schedule[], settings: Readonly<Settings>, logger: Logger, now: Date = new Date()): Promise<void> {
+export async function applySchedules(
+  agenda: Agenda,
+  schedules: readonly Schedule[],
+  settings: Readonly<Settings>,
+  logger: Logger,
+  now: Date = new Date(),
+): Promise<void> {
   for (const schedule of schedules) {
     const everyMs = schedule.everyMs(settings);
     const { jobs } = await agenda.queryJobs({ name: schedule.name });
@@ -42,6 +48,9 @@ export async function applySchedules(agenda: Agenda, schedules: readonly Schedul
     // Update by id: the upsert of a 'single' job would keep a stale nextRunAt when the interval shrank.
     if (existing) job.attrs._id = existing._id;
     await job.save();
-    logger.debug({ job: schedule.name, every_hours: everyMs / HOUR, next_run_at: new Date(due).toISOString(), overdue: due === now.getTime() }, 'schedule applied');
+    logger.debug(
+      { job: schedule.name, every_hours: everyMs / HOUR, next_run_at: new Date(due).toISOString(), overdue: due === now.getTime() },
+      'schedule applied',
+    );
   }
 }

@@ -75,10 +75,22 @@ async function runCurl(curl: CurlCommand, options: Mp4Options, from: number): Pr
   const headerFile = writer ? `${options.partPath}.headers` : undefined;
   const args = [
     ...curl.prefix,
-    '--silent', '--show-error', '--location', '--max-redirs', '10', '--proto', '=http,https', '--fail',
-    '--connect-timeout', String(Math.max(1, Math.ceil(idleMs / 1000))),
-    '--dump-header', headerFile ?? '-', '--output', writer ? '-' : options.partPath,
-    '--write-out', `${writer ? '%{stderr}' : ''}${RESULT_MARK}%{json}`,
+    '--silent',
+    '--show-error',
+    '--location',
+    '--max-redirs',
+    '10',
+    '--proto',
+    '=http,https',
+    '--fail',
+    '--connect-timeout',
+    String(Math.max(1, Math.ceil(idleMs / 1000))),
+    '--dump-header',
+    headerFile ?? '-',
+    '--output',
+    writer ? '-' : options.partPath,
+    '--write-out',
+    `${writer ? '%{stderr}' : ''}${RESULT_MARK}%{json}`,
   ];
   // curl cannot measure a pipe: the resume offset is given (it is the .part's size either way).
   if (from > 0) args.push('--continue-at', writer ? String(from) : '-');
@@ -87,7 +99,11 @@ async function runCurl(curl: CurlCommand, options: Mp4Options, from: number): Pr
   meter.reset(from);
 
   const child = spawn(curl.file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const dd = writer ? spawn(writer.file, [...writer.prefix, `of=${options.partPath}`, 'bs=1M', 'oflag=append', 'conv=notrunc', 'status=none'], { stdio: [child.stdout!, 'ignore', 'pipe'] }) : undefined;
+  const dd = writer
+    ? spawn(writer.file, [...writer.prefix, `of=${options.partPath}`, 'bs=1M', 'oflag=append', 'conv=notrunc', 'status=none'], {
+        stdio: [child.stdout!, 'ignore', 'pipe'],
+      })
+    : undefined;
   // dd has its own copy of the body's pipe; ours is closed, so that either one stopping ends the other.
   if (dd) child.stdout!.destroy();
   let stdout = '';
@@ -100,12 +116,17 @@ async function runCurl(curl: CurlCommand, options: Mp4Options, from: number): Pr
     });
   }
   // The result (write-out) comes last on stderr with a writer: keep enough of the tail for it.
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => { stderr = (stderr + text).slice(-64_000); });
-  dd?.stderr?.setEncoding('utf8').on('data', (text: string) => { writerError = (writerError + text).slice(-2000); });
-  const exited = (process: ReturnType<typeof spawn>) => new Promise<number>((resolve, reject) => {
-    process.once('error', reject);
-    process.once('close', (code, killedBy) => resolve(code ?? (killedBy ? -1 : 0)));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+    stderr = (stderr + text).slice(-64_000);
   });
+  dd?.stderr?.setEncoding('utf8').on('data', (text: string) => {
+    writerError = (writerError + text).slice(-2000);
+  });
+  const exited = (process: ReturnType<typeof spawn>) =>
+    new Promise<number>((resolve, reject) => {
+      process.once('error', reject);
+      process.once('close', (code, killedBy) => resolve(code ?? (killedBy ? -1 : 0)));
+    });
   const closed = exited(child);
   const written = dd ? exited(dd) : Promise.resolve(0);
 
@@ -118,32 +139,49 @@ async function runCurl(curl: CurlCommand, options: Mp4Options, from: number): Pr
   };
   const onAbort = () => stop(signal!.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const unwatch = bucket.watch((rate) => { if (rate > 0) stop(new HandOver(from)); });
+  const unwatch = bucket.watch((rate) => {
+    if (rate > 0) stop(new HandOver(from));
+  });
   let seen = from;
   let lastGrowth = performance.now();
   let totalKnown = !headerFile;
   let host = options.url;
-  try { host = new URL(options.url).host; } catch { /* curl reports it */ }
+  try {
+    host = new URL(options.url).host;
+  } catch {
+    /* curl reports it */
+  }
   // Flushing as we go keeps dirty pages few (a NAS has little RAM) and the final fsync short,
   // with the disk writing while curl is still receiving.
   const flusher = new ProgressiveFlush(options.partPath);
-  const poll = setInterval(() => {
-    stat(options.partPath).then((info) => {
-      if (info.size > seen) {
-        // Body bytes arrive after the headers: the file has them by now.
-        if (!totalKnown && headerFile) {
-          totalKnown = true;
-          readFile(headerFile, 'utf8').then((text) => meter.setTotal(expectedTotal(lastHeaders(text), from)), () => {});
-        }
-        meter.add(info.size - seen);
-        seen = info.size;
-        lastGrowth = performance.now();
-        flusher.grew(seen);
-      }
-    }, () => {}).finally(() => {
-      if (performance.now() - lastGrowth >= idleMs) stop(transient(`${host} sent nothing for ${Math.round(idleMs / 1000)} s`));
-    });
-  }, Math.min(POLL_MS, Math.max(10, idleMs / 4)));
+  const poll = setInterval(
+    () => {
+      stat(options.partPath)
+        .then(
+          (info) => {
+            if (info.size > seen) {
+              // Body bytes arrive after the headers: the file has them by now.
+              if (!totalKnown && headerFile) {
+                totalKnown = true;
+                readFile(headerFile, 'utf8').then(
+                  (text) => meter.setTotal(expectedTotal(lastHeaders(text), from)),
+                  () => {},
+                );
+              }
+              meter.add(info.size - seen);
+              seen = info.size;
+              lastGrowth = performance.now();
+              flusher.grew(seen);
+            }
+          },
+          () => {},
+        )
+        .finally(() => {
+          if (performance.now() - lastGrowth >= idleMs) stop(transient(`${host} sent nothing for ${Math.round(idleMs / 1000)} s`));
+        });
+    },
+    Math.min(POLL_MS, Math.max(10, idleMs / 4)),
+  );
 
   try {
     const [curlCode, writerCode] = await Promise.all([closed, written]);
@@ -158,7 +196,13 @@ async function runCurl(curl: CurlCommand, options: Mp4Options, from: number): Pr
     const [messages, resultText = '{}'] = (headerFile ? stderr : stdout).split(RESULT_MARK);
     const headerText = headerFile ? await readFile(headerFile, 'utf8').catch(() => '') : messages;
     const result = JSON.parse(resultText) as { http_code?: number; errormsg?: string | null };
-    return { exitCode: curlCode, status: result.http_code ?? 0, headers: lastHeaders(headerText), message: result.errormsg ?? (headerFile ? messages : stderr).trim(), resumedFrom: from };
+    return {
+      exitCode: curlCode,
+      status: result.http_code ?? 0,
+      headers: lastHeaders(headerText),
+      message: result.errormsg ?? (headerFile ? messages : stderr).trim(),
+      resumedFrom: from,
+    };
   } finally {
     clearInterval(poll);
     await flusher.close();
@@ -177,7 +221,11 @@ function lastHeaders(dump: string): Headers {
   for (const line of last.trim().split(/\r?\n/).slice(1)) {
     const colon = line.indexOf(':');
     if (colon > 0) {
-      try { headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim()); } catch { /* a header Node would refuse too */ }
+      try {
+        headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+      } catch {
+        /* a header Node would refuse too */
+      }
     }
   }
   return headers;
@@ -189,7 +237,9 @@ function failure(outcome: CurlOutcome): TransferError {
   switch (outcome.exitCode) {
     case 22:
       return statusError(outcome.status, 'The video download');
-    case 1: case 3: case 47:
+    case 1:
+    case 3:
+    case 47:
       return permanent(`The video link cannot be fetched: ${detail}`);
     case 23:
       return permanent(`Writing the video file failed (disk full or not writable): ${detail}`);

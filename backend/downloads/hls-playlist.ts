@@ -12,7 +12,10 @@ export interface HlsKey {
   readonly iv: Buffer | null;
 }
 
-export interface HlsByteRange { readonly offset: number; readonly length: number }
+export interface HlsByteRange {
+  readonly offset: number;
+  readonly length: number;
+}
 
 export interface HlsSegment {
   readonly url: string;
@@ -43,7 +46,11 @@ export function parseMaster(text: string, baseUrl: string): HlsVariant[] {
     const uri = lines.slice(index + 1).find((line) => !line.startsWith('#'));
     if (!uri) continue;
     const [width, height] = (attributes.RESOLUTION ?? '').split('x').map(Number);
-    variants.push({ url: new URL(uri, baseUrl).href, bandwidth: Number(attributes['AVERAGE-BANDWIDTH'] ?? attributes.BANDWIDTH ?? 0) || 0, pixels: width && height ? width * height : 0 });
+    variants.push({
+      url: new URL(uri, baseUrl).href,
+      bandwidth: Number(attributes['AVERAGE-BANDWIDTH'] ?? attributes.BANDWIDTH ?? 0) || 0,
+      pixels: width && height ? width * height : 0,
+    });
   }
   return variants;
 }
@@ -99,7 +106,11 @@ function parseByteRange(raw: string, previousEnd: number): HlsByteRange {
 }
 
 function playlistLines(text: string): string[] {
-  return text.replace(/^\uFEFF/, '').split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 /** `KEY=value,KEY="quoted, value"` */

@@ -45,7 +45,12 @@ export interface HlsDownloadOptions extends RequestOptions {
   readonly sink?: (chunks: readonly Uint8Array[]) => Promise<void>;
 }
 
-interface ResumeState { version: 1; segment_count: number; done: number; bytes: number }
+interface ResumeState {
+  version: 1;
+  segment_count: number;
+  done: number;
+  bytes: number;
+}
 
 const RECORD_EVERY_MS = 1000;
 /** Segments (each a few MB) written but not yet recorded, before the loop waits for the disk. */
@@ -122,7 +127,10 @@ export async function downloadHlsSegments(options: HlsDownloadOptions): Promise<
   }
 }
 
-interface Segment { readonly chunks: Uint8Array[]; readonly length: number }
+interface Segment {
+  readonly chunks: Uint8Array[];
+  readonly length: number;
+}
 
 async function fetchSegment(segment: HlsSegment, options: HlsDownloadOptions, signal: AbortSignal, keys: Map<string, Promise<Buffer>>): Promise<Segment> {
   // A flaky segment gets two quick retries before the whole attempt fails (and later resumes here).
@@ -131,7 +139,9 @@ async function fetchSegment(segment: HlsSegment, options: HlsDownloadOptions, si
       const headers: Record<string, string> = { ...options.headers };
       if (segment.byteRange) headers.range = byteRangeHeader(segment.byteRange);
       const body = await httpGetChunks(segment.url, `HLS segment ${segment.sequence}`, {
-        headers, signal, idleTimeoutMs: options.idleTimeoutMs,
+        headers,
+        signal,
+        idleTimeoutMs: options.idleTimeoutMs,
         onChunk: (chunk) => {
           options.meter.add(chunk.length);
           return options.bucket.rate > 0 ? options.bucket.take(chunk.length, signal) : undefined;
@@ -144,7 +154,9 @@ async function fetchSegment(segment: HlsSegment, options: HlsDownloadOptions, si
         const fetching = fetchBytes(keyUri, null, 'The HLS key', options, signal);
         keys.set(keyUri, fetching);
         // A key that failed to arrive is asked for again by the next segment (or retry) that needs it.
-        fetching.catch(() => { if (keys.get(keyUri) === fetching) keys.delete(keyUri); });
+        fetching.catch(() => {
+          if (keys.get(keyUri) === fetching) keys.delete(keyUri);
+        });
         key = fetching;
       }
       return decrypt(body.chunks, await key, segment.key.iv ?? sequenceIv(segment.sequence));

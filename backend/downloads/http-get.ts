@@ -39,12 +39,19 @@ export async function httpGet(url: string, options: GetOptions = {}): Promise<Me
   const idle = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
   let host = url;
-  try { host = new URL(url).host; } catch { /* reported by fetch */ }
+  try {
+    host = new URL(url).host;
+  } catch {
+    /* reported by fetch */
+  }
   // One coarse timer per request: re-arming a timer for every 64 KiB chunk costs more than the check.
   let lastActivity = performance.now();
-  const timer = setInterval(() => {
-    if (performance.now() - lastActivity >= idleMs) idle.abort(transient(`${host} sent nothing for ${Math.round(idleMs / 1000)} s`));
-  }, Math.max(10, Math.min(1000, idleMs / 4)));
+  const timer = setInterval(
+    () => {
+      if (performance.now() - lastActivity >= idleMs) idle.abort(transient(`${host} sent nothing for ${Math.round(idleMs / 1000)} s`));
+    },
+    Math.max(10, Math.min(1000, idleMs / 4)),
+  );
   timer.unref();
   let response: Response;
   try {
@@ -110,7 +117,11 @@ export async function httpGetBuffer(url: string, what: string, options: GetOptio
  * Read through 'data' events, like the MP4 pump: async iteration costs several promises per chunk.
  * `onChunk` may return a promise (the speed limit); reading pauses until it settles.
  */
-export async function httpGetChunks(url: string, what: string, options: GetOptions & { onChunk?: (chunk: Uint8Array) => Promise<void> | void } = {}): Promise<{ chunks: Uint8Array[]; length: number; url: string }> {
+export async function httpGetChunks(
+  url: string,
+  what: string,
+  options: GetOptions & { onChunk?: (chunk: Uint8Array) => Promise<void> | void } = {},
+): Promise<{ chunks: Uint8Array[]; length: number; url: string }> {
   const response = await httpGet(url, options);
   if (response.status < 200 || response.status >= 300) {
     response.discard();
@@ -137,7 +148,9 @@ export async function httpGetChunks(url: string, what: string, options: GetOptio
     });
     source.once('end', resolve);
     source.once('error', fail);
-    source.once('close', () => { if (!source.readableEnded) fail(source.errored ?? new Error(`${what} stopped before the end`)); });
+    source.once('close', () => {
+      if (!source.readableEnded) fail(source.errored ?? new Error(`${what} stopped before the end`));
+    });
   });
   if (expected !== null && length !== expected) throw transient(`${what} ended early (${length} of ${expected} bytes)`);
   return { chunks, length, url: response.url };

@@ -34,10 +34,14 @@ export class ProgressMeter {
     this.#samples.push({ at: this.#now(), bytes: this.#bytes });
   }
 
-  setTotal(total: number | null): void { this.#total = total; }
+  setTotal(total: number | null): void {
+    this.#total = total;
+  }
 
   /** HLS knows its progress by segments rather than by bytes. */
-  setFraction(fraction: number): void { this.#fraction = Math.min(1, Math.max(0, fraction)); }
+  setFraction(fraction: number): void {
+    this.#fraction = Math.min(1, Math.max(0, fraction));
+  }
 
   /** Restart from zero (the server ignored a Range request). */
   reset(bytes = 0): void {
@@ -57,7 +61,9 @@ export class ProgressMeter {
     this.#report(this.#now(), true);
   }
 
-  get bytes(): number { return this.#bytes; }
+  get bytes(): number {
+    return this.#bytes;
+  }
 
   #report(now: number, final = false): void {
     this.#lastEmit = now;

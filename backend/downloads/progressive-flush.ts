@@ -22,8 +22,15 @@ export class ProgressiveFlush {
     this.#handle ??= open(this.#path, 'r').catch(() => undefined);
     this.#running = this.#handle
       .then((handle) => handle?.datasync())
-      .then(() => { this.#flushedAt = size; }, () => {})
-      .finally(() => { this.#running = undefined; });
+      .then(
+        () => {
+          this.#flushedAt = size;
+        },
+        () => {},
+      )
+      .finally(() => {
+        this.#running = undefined;
+      });
   }
 
   async close(): Promise<void> {

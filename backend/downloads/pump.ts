@@ -20,8 +20,12 @@ export function pumpToFile(source: Readable, file: WriteStream, hooks: PumpHooks
   return new Promise((resolve, reject) => {
     let holds = 0;
     let failed = false;
-    const hold = () => { if (holds++ === 0) source.pause(); };
-    const release = () => { if (--holds === 0 && !failed) source.resume(); };
+    const hold = () => {
+      if (holds++ === 0) source.pause();
+    };
+    const release = () => {
+      if (--holds === 0 && !failed) source.resume();
+    };
     const fail = (error: unknown) => {
       if (failed) return;
       failed = true;
@@ -46,8 +50,12 @@ export function pumpToFile(source: Readable, file: WriteStream, hooks: PumpHooks
     source.once('end', () => file.end());
     source.once('error', fail);
     // A source closed without 'end' (destroyed by an abort that carried no error) is a failure too.
-    source.once('close', () => { if (!source.readableEnded) fail(source.errored ?? new Error('The download stopped before the end')); });
+    source.once('close', () => {
+      if (!source.readableEnded) fail(source.errored ?? new Error('The download stopped before the end'));
+    });
     file.once('error', fail);
-    file.once('close', () => { if (!failed) resolve(); });
+    file.once('close', () => {
+      if (!failed) resolve();
+    });
   });
 }

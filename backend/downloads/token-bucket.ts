@@ -18,7 +18,9 @@ export class TokenBucket {
     this.#last = this.#now();
   }
 
-  get rate(): number { return this.#rate; }
+  get rate(): number {
+    return this.#rate;
+  }
 
   setRate(bytesPerSecond: number): void {
     this.#refill();
@@ -64,8 +66,14 @@ export class TokenBucket {
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => { clearTimeout(timer); reject(signal!.reason); };
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

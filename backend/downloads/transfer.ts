@@ -58,7 +58,9 @@ export class TransferEngine {
     this.#options = options;
   }
 
-  get remuxesHls(): boolean { return this.#options.ffmpeg !== null; }
+  get remuxesHls(): boolean {
+    return this.#options.ffmpeg !== null;
+  }
 
   async transfer(request: TransferRequest): Promise<TransferResult> {
     const meter = new ProgressMeter({ emit: (progress) => request.onProgress?.(progress), intervalMs: this.#options.progressIntervalMs });
@@ -77,7 +79,15 @@ export class TransferEngine {
     const target = await request.targetFor('mp4');
     await mkdir(dirname(target), { recursive: true });
     const part = `${target}.part`;
-    const options: Mp4Options = { url: request.media.url, headers: request.media.headers, partPath: part, bucket: this.#options.bucket, meter, signal: request.signal, idleTimeoutMs: this.#options.idleTimeoutMs };
+    const options: Mp4Options = {
+      url: request.media.url,
+      headers: request.media.headers,
+      partPath: part,
+      bucket: this.#options.bucket,
+      meter,
+      signal: request.signal,
+      idleTimeoutMs: this.#options.idleTimeoutMs,
+    };
     const { bytes, resumedFrom } = await this.#mp4Bytes(options);
     await commit(part, target, bytes);
     return { path: target, size: bytes, kind: 'mp4', resumedFrom };
@@ -108,21 +118,32 @@ export class TransferEngine {
     // ffmpeg's output is the file that stays: flush it as it grows (it is about as large as its input).
     const flusher = new ProgressiveFlush(part);
     let fed = 0;
-    const sink = remux ? async (chunks: readonly Uint8Array[]) => {
-      if (!remux) return;
-      try {
-        await remux.write(chunks);
-        for (const chunk of chunks) fed += chunk.length;
-        flusher.grew(fed);
-      } catch {
-        remux?.kill();
-        remux = undefined;
-      }
-    } : undefined;
+    const sink = remux
+      ? async (chunks: readonly Uint8Array[]) => {
+          if (!remux) return;
+          try {
+            await remux.write(chunks);
+            for (const chunk of chunks) fed += chunk.length;
+            flusher.grew(fed);
+          } catch {
+            remux?.kill();
+            remux = undefined;
+          }
+        }
+      : undefined;
     let bytes: number;
     let resumedAt: number;
     try {
-      ({ bytes, resumedAt } = await downloadHlsSegments({ ...requestOptions, plan, partPath: work, statePath: state, bucket: this.#options.bucket, meter, concurrency: this.#options.segmentConcurrency, sink }));
+      ({ bytes, resumedAt } = await downloadHlsSegments({
+        ...requestOptions,
+        plan,
+        partPath: work,
+        statePath: state,
+        bucket: this.#options.bucket,
+        meter,
+        concurrency: this.#options.segmentConcurrency,
+        sink,
+      }));
     } catch (error) {
       remux?.kill();
       await unlink(part).catch(() => {});
@@ -167,6 +188,12 @@ async function commit(part: string, target: string, expected: number): Promise<v
   await rename(part, target);
   try {
     const folder = await open(dirname(target), 'r');
-    try { await folder.sync(); } finally { await folder.close(); }
-  } catch { /* some network filesystems refuse fsync on a folder; the rename already happened */ }
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  } catch {
+    /* some network filesystems refuse fsync on a folder; the rename already happened */
+  }
 }

@@ -4,9 +4,7 @@
  * - films as season 0: `S00E03`, or "Film 3" / "Movie 3" (with optional space, dot, dash or underscore).
  * Only files with a video extension count: `*.part` (unfinished downloads), subtitles, NFOs and images are ignored.
  */
-export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set([
-  'mkv', 'mp4', 'm4v', 'avi', 'mov', 'webm', 'ts', 'm2ts', 'wmv', 'flv', 'mpg', 'mpeg', 'ogv',
-]);
+export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set(['mkv', 'mp4', 'm4v', 'avi', 'mov', 'webm', 'ts', 'm2ts', 'wmv', 'flv', 'mpg', 'mpeg', 'ogv']);
 
 export interface EpisodeRef {
   readonly season: number;

@@ -41,12 +41,14 @@ const SEP = '[ ._-]?';
 const MAYBE = /dub|sub|omu|omeu|ger|deutsch|eng/i;
 
 /** One pass finds the first language word; the group that matched names the language (ties go to the earlier group). */
-const EXPLICIT = new RegExp('(?:^|[^a-z0-9])(?:'
-  + `(?<germanDub>(?:german|ger|deutsch)${SEP}dub(?:bed)?|de[ ._-]dub(?:bed)?|german[ ._-]dl)`
-  + `|(?<germanSub>(?:german|ger|deutsch)${SEP}sub(?:s|bed)?|de[ ._-]subs?|omu)`
-  + `|(?<englishSub>(?:english|eng)${SEP}sub(?:s|bed)?|en[ ._-]subs?|omeu)`
-  + `|(?<englishDub>(?:english|eng)${SEP}dub(?:bed)?|en[ ._-]dub(?:bed)?)`
-  + ')(?![a-z0-9])');
+const EXPLICIT = new RegExp(
+  '(?:^|[^a-z0-9])(?:' +
+    `(?<germanDub>(?:german|ger|deutsch)${SEP}dub(?:bed)?|de[ ._-]dub(?:bed)?|german[ ._-]dl)` +
+    `|(?<germanSub>(?:german|ger|deutsch)${SEP}sub(?:s|bed)?|de[ ._-]subs?|omu)` +
+    `|(?<englishSub>(?:english|eng)${SEP}sub(?:s|bed)?|en[ ._-]subs?|omeu)` +
+    `|(?<englishDub>(?:english|eng)${SEP}dub(?:bed)?|en[ ._-]dub(?:bed)?)` +
+    ')(?![a-z0-9])',
+);
 const EXPLICIT_LANGUAGE: Record<string, Language> = { germanDub: 'German Dub', germanSub: 'German Sub', englishSub: 'English Sub', englishDub: 'English Dub' };
 
 const BARE: Record<string, Language> = { german: 'German Dub', deutsch: 'German Dub', ger: 'German Dub', english: 'English Dub', eng: 'English Dub' };

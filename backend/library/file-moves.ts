@@ -28,7 +28,10 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSY
 export function companionFiles(videoName: string, namesInFolder: readonly string[]): { name: string; suffix: string }[] {
   const stem = stemOf(videoName);
   // "A-B.srt" belongs to "A-B.mkv", not to "A.mkv": the longest video name that fits wins.
-  const longerStems = namesInFolder.filter((name) => isVideoFile(name) && name !== videoName).map(stemOf).filter((other) => other.length > stem.length && startsWithName(other, stem));
+  const longerStems = namesInFolder
+    .filter((name) => isVideoFile(name) && name !== videoName)
+    .map(stemOf)
+    .filter((other) => other.length > stem.length && startsWithName(other, stem));
   const companions: { name: string; suffix: string }[] = [];
   for (const name of namesInFolder) {
     if (name === videoName || !startsWithName(name, stem)) continue;
@@ -58,7 +61,10 @@ export async function sameFile(a: string, b: string): Promise<boolean> {
 }
 
 export async function pathExists(path: string): Promise<boolean> {
-  return lstat(path).then(() => true, () => false);
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

@@ -39,13 +39,17 @@ export async function readFolderLink(folder: string, has: { json: boolean; keyFi
           source: 'aniworld.json',
         };
       }
-    } catch { /* unreadable or not JSON: fall through to the legacy file */ }
+    } catch {
+      /* unreadable or not JSON: fall through to the legacy file */
+    }
   }
   if (has.keyFile) {
     try {
       const key = (await readFile(join(folder, LEGACY_KEY_FILE), 'utf8')).trim();
       if (isSeriesKey(key)) return { key, source: 'key-file' };
-    } catch { /* unreadable */ }
+    } catch {
+      /* unreadable */
+    }
   }
   return undefined;
 }

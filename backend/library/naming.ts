@@ -40,13 +40,20 @@ export function renderTemplate(template: string, values: NamingValues): string {
     const name = rawName.trim().toLowerCase();
     const pad = (value: number) => String(value).padStart(padding?.length ?? 1, '0');
     switch (name) {
-      case 'series title': return values.seriesTitle;
-      case 'year': return values.year === null ? '' : String(values.year);
-      case 'season': return pad(values.season);
-      case 'episode': return pad(values.episode);
-      case 'episode title': return values.episodeTitle ?? '';
-      case 'language': return values.language ?? '';
-      default: throw new TemplateError(`Unknown token ${whole}`);
+      case 'series title':
+        return values.seriesTitle;
+      case 'year':
+        return values.year === null ? '' : String(values.year);
+      case 'season':
+        return pad(values.season);
+      case 'episode':
+        return pad(values.episode);
+      case 'episode title':
+        return values.episodeTitle ?? '';
+      case 'language':
+        return values.language ?? '';
+      default:
+        throw new TemplateError(`Unknown token ${whole}`);
     }
   });
   return tidy(rendered);
@@ -88,7 +95,7 @@ export function episodeTitleFor(language: string | null, titleDe: string | null,
 }
 
 const PREVIEW_SAMPLES: readonly NamingValues[] = [
-  { seriesTitle: 'Frieren: Beyond Journey\'s End', year: 2023, season: 1, episode: 1, episodeTitle: 'The Journey\'s End', language: 'German Dub' },
+  { seriesTitle: "Frieren: Beyond Journey's End", year: 2023, season: 1, episode: 1, episodeTitle: "The Journey's End", language: 'German Dub' },
   { seriesTitle: 'Re:Zero - Starting Life in Another World', year: 2016, season: 2, episode: 13, episodeTitle: null, language: 'English Sub' },
   { seriesTitle: 'Demon Slayer', year: 2019, season: 0, episode: 2, episodeTitle: 'Mugen Train', language: 'German Sub' },
 ];

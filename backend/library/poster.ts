@@ -17,7 +17,11 @@ const POSTER_FILES: Readonly<Record<string, string>> = {
  * Downloads a cover image into `folder` with a timeout and a size bound, atomically.
  * Returns the file name written, or undefined (nothing written) when the answer is not a usable image.
  */
-export async function downloadPoster(url: string, folder: string, options: { fetch?: FetchLike; timeoutMs?: number; maxBytes?: number } = {}): Promise<string | undefined> {
+export async function downloadPoster(
+  url: string,
+  folder: string,
+  options: { fetch?: FetchLike; timeoutMs?: number; maxBytes?: number } = {},
+): Promise<string | undefined> {
   const maxBytes = options.maxBytes ?? MAX_POSTER_BYTES;
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const response = await doFetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 15_000), redirect: 'follow' });

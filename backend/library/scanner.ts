@@ -97,7 +97,14 @@ export function scanSeriesFolder(root: string, folder: string, now = Date.now())
  * A folder `settled` answers true for is not read; of the rest, returns the scans `keep` asks for
  * (all when it is not given).
  */
-export async function scanSeriesFolders(root: string, folders: readonly string[], keep: (scan: SeriesFolderScan, index: number) => boolean = () => true, settled: (folder: string, index: number) => boolean = () => false, now = Date.now(), sliceMs = 8): Promise<SeriesFolderScan[]> {
+export async function scanSeriesFolders(
+  root: string,
+  folders: readonly string[],
+  keep: (scan: SeriesFolderScan, index: number) => boolean = () => true,
+  settled: (folder: string, index: number) => boolean = () => false,
+  now = Date.now(),
+  sliceMs = 8,
+): Promise<SeriesFolderScan[]> {
   const scans: SeriesFolderScan[] = [];
   let sliceStarted = performance.now();
   for (let index = 0; index < folders.length; index++) {

@@ -13,7 +13,12 @@ export const downloadEpisodeJob = defineJob({
   concurrency: (settings) => settings.downloads.concurrency,
   lockLifetimeMs: 5 * 60_000,
   async run(context, { queue }) {
-    const touch = setInterval(() => { context.touch().catch(() => {}); }, Math.min(TOUCH_EVERY_MS, context.lockLifetimeMs / 3));
+    const touch = setInterval(
+      () => {
+        context.touch().catch(() => {});
+      },
+      Math.min(TOUCH_EVERY_MS, context.lockLifetimeMs / 3),
+    );
     try {
       await queue.runItem(context.payload.itemId, context.signal);
     } finally {

@@ -27,7 +27,9 @@ export class SqliteBackend implements AgendaBackend {
   readonly notificationChannel = new InProcessNotificationChannel();
 
   constructor(options: SqliteBackendOptions) {
-    this.repository = new SqliteJobRepository(options instanceof Database ? { database: options } : 'path' in options ? { path: options.path } : { database: options.database });
+    this.repository = new SqliteJobRepository(
+      options instanceof Database ? { database: options } : 'path' in options ? { path: options.path } : { database: options.database },
+    );
     this.logger = new SqliteJobLogger(() => this.repository.database);
   }
 

@@ -38,12 +38,26 @@ export class SqliteJobLogger implements JobLogger {
   }
 
   async log(entry: Omit<JobLogEntry, '_id'>): Promise<void> {
-    this.#db().prepare(`INSERT INTO ${LOGS_TABLE} (timestamp, level, event, job_id, job_name, message, duration, error, fail_count, retry_delay, retry_attempt, agenda_name, meta)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      new Date(entry.timestamp).getTime(), entry.level, entry.event, entry.jobId ?? null, entry.jobName, entry.message, entry.duration ?? null,
-      entry.error ?? null, entry.failCount ?? null, entry.retryDelay ?? null, entry.retryAttempt ?? null, entry.agendaName ?? null,
-      entry.meta ? JSON.stringify(entry.meta) : null,
-    );
+    this.#db()
+      .prepare(
+        `INSERT INTO ${LOGS_TABLE} (timestamp, level, event, job_id, job_name, message, duration, error, fail_count, retry_delay, retry_attempt, agenda_name, meta)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        new Date(entry.timestamp).getTime(),
+        entry.level,
+        entry.event,
+        entry.jobId ?? null,
+        entry.jobName,
+        entry.message,
+        entry.duration ?? null,
+        entry.error ?? null,
+        entry.failCount ?? null,
+        entry.retryDelay ?? null,
+        entry.retryAttempt ?? null,
+        entry.agendaName ?? null,
+        entry.meta ? JSON.stringify(entry.meta) : null,
+      );
   }
 
   async getLogs(query: JobLogQuery = {}): Promise<JobLogQueryResult> {
@@ -51,7 +65,10 @@ export class SqliteJobLogger implements JobLogger {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     const db = this.#db();
-    const rows = db.prepare(`SELECT * FROM ${LOGS_TABLE} ${where} ORDER BY timestamp ${query.sort === 'asc' ? 'ASC' : 'DESC'}, id ${query.sort === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`)
+    const rows = db
+      .prepare(
+        `SELECT * FROM ${LOGS_TABLE} ${where} ORDER BY timestamp ${query.sort === 'asc' ? 'ASC' : 'DESC'}, id ${query.sort === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+      )
       .all(...params, limit, offset) as Record<string, any>[];
     const { total } = db.prepare(`SELECT COUNT(*) AS total FROM ${LOGS_TABLE} ${where}`).get(...params) as { total: number };
     const entries = rows.map((row): JobLogEntry => ({
@@ -75,7 +92,9 @@ export class SqliteJobLogger implements JobLogger {
 
   async clearLogs(query?: JobLogQuery): Promise<number> {
     const { where, params } = buildWhere(query ?? {});
-    return this.#db().prepare(`DELETE FROM ${LOGS_TABLE} ${where}`).run(...params).changes;
+    return this.#db()
+      .prepare(`DELETE FROM ${LOGS_TABLE} ${where}`)
+      .run(...params).changes;
   }
 
   #db(): Database.Database {
@@ -96,11 +115,23 @@ function buildWhere(query: JobLogQuery): { where: string; params: unknown[] } {
     conditions.push(`${column} IN (${values.map(() => '?').join(', ')})`);
     params.push(...values);
   };
-  if (query.jobId) { conditions.push('job_id = ?'); params.push(query.jobId); }
-  if (query.jobName) { conditions.push('job_name = ?'); params.push(query.jobName); }
+  if (query.jobId) {
+    conditions.push('job_id = ?');
+    params.push(query.jobId);
+  }
+  if (query.jobName) {
+    conditions.push('job_name = ?');
+    params.push(query.jobName);
+  }
   if (query.level) anyOf('level', query.level);
   if (query.event) anyOf('event', query.event);
-  if (query.from) { conditions.push('timestamp >= ?'); params.push(query.from.getTime()); }
-  if (query.to) { conditions.push('timestamp <= ?'); params.push(query.to.getTime()); }
+  if (query.from) {
+    conditions.push('timestamp >= ?');
+    params.push(query.from.getTime());
+  }
+  if (query.to) {
+    conditions.push('timestamp <= ?');
+    params.push(query.to.getTime());
+  }
   return { where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { computeJobState, toJobId } from 'agenda';
 import type {
-  JobParameters, JobRepository, JobRepositoryOptions, JobsOverview, JobsQueryOptions, JobsResult, JobState, JobWithState, RemoveJobsOptions, JobId,
+  JobParameters,
+  JobRepository,
+  JobRepositoryOptions,
+  JobsOverview,
+  JobsQueryOptions,
+  JobsResult,
+  JobState,
+  JobWithState,
+  RemoveJobsOptions,
+  JobId,
 } from 'agenda';
 import { SqliteConnection, type SqliteConnectionOptions } from './sqlite-connection.ts';
 import { addDataFilter, addEquals, addIn, orderBy, selectionFilter, uniqueFilter, type SqlFilter } from './sqlite-filters.ts';
@@ -52,7 +61,21 @@ const STATE_SQL = `CASE
   ELSE 'completed' END`;
 
 /** Fields a caller's save() may set on an existing job (the processor owns lockedAt, lastRunAt, ...). */
-const DEFINITION_COLUMNS = ['priority', 'next_run_at', 'type', 'repeat_timezone', 'repeat_interval', 'data', 'repeat_at', 'disabled', 'fork', 'start_date', 'end_date', 'skip_days', 'last_modified_by'] as const;
+const DEFINITION_COLUMNS = [
+  'priority',
+  'next_run_at',
+  'type',
+  'repeat_timezone',
+  'repeat_interval',
+  'data',
+  'repeat_at',
+  'disabled',
+  'fork',
+  'start_date',
+  'end_date',
+  'skip_days',
+  'last_modified_by',
+] as const;
 const FAILURE_COLUMNS = ['fail_reason', 'fail_count', 'failed_at'] as const;
 
 /**
@@ -157,13 +180,23 @@ export class SqliteJobRepository implements JobRepository {
 
   async getJobsOverview(): Promise<JobsOverview[]> {
     const states: JobState[] = ['running', 'scheduled', 'queued', 'completed', 'failed', 'repeating'];
-    const rows = this.#all(`
+    const rows = this.#all(
+      `
       SELECT name, COUNT(*) AS total, SUM(disabled) AS paused,
         ${states.map((state) => `SUM(CASE WHEN (${STATE_SQL}) = '${state}' THEN 1 ELSE 0 END) AS ${state}`).join(', ')}
-      FROM ${JOBS_TABLE} GROUP BY name ORDER BY name`, [{ now: Date.now() }]);
+      FROM ${JOBS_TABLE} GROUP BY name ORDER BY name`,
+      [{ now: Date.now() }],
+    );
     return rows.map((row) => ({
-      name: row.name, total: row.total, running: row.running, scheduled: row.scheduled, queued: row.queued,
-      completed: row.completed, failed: row.failed, repeating: row.repeating, paused: row.paused,
+      name: row.name,
+      total: row.total,
+      running: row.running,
+      scheduled: row.scheduled,
+      queued: row.queued,
+      completed: row.completed,
+      failed: row.failed,
+      repeating: row.repeating,
+      paused: row.paused,
     }));
   }
 
@@ -217,22 +250,36 @@ export class SqliteJobRepository implements JobRepository {
 
   async saveJobState(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<void> {
     if (!job._id) throw new Error('Cannot save job state without job ID');
-    const result = this.#run(`UPDATE ${JOBS_TABLE} SET locked_at = ?, next_run_at = ?, last_run_at = ?, progress = ?, fail_reason = ?, fail_count = ?, failed_at = ?, last_finished_at = ?, last_modified_by = ? WHERE id = ? AND name = ?`, [
-      ms(job.lockedAt), ms(job.nextRunAt), ms(job.lastRunAt), job.progress ?? null, reasonText(job.failReason), job.failCount ?? null,
-      ms(job.failedAt), ms(job.lastFinishedAt), options?.lastModifiedBy ?? null, String(job._id), job.name,
-    ]);
+    const result = this.#run(
+      `UPDATE ${JOBS_TABLE} SET locked_at = ?, next_run_at = ?, last_run_at = ?, progress = ?, fail_reason = ?, fail_count = ?, failed_at = ?, last_finished_at = ?, last_modified_by = ? WHERE id = ? AND name = ?`,
+      [
+        ms(job.lockedAt),
+        ms(job.nextRunAt),
+        ms(job.lastRunAt),
+        job.progress ?? null,
+        reasonText(job.failReason),
+        job.failCount ?? null,
+        ms(job.failedAt),
+        ms(job.lastFinishedAt),
+        options?.lastModifiedBy ?? null,
+        String(job._id),
+        job.name,
+      ],
+    );
     if (result.changes !== 1) throw new Error(`job ${job._id} (name: ${job.name}) cannot be updated in the database, maybe it does not exist anymore?`);
   }
 
   async lockJob(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined> {
     if (!job._id) return undefined;
     const nextRunAt = ms(job.nextRunAt);
-    const row = this.#immediate(() => this.#get(
-      `UPDATE ${JOBS_TABLE} SET locked_at = ?, last_modified_by = ?
+    const row = this.#immediate(() =>
+      this.#get(
+        `UPDATE ${JOBS_TABLE} SET locked_at = ?, last_modified_by = ?
        WHERE id = ? AND name = ? AND locked_at IS NULL AND disabled = 0 AND ${nextRunAt === null ? 'next_run_at IS NULL' : 'next_run_at = ?'}
        RETURNING *`,
-      [Date.now(), options?.lastModifiedBy ?? null, String(job._id), job.name, ...(nextRunAt === null ? [] : [nextRunAt])],
-    ));
+        [Date.now(), options?.lastModifiedBy ?? null, String(job._id), job.name, ...(nextRunAt === null ? [] : [nextRunAt])],
+      ),
+    );
     return row ? rowToJob(row) : undefined;
   }
 
@@ -247,17 +294,25 @@ export class SqliteJobRepository implements JobRepository {
     this.#run(`UPDATE ${JOBS_TABLE} SET locked_at = NULL WHERE id IN (${jobIds.map(() => '?').join(', ')})`, jobIds.map(String));
   }
 
-  async getNextJobToRun(jobName: string, nextScanAt: Date, lockDeadline: Date, now: Date | undefined, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined> {
-    const row = this.#immediate(() => this.#get(
-      `UPDATE ${JOBS_TABLE} SET locked_at = ?, last_modified_by = ?
+  async getNextJobToRun(
+    jobName: string,
+    nextScanAt: Date,
+    lockDeadline: Date,
+    now: Date | undefined,
+    options: JobRepositoryOptions | undefined,
+  ): Promise<JobParameters | undefined> {
+    const row = this.#immediate(() =>
+      this.#get(
+        `UPDATE ${JOBS_TABLE} SET locked_at = ?, last_modified_by = ?
        WHERE id = (
          SELECT id FROM ${JOBS_TABLE}
          WHERE name = ? AND disabled = 0 AND ((locked_at IS NULL AND next_run_at <= ?) OR locked_at <= ?)
          ORDER BY next_run_at IS NULL, next_run_at ASC, priority DESC, rowid ASC
          LIMIT 1)
        RETURNING *`,
-      [(now ?? new Date()).getTime(), options?.lastModifiedBy ?? null, jobName, nextScanAt.getTime(), lockDeadline.getTime()],
-    ));
+        [(now ?? new Date()).getTime(), options?.lastModifiedBy ?? null, jobName, nextScanAt.getTime(), lockDeadline.getTime()],
+      ),
+    );
     return row ? rowToJob(row) : undefined;
   }
 
@@ -296,7 +351,11 @@ export class SqliteJobRepository implements JobRepository {
     const filter = selectionFilter(options);
     if (!filter) return 0;
     // Counts only jobs whose flag actually changed, like the Mongo backend's modifiedCount.
-    return this.#run(`UPDATE ${JOBS_TABLE} SET disabled = ? WHERE ${filter.where.join(' AND ')} AND disabled = ?`, [disabled ? 1 : 0, ...filter.params, disabled ? 0 : 1]).changes;
+    return this.#run(`UPDATE ${JOBS_TABLE} SET disabled = ? WHERE ${filter.where.join(' AND ')} AND disabled = ?`, [
+      disabled ? 1 : 0,
+      ...filter.params,
+      disabled ? 0 : 1,
+    ]).changes;
   }
 
   #insert(values: Record<string, unknown>): Row {
@@ -307,7 +366,10 @@ export class SqliteJobRepository implements JobRepository {
 
   #update(where: string, whereParams: unknown[], values: Record<string, unknown>): Row | undefined {
     const columns = Object.keys(values);
-    return this.#get(`UPDATE ${JOBS_TABLE} SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE ${where} RETURNING *`, [...Object.values(values), ...whereParams]);
+    return this.#get(`UPDATE ${JOBS_TABLE} SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE ${where} RETURNING *`, [
+      ...Object.values(values),
+      ...whereParams,
+    ]);
   }
 
   #immediate<T>(work: () => T): T {

@@ -35,13 +35,17 @@ export async function startEmbeddedMongo(options: { dataDir: string; env: NodeJS
       binary: { systemBinary: binary },
     });
   } catch (error) {
-    throw new JobStoreError(`JOBS_STORE=mongodb-memory could not start mongod (${binary}): ${(error as Error).message}. Check the binary, or use JOBS_STORE=sqlite.`);
+    throw new JobStoreError(
+      `JOBS_STORE=mongodb-memory could not start mongod (${binary}): ${(error as Error).message}. Check the binary, or use JOBS_STORE=sqlite.`,
+    );
   }
   const uri = server.getUri('aniworld');
   return {
     backend: new MongoBackend({ address: uri, collection: 'agendaJobs' }),
     uri,
-    stop: async () => { await server.stop({ doCleanup: false }); },
+    stop: async () => {
+      await server.stop({ doCleanup: false });
+    },
   };
 }
 
@@ -50,12 +54,15 @@ async function loadMemoryServer(): Promise<MemoryServerModule> {
     return await importMemoryServer();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    throw new JobStoreError('JOBS_STORE=mongodb-memory is for development checkouts: this install (the production one, as in the Docker image) leaves mongodb-memory-server out. Use JOBS_STORE=mongodb with MONGODB_URL for a MongoDB server, or JOBS_STORE=sqlite (the default, needs nothing).');
+    throw new JobStoreError(
+      'JOBS_STORE=mongodb-memory is for development checkouts: this install (the production one, as in the Docker image) leaves mongodb-memory-server out. Use JOBS_STORE=mongodb with MONGODB_URL for a MongoDB server, or JOBS_STORE=sqlite (the default, needs nothing).',
+    );
   }
 }
 
 async function locateMongod(memoryServer: MemoryServerModule, env: NodeJS.ProcessEnv): Promise<string> {
-  const fix = 'Set MONGOMS_SYSTEM_BINARY=/path/to/mongod (a MongoDB server binary installed on this machine), or use JOBS_STORE=sqlite (the default, needs nothing).';
+  const fix =
+    'Set MONGOMS_SYSTEM_BINARY=/path/to/mongod (a MongoDB server binary installed on this machine), or use JOBS_STORE=sqlite (the default, needs nothing).';
   const system = env.MONGOMS_SYSTEM_BINARY;
   if (system) {
     if (!existsSync(system)) throw new JobStoreError(`JOBS_STORE=mongodb-memory: MONGOMS_SYSTEM_BINARY=${system} does not exist. ${fix}`);

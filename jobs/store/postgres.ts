@@ -18,15 +18,28 @@ const UNIQUE_FIELD = '_uniqueKey';
  * A unique index turns the second insert into a conflict, and the save is repeated as an update.
  */
 export function createPostgresBackend(url: string | undefined): AgendaBackend {
-  if (!url) throw new JobStoreError('JOBS_STORE=postgres needs ANIWORLD_DATABASE_URL (for example postgresql://aniworld:secret@postgres:5432/aniworld). Or use JOBS_STORE=sqlite, the default, which needs nothing.');
+  if (!url)
+    throw new JobStoreError(
+      'JOBS_STORE=postgres needs ANIWORLD_DATABASE_URL (for example postgresql://aniworld:secret@postgres:5432/aniworld). Or use JOBS_STORE=sqlite, the default, which needs nothing.',
+    );
   const inner = new PostgresBackend({ poolConfig: { connectionString: url, max: 5 }, tableName: TABLE });
   const repository = withAtomicUniqueSaves(inner.repository);
   return {
-    get name() { return inner.name; },
-    get repository() { return repository; },
-    get notificationChannel() { return inner.notificationChannel; },
-    get logger() { return inner.logger; },
-    get ownsConnection() { return inner.ownsConnection; },
+    get name() {
+      return inner.name;
+    },
+    get repository() {
+      return repository;
+    },
+    get notificationChannel() {
+      return inner.notificationChannel;
+    },
+    get logger() {
+      return inner.logger;
+    },
+    get ownsConnection() {
+      return inner.ownsConnection;
+    },
     connect: () => connectOnce(inner),
     disconnect: () => inner.disconnect(),
   };
@@ -62,7 +75,9 @@ async function ensureUniqueKeyIndex(client: PoolClient): Promise<void> {
         and extra.name = kept.name and extra.data->>'${UNIQUE_FIELD}' = kept.data->>'${UNIQUE_FIELD}'
         and extra.id <> kept.id
         and (extra.locked_at is null) and (kept.locked_at is not null or extra.created_at > kept.created_at or (extra.created_at = kept.created_at and extra.id > kept.id))`);
-    await client.query(`create unique index if not exists "${TABLE}_unique_key_idx" on "${TABLE}" (name, (data->>'${UNIQUE_FIELD}')) where data ? '${UNIQUE_FIELD}'`);
+    await client.query(
+      `create unique index if not exists "${TABLE}_unique_key_idx" on "${TABLE}" (name, (data->>'${UNIQUE_FIELD}')) where data ? '${UNIQUE_FIELD}'`,
+    );
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => {});

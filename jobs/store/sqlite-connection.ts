@@ -45,7 +45,9 @@ export class SqliteConnection {
     if (this.#db?.open) return this.#db;
     const db = 'path' in this.#options ? new Database(this.#options.path) : this.#options.database;
     if (!db.open) {
-      throw new JobStoreError('The SQLite connection given to the job store has been closed by its owner; pass an open better-sqlite3 database, or { path } so the store opens its own.');
+      throw new JobStoreError(
+        'The SQLite connection given to the job store has been closed by its owner; pass an open better-sqlite3 database, or { path } so the store opens its own.',
+      );
     }
     try {
       this.#prepare(db);

@@ -11,12 +11,27 @@ export interface SqlFilter {
 
 /** Agenda field name -> column. Only these may appear in a `unique` query or a sort. */
 export const COLUMNS: Readonly<Record<string, string>> = {
-  _id: 'id', name: 'name', priority: 'priority', nextRunAt: 'next_run_at', type: 'type',
-  lockedAt: 'locked_at', lastFinishedAt: 'last_finished_at', failedAt: 'failed_at', failCount: 'fail_count',
-  failReason: 'fail_reason', repeatTimezone: 'repeat_timezone', lastRunAt: 'last_run_at',
-  repeatInterval: 'repeat_interval', repeatAt: 'repeat_at', disabled: 'disabled', progress: 'progress',
-  lastModifiedBy: 'last_modified_by', fork: 'fork', debounceStartedAt: 'debounce_started_at',
-  startDate: 'start_date', endDate: 'end_date',
+  _id: 'id',
+  name: 'name',
+  priority: 'priority',
+  nextRunAt: 'next_run_at',
+  type: 'type',
+  lockedAt: 'locked_at',
+  lastFinishedAt: 'last_finished_at',
+  failedAt: 'failed_at',
+  failCount: 'fail_count',
+  failReason: 'fail_reason',
+  repeatTimezone: 'repeat_timezone',
+  lastRunAt: 'last_run_at',
+  repeatInterval: 'repeat_interval',
+  repeatAt: 'repeat_at',
+  disabled: 'disabled',
+  progress: 'progress',
+  lastModifiedBy: 'last_modified_by',
+  fork: 'fork',
+  debounceStartedAt: 'debounce_started_at',
+  startDate: 'start_date',
+  endDate: 'end_date',
 };
 
 const DATE_COLUMNS = new Set(['next_run_at', 'locked_at', 'last_finished_at', 'failed_at', 'last_run_at', 'debounce_started_at', 'start_date', 'end_date']);
@@ -100,7 +115,8 @@ export function uniqueFilter(unique: Record<string, unknown>, name: string): Sql
 }
 
 export function toSqlValue(column: string, value: unknown): unknown {
-  if (DATE_COLUMNS.has(column)) return value instanceof Date ? value.getTime() : value === null || value === undefined ? null : new Date(value as string).getTime();
+  if (DATE_COLUMNS.has(column))
+    return value instanceof Date ? value.getTime() : value === null || value === undefined ? null : new Date(value as string).getTime();
   if (typeof value === 'boolean') return value ? 1 : 0;
   return value;
 }
@@ -123,8 +139,19 @@ export function selectionFilter(options: RemoveJobsOptions): SqlFilter | null {
   if (options.id) addEquals(filter, 'id', String(options.id));
   else if (Array.isArray(options.ids) && options.ids.length > 0) addIn(filter, 'id', options.ids.map(String));
   if (typeof options.name === 'string' && options.name) addEquals(filter, 'name', options.name);
-  else if (Array.isArray(options.names) && options.names.length > 0) addIn(filter, 'name', options.names.filter((name) => typeof name === 'string'));
-  else if (Array.isArray(options.notNames) && options.notNames.length > 0) addIn(filter, 'name', options.notNames.filter((name) => typeof name === 'string'), true);
+  else if (Array.isArray(options.names) && options.names.length > 0)
+    addIn(
+      filter,
+      'name',
+      options.names.filter((name) => typeof name === 'string'),
+    );
+  else if (Array.isArray(options.notNames) && options.notNames.length > 0)
+    addIn(
+      filter,
+      'name',
+      options.notNames.filter((name) => typeof name === 'string'),
+      true,
+    );
   if (options.data !== undefined) addDataFilter(options.data, filter);
   return filter.where.length === 0 ? null : filter;
 }

@@ -13,7 +13,9 @@ const engine = new TransferEngine({ bucket: new TokenBucket({ bytesPerSecond: 0 
 // The server is a long-running process: measure a warm engine (JIT done), as it runs there.
 await engine.transfer({ media: { url: warmupUrl, kind: 'mp4', headers: {} }, targetFor: () => `${out}-warmup.mp4` });
 let peakRss = process.memoryUsage.rss();
-const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 100);
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 100);
 
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
@@ -21,8 +23,11 @@ let bytes = 0;
 if (mode === 'noop') {
   // Start-up only: the CPU Node spends loading and type-stripping the engine, subtracted by the bench.
 } else if (mode === 'parallel') {
-  const results = await Promise.all(Array.from({ length: Number(count) }, (_, index) =>
-    engine.transfer({ media: { url, kind: 'mp4', headers: {} }, targetFor: (ext) => join(out, `episode-${index}.${ext}`) })));
+  const results = await Promise.all(
+    Array.from({ length: Number(count) }, (_, index) =>
+      engine.transfer({ media: { url, kind: 'mp4', headers: {} }, targetFor: (ext) => join(out, `episode-${index}.${ext}`) }),
+    ),
+  );
   bytes = results.reduce((sum, result) => sum + result.size, 0);
 } else {
   const result = await engine.transfer({ media: { url, kind: mode === 'hls' ? 'hls' : 'mp4', headers: {} }, targetFor: (ext) => `${out}.${ext}` });

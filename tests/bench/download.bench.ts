@@ -45,9 +45,39 @@ async function makeHls(): Promise<string> {
   if (existsSync(join(folder, 'master.m3u8'))) return folder;
   await mkdir(join(folder, 'v0'), { recursive: true });
   console.log(`making a ${hlsSeconds} s HLS stream with ffmpeg (once, cached in ${folder}) ...`);
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=25:duration=${hlsSeconds}`, '-f', 'lavfi', '-i', `sine=frequency=440:duration=${hlsSeconds}`,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '3M', '-g', '50', '-c:a', 'aac', '-f', 'hls', '-hls_time', '4', '-hls_playlist_type', 'vod',
-    '-hls_segment_filename', join(folder, 'v0', 'seg%04d.ts'), join(folder, 'v0', 'index.m3u8')]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=640x360:rate=25:duration=${hlsSeconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:duration=${hlsSeconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-b:v',
+    '3M',
+    '-g',
+    '50',
+    '-c:a',
+    'aac',
+    '-f',
+    'hls',
+    '-hls_time',
+    '4',
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_filename',
+    join(folder, 'v0', 'seg%04d.ts'),
+    join(folder, 'v0', 'index.m3u8'),
+  ]);
   await writeFile(join(folder, 'master.m3u8'), '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=3200000,RESOLUTION=640x360\nv0/index.m3u8\n');
   return folder;
 }
@@ -57,7 +87,9 @@ async function timed(command: string, args: string[]): Promise<{ seconds: number
   const started = performance.now();
   const child = spawn('bash', ['-c', '"$@"; code=$?; times; exit $code', 'timed', command, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const [code] = await once(child, 'exit');
   if (code !== 0) throw new Error(`${command} exited with ${code}`);
   const seconds = (performance.now() - started) / 1000;
@@ -79,7 +111,7 @@ await makeLargeFile();
 const warmupFile = await makeLargeFile(32);
 await makeHls();
 const server = fork(join(import.meta.dirname, 'download-bench-server.ts'), [cache], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-const [{ url }] = await once(server, 'message') as [{ url: string }];
+const [{ url }] = (await once(server, 'message')) as [{ url: string }];
 
 try {
   const mp4Url = `${url}/large-${sizeMb}.mp4`;
@@ -133,7 +165,11 @@ try {
   const parallel = await ours(['parallel', warmup, mp4Url, join(work, 'parallel'), '4']);
 
   const rate = (bytes: number, seconds: number) => `${(bytes / MB / seconds).toFixed(0)} MB/s`;
-  console.log(`\nload average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${cpus().length} cores (wall times are only comparable on a quiet machine)`);
+  console.log(
+    `\nload average ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')} on ${cpus().length} cores (wall times are only comparable on a quiet machine)`,
+  );
   const verdict = (ratio: number, target: number) => `${ratio.toFixed(2)}x (target >= ${target.toFixed(2)}x) ${ratio >= target ? 'OK' : 'BELOW TARGET'}`;
   console.log(`MP4 ${sizeMb} MB over loopback (best of ${RUNS})`);
   console.log(`  curl -o             ${curlBest.toFixed(2)} s  ${rate(sizeMb * MB, curlBest)}  CPU ${curlCpu.toFixed(2)} s`);

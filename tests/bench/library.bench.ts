@@ -51,7 +51,8 @@ async function load(base: string, path: string, headers: Record<string, string>,
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
     // Any answer but the expected status counts as an error (a 304 run expects 304).
-    errors: result.errors + Object.entries(result.statusCodeStats ?? {}).reduce((sum, [code, stat]) => sum + (Number(code) === expected ? 0 : stat?.count ?? 0), 0),
+    errors:
+      result.errors + Object.entries(result.statusCodeStats ?? {}).reduce((sum, [code, stat]) => sum + (Number(code) === expected ? 0 : (stat?.count ?? 0)), 0),
     timeouts: result.timeouts,
     mb_per_s: round(result.throughput.average / 1024 / 1024),
     queue_status_p99_ms: round(percentile(probes, 0.99)),
@@ -75,7 +76,10 @@ async function benchSize(series: number) {
   try {
     const dataDir = join(temp.path, 'data');
     await seedLibrary(dataDir, series);
-    server = await startServerProcess({ cwd: temp.path, env: { ...PROCESS_ENV, ANIWORLD_DATA_DIR: dataDir, ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), LOG_LEVEL: 'info', ANIWORLD_METRICS: 'true' } });
+    server = await startServerProcess({
+      cwd: temp.path,
+      env: { ...PROCESS_ENV, ANIWORLD_DATA_DIR: dataDir, ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), LOG_LEVEL: 'info', ANIWORLD_METRICS: 'true' },
+    });
     const pid = server.child.pid!;
     await jsonApi(server.url, 'POST', '/api/auth/setup', undefined, { master_password: PASSWORD });
     const { access_token: token } = await jsonApi(server.url, 'POST', '/api/auth/login', undefined, { password: PASSWORD });
@@ -133,4 +137,10 @@ async function benchSize(series: number) {
 
 const results = [];
 for (const series of SIZES) results.push(await benchSize(series));
-console.log(JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, process_env: PROCESS_ENV, results, load_average: loadavg().map((value) => round(value)) }, null, 2));
+console.log(
+  JSON.stringify(
+    { seconds: SECONDS, connections: CONNECTIONS, process_env: PROCESS_ENV, results, load_average: loadavg().map((value) => round(value)) },
+    null,
+    2,
+  ),
+);

@@ -27,7 +27,11 @@ const open = await startFixtureSite({ seriesCount: 20 });
 function guardedStack(run: number) {
   const browser = new EmbeddedBrowser({ executablePath: chromium!, idleMs: () => 60_000 });
   const solver = new EmbeddedSolver({ browser });
-  const checks = new SiteChecks({ solver: () => solver, file: new PassFile<StoredPasses>(join(temp.path, `passes-${run}.json`)), providerUrl: () => guarded.url });
+  const checks = new SiteChecks({
+    solver: () => solver,
+    file: new PassFile<StoredPasses>(join(temp.path, `passes-${run}.json`)),
+    providerUrl: () => guarded.url,
+  });
   const http = new HttpClient({ limits, checks, providerUrl: () => guarded.url });
   return { browser, provider: new AniWorldProvider({ http, settings: () => ({ url: guarded.url, cache_ttl_seconds: 0 }) }) };
 }
@@ -42,12 +46,18 @@ function memory(): { browser_mb: number; browser_processes: number; node_mb: num
       const status = readFileSync(`/proc/${entry}/status`, 'utf8');
       parents.set(Number(entry), Number(/PPid:\s+(\d+)/.exec(status)?.[1] ?? 0));
       rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
-    } catch { /* gone meanwhile */ }
+    } catch {
+      /* gone meanwhile */
+    }
   }
   const below = (pid: number): number[] => [...parents].filter(([, parent]) => parent === pid).flatMap(([child]) => [child, ...below(child)]);
   const children = below(process.pid);
   const mb = (kb: number) => Math.round(kb / 102.4) / 10;
-  return { browser_mb: mb(children.reduce((sum, pid) => sum + (rss.get(pid) ?? 0), 0)), browser_processes: children.length, node_mb: mb(rss.get(process.pid) ?? 0) };
+  return {
+    browser_mb: mb(children.reduce((sum, pid) => sum + (rss.get(pid) ?? 0), 0)),
+    browser_processes: children.length,
+    node_mb: mb(rss.get(process.pid) ?? 0),
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -87,7 +97,12 @@ for (let index = 0; index < WARM_SEARCHES; index++) {
 const warmRatio = median(warmGuarded) / median(warmOpen);
 const result = {
   cold_search_with_browser_launch_ms: { median: Math.round(median(cold)), all: cold.map(Math.round), goal: '< 10000' },
-  warm_search_ms: { guarded_with_pass_median: Math.round(median(warmGuarded) * 100) / 100, unguarded_floor_median: Math.round(median(warmOpen) * 100) / 100, ratio: Math.round(warmRatio * 100) / 100, goal: '<= 1.2' },
+  warm_search_ms: {
+    guarded_with_pass_median: Math.round(median(warmGuarded) * 100) / 100,
+    unguarded_floor_median: Math.round(median(warmOpen) * 100) / 100,
+    ratio: Math.round(warmRatio * 100) / 100,
+    goal: '<= 1.2',
+  },
   memory: { before_launch: before, browser_open: openMemory, after_close: afterClose, goal: 'no browser process left after close' },
   checks_served: guarded.guard.stats.challenges,
   passes_issued: guarded.guard.stats.passes,
@@ -96,7 +111,11 @@ console.log(JSON.stringify(result, null, 2));
 await guarded.close();
 await open.close();
 await temp.remove();
-const failed = [median(cold) >= 10_000 && 'cold search took 10 s or more', warmRatio > 1.2 && 'warm search slower than 1.2x the unguarded floor', afterClose.browser_processes > 0 && 'browser processes left after close'].filter(Boolean);
+const failed = [
+  median(cold) >= 10_000 && 'cold search took 10 s or more',
+  warmRatio > 1.2 && 'warm search slower than 1.2x the unguarded floor',
+  afterClose.browser_processes > 0 && 'browser processes left after close',
+].filter(Boolean);
 if (failed.length) {
   console.error(`bench:provider missed its goals: ${failed.join('; ')}`);
   process.exitCode = 1;

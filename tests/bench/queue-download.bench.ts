@@ -42,7 +42,12 @@ try {
     const mediaDir = join(temp.path, `media-${kind}`);
     await writeClusterConfig(dataDir, { hosters: [kind === 'mp4' ? 'Vidoza' : 'VOE'], concurrency: 1 });
     const args = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`, MAIN_SCRIPT] : undefined;
-    const server = await startServerProcess({ cwd: temp.path, args, env: { ANIWORLD_DATA_DIR: dataDir, ANIWORLD_MEDIA_DIR: mediaDir, ANIWORLD_PROVIDER_URL: site.url, ANIWORLD_WATCH: 'false', LOG_LEVEL: 'info' }, readyTimeoutMs: 120_000 });
+    const server = await startServerProcess({
+      cwd: temp.path,
+      args,
+      env: { ANIWORLD_DATA_DIR: dataDir, ANIWORLD_MEDIA_DIR: mediaDir, ANIWORLD_PROVIDER_URL: site.url, ANIWORLD_WATCH: 'false', LOG_LEVEL: 'info' },
+      readyTimeoutMs: 120_000,
+    });
     try {
       await jsonApi(server.url, 'POST', '/api/auth/setup', undefined, { master_password: PASSWORD });
       const { access_token: token } = await jsonApi(server.url, 'POST', '/api/auth/login', undefined, { password: PASSWORD });
@@ -67,10 +72,22 @@ try {
           await rm(floorFile, { force: true });
           floor('curl -o + fsync', await seconds('bash', ['-c', 'curl -s -f -o "$1" "$2" && sync "$1"', 'floor', floorFile, url]));
           await rm(floorFile, { force: true });
-          floor('curl | dd conv=fsync', await seconds('bash', ['-c', 'set -o pipefail; curl -s -f "$2" | dd of="$1" bs=1M conv=fsync status=none', 'floor', floorFile, url]));
+          floor(
+            'curl | dd conv=fsync',
+            await seconds('bash', ['-c', 'set -o pipefail; curl -s -f "$2" | dd of="$1" bs=1M conv=fsync status=none', 'floor', floorFile, url]),
+          );
         } else {
           await rm(floorFile, { force: true });
-          floor('ffmpeg -c copy + fsync', await seconds('bash', ['-c', 'ffmpeg -hide_banner -loglevel error -y -i "$2" -c copy -f mp4 "$1" && sync "$1"', 'floor', floorFile, hlsUrl(site.url, linkId)]));
+          floor(
+            'ffmpeg -c copy + fsync',
+            await seconds('bash', [
+              '-c',
+              'ffmpeg -hide_banner -loglevel error -y -i "$2" -c copy -f mp4 "$1" && sync "$1"',
+              'floor',
+              floorFile,
+              hlsUrl(site.url, linkId),
+            ]),
+          );
         }
         const added = await jsonApi(server.url, 'POST', '/api/queue/add', token, { serie_id: 'demo-academy', episodes: [{ season: 1, episode }] });
         const id = added.item_ids[0];

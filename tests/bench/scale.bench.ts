@@ -25,12 +25,28 @@ try {
     const temp = await makeTempDir('aniworld-bench-scale-');
     const dataDir = join(temp.path, 'data');
     await writeClusterConfig(dataDir);
-    const server = await startServerProcess({ cwd: temp.path, env: { ANIWORLD_DATA_DIR: dataDir, ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), ANIWORLD_PROVIDER_URL: site.url, ANIWORLD_WATCH: 'false', LOG_LEVEL: 'info' }, readyTimeoutMs: 120_000 });
+    const server = await startServerProcess({
+      cwd: temp.path,
+      env: {
+        ANIWORLD_DATA_DIR: dataDir,
+        ANIWORLD_MEDIA_DIR: join(temp.path, 'media'),
+        ANIWORLD_PROVIDER_URL: site.url,
+        ANIWORLD_WATCH: 'false',
+        LOG_LEVEL: 'info',
+      },
+      readyTimeoutMs: 120_000,
+    });
     try {
       await new Promise((resolve) => setTimeout(resolve, 5000));
       const idleRss = rss(server.child.pid!);
       const run = await queueAndWait(server.url, site);
-      results.push({ setup: 'default (1 process, SQLite)', processes: 1, ...run, idle_rss_mb: Math.round(idleRss * 10) / 10, rss_after_mb: Math.round(rss(server.child.pid!) * 10) / 10 });
+      results.push({
+        setup: 'default (1 process, SQLite)',
+        processes: 1,
+        ...run,
+        idle_rss_mb: Math.round(idleRss * 10) / 10,
+        rss_after_mb: Math.round(rss(server.child.pid!) * 10) / 10,
+      });
     } finally {
       await server.stop();
       await temp.remove();
@@ -43,11 +59,22 @@ try {
     try {
       const dataDir = join(temp.path, 'config');
       await writeClusterConfig(dataDir);
-      const options = { dataDir, mediaDir: join(temp.path, 'media'), databaseUrl: postgres.url, providerUrl: site.url, env: { ANIWORLD_WATCH: 'false', LOG_LEVEL: 'info' } };
+      const options = {
+        dataDir,
+        mediaDir: join(temp.path, 'media'),
+        databaseUrl: postgres.url,
+        providerUrl: site.url,
+        env: { ANIWORLD_WATCH: 'false', LOG_LEVEL: 'info' },
+      };
       processes.push(await startRole('api', options));
       for (let index = 0; index < workers; index++) processes.push(await startRole('worker', options));
       const run = await queueAndWait(processes[0].url, site);
-      results.push({ setup: `api + ${workers} worker${workers === 1 ? '' : 's'} (PostgreSQL)`, processes: workers + 1, ...run, rss_total_mb: Math.round(processes.reduce((sum, process) => sum + rss(process.child.pid!), 0)) });
+      results.push({
+        setup: `api + ${workers} worker${workers === 1 ? '' : 's'} (PostgreSQL)`,
+        processes: workers + 1,
+        ...run,
+        rss_total_mb: Math.round(processes.reduce((sum, process) => sum + rss(process.child.pid!), 0)),
+      });
     } finally {
       await Promise.all(processes.map((process) => process.stop()));
       await postgres.stop();
@@ -57,8 +84,12 @@ try {
 } finally {
   await site.close();
 }
-console.log(JSON.stringify({ episodes: EPISODES, file_bytes: FILE_BYTES, per_response_cap_bytes_per_second: SLOW, concurrency_per_process: 2, results }, null, 2));
-console.table(results.map((result) => ({ setup: result.setup, seconds: result.seconds, 'MB/s': result.mb_per_second, 'episodes/min': result.episodes_per_minute })));
+console.log(
+  JSON.stringify({ episodes: EPISODES, file_bytes: FILE_BYTES, per_response_cap_bytes_per_second: SLOW, concurrency_per_process: 2, results }, null, 2),
+);
+console.table(
+  results.map((result) => ({ setup: result.setup, seconds: result.seconds, 'MB/s': result.mb_per_second, 'episodes/min': result.episodes_per_minute })),
+);
 
 /** Adds series until EPISODES episodes are queued, then waits until all completed. */
 async function queueAndWait(url: string, fixture: FixtureSite): Promise<{ seconds: number; mb_per_second: number; episodes_per_minute: number }> {
@@ -72,17 +103,30 @@ async function queueAndWait(url: string, fixture: FixtureSite): Promise<{ second
     if (!series) throw new Error(`fixture has too few episodes for ${EPISODES}`);
     const added = await api.call('POST', '/api/anime/add', { key });
     if (added.status !== 201) throw new Error(`add ${key}: ${JSON.stringify(added.body)}`);
-    const episodes = [...series.seasons.values()].flat().filter((episode) => episode.season > 0).map((episode) => ({ season: episode.season, episode: episode.number })).slice(0, EPISODES - total);
+    const episodes = [...series.seasons.values()]
+      .flat()
+      .filter((episode) => episode.season > 0)
+      .map((episode) => ({ season: episode.season, episode: episode.number }))
+      .slice(0, EPISODES - total);
     wanted.push({ key, episodes });
     total += episodes.length;
   }
   const started = performance.now();
   for (const { key, episodes } of wanted) await api.call('POST', '/api/queue/add', { serie_id: key, serie_folder: key, serie_name: key, episodes });
-  await waitUntil(async () => {
-    const status = (await api.call('GET', '/api/queue/status')).body;
-    if (status.failed_downloads.length > 0) throw new Error(`downloads failed: ${JSON.stringify(status.failed_downloads.map((item: { error: string }) => item.error))}`);
-    return status.statistics.completed_count === EPISODES;
-  }, `${EPISODES} downloads`, 600_000);
+  await waitUntil(
+    async () => {
+      const status = (await api.call('GET', '/api/queue/status')).body;
+      if (status.failed_downloads.length > 0)
+        throw new Error(`downloads failed: ${JSON.stringify(status.failed_downloads.map((item: { error: string }) => item.error))}`);
+      return status.statistics.completed_count === EPISODES;
+    },
+    `${EPISODES} downloads`,
+    600_000,
+  );
   const seconds = (performance.now() - started) / 1000;
-  return { seconds: Math.round(seconds * 10) / 10, mb_per_second: Math.round((EPISODES * FILE_BYTES) / 1024 / 1024 / seconds * 100) / 100, episodes_per_minute: Math.round(EPISODES / seconds * 60 * 10) / 10 };
+  return {
+    seconds: Math.round(seconds * 10) / 10,
+    mb_per_second: Math.round(((EPISODES * FILE_BYTES) / 1024 / 1024 / seconds) * 100) / 100,
+    episodes_per_minute: Math.round((EPISODES / seconds) * 60 * 10) / 10,
+  };
 }

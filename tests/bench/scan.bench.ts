@@ -30,25 +30,36 @@ const root = join(temp.path, 'media');
 try {
   const buildStarted = performance.now();
   await mkdir(root);
-  await mapLimit(Array.from({ length: SERIES }, (_, index) => index), 32, async (index) => {
-    const name = `Series ${String(index).padStart(4, '0')}`;
-    const key = `series-${index}`;
-    // Half the library in season folders, half flat, like real libraries grown by different tools.
-    const season = index % 2 === 0 ? join(root, name, 'Season 01') : join(root, name);
-    await mkdir(season, { recursive: true });
-    await writeFile(join(root, name, '.aniworld.json'), JSON.stringify({ key, name }));
-    await writeFile(join(root, name, 'tvshow.nfo'), '<tvshow/>');
-    for (let episode = 1; episode <= EPISODES; episode++) {
-      await writeFile(join(season, `${name} - S01E${String(episode).padStart(2, '0')} - Episode ${episode}.mkv`), '');
-    }
-  });
+  await mapLimit(
+    Array.from({ length: SERIES }, (_, index) => index),
+    32,
+    async (index) => {
+      const name = `Series ${String(index).padStart(4, '0')}`;
+      const key = `series-${index}`;
+      // Half the library in season folders, half flat, like real libraries grown by different tools.
+      const season = index % 2 === 0 ? join(root, name, 'Season 01') : join(root, name);
+      await mkdir(season, { recursive: true });
+      await writeFile(join(root, name, '.aniworld.json'), JSON.stringify({ key, name }));
+      await writeFile(join(root, name, 'tvshow.nfo'), '<tvshow/>');
+      for (let episode = 1; episode <= EPISODES; episode++) {
+        await writeFile(join(season, `${name} - S01E${String(episode).padStart(2, '0')} - Episode ${episode}.mkv`), '');
+      }
+    },
+  );
   const buildMs = performance.now() - buildStarted;
   const rssMb = () => round(process.resourceUsage().maxRSS / 1024);
   const peak: Record<string, number> = { after_build: rssMb() };
 
   const orm = await openDatabase({ file: join(temp.path, 'bench.db'), journal: 'wal', backupDir: join(temp.path, 'backups') });
   const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
-  const scanner = new LibraryScanService({ orm, root: { path: () => root } as MediaRoot, events: new EventBus(), logger, clock: systemClock, providerUrl: () => 'https://aniworld.to' });
+  const scanner = new LibraryScanService({
+    orm,
+    root: { path: () => root } as MediaRoot,
+    events: new EventBus(),
+    logger,
+    clock: systemClock,
+    providerUrl: () => 'https://aniworld.to',
+  });
 
   const time = async (work: () => Promise<unknown>) => {
     const started = performance.now();
@@ -65,10 +76,15 @@ try {
   };
   const findCpu = () => {
     const result = spawnSync('bash', ['-c', 'find "$1" > /dev/null; times', 'bench', root], { encoding: 'utf8' });
-    const children = result.stdout.trim().split('\n').at(-1)!.split(/\s+/).map((part) => {
-      const match = /^(\d+)m([\d.]+)s$/.exec(part);
-      return match ? Number(match[1]) * 60_000 + Number(match[2]) * 1000 : 0;
-    });
+    const children = result.stdout
+      .trim()
+      .split('\n')
+      .at(-1)!
+      .split(/\s+/)
+      .map((part) => {
+        const match = /^(\d+)m([\d.]+)s$/.exec(part);
+        return match ? Number(match[1]) * 60_000 + Number(match[2]) * 1000 : 0;
+      });
     return children[0] + children[1];
   };
 
@@ -79,10 +95,12 @@ try {
   const rescanRuns: number[] = [];
   // Interleaved so that both see the same cache state and machine load.
   for (let run = 0; run < RUNS; run++) {
-    findRuns.push(await time(async () => {
-      const result = spawnSync('find', [root], { stdio: ['ignore', 'ignore', 'inherit'] });
-      if (result.status !== 0) throw new Error('find failed');
-    }));
+    findRuns.push(
+      await time(async () => {
+        const result = spawnSync('find', [root], { stdio: ['ignore', 'ignore', 'inherit'] });
+        if (result.status !== 0) throw new Error('find failed');
+      }),
+    );
     rescanRuns.push(await time(() => scanner.scanLibrary()));
   }
   peak.after_rescans = rssMb();
@@ -106,9 +124,21 @@ try {
   // With the image's process tuning (NODE_OPTIONS, MALLOC_*), as `docker exec aniworld aniworld scan` runs.
   const cliData = join(temp.path, 'cli-data');
   const cli = () => {
-    const result = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', process.execPath, join(import.meta.dirname, '../../scripts/aniworld.mjs'), 'scan', '--json'], {
-      encoding: 'utf8', env: { ...imageProcessEnv(), PATH: process.env.PATH, ANIWORLD_DATA_DIR: cliData, ANIWORLD_MEDIA_DIR: root, ANIWORLD_WATCH: 'false', NODE_COMPILE_CACHE: join(temp.path, 'compile-cache') },
-    });
+    const result = spawnSync(
+      '/usr/bin/time',
+      ['-f', '%e %M %U %S', process.execPath, join(import.meta.dirname, '../../scripts/aniworld.mjs'), 'scan', '--json'],
+      {
+        encoding: 'utf8',
+        env: {
+          ...imageProcessEnv(),
+          PATH: process.env.PATH,
+          ANIWORLD_DATA_DIR: cliData,
+          ANIWORLD_MEDIA_DIR: root,
+          ANIWORLD_WATCH: 'false',
+          NODE_COMPILE_CACHE: join(temp.path, 'compile-cache'),
+        },
+      },
+    );
     if (result.status !== 0) throw new Error(`aniworld scan failed: ${result.stderr}`);
     const [seconds, maxKb, user, system] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
     return { ms: seconds * 1000, cpuMs: (user + system) * 1000, peakMb: maxKb / 1024, scanMs: JSON.parse(result.stdout).duration_ms as number };
@@ -117,43 +147,61 @@ try {
   const cliRuns: { ms: number; cpuMs: number; peakMb: number; scanMs: number }[] = [];
   const cliFindRuns: number[] = [];
   for (let run = 0; run < RUNS; run++) {
-    cliFindRuns.push(await time(async () => { spawnSync('find', [root], { stdio: 'ignore' }); }));
+    cliFindRuns.push(
+      await time(async () => {
+        spawnSync('find', [root], { stdio: 'ignore' });
+      }),
+    );
     cliRuns.push(cli());
   }
 
   const find = median(findRuns);
   const rescan = median(rescanRuns);
-  console.log(JSON.stringify({
-    series: SERIES,
-    episodes_per_series: EPISODES,
-    files: SERIES * (EPISODES + 2),
-    build_tree_ms: Math.round(buildMs),
-    first_scan_ms: round(firstScanMs),
-    find_ms_median: round(find),
-    full_rescan_ms_median: round(rescan),
-    rescan_vs_find: Math.round(rescan / find * 100) / 100,
-    find_cpu_ms_median: round(median(findCpuRuns)),
-    full_rescan_cpu_ms_median: round(median(rescanCpuRuns)),
-    incremental_scan_series_ms_median: round(median(incrementalRuns)),
-    peak_rss_mb: rssMb(),
-    peak_rss_mb_by_phase: peak,
-    cli_scan: {
-      first_run_ms: Math.round(cliFirst.ms), first_run_peak_rss_mb: round(cliFirst.peakMb),
-      whole_process_ms_median: Math.round(median(cliRuns.map((entry) => entry.ms))),
-      // On a loaded machine wall time waits for a core; CPU time (user + system) is what the process cost.
-      whole_process_cpu_ms_median: Math.round(median(cliRuns.map((entry) => entry.cpuMs))),
-      scan_itself_ms_median: Math.round(median(cliRuns.map((entry) => entry.scanMs))),
-      find_ms_median: round(median(cliFindRuns)),
-      peak_rss_mb_median: round(median(cliRuns.map((entry) => entry.peakMb))),
-    },
-    targets: {
-      rescan_at_most_1x_find: rescan <= find, incremental_under_50ms: median(incrementalRuns) < 50,
-      cli_whole_process_at_most_1s: median(cliRuns.map((entry) => entry.ms)) <= 1000,
-      cli_peak_rss_at_most_150mb: median(cliRuns.map((entry) => entry.peakMb)) <= 150,
-    },
-    runs: { find: findRuns.map(round), rescan: rescanRuns.map(round), incremental: incrementalRuns.map(round), find_cpu: findCpuRuns.map(round), rescan_cpu: rescanCpuRuns.map(round) },
-    load_average: (await import('node:os')).loadavg().map(round),
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        series: SERIES,
+        episodes_per_series: EPISODES,
+        files: SERIES * (EPISODES + 2),
+        build_tree_ms: Math.round(buildMs),
+        first_scan_ms: round(firstScanMs),
+        find_ms_median: round(find),
+        full_rescan_ms_median: round(rescan),
+        rescan_vs_find: Math.round((rescan / find) * 100) / 100,
+        find_cpu_ms_median: round(median(findCpuRuns)),
+        full_rescan_cpu_ms_median: round(median(rescanCpuRuns)),
+        incremental_scan_series_ms_median: round(median(incrementalRuns)),
+        peak_rss_mb: rssMb(),
+        peak_rss_mb_by_phase: peak,
+        cli_scan: {
+          first_run_ms: Math.round(cliFirst.ms),
+          first_run_peak_rss_mb: round(cliFirst.peakMb),
+          whole_process_ms_median: Math.round(median(cliRuns.map((entry) => entry.ms))),
+          // On a loaded machine wall time waits for a core; CPU time (user + system) is what the process cost.
+          whole_process_cpu_ms_median: Math.round(median(cliRuns.map((entry) => entry.cpuMs))),
+          scan_itself_ms_median: Math.round(median(cliRuns.map((entry) => entry.scanMs))),
+          find_ms_median: round(median(cliFindRuns)),
+          peak_rss_mb_median: round(median(cliRuns.map((entry) => entry.peakMb))),
+        },
+        targets: {
+          rescan_at_most_1x_find: rescan <= find,
+          incremental_under_50ms: median(incrementalRuns) < 50,
+          cli_whole_process_at_most_1s: median(cliRuns.map((entry) => entry.ms)) <= 1000,
+          cli_peak_rss_at_most_150mb: median(cliRuns.map((entry) => entry.peakMb)) <= 150,
+        },
+        runs: {
+          find: findRuns.map(round),
+          rescan: rescanRuns.map(round),
+          incremental: incrementalRuns.map(round),
+          find_cpu: findCpuRuns.map(round),
+          rescan_cpu: rescanCpuRuns.map(round),
+        },
+        load_average: (await import('node:os')).loadavg().map(round),
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await temp.remove();
 }

@@ -23,10 +23,22 @@ try {
     for (const kind of ['bare', 'ours', 'ours_cached', 'ours_image'] as const) {
       const temp = await makeTempDir('aniworld-bench-');
       const started = performance.now();
-      const env = { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), LOG_LEVEL: 'info', ...(kind === 'ours_cached' || kind === 'ours_image' ? { NODE_COMPILE_CACHE: cacheDir.path } : {}), ...(kind === 'ours_image' ? imageProcessEnv() : {}) };
+      const env = {
+        ANIWORLD_DATA_DIR: join(temp.path, 'data'),
+        ANIWORLD_MEDIA_DIR: join(temp.path, 'media'),
+        LOG_LEVEL: 'info',
+        ...(kind === 'ours_cached' || kind === 'ours_image' ? { NODE_COMPILE_CACHE: cacheDir.path } : {}),
+        ...(kind === 'ours_image' ? imageProcessEnv() : {}),
+      };
       const server = await startServerProcess({ cwd: temp.path, env, ...(kind === 'bare' ? { args: ['-e', BARE] } : {}) });
       let healthy = false;
-      while (!healthy) healthy = (await fetch(`${server.url}/health`).then((response) => response.json()).catch(() => ({}))).status === 'ok';
+      while (!healthy)
+        healthy =
+          (
+            await fetch(`${server.url}/health`)
+              .then((response) => response.json())
+              .catch(() => ({}))
+          ).status === 'ok';
       const healthyMs = performance.now() - started;
       // CPU time (user + system) up to healthy: on a loaded machine the wall time mostly waits for a core.
       const ticks = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -50,18 +62,29 @@ const summary = (kind: Kind) => ({
   all: results[kind].map((result) => ({ healthy_ms: Math.round(result.healthyMs), rss_mb: Math.round(result.rssMb * 10) / 10 })),
 });
 const [bare, ours, cached, image] = [summary('bare'), summary('ours'), summary('ours_cached'), summary('ours_image')];
-console.log(JSON.stringify({
-  runs,
-  floor_bare_node_http: bare,
-  ours,
-  ours_with_compile_cache: cached,
-  ours_as_image: { env: imageProcessEnv(), ...image },
-  ratios: {
-    healthy_vs_floor: Math.round((ours.healthy_ms_median / bare.healthy_ms_median) * 100) / 100,
-    healthy_cached_vs_floor: Math.round((cached.healthy_ms_median / bare.healthy_ms_median) * 100) / 100,
-    rss_vs_floor: Math.round((ours.rss_after_start_mb_median / bare.rss_after_start_mb_median) * 100) / 100,
-    rss_as_image_vs_floor: Math.round((image.rss_after_start_mb_median / bare.rss_after_start_mb_median) * 100) / 100,
-  },
-  targets: { healthy_under_1s: ours.healthy_ms_median < 1000, healthy_cached_under_1s: cached.healthy_ms_median < 1000, idle_rss_at_most_120mb: ours.rss_after_start_mb_median <= 120, idle_rss_as_image_at_most_120mb: image.rss_after_start_mb_median <= 120 },
-  load_average: loadavg().map((value) => Math.round(value * 10) / 10),
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      runs,
+      floor_bare_node_http: bare,
+      ours,
+      ours_with_compile_cache: cached,
+      ours_as_image: { env: imageProcessEnv(), ...image },
+      ratios: {
+        healthy_vs_floor: Math.round((ours.healthy_ms_median / bare.healthy_ms_median) * 100) / 100,
+        healthy_cached_vs_floor: Math.round((cached.healthy_ms_median / bare.healthy_ms_median) * 100) / 100,
+        rss_vs_floor: Math.round((ours.rss_after_start_mb_median / bare.rss_after_start_mb_median) * 100) / 100,
+        rss_as_image_vs_floor: Math.round((image.rss_after_start_mb_median / bare.rss_after_start_mb_median) * 100) / 100,
+      },
+      targets: {
+        healthy_under_1s: ours.healthy_ms_median < 1000,
+        healthy_cached_under_1s: cached.healthy_ms_median < 1000,
+        idle_rss_at_most_120mb: ours.rss_after_start_mb_median <= 120,
+        idle_rss_as_image_at_most_120mb: image.rss_after_start_mb_median <= 120,
+      },
+      load_average: loadavg().map((value) => Math.round(value * 10) / 10),
+    },
+    null,
+    2,
+  ),
+);

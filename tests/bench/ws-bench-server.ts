@@ -12,12 +12,27 @@ const temp = await makeTempDir('aniworld-bench-ws-');
 const running = await startAniWorld({
   cwd: temp.path,
   bcryptRounds: 4,
-  env: { PORT: '0', HOST: '127.0.0.1', ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), ANIWORLD_WATCH: 'false', LOG_LEVEL: 'warn' },
+  env: {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ANIWORLD_DATA_DIR: join(temp.path, 'data'),
+    ANIWORLD_MEDIA_DIR: join(temp.path, 'media'),
+    ANIWORLD_WATCH: 'false',
+    LOG_LEVEL: 'warn',
+  },
 });
 const password = 'Bench-Password-1';
-await fetch(`${running.url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ master_password: password }) });
-const login = await fetch(`${running.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
-const { access_token: token } = await login.json() as { access_token: string };
+await fetch(`${running.url}/api/auth/setup`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ master_password: password }),
+});
+const login = await fetch(`${running.url}/api/auth/login`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ password }),
+});
+const { access_token: token } = (await login.json()) as { access_token: string };
 
 let tick = 0;
 const publisher = setInterval(() => {
@@ -25,8 +40,21 @@ const publisher = setInterval(() => {
   for (let download = 0; download < DOWNLOADS; download++) {
     const progress = (tick % 1000) / 10;
     running.services.events.publish('download_progress', {
-      item_id: `bench-${download}`, key: `series-${download}`, folder: `Series ${download}`, season: 1, episode: download + 1,
-      progress: { percent: progress, downloaded_bytes: tick * 250_000, total_bytes: 250_000_000, downloaded_mb: Math.round(tick * 250_000 / 1048576 * 100) / 100, total_mb: 238.42, speed_bytes_per_second: 2_500_000, speed_mbps: 2.38, eta_seconds: 1000 - (tick % 1000) },
+      item_id: `bench-${download}`,
+      key: `series-${download}`,
+      folder: `Series ${download}`,
+      season: 1,
+      episode: download + 1,
+      progress: {
+        percent: progress,
+        downloaded_bytes: tick * 250_000,
+        total_bytes: 250_000_000,
+        downloaded_mb: Math.round(((tick * 250_000) / 1048576) * 100) / 100,
+        total_mb: 238.42,
+        speed_bytes_per_second: 2_500_000,
+        speed_mbps: 2.38,
+        eta_seconds: 1000 - (tick % 1000),
+      },
     });
   }
 }, 1000 / PUBLISH_HZ);
@@ -38,12 +66,20 @@ process.on('message', (message: { type: string; windowMs?: number }) => {
     setTimeout(() => {
       const cpu = process.cpuUsage(cpuBefore);
       const elapsedMs = performance.now() - started;
-      process.send!({ type: 'measured', cpu_percent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100, clients: running.services.live.clientCount, rss_mb: process.memoryUsage().rss / 1048576 });
+      process.send!({
+        type: 'measured',
+        cpu_percent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
+        clients: running.services.live.clientCount,
+        rss_mb: process.memoryUsage().rss / 1048576,
+      });
     }, message.windowMs ?? 5000);
   }
   if (message.type === 'stop') {
     clearInterval(publisher);
-    void running.close().then(() => temp.remove()).then(() => process.exit(0));
+    void running
+      .close()
+      .then(() => temp.remove())
+      .then(() => process.exit(0));
   }
 });
 

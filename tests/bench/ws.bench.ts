@@ -11,7 +11,7 @@ const windowMs = Number(process.env.WS_BENCH_WINDOW_MS ?? 5000);
 const BUDGET_PERCENT = 10;
 
 const server: ChildProcess = fork(new URL('./ws-bench-server.ts', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-const [ready] = await once(server, 'message') as [{ url: string; token: string; downloads: number; publish_hz: number }];
+const [ready] = (await once(server, 'message')) as [{ url: string; token: string; downloads: number; publish_hz: number }];
 const endpoint = `${ready.url.replace(/^http/, 'ws')}/ws/connect?token=${ready.token}`;
 
 const sockets: WebSocket[] = [];
@@ -29,7 +29,9 @@ function connect(): Promise<void> {
       if (seen === 2) resolve();
     });
     socket.on('error', reject);
-    socket.on('close', (code) => { if (seen < 2) reject(new Error(`closed with ${code} before joining`)); });
+    socket.on('close', (code) => {
+      if (seen < 2) reject(new Error(`closed with ${code} before joining`));
+    });
     sockets.push(socket);
   });
 }
@@ -53,19 +55,30 @@ for (const target of steps) {
   const before = received;
   const result = await measure();
   const perClient = target === 0 ? 0 : (received - before) / target / (windowMs / 1000);
-  rows.push({ clients: result.clients, server_cpu_percent: Math.round(result.cpu_percent * 10) / 10, messages_per_client_per_second: Math.round(perClient * 10) / 10, server_rss_mb: Math.round(result.rss_mb) });
+  rows.push({
+    clients: result.clients,
+    server_cpu_percent: Math.round(result.cpu_percent * 10) / 10,
+    messages_per_client_per_second: Math.round(perClient * 10) / 10,
+    server_rss_mb: Math.round(result.rss_mb),
+  });
   console.log(JSON.stringify(rows.at(-1)));
 }
 
 const within = rows.filter((row) => row.server_cpu_percent < BUDGET_PERCENT);
-console.log(JSON.stringify({
-  downloads: ready.downloads,
-  progress_published_hz_per_download: ready.publish_hz,
-  window_ms: windowMs,
-  budget_percent_of_one_core: BUDGET_PERCENT,
-  max_clients_measured_within_budget: within.length > 0 ? Math.max(...within.map((row) => row.clients)) : 0,
-  steps: rows,
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      downloads: ready.downloads,
+      progress_published_hz_per_download: ready.publish_hz,
+      window_ms: windowMs,
+      budget_percent_of_one_core: BUDGET_PERCENT,
+      max_clients_measured_within_budget: within.length > 0 ? Math.max(...within.map((row) => row.clients)) : 0,
+      steps: rows,
+    },
+    null,
+    2,
+  ),
+);
 
 for (const socket of sockets) socket.terminate();
 server.send({ type: 'stop' });

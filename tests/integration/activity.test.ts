@@ -24,7 +24,14 @@ afterAll(async () => {
 
 const call = (method: string, path: string, body?: unknown) => app.request(method, path, { token, body });
 
-interface Item { id: number; type: string; timestamp: string; key: string | null; folder: string | null; data: Record<string, unknown> }
+interface Item {
+  id: number;
+  type: string;
+  timestamp: string;
+  key: string | null;
+  folder: string | null;
+  data: Record<string, unknown>;
+}
 
 /** The log once every entry recorded so far is stored. */
 async function activity(query = ''): Promise<{ total: number; offset: number; limit: number; items: Item[] }> {
@@ -90,14 +97,26 @@ describe('activity log', () => {
     expect((await call('POST', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 1 }] })).status).toBe(201);
     await complete;
     const failed = nextEvent(app, 'download_failed', (event) => event.data.key === 'demo-academy');
-    expect((await call('POST', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 2 }], language: 'English Dub' })).status).toBe(201);
+    expect((await call('POST', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 2 }], language: 'English Dub' })).status).toBe(
+      201,
+    );
     await failed;
 
     const downloads = (await activity('?type=download_started,download_complete,download_failed')).items;
     expect(downloads.map((item) => [item.type, item.data.episode])).toEqual([
-      ['download_failed', 2], ['download_started', 2], ['download_complete', 1], ['download_started', 1],
+      ['download_failed', 2],
+      ['download_started', 2],
+      ['download_complete', 1],
+      ['download_started', 1],
     ]);
-    expect(downloads[2].data).toMatchObject({ season: 1, episode: 1, serie_name: 'Demo Academy', hoster: 'Vidoza', language: 'German Dub', size: expect.any(Number) });
+    expect(downloads[2].data).toMatchObject({
+      season: 1,
+      episode: 1,
+      serie_name: 'Demo Academy',
+      hoster: 'Vidoza',
+      language: 'German Dub',
+      size: expect.any(Number),
+    });
     expect(downloads[0].data.error).toMatch(/No hoster offers English Dub for S01E02/);
     expect(downloads[3].data).toMatchObject({ attempt: 1 });
   });
@@ -136,8 +155,20 @@ describe('activity log', () => {
     const day = 24 * 3600_000;
     await inContext(app.running.orm, async () => {
       const em = app.running.orm.em;
-      await em.insert(ActivityEntry, { type: 'series_added', seriesKey: 'ancient', folder: 'Ancient', data: { name: 'Ancient' }, createdAt: new Date(Date.now() - 31 * day) } as never);
-      await em.insert(ActivityEntry, { type: 'series_added', seriesKey: 'recent', folder: 'Recent', data: { name: 'Recent' }, createdAt: new Date(Date.now() - 29 * day) } as never);
+      await em.insert(ActivityEntry, {
+        type: 'series_added',
+        seriesKey: 'ancient',
+        folder: 'Ancient',
+        data: { name: 'Ancient' },
+        createdAt: new Date(Date.now() - 31 * day),
+      } as never);
+      await em.insert(ActivityEntry, {
+        type: 'series_added',
+        seriesKey: 'recent',
+        folder: 'Recent',
+        data: { name: 'Recent' },
+        createdAt: new Date(Date.now() - 29 * day),
+      } as never);
     });
     const before = await activity('?limit=500');
     expect(before.items.map((item) => item.key)).toEqual(expect.arrayContaining(['ancient', 'recent']));

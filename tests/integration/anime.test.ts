@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 const call = (method: string, path: string, body?: unknown) => app.request(method, path, { token, body });
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 function nextEvent<K extends DomainEventType>(type: K, predicate: (event: DomainEvent<K>) => boolean = () => true): Promise<DomainEvent<K>> {
   return new Promise((resolve) => {
@@ -43,7 +47,9 @@ describe('/api/anime', () => {
   it('searches the provider', async () => {
     const result = await call('POST', '/api/anime/search', { query: 'Demo' });
     expect(result.status).toBe(200);
-    expect(result.body).toEqual([expect.objectContaining({ key: 'demo-academy', name: 'Demo Academy', link: `${site.url}/anime/stream/demo-academy`, added: false })]);
+    expect(result.body).toEqual([
+      expect.objectContaining({ key: 'demo-academy', name: 'Demo Academy', link: `${site.url}/anime/stream/demo-academy`, added: false }),
+    ]);
     expect((await call('POST', '/api/anime/search', { query: '' })).status).toBe(422);
   });
 
@@ -64,7 +70,15 @@ describe('/api/anime', () => {
     const added = nextEvent('series_added');
     const result = await call('POST', '/api/anime/add', { key: 'demo-academy' });
     expect(result.status).toBe(201);
-    expect(result.body).toMatchObject({ key: 'demo-academy', name: 'Demo Academy', folder: 'Demo Academy (2019)', year: 2019, monitored: true, genres: expect.arrayContaining(['Action']), imdb_id: 'tt0000001' });
+    expect(result.body).toMatchObject({
+      key: 'demo-academy',
+      name: 'Demo Academy',
+      folder: 'Demo Academy (2019)',
+      year: 2019,
+      monitored: true,
+      genres: expect.arrayContaining(['Action']),
+      imdb_id: 'tt0000001',
+    });
     expect(result.body.missing_episodes).toEqual({ 1: [1, 2, 3], 2: [1, 2] });
     expect(result.body.episodes['1']).toHaveLength(3);
     expect(result.body.episodes['1'][0]).toMatchObject({ number: 1, downloaded: false, missing: true, file_path: null, on_provider: true });
@@ -92,7 +106,10 @@ describe('/api/anime', () => {
     expect(result.body.missing_episodes).toEqual({ 0: [1, 2], 1: [1, 2] });
     expect(result.body.has_films).toBe(true);
     // The site's [Movie] / [OVA] / [Episode 001] suffixes are the stored type, not part of the titles.
-    expect(result.body.episodes['0'].map((film: { number: number; title_en: string; type: string }) => [film.number, film.title_en, film.type])).toEqual([[1, 'The Movie Part 1', 'movie'], [2, 'The Movie Part 2', 'ova']]);
+    expect(result.body.episodes['0'].map((film: { number: number; title_en: string; type: string }) => [film.number, film.title_en, film.type])).toEqual([
+      [1, 'The Movie Part 1', 'movie'],
+      [2, 'The Movie Part 2', 'ova'],
+    ]);
     expect(result.body.episodes['1'][0]).toMatchObject({ title_en: 'Episode 1 of season 1', type: 'episode' });
     expect(result.body.genres).toEqual(['Action', 'Abenteuer']);
   });
@@ -107,7 +124,17 @@ describe('/api/anime', () => {
     const list = await call('GET', '/api/anime');
     expect(list.status).toBe(200);
     expect(list.body.map((item: { key: string }) => item.key)).toEqual(['demo-academy', 'film-collection']);
-    expect(list.body[0]).toMatchObject({ key: 'demo-academy', name: 'Demo Academy', site: new URL(site.url).host, folder: 'Demo Academy (2019)', link: `${site.url}/anime/stream/demo-academy`, missing_episodes: { 1: [1, 2, 3], 2: [1, 2] }, episode_count: 5, downloaded_count: 0, missing_count: 5 });
+    expect(list.body[0]).toMatchObject({
+      key: 'demo-academy',
+      name: 'Demo Academy',
+      site: new URL(site.url).host,
+      folder: 'Demo Academy (2019)',
+      link: `${site.url}/anime/stream/demo-academy`,
+      missing_episodes: { 1: [1, 2, 3], 2: [1, 2] },
+      episode_count: 5,
+      downloaded_count: 0,
+      missing_count: 5,
+    });
   });
 
   it('rescans one series after files appear, in any naming pattern', async () => {
@@ -121,7 +148,12 @@ describe('/api/anime', () => {
     expect(scan.body).toMatchObject({ key: 'demo-academy', changed: true, episodes: 2 });
     const detail = await call('GET', '/api/anime/demo-academy');
     expect(detail.body.missing_episodes).toEqual({ 1: [2, 3], 2: [1] });
-    expect(detail.body.episodes['1'][0]).toMatchObject({ downloaded: true, missing: false, file_path: join(folder, 'Season 01', 'Demo Academy - S01E01 - Ankunft.mp4'), size: 5 });
+    expect(detail.body.episodes['1'][0]).toMatchObject({
+      downloaded: true,
+      missing: false,
+      file_path: join(folder, 'Season 01', 'Demo Academy - S01E01 - Ankunft.mp4'),
+      size: 5,
+    });
     expect((await call('POST', '/api/anime/nope/rescan')).status).toBe(404);
   });
 
@@ -177,22 +209,35 @@ describe('/api/anime', () => {
   it('records a finished download at once and refuses paths outside the series folder', async () => {
     const series = app.running.services.series;
     const target = await inContext(app.running.orm, () => series.episodeTarget('demo-academy', 1, 3, 'German Dub', 'mkv'));
-    expect(target).toBe(join(app.mediaDir, 'Demo Academy (2019)', 'Season 01', 'Demo Academy - S01E03 - Folge 3.mkv'.replace('Folge 3', (await call('GET', '/api/anime/demo-academy')).body.episodes['1'][2].title_de)));
+    expect(target).toBe(
+      join(
+        app.mediaDir,
+        'Demo Academy (2019)',
+        'Season 01',
+        'Demo Academy - S01E03 - Folge 3.mkv'.replace('Folge 3', (await call('GET', '/api/anime/demo-academy')).body.episodes['1'][2].title_de),
+      ),
+    );
     await writeFile(target, 'abc');
     await inContext(app.running.orm, () => series.markEpisodeDownloaded('demo-academy', 1, 3, target, 3));
     expect((await call('GET', '/api/anime/demo-academy')).body.missing_episodes).toEqual({ 1: [2], 2: [1] });
-    await expect(inContext(app.running.orm, () => series.markEpisodeDownloaded('demo-academy', 1, 2, join(app.mediaDir, 'other.mkv'), 1))).rejects.toMatchObject({ code: 'unsafe_path' });
+    await expect(
+      inContext(app.running.orm, () => series.markEpisodeDownloaded('demo-academy', 1, 2, join(app.mediaDir, 'other.mkv'), 1)),
+    ).rejects.toMatchObject({ code: 'unsafe_path' });
     expect(await inContext(app.running.orm, () => series.missingEpisodes('demo-academy'))).toEqual([
-      expect.objectContaining({ season: 1, episode: 2 }), expect.objectContaining({ season: 2, episode: 1 }),
+      expect.objectContaining({ season: 1, episode: 2 }),
+      expect.objectContaining({ season: 2, episode: 1 }),
     ]);
     expect(await inContext(app.running.orm, () => series.keyForPath(target))).toBe('demo-academy');
     expect(await inContext(app.running.orm, () => series.keyForPath(join(app.root, 'elsewhere')))).toBeUndefined();
   });
 
   it('previews naming templates for the panel', async () => {
-    const preview = await call('POST', '/api/anime/naming/preview', { episode_template: '{Series Title} {season:00}x{episode:000}', season_folder_template: 'S{season}' });
+    const preview = await call('POST', '/api/anime/naming/preview', {
+      episode_template: '{Series Title} {season:00}x{episode:000}',
+      season_folder_template: 'S{season}',
+    });
     expect(preview.status).toBe(200);
-    expect(preview.body.examples[0].path).toBe('Frieren - Beyond Journey\'s End (2023)/S1/Frieren - Beyond Journey\'s End 01x001.mp4');
+    expect(preview.body.examples[0].path).toBe("Frieren - Beyond Journey's End (2023)/S1/Frieren - Beyond Journey's End 01x001.mp4");
     expect((await call('POST', '/api/anime/naming/preview', {})).body.examples[0].path).toMatch(/\/Season 01\/.* - S01E01 - /);
     const bad = await call('POST', '/api/anime/naming/preview', { episode_template: '{Quality}' });
     expect(bad.status).toBe(422);
@@ -204,7 +249,12 @@ describe('/api/anime', () => {
     const candidates = await call('GET', '/api/anime/import');
     expect(candidates.status).toBe(200);
     expect(candidates.body.total).toBe(1);
-    expect(candidates.body.items[0]).toMatchObject({ folder: 'Still Running (2024) [1080p]', query: 'Still Running', episode_files: 1, suggestions: [expect.objectContaining({ key: 'still-running' })] });
+    expect(candidates.body.items[0]).toMatchObject({
+      folder: 'Still Running (2024) [1080p]',
+      query: 'Still Running',
+      episode_files: 1,
+      suggestions: [expect.objectContaining({ key: 'still-running' })],
+    });
 
     expect((await call('POST', '/api/anime/import', { folder: '../data', key: 'still-running' })).status).toBe(422);
     expect((await call('POST', '/api/anime/import', { folder: 'Nope', key: 'still-running' })).status).toBe(404);

@@ -4,7 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 
 let app: TestApp | undefined;
-afterEach(async () => { await app?.dispose(); app = undefined; });
+afterEach(async () => {
+  await app?.dispose();
+  app = undefined;
+});
 
 describe('auth extras', () => {
   it('refuses a weak master password with a message per rule', async () => {
@@ -13,7 +16,9 @@ describe('auth extras', () => {
     expect(weak.status).toBe(422);
     expect(weak.body.error.code).toBe('validation_error');
     const messages = weak.body.error.details.map((detail: { message: string }) => detail.message);
-    expect(messages).toEqual(expect.arrayContaining(['must be at least 8 characters', 'must contain an upper-case letter', 'must contain a digit', 'must contain a symbol']));
+    expect(messages).toEqual(
+      expect.arrayContaining(['must be at least 8 characters', 'must contain an upper-case letter', 'must contain a digit', 'must contain a symbol']),
+    );
     expect((await app.request('GET', '/api/auth/status')).body.configured).toBe(false);
   });
 
@@ -50,7 +55,10 @@ describe('auth extras', () => {
     const long = await app.request('POST', '/api/auth/login', { body: { password: TEST_PASSWORD, remember: true } });
     expect(new Date(long.body.expires_at).getTime() - new Date(short.body.expires_at).getTime()).toBeGreaterThan(24 * 3600_000);
 
-    const change = await app.request('POST', '/api/auth/password', { token: short.body.access_token, body: { current_password: TEST_PASSWORD, new_password: 'Another-Pass-7' } });
+    const change = await app.request('POST', '/api/auth/password', {
+      token: short.body.access_token,
+      body: { current_password: TEST_PASSWORD, new_password: 'Another-Pass-7' },
+    });
     expect(change.status).toBe(200);
     expect((await app.request('GET', '/api/config', { token: short.body.access_token })).status).toBe(200);
     expect((await app.request('GET', '/api/config', { token: long.body.access_token })).status).toBe(401);

@@ -3,7 +3,10 @@ import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.t
 import { FREE_FAILURES } from '../../backend/modules/auth/login-throttle.ts';
 
 let app: TestApp | undefined;
-afterEach(async () => { await app?.dispose(); app = undefined; });
+afterEach(async () => {
+  await app?.dispose();
+  app = undefined;
+});
 
 describe('login throttling', () => {
   it('locks a client out after repeated failures, answers 429 with Retry-After, and still does after a restart', async () => {

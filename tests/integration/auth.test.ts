@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 
 let app: TestApp | undefined;
-afterEach(async () => { await app?.dispose(); app = undefined; });
+afterEach(async () => {
+  await app?.dispose();
+  app = undefined;
+});
 
 describe('auth', () => {
   it('setup says when ANIWORLD_MEDIA_DIR fixes the media folder and refuses another one instead of ignoring it', async () => {
@@ -19,12 +22,18 @@ describe('auth', () => {
     // Without the variable the folder chosen at setup is the one used.
     app = await startTestApp({ env: { ANIWORLD_MEDIA_DIR: undefined } });
     expect((await app.request('GET', '/api/auth/status')).body.media_folder).toEqual({ path: `${app.root}/media`, set_by_env: false });
-    expect((await app.request('POST', '/api/auth/setup', { body: { master_password: TEST_PASSWORD, anime_directory: `${app.root}/anime` } })).body).toMatchObject({ anime_directory: `${app.root}/anime` });
+    expect(
+      (await app.request('POST', '/api/auth/setup', { body: { master_password: TEST_PASSWORD, anime_directory: `${app.root}/anime` } })).body,
+    ).toMatchObject({ anime_directory: `${app.root}/anime` });
   });
 
   it('sets up once, logs in, calls a protected route, logs out and refuses the same token', async () => {
     app = await startTestApp();
-    expect((await app.request('GET', '/api/auth/status')).body).toEqual({ configured: false, authenticated: false, media_folder: { path: app.mediaDir, set_by_env: true } });
+    expect((await app.request('GET', '/api/auth/status')).body).toEqual({
+      configured: false,
+      authenticated: false,
+      media_folder: { path: app.mediaDir, set_by_env: true },
+    });
 
     const setup = await app.request('POST', '/api/auth/setup', { body: { master_password: TEST_PASSWORD } });
     expect(setup.status).toBe(201);

@@ -6,7 +6,10 @@ import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { KEEP_BACKUPS } from '../../config/store.ts';
 
 let app: TestApp | undefined;
-afterEach(async () => { await app?.dispose(); app = undefined; });
+afterEach(async () => {
+  await app?.dispose();
+  app = undefined;
+});
 
 describe('/api/config', () => {
   it('updates settings atomically, validates, and lists keys pinned by the environment', async () => {
@@ -26,28 +29,41 @@ describe('/api/config', () => {
 
     const invalid = await app.request('PUT', '/api/config', { token, body: { downloads: { concurrency: 0, languages: ['Klingon'] } } });
     expect(invalid.status).toBe(422);
-    expect(invalid.body.error.details.map((detail: { path: string }) => detail.path)).toEqual(expect.arrayContaining(['downloads.concurrency', 'downloads.languages.0']));
+    expect(invalid.body.error.details.map((detail: { path: string }) => detail.path)).toEqual(
+      expect.arrayContaining(['downloads.concurrency', 'downloads.languages.0']),
+    );
     expect(JSON.parse(readFileSync(join(app.dataDir, 'config.json'), 'utf8'))).toEqual(stored);
 
     const check = await app.request('POST', '/api/config/validate', { token, body: { library: { rescan_interval_hours: -1 } } });
     expect(check.body.valid).toBe(false);
     expect(check.body.errors[0].path).toBe('library.rescan_interval_hours');
-    expect((await app.request('POST', '/api/config/validate', { token, body: { library: { rescan_interval_hours: 2 } } })).body).toEqual({ valid: true, errors: [] });
+    expect((await app.request('POST', '/api/config/validate', { token, body: { library: { rescan_interval_hours: 2 } } })).body).toEqual({
+      valid: true,
+      errors: [],
+    });
 
     // A template with a token the namer does not know would fail every later download: refused now.
-    const badTemplate = await app.request('PUT', '/api/config', { token, body: { naming: { episode_template: '{Series Title} - {Foo}', season_folder_template: 'S{Bar}' } } });
+    const badTemplate = await app.request('PUT', '/api/config', {
+      token,
+      body: { naming: { episode_template: '{Series Title} - {Foo}', season_folder_template: 'S{Bar}' } },
+    });
     expect(badTemplate.status).toBe(422);
-    expect(badTemplate.body.error.details).toEqual(expect.arrayContaining([
-      { path: 'naming.episode_template', message: 'Unknown token: {Foo}' },
-      { path: 'naming.season_folder_template', message: 'Unknown token: {Bar}' },
-    ]));
+    expect(badTemplate.body.error.details).toEqual(
+      expect.arrayContaining([
+        { path: 'naming.episode_template', message: 'Unknown token: {Foo}' },
+        { path: 'naming.season_folder_template', message: 'Unknown token: {Bar}' },
+      ]),
+    );
     expect(JSON.parse(readFileSync(join(app.dataDir, 'config.json'), 'utf8'))).toEqual(stored);
   });
 
-  it('keeps hoster names it does not know in the user\'s order; known names get their spelling, repeats count once', async () => {
+  it("keeps hoster names it does not know in the user's order; known names get their spelling, repeats count once", async () => {
     app = await startTestApp();
     const token = await app.login();
-    const updated = await app.request('PUT', '/api/config', { token, body: { downloads: { hosters: ['NewTube', 'vidoza', 'VOE', 'Streamtape', 'newtube', ' Vidmoly '] } } });
+    const updated = await app.request('PUT', '/api/config', {
+      token,
+      body: { downloads: { hosters: ['NewTube', 'vidoza', 'VOE', 'Streamtape', 'newtube', ' Vidmoly '] } },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body.downloads.hosters).toEqual(['NewTube', 'Vidoza', 'VOE', 'Streamtape', 'Vidmoly']);
     expect(JSON.parse(readFileSync(join(app.dataDir, 'config.json'), 'utf8')).downloads.hosters).toEqual(['NewTube', 'Vidoza', 'VOE', 'Streamtape', 'Vidmoly']);
@@ -56,7 +72,13 @@ describe('/api/config', () => {
     const restarted = await first.restart();
     try {
       const again = await restarted.login();
-      expect((await restarted.request('GET', '/api/config', { token: again })).body.downloads.hosters).toEqual(['NewTube', 'Vidoza', 'VOE', 'Streamtape', 'Vidmoly']);
+      expect((await restarted.request('GET', '/api/config', { token: again })).body.downloads.hosters).toEqual([
+        'NewTube',
+        'Vidoza',
+        'VOE',
+        'Streamtape',
+        'Vidmoly',
+      ]);
       const invalid = await restarted.request('PUT', '/api/config', { token: again, body: { downloads: { hosters: ['<script>'] } } });
       expect(invalid.status).toBe(422);
       expect(invalid.body.error.details[0].path).toBe('downloads.hosters.0');

@@ -46,7 +46,8 @@ async function answer(route: string, path: string, body?: unknown, options: { st
   const response = await (options.app ?? app).request(route.split(' ')[0], path, { token: 'token' in options ? options.token : token, body });
   expect(response.status, `${route}: ${JSON.stringify(response.body)}`).toBe(expectedStatus ?? operation.success?.status ?? 200);
   const parsed = operation.response.safeParse(response.body);
-  if (!parsed.success) throw new Error(`${route} answered outside its contract:\n${z.prettifyError(parsed.error)}\n${JSON.stringify(response.body).slice(0, 2000)}`);
+  if (!parsed.success)
+    throw new Error(`${route} answered outside its contract:\n${z.prettifyError(parsed.error)}\n${JSON.stringify(response.body).slice(0, 2000)}`);
   checked.add(route);
   return response.body;
 }
@@ -54,7 +55,7 @@ async function answer(route: string, path: string, body?: unknown, options: { st
 const event = (type: string, match: (data: any) => boolean = () => true) => live.waitFor((message) => message.type === type && match(message.data), type);
 
 describe('wire contract', () => {
-  it('queue routes answer in the contract\'s shapes', async () => {
+  it("queue routes answer in the contract's shapes", async () => {
     const complete = event('download_complete', (data) => data.episode === 1);
     const added = await answer('POST /api/queue/add', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 1 }] });
     const [done] = added.item_ids as string[];
@@ -102,11 +103,16 @@ describe('wire contract', () => {
   });
 
   it('upgrades, refreshes, renames and the import list send their events', async () => {
-    await app.running.services.settings.patch({ provider: { cache_ttl_seconds: 0 }, downloads: { upgrade_language: true, languages: ['German Dub', 'German Sub', 'English Sub'] } });
+    await app.running.services.settings.patch({
+      provider: { cache_ttl_seconds: 0 },
+      downloads: { upgrade_language: true, languages: ['German Dub', 'German Sub', 'English Sub'] },
+    });
     site.setLanguages('still-running', 1, 1, [3]);
     expect((await app.request('POST', '/api/anime/add', { token, body: { key: 'still-running' } })).status).toBe(201);
     const sub = event('download_complete', (data) => data.key === 'still-running');
-    expect((await app.request('POST', '/api/queue/add', { token, body: { serie_id: 'still-running', episodes: [{ season: 1, episode: 1 }] } })).status).toBe(201);
+    expect((await app.request('POST', '/api/queue/add', { token, body: { serie_id: 'still-running', episodes: [{ season: 1, episode: 1 }] } })).status).toBe(
+      201,
+    );
     await sub;
     site.addLanguage('still-running', 1, 1, 1);
     const upgraded = event('episode_upgraded', (data) => data.key === 'still-running');
@@ -131,13 +137,19 @@ describe('wire contract', () => {
     await ignored;
   });
 
-  it('the wanted list, bulk actions and the import answer in the contract\'s shapes', async () => {
+  it("the wanted list, bulk actions and the import answer in the contract's shapes", async () => {
     const wanted = await answer('GET /api/wanted', '/api/wanted?limit=5');
     expect(wanted.total).toBeGreaterThan(0);
     await answer('GET /api/wanted', '/api/wanted?kind=upgradable');
     const [first] = wanted.items;
-    await answer('POST /api/wanted/download', '/api/wanted/download', { episodes: [{ key: first.key, season: first.season, episode: first.episode }, { key: 'no-such-series', season: 1, episode: 1 }] });
-    for (const action of ['unmonitor', 'monitor', 'refresh', 'download_missing']) await answer('POST /api/anime/bulk', '/api/anime/bulk', { action, keys: ['demo-academy', 'no-such-series'] });
+    await answer('POST /api/wanted/download', '/api/wanted/download', {
+      episodes: [
+        { key: first.key, season: first.season, episode: first.episode },
+        { key: 'no-such-series', season: 1, episode: 1 },
+      ],
+    });
+    for (const action of ['unmonitor', 'monitor', 'refresh', 'download_missing'])
+      await answer('POST /api/anime/bulk', '/api/anime/bulk', { action, keys: ['demo-academy', 'no-such-series'] });
 
     await mkdir(join(app.mediaDir, 'Nobody Knows This'), { recursive: true });
     expect((await answer('GET /api/anime/import', '/api/anime/import')).ignored).toBe(1);
@@ -147,7 +159,7 @@ describe('wire contract', () => {
     await answer('POST /api/anime/import/all', '/api/anime/import/all', {});
   });
 
-  it('series, config and webhook routes answer in the contract\'s shapes', async () => {
+  it("series, config and webhook routes answer in the contract's shapes", async () => {
     await answer('POST /api/anime/search', '/api/anime/search', { query: 'demo' });
     await answer('POST /api/anime/add', '/api/anime/add', { key: 'broken-hoster' });
     await answer('GET /api/anime', '/api/anime');
@@ -175,7 +187,7 @@ describe('wire contract', () => {
     await answer('GET /api/webhooks/:id/deliveries', `/api/webhooks/${created.id}/deliveries`);
   });
 
-  it('auth routes answer in the contract\'s shapes (on an app of their own: the password changes)', async () => {
+  it("auth routes answer in the contract's shapes (on an app of their own: the password changes)", async () => {
     const fresh = await startTestApp();
     try {
       await answer('GET /api/auth/status', '/api/auth/status', undefined, { app: fresh, token: undefined });
@@ -193,14 +205,16 @@ describe('wire contract', () => {
     }
   });
 
-  it('the activity log answers in its contract\'s shape, with what the suites above did in it', async () => {
+  it("the activity log answers in its contract's shape, with what the suites above did in it", async () => {
     await app.running.services.activity.flushed();
     const page = await answer('GET /api/activity', '/api/activity?limit=500');
-    expect(page.items.map((item: { type: string }) => item.type)).toEqual(expect.arrayContaining(['download_complete', 'series_added', 'episode_upgraded', 'episodes_renamed', 'settings_changed']));
+    expect(page.items.map((item: { type: string }) => item.type)).toEqual(
+      expect.arrayContaining(['download_complete', 'series_added', 'episode_upgraded', 'episodes_renamed', 'settings_changed']),
+    );
     await answer('GET /api/activity', '/api/activity?type=download_failed&limit=1');
   });
 
-  it('import, naming, bulk and wanted routes answer in the contract\'s shapes', async () => {
+  it("import, naming, bulk and wanted routes answer in the contract's shapes", async () => {
     await answer('POST /api/anime/naming/preview', '/api/anime/naming/preview', { episode_template: '{Series Title} - S{season:00}E{episode:00}' });
     await answer('GET /api/anime/import/ignored', '/api/anime/import/ignored');
     await answer('DELETE /api/anime/import/ignored/:folder', `/api/anime/import/ignored/${encodeURIComponent('Unknown Show')}`);
@@ -216,7 +230,7 @@ describe('wire contract', () => {
     await answer('POST /api/queue/start', '/api/queue/start');
   });
 
-  it('system routes (tasks, checklist, database backups) answer in the contract\'s shapes', async () => {
+  it("system routes (tasks, checklist, database backups) answer in the contract's shapes", async () => {
     await answer('GET /api/system/tasks', '/api/system/tasks');
     await answer('POST /api/system/tasks/:name/run', '/api/system/tasks/prune-sessions/run');
     await answer('GET /api/system/checklist', '/api/system/checklist');
@@ -224,14 +238,18 @@ describe('wire contract', () => {
     await answer('GET /api/system/backups', '/api/system/backups');
     // The upload's body is the file itself, not JSON.
     const file = await (await fetch(`${app.url}/api/system/backups/${backup.name}`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer();
-    const uploaded = await fetch(`${app.url}/api/system/backups/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: new Blob([file]) });
+    const uploaded = await fetch(`${app.url}/api/system/backups/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body: new Blob([file]),
+    });
     expect(uploaded.status).toBe(201);
     const upload = OPERATIONS['POST /api/system/backups/upload'].response!.parse(await uploaded.json());
     checked.add('POST /api/system/backups/upload');
     await answer('POST /api/system/backups/:name/restore', `/api/system/backups/${(upload as { name: string }).name}/restore`);
   });
 
-  it('health, docs, logs, provider checks and diagnostics answer in the contract\'s shapes', async () => {
+  it("health, docs, logs, provider checks and diagnostics answer in the contract's shapes", async () => {
     await answer('GET /health', '/health', undefined, { token: undefined });
     await answer('GET /api/health', '/api/health', undefined, { token: undefined });
     await answer('GET /api/docs', '/api/docs', undefined, { token: undefined });
@@ -241,7 +259,7 @@ describe('wire contract', () => {
     await answer('GET /api/system/diagnostics', '/api/system/diagnostics');
   });
 
-  it('every WebSocket message the app sent matches its type\'s schema, and every event type was seen', () => {
+  it("every WebSocket message the app sent matches its type's schema, and every event type was seen", () => {
     const problems = live.messages.flatMap((message) => {
       const parsed = liveMessageSchema.safeParse(message);
       return parsed.success ? [] : [`${message.type}: ${z.prettifyError(parsed.error)} in ${JSON.stringify(message.data).slice(0, 500)}`];
@@ -252,8 +270,12 @@ describe('wire contract', () => {
     for (const type of NOT_TRIGGERED_HERE) expect(eventSchemas).toHaveProperty(type);
   });
 
-  it('errors answer in the contract\'s error shape', async () => {
-    for (const [method, path, status] of [['GET', '/api/anime/no-such-series', 404], ['POST', '/api/queue/add', 422], ['GET', '/api/queue/status', 401]] as const) {
+  it("errors answer in the contract's error shape", async () => {
+    for (const [method, path, status] of [
+      ['GET', '/api/anime/no-such-series', 404],
+      ['POST', '/api/queue/add', 422],
+      ['GET', '/api/queue/status', 401],
+    ] as const) {
       const response = await app.request(method, path, { token: status === 401 ? undefined : token, body: method === 'POST' ? {} : undefined });
       expect(response.status).toBe(status);
       expect(errorSchema.safeParse(response.body).success, JSON.stringify(response.body)).toBe(true);
@@ -267,7 +289,9 @@ describe('wire contract', () => {
   });
 
   it('every route that names a response schema was checked against it here', () => {
-    const named = Object.entries(OPERATIONS).filter(([, operation]) => operation.response).map(([route]) => route);
+    const named = Object.entries(OPERATIONS)
+      .filter(([, operation]) => operation.response)
+      .map(([route]) => route);
     expect(named.filter((route) => !checked.has(route))).toEqual([]);
   });
 });

@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let app: TestApp;
-beforeAll(async () => { app = await startTestApp(); });
-afterAll(async () => { await app.dispose(); });
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app.dispose();
+});
 
 function expectErrorShape(body: any, code: string) {
   expect(body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
@@ -20,7 +24,10 @@ describe('HTTP errors', () => {
   });
 
   it('answers an oversized body with 413', async () => {
-    const response = await app.request('POST', '/api/auth/login', { rawBody: JSON.stringify({ password: 'x'.repeat(2 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+    const response = await app.request('POST', '/api/auth/login', {
+      rawBody: JSON.stringify({ password: 'x'.repeat(2 * 1024 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(413);
     expectErrorShape(response.body, 'payload_too_large');
   });

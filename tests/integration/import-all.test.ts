@@ -120,10 +120,16 @@ describe('import: confident matches, ignored folders, live list', () => {
 
       await app.waitForLog((line) => line.msg === 'watching the media folder');
       await mkdir(join(app.mediaDir, 'Brand New'));
-      await live.waitFor((message) => message.type === 'import_folder_changed' && message.data.folder === 'Brand New' && message.data.change === 'added', 'added');
+      await live.waitFor(
+        (message) => message.type === 'import_folder_changed' && message.data.folder === 'Brand New' && message.data.change === 'added',
+        'added',
+      );
       expect((await call('GET', '/api/anime/import')).body.items.map((item: any) => item.folder)).toContain('Brand New');
       await rmdir(join(app.mediaDir, 'Brand New'));
-      await live.waitFor((message) => message.type === 'import_folder_changed' && message.data.folder === 'Brand New' && message.data.change === 'removed', 'removed');
+      await live.waitFor(
+        (message) => message.type === 'import_folder_changed' && message.data.folder === 'Brand New' && message.data.change === 'removed',
+        'removed',
+      );
       // A folder inside a series' folder is that series' business, not the import's.
       await mkdir(join(app.mediaDir, 'Still Running', 'Season 01'));
       await mkdir(join(app.mediaDir, 'Second New'));

@@ -32,7 +32,11 @@ beforeEach(async () => {
 });
 
 const call = (method: string, path: string, body?: unknown) => app.request(method, path, { token, body });
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 const episodeOf = (detail: any, season: number, number: number) => (detail.episodes[String(season)] as any[]).find((episode) => episode.number === number);
 
 async function addSeries(key: string): Promise<any> {
@@ -44,7 +48,9 @@ async function addSeries(key: string): Promise<any> {
 /** Every video file of the episode anywhere in the series folder (what a player would see). */
 async function videoFilesOf(folderPath: string, season: number, number: number): Promise<string[]> {
   const entries = await readdir(folderPath, { recursive: true });
-  return entries.map(String).filter((name) => isVideoFile(name) && parseEpisodeFile(basename(name))?.season === season && parseEpisodeFile(basename(name))?.number === number);
+  return entries
+    .map(String)
+    .filter((name) => isVideoFile(name) && parseEpisodeFile(basename(name))?.season === season && parseEpisodeFile(basename(name))?.number === number);
 }
 
 async function downloadOnce(key: string, season: number, episode: number): Promise<void> {
@@ -84,7 +90,10 @@ describe('language of each file and upgrades to the wanted language', () => {
     expect((await heard).data).toMatchObject({ key: 'still-running', from_language: 'German Sub', to_language: 'German Dub' });
     live.close();
     const [delivered] = await receiver.waitForRequests(1);
-    expect(JSON.parse(delivered.body)).toMatchObject({ event: 'episode_upgraded', data: { key: 'still-running', season: 1, episode: 1, from_language: 'German Sub', to_language: 'German Dub' } });
+    expect(JSON.parse(delivered.body)).toMatchObject({
+      event: 'episode_upgraded',
+      data: { key: 'still-running', season: 1, episode: 1, from_language: 'German Sub', to_language: 'German Dub' },
+    });
     await call('DELETE', `/api/webhooks/${hook.body.id}`);
 
     const after = (await call('GET', '/api/anime/still-running')).body;

@@ -7,7 +7,11 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 
 let orm: Orm | undefined;
 let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => { await orm?.close(); orm = undefined; await cleanup?.(); });
+afterEach(async () => {
+  await orm?.close();
+  orm = undefined;
+  await cleanup?.();
+});
 
 describe('migrations', () => {
   it('produce exactly the schema the entities describe', async () => {

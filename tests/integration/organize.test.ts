@@ -18,7 +18,10 @@ let outside: string;
 const renamed: DomainEvent[] = [];
 
 const call = (method: string, path: string, body?: unknown) => app.request(method, path, { token, body });
-const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 const S1E1 = 'Season 01/Old Layout - S01E01 - Folge 1 der Staffel 1';
 const S1E2 = 'Season 01/Old Layout - S01E02 - Folge 2 der Staffel 1';
@@ -43,7 +46,9 @@ const hashes = new Map<string, string>();
 
 beforeAll(async () => {
   ({ site, app, token } = await startAppWithSite(0));
-  app.running.services.events.subscribe((event) => { if (event.type === 'episodes_renamed') renamed.push(event); });
+  app.running.services.events.subscribe((event) => {
+    if (event.type === 'episodes_renamed') renamed.push(event);
+  });
 
   const folder = join(app.mediaDir, 'Old Layout');
   await mkdir(folder, { recursive: true });
@@ -53,7 +58,7 @@ beforeAll(async () => {
   }
   // A clash: the subtitle target of S02E01 exists already (another tool put it there).
   await mkdir(join(folder, 'Season 02'));
-  await writeFile(join(folder, `${S2E1}.srt`), 'someone else\'s subtitles');
+  await writeFile(join(folder, `${S2E1}.srt`), "someone else's subtitles");
   // An escape: the films' season folder is a link to a folder outside the media root.
   outside = join(app.root, 'outside');
   await mkdir(outside);
@@ -92,7 +97,12 @@ describe('Organize (rename to the naming templates)', () => {
       ['Old Layout S01E02.en.srt', `${S1E2}.en.srt`, 'companion'],
     ]);
     expect(preview.body.clashes).toEqual([
-      expect.objectContaining({ from: 'Old Layout Film 1.mp4', to: `${FILM}.mp4`, reason: 'unsafe_path', message: expect.stringMatching(/symbolic link leads outside the media folder/) }),
+      expect.objectContaining({
+        from: 'Old Layout Film 1.mp4',
+        to: `${FILM}.mp4`,
+        reason: 'unsafe_path',
+        message: expect.stringMatching(/symbolic link leads outside the media folder/),
+      }),
       expect.objectContaining({ from: 'Old Layout S02E01.srt', to: `${S2E1}.srt`, reason: 'exists', message: `${S2E1}.srt exists already` }),
     ]);
     // A preview moves nothing.
@@ -112,9 +122,14 @@ describe('Organize (rename to the naming templates)', () => {
       expect(await sha(join(folder, move.to)), move.to).toBe(hashes.get(move.from));
     }
     // Moved files are gone from the root; what clashed or is no episode stays where it was.
-    expect((await readdir(folder)).filter((name) => name in OLD_FILES).sort()).toEqual(['Old Layout Film 1.mp4', 'Old Layout S02E01.mkv', 'Old Layout S02E01.srt', 'notes.txt']);
+    expect((await readdir(folder)).filter((name) => name in OLD_FILES).sort()).toEqual([
+      'Old Layout Film 1.mp4',
+      'Old Layout S02E01.mkv',
+      'Old Layout S02E01.srt',
+      'notes.txt',
+    ]);
     expect(await sha(join(folder, 'Old Layout S02E01.mkv'))).toBe(hashes.get('Old Layout S02E01.mkv'));
-    expect(await readFile(join(folder, `${S2E1}.srt`), 'utf8')).toBe('someone else\'s subtitles');
+    expect(await readFile(join(folder, `${S2E1}.srt`), 'utf8')).toBe("someone else's subtitles");
     expect(await readdir(outside)).toEqual([]);
 
     const detail = (await call('GET', '/api/anime/old-layout')).body;
@@ -127,7 +142,9 @@ describe('Organize (rename to the naming templates)', () => {
     expect(scan.body).toMatchObject({ key: 'old-layout', episodes: 4 });
     expect((await call('GET', '/api/anime/old-layout')).body.episodes['1'][0].file_path).toBe(join(folder, `${S1E1}.mkv`));
 
-    expect(renamed.map((event) => event.data)).toEqual([expect.objectContaining({ key: 'old-layout', folder: 'Old Layout', renamed: 2, files: 7, clashes: 2, failed: 0 })]);
+    expect(renamed.map((event) => event.data)).toEqual([
+      expect.objectContaining({ key: 'old-layout', folder: 'Old Layout', renamed: 2, files: 7, clashes: 2, failed: 0 }),
+    ]);
     // Nothing left to do but the clashes.
     const again = (await call('GET', '/api/anime/old-layout/rename')).body;
     expect(again.moves).toEqual([]);
@@ -157,11 +174,16 @@ describe('Organize (rename to the naming templates)', () => {
   });
 
   it('renames to a changed template, leaving no empty season folder behind', async () => {
-    await app.running.services.settings.patch({ naming: { season_folder_template: 'Staffel {season}', episode_template: '{Series Title} {season}x{episode:00}' } });
+    await app.running.services.settings.patch({
+      naming: { season_folder_template: 'Staffel {season}', episode_template: '{Series Title} {season}x{episode:00}' },
+    });
     const folder = join(app.mediaDir, 'Old Layout');
     const applied = await call('POST', '/api/anime/old-layout/rename');
     expect(applied.body.moves.filter((move: { kind: string }) => move.kind === 'episode').map((move: { to: string }) => move.to)).toEqual([
-      'Staffel 0/Old Layout 0x01.mp4', 'Staffel 1/Old Layout 1x01.mkv', 'Staffel 1/Old Layout 1x02.mp4', 'Staffel 2/Old Layout 2x01.mkv',
+      'Staffel 0/Old Layout 0x01.mp4',
+      'Staffel 1/Old Layout 1x01.mkv',
+      'Staffel 1/Old Layout 1x02.mp4',
+      'Staffel 2/Old Layout 2x01.mkv',
     ]);
     expect(await sha(join(folder, 'Staffel 1', 'Old Layout 1x01.srt'))).toBe(hashes.get('Old Layout S01E01.srt'));
     expect(await readdir(join(folder, 'Season 02')).catch(() => 'gone')).toEqual('gone');
@@ -176,7 +198,13 @@ describe('Organize (rename to the naming templates)', () => {
     });
     const preview = (await call('GET', '/api/anime/old-layout/rename')).body;
     expect(preview.moves).toEqual([]);
-    expect(preview.clashes).toEqual([expect.objectContaining({ from: '../../outside/escape.mkv', reason: 'unsafe_path', message: expect.stringMatching(/not inside the folder of "Old Layout"/) })]);
+    expect(preview.clashes).toEqual([
+      expect.objectContaining({
+        from: '../../outside/escape.mkv',
+        reason: 'unsafe_path',
+        message: expect.stringMatching(/not inside the folder of "Old Layout"/),
+      }),
+    ]);
     const applied = (await call('POST', '/api/anime/old-layout/rename')).body;
     expect(applied.moves).toEqual([]);
     expect(await readFile(join(outside, 'escape.mkv'), 'utf8')).toBe('not ours');

@@ -8,7 +8,9 @@ beforeAll(async () => {
   app = await startTestApp();
   token = await app.login();
 });
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 /** Longer than any parameter may be (series keys 200, ids 64, file and host names 255): wrong everywhere. */
 const TOO_LONG = 'x'.repeat(300);
@@ -26,7 +28,10 @@ describe('path parameters', () => {
       expect(answer.status, label).toBe(422);
       expect(answer.body.error.code, label).toBe('validation_error');
       expect(answer.body.error.message, label).toMatch(new RegExp(`^Path is not valid: ${names[0]}: `));
-      expect(answer.body.error.details.map((detail: { path: string }) => detail.path), label).toEqual(names);
+      expect(
+        answer.body.error.details.map((detail: { path: string }) => detail.path),
+        label,
+      ).toEqual(names);
     }
   });
 

@@ -8,7 +8,8 @@ import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { nextEvent, writeQueueConfig } from './queue-helpers.ts';
 
-if (!findChromium()) throw new Error('Chromium is not installed (/usr/bin/chromium): run scripts/install-system-deps.sh as root. This suite drives the real browser.');
+if (!findChromium())
+  throw new Error('Chromium is not installed (/usr/bin/chromium): run scripts/install-system-deps.sh as root. This suite drives the real browser.');
 
 /**
  * The whole app behind the fixture's anti-bot guard with the embedded solver on (as a user gets
@@ -33,7 +34,7 @@ afterAll(async () => {
 
 const call = (method: string, path: string, body?: unknown) => app.request(method, path, { token, body });
 
-describe('the app behind the provider\'s anti-bot check', { timeout: 120_000 }, () => {
+describe("the app behind the provider's anti-bot check", { timeout: 120_000 }, () => {
   it('the browser is not started at boot', async () => {
     expect((await call('GET', '/api/health')).body.provider).toMatchObject({ status: 'ok', solver: 'embedded', checked_at: null });
     expect(site.guard.stats.puzzles).toBe(0);
@@ -49,7 +50,12 @@ describe('the app behind the provider\'s anti-bot check', { timeout: 120_000 }, 
     expect(added.status).toBe(201);
 
     const done = nextEvent(app, 'download_complete', (event) => event.data.key === 'demo-academy', 60_000);
-    const queued = await call('POST', '/api/queue/add', { serie_id: 'demo-academy', serie_folder: 'x', serie_name: 'x', episodes: [{ season: 1, episode: 1 }] });
+    const queued = await call('POST', '/api/queue/add', {
+      serie_id: 'demo-academy',
+      serie_folder: 'x',
+      serie_name: 'x',
+      episodes: [{ season: 1, episode: 1 }],
+    });
     expect(queued.status).toBe(201);
     const event = await done;
     expect((await readFile(String(event.data.file_path))).equals((await ensureMedia()).mp4)).toBe(true);
@@ -60,7 +66,9 @@ describe('the app behind the provider\'s anti-bot check', { timeout: 120_000 }, 
     expect(health).toMatchObject({ status: 'ok', solver: 'embedded', transport: 'http' });
     expect(Date.parse(health.pass_expires_at)).toBeGreaterThan(Date.now());
     // The media request carried the same User-Agent the pass is bound to.
-    const agents = new Set(site.stats.requests.filter((request) => /^\/(anime|media|redirect|vidoza)\//.test(request.path)).map((request) => request.headers['user-agent']));
+    const agents = new Set(
+      site.stats.requests.filter((request) => /^\/(anime|media|redirect|vidoza)\//.test(request.path)).map((request) => request.headers['user-agent']),
+    );
     expect(agents.size).toBe(1);
     expect([...agents][0]).not.toMatch(/Headless/);
 

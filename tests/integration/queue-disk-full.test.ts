@@ -64,7 +64,9 @@ describe('a full disk', () => {
     const filler = join(media, 'filler.bin');
     await writeFile(filler, Buffer.alloc(Math.max(0, (await freeBytes(media)) - FILE_BYTES / 2)));
     const failed: string[] = [];
-    const stop = app.running.services.events.subscribe((event) => { if (event.type === 'download_failed') failed.push(String(event.data.item_id)); });
+    const stop = app.running.services.events.subscribe((event) => {
+      if (event.type === 'download_failed') failed.push(String(event.data.item_id));
+    });
     const [id] = (await call('POST', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 1 }] })).body.item_ids as string[];
     const path = await inContext(app.running.orm, () => app.running.services.series.episodeTarget('demo-academy', 1, 1, 'German Dub', 'mp4'));
 
@@ -75,7 +77,10 @@ describe('a full disk', () => {
     expect(held.waiting.message).toMatch(/^Disk full: the media folder has no room left for S01E01 .*; waiting for space for \d+ s \(next try in \d+ s\)$/);
     expect(itemOf(held, id).error).toMatch(/^Disk full: /);
     const health = (await app.request('GET', '/api/health')).body;
-    expect(health).toMatchObject({ status: 'degraded', queue: { status: 'degraded', waiting: { reason: 'disk_full', message: expect.stringMatching(/^Disk full/) } } });
+    expect(health).toMatchObject({
+      status: 'degraded',
+      queue: { status: 'degraded', waiting: { reason: 'disk_full', message: expect.stringMatching(/^Disk full/) } },
+    });
     const kept = (await stat(`${path}.part`)).size;
     expect(kept).toBeGreaterThan(0);
 

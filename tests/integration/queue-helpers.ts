@@ -8,14 +8,20 @@ import type { DomainEvent, DomainEventType } from '../../backend/events/bus.ts';
 /** Settings for queue tests: no provider pacing against the local fixture, quick failure. */
 export async function writeQueueConfig(root: string, downloads: Record<string, unknown> = {}): Promise<void> {
   await mkdir(join(root, 'data'), { recursive: true });
-  await writeFile(join(root, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 }, downloads: { hosters: ['Vidoza', 'VOE', 'Vidmoly'], max_attempts: 2, ...downloads } }));
+  await writeFile(
+    join(root, 'data', 'config.json'),
+    JSON.stringify({ provider: { requests_per_second: 50 }, downloads: { hosters: ['Vidoza', 'VOE', 'Vidmoly'], max_attempts: 2, ...downloads } }),
+  );
 }
 
 /**
  * A fixture site and the app against it, with the queue settings above (plus `downloads`), logged
  * in, with the given series in the library.
  */
-export async function startQueueApp(options: { downloads?: Record<string, unknown>; series: readonly string[] }): Promise<{ site: FixtureSite; app: TestApp; token: string }> {
+export async function startQueueApp(options: {
+  downloads?: Record<string, unknown>;
+  series: readonly string[];
+}): Promise<{ site: FixtureSite; app: TestApp; token: string }> {
   const site = await startFixtureSite({ seriesCount: 0 });
   const temp = await makeTempDir();
   await writeQueueConfig(temp.path, options.downloads);
@@ -28,9 +34,17 @@ export async function startQueueApp(options: { downloads?: Record<string, unknow
   return { site, app, token };
 }
 
-export function nextEvent<K extends DomainEventType>(app: TestApp, type: K, predicate: (event: DomainEvent<K>) => boolean = () => true, timeoutMs = 25_000): Promise<DomainEvent<K>> {
+export function nextEvent<K extends DomainEventType>(
+  app: TestApp,
+  type: K,
+  predicate: (event: DomainEvent<K>) => boolean = () => true,
+  timeoutMs = 25_000,
+): Promise<DomainEvent<K>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { stop(); reject(new Error(`no ${type} event within ${timeoutMs} ms`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`no ${type} event within ${timeoutMs} ms`));
+    }, timeoutMs);
     const stop = app.running.services.events.subscribe((event) => {
       if (event.type === type && predicate(event as DomainEvent<K>)) {
         clearTimeout(timer);

@@ -27,7 +27,8 @@ afterAll(async () => {
 
 const call = (method: string, path: string, body?: unknown) => app.request(method, path, { token, body });
 const status = async () => (await call('GET', '/api/queue/status')).body;
-const target = (episode: number) => inContext(app.running.orm, () => app.running.services.series.episodeTarget('demo-academy', 1, episode, 'German Dub', 'mp4'));
+const target = (episode: number) =>
+  inContext(app.running.orm, () => app.running.services.series.episodeTarget('demo-academy', 1, episode, 'German Dub', 'mp4'));
 const partSize = async (path: string) => (await stat(`${path}.part`).catch(() => undefined))?.size ?? 0;
 
 describe('a provider outage', () => {
@@ -49,11 +50,18 @@ describe('a provider outage', () => {
     await site.close();
     // Away for longer than all attempts took before (max_attempts, 1 s and 2 s apart): the queue
     // has looked at the provider more often than that and it still did not answer.
-    const held = await waitUntil(async () => {
-      const now = await status();
-      return (now.waiting?.tries ?? 0) >= MAX_ATTEMPTS && ids.every((id) => itemOf(now, id)?.status === 'pending') ? now : undefined;
-    }, 'the queue to wait out the outage', 60_000);
-    expect(held.waiting).toMatchObject({ reason: 'provider', message: expect.stringMatching(/^The provider did not answer for \d+ s \(.+\); waiting for the provider \(next try in \d+ s\)$/) });
+    const held = await waitUntil(
+      async () => {
+        const now = await status();
+        return (now.waiting?.tries ?? 0) >= MAX_ATTEMPTS && ids.every((id) => itemOf(now, id)?.status === 'pending') ? now : undefined;
+      },
+      'the queue to wait out the outage',
+      60_000,
+    );
+    expect(held.waiting).toMatchObject({
+      reason: 'provider',
+      message: expect.stringMatching(/^The provider did not answer for \d+ s \(.+\); waiting for the provider \(next try in \d+ s\)$/),
+    });
     // The two that were under way say why they wait; the third has not started yet.
     for (const id of ids.slice(0, 2)) expect(itemOf(held, id).error).toMatch(/^The provider did not answer for \d+ s .*waiting for the provider/);
     expect(held.failed_downloads).toEqual([]);

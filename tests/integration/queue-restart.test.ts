@@ -25,25 +25,37 @@ afterAll(async () => {
 async function startServer(root: string, providerUrl: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'backend', 'main.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ANIWORLD_DATA_DIR: join(root, 'data'), ANIWORLD_MEDIA_DIR: join(root, 'media'), ANIWORLD_PROVIDER_URL: providerUrl, ANIWORLD_WATCH: 'false', LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ANIWORLD_DATA_DIR: join(root, 'data'),
+      ANIWORLD_MEDIA_DIR: join(root, 'media'),
+      ANIWORLD_PROVIDER_URL: providerUrl,
+      ANIWORLD_WATCH: 'false',
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       try {
         const entry = JSON.parse(line);
         if (entry.msg === 'AniWorld is ready') resolve(entry.port);
-      } catch { /* not a log line */ }
+      } catch {
+        /* not a log line */
+      }
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code} before it was ready: ${stderr}`)));
   });
   return { child, url: `http://127.0.0.1:${port}` };
 }
-
 
 /** The command line of every running process (Linux /proc). */
 async function commandLines(): Promise<string[]> {
@@ -67,15 +79,24 @@ describe('queue across a crash', () => {
     const first = await startServer(temp.path, site.url);
     let token = await login(first.url);
     const series = await jsonApi(first.url, 'POST', '/api/anime/add', token, { key: 'demo-academy' });
-    const added = await jsonApi(first.url, 'POST', '/api/queue/add', token, { serie_id: 'demo-academy', serie_folder: series.folder, serie_name: series.name, episodes: [{ season: 1, episode: 1 }] });
+    const added = await jsonApi(first.url, 'POST', '/api/queue/add', token, {
+      serie_id: 'demo-academy',
+      serie_folder: series.folder,
+      serie_name: series.name,
+      episodes: [{ season: 1, episode: 1 }],
+    });
     const id = added.item_ids[0];
 
     const status = await jsonApi(first.url, 'GET', '/api/queue/status', token);
     expect(status.is_running).toBe(true);
-    await waitUntil(async () => {
-      const queued = await jsonApi(first.url, 'GET', `/api/queue/${id}`, token);
-      return queued.status === 'downloading' && queued.progress.downloaded_bytes > 1_000_000;
-    }, 'a megabyte in the .part', 60_000);
+    await waitUntil(
+      async () => {
+        const queued = await jsonApi(first.url, 'GET', `/api/queue/${id}`, token);
+        return queued.status === 'downloading' && queued.progress.downloaded_bytes > 1_000_000;
+      },
+      'a megabyte in the .part',
+      60_000,
+    );
     const exited = new Promise((resolve) => first.child.once('exit', resolve));
     first.child.kill('SIGKILL');
     await exited;
@@ -93,11 +114,15 @@ describe('queue across a crash', () => {
     const before = site.stats.requests.length;
     const second = await startServer(temp.path, site.url);
     token = await login(second.url);
-    const done = await waitUntil(async () => {
-      const item = await jsonApi(second.url, 'GET', `/api/queue/${id}`, token);
-      if (item.status === 'failed') throw new Error(`download failed: ${item.error}`);
-      return item.status === 'completed' ? item : undefined;
-    }, 'the resumed download to complete', 60_000);
+    const done = await waitUntil(
+      async () => {
+        const item = await jsonApi(second.url, 'GET', `/api/queue/${id}`, token);
+        if (item.status === 'failed') throw new Error(`download failed: ${item.error}`);
+        return item.status === 'completed' ? item : undefined;
+      },
+      'the resumed download to complete',
+      60_000,
+    );
 
     const media = site.stats.requests.slice(before).filter((request) => request.path.startsWith('/media/mp4/'));
     expect(media.length).toBeGreaterThan(0);

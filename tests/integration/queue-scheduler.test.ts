@@ -32,8 +32,12 @@ const target = (season: number, episode: number) =>
 const partSize = async (path: string) => (await stat(`${path}.part`).catch(() => undefined))?.size ?? 0;
 
 const downloadingIds = async () => (await status()).active_downloads.map((item: { id: string }) => item.id) as string[];
-const runningJobs = async () => new Set((await app.running.services.jobs.list('download-episode'))
-  .filter((job) => job.state === 'running').map((job) => String((job.payload as { itemId: string }).itemId)));
+const runningJobs = async () =>
+  new Set(
+    (await app.running.services.jobs.list('download-episode'))
+      .filter((job) => job.state === 'running')
+      .map((job) => String((job.payload as { itemId: string }).itemId)),
+  );
 
 async function clearQueue(): Promise<void> {
   const all = await status();
@@ -44,7 +48,15 @@ async function clearQueue(): Promise<void> {
 describe('the queue as Agenda runs it', () => {
   it('pausing one of two running downloads shows the other one and the next in line, never a third one that does not run', async () => {
     site.controls.slowBytesPerSecond = 150_000;
-    const added = await call('POST', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 1, episode: 1 }, { season: 1, episode: 2 }, { season: 1, episode: 3 }, { season: 2, episode: 2 }] });
+    const added = await call('POST', '/api/queue/add', {
+      serie_id: 'demo-academy',
+      episodes: [
+        { season: 1, episode: 1 },
+        { season: 1, episode: 2 },
+        { season: 1, episode: 3 },
+        { season: 2, episode: 2 },
+      ],
+    });
     const [first, , third, fourth] = added.body.item_ids as string[];
     const paths = [await target(1, 1), await target(1, 2), await target(1, 3)];
     await waitUntil(async () => (await partSize(paths[0])) > 30_000 && (await partSize(paths[1])) > 30_000, 'two downloads under way');

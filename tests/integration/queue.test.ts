@@ -15,7 +15,9 @@ let app: TestApp;
 let token: string;
 
 beforeAll(async () => {
-  ({ site, app, token } = await startQueueApp({ series: ['demo-academy', 'challenge-on-voe', 'broken-hoster', 'film-collection', 'still-running', 'hidden-languages'] }));
+  ({ site, app, token } = await startQueueApp({
+    series: ['demo-academy', 'challenge-on-voe', 'broken-hoster', 'film-collection', 'still-running', 'hidden-languages'],
+  }));
 });
 afterAll(async () => {
   for (const line of app?.logs ?? []) if (Number(line.level) >= 50) console.error(JSON.stringify(line).slice(0, 1500));
@@ -32,7 +34,11 @@ beforeEach(async () => {
 
 const call = (method: string, path: string, body?: unknown) => app.request(method, path, { token, body });
 const status = async () => (await call('GET', '/api/queue/status')).body;
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 const target = (key: string, season: number, episode: number, language: string, ext: string) =>
   inContext(app.running.orm, () => app.running.services.series.episodeTarget(key, season, episode, language, ext));
 
@@ -42,7 +48,8 @@ async function queue(key: string, episodes: { season: number; episode: number }[
   return result.body.item_ids;
 }
 
-const partPast = (path: string, bytes: number) => waitUntil(async () => ((await stat(`${path}.part`).catch(() => undefined))?.size ?? 0) > bytes, `${bytes} bytes in ${path}.part`);
+const partPast = (path: string, bytes: number) =>
+  waitUntil(async () => ((await stat(`${path}.part`).catch(() => undefined))?.size ?? 0) > bytes, `${bytes} bytes in ${path}.part`);
 
 /** Queues S01E01 of `key` (3 MB through Vidoza at `bytesPerSecond`) and waits until its .part holds more than `partPast` bytes. */
 async function downloadUnderWay(key: string, options: { bytesPerSecond: number; partPast: number }): Promise<{ id: string; path: string }> {
@@ -65,13 +72,31 @@ describe('download queue', () => {
     const [id] = await queue('demo-academy', [{ season: 1, episode: 1 }]);
     const event = await done;
     const expected = await target('demo-academy', 1, 1, 'German Dub', 'mp4');
-    expect(event.data).toMatchObject({ item_id: id, key: 'demo-academy', folder: 'Demo Academy (2019)', file_path: expected, hoster: 'Vidoza', language: 'German Dub' });
+    expect(event.data).toMatchObject({
+      item_id: id,
+      key: 'demo-academy',
+      folder: 'Demo Academy (2019)',
+      file_path: expected,
+      hoster: 'Vidoza',
+      language: 'German Dub',
+    });
     expect(expected.startsWith(join(app.mediaDir, 'Demo Academy (2019)', 'Season 01'))).toBe(true);
     expect((await readFile(expected)).equals((await ensureMedia()).mp4)).toBe(true);
     expect(await exists(`${expected}.part`)).toBe(false);
 
     const item = itemOf(await status(), id);
-    expect(item).toMatchObject({ status: 'completed', key: 'demo-academy', folder: 'Demo Academy (2019)', serie_name: 'Demo Academy', season: 1, episode: 1, hoster: 'Vidoza', language_used: 'German Dub', file_path: expected, error: null });
+    expect(item).toMatchObject({
+      status: 'completed',
+      key: 'demo-academy',
+      folder: 'Demo Academy (2019)',
+      serie_name: 'Demo Academy',
+      season: 1,
+      episode: 1,
+      hoster: 'Vidoza',
+      language_used: 'German Dub',
+      file_path: expected,
+      error: null,
+    });
     expect(item.progress.percent).toBe(100);
     const detail = (await call('GET', '/api/anime/demo-academy')).body;
     expect(detail.missing_episodes['1']).not.toContain(1);
@@ -148,14 +173,23 @@ describe('download queue', () => {
     await app.running.services.settings.patch({ downloads: { hosters: ['Vidoza'], max_attempts: 2 } });
     site.failNext('/media/mp4/', { status: 500, times: 1000 });
     const failed: string[] = [];
-    const stop = app.running.services.events.subscribe((event) => { if (event.type === 'download_failed') failed.push(String(event.data.item_id)); });
+    const stop = app.running.services.events.subscribe((event) => {
+      if (event.type === 'download_failed') failed.push(String(event.data.item_id));
+    });
     const [id] = await queue('film-collection', [{ season: 0, episode: 1 }]);
     // More attempts at the hoster than max_attempts allowed before.
-    const held = await waitUntil(async () => {
-      const now = await status();
-      return now.waiting && site.stats.count('/media/mp4/') > 2 && itemOf(now, id)?.error ? now : undefined;
-    }, 'the queue to try more than max_attempts times', 60_000);
-    expect(itemOf(held, id)).toMatchObject({ status: 'pending', error: expect.stringMatching(/^Vidoza is broken \(HTTP 500\) \(film 1\); waiting for the provider/) });
+    const held = await waitUntil(
+      async () => {
+        const now = await status();
+        return now.waiting && site.stats.count('/media/mp4/') > 2 && itemOf(now, id)?.error ? now : undefined;
+      },
+      'the queue to try more than max_attempts times',
+      60_000,
+    );
+    expect(itemOf(held, id)).toMatchObject({
+      status: 'pending',
+      error: expect.stringMatching(/^Vidoza is broken \(HTTP 500\) \(film 1\); waiting for the provider/),
+    });
 
     site.clearFaults();
     await nextEvent(app, 'download_complete', (event) => event.data.item_id === id, 60_000);
@@ -166,7 +200,13 @@ describe('download queue', () => {
 
   it('never queues the same episode and language twice while it is open', async () => {
     await call('POST', '/api/queue/stop');
-    const first = await call('POST', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 2, episode: 1 }, { season: 2, episode: 2 }] });
+    const first = await call('POST', '/api/queue/add', {
+      serie_id: 'demo-academy',
+      episodes: [
+        { season: 2, episode: 1 },
+        { season: 2, episode: 2 },
+      ],
+    });
     const again = await call('POST', '/api/queue/add', { serie_id: 'demo-academy', episodes: [{ season: 2, episode: 1 }] });
     expect(first.body.item_ids).toHaveLength(2);
     expect(again.status).toBe(201);
@@ -180,7 +220,14 @@ describe('download queue', () => {
     await call('POST', '/api/queue/stop');
     await app.running.services.settings.patch({ downloads: { concurrency: 1 } });
     const [low] = await queue('demo-academy', [{ season: 2, episode: 1 }], { priority: 'low' });
-    const [a, b] = await queue('demo-academy', [{ season: 1, episode: 3 }, { season: 2, episode: 2 }], { language: 'German Dub' });
+    const [a, b] = await queue(
+      'demo-academy',
+      [
+        { season: 1, episode: 3 },
+        { season: 2, episode: 2 },
+      ],
+      { language: 'German Dub' },
+    );
     const [high] = await queue('hidden-languages', [{ season: 1, episode: 1 }], { priority: 'high' });
     expect((await call('POST', '/api/queue/reorder', { item_ids: [b, a] })).status).toBe(200);
     expect((await status()).pending_queue.map((item: any) => item.id)).toEqual([high, b, a, low]);
@@ -292,8 +339,12 @@ describe('items added by another process', () => {
     const id = `cli-${Date.now()}`;
     const now = new Date().toISOString();
     const done = nextEvent(app, 'download_complete', (event) => event.data.item_id === id, 40_000);
-    other.prepare(`insert into download_item (id, series_key, series_folder, series_name, season, episode, status, priority, position, created_at, updated_at)
-      values (?, 'film-collection', 'Film Collection (2015)', 'Film Collection', 1, 1, 'pending', 0, ?, ?, ?)`).run(id, Date.now(), now, now);
+    other
+      .prepare(
+        `insert into download_item (id, series_key, series_folder, series_name, season, episode, status, priority, position, created_at, updated_at)
+      values (?, 'film-collection', 'Film Collection (2015)', 'Film Collection', 1, 1, 'pending', 0, ?, ?, ?)`,
+      )
+      .run(id, Date.now(), now, now);
     other.close();
     const event = await done;
     expect(event.data).toMatchObject({ item_id: id, key: 'film-collection', season: 1, episode: 1 });

@@ -30,7 +30,8 @@ describe('scheduled jobs', () => {
     return temp.path;
   };
 
-  const rescan = async (target: TestApp) => (await target.running.services.jobs.list('rescan-library')).find((job) => job.state === 'repeating' || job.state === 'running' || job.state === 'queued');
+  const rescan = async (target: TestApp) =>
+    (await target.running.services.jobs.list('rescan-library')).find((job) => job.state === 'repeating' || job.state === 'running' || job.state === 'queued');
   const editJobs = (sql: string, ...params: unknown[]) => {
     const db = new Database(join(root, 'data', 'jobs.db'));
     try {
@@ -47,7 +48,10 @@ describe('scheduled jobs', () => {
     await expect.poll(async () => (await rescan(app!))?.state).toBe('repeating');
     const first = (await rescan(app))!;
     expect(Date.parse(first.nextRunAt!) - Date.parse(first.lastRunAt!)).toBe(6 * HOUR);
-    const names = (await app.running.services.jobs.list()).filter((job) => job.state === 'repeating').map((job) => job.name).sort();
+    const names = (await app.running.services.jobs.list())
+      .filter((job) => job.state === 'repeating')
+      .map((job) => job.name)
+      .sort();
     expect(names).toEqual(['prune-activity', 'prune-sessions', 'refresh-series', 'rescan-library']);
     const health = (await app.request('GET', '/api/health')).body.jobs;
     expect(health).toMatchObject({ status: 'ok', store: 'sqlite', state: 'running', role: 'processing', counts: { repeating: 4 } });
@@ -89,7 +93,10 @@ describe('scheduled jobs', () => {
     try {
       root = await freshRoot();
       await mkdir(join(root, 'data'), { recursive: true });
-      await writeFile(join(root, 'data', 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 }, downloads: { queue_missing_after_scan: true } }));
+      await writeFile(
+        join(root, 'data', 'config.json'),
+        JSON.stringify({ provider: { requests_per_second: 50 }, downloads: { queue_missing_after_scan: true } }),
+      );
       app = await startTestApp({ root, env: { ANIWORLD_PROVIDER_URL: site.url } });
       const token = await app.login();
       // Let the first-start rescan (of an empty library) finish before adding a series.

@@ -17,8 +17,12 @@ afterEach(async () => {
 const HOOK = { name: 'after the backup', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['download_complete'] };
 
 async function upload(app: TestApp, token: string, bytes: Uint8Array, contentType = 'application/octet-stream') {
-  const response = await fetch(`${app.url}/api/system/backups/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body: new Blob([new Uint8Array(bytes)]) });
-  return { status: response.status, body: await response.json() as any };
+  const response = await fetch(`${app.url}/api/system/backups/upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    body: new Blob([new Uint8Array(bytes)]),
+  });
+  return { status: response.status, body: (await response.json()) as any };
 }
 
 async function hookNames(app: TestApp, token: string): Promise<string[]> {
@@ -58,7 +62,9 @@ describe('system: database backups', () => {
     expect((await app.request('POST', '/api/webhooks', { token, body: HOOK })).status).toBe(201);
     expect(await hookNames(app, token)).toEqual([HOOK.name]);
     const seen: string[] = [];
-    const stop = app.running.services.events.subscribe((event) => { if (event.type.startsWith('queue_')) seen.push(event.type); });
+    const stop = app.running.services.events.subscribe((event) => {
+      if (event.type.startsWith('queue_')) seen.push(event.type);
+    });
     const restored = await app.request('POST', `/api/system/backups/${name}/restore`, { token });
     stop();
     expect(restored.status).toBe(200);
@@ -159,7 +165,9 @@ describe('system: database backups', () => {
       const db = new Database(file);
       db.prepare('attach database ? as live').run(join(app.dataDir, 'backups', live.body.name));
       db.exec('insert into credential select * from live.credential; insert into user_session select * from live.user_session');
-      db.prepare("insert into series (id, key, folder, name, site, link, created_at, updated_at) values (1, 'one-piece', 'One Piece', 'One Piece', 'https://aniworld.to', 'https://aniworld.to/anime/stream/one-piece', ?, ?)").run(Date.now(), Date.now());
+      db.prepare(
+        "insert into series (id, key, folder, name, site, link, created_at, updated_at) values (1, 'one-piece', 'One Piece', 'One Piece', 'https://aniworld.to', 'https://aniworld.to/anime/stream/one-piece', ?, ?)",
+      ).run(Date.now(), Date.now());
       db.exec('detach database live');
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
@@ -171,7 +179,9 @@ describe('system: database backups', () => {
       expect(restored.body.migrations_applied).toBe(1);
       expect((await app.request('GET', '/api/anime', { token })).body.map((series: { key: string }) => series.key)).toEqual(['one-piece']);
       const applied = new Database(join(app.dataDir, 'aniworld.db'), { readonly: true });
-      expect((applied.prepare('select name from mikro_orm_migrations order by id').all() as { name: string }[]).map((row) => row.name.replace(/\.[jt]s$/, ''))).toEqual(MIGRATIONS.map((migration) => migration.name));
+      expect(
+        (applied.prepare('select name from mikro_orm_migrations order by id').all() as { name: string }[]).map((row) => row.name.replace(/\.[jt]s$/, '')),
+      ).toEqual(MIGRATIONS.map((migration) => migration.name));
       applied.close();
     } finally {
       await temp.remove();

@@ -19,11 +19,16 @@ beforeAll(async () => {
   expect(response.status).toBe(200);
   doc = response.body;
 });
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 function documentedOperations(): { method: string; path: string; operation: any }[] {
   return Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
-    Object.entries(item).filter(([method]) => METHODS.includes(method)).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })));
+    Object.entries(item)
+      .filter(([method]) => METHODS.includes(method))
+      .map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
+  );
 }
 
 describe('OpenAPI document at /api/docs', () => {
@@ -35,10 +40,16 @@ describe('OpenAPI document at /api/docs', () => {
   });
 
   it('documents every registered route and nothing else', () => {
-    const registered = listRoutes(app.running.routers).map((route) => `${route.method} ${openApiPath(route.path)}`).sort();
-    const documented = documentedOperations().map((entry) => `${entry.method} ${entry.path}`).sort();
+    const registered = listRoutes(app.running.routers)
+      .map((route) => `${route.method} ${openApiPath(route.path)}`)
+      .sort();
+    const documented = documentedOperations()
+      .map((entry) => `${entry.method} ${entry.path}`)
+      .sort();
     expect(documented).toEqual(registered);
-    const undocumented = documentedOperations().filter((entry) => entry.operation['x-undocumented']).map((entry) => `${entry.method} ${entry.path}`);
+    const undocumented = documentedOperations()
+      .filter((entry) => entry.operation['x-undocumented'])
+      .map((entry) => `${entry.method} ${entry.path}`);
     expect(undocumented, 'routes without an entry in backend/http/openapi.operations.ts').toEqual([]);
     const stale = Object.keys(OPERATIONS).filter((entry) => !listRoutes(app.running.routers).some((route) => `${route.method} ${route.path}` === entry));
     expect(stale, 'entries in openapi.operations.ts without a route').toEqual([]);
@@ -49,7 +60,10 @@ describe('OpenAPI document at /api/docs', () => {
       const koaPath = path.replace(/\{(\w+)\}/g, ':$1');
       expect(operation.security, `${method} ${path}`).toEqual(isPublicRoute(method, koaPath) ? [] : [{ bearer: [] }, { apiKey: [] }]);
       expect(operation.summary.length, `${method} ${path}`).toBeGreaterThan(5);
-      expect(Object.keys(operation.responses).some((status) => /^2\d\d$/.test(status)), `${method} ${path}`).toBe(true);
+      expect(
+        Object.keys(operation.responses).some((status) => /^2\d\d$/.test(status)),
+        `${method} ${path}`,
+      ).toBe(true);
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
       expect((operation.parameters ?? []).filter((parameter: any) => parameter.in === 'path').map((parameter: any) => parameter.name)).toEqual(names);
     }
@@ -67,14 +81,19 @@ describe('OpenAPI document at /api/docs', () => {
 
   it('uses, for every route that validates with parseInput, the same schema object in its entry', async () => {
     const modules = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'backend', 'modules');
-    const files = readdirSync(modules, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.routes.ts')).map((name) => join(modules, name));
+    const files = readdirSync(modules, { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.routes.ts'))
+      .map((name) => join(modules, name));
     let checked = 0;
     for (const file of files) {
       const source = readFileSync(file, 'utf8');
       const prefix = /createRouter\('([^']*)'\)/.exec(source)?.[1] ?? '';
       const imports = new Map<string, { from: string; name: string }>();
       for (const match of source.matchAll(/import \{([^}]+)\} from '([^']+\.schema\.ts)'/g)) {
-        for (const part of match[1].split(',').map((entry) => entry.trim()).filter(Boolean)) {
+        for (const part of match[1]
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean)) {
           const [name, alias = name] = part.replace(/^type\s+/, '').split(/\s+as\s+/);
           imports.set(alias, { from: join(dirname(file), match[2]), name });
         }

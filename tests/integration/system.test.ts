@@ -22,7 +22,10 @@ describe('system: logs', () => {
     app.running.logger.info({ component: 'test' }, 'routine');
 
     const file = join(app.dataDir, 'logs', 'aniworld.log');
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.some((line) => line.msg === 'AniWorld is ready')).toBe(true);
     expect(lines.length).toBeGreaterThanOrEqual(app.logs.length - 1);
 
@@ -59,10 +62,15 @@ describe('system: scheduled tasks', () => {
     let tasks: { name: string; state: string; next_run_at: string | null }[] = [];
     // Schedules are installed before start-up finishes, but the first-start rescan runs at once,
     // and a running job is no scheduled task: wait until it is done (however long that takes here).
-    await expect.poll(async () => {
-      tasks = (await app!.request('GET', '/api/system/tasks', { token })).body.tasks;
-      return tasks.map((task) => `${task.name}:${task.state}`).sort();
-    }, { timeout: 30_000 }).toEqual(['prune-activity:repeating', 'prune-sessions:repeating', 'refresh-series:repeating', 'rescan-library:repeating']);
+    await expect
+      .poll(
+        async () => {
+          tasks = (await app!.request('GET', '/api/system/tasks', { token })).body.tasks;
+          return tasks.map((task) => `${task.name}:${task.state}`).sort();
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual(['prune-activity:repeating', 'prune-sessions:repeating', 'refresh-series:repeating', 'rescan-library:repeating']);
     for (const task of tasks) {
       expect(task.state).toBe('repeating');
       expect(Date.parse(task.next_run_at!)).not.toBeNaN();
@@ -76,14 +84,18 @@ describe('system: run a scheduled task now', () => {
     app = await startTestApp();
     const token = await app.login();
     type Task = { name: string; state: string; running: boolean; next_run_at: string | null; last_run_at: string | null };
-    const task = async (name: string) => ((await app!.request('GET', '/api/system/tasks', { token })).body.tasks as Task[]).find((entry) => entry.name === name)!;
+    const task = async (name: string) =>
+      ((await app!.request('GET', '/api/system/tasks', { token })).body.tasks as Task[]).find((entry) => entry.name === name)!;
     // The first start's rescan runs at once: wait until it is done.
     await expect.poll(async () => (await task('rescan-library')).state, { timeout: 30_000 }).toBe('repeating');
     const before = await task('rescan-library');
 
     const completed = new Promise<void>((resolve) => {
       const stop = app!.running.services.events.subscribe((event) => {
-        if (event.type === 'scan_complete' && (event.data as { scope?: string }).scope === 'library') { stop(); resolve(); }
+        if (event.type === 'scan_complete' && (event.data as { scope?: string }).scope === 'library') {
+          stop();
+          resolve();
+        }
       });
     });
     const started = Date.now();
@@ -91,7 +103,10 @@ describe('system: run a scheduled task now', () => {
     expect(answer.status).toBe(202);
     expect(answer.body.name).toBe('rescan-library');
     await completed;
-    const after = await expect.poll(async () => (await task('rescan-library')).state, { timeout: 30_000 }).toBe('repeating').then(() => task('rescan-library'));
+    const after = await expect
+      .poll(async () => (await task('rescan-library')).state, { timeout: 30_000 })
+      .toBe('repeating')
+      .then(() => task('rescan-library'));
     expect(Date.parse(after.last_run_at!)).toBeGreaterThanOrEqual(started - 1000);
     expect(after.last_run_at).not.toBe(before.last_run_at);
     // The interval (6 hours by default) counts from this run.
@@ -109,7 +124,10 @@ describe('system: run a scheduled task now', () => {
     expect(listed).toMatchObject({ state: 'off', next_run_at: null });
     const completed = new Promise<void>((resolve) => {
       const stop = app!.running.services.events.subscribe((event) => {
-        if (event.type === 'scan_complete') { stop(); resolve(); }
+        if (event.type === 'scan_complete') {
+          stop();
+          resolve();
+        }
       });
     });
     expect((await app.request('POST', '/api/system/tasks/rescan-library/run', { token })).status).toBe(202);
@@ -126,7 +144,15 @@ describe('system: diagnostics', () => {
     const webhookSecret = 'whsec-very-secret-value';
     const discordUrl = 'https://discord.com/api/webhooks/123456/TOKENabcdefghijklmnop';
     await inContext(app.running.orm, async () => {
-      app!.running.orm.em.create(Webhook, { id: 'hook-1', name: 'discord', url: discordUrl, kind: 'discord', events: ['download_complete'], secret: webhookSecret, headers: { Authorization: 'Bearer gotify-token-123456' } });
+      app!.running.orm.em.create(Webhook, {
+        id: 'hook-1',
+        name: 'discord',
+        url: discordUrl,
+        kind: 'discord',
+        events: ['download_complete'],
+        secret: webhookSecret,
+        headers: { Authorization: 'Bearer gotify-token-123456' },
+      });
       await app!.running.orm.em.flush();
     });
     // Secrets that slipped into free text must be cut too.
@@ -146,7 +172,19 @@ describe('system: diagnostics', () => {
     const text = JSON.stringify(bundle);
     const secretKey = (await readFile(join(app.dataDir, 'secret.key'), 'utf8')).trim();
     const credential = await inContext(app.running.orm, () => app!.running.orm.em.findOneOrFail(Credential, { id: 1 }));
-    const forbidden = { secretKey, passwordHash: credential.passwordHash, apiKeyHash: credential.apiKeyHash!, apiKey, token, webhookSecret, discordUrl, discordToken: 'TOKENabcdefghijklmnop', gotify: 'gotify-token-123456', mongoPassword: 'hunter2hunter2', password: TEST_PASSWORD };
+    const forbidden = {
+      secretKey,
+      passwordHash: credential.passwordHash,
+      apiKeyHash: credential.apiKeyHash!,
+      apiKey,
+      token,
+      webhookSecret,
+      discordUrl,
+      discordToken: 'TOKENabcdefghijklmnop',
+      gotify: 'gotify-token-123456',
+      mongoPassword: 'hunter2hunter2',
+      password: TEST_PASSWORD,
+    };
     for (const [name, value] of Object.entries(forbidden)) expect(text.includes(value), `${name} leaked`).toBe(false);
     expect(text).toContain('[redacted]');
   });
@@ -174,7 +212,9 @@ describe('system: metrics', () => {
     events.publish('scan_complete', samples.scan_complete);
     events.publish('health_issue', samples.health_issue);
     app.running.services.metrics.gauge('test_items', 'A gauge another service registers.', () => [{ labels: { status: 'pending' }, value: 3 }]);
-    app.running.services.metrics.gauge('test_broken', 'A reader that fails drops only itself.', () => { throw new Error('nope'); });
+    app.running.services.metrics.gauge('test_broken', 'A reader that fails drops only itself.', () => {
+      throw new Error('nope');
+    });
     // The provider (a closed port here) fails: counted through the HTTP client's fetch.
     expect((await app.request('POST', '/api/anime/search', { token, body: { query: 'naruto' } })).status).toBeGreaterThanOrEqual(500);
 
@@ -243,7 +283,11 @@ describe('system: ANIWORLD_BASE_PATH', () => {
     expect((await app.request('GET', '/aniworld/api/health')).status).toBe(200);
     expect((await app.request('GET', '/aniworld/health')).status).toBe(200);
     expect((await app.request('GET', '/health')).status).toBe(200);
-    expect((await app.request('GET', '/aniworld/api/auth/status')).body).toEqual({ configured: false, authenticated: false, media_folder: { path: app.mediaDir, set_by_env: true } });
+    expect((await app.request('GET', '/aniworld/api/auth/status')).body).toEqual({
+      configured: false,
+      authenticated: false,
+      media_folder: { path: app.mediaDir, set_by_env: true },
+    });
     const panel = await fetch(`${app.url}/aniworld/`);
     // The panel is built by npm install; when it is there, its index carries the base.
     if (panel.status === 200) expect(await panel.text()).toContain('<base href="/aniworld/">');
@@ -263,14 +307,22 @@ describe('system: first-run checklist', () => {
   it('reports each item from the real parts and stays dismissed once closed', async () => {
     app = await startTestApp();
     const token = await app.login();
-    const checklist = async () => (await app!.request('GET', '/api/system/checklist', { token })).body as { dismissed: boolean; complete: boolean; items: { id: string; done: boolean; detail: string | null }[] };
+    const checklist = async () =>
+      (await app!.request('GET', '/api/system/checklist', { token })).body as {
+        dismissed: boolean;
+        complete: boolean;
+        items: { id: string; done: boolean; detail: string | null }[];
+      };
     const done = async () => Object.fromEntries((await checklist()).items.map((item) => [item.id, item.done]));
     // A new install: the media folder takes files; nothing asked the provider (it is not reachable here), no language chosen, no connection.
     expect(await checklist()).toMatchObject({ dismissed: false, complete: false });
     expect(await done()).toEqual({ provider: false, media: true, languages: false, connection: false });
 
     expect((await app.request('PUT', '/api/config', { token, body: { downloads: { languages: ['German Sub', 'English Sub'] } } })).status).toBe(200);
-    expect((await app.request('POST', '/api/webhooks', { token, body: { name: 'n', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['download_complete'] } })).status).toBe(201);
+    expect(
+      (await app.request('POST', '/api/webhooks', { token, body: { name: 'n', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['download_complete'] } }))
+        .status,
+    ).toBe(201);
     expect(await done()).toEqual({ provider: false, media: true, languages: true, connection: true });
     // Test provider asks the (unreachable) provider: the item says why it is not done.
     await app.request('POST', '/api/system/provider-test', { token, body: { query: 'x' } });

@@ -36,11 +36,23 @@ describe('the wanted list', () => {
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ kind: 'missing', total: 8, offset: 0, limit: 50 });
     expect(slots(list.body.items)).toEqual([
-      'demo-academy 1x2', 'demo-academy 1x3', 'demo-academy 2x1', 'demo-academy 2x2',
-      'hidden-languages 1x1', 'hidden-languages 1x2',
-      'still-running 1x1', 'still-running 1x2',
+      'demo-academy 1x2',
+      'demo-academy 1x3',
+      'demo-academy 2x1',
+      'demo-academy 2x2',
+      'hidden-languages 1x1',
+      'hidden-languages 1x2',
+      'still-running 1x1',
+      'still-running 1x2',
     ]);
-    expect(list.body.items[0]).toMatchObject({ key: 'demo-academy', folder: 'Demo Academy (2019)', series_name: 'Demo Academy', title_de: 'Folge 2 der Staffel 1', languages: ['German Dub', 'German Sub'], queued: false });
+    expect(list.body.items[0]).toMatchObject({
+      key: 'demo-academy',
+      folder: 'Demo Academy (2019)',
+      series_name: 'Demo Academy',
+      title_de: 'Folge 2 der Staffel 1',
+      languages: ['German Dub', 'German Sub'],
+      queued: false,
+    });
     expect(list.body.series).toEqual([
       { key: 'demo-academy', name: 'Demo Academy', count: 4 },
       { key: 'hidden-languages', name: 'Hidden Languages', count: 2 },
@@ -73,12 +85,14 @@ describe('the wanted list', () => {
   });
 
   it('queues a selection through the queue, series by series, and reports what it skipped', async () => {
-    const download = await call('POST', '/api/wanted/download', { episodes: [
-      { key: 'demo-academy', season: 1, episode: 2 },
-      { key: 'still-running', season: 1, episode: 1 },
-      { key: 'demo-academy', season: 1, episode: 1 },
-      { key: 'no-such-series', season: 1, episode: 1 },
-    ] });
+    const download = await call('POST', '/api/wanted/download', {
+      episodes: [
+        { key: 'demo-academy', season: 1, episode: 2 },
+        { key: 'still-running', season: 1, episode: 1 },
+        { key: 'demo-academy', season: 1, episode: 1 },
+        { key: 'no-such-series', season: 1, episode: 1 },
+      ],
+    });
     expect(download.status).toBe(200);
     expect(download.body).toMatchObject({ queued: 2, skipped: 1 });
     expect(download.body.results).toEqual([
@@ -100,13 +114,31 @@ describe('the wanted list', () => {
     const all = await call('POST', '/api/wanted/download', { all: true, season: 1, language: 'German Dub' });
     // The two queued before (in any language) are not queued a second time.
     expect(all.body).toMatchObject({ queued: 4, skipped: 2 });
-    expect(all.body.results.map((result: any) => [result.key, result.item_ids.length, result.skipped.map((skip: any) => `${skip.season}x${skip.episode} ${skip.reason}`)])).toEqual([
-      ['demo-academy', 1, ['1x2 already in the queue']], ['hidden-languages', 2, []], ['still-running', 1, ['1x1 already in the queue']],
+    expect(
+      all.body.results.map((result: any) => [
+        result.key,
+        result.item_ids.length,
+        result.skipped.map((skip: any) => `${skip.season}x${skip.episode} ${skip.reason}`),
+      ]),
+    ).toEqual([
+      ['demo-academy', 1, ['1x2 already in the queue']],
+      ['hidden-languages', 2, []],
+      ['still-running', 1, ['1x1 already in the queue']],
     ]);
     const pending = (await call('GET', '/api/queue/status')).body.pending_queue;
-    expect(pending.filter((item: any) => item.language === 'German Dub').map((item: any) => `${item.key} ${item.season}x${item.episode}`).sort())
-      .toEqual(['demo-academy 1x3', 'hidden-languages 1x1', 'hidden-languages 1x2', 'still-running 1x2']);
-    for (const bad of [{}, { all: false }, { episodes: [] }, { all: true, episodes: [{ key: 'demo-academy', season: 1, episode: 2 }] }, { episodes: [{ key: 'demo-academy', season: 1, episode: 0 }] }]) {
+    expect(
+      pending
+        .filter((item: any) => item.language === 'German Dub')
+        .map((item: any) => `${item.key} ${item.season}x${item.episode}`)
+        .sort(),
+    ).toEqual(['demo-academy 1x3', 'hidden-languages 1x1', 'hidden-languages 1x2', 'still-running 1x2']);
+    for (const bad of [
+      {},
+      { all: false },
+      { episodes: [] },
+      { all: true, episodes: [{ key: 'demo-academy', season: 1, episode: 2 }] },
+      { episodes: [{ key: 'demo-academy', season: 1, episode: 0 }] },
+    ]) {
       const answer = await call('POST', '/api/wanted/download', bad);
       expect(answer.status, JSON.stringify(bad)).toBe(422);
     }
@@ -118,18 +150,27 @@ describe('library bulk actions', () => {
   it('reports per series: one bad or unknown key does not fail the others', async () => {
     const refresh = await call('POST', '/api/anime/bulk', { action: 'refresh', keys: ['still-running', 'no-such-series', 'Bad Key!', 'still-running'] });
     expect(refresh.status).toBe(200);
-    expect(refresh.body).toEqual({ action: 'refresh', succeeded: 1, failed: 2, results: [
-      { key: 'still-running', ok: true, seasons: 1, episodes: 2 },
-      { key: 'no-such-series', ok: false, error: { code: 'not_found', message: 'No series with key "no-such-series"' } },
-      { key: 'Bad Key!', ok: false, error: { code: 'validation_error', message: expect.stringContaining('is not a series key') } },
-    ] });
+    expect(refresh.body).toEqual({
+      action: 'refresh',
+      succeeded: 1,
+      failed: 2,
+      results: [
+        { key: 'still-running', ok: true, seasons: 1, episodes: 2 },
+        { key: 'no-such-series', ok: false, error: { code: 'not_found', message: 'No series with key "no-such-series"' } },
+        { key: 'Bad Key!', ok: false, error: { code: 'validation_error', message: expect.stringContaining('is not a series key') } },
+      ],
+    });
 
     await call('POST', '/api/anime/bulk', { action: 'monitor', keys: ['film-collection'] });
     const missing = await call('POST', '/api/anime/bulk', { action: 'download_missing', keys: ['film-collection', 'gone'] });
-    expect(missing.body).toMatchObject({ succeeded: 1, failed: 1, results: [
-      { key: 'film-collection', ok: true, item_ids: expect.any(Array), skipped: 0 },
-      { key: 'gone', ok: false, error: { code: 'not_found' } },
-    ] });
+    expect(missing.body).toMatchObject({
+      succeeded: 1,
+      failed: 1,
+      results: [
+        { key: 'film-collection', ok: true, item_ids: expect.any(Array), skipped: 0 },
+        { key: 'gone', ok: false, error: { code: 'not_found' } },
+      ],
+    });
     expect(missing.body.results[0].item_ids).toHaveLength(4);
     const summaries = (await call('GET', '/api/anime')).body;
     expect(summaries.find((series: any) => series.key === 'film-collection').monitored).toBe(true);
@@ -151,7 +192,9 @@ describe('upgradable episodes', () => {
 
     const upgradable = await call('GET', '/api/wanted?kind=upgradable');
     expect(upgradable.body).toMatchObject({ kind: 'upgradable', total: 1, series: [{ key: 'demo-academy', name: 'Demo Academy', count: 1 }] });
-    expect(upgradable.body.items).toEqual([expect.objectContaining({ key: 'demo-academy', season: 2, episode: 1, file_language: 'German Sub', upgrade_to: 'German Dub', queued: false })]);
+    expect(upgradable.body.items).toEqual([
+      expect.objectContaining({ key: 'demo-academy', season: 2, episode: 1, file_language: 'German Sub', upgrade_to: 'German Dub', queued: false }),
+    ]);
     // It is on disk, so it is no longer missing; the missing list says nothing of upgrades.
     const missing = (await call('GET', '/api/wanted?series=demo-academy&season=2')).body;
     expect(slots(missing.items)).toEqual(['demo-academy 2x2']);

@@ -23,14 +23,24 @@ describe('folder watcher adapter', () => {
     cleanups.push(temp.remove);
     await mkdir(join(temp.path, 'Series A', 'Season 01'), { recursive: true });
     const logs: Record<string, unknown>[] = [];
-    const logger = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _encoding, callback) { for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line)); callback(); } }) });
+    const logger = createLogger({
+      level: 'debug',
+      destination: new Writable({
+        write(chunk, _encoding, callback) {
+          for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
+          callback();
+        },
+      }),
+    });
     const changes: { event: FolderChange; path: string }[] = [];
     const waiters: (() => void)[] = [];
     const created: FSWatcher[] = [];
     // The adapter marks itself watching when its chokidar watcher is ready; by the next turn of
     // the event loop it has (it awaits that same event).
     let reopenedResolve: () => void = () => {};
-    const reopened = new Promise<void>((resolve) => { reopenedResolve = resolve; });
+    const reopened = new Promise<void>((resolve) => {
+      reopenedResolve = resolve;
+    });
     const watcher = new FolderWatcher({
       root: temp.path,
       depth: 2,

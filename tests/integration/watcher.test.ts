@@ -55,14 +55,15 @@ function recordScans(target: TestApp) {
   const stop = target.running.services.events.subscribe((event) => {
     if (event.type.startsWith('scan_')) scans.push(event);
   });
-  const until = (key: string) => new Promise<void>((resolve) => {
-    const check = target.running.services.events.subscribe((event) => {
-      if (event.type === 'scan_complete' && event.data.scope === 'series' && event.data.key === key) {
-        check();
-        resolve();
-      }
+  const until = (key: string) =>
+    new Promise<void>((resolve) => {
+      const check = target.running.services.events.subscribe((event) => {
+        if (event.type === 'scan_complete' && event.data.scope === 'series' && event.data.key === key) {
+          check();
+          resolve();
+        }
+      });
     });
-  });
   return { scans, stop, until };
 }
 
@@ -81,7 +82,9 @@ describe('folder watcher', () => {
     await scanned;
     recorder.stop();
     expect(await missing(app, 'demo-academy')).toEqual({ 1: [2, 3], 2: [1, 2] });
-    const scopes = recorder.scans.filter((event) => event.type === 'scan_started').map((event) => `${event.data.scope}:${'key' in event.data ? event.data.key : ''}`);
+    const scopes = recorder.scans
+      .filter((event) => event.type === 'scan_started')
+      .map((event) => `${event.data.scope}:${'key' in event.data ? event.data.key : ''}`);
     expect(scopes).toEqual(['series:demo-academy']);
   });
 

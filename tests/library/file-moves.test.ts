@@ -5,11 +5,25 @@ import { companionFiles, moveWithoutOverwrite, TargetExistsError } from '../../b
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => { for (const cleanup of cleanups.splice(0)) await cleanup(); });
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
 
 describe('companionFiles', () => {
   it('finds subtitles, NFO and thumbnails by the base name, not other videos or unfinished downloads', () => {
-    const names = ['Show S01E01.mkv', 'Show S01E01.srt', 'Show S01E01.en.forced.ass', 'Show S01E01-thumb.jpg', 'Show S01E01.nfo', 'Show S01E01.mkv.part', 'Show S01E01-02.mkv', 'Show S01E01-02.srt', 'Show S01E010.srt', 'Show S01E02.srt', 'Show S01E01 notes.txt'];
+    const names = [
+      'Show S01E01.mkv',
+      'Show S01E01.srt',
+      'Show S01E01.en.forced.ass',
+      'Show S01E01-thumb.jpg',
+      'Show S01E01.nfo',
+      'Show S01E01.mkv.part',
+      'Show S01E01-02.mkv',
+      'Show S01E01-02.srt',
+      'Show S01E010.srt',
+      'Show S01E02.srt',
+      'Show S01E01 notes.txt',
+    ];
     expect(companionFiles('Show S01E01.mkv', names)).toEqual([
       { name: 'Show S01E01-thumb.jpg', suffix: '-thumb.jpg' },
       { name: 'Show S01E01.en.forced.ass', suffix: '.en.forced.ass' },

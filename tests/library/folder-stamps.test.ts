@@ -7,14 +7,21 @@ import { scanSeriesFolder } from '../../backend/library/scanner.ts';
 import { query, startLibrary, type Library } from './library-fixture.ts';
 
 let lib: Library | undefined;
-afterEach(async () => { await lib?.close(); lib = undefined; });
+afterEach(async () => {
+  await lib?.close();
+  lib = undefined;
+});
 
 // A minute ahead: every directory just written counts as settled, so stamps are taken and trusted.
 const later = () => Date.now() + 60_000;
 const link = (key: string) => JSON.stringify({ key, name: key });
 
 async function files(key: string) {
-  const rows = await query<{ file_path: string }>(lib!.orm, 'select e.file_path from episode e join series s on s.id = e.series_id where s.key = ? and e.downloaded = 1 order by e.file_path', [key]);
+  const rows = await query<{ file_path: string }>(
+    lib!.orm,
+    'select e.file_path from episode e join series s on s.id = e.series_id where s.key = ? and e.downloaded = 1 order by e.file_path',
+    [key],
+  );
   return rows.map((row) => row.file_path);
 }
 
@@ -54,7 +61,13 @@ describe('folder stamps', () => {
 describe('LibraryScanService with trusted directory stamps', () => {
   it('still sees every change to a series folder and its season folders', async () => {
     lib = await startLibrary({ clock: new FakeClock(later()) });
-    await lib.files({ 'Show/.aniworld.json': link('show'), 'Show/Show - S01E01.mkv': '', 'Show/Season 02/Show - S02E01.mkv': '', 'Other/.aniworld.json': link('other'), 'Other/Other - S01E01.mkv': '' });
+    await lib.files({
+      'Show/.aniworld.json': link('show'),
+      'Show/Show - S01E01.mkv': '',
+      'Show/Season 02/Show - S02E01.mkv': '',
+      'Other/.aniworld.json': link('other'),
+      'Other/Other - S01E01.mkv': '',
+    });
     await lib.scanner.scanLibrary();
     expect(await files('show')).toEqual(['Season 02/Show - S02E01.mkv', 'Show - S01E01.mkv']);
 
@@ -93,6 +106,8 @@ describe('LibraryScanService with trusted directory stamps', () => {
     expect(await files('show')).toEqual(['Show - S01E01.mkv']);
     lib.events.length = 0;
     await lib.scanner.scanLibrary();
-    expect(lib.events.filter((event) => event.type === 'scan_progress').map((event) => event.type === 'scan_progress' ? event.data.current : -1)).toEqual([1]);
+    expect(lib.events.filter((event) => event.type === 'scan_progress').map((event) => (event.type === 'scan_progress' ? event.data.current : -1))).toEqual([
+      1,
+    ]);
   });
 });

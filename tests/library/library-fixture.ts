@@ -20,9 +20,19 @@ export async function startLibrary(options: { clock?: FakeClock } = {}) {
   bus.subscribe((event) => events.push(event));
   const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
   const mediaRoot = { path: () => root } as MediaRoot;
-  const scanner = new LibraryScanService({ orm, root: mediaRoot, events: bus, logger, clock: options.clock ?? new FakeClock(), providerUrl: () => 'https://aniworld.to' });
+  const scanner = new LibraryScanService({
+    orm,
+    root: mediaRoot,
+    events: bus,
+    logger,
+    clock: options.clock ?? new FakeClock(),
+    providerUrl: () => 'https://aniworld.to',
+  });
   return {
-    root, orm, events, scanner,
+    root,
+    orm,
+    events,
+    scanner,
     /** Creates files (empty unless content is given) below the media root. */
     async files(paths: Record<string, string> | string[]) {
       const entries = Array.isArray(paths) ? paths.map((path) => [path, ''] as const) : Object.entries(paths);

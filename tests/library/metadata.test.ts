@@ -12,9 +12,21 @@ let server: Server;
 let base: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
-    if (req.url === '/cover.jpg') { res.writeHead(200, { 'content-type': 'image/jpeg' }); res.end(JPEG); return; }
-    if (req.url === '/cover.svg') { res.writeHead(200, { 'content-type': 'image/svg+xml' }); res.end('<svg/>'); return; }
-    if (req.url === '/huge.png') { res.writeHead(200, { 'content-type': 'image/png' }); res.end(Buffer.alloc(2048)); return; }
+    if (req.url === '/cover.jpg') {
+      res.writeHead(200, { 'content-type': 'image/jpeg' });
+      res.end(JPEG);
+      return;
+    }
+    if (req.url === '/cover.svg') {
+      res.writeHead(200, { 'content-type': 'image/svg+xml' });
+      res.end('<svg/>');
+      return;
+    }
+    if (req.url === '/huge.png') {
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(Buffer.alloc(2048));
+      return;
+    }
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -23,8 +35,12 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 let temp: { path: string; remove: () => Promise<void> };
-beforeEach(async () => { temp = await makeTempDir(); });
-afterEach(async () => { await temp.remove(); });
+beforeEach(async () => {
+  temp = await makeTempDir();
+});
+afterEach(async () => {
+  await temp.remove();
+});
 
 describe('poster download', () => {
   it('writes a JPEG as poster.jpg', async () => {
@@ -42,7 +58,19 @@ describe('poster download', () => {
 
 describe('tvshow.nfo', () => {
   it('escapes provider text and carries ids, genres and year', () => {
-    const nfo = renderTvshowNfo({ key: 'tom-and-jerry', name: 'Tom & "Jerry" <Spezial>', originalTitle: 'トムとジェリー', year: 2001, endYear: 2003, description: 'Käse & Mäuse\u0001', genres: ['Action', 'Komödie'], imdbId: 'tt0000002', ageRating: 12, link: 'x', poster: 'poster.jpg' });
+    const nfo = renderTvshowNfo({
+      key: 'tom-and-jerry',
+      name: 'Tom & "Jerry" <Spezial>',
+      originalTitle: 'トムとジェリー',
+      year: 2001,
+      endYear: 2003,
+      description: 'Käse & Mäuse\u0001',
+      genres: ['Action', 'Komödie'],
+      imdbId: 'tt0000002',
+      ageRating: 12,
+      link: 'x',
+      poster: 'poster.jpg',
+    });
     expect(nfo).toContain('<title>Tom &amp; &quot;Jerry&quot; &lt;Spezial&gt;</title>');
     expect(nfo).toContain('<originaltitle>トムとジェリー</originaltitle>');
     expect(nfo).toContain('<year>2001</year>');

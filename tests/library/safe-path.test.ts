@@ -12,9 +12,31 @@ beforeEach(async () => {
   root = join(temp.path, 'media');
   await mkdir(root);
 });
-afterEach(async () => { await temp.remove(); });
+afterEach(async () => {
+  await temp.remove();
+});
 
-const HOSTILE = ['../../x', '..', '.', '/etc/passwd', 'a/b', 'a\\b', 'CON', 'con.txt', 'LPT1', 'nul', 'COM9', 'x\u0000y', 'tab\there\nnew', 'trailing. . .', '   ', '', '<>:"/\\|?*', 'ü'.repeat(300), '😀'.repeat(100)];
+const HOSTILE = [
+  '../../x',
+  '..',
+  '.',
+  '/etc/passwd',
+  'a/b',
+  'a\\b',
+  'CON',
+  'con.txt',
+  'LPT1',
+  'nul',
+  'COM9',
+  'x\u0000y',
+  'tab\there\nnew',
+  'trailing. . .',
+  '   ',
+  '',
+  '<>:"/\\|?*',
+  'ü'.repeat(300),
+  '😀'.repeat(100),
+];
 
 describe('sanitizeName', () => {
   it('strips bidirectional controls and the byte-order mark, so a name reads as it is', () => {
@@ -63,7 +85,11 @@ describe('assertInsideRoot', () => {
   it('never lets hostile provider names write outside the media root', async () => {
     for (const title of HOSTILE) {
       const values = { seriesTitle: title, year: null, season: 1, episode: 1, episodeTitle: title, language: title };
-      const path = join(seriesFolderName(title, null), seasonFolderName('{Series Title}', values), episodeFileName('{Series Title} - {Episode Title} - {Language}', values, 'mp4'));
+      const path = join(
+        seriesFolderName(title, null),
+        seasonFolderName('{Series Title}', values),
+        episodeFileName('{Series Title} - {Episode Title} - {Language}', values, 'mp4'),
+      );
       const target = await assertInsideRoot(root, path);
       await mkdir(join(target, '..'), { recursive: true });
       await writeFile(target, 'x');

@@ -6,8 +6,12 @@ import { scanSeriesFolder } from '../../backend/library/scanner.ts';
 import { query, startLibrary, type Library } from './library-fixture.ts';
 
 let lib: Library;
-beforeEach(async () => { lib = await startLibrary(); });
-afterEach(async () => { await lib.close(); });
+beforeEach(async () => {
+  lib = await startLibrary();
+});
+afterEach(async () => {
+  await lib.close();
+});
 
 const link = (key: string, name = key) => JSON.stringify({ key, name });
 
@@ -53,10 +57,10 @@ describe('scanSeriesFolder', () => {
     await lib.files(['A/A - S01E01 - (German Dub).mp4', 'A/A - S01E01 - (English Sub).mp4']);
     const first = scanSeriesFolder(lib.root, 'A');
     expect(first.episodes).toHaveLength(1);
-    expect((scanSeriesFolder(lib.root, 'A')).signature).toBe(first.signature);
+    expect(scanSeriesFolder(lib.root, 'A').signature).toBe(first.signature);
     await lib.files(['A/A - S01E02.mp4']);
-    expect((scanSeriesFolder(lib.root, 'A')).signature).not.toBe(first.signature);
-    expect((scanSeriesFolder(lib.root, 'missing')).episodes).toEqual([]);
+    expect(scanSeriesFolder(lib.root, 'A').signature).not.toBe(first.signature);
+    expect(scanSeriesFolder(lib.root, 'missing').episodes).toEqual([]);
   });
 });
 
@@ -76,7 +80,10 @@ describe('LibraryScanService', () => {
     const summary = await lib.scanner.scanLibrary();
     expect(summary).toMatchObject({ folders: 4, series: 2, linked: 2, unknown_folders: ['Broken Link', 'Unknown Folder'], episodes_added: 3 });
 
-    const series = await query<{ key: string; folder: string; name: string; link: string; site: string }>(lib.orm, 'select key, folder, name, link, site from series order by key');
+    const series = await query<{ key: string; folder: string; name: string; link: string; site: string }>(
+      lib.orm,
+      'select key, folder, name, link, site from series order by key',
+    );
     expect(series).toEqual([
       { key: 'legacy-show', folder: 'Legacy', name: 'Legacy', link: 'https://aniworld.to/anime/stream/legacy-show', site: 'aniworld.to' },
       { key: 'linked-show', folder: 'Linked (2020)', name: 'Linked Show', link: 'https://aniworld.to/anime/stream/linked-show', site: 'aniworld.to' },
@@ -137,7 +144,10 @@ describe('LibraryScanService', () => {
     expect(result).toEqual({ key: 'a', folder: 'A', changed: true, episodes: 1 });
     expect(await episodes('a')).toHaveLength(1);
     expect(await episodes('b')).toHaveLength(0);
-    expect(lib.events.map((event) => [event.type, ...('key' in event.data ? [event.data.key, event.data.folder] : [])])).toEqual([['scan_started', 'a', 'A'], ['scan_complete', 'a', 'A']]);
+    expect(lib.events.map((event) => [event.type, ...('key' in event.data ? [event.data.key, event.data.folder] : [])])).toEqual([
+      ['scan_started', 'a', 'A'],
+      ['scan_complete', 'a', 'A'],
+    ]);
     expect((await inContext(lib.orm, () => lib.scanner.scanSeries('a'))).changed).toBe(false);
     await expect(inContext(lib.orm, () => lib.scanner.scanSeries('nope'))).rejects.toMatchObject({ status: 404 });
   });

@@ -33,15 +33,24 @@ beforeAll(async () => {
   const dataDir = join(temp.path, 'config');
   await writeClusterConfig(dataDir);
   // A lock lifetime of 5 s: a killed worker's download is taken over quickly.
-  options = { dataDir, mediaDir: join(temp.path, 'media'), databaseUrl: server.url, providerUrl: site.url, env: { ANIWORLD_JOB_LOCK_SECONDS: '5', LOG_LEVEL: 'info' } };
+  options = {
+    dataDir,
+    mediaDir: join(temp.path, 'media'),
+    databaseUrl: server.url,
+    providerUrl: site.url,
+    env: { ANIWORLD_JOB_LOCK_SECONDS: '5', LOG_LEVEL: 'info' },
+  };
   // The API first: it migrates the database and writes the shared secret.
   apiProcess = await startRole('api', options);
-  workers.push(...await Promise.all([startRole('worker', options), startRole('worker', options)]));
+  workers.push(...(await Promise.all([startRole('worker', options), startRole('worker', options)])));
   api = new ApiClient(apiProcess.url);
   const token = await api.login();
   receiver = await Receiver.start();
-  expect((await api.call('POST', '/api/webhooks', { name: 'complete', url: `${receiver.url}/hook`, kind: 'json', events: ['download_complete'] })).status).toBe(201);
-  for (const key of ['demo-academy', 'film-collection', 'still-running', 'generated-series-001', 'tom-and-jerrys-grosse-reise']) expect((await api.call('POST', '/api/anime/add', { key })).status).toBe(201);
+  expect((await api.call('POST', '/api/webhooks', { name: 'complete', url: `${receiver.url}/hook`, kind: 'json', events: ['download_complete'] })).status).toBe(
+    201,
+  );
+  for (const key of ['demo-academy', 'film-collection', 'still-running', 'generated-series-001', 'tom-and-jerrys-grosse-reise'])
+    expect((await api.call('POST', '/api/anime/add', { key })).status).toBe(201);
   live = await LiveClient.open(`${apiProcess.url.replace('http', 'ws')}/ws/connect?token=${token}`);
   await live.join('downloads');
   await live.join('download_progress');
@@ -51,7 +60,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const line of [apiProcess, ...workers].filter(Boolean).flatMap((process) => process.output)) if (/"level":(40|50|60)/.test(line)) console.error(line.slice(0, 1500));
+  for (const line of [apiProcess, ...workers].filter(Boolean).flatMap((process) => process.output))
+    if (/"level":(40|50|60)/.test(line)) console.error(line.slice(0, 1500));
   live?.socket.close();
   await db?.end();
   await receiver?.stop();
@@ -69,12 +79,19 @@ async function queue(key: string, episodes: { season: number; episode: number }[
 const status = async () => (await api.call('GET', '/api/queue/status')).body;
 
 /** Queues one episode served at `bytesPerSecond` and waits until its download has passed `progressPast` bytes. */
-async function downloadUnderWay(key: string, episode: { season: number; episode: number }, options: { bytes: number; bytesPerSecond: number; progressPast: number }): Promise<string> {
+async function downloadUnderWay(
+  key: string,
+  episode: { season: number; episode: number },
+  options: { bytes: number; bytesPerSecond: number; progressPast: number },
+): Promise<string> {
   site.controls.largeFileBytes = options.bytes;
   site.controls.slowBytesPerSecond = options.bytesPerSecond;
   site.stats.reset();
   const [id] = await queue(key, [episode]);
-  await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.progress.downloaded_bytes > options.progressPast, `progress past ${options.progressPast} bytes`);
+  await live.waitFor(
+    (message) => message.type === 'download_progress' && message.data.item_id === id && message.data.progress.downloaded_bytes > options.progressPast,
+    `progress past ${options.progressPast} bytes`,
+  );
   return id;
 }
 
@@ -95,16 +112,32 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     site.controls.slowBytesPerSecond = FILE_BYTES;
     site.stats.reset();
     const ids = [
-      ...await queue('demo-academy', [{ season: 1, episode: 1 }, { season: 1, episode: 2 }, { season: 1, episode: 3 }, { season: 2, episode: 1 }, { season: 2, episode: 2 }]),
-      ...await queue('film-collection', [{ season: 0, episode: 1 }, { season: 0, episode: 2 }]),
-      ...await queue('still-running', [{ season: 1, episode: 1 }]),
-      ...await queue('generated-series-001', [{ season: 1, episode: 1 }, { season: 1, episode: 2 }]),
+      ...(await queue('demo-academy', [
+        { season: 1, episode: 1 },
+        { season: 1, episode: 2 },
+        { season: 1, episode: 3 },
+        { season: 2, episode: 1 },
+        { season: 2, episode: 2 },
+      ])),
+      ...(await queue('film-collection', [
+        { season: 0, episode: 1 },
+        { season: 0, episode: 2 },
+      ])),
+      ...(await queue('still-running', [{ season: 1, episode: 1 }])),
+      ...(await queue('generated-series-001', [
+        { season: 1, episode: 1 },
+        { season: 1, episode: 2 },
+      ])),
     ];
     expect(ids).toHaveLength(10);
-    const finished = await waitUntil(async () => {
-      const body = await status();
-      return body.completed_downloads.filter((item: any) => ids.includes(item.id)).length + body.failed_downloads.length === 10 && body;
-    }, '10 downloads to finish', 90_000);
+    const finished = await waitUntil(
+      async () => {
+        const body = await status();
+        return body.completed_downloads.filter((item: any) => ids.includes(item.id)).length + body.failed_downloads.length === 10 && body;
+      },
+      '10 downloads to finish',
+      90_000,
+    );
     expect(finished.failed_downloads.map((item: any) => `${item.status}: ${item.error}`)).toEqual([]);
 
     // Exactly once: one media GET per episode, one "complete" per item.
@@ -117,7 +150,10 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     for (const id of ids) {
       await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, `download_complete of ${id}`);
       expect(live.messages.filter((message) => message.type === 'download_complete' && message.data.item_id === id)).toHaveLength(1);
-      expect(live.messages.some((message) => message.type === 'download_progress' && message.data.item_id === id), `progress of ${id}`).toBe(true);
+      expect(
+        live.messages.some((message) => message.type === 'download_progress' && message.data.item_id === id),
+        `progress of ${id}`,
+      ).toBe(true);
     }
     // Log lines come through pipes, which the test may read after the WebSocket messages.
     const completeLine = (id: string) => (line: string) => line.includes('"download complete"') && line.includes(id);
@@ -141,7 +177,9 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     await waitUntil(async () => deliveriesByItem().size >= 10, 'webhooks for 10 downloads');
     expect([...deliveriesByItem().keys()].sort()).toEqual([...ids].sort());
     for (const deliveries of deliveriesByItem().values()) expect(deliveries.size).toBe(1);
-    const { rows } = await db.query("select count(*)::int as count, count(distinct payload->'data'->>'item_id')::int as items from webhook_delivery where event = 'download_complete'");
+    const { rows } = await db.query(
+      "select count(*)::int as count, count(distinct payload->'data'->>'item_id')::int as items from webhook_delivery where event = 'download_complete'",
+    );
     expect(rows[0]).toEqual({ count: 10, items: 10 });
   }, 120_000);
 
@@ -158,7 +196,9 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
 
     const done = await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete after the takeover');
     expect((await readFile(done.data.file_path)).equals(largeFileBytes(0, bytes))).toBe(true);
-    const ranges = site.stats.requests.filter((request) => request.path.startsWith('/media/mp4/') && request.method === 'GET').map((request) => request.headers.range);
+    const ranges = site.stats.requests
+      .filter((request) => request.path.startsWith('/media/mp4/') && request.method === 'GET')
+      .map((request) => request.headers.range);
     expect(ranges).toHaveLength(2);
     expect(ranges[1]).toMatch(/^bytes=[1-9]\d*-/);
     // The survivor logs the completion (read through a pipe, maybe after the WebSocket message).
@@ -167,7 +207,9 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     expect([apiProcess.child.exitCode, survivor.child.exitCode]).toEqual([null, null]);
     // The survivor recorded the webhook for the download it finished; the killed worker never did.
     const deliveries = await waitUntil(async () => {
-      const { rows } = await db.query("select count(*)::int as count, count(distinct payload->'data'->>'item_id')::int as items from webhook_delivery where event = 'download_complete'");
+      const { rows } = await db.query(
+        "select count(*)::int as count, count(distinct payload->'data'->>'item_id')::int as items from webhook_delivery where event = 'download_complete'",
+      );
       return rows[0].count >= 11 && rows[0];
     }, 'the webhook delivery of the resumed download');
     expect(deliveries).toEqual({ count: 11, items: 11 });
@@ -183,22 +225,36 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     const [id] = await queue('film-collection', [{ season: 1, episode: 1 }]);
     // The worker holds to the limit: 1 MiB takes over 3 s at 256 KiB/s (a quarter second of burst
     // and one chunk aside); unlimited, curl moves the whole 4 MiB from loopback in moments.
-    const limited = await live.waitFor((message) => message.type === 'download_progress' && message.data.item_id === id && message.data.progress.downloaded_bytes >= 1024 * 1024, 'progress past 1 MiB');
+    const limited = await live.waitFor(
+      (message) => message.type === 'download_progress' && message.data.item_id === id && message.data.progress.downloaded_bytes >= 1024 * 1024,
+      'progress past 1 MiB',
+    );
     expect((performance.now() - queued) / 1000).toBeGreaterThan(3);
     expect(limited.data.progress.downloaded_bytes).toBeLessThan(bytes / 2);
 
     // Lifted while the download runs: the rest (over 10 s at the limit) arrives at once.
     const lifted = performance.now();
     expect((await api.call('PUT', '/api/config', { downloads: { speed_limit_bytes_per_second: 0 } })).status).toBe(200);
-    const done = await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete after the limit was lifted');
+    const done = await live.waitFor(
+      (message) => message.type === 'download_complete' && message.data.item_id === id,
+      'download_complete after the limit was lifted',
+    );
     expect((performance.now() - lifted) / 1000).toBeLessThan(6);
     expect((await readFile(done.data.file_path)).equals(largeFileBytes(0, bytes))).toBe(true);
-    expect(workers.filter((worker) => worker.child.exitCode === null).some((worker) => worker.output.some((line) => line.includes('settings changed by another process')))).toBe(true);
+    expect(
+      workers
+        .filter((worker) => worker.child.exitCode === null)
+        .some((worker) => worker.output.some((line) => line.includes('settings changed by another process'))),
+    ).toBe(true);
   }, 60_000);
 
   it('cancel through the API process stops the download on its worker within a heartbeat; retry resumes it there or elsewhere', async () => {
     const bytes = 2 * 1024 * 1024;
-    const id = await downloadUnderWay('tom-and-jerrys-grosse-reise', { season: 1, episode: 1 }, { bytes, bytesPerSecond: 256 * 1024, progressPast: 256 * 1024 });
+    const id = await downloadUnderWay(
+      'tom-and-jerrys-grosse-reise',
+      { season: 1, episode: 1 },
+      { bytes, bytesPerSecond: 256 * 1024, progressPast: 256 * 1024 },
+    );
     expect((await api.call('POST', `/api/queue/${id}/cancel`)).body).toMatchObject({ status: 'cancelled' });
     // The worker notices at its next heartbeat (1 s) and stops; the item stays cancelled.
     const asked = performance.now();
@@ -211,21 +267,33 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
     expect((await api.call('POST', '/api/queue/retry', { item_ids: [id] })).body).toEqual({ retried: [id] });
     const done = await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete after the retry');
     expect((await readFile(done.data.file_path)).equals(largeFileBytes(0, bytes))).toBe(true);
-    const ranges = site.stats.requests.filter((request) => request.path.startsWith('/media/mp4/') && request.method === 'GET').map((request) => request.headers.range);
+    const ranges = site.stats.requests
+      .filter((request) => request.path.startsWith('/media/mp4/') && request.method === 'GET')
+      .map((request) => request.headers.range);
     expect(ranges.at(-1)).toMatch(/^bytes=[1-9]\d*-/);
   }, 60_000);
 
   it('a retry right after a cancel never runs a second transfer while the worker is still stopping the first', async () => {
     const bytes = 1024 * 1024;
-    const id = await downloadUnderWay('tom-and-jerrys-grosse-reise', { season: 1, episode: 2 }, { bytes, bytesPerSecond: 256 * 1024, progressPast: 128 * 1024 });
+    const id = await downloadUnderWay(
+      'tom-and-jerrys-grosse-reise',
+      { season: 1, episode: 2 },
+      { bytes, bytesPerSecond: 256 * 1024, progressPast: 128 * 1024 },
+    );
     // Cancel and retry at once, well within the worker's one-second heartbeat.
     expect((await api.call('POST', `/api/queue/${id}/cancel`)).body).toMatchObject({ status: 'cancelled' });
     expect((await api.call('POST', '/api/queue/retry', { item_ids: [id] })).body).toEqual({ retried: [id] });
-    const done = await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete after the quick retry');
+    const done = await live.waitFor(
+      (message) => message.type === 'download_complete' && message.data.item_id === id,
+      'download_complete after the quick retry',
+    );
     const media = site.stats.requests.filter((request) => request.path.startsWith('/media/mp4/') && request.method === 'GET');
     const file = await readFile(done.data.file_path);
     // Should the file differ, say how it was fetched (which ranges, when, how large it came out).
-    const fetched = JSON.stringify({ size: file.length, requests: media.map((request) => ({ range: request.headers.range, startedAt: request.startedAt, endedAt: request.endedAt })) });
+    const fetched = JSON.stringify({
+      size: file.length,
+      requests: media.map((request) => ({ range: request.headers.range, startedAt: request.startedAt, endedAt: request.endedAt })),
+    });
     expect(file.equals(largeFileBytes(0, bytes)), fetched).toBe(true);
     // One transfer at a time: the resumed request began only after the first one had ended.
     expect(media).toHaveLength(2);
@@ -247,7 +315,12 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
       await other.login();
       expect((await api.call('POST', '/api/queue/stop')).status).toBe(200);
       expect((await other.call('GET', '/api/queue/status')).body).toMatchObject({ is_running: false });
-      const added = await other.call('POST', '/api/queue/add', { serie_id: 'film-collection', serie_folder: 'ignored', serie_name: 'ignored', episodes: [{ season: 1, episode: 2 }] });
+      const added = await other.call('POST', '/api/queue/add', {
+        serie_id: 'film-collection',
+        serie_folder: 'ignored',
+        serie_name: 'ignored',
+        episodes: [{ season: 1, episode: 2 }],
+      });
       expect(added.status).toBe(201);
       const [id] = added.body.item_ids as string[];
       // The item has its job, stored paused: no worker starts it. Nothing to wait for when
@@ -260,7 +333,10 @@ describe('scale-out: one API process, two workers, one PostgreSQL', () => {
       }
 
       expect((await other.call('POST', '/api/queue/start')).status).toBe(200);
-      await live.waitFor((message) => message.type === 'download_complete' && message.data.item_id === id, 'download_complete after the start on the second API process');
+      await live.waitFor(
+        (message) => message.type === 'download_complete' && message.data.item_id === id,
+        'download_complete after the start on the second API process',
+      );
       expect((await status()).is_running).toBe(true);
     } finally {
       await second.stop();

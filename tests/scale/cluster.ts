@@ -17,7 +17,10 @@ export interface ClusterOptions {
 /** config.json every process reads: the fixture site needs no pacing; Vidoza only (one media GET per download). */
 export async function writeClusterConfig(dataDir: string, downloads: Record<string, unknown> = {}): Promise<void> {
   await mkdir(dataDir, { recursive: true });
-  await writeFile(join(dataDir, 'config.json'), JSON.stringify({ provider: { requests_per_second: 50 }, downloads: { hosters: ['Vidoza'], max_attempts: 3, concurrency: 2, ...downloads } }));
+  await writeFile(
+    join(dataDir, 'config.json'),
+    JSON.stringify({ provider: { requests_per_second: 50 }, downloads: { hosters: ['Vidoza'], max_attempts: 3, concurrency: 2, ...downloads } }),
+  );
 }
 
 /** One `node backend/main.ts` with ANIWORLD_ROLE=role against the shared database and volumes. */

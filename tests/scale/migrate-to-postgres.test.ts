@@ -29,10 +29,19 @@ async function snapshot(orm: Orm): Promise<Record<string, unknown[]>> {
   for (const entity of ENTITIES as readonly unknown[] as EntityName<object>[]) {
     const meta = orm.getMetadata().get(entity);
     const rows = await em.find(entity, {}, { orderBy: { [meta.primaryKeys[0]]: 'asc' } as never });
-    result[meta.tableName] = rows.map((row) => Object.fromEntries(meta.props.filter((prop: { kind: string }) => prop.kind === 'scalar' || prop.kind === 'm:1').map((prop: { name: string }) => {
-      const value = (row as Record<string, unknown>)[prop.name];
-      return [prop.name, value instanceof Date ? value.toISOString() : value && typeof value === 'object' && 'id' in value ? (value as { id: unknown }).id : value];
-    })));
+    result[meta.tableName] = rows.map((row) =>
+      Object.fromEntries(
+        meta.props
+          .filter((prop: { kind: string }) => prop.kind === 'scalar' || prop.kind === 'm:1')
+          .map((prop: { name: string }) => {
+            const value = (row as Record<string, unknown>)[prop.name];
+            return [
+              prop.name,
+              value instanceof Date ? value.toISOString() : value && typeof value === 'object' && 'id' in value ? (value as { id: unknown }).id : value,
+            ];
+          }),
+      ),
+    );
   }
   return result;
 }
@@ -45,12 +54,27 @@ describe('aniworld migrate-to-postgres', () => {
     app = await startTestApp({ root: temp.path, env: { ANIWORLD_PROVIDER_URL: site.url } });
     const token = await app.login();
     const call = (method: string, path: string, body?: unknown) => app.request(method, path, { token, body });
-    const hook = await call('POST', '/api/webhooks', { name: 'receiver', url: 'http://127.0.0.1:9/hook', kind: 'json', events: ['series_added'], secret: 's3cret' });
+    const hook = await call('POST', '/api/webhooks', {
+      name: 'receiver',
+      url: 'http://127.0.0.1:9/hook',
+      kind: 'json',
+      events: ['series_added'],
+      secret: 's3cret',
+    });
     expect(hook.status).toBe(201);
     for (const key of ['demo-academy', 'still-running']) expect((await call('POST', '/api/anime/add', { key })).status).toBe(201);
     // Stopped: the items stay queued, nothing downloads.
     await call('POST', '/api/queue/stop');
-    await call('POST', '/api/queue/add', { serie_id: 'demo-academy', serie_folder: 'x', serie_name: 'x', episodes: [{ season: 1, episode: 1 }, { season: 2, episode: 2 }], priority: 2 });
+    await call('POST', '/api/queue/add', {
+      serie_id: 'demo-academy',
+      serie_folder: 'x',
+      serie_name: 'x',
+      episodes: [
+        { season: 1, episode: 1 },
+        { season: 2, episode: 2 },
+      ],
+      priority: 2,
+    });
     await waitUntil(async () => (await call('GET', `/api/webhooks/${hook.body.id}/deliveries`)).body?.total >= 2, 'two webhook deliveries recorded', 20_000);
     await app.stop();
 
@@ -58,9 +82,12 @@ describe('aniworld migrate-to-postgres', () => {
     const sqlite = await openDatabase({ file: `${app.dataDir}/aniworld.db`, journal: 'wal', backupDir: `${app.dataDir}/backups` });
     before = await snapshot(sqlite);
     await sqlite.close();
-    for (const table of ['series', 'episode', 'download_item', 'webhook', 'webhook_delivery', 'user_session', 'credential']) expect(before[table].length, table).toBeGreaterThan(0);
+    for (const table of ['series', 'episode', 'download_item', 'webhook', 'webhook_delivery', 'user_session', 'credential'])
+      expect(before[table].length, table).toBeGreaterThan(0);
 
-    const result = await cli(temp.path, ['migrate-to-postgres', '--url', server.url], { env: { ANIWORLD_DATA_DIR: app.dataDir, ANIWORLD_MEDIA_DIR: app.mediaDir } });
+    const result = await cli(temp.path, ['migrate-to-postgres', '--url', server.url], {
+      env: { ANIWORLD_DATA_DIR: app.dataDir, ANIWORLD_MEDIA_DIR: app.mediaDir },
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/episode\s+\d+/);
@@ -69,7 +96,11 @@ describe('aniworld migrate-to-postgres', () => {
     try {
       expect(await snapshot(postgres)).toEqual(before);
       // New rows get ids after the copied ones.
-      const next = await postgres.em.getConnection().execute("insert into series (key, folder, name, site, link, created_at, updated_at) values ('new-one', 'New', 'New', 's', 'l', now(), now()) returning id");
+      const next = await postgres.em
+        .getConnection()
+        .execute(
+          "insert into series (key, folder, name, site, link, created_at, updated_at) values ('new-one', 'New', 'New', 's', 'l', now(), now()) returning id",
+        );
       expect(Number(next[0].id)).toBeGreaterThan(Math.max(...before.series.map((row: any) => row.id)));
     } finally {
       await postgres.close();

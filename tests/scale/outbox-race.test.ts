@@ -15,7 +15,7 @@ describe('webhook outbox: three processes on one PostgreSQL', () => {
   beforeAll(async () => {
     server = await startPostgres();
     orm = await openPostgres({ url: server.url });
-    processes.push(...await Promise.all([0, 1, 2].map(() => OutboxProcess.start({ postgres: server.url }))));
+    processes.push(...(await Promise.all([0, 1, 2].map(() => OutboxProcess.start({ postgres: server.url })))));
     receiver = await Receiver.start();
   }, 180_000);
   afterAll(async () => {

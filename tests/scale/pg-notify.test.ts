@@ -8,8 +8,12 @@ import { startPostgres, type PostgresServer } from './postgres-server.ts';
 let server: PostgresServer;
 const logger = createLogger({ level: 'silent' });
 
-beforeAll(async () => { server = await startPostgres(); }, 180_000);
-afterAll(async () => { await server?.stop(); });
+beforeAll(async () => {
+  server = await startPostgres();
+}, 180_000);
+afterAll(async () => {
+  await server?.stop();
+});
 
 describe('PostgreSQL notify channel', () => {
   it('listens again after its connection was terminated, says so once, and carries messages again', async () => {
@@ -17,13 +21,31 @@ describe('PostgreSQL notify channel', () => {
     let reconnects = 0;
     // Woken by the channel's own callbacks: the test waits for messages and reconnects, not for a while.
     const waiting: (() => void)[] = [];
-    const wake = () => { for (const resume of waiting.splice(0)) resume(); };
-    const until = async (check: () => boolean) => { while (!check()) await new Promise<void>((resolve) => waiting.push(resolve)); };
+    const wake = () => {
+      for (const resume of waiting.splice(0)) resume();
+    };
+    const until = async (check: () => boolean) => {
+      while (!check()) await new Promise<void>((resolve) => waiting.push(resolve));
+    };
     const channels: NotifyChannel[] = [];
     const db = new pg.Client({ connectionString: server.url });
     await db.connect();
     try {
-      channels.push(await openNotifyChannel({ url: server.url, channel: 'aniworld_events', logger, onMessage: (payload) => { received.push(payload); wake(); }, onReconnect: () => { reconnects++; wake(); } }));
+      channels.push(
+        await openNotifyChannel({
+          url: server.url,
+          channel: 'aniworld_events',
+          logger,
+          onMessage: (payload) => {
+            received.push(payload);
+            wake();
+          },
+          onReconnect: () => {
+            reconnects++;
+            wake();
+          },
+        }),
+      );
       channels.push(await openNotifyChannel({ url: server.url, channel: 'aniworld_events', logger, onMessage: () => {} }));
       const sending = channels[1];
       for (const payload of ['one', 'two', 'three']) await sending.publish(payload);

@@ -27,7 +27,13 @@ const logger = createLogger({ level: 'silent' });
 beforeAll(async () => {
   [server, temp] = await Promise.all([startPostgres(), makeTempDir('aniworld-pg-unique-')]);
   orm = await openDatabase({ file: join(temp.path, 'aniworld.db'), journal: 'wal', backupDir: join(temp.path, 'backups') });
-  settings = new SettingsStore({ file: join(temp.path, 'config.json'), backupDir: join(temp.path, 'backups'), envSettings: {}, initial: settingsSchema.parse({}), clock: systemClock });
+  settings = new SettingsStore({
+    file: join(temp.path, 'config.json'),
+    backupDir: join(temp.path, 'backups'),
+    envSettings: {},
+    initial: settingsSchema.parse({}),
+    clock: systemClock,
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -86,8 +92,12 @@ describe('PostgreSQL job store: unique keys', () => {
     await db.connect();
     try {
       await db.query('drop index if exists agenda_jobs_unique_key_idx');
-      await db.query("insert into agenda_jobs (name, data, next_run_at) values ('download-episode', '{\"itemId\":\"y\",\"_uniqueKey\":\"download:y\"}', now())");
-      const { rows: [running] } = await db.query("insert into agenda_jobs (name, data, locked_at) values ('download-episode', '{\"itemId\":\"y\",\"_uniqueKey\":\"download:y\"}', now()) returning id");
+      await db.query('insert into agenda_jobs (name, data, next_run_at) values (\'download-episode\', \'{"itemId":"y","_uniqueKey":"download:y"}\', now())');
+      const {
+        rows: [running],
+      } = await db.query(
+        'insert into agenda_jobs (name, data, locked_at) values (\'download-episode\', \'{"itemId":"y","_uniqueKey":"download:y"}\', now()) returning id',
+      );
       await processRunner();
       const { rows } = await db.query("select id from agenda_jobs where data->>'_uniqueKey' = 'download:y'");
       expect(rows).toEqual([{ id: running.id }]);

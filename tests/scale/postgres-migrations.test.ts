@@ -22,8 +22,12 @@ import type { MediaRoot } from '../../backend/modules/series/media-root.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 let server: PostgresServer;
-beforeAll(async () => { server = await startPostgres(); }, 180_000);
-afterAll(async () => { await server?.stop(); });
+beforeAll(async () => {
+  server = await startPostgres();
+}, 180_000);
+afterAll(async () => {
+  await server?.stop();
+});
 
 describe('PostgreSQL migrations', () => {
   it('produce exactly the schema the entities describe', async () => {
@@ -69,9 +73,27 @@ describe('PostgreSQL migrations', () => {
     const longUrl = `https://hooks.example.org/${'a'.repeat(1000)}`;
     try {
       await inContext(orm, async () => {
-        const series = orm.em.create(Series, { key: 'one-piece', folder: 'F'.repeat(300), name: 'N'.repeat(300), site: 'https://aniworld.to', link: `https://aniworld.to/anime/stream/${'l'.repeat(300)}`, cover: `https://aniworld.to/${'c'.repeat(400)}.jpg` });
+        const series = orm.em.create(Series, {
+          key: 'one-piece',
+          folder: 'F'.repeat(300),
+          name: 'N'.repeat(300),
+          site: 'https://aniworld.to',
+          link: `https://aniworld.to/anime/stream/${'l'.repeat(300)}`,
+          cover: `https://aniworld.to/${'c'.repeat(400)}.jpg`,
+        });
         orm.em.create(Episode, { series, season: 1, number: 1, titleDe: 'T'.repeat(400), languages: [], downloaded: true, filePath: longPath, size: threeGib });
-        orm.em.create(DownloadItem, { id: 'big', seriesKey: 'one-piece', seriesFolder: 'F'.repeat(300), seriesName: 'N'.repeat(300), season: 1, episode: 1, status: 'completed', downloadedBytes: threeGib, totalBytes: threeGib, filePath: longPath });
+        orm.em.create(DownloadItem, {
+          id: 'big',
+          seriesKey: 'one-piece',
+          seriesFolder: 'F'.repeat(300),
+          seriesName: 'N'.repeat(300),
+          season: 1,
+          episode: 1,
+          status: 'completed',
+          downloadedBytes: threeGib,
+          totalBytes: threeGib,
+          filePath: longPath,
+        });
         orm.em.create(Webhook, { id: 'hook', name: 'long', url: longUrl, kind: 'json', secret: 's'.repeat(500) });
         await orm.em.flush();
       });
@@ -98,16 +120,29 @@ describe('PostgreSQL migrations', () => {
     try {
       await orm.migrator.down({ to: 'Migration20261124000000_initial' });
       const connection = orm.em.getConnection();
-      await connection.execute(`insert into series (id, key, folder, name, site, link, created_at, updated_at) values (1, 'one-piece', 'One Piece', 'One Piece', 'https://aniworld.to', 'https://aniworld.to/anime/stream/one-piece', now(), now())`);
-      await connection.execute(`insert into episode (series_id, season, number, file_path, size, created_at, updated_at) values (1, 1, 1, '/media/One Piece/S01E01.mkv', 2000000000, now(), now())`);
-      await connection.execute(`insert into download_item (id, series_key, series_folder, series_name, season, episode, downloaded_bytes, total_bytes, created_at, updated_at) values ('item', 'one-piece', 'One Piece', 'One Piece', 1, 1, 1000, 2000000000, now(), now())`);
+      await connection.execute(
+        `insert into series (id, key, folder, name, site, link, created_at, updated_at) values (1, 'one-piece', 'One Piece', 'One Piece', 'https://aniworld.to', 'https://aniworld.to/anime/stream/one-piece', now(), now())`,
+      );
+      await connection.execute(
+        `insert into episode (series_id, season, number, file_path, size, created_at, updated_at) values (1, 1, 1, '/media/One Piece/S01E01.mkv', 2000000000, now(), now())`,
+      );
+      await connection.execute(
+        `insert into download_item (id, series_key, series_folder, series_name, season, episode, downloaded_bytes, total_bytes, created_at, updated_at) values ('item', 'one-piece', 'One Piece', 'One Piece', 1, 1, 1000, 2000000000, now(), now())`,
+      );
       await orm.migrator.up();
       expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
-      const rows = await connection.execute(`select e.size, e.file_path, d.downloaded_bytes, d.total_bytes, pg_typeof(e.size)::text as size_type from episode e, download_item d`);
-      expect(rows).toEqual([{ size: '2000000000', file_path: '/media/One Piece/S01E01.mkv', downloaded_bytes: '1000', total_bytes: '2000000000', size_type: 'bigint' }]);
+      const rows = await connection.execute(
+        `select e.size, e.file_path, d.downloaded_bytes, d.total_bytes, pg_typeof(e.size)::text as size_type from episode e, download_item d`,
+      );
+      expect(rows).toEqual([
+        { size: '2000000000', file_path: '/media/One Piece/S01E01.mkv', downloaded_bytes: '1000', total_bytes: '2000000000', size_type: 'bigint' },
+      ]);
       // A new episode still gets an id after the existing one.
       await connection.execute(`insert into episode (series_id, season, number, size, created_at, updated_at) values (1, 1, 2, ${3 * 2 ** 30}, now(), now())`);
-      expect(await connection.execute('select id, size from episode order by id')).toEqual([{ id: 1, size: '2000000000' }, { id: 2, size: String(3 * 2 ** 30) }]);
+      expect(await connection.execute('select id, size from episode order by id')).toEqual([
+        { id: 1, size: '2000000000' },
+        { id: 2, size: String(3 * 2 ** 30) },
+      ]);
     } finally {
       await orm.close();
     }
@@ -119,14 +154,34 @@ describe('PostgreSQL migrations', () => {
     try {
       await orm.migrator.down({ to: 'Migration20261127000000_wide_columns' });
       const connection = orm.em.getConnection();
-      for (const id of ['raced', 'calm']) await connection.execute(`insert into webhook (id, name, url, kind, created_at, updated_at) values ('${id}', '${id}', 'http://127.0.0.1:9/', 'json', now(), now())`);
-      for (const [id, hookId, sequence] of [[1, 'raced', 1], [2, 'raced', 2], [3, 'calm', 1], [4, 'raced', 2], [5, 'raced', 3]] as const) {
-        await connection.execute(`insert into webhook_delivery (id, webhook_id, sequence, event, payload, created_at) values (${id}, '${hookId}', ${sequence}, 'download_complete', '{}', now())`);
+      for (const id of ['raced', 'calm'])
+        await connection.execute(
+          `insert into webhook (id, name, url, kind, created_at, updated_at) values ('${id}', '${id}', 'http://127.0.0.1:9/', 'json', now(), now())`,
+        );
+      for (const [id, hookId, sequence] of [
+        [1, 'raced', 1],
+        [2, 'raced', 2],
+        [3, 'calm', 1],
+        [4, 'raced', 2],
+        [5, 'raced', 3],
+      ] as const) {
+        await connection.execute(
+          `insert into webhook_delivery (id, webhook_id, sequence, event, payload, created_at) values (${id}, '${hookId}', ${sequence}, 'download_complete', '{}', now())`,
+        );
       }
       await orm.migrator.up();
       expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
-      expect(await connection.execute('select id, sequence from webhook_delivery order by id')).toEqual([{ id: 1, sequence: 1 }, { id: 2, sequence: 2 }, { id: 3, sequence: 1 }, { id: 4, sequence: 3 }, { id: 5, sequence: 4 }]);
-      expect(await connection.execute('select id, last_sequence from webhook order by id')).toEqual([{ id: 'calm', last_sequence: 1 }, { id: 'raced', last_sequence: 4 }]);
+      expect(await connection.execute('select id, sequence from webhook_delivery order by id')).toEqual([
+        { id: 1, sequence: 1 },
+        { id: 2, sequence: 2 },
+        { id: 3, sequence: 1 },
+        { id: 4, sequence: 3 },
+        { id: 5, sequence: 4 },
+      ]);
+      expect(await connection.execute('select id, last_sequence from webhook order by id')).toEqual([
+        { id: 'calm', last_sequence: 1 },
+        { id: 'raced', last_sequence: 4 },
+      ]);
     } finally {
       await orm.close();
     }
@@ -137,10 +192,21 @@ describe('PostgreSQL migrations', () => {
     const orm = await openPostgres({ url });
     try {
       await inContext(orm, async () => {
-        const wants = (key: string, preferredLanguage: string | null) => orm.em.create(Series, { key, folder: key, name: key, site: 'aniworld.to', link: `https://aniworld.to/anime/stream/${key}`, preferredLanguage });
+        const wants = (key: string, preferredLanguage: string | null) =>
+          orm.em.create(Series, { key, folder: key, name: key, site: 'aniworld.to', link: `https://aniworld.to/anime/stream/${key}`, preferredLanguage });
         const first = wants('first', null);
         const second = wants('second', 'German Sub');
-        const episode = (series: typeof first, number: number, language: string | null, languages: string[]) => orm.em.create(Episode, { series, season: 1, number, languages, onProvider: true, downloaded: true, filePath: `S01E0${number}.mp4`, language: language as never });
+        const episode = (series: typeof first, number: number, language: string | null, languages: string[]) =>
+          orm.em.create(Episode, {
+            series,
+            season: 1,
+            number,
+            languages,
+            onProvider: true,
+            downloaded: true,
+            filePath: `S01E0${number}.mp4`,
+            language: language as never,
+          });
         episode(first, 1, 'German Sub', ['German Dub', 'German Sub']);
         episode(first, 2, 'German Sub', ['German Sub']);
         episode(first, 3, null, ['German Dub', 'German Sub']);
@@ -151,7 +217,10 @@ describe('PostgreSQL migrations', () => {
       const settings = settingsSchema.parse({});
       const view = new SeriesListView({ orm, settings: { current: () => settings, subscribe: () => () => {} } });
       const summaries = await inContext(orm, async () => (await view.body()).summaries);
-      expect(summaries.map((summary) => [summary.key, summary.upgradable_count])).toEqual([['first', 1], ['second', 1]]);
+      expect(summaries.map((summary) => [summary.key, summary.upgradable_count])).toEqual([
+        ['first', 1],
+        ['second', 1],
+      ]);
     } finally {
       await orm.close();
     }
@@ -166,7 +235,15 @@ describe('PostgreSQL migrations', () => {
     await writeFile(join(root, 'Show', 'Season 01', 'Show - S01E01.mkv'), '');
     const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
     // A minute ahead: the directories just written count as settled.
-    const scanner = (orm: Awaited<ReturnType<typeof openPostgres>>) => new LibraryScanService({ orm, root: { path: () => root } as MediaRoot, events: new EventBus(), logger, clock: new FakeClock(Date.now() + 60_000), providerUrl: () => 'https://aniworld.to' });
+    const scanner = (orm: Awaited<ReturnType<typeof openPostgres>>) =>
+      new LibraryScanService({
+        orm,
+        root: { path: () => root } as MediaRoot,
+        events: new EventBus(),
+        logger,
+        clock: new FakeClock(Date.now() + 60_000),
+        providerUrl: () => 'https://aniworld.to',
+      });
     try {
       const first = await openPostgres({ url });
       try {

@@ -19,7 +19,9 @@ const NOBODY = 65534;
 /** The newest Debian PostgreSQL bin directory (scripts/install-system-deps.sh installs it), or undefined. */
 export function postgresBinDir(): string | undefined {
   if (!existsSync(DEBIAN_BINARIES)) return undefined;
-  const versions = readdirSync(DEBIAN_BINARIES).filter((name) => existsSync(join(DEBIAN_BINARIES, name, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(DEBIAN_BINARIES)
+    .filter((name) => existsSync(join(DEBIAN_BINARIES, name, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(DEBIAN_BINARIES, versions[0], 'bin') : undefined;
 }
 
@@ -41,7 +43,28 @@ export async function startPostgres(): Promise<PostgresServer> {
   const init = spawnSync(join(bin, 'initdb'), ['-D', dataDir, '-U', 'aniworld', '--auth=trust', '--encoding=UTF8', '--no-sync'], { encoding: 'utf8', ...user });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   const port = await freePort();
-  const child = spawn(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), '-k', temp.path, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'], { stdio: ['ignore', 'pipe', 'pipe'], ...user });
+  const child = spawn(
+    join(bin, 'postgres'),
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-k',
+      temp.path,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=200',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], ...user },
+  );
   const output: string[] = [];
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`postgres did not start:\n${output.join('')}`)), 90_000);
@@ -54,11 +77,18 @@ export async function startPostgres(): Promise<PostgresServer> {
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`postgres exited (${code}):\n${output.join('')}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`postgres exited (${code}):\n${output.join('')}`));
+    });
   });
   const base = `postgresql://aniworld@127.0.0.1:${port}`;
   const psql = (sql: string) => {
-    const result = spawnSync(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'aniworld', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
+    const result = spawnSync(
+      join(bin, 'psql'),
+      ['-h', '127.0.0.1', '-p', String(port), '-U', 'aniworld', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql],
+      { encoding: 'utf8' },
+    );
     if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
   };
   psql('create database aniworld');
@@ -92,4 +122,3 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(fast);
   clearTimeout(kill);
 }
-

@@ -19,8 +19,12 @@ import { ApiClient, startRole, waitUntil, writeClusterConfig } from './cluster.t
 let redis: RedisServer;
 const logger = createLogger({ level: 'silent' });
 
-beforeAll(async () => { redis = await startRedis(); }, 90_000);
-afterAll(async () => { await redis?.stop(); });
+beforeAll(async () => {
+  redis = await startRedis();
+}, 90_000);
+afterAll(async () => {
+  await redis?.stop();
+});
 
 /** One process's side: its own bus, a bridge and a Redis channel, and what reached its bus. */
 async function processSide() {
@@ -32,18 +36,28 @@ async function processSide() {
     seen.push(event);
     for (const resume of waiting.splice(0)) resume();
   });
-  const until = async (check: () => boolean) => { while (!check()) await new Promise<void>((resolve) => waiting.push(resolve)); };
+  const until = async (check: () => boolean) => {
+    while (!check()) await new Promise<void>((resolve) => waiting.push(resolve));
+  };
   const bridge = new EventBridge({ events, logger, maxBytes: 1024 * 1024 });
   const channel = await openRedisChannel({ url: redis.url, channel: 'aniworld_events', logger, onMessage: (payload) => bridge.receive(payload) });
   bridge.start(channel);
-  return { events, seen, until, close: async () => { await bridge.stop(); await channel.close(); } };
+  return {
+    events,
+    seen,
+    until,
+    close: async () => {
+      await bridge.stop();
+      await channel.close();
+    },
+  };
 }
 
 /** How many connections subscribe to the events channel. */
 async function subscribers(): Promise<number> {
   const client = new Redis(redis.url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
   try {
-    const [, count] = await client.pubsub('NUMSUB', 'aniworld_events') as [string, number];
+    const [, count] = (await client.pubsub('NUMSUB', 'aniworld_events')) as [string, number];
     return count;
   } catch {
     return 0;
@@ -99,7 +113,9 @@ describe('events through Redis pub/sub', () => {
 
   it('a Redis that cannot be reached stops the start with a message naming REDIS_URL', async () => {
     const nowhere = `redis://127.0.0.1:${await freePort()}`;
-    await expect(openRedisChannel({ url: nowhere, channel: 'aniworld_events', logger, onMessage: () => {}, connectTimeoutMs: 1500 })).rejects.toThrow(/Redis \(REDIS_URL\) is not reachable/);
+    await expect(openRedisChannel({ url: nowhere, channel: 'aniworld_events', logger, onMessage: () => {}, connectTimeoutMs: 1500 })).rejects.toThrow(
+      /Redis \(REDIS_URL\) is not reachable/,
+    );
   });
 });
 
@@ -119,7 +135,13 @@ describe('a cluster with REDIS_URL', () => {
     [postgres, site, temp] = await Promise.all([startPostgres(), startFixtureSite({ seriesCount: 1 }), makeTempDir('aniworld-redis-cluster-')]);
     const dataDir = join(temp.path, 'config');
     await writeClusterConfig(dataDir);
-    const options = { dataDir, mediaDir: join(temp.path, 'media'), databaseUrl: postgres.url, providerUrl: site.url, env: { REDIS_URL: redis.url, LOG_LEVEL: 'info' } };
+    const options = {
+      dataDir,
+      mediaDir: join(temp.path, 'media'),
+      databaseUrl: postgres.url,
+      providerUrl: site.url,
+      env: { REDIS_URL: redis.url, LOG_LEVEL: 'info' },
+    };
     const apiProcess = await startRole('api', options);
     processes.push(apiProcess, await startRole('worker', options));
     const api = new ApiClient(apiProcess.url);

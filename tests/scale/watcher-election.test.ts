@@ -31,7 +31,11 @@ afterAll(async () => {
 
 /** A worker in this process that asks for the lock every 100 ms (15 s in production). */
 async function worker(): Promise<TestApp> {
-  const app = await startTestApp({ root: temp.path, env: { ANIWORLD_ROLE: 'worker', ANIWORLD_DATABASE_URL: server.url, ANIWORLD_WATCH: 'true' }, start: { watcherRetryMs: 100 } });
+  const app = await startTestApp({
+    root: temp.path,
+    env: { ANIWORLD_ROLE: 'worker', ANIWORLD_DATABASE_URL: server.url, ANIWORLD_WATCH: 'true' },
+    start: { watcherRetryMs: 100 },
+  });
   apps.push(app);
   return app;
 }
@@ -39,7 +43,8 @@ async function worker(): Promise<TestApp> {
 const watcher = async (url: string) => (await (await fetch(`${url}/health`)).json()).watcher;
 const state = async (url: string) => (await watcher(url)).state;
 /** Server processes (pids) holding the watcher lock; there must never be more than one. */
-const holders = async () => (await db.query<{ pid: number }>("select pid from pg_locks where locktype = 'advisory' and objid = $1 and granted", [0x616e6978])).rows.map((row) => row.pid);
+const holders = async () =>
+  (await db.query<{ pid: number }>("select pid from pg_locks where locktype = 'advisory' and objid = $1 and granted", [0x616e6978])).rows.map((row) => row.pid);
 
 // What a worker logs as the election changes; the test waits for these instead of for a while.
 const WATCHING = 'watching the media folder';

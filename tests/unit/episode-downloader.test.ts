@@ -36,9 +36,16 @@ describe('EpisodeDownloader (unit, fake provider, hosters and transfer)', () => 
     recorded.length = 0;
     settings = settingsSchema.parse({ downloads: { languages: ['German Dub', 'German Sub'], hosters: ['VOE', 'Vidoza', 'Doodstream'] } });
   });
-  afterEach(async () => { await temp.remove(); });
+  afterEach(async () => {
+    await temp.remove();
+  });
 
-  const link = (hoster: string, language: Language): HosterLink => ({ hoster, language, linkId: `${hoster}-${language}`, redirectUrl: `https://provider.test/redirect/${hoster}/${encodeURIComponent(language)}` });
+  const link = (hoster: string, language: Language): HosterLink => ({
+    hoster,
+    language,
+    linkId: `${hoster}-${language}`,
+    redirectUrl: `https://provider.test/redirect/${hoster}/${encodeURIComponent(language)}`,
+  });
   const media = (hoster: string): ResolvedMedia => ({ url: `https://${hoster.toLowerCase()}.test/video.mp4`, kind: 'mp4', headers: {} });
 
   function downloader(): EpisodeDownloader {
@@ -47,7 +54,9 @@ describe('EpisodeDownloader (unit, fake provider, hosters and transfer)', () => 
         if (providerFailure) throw providerFailure;
         return { key, season, episode, titleDe: null, titleEn: null, type: 'episode', languages: [...new Set(links.map((entry) => entry.language))], links };
       },
-      async resolveRedirect(entry: HosterLink) { return `https://${entry.hoster.toLowerCase()}.test/e/${entry.linkId}`; },
+      async resolveRedirect(entry: HosterLink) {
+        return `https://${entry.hoster.toLowerCase()}.test/e/${entry.linkId}`;
+      },
     };
     const hosters = {
       find(name: string): Hoster | undefined {
@@ -76,15 +85,25 @@ describe('EpisodeDownloader (unit, fake provider, hosters and transfer)', () => 
       },
     };
     const series: DownloadTarget = {
-      async episodeTarget(key, season, episode, language, extension) { return join(temp.path, key, `S${season}E${episode}.${language}.${extension}`); },
-      async markEpisodeDownloaded(key, season, episode, path, size, file) { recorded.push({ key, season, episode, path, size, language: file.language }); },
+      async episodeTarget(key, season, episode, language, extension) {
+        return join(temp.path, key, `S${season}E${episode}.${language}.${extension}`);
+      },
+      async markEpisodeDownloaded(key, season, episode, path, size, file) {
+        recorded.push({ key, season, episode, path, size, language: file.language });
+      },
     };
     return new EpisodeDownloader({ provider: () => provider, hosters: async () => hosters, series, engine, settings: { current: () => settings } });
   }
 
   const request = { key: 'demo', season: 1, episode: 2, language: null, previous: { hoster: null, language: null, target: null } };
   const hooks = () => ({ signal: new AbortController().signal, onProgress: () => {}, onSource: () => {} });
-  const failureOf = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected the download to fail'); }, (error: unknown) => error as DownloadFailure);
+  const failureOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => {
+        throw new Error('expected the download to fail');
+      },
+      (error: unknown) => error as DownloadFailure,
+    );
 
   it('takes the first configured language, then the first configured hoster, and records the file', async () => {
     links = [link('Vidoza', 'German Sub'), link('Vidoza', 'German Dub'), link('VOE', 'German Dub'), link('Streamtape', 'German Dub')];
@@ -130,9 +149,15 @@ describe('EpisodeDownloader (unit, fake provider, hosters and transfer)', () => 
 
   it('tells a series gone from the provider (permanent) from a provider that does not answer (unwell)', async () => {
     providerFailure = new ProviderNotFoundError('no such page');
-    expect(await failureOf(downloader().download(request, hooks()))).toMatchObject({ kind: 'permanent', message: 'S01E02 of "demo" is no longer on the provider' });
+    expect(await failureOf(downloader().download(request, hooks()))).toMatchObject({
+      kind: 'permanent',
+      message: 'S01E02 of "demo" is no longer on the provider',
+    });
     providerFailure = new ProviderUnavailableError('connect ECONNREFUSED');
-    expect(await failureOf(downloader().download(request, hooks()))).toMatchObject({ kind: 'unwell', message: 'The provider did not answer (connect ECONNREFUSED) for S01E02' });
+    expect(await failureOf(downloader().download(request, hooks()))).toMatchObject({
+      kind: 'unwell',
+      message: 'The provider did not answer (connect ECONNREFUSED) for S01E02',
+    });
   });
 
   it('tries the source of an existing .part first and drops a .part from another source', async () => {

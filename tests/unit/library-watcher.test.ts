@@ -48,7 +48,13 @@ describe('LibraryWatcher (unit, fake file system events and clock)', () => {
   beforeEach(async () => {
     temp = await makeTempDir();
     orm = await openDatabase({ file: join(temp.path, 'aniworld.db'), journal: 'wal', backupDir: join(temp.path, 'backups') });
-    settings = new SettingsStore({ file: join(temp.path, 'config.json'), backupDir: join(temp.path, 'backups'), envSettings: {}, initial: settingsSchema.parse({}), clock: new FakeClock() });
+    settings = new SettingsStore({
+      file: join(temp.path, 'config.json'),
+      backupDir: join(temp.path, 'backups'),
+      envSettings: {},
+      initial: settingsSchema.parse({}),
+      clock: new FakeClock(),
+    });
     events = new EventBus();
     published = [];
     events.subscribe((event) => published.push(event));
@@ -73,13 +79,20 @@ describe('LibraryWatcher (unit, fake file system events and clock)', () => {
     library = new LibraryWatcher({
       series: {
         mediaRoot: () => root,
-        async keyForPath(path) { return path.startsWith(`${root}/Demo Academy`) ? 'demo-academy' : undefined; },
+        async keyForPath(path) {
+          return path.startsWith(`${root}/Demo Academy`) ? 'demo-academy' : undefined;
+        },
         async scanSeries(key) {
           scans.push(key);
           await holdScans;
         },
       },
-      orm, settings, events, clock, watch: fakeWatch, debounceMs: 20,
+      orm,
+      settings,
+      events,
+      clock,
+      watch: fakeWatch,
+      debounceMs: 20,
       logger: createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) }),
     });
     await library.start();
@@ -91,7 +104,8 @@ describe('LibraryWatcher (unit, fake file system events and clock)', () => {
     const watcher = await start();
     expect(watcher.health()).toMatchObject({ status: 'ok', mode: 'inotify', state: 'watching' });
     fileSystem().emit('addDir', `${root}/Demo Academy/Season 02`);
-    for (let episode = 1; episode <= 12; episode++) fileSystem().emit('add', `${root}/Demo Academy/Season 02/Demo Academy - S02E${String(episode).padStart(2, '0')}.mkv`);
+    for (let episode = 1; episode <= 12; episode++)
+      fileSystem().emit('add', `${root}/Demo Academy/Season 02/Demo Academy - S02E${String(episode).padStart(2, '0')}.mkv`);
     await expect.poll(() => scans).toEqual(['demo-academy']);
     await watcher.idle();
     expect(scans).toEqual(['demo-academy']);
@@ -101,7 +115,18 @@ describe('LibraryWatcher (unit, fake file system events and clock)', () => {
     const watcher = await start();
     fileSystem().emit('add', `${root}/Demo Academy/Season 01/notes.txt`);
     const own = `${root}/Demo Academy/Season 01/Demo Academy - S01E01.mp4`;
-    events.publish('download_complete', { item_id: 'a1', key: 'demo-academy', folder: 'Demo Academy', season: 1, episode: 1, serie_name: 'Demo Academy', file_path: own, size: 5, hoster: 'VOE', language: 'German Dub' });
+    events.publish('download_complete', {
+      item_id: 'a1',
+      key: 'demo-academy',
+      folder: 'Demo Academy',
+      season: 1,
+      episode: 1,
+      serie_name: 'Demo Academy',
+      file_path: own,
+      size: 5,
+      hoster: 'VOE',
+      language: 'German Dub',
+    });
     fileSystem().emit('add', own);
     await watcher.idle();
     expect(scans).toEqual([]);
@@ -114,7 +139,9 @@ describe('LibraryWatcher (unit, fake file system events and clock)', () => {
   it('scans a series once more when it changed during its scan, not once per change', async () => {
     const watcher = await start();
     let release!: () => void;
-    holdScans = new Promise((resolve) => { release = resolve; });
+    holdScans = new Promise((resolve) => {
+      release = resolve;
+    });
     fileSystem().emit('add', `${root}/Demo Academy/Season 01/a.mkv`);
     await expect.poll(() => scans).toEqual(['demo-academy']);
     for (const name of ['b.mkv', 'c.mkv', 'd.mkv']) fileSystem().emit('add', `${root}/Demo Academy/Season 01/${name}`);
@@ -130,10 +157,12 @@ describe('LibraryWatcher (unit, fake file system events and clock)', () => {
     const watcher = await start();
     fileSystem().emit('addDir', `${root}/New Show`);
     fileSystem().emit('unlinkDir', `${root}/Old Show`);
-    await expect.poll(() => published.filter((event) => event.type === 'import_folder_changed').map((event) => event.data)).toEqual([
-      { folder: 'New Show', change: 'added' },
-      { folder: 'Old Show', change: 'removed' },
-    ]);
+    await expect
+      .poll(() => published.filter((event) => event.type === 'import_folder_changed').map((event) => event.data))
+      .toEqual([
+        { folder: 'New Show', change: 'added' },
+        { folder: 'Old Show', change: 'removed' },
+      ]);
     await watcher.idle();
     expect(scans).toEqual([]);
   });

@@ -23,7 +23,13 @@ import { settingsSchema } from '../../config/schema.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 /** A transfer the test holds open, fails or lets finish; it honours the abort signal like the real one. */
-interface HeldTransfer { readonly url: string; readonly signal: AbortSignal; settled: boolean; finish(): void; fail(error: Error): void }
+interface HeldTransfer {
+  readonly url: string;
+  readonly signal: AbortSignal;
+  settled: boolean;
+  finish(): void;
+  fail(error: Error): void;
+}
 
 /**
  * The queue with the outside faked: the provider and hoster pages (HTTP), the byte mover, the
@@ -45,11 +51,28 @@ describe('QueueService (unit, fake provider, transfer and disk)', () => {
   const link: HosterLink = { hoster: 'VOE', language: 'German Dub', linkId: '1', redirectUrl: 'https://provider.test/redirect/1' };
   const provider = {
     async getEpisodeLinks(key: string, season: number, episode: number): Promise<EpisodeLinks> {
-      return { key, season, episode, titleDe: null, titleEn: null, type: 'episode', languages: ['German Dub'], links: [{ ...link, linkId: `${season}-${episode}` }] };
+      return {
+        key,
+        season,
+        episode,
+        titleDe: null,
+        titleEn: null,
+        type: 'episode',
+        languages: ['German Dub'],
+        links: [{ ...link, linkId: `${season}-${episode}` }],
+      };
     },
-    async resolveRedirect(entry: HosterLink) { return `https://voe.test/e/${entry.linkId}`; },
+    async resolveRedirect(entry: HosterLink) {
+      return `https://voe.test/e/${entry.linkId}`;
+    },
   };
-  const hosters = { find: () => ({ name: 'VOE', canHandle: () => true, resolve: async (embedUrl: string): Promise<ResolvedMedia> => ({ url: `${embedUrl}/video.mp4`, kind: 'mp4', headers: {} }) }) };
+  const hosters = {
+    find: () => ({
+      name: 'VOE',
+      canHandle: () => true,
+      resolve: async (embedUrl: string): Promise<ResolvedMedia> => ({ url: `${embedUrl}/video.mp4`, kind: 'mp4', headers: {} }),
+    }),
+  };
   const engine = {
     async transfer(request: TransferRequest): Promise<TransferResult> {
       // Like the real engine: the target is known (and the .part opened) before bytes flow.
@@ -59,9 +82,17 @@ describe('QueueService (unit, fake provider, transfer and disk)', () => {
       await new Promise<void>((resolve, reject) => {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });
         const entry: HeldTransfer = {
-          url: request.media.url, signal, settled: false,
-          finish: () => { entry.settled = true; resolve(); },
-          fail: (error) => { entry.settled = true; reject(error); },
+          url: request.media.url,
+          signal,
+          settled: false,
+          finish: () => {
+            entry.settled = true;
+            resolve();
+          },
+          fail: (error) => {
+            entry.settled = true;
+            reject(error);
+          },
         };
         held.push(entry);
       });
@@ -79,21 +110,43 @@ describe('QueueService (unit, fake provider, transfer and disk)', () => {
     const em = orm.em.fork();
     em.create(Series, { key: 'demo', folder: 'Demo', name: 'Demo', site: 'aniworld.to', link: 'https://provider.test/anime/stream/demo' });
     await em.flush();
-    settings = new SettingsStore({ file: join(temp.path, 'config.json'), backupDir: join(temp.path, 'backups'), envSettings: {}, initial: settingsSchema.parse({ downloads: { hosters: ['VOE'], languages: ['German Dub'], concurrency: 2, max_attempts: 3 } }), clock: systemClock });
+    settings = new SettingsStore({
+      file: join(temp.path, 'config.json'),
+      backupDir: join(temp.path, 'backups'),
+      envSettings: {},
+      initial: settingsSchema.parse({ downloads: { hosters: ['VOE'], languages: ['German Dub'], concurrency: 2, max_attempts: 3 } }),
+      clock: systemClock,
+    });
     events = new EventBus();
     published = [];
     events.subscribe((event) => published.push(event));
     const store = await createJobStore({ kind: 'sqlite', sqliteFile: join(temp.path, 'jobs.db'), dataDir: temp.path, env: {} });
     jobs = createJobRunner(store, { orm, settings, logger, processEveryMs: 100 });
     const media = join(temp.path, 'media');
-    const recorded = { async episodeTarget(key: string, season: number, episode: number, _language: string | null, extension: string) { return join(media, key, `S${season}E${episode}.${extension}`); }, async markEpisodeDownloaded() {} };
+    const recorded = {
+      async episodeTarget(key: string, season: number, episode: number, _language: string | null, extension: string) {
+        return join(media, key, `S${season}E${episode}.${extension}`);
+      },
+      async markEpisodeDownloaded() {},
+    };
     const downloader = new EpisodeDownloader({ provider: () => provider, hosters: async () => hosters, series: recorded, engine, settings });
     const disk: DiskSpace = { freeBytes: async () => free };
     queue = new QueueService({
-      orm, events, settings, logger, clock: systemClock, downloader, jobs, bucket: new TokenBucket({ bytesPerSecond: 0 }),
-      series: { missingEpisodes: async () => [], upgradableEpisodes: async () => [] }, state: new QueueStateFile(join(temp.path, 'queue-state.json')),
-      providerHealth: withProbe(new ProviderHealth(), async () => {}), mediaRoot: () => media, disk,
-      backoffMs: () => 10, outageWaitMs: () => 20,
+      orm,
+      events,
+      settings,
+      logger,
+      clock: systemClock,
+      downloader,
+      jobs,
+      bucket: new TokenBucket({ bytesPerSecond: 0 }),
+      series: { missingEpisodes: async () => [], upgradableEpisodes: async () => [] },
+      state: new QueueStateFile(join(temp.path, 'queue-state.json')),
+      providerHealth: withProbe(new ProviderHealth(), async () => {}),
+      mediaRoot: () => media,
+      disk,
+      backoffMs: () => 10,
+      outageWaitMs: () => 20,
     });
     await jobs.start({ queue });
     await queue.init();
@@ -111,7 +164,8 @@ describe('QueueService (unit, fake provider, transfer and disk)', () => {
   const status = () => asRequest(() => queue.status());
   const pauseItem = (id: string) => asRequest(() => queue.pauseItem(id));
   const resumeItem = (id: string) => asRequest(() => queue.resumeItem(id));
-  const add = async (...episodes: number[]) => (await asRequest(() => queue.add({ serie_id: 'demo', episodes: episodes.map((episode) => ({ season: 1, episode })), priority: 0 }))).item_ids as string[];
+  const add = async (...episodes: number[]) =>
+    (await asRequest(() => queue.add({ serie_id: 'demo', episodes: episodes.map((episode) => ({ season: 1, episode })), priority: 0 }))).item_ids as string[];
   /** The episode's transfer that is running now (waits for it to start). */
   const running = (episode: number) => held.find((entry) => entry.url.includes(`/1-${episode}/`) && !entry.settled && !entry.signal.aborted);
   const transferOf = async (episode: number) => {

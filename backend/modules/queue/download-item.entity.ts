@@ -37,7 +37,10 @@ export const DownloadItem = defineEntity({
     languageUsed: p.string().nullable(),
     filePath: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
     startedAt: p.datetime().nullable(),
     completedAt: p.datetime().nullable(),
   },

@@ -42,7 +42,9 @@ export class DownloadItems {
 
   /** Updates the row, only while its status is one of `onlyIf` when given; returns how many rows changed. */
   update(id: string, fields: Partial<IDownloadItem>, onlyIf?: readonly DownloadStatus[]): Promise<number> {
-    return this.inContext(() => this.em.nativeUpdate(DownloadItem, onlyIf ? { id, status: { $in: [...onlyIf] } } : { id }, { ...fields, updatedAt: this.now() }));
+    return this.inContext(() =>
+      this.em.nativeUpdate(DownloadItem, onlyIf ? { id, status: { $in: [...onlyIf] } } : { id }, { ...fields, updatedAt: this.now() }),
+    );
   }
 
   /** Moves every item in `from` to `to` (with `fields`); returns their ids. */
@@ -57,7 +59,9 @@ export class DownloadItems {
   /** Sets the shown reason of these items (while their status is one of `onlyIf`). */
   async setError(ids: readonly string[], message: string, onlyIf: readonly DownloadStatus[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.inContext(() => this.em.nativeUpdate(DownloadItem, { id: { $in: [...ids] }, status: { $in: [...onlyIf] } }, { lastError: message, updatedAt: this.now() }));
+    await this.inContext(() =>
+      this.em.nativeUpdate(DownloadItem, { id: { $in: [...ids] }, status: { $in: [...onlyIf] } }, { lastError: message, updatedAt: this.now() }),
+    );
   }
 
   /** Items waiting for a download slot, in the order they should start. */

@@ -12,7 +12,14 @@ import { freeBytes, isDiskFull } from '../../adapters/disk-space.ts';
 export interface DownloadTarget {
   episodeTarget(key: string, season: number, episode: number, language: string | null, extension: string): Promise<string>;
   /** Records the file and its language; `replace` (an upgrade) deletes the episode's previous file and answers its path. */
-  markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number, file: { language: string | null; replace?: boolean }): Promise<{ previous: string | null } | void>;
+  markEpisodeDownloaded(
+    key: string,
+    season: number,
+    episode: number,
+    absolutePath: string,
+    size: number,
+    file: { language: string | null; replace?: boolean },
+  ): Promise<{ previous: string | null } | void>;
   /** The language the series wants (tried before the configured order), or null. */
   wantedLanguage?(key: string): Promise<string | null>;
 }
@@ -115,8 +122,10 @@ export class EpisodeDownloader {
       } catch (error) {
         if (isAbort(error) || hooks.signal.aborted) throw error;
         // Another hoster would fill the same disk (and drop this .part): the queue waits for space.
-        if (attempt.target && await diskIsFull(error, attempt.target)) {
-          throw new DownloadFailure('disk-full', `the media folder has no room left for ${label} (${(error as Error).message}); its .part is kept`, { cause: error });
+        if (attempt.target && (await diskIsFull(error, attempt.target))) {
+          throw new DownloadFailure('disk-full', `the media folder has no room left for ${label} (${(error as Error).message}); its .part is kept`, {
+            cause: error,
+          });
         }
         const kind = failureKind(error);
         if (kind === 'transient') transientSeen = true;
@@ -128,10 +137,17 @@ export class EpisodeDownloader {
       }
       // Outside the hoster loop: the file is in place, another hoster must not fetch it again.
       try {
-        const recorded = await this.#deps.series.markEpisodeDownloaded(request.key, request.season, request.episode, outcome.path, outcome.size, { language: outcome.language, replace: request.upgrade ?? false });
+        const recorded = await this.#deps.series.markEpisodeDownloaded(request.key, request.season, request.episode, outcome.path, outcome.size, {
+          language: outcome.language,
+          replace: request.upgrade ?? false,
+        });
         return request.upgrade ? { ...outcome, replaced: recorded?.previous ?? null } : outcome;
       } catch (error) {
-        throw new DownloadFailure('permanent', `${label} was saved to ${outcome.path}, but the library could not record it (${(error as Error).message}); the next scan will`, { cause: error });
+        throw new DownloadFailure(
+          'permanent',
+          `${label} was saved to ${outcome.path}, but the library could not record it (${(error as Error).message}); the next scan will`,
+          { cause: error },
+        );
       }
     }
     // A hoster that did not answer (or asked for a check) may answer later: that is an outage to
@@ -151,8 +167,10 @@ export class EpisodeDownloader {
       return await this.#deps.provider().getEpisodeLinks(request.key, request.season, request.episode, signal);
     } catch (error) {
       if (isAbort(error) || signal.aborted) throw error;
-      if (error instanceof ProviderNotFoundError) throw new DownloadFailure('permanent', `${label} of "${request.key}" is no longer on the provider`, { cause: error });
-      if (error instanceof ParseError) throw new DownloadFailure('permanent', `The provider's page for ${label} could not be read: ${error.message}`, { cause: error });
+      if (error instanceof ProviderNotFoundError)
+        throw new DownloadFailure('permanent', `${label} of "${request.key}" is no longer on the provider`, { cause: error });
+      if (error instanceof ParseError)
+        throw new DownloadFailure('permanent', `The provider's page for ${label} could not be read: ${error.message}`, { cause: error });
       const what = error instanceof ChallengeError ? 'answered with a captcha' : `did not answer (${(error as Error).message})`;
       throw new DownloadFailure(isUnwell(error) ? 'unwell' : 'transient', `The provider ${what} for ${label}`, { cause: error });
     }
@@ -191,7 +209,12 @@ class UnsupportedHoster extends Error {
 }
 
 /** Languages first (preference order), then hosters in the configured order; the source of an existing .part goes first. */
-export function orderCandidates(links: readonly HosterLink[], languages: readonly string[], hosters: readonly string[], previous?: EpisodeRequest['previous']): HosterLink[] {
+export function orderCandidates(
+  links: readonly HosterLink[],
+  languages: readonly string[],
+  hosters: readonly string[],
+  previous?: EpisodeRequest['previous'],
+): HosterLink[] {
   const hosterRank = (name: string) => hosters.findIndex((hoster) => hoster.toLowerCase() === name.toLowerCase());
   const ordered = links
     .filter((link) => languages.includes(link.language) && hosterRank(link.hoster) >= 0)
@@ -207,7 +230,8 @@ export function episodeLabel(season: number, episode: number): string {
 }
 
 function failureKind(error: unknown): FailureKind {
-  if (error instanceof UnsupportedHoster || error instanceof ChallengeError || error instanceof ParseError || error instanceof ProviderNotFoundError) return 'permanent';
+  if (error instanceof UnsupportedHoster || error instanceof ChallengeError || error instanceof ParseError || error instanceof ProviderNotFoundError)
+    return 'permanent';
   if (error instanceof ProviderUnavailableError) return 'transient';
   return classify(error);
 }

@@ -19,7 +19,10 @@ const FINISHED_STATUSES: DownloadStatus[] = ['failed', 'cancelled'];
 /** What the queue asks the library: what is missing, and which files a language upgrade would replace. */
 export interface UpgradeLibrary {
   missingEpisodes(key: string): Promise<readonly { season: number; episode: number }[]>;
-  upgradableEpisodes(key: string, only?: readonly { season: number; episode: number }[]): Promise<readonly { season: number; episode: number; from: string; to: string }[]>;
+  upgradableEpisodes(
+    key: string,
+    only?: readonly { season: number; episode: number }[],
+  ): Promise<readonly { season: number; episode: number; from: string; to: string }[]>;
 }
 
 export interface ItemCommandsDeps {
@@ -56,7 +59,9 @@ export class ItemCommands {
     const language = input.language ?? null;
     const open = await this.#em.find(DownloadItem, { seriesKey: series.key, status: { $in: OPEN_STATUSES } });
     // An open upgrade fetches the episode already, whatever language this asks for.
-    const taken = new Set(open.filter((item) => (item.language ?? null) === language || item.upgradeFrom != null).map((item) => `${item.season}:${item.episode}`));
+    const taken = new Set(
+      open.filter((item) => (item.language ?? null) === language || item.upgradeFrom != null).map((item) => `${item.season}:${item.episode}`),
+    );
     const priority = priorityValue(input.priority ?? 0);
     const added: IDownloadItem[] = [];
     const skipped: { season: number; episode: number; reason: string }[] = [];
@@ -68,14 +73,34 @@ export class ItemCommands {
         continue;
       }
       taken.add(slot);
-      added.push(this.#em.create(DownloadItem, {
-        id: randomUUID(), seriesKey: series.key, seriesFolder: series.folder, seriesName: series.name, season, episode, language,
-        status: 'pending', priority, position: base + added.length / 1000, progress: 0, downloadedBytes: 0, speed: 0, attempts: 0,
-      }));
+      added.push(
+        this.#em.create(DownloadItem, {
+          id: randomUUID(),
+          seriesKey: series.key,
+          seriesFolder: series.folder,
+          seriesName: series.name,
+          season,
+          episode,
+          language,
+          status: 'pending',
+          priority,
+          position: base + added.length / 1000,
+          progress: 0,
+          downloadedBytes: 0,
+          speed: 0,
+          attempts: 0,
+        }),
+      );
     }
     await this.#em.flush();
     await this.#deps.jobs.append(added);
-    for (const item of added) this.#deps.events.publish('download_added', { ...itemEventBase(item), serie_name: item.seriesName, priority: item.priority, language: item.language ?? null });
+    for (const item of added)
+      this.#deps.events.publish('download_added', {
+        ...itemEventBase(item),
+        serie_name: item.seriesName,
+        priority: item.priority,
+        language: item.language ?? null,
+      });
     if (added.length > 0) this.#deps.changed();
     return {
       status: 'ok',
@@ -91,7 +116,12 @@ export class ItemCommands {
     if (!series) throw new NotFoundError(`No series with key "${input.key}" in the library`);
     const missing = (await this.#deps.series.missingEpisodes(series.key)).filter((entry) => !input.seasons || input.seasons.includes(entry.season));
     if (missing.length === 0) return { status: 'ok', message: 'Nothing is missing', item_ids: [], skipped: [] };
-    return this.add({ serie_id: series.key, episodes: missing.map(({ season, episode }) => ({ season, episode })), priority: input.priority ?? 0, language: input.language ?? null });
+    return this.add({
+      serie_id: series.key,
+      episodes: missing.map(({ season, episode }) => ({ season, episode })),
+      priority: input.priority ?? 0,
+      language: input.language ?? null,
+    });
   }
 
   /**
@@ -129,18 +159,44 @@ export class ItemCommands {
         skipped.push({ season, episode, reason: 'already in the queue' });
         continue;
       }
-      added.push(this.#em.create(DownloadItem, {
-        id: randomUUID(), seriesKey: series.key, seriesFolder: series.folder, seriesName: series.name, season, episode, language: to, upgradeFrom: from,
-        status: 'pending', priority, position: base + added.length / 1000, progress: 0, downloadedBytes: 0, speed: 0, attempts: 0,
-      }));
+      added.push(
+        this.#em.create(DownloadItem, {
+          id: randomUUID(),
+          seriesKey: series.key,
+          seriesFolder: series.folder,
+          seriesName: series.name,
+          season,
+          episode,
+          language: to,
+          upgradeFrom: from,
+          status: 'pending',
+          priority,
+          position: base + added.length / 1000,
+          progress: 0,
+          downloadedBytes: 0,
+          speed: 0,
+          attempts: 0,
+        }),
+      );
     }
     await this.#em.flush();
     await this.#deps.jobs.append(added);
-    for (const item of added) this.#deps.events.publish('download_added', { ...itemEventBase(item), serie_name: item.seriesName, priority: item.priority, language: item.language ?? null, kind: 'upgrade', upgrade_from: item.upgradeFrom ?? null });
+    for (const item of added)
+      this.#deps.events.publish('download_added', {
+        ...itemEventBase(item),
+        serie_name: item.seriesName,
+        priority: item.priority,
+        language: item.language ?? null,
+        kind: 'upgrade',
+        upgrade_from: item.upgradeFrom ?? null,
+      });
     if (added.length > 0) this.#deps.changed();
     return {
       status: 'ok' as const,
-      message: upgradable.length === 0 ? 'Nothing to upgrade' : `Queued ${added.length} upgrade${added.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length} already queued` : ''}`,
+      message:
+        upgradable.length === 0
+          ? 'Nothing to upgrade'
+          : `Queued ${added.length} upgrade${added.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length} already queued` : ''}`,
       item_ids: added.map((item) => item.id),
       skipped,
     };
@@ -212,7 +268,11 @@ export class ItemCommands {
     const filter = ids ? { id: { $in: [...ids] }, status: { $in: FINISHED_STATUSES } } : { status: 'failed' as DownloadStatus };
     const items = await this.#em.find(DownloadItem, filter);
     if (items.length > 0) {
-      await this.#em.nativeUpdate(DownloadItem, { id: { $in: items.map((item) => item.id) } }, { status: 'pending', attempts: 0, lastError: null, updatedAt: this.#deps.items.now() });
+      await this.#em.nativeUpdate(
+        DownloadItem,
+        { id: { $in: items.map((item) => item.id) } },
+        { status: 'pending', attempts: 0, lastError: null, updatedAt: this.#deps.items.now() },
+      );
       await this.resequence();
       this.#deps.changed();
     }

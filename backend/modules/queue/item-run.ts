@@ -84,9 +84,19 @@ export class ItemRun {
     if (!item) return;
     const controller = new AbortController();
     let finish!: () => void;
-    const active: ActiveTransfer = { controller, reason: undefined, progress: undefined, finished: new Promise((resolve) => { finish = resolve; }) };
+    const active: ActiveTransfer = {
+      controller,
+      reason: undefined,
+      progress: undefined,
+      finished: new Promise((resolve) => {
+        finish = resolve;
+      }),
+    };
     this.#active.set(id, active);
-    const onJobAbort = () => { active.reason ??= 'shutdown'; controller.abort(signal?.reason); };
+    const onJobAbort = () => {
+      active.reason ??= 'shutdown';
+      controller.abort(signal?.reason);
+    };
     signal?.addEventListener('abort', onJobAbort, { once: true });
     const meter = new LiveProgress((progress) => this.#report(item, active, progress));
     const heartbeat = setInterval(() => {
@@ -99,7 +109,14 @@ export class ItemRun {
     this.#deps.events.publish('download_started', { ...itemEventBase(item), attempt: attempts, serie_name: item.seriesName, language: item.language ?? null });
     try {
       const outcome = await this.#deps.downloader.download(
-        { key: item.seriesKey, season: item.season, episode: item.episode, language: item.language ?? null, previous: { hoster: item.hoster ?? null, language: item.languageUsed ?? null, target: item.filePath ?? null }, upgrade: item.upgradeFrom != null },
+        {
+          key: item.seriesKey,
+          season: item.season,
+          episode: item.episode,
+          language: item.language ?? null,
+          previous: { hoster: item.hoster ?? null, language: item.languageUsed ?? null, target: item.filePath ?? null },
+          upgrade: item.upgradeFrom != null,
+        },
         {
           signal: controller.signal,
           onProgress: (progress) => meter.update(progress),
@@ -112,18 +129,53 @@ export class ItemRun {
         },
       );
       await this.#deps.items.update(id, {
-        status: 'completed', progress: 100, downloadedBytes: outcome.size, totalBytes: outcome.size, speed: 0, eta: null, lastError: null,
-        hoster: outcome.hoster, languageUsed: outcome.language, filePath: outcome.path, completedAt: this.#deps.items.now(),
+        status: 'completed',
+        progress: 100,
+        downloadedBytes: outcome.size,
+        totalBytes: outcome.size,
+        speed: 0,
+        eta: null,
+        lastError: null,
+        hoster: outcome.hoster,
+        languageUsed: outcome.language,
+        filePath: outcome.path,
+        completedAt: this.#deps.items.now(),
       });
       this.#deps.gate.succeeded();
-      this.#deps.events.publish('download_complete', { ...itemEventBase(item), file_path: outcome.path, size: outcome.size, hoster: outcome.hoster, language: outcome.language, serie_name: item.seriesName });
-      this.#deps.logger.info({ item_id: id, key: item.seriesKey, episode: episodeLabel(item.season, item.episode), hoster: outcome.hoster, bytes: outcome.size, resumed_from: outcome.resumedFrom }, 'download complete');
+      this.#deps.events.publish('download_complete', {
+        ...itemEventBase(item),
+        file_path: outcome.path,
+        size: outcome.size,
+        hoster: outcome.hoster,
+        language: outcome.language,
+        serie_name: item.seriesName,
+      });
+      this.#deps.logger.info(
+        {
+          item_id: id,
+          key: item.seriesKey,
+          episode: episodeLabel(item.season, item.episode),
+          hoster: outcome.hoster,
+          bytes: outcome.size,
+          resumed_from: outcome.resumedFrom,
+        },
+        'download complete',
+      );
       if (item.upgradeFrom != null) {
         this.#deps.events.publish('episode_upgraded', {
-          ...itemEventBase(item), serie_name: item.seriesName, from_language: item.upgradeFrom, to_language: outcome.language,
-          file_path: outcome.path, previous_file_path: outcome.replaced ?? null, size: outcome.size, hoster: outcome.hoster,
+          ...itemEventBase(item),
+          serie_name: item.seriesName,
+          from_language: item.upgradeFrom,
+          to_language: outcome.language,
+          file_path: outcome.path,
+          previous_file_path: outcome.replaced ?? null,
+          size: outcome.size,
+          hoster: outcome.hoster,
         });
-        this.#deps.logger.info({ item_id: id, key: item.seriesKey, episode: episodeLabel(item.season, item.episode), from: item.upgradeFrom, to: outcome.language }, 'episode upgraded');
+        this.#deps.logger.info(
+          { item_id: id, key: item.seriesKey, episode: episodeLabel(item.season, item.episode), from: item.upgradeFrom, to: outcome.language },
+          'episode upgraded',
+        );
       }
     } catch (error) {
       await this.#settleFailure(item, attempts, active, error);
@@ -131,11 +183,20 @@ export class ItemRun {
       clearInterval(heartbeat);
       signal?.removeEventListener('abort', onJobAbort);
       const progress = active.progress;
-      if (progress) await this.#deps.items.update(id, { downloadedBytes: progress.bytes, totalBytes: progress.total, progress: progress.percent }, ['pending', 'paused', 'downloading', 'failed']).catch(() => {});
+      if (progress)
+        await this.#deps.items
+          .update(id, { downloadedBytes: progress.bytes, totalBytes: progress.total, progress: progress.percent }, [
+            'pending',
+            'paused',
+            'downloading',
+            'failed',
+          ])
+          .catch(() => {});
       this.#active.delete(id);
       finish();
       this.#deps.changed();
-      if (controller.signal.aborted) await this.#handBackIfPending(id).catch((error) => this.#deps.logger.warn({ err: error, item_id: id }, 'could not hand a stopped download over again'));
+      if (controller.signal.aborted)
+        await this.#handBackIfPending(id).catch((error) => this.#deps.logger.warn({ err: error, item_id: id }, 'could not hand a stopped download over again'));
     }
   }
 
@@ -186,7 +247,9 @@ export class ItemRun {
   async #heartbeat(id: string, active: ActiveTransfer): Promise<void> {
     if (active.controller.signal.aborted) return;
     const progress = active.progress;
-    const fields: Partial<IDownloadItem> = progress ? { downloadedBytes: progress.bytes, totalBytes: progress.total, progress: progress.percent, speed: progress.speed, eta: progress.etaSeconds } : {};
+    const fields: Partial<IDownloadItem> = progress
+      ? { downloadedBytes: progress.bytes, totalBytes: progress.total, progress: progress.percent, speed: progress.speed, eta: progress.etaSeconds }
+      : {};
     if ((await this.#deps.items.update(id, fields, ['downloading'])) > 0 || active.controller.signal.aborted) return;
     const current = await this.#deps.items.find(id);
     active.reason ??= !current ? 'cancel' : current.status === 'paused' ? 'pause' : 'stop';

@@ -66,7 +66,8 @@ export class QueueGate {
     this.#deps = deps;
     // Any request of the app that reaches the provider (a refresh, a search) ends a provider hold.
     this.#unsubscribe = deps.provider.subscribe((report) => {
-      if (report.status === 'ok' && this.#hold?.reason === 'provider') this.#look().catch((error) => deps.logger.error({ err: error }, 'could not end the wait for the provider'));
+      if (report.status === 'ok' && this.#hold?.reason === 'provider')
+        this.#look().catch((error) => deps.logger.error({ err: error }, 'could not end the wait for the provider'));
     });
   }
 
@@ -78,7 +79,13 @@ export class QueueGate {
   view(): QueueHoldView | null {
     const hold = this.#hold;
     if (!hold) return null;
-    return { reason: hold.reason, message: this.#message(hold), since: new Date(hold.since).toISOString(), next_try_at: new Date(hold.nextAt).toISOString(), tries: hold.tries };
+    return {
+      reason: hold.reason,
+      message: this.#message(hold),
+      since: new Date(hold.since).toISOString(),
+      next_try_at: new Date(hold.nextAt).toISOString(),
+      tries: hold.tries,
+    };
   }
 
   /**
@@ -93,7 +100,10 @@ export class QueueGate {
       const now = Date.now();
       hold = { reason, since: now, cause, tries: 0, nextAt: now + this.#deps.waitMs(this.#streak), timer: undefined, items: new Map(hold?.items ?? []) };
       this.#hold = hold;
-      this.#deps.logger.warn({ reason, cause, next_try_at: new Date(hold.nextAt).toISOString() }, reason === 'disk_full' ? 'the media disk is full: the queue waits for space' : 'the provider is unwell: the queue waits for it');
+      this.#deps.logger.warn(
+        { reason, cause, next_try_at: new Date(hold.nextAt).toISOString() },
+        reason === 'disk_full' ? 'the media disk is full: the queue waits for space' : 'the provider is unwell: the queue waits for it',
+      );
       await this.#deps.jobs.pauseAll();
       this.#arm(hold);
       this.#deps.changed();
@@ -117,9 +127,12 @@ export class QueueGate {
   #arm(hold: Hold): void {
     clearTimeout(hold.timer);
     if (this.#closed) return;
-    hold.timer = setTimeout(() => {
-      this.#look().catch((error) => this.#deps.logger.error({ err: error }, 'could not look at the provider or the disk'));
-    }, Math.max(0, hold.nextAt - Date.now()));
+    hold.timer = setTimeout(
+      () => {
+        this.#look().catch((error) => this.#deps.logger.error({ err: error }, 'could not look at the provider or the disk'));
+      },
+      Math.max(0, hold.nextAt - Date.now()),
+    );
     hold.timer.unref();
   }
 
@@ -129,9 +142,8 @@ export class QueueGate {
     if (!hold || this.#closed) return;
     clearTimeout(hold.timer);
     hold.tries++;
-    const well = hold.reason === 'provider'
-      ? (await this.#deps.provider.probe()).status === 'ok'
-      : await this.#deps.diskHasRoom(Math.max(0, ...hold.items.values()));
+    const well =
+      hold.reason === 'provider' ? (await this.#deps.provider.probe()).status === 'ok' : await this.#deps.diskHasRoom(Math.max(0, ...hold.items.values()));
     if (this.#hold !== hold) return;
     if (well) return this.#release(hold);
     hold.nextAt = Date.now() + this.#deps.waitMs(this.#streak + hold.tries);
@@ -143,7 +155,10 @@ export class QueueGate {
 
   async #release(hold: Hold): Promise<void> {
     this.#hold = undefined;
-    this.#deps.logger.info({ reason: hold.reason, waited_ms: Date.now() - hold.since, tries: hold.tries }, hold.reason === 'disk_full' ? 'there is room on the disk again: the queue goes on' : 'the provider answers again: the queue goes on');
+    this.#deps.logger.info(
+      { reason: hold.reason, waited_ms: Date.now() - hold.since, tries: hold.tries },
+      hold.reason === 'disk_full' ? 'there is room on the disk again: the queue goes on' : 'the provider answers again: the queue goes on',
+    );
     await this.#deps.items.inContext(async () => {
       await this.#deps.control.refresh();
       if (this.#deps.control.open) await this.#deps.jobs.resumeAll();
@@ -158,8 +173,12 @@ export class QueueGate {
     const next = `next try in ${formatDuration(Math.max(0, hold.nextAt - Date.now()))}`;
     if (hold.reason === 'disk_full') return `Disk full: ${hold.cause}; waiting for space for ${waited} (${next})`;
     const report = this.#deps.provider.current();
-    const cause = report.status === 'down' ? `The provider did not answer for ${waited} (${report.last_error ?? hold.cause})`
-      : report.status === 'check' ? `${report.last_error ?? hold.cause}` : hold.cause;
+    const cause =
+      report.status === 'down'
+        ? `The provider did not answer for ${waited} (${report.last_error ?? hold.cause})`
+        : report.status === 'check'
+          ? `${report.last_error ?? hold.cause}`
+          : hold.cause;
     return `${cause}; waiting for the provider (${next})`;
   }
 }

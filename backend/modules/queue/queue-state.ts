@@ -33,7 +33,9 @@ export class QueueStateFile {
   }
 
   async save(state: QueueState): Promise<void> {
-    await writeFileAtomic(this.#file, `${JSON.stringify({ running: state.running, paused: state.paused, paused_items: state.pausedItems })}\n`, { mode: 0o600 });
+    await writeFileAtomic(this.#file, `${JSON.stringify({ running: state.running, paused: state.paused, paused_items: state.pausedItems })}\n`, {
+      mode: 0o600,
+    });
   }
 }
 

@@ -29,10 +29,18 @@ export function createQueueRouter(queue: QueueService) {
     ctx.body = await queue.addUpgrades(input);
   });
 
-  router.post('/start', async (ctx) => { ctx.body = await queue.start(); });
-  router.post('/stop', async (ctx) => { ctx.body = await queue.stop(); });
-  router.post('/pause', async (ctx) => { ctx.body = await queue.pause(); });
-  router.post('/resume', async (ctx) => { ctx.body = await queue.resume(); });
+  router.post('/start', async (ctx) => {
+    ctx.body = await queue.start();
+  });
+  router.post('/stop', async (ctx) => {
+    ctx.body = await queue.stop();
+  });
+  router.post('/pause', async (ctx) => {
+    ctx.body = await queue.pause();
+  });
+  router.post('/resume', async (ctx) => {
+    ctx.body = await queue.resume();
+  });
 
   router.post('/retry', async (ctx) => {
     const input = parseInput(retrySchema, ctx.request.body);

@@ -10,8 +10,14 @@ export const addSchema = z.object({
   serie_id: seriesKey,
   serie_folder: z.string().max(500).optional(),
   serie_name: z.string().max(500).optional(),
-  episodes: z.array(z.object({ season: number, episode: number.min(1) })).min(1).max(5000),
-  priority: z.union([z.number().int().min(-100).max(100), z.enum(['low', 'normal', 'high'])]).optional().default(0),
+  episodes: z
+    .array(z.object({ season: number, episode: number.min(1) }))
+    .min(1)
+    .max(5000),
+  priority: z
+    .union([z.number().int().min(-100).max(100), z.enum(['low', 'normal', 'high'])])
+    .optional()
+    .default(0),
   language: z.enum(LANGUAGES).nullable().optional(),
 });
 
@@ -25,7 +31,11 @@ export const addMissingSchema = z.object({
 /** Queues language upgrades of a series: the given episodes, or every one that is upgradable. */
 export const addUpgradesSchema = z.object({
   key: seriesKey,
-  episodes: z.array(z.object({ season: number, episode: number.min(1) })).min(1).max(5000).optional(),
+  episodes: z
+    .array(z.object({ season: number, episode: number.min(1) }))
+    .min(1)
+    .max(5000)
+    .optional(),
   priority: z.number().int().min(-100).max(100).optional().default(0),
 });
 

@@ -87,15 +87,36 @@ export class QueueService {
     this.#jobs = new DownloadJobs({ jobs: deps.jobs, pending: () => this.#items.pending(), open, logger: this.#logger });
     const changed = () => this.#publishStatus();
     this.#gate = new QueueGate({
-      items: this.#items, jobs: this.#jobs, control: this.#control, provider: deps.providerHealth, logger: this.#logger, changed,
+      items: this.#items,
+      jobs: this.#jobs,
+      control: this.#control,
+      provider: deps.providerHealth,
+      logger: this.#logger,
+      changed,
       waitMs: deps.outageWaitMs ?? defaultOutageWait,
       diskHasRoom: async (needed) => (await deps.disk.freeBytes(deps.mediaRoot()).catch(() => 0)) >= needed + DISK_MARGIN_BYTES,
     });
     this.#run = new ItemRun({
-      items: this.#items, jobs: this.#jobs, control: this.#control, gate: this.#gate, events: deps.events, settings: deps.settings, logger: this.#logger,
-      downloader: deps.downloader, backoffMs: deps.backoffMs ?? defaultBackoff, changed,
+      items: this.#items,
+      jobs: this.#jobs,
+      control: this.#control,
+      gate: this.#gate,
+      events: deps.events,
+      settings: deps.settings,
+      logger: this.#logger,
+      downloader: deps.downloader,
+      backoffMs: deps.backoffMs ?? defaultBackoff,
+      changed,
     });
-    this.#commands = new ItemCommands({ items: this.#items, jobs: this.#jobs, run: this.#run, control: this.#control, events: deps.events, series: deps.series, changed });
+    this.#commands = new ItemCommands({
+      items: this.#items,
+      jobs: this.#jobs,
+      run: this.#run,
+      control: this.#control,
+      events: deps.events,
+      series: deps.series,
+      changed,
+    });
   }
 
   get #role(): 'all' | 'api' | 'worker' {
@@ -110,11 +131,16 @@ export class QueueService {
     this.#unsubscribe = settings.subscribe((next) => this.#deps.bucket.setRate(next.downloads.speed_limit_bytes_per_second));
     // A refresh in this process found episodes offered in a new language: the upgrades among them
     // are queued here (an event of another process is that process's to handle).
-    this.#stopUpgrades = this.#deps.events.subscribe((event) => {
-      if (event.type !== 'languages_offered') return;
-      const data = event.data as DomainEventMap['languages_offered'];
-      this.queueUpgrades(data.key, data.episodes).catch((error: unknown) => this.#logger.warn({ err: error, key: data.key }, 'could not queue language upgrades after a refresh'));
-    }, { localOnly: true });
+    this.#stopUpgrades = this.#deps.events.subscribe(
+      (event) => {
+        if (event.type !== 'languages_offered') return;
+        const data = event.data as DomainEventMap['languages_offered'];
+        this.queueUpgrades(data.key, data.episodes).catch((error: unknown) =>
+          this.#logger.warn({ err: error, key: data.key }, 'could not queue language upgrades after a refresh'),
+        );
+      },
+      { localOnly: true },
+    );
     // A worker only runs what the job store hands it.
     if (this.#role === 'worker') return;
     await this.#items.inContext(async () => {
@@ -122,12 +148,15 @@ export class QueueService {
       // In a shared queue it may be running on another worker: a worker that died loses its job
       // lock and another one resumes the item, so nothing is reset there.
       if (this.#role === 'all') {
-        const interrupted = (await this.#items.em.find(DownloadItem, { status: 'downloading' }, { fields: ['id'] })).filter((item) => !this.#run.isRunningHere(item.id));
+        const interrupted = (await this.#items.em.find(DownloadItem, { status: 'downloading' }, { fields: ['id'] })).filter(
+          (item) => !this.#run.isRunningHere(item.id),
+        );
         for (const item of interrupted) {
           await this.#jobs.withdraw(item.id);
           await this.#items.update(item.id, { status: 'pending', speed: 0, eta: null }, ['downloading']);
         }
-        if (interrupted.length > 0) this.#logger.info({ items: interrupted.map((item) => item.id) }, 'downloads interrupted by a restart go back in line; they resume from their .part');
+        if (interrupted.length > 0)
+          this.#logger.info({ items: interrupted.map((item) => item.id) }, 'downloads interrupted by a restart go back in line; they resume from their .part');
       }
       // Stored jobs stay paused across restarts, jobs stored from now on must follow the state too.
       if (this.#control.open && this.#gate.open) await this.#jobs.resumeAll();
@@ -135,7 +164,9 @@ export class QueueService {
       await this.#commands.resequence();
     });
     this.#sweepTimer = setInterval(() => {
-      this.#items.inContext(async () => this.#jobs.ensure(await this.#items.pending())).catch((error) => this.#logger.error({ err: error }, 'could not give pending downloads their jobs'));
+      this.#items
+        .inContext(async () => this.#jobs.ensure(await this.#items.pending()))
+        .catch((error) => this.#logger.error({ err: error }, 'could not give pending downloads their jobs'));
     }, SWEEP_MS);
     this.#sweepTimer.unref();
   }
@@ -168,7 +199,9 @@ export class QueueService {
       active_downloads: active,
       pending_queue: items.filter((item) => item.status === 'pending' || item.status === 'paused').map(view),
       completed_downloads: newestFirst(completed).slice(0, HISTORY_LIMIT).map(view),
-      failed_downloads: newestFirst(items.filter((item) => item.status === 'failed' || item.status === 'cancelled')).slice(0, HISTORY_LIMIT).map(view),
+      failed_downloads: newestFirst(items.filter((item) => item.status === 'failed' || item.status === 'cancelled'))
+        .slice(0, HISTORY_LIMIT)
+        .map(view),
       statistics: {
         total_items: items.length,
         pending_count: byStatus('pending').length,
@@ -176,8 +209,8 @@ export class QueueService {
         active_count: active.length,
         completed_count: completed.length,
         failed_count: byStatus('failed').length,
-        total_downloaded_mb: Math.round(completed.reduce((sum, item) => sum + Number(item.totalBytes ?? item.downloadedBytes), 0) / MB * 100) / 100,
-        current_speed_mbps: Math.round(active.reduce((sum, item) => sum + item.progress.speed_bytes_per_second, 0) / MB * 100) / 100,
+        total_downloaded_mb: Math.round((completed.reduce((sum, item) => sum + Number(item.totalBytes ?? item.downloadedBytes), 0) / MB) * 100) / 100,
+        current_speed_mbps: Math.round((active.reduce((sum, item) => sum + item.progress.speed_bytes_per_second, 0) / MB) * 100) / 100,
         concurrency: downloads.concurrency,
         speed_limit_bytes_per_second: downloads.speed_limit_bytes_per_second,
       },
@@ -190,16 +223,34 @@ export class QueueService {
 
   // --- items ---
 
-  add(input: AddInput) { return this.#commands.add(input); }
-  addMissing(input: AddMissingInput) { return this.#commands.addMissing(input); }
-  queueMissing(key?: string) { return this.#commands.queueMissing(key); }
-  addUpgrades(input: AddUpgradesInput) { return this.#commands.addUpgrades(input); }
+  add(input: AddInput) {
+    return this.#commands.add(input);
+  }
+  addMissing(input: AddMissingInput) {
+    return this.#commands.addMissing(input);
+  }
+  queueMissing(key?: string) {
+    return this.#commands.queueMissing(key);
+  }
+  addUpgrades(input: AddUpgradesInput) {
+    return this.#commands.addUpgrades(input);
+  }
   /** A refresh found languages newly offered for these episodes: queue the upgrades among them. */
-  queueUpgrades(key: string, episodes: readonly { season: number; episode: number }[]) { return this.#commands.queueUpgrades(key, episodes); }
-  remove(id: string) { return this.#commands.remove(id); }
-  retry(ids?: readonly string[]) { return this.#commands.retry(ids); }
-  clearCompleted() { return this.#commands.clearCompleted(); }
-  reorder(ids: readonly string[]) { return this.#commands.reorder(ids); }
+  queueUpgrades(key: string, episodes: readonly { season: number; episode: number }[]) {
+    return this.#commands.queueUpgrades(key, episodes);
+  }
+  remove(id: string) {
+    return this.#commands.remove(id);
+  }
+  retry(ids?: readonly string[]) {
+    return this.#commands.retry(ids);
+  }
+  clearCompleted() {
+    return this.#commands.clearCompleted();
+  }
+  reorder(ids: readonly string[]) {
+    return this.#commands.reorder(ids);
+  }
 
   async cancelItem(id: string): Promise<DownloadItemView> {
     await this.#commands.cancel(id);
@@ -290,7 +341,8 @@ export class QueueService {
 
   /** Items the whole-queue pause stopped go back in line, and the jobs start again if the queue is open. */
   async #reopen(pausedItems: readonly string[]): Promise<void> {
-    if (pausedItems.length > 0) await this.#items.em.nativeUpdate(DownloadItem, { id: { $in: [...pausedItems] }, status: 'paused' }, { status: 'pending', updatedAt: this.#items.now() });
+    if (pausedItems.length > 0)
+      await this.#items.em.nativeUpdate(DownloadItem, { id: { $in: [...pausedItems] }, status: 'paused' }, { status: 'pending', updatedAt: this.#items.now() });
     if (this.#control.open && this.#gate.open) await this.#jobs.resumeAll();
     await this.#commands.resequence();
   }

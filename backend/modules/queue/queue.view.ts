@@ -21,7 +21,7 @@ export function progressView(progress: { percent: number; bytes: number; total: 
 
 /** The wire shape of one queue item (`contract/queue.ts`). */
 export function downloadItemView(item: IDownloadItem, live?: TransferProgress): DownloadItem {
-  const eta = live ? live.etaSeconds : item.eta ?? null;
+  const eta = live ? live.etaSeconds : (item.eta ?? null);
   return {
     id: item.id,
     key: item.seriesKey,
@@ -33,7 +33,7 @@ export function downloadItemView(item: IDownloadItem, live?: TransferProgress): 
     priority: item.priority,
     language: item.language ?? null,
     /** `upgrade`: the file replaces one on disk in `upgrade_from` (a lower language). */
-    kind: item.upgradeFrom != null ? 'upgrade' as const : 'download' as const,
+    kind: item.upgradeFrom != null ? ('upgrade' as const) : ('download' as const),
     upgrade_from: item.upgradeFrom ?? null,
     language_used: item.languageUsed ?? null,
     hoster: item.hoster ?? null,
@@ -46,7 +46,7 @@ export function downloadItemView(item: IDownloadItem, live?: TransferProgress): 
     }),
     attempts: item.attempts,
     error: item.lastError ?? null,
-    file_path: item.status === 'completed' ? item.filePath ?? null : null,
+    file_path: item.status === 'completed' ? (item.filePath ?? null) : null,
     added_at: iso(item.createdAt),
     updated_at: iso(item.updatedAt),
     started_at: iso(item.startedAt),

@@ -54,8 +54,19 @@ export class EpisodeFiles {
     assertPlainFolder(series.folder);
     const row = await this.#em.findOne(Episode, { series, season, number: episode });
     const naming = this.#settings.current().naming;
-    const values = { seriesTitle: series.name, year: series.year ?? null, season, episode, episodeTitle: episodeTitleFor(language, row?.titleDe ?? null, row?.titleEn ?? null), language };
-    const relativePath = join(series.folder, seasonFolderName(naming.season_folder_template, values), episodeFileName(naming.episode_template, values, extension));
+    const values = {
+      seriesTitle: series.name,
+      year: series.year ?? null,
+      season,
+      episode,
+      episodeTitle: episodeTitleFor(language, row?.titleDe ?? null, row?.titleEn ?? null),
+      language,
+    };
+    const relativePath = join(
+      series.folder,
+      seasonFolderName(naming.season_folder_template, values),
+      episodeFileName(naming.episode_template, values, extension),
+    );
     return assertInsideRoot(this.#root.path(), relativePath);
   }
 
@@ -66,7 +77,14 @@ export class EpisodeFiles {
    * last means a scan that ran in between cannot leave the old name or an unknown language behind.
    * Answers the previous file's path (absolute), if there was one.
    */
-  async markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number, file: { language: string | null; replace?: boolean } = { language: null }): Promise<{ previous: string | null }> {
+  async markEpisodeDownloaded(
+    key: string,
+    season: number,
+    episode: number,
+    absolutePath: string,
+    size: number,
+    file: { language: string | null; replace?: boolean } = { language: null },
+  ): Promise<{ previous: string | null }> {
     const previous = file.replace ? await this.#replacePrevious(key, season, episode, absolutePath) : null;
     // On PostgreSQL a scan of the same series (the watcher saw the new file) can lock the series
     // and episode rows in the other order; the server then aborts one of the two transactions as a
@@ -119,5 +137,6 @@ export class EpisodeFiles {
 }
 
 function assertPlainFolder(folder: string): void {
-  if (folder !== basename(folder) || folder === '.' || folder === '..' || folder === '') throw new UnsafePathError(folder, 'a series folder must be one folder name');
+  if (folder !== basename(folder) || folder === '.' || folder === '..' || folder === '')
+    throw new UnsafePathError(folder, 'a series folder must be one folder name');
 }

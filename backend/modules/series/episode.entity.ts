@@ -25,7 +25,10 @@ export const Episode = defineEntity({
     /** Bytes; bigint on PostgreSQL (a file over 2 GiB), read back as a JS number. */
     size: p.bigint('number').nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type IEpisode = InferEntity<typeof Episode>;

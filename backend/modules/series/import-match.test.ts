@@ -17,18 +17,46 @@ describe('confident import matches', () => {
 
   it('takes a linked folder, one exact title, or a single fitting result', () => {
     expect(match('Whatever', [], 'demo-academy')).toEqual({ key: 'demo-academy', reason: 'linked' });
-    expect(match('Demo Academy (2019) [1080p]', [{ key: 'demo-academy-2', name: 'Demo Academy 2' }, { key: 'demo-academy', name: 'Demo Academy', year: 2019 }])).toEqual({ key: 'demo-academy', reason: 'exact_title' });
-    expect(match('demo.academy', [{ key: 'demo-academy', name: 'Demo-Academy!' }, { key: 'x', name: 'Other' }])).toEqual({ key: 'demo-academy', reason: 'exact_title' });
-    expect(match('Frieren', [{ key: 'frieren-beyond-journeys-end', name: 'Frieren - Beyond Journey\'s End' }])).toEqual({ key: 'frieren-beyond-journeys-end', reason: 'single_result' });
+    expect(
+      match('Demo Academy (2019) [1080p]', [
+        { key: 'demo-academy-2', name: 'Demo Academy 2' },
+        { key: 'demo-academy', name: 'Demo Academy', year: 2019 },
+      ]),
+    ).toEqual({ key: 'demo-academy', reason: 'exact_title' });
+    expect(
+      match('demo.academy', [
+        { key: 'demo-academy', name: 'Demo-Academy!' },
+        { key: 'x', name: 'Other' },
+      ]),
+    ).toEqual({ key: 'demo-academy', reason: 'exact_title' });
+    expect(match('Frieren', [{ key: 'frieren-beyond-journeys-end', name: "Frieren - Beyond Journey's End" }])).toEqual({
+      key: 'frieren-beyond-journeys-end',
+      reason: 'single_result',
+    });
   });
 
   it('refuses what a person should decide', () => {
     // Several results, none exact.
-    expect(match('Blade Academy', [{ key: 'blade-academy-1', name: 'Blade Academy 1' }, { key: 'blade-academy-2', name: 'Blade Academy 2' }])).toBeNull();
+    expect(
+      match('Blade Academy', [
+        { key: 'blade-academy-1', name: 'Blade Academy 1' },
+        { key: 'blade-academy-2', name: 'Blade Academy 2' },
+      ]),
+    ).toBeNull();
     // Two exact titles (remakes): which one is the folder's?
-    expect(match('Dragon Ball', [{ key: 'dragon-ball', name: 'Dragon Ball', year: 1986 }, { key: 'dragon-ball-2009', name: 'Dragon Ball', year: 2009 }])).toBeNull();
+    expect(
+      match('Dragon Ball', [
+        { key: 'dragon-ball', name: 'Dragon Ball', year: 1986 },
+        { key: 'dragon-ball-2009', name: 'Dragon Ball', year: 2009 },
+      ]),
+    ).toBeNull();
     // The folder's year picks between them.
-    expect(match('Dragon Ball (1986)', [{ key: 'dragon-ball', name: 'Dragon Ball', year: 1986 }, { key: 'dragon-ball-2009', name: 'Dragon Ball', year: 2009 }])).toEqual({ key: 'dragon-ball', reason: 'exact_title' });
+    expect(
+      match('Dragon Ball (1986)', [
+        { key: 'dragon-ball', name: 'Dragon Ball', year: 1986 },
+        { key: 'dragon-ball-2009', name: 'Dragon Ball', year: 2009 },
+      ]),
+    ).toEqual({ key: 'dragon-ball', reason: 'exact_title' });
     // A single result of another year or an unrelated name.
     expect(match('Dragon Ball (1986)', [{ key: 'dragon-ball-2009', name: 'Dragon Ball', year: 2009 }])).toBeNull();
     expect(match('Blade', [{ key: 'moon-river', name: 'Moon River' }])).toBeNull();

@@ -17,7 +17,11 @@ export interface ConfidentMatch {
   readonly reason: MatchReason;
 }
 
-interface Candidate { readonly key: string; readonly name: string; readonly year: number | null }
+interface Candidate {
+  readonly key: string;
+  readonly name: string;
+  readonly year: number | null;
+}
 
 /** Lower case, no diacritics, `&` as "and", only letters and digits separated by single spaces. */
 export function normaliseTitle(text: string): string {

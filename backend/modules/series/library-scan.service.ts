@@ -44,7 +44,15 @@ export class LibraryScanService {
   #running: Promise<LibraryScanSummary> | undefined;
 
   /** `changed`: told which series a scan wrote (none: possibly all), before scan_complete goes out. */
-  constructor(deps: { orm: Orm; root: MediaRoot; events: EventBus; logger: Logger; clock: Clock; providerUrl: () => string; changed?: (key?: string) => void }) {
+  constructor(deps: {
+    orm: Orm;
+    root: MediaRoot;
+    events: EventBus;
+    logger: Logger;
+    clock: Clock;
+    providerUrl: () => string;
+    changed?: (key?: string) => void;
+  }) {
     this.#orm = deps.orm;
     this.#root = deps.root;
     this.#events = deps.events;
@@ -65,10 +73,12 @@ export class LibraryScanService {
   /** A full scan; a call while one runs joins it instead of starting a second one. */
   scanLibrary(): Promise<LibraryScanSummary> {
     if (this.#running) return this.#running;
-    const run: Promise<LibraryScanSummary> = inContext(this.#orm, () => this.#scanLibrary(() => {
-      // Cleared before scan_complete/scan_failed go out, so a client reacting to them can start the next scan.
-      if (this.#running === run) this.#running = undefined;
-    }));
+    const run: Promise<LibraryScanSummary> = inContext(this.#orm, () =>
+      this.#scanLibrary(() => {
+        // Cleared before scan_complete/scan_failed go out, so a client reacting to them can start the next scan.
+        if (this.#running === run) this.#running = undefined;
+      }),
+    );
     this.#running = run;
     return run;
   }
@@ -93,25 +103,37 @@ export class LibraryScanService {
       // directory stamps match and the database still holds the signature read with them); only
       // the rest is kept (memory stays flat on big libraries).
       const restamped: { id: number; stamp: string | null }[] = [];
-      const scans = await scanSeriesFolders(root, folders, (scan, index) => {
-        const row = byFolder.get(scan.folder);
-        progress(index + 1, scan.folder, row?.key);
-        if (row?.scan_signature !== scan.signature) return true;
-        seen.add(row.id);
-        if ((scan.stamp ?? null) !== row.scan_stamp) restamped.push({ id: row.id, stamp: scan.stamp ?? null });
-        return false;
-      }, (folder, index) => {
-        const row = byFolder.get(folder);
-        if (row?.scan_signature == null || row.scan_stamp === null || !folderUnchanged(root, folder, row.scan_stamp, now)) return false;
-        progress(index + 1, folder, row.key);
-        seen.add(row.id);
-        return true;
-      }, now);
+      const scans = await scanSeriesFolders(
+        root,
+        folders,
+        (scan, index) => {
+          const row = byFolder.get(scan.folder);
+          progress(index + 1, scan.folder, row?.key);
+          if (row?.scan_signature !== scan.signature) return true;
+          seen.add(row.id);
+          if ((scan.stamp ?? null) !== row.scan_stamp) restamped.push({ id: row.id, stamp: scan.stamp ?? null });
+          return false;
+        },
+        (folder, index) => {
+          const row = byFolder.get(folder);
+          if (row?.scan_signature == null || row.scan_stamp === null || !folderUnchanged(root, folder, row.scan_stamp, now)) return false;
+          progress(index + 1, folder, row.key);
+          seen.add(row.id);
+          return true;
+        },
+        now,
+      );
       await writeScanStamps(this.#orm, restamped);
 
       const unlinked = scans.filter((scan) => !byFolder.has(scan.folder) && (scan.hasLinkFile || scan.hasKeyFile));
-      const links = await mapLimit(unlinked, WALK_CONCURRENCY, (scan) => readFolderLink(join(root, scan.folder), { json: scan.hasLinkFile, keyFile: scan.hasKeyFile }));
-      const linkedRows = await this.#linkFolders(unlinked.map((scan, index) => ({ folder: scan.folder, link: links[index] })), byKey, new Set(folders));
+      const links = await mapLimit(unlinked, WALK_CONCURRENCY, (scan) =>
+        readFolderLink(join(root, scan.folder), { json: scan.hasLinkFile, keyFile: scan.hasKeyFile }),
+      );
+      const linkedRows = await this.#linkFolders(
+        unlinked.map((scan, index) => ({ folder: scan.folder, link: links[index] })),
+        byKey,
+        new Set(folders),
+      );
 
       const unknown: string[] = [];
       const changes: FolderChange[] = [];
@@ -132,8 +154,14 @@ export class LibraryScanService {
       const result = await applyFolderChanges(this.#orm, changes, this.#clock.now());
       if (changes.length > 0 || linked > 0) this.#changed();
       const summary: LibraryScanSummary = {
-        folders: folders.length, series: seen.size, changed: changes.length, linked, unknown_folders: unknown,
-        episodes_added: result.added, episodes_updated: result.updated, episodes_removed: result.removed,
+        folders: folders.length,
+        series: seen.size,
+        changed: changes.length,
+        linked,
+        unknown_folders: unknown,
+        episodes_added: result.added,
+        episodes_updated: result.updated,
+        episodes_removed: result.removed,
         duration_ms: Math.round(performance.now() - started),
       };
       finished();
@@ -159,7 +187,13 @@ export class LibraryScanService {
     try {
       const root = this.#root.path();
       const scan: SeriesFolderScan = scanSeriesFolder(root, series.folder);
-      const row: SeriesRow = { id: series.id, key: series.key, folder: series.folder, scan_signature: series.scanSignature ?? null, scan_stamp: series.scanStamp ?? null };
+      const row: SeriesRow = {
+        id: series.id,
+        key: series.key,
+        folder: series.folder,
+        scan_signature: series.scanSignature ?? null,
+        scan_stamp: series.scanStamp ?? null,
+      };
       const changed = row.scan_signature !== scan.signature;
       if (changed) {
         await applyFolderChanges(this.#orm, [{ series: row, scan }], this.#clock.now());
@@ -178,7 +212,11 @@ export class LibraryScanService {
    * to it (a copy, where the old folder still exists, does not), an unknown key is recreated from
    * the file (a lost database rebuilt from disk). New series are inserted in one transaction.
    */
-  async #linkFolders(candidates: readonly { folder: string; link: FolderLink | undefined }[], byKey: Map<string, SeriesRow>, folders: ReadonlySet<string>): Promise<Map<string, SeriesRow>> {
+  async #linkFolders(
+    candidates: readonly { folder: string; link: FolderLink | undefined }[],
+    byKey: Map<string, SeriesRow>,
+    folders: ReadonlySet<string>,
+  ): Promise<Map<string, SeriesRow>> {
     const linked = new Map<string, SeriesRow>();
     const created: NewSeriesRow[] = [];
     const base = this.#providerUrl().replace(/\/+$/, '');
@@ -193,8 +231,15 @@ export class LibraryScanService {
         continue;
       }
       const row: NewSeriesRow = {
-        id: 0, key: link.key, folder, scan_signature: null, scan_stamp: null, name: link.name ?? folder, site: link.site ?? new URL(base).host,
-        link: link.link ?? `${base}/anime/stream/${link.key}`, year: link.year ?? null,
+        id: 0,
+        key: link.key,
+        folder,
+        scan_signature: null,
+        scan_stamp: null,
+        name: link.name ?? folder,
+        site: link.site ?? new URL(base).host,
+        link: link.link ?? `${base}/anime/stream/${link.key}`,
+        year: link.year ?? null,
       };
       created.push(row);
       byKey.set(link.key, row);

@@ -36,10 +36,25 @@ export async function insertSeriesRows(orm: Orm, rows: NewSeriesRow[], now: Date
   const db = await sqlite(orm);
   const time = now.getTime();
   if (!db) {
-    for (const row of rows) row.id = Number(await (orm.em as EntityManager).insert(Series, { key: row.key, folder: row.folder, name: row.name, site: row.site, link: row.link, year: row.year, monitored: true, createdAt: now, updatedAt: now } as never));
+    for (const row of rows)
+      row.id = Number(
+        await (orm.em as EntityManager).insert(Series, {
+          key: row.key,
+          folder: row.folder,
+          name: row.name,
+          site: row.site,
+          link: row.link,
+          year: row.year,
+          monitored: true,
+          createdAt: now,
+          updatedAt: now,
+        } as never),
+      );
     return;
   }
-  const insert = db.prepare('insert into `series` (`key`, `folder`, `name`, `site`, `link`, `year`, `monitored`, `created_at`, `updated_at`) values (?, ?, ?, ?, ?, ?, 1, ?, ?)');
+  const insert = db.prepare(
+    'insert into `series` (`key`, `folder`, `name`, `site`, `link`, `year`, `monitored`, `created_at`, `updated_at`) values (?, ?, ?, ?, ?, ?, 1, ?, ?)',
+  );
   db.transaction(() => {
     for (const row of rows) row.id = Number(insert.run(row.key, row.folder, row.name, row.site, row.link, row.year, time, time).lastInsertRowid);
   })();
@@ -79,7 +94,9 @@ const CHUNK = 500;
 /** The better-sqlite3 handle on the embedded database; undefined on PostgreSQL. */
 async function sqlite(orm: Orm): Promise<Database.Database | undefined> {
   const native = await nativeDatabase(orm);
-  return typeof (native as { prepare?: unknown }).prepare === 'function' && typeof (native as { transaction?: unknown }).transaction === 'function' ? native : undefined;
+  return typeof (native as { prepare?: unknown }).prepare === 'function' && typeof (native as { transaction?: unknown }).transaction === 'function'
+    ? native
+    : undefined;
 }
 
 export async function loadSeriesRows(orm: Orm): Promise<SeriesRow[]> {
@@ -107,8 +124,17 @@ export async function writeScanStamps(orm: Orm, stamps: readonly { id: number; s
 export async function applyFolderChanges(orm: Orm, changes: readonly FolderChange[], now: Date): Promise<SyncResult> {
   if (changes.length === 0) return { added: 0, removed: 0, updated: 0 };
   const db = await sqlite(orm);
-  const existing = await loadEpisodeRows(orm, db, changes.map((change) => change.series.id));
-  const writes: Writes = { inserts: [], updates: [], deletes: [], signatures: changes.map((change) => ({ id: change.series.id, signature: change.scan.signature, stamp: change.scan.stamp ?? null })) };
+  const existing = await loadEpisodeRows(
+    orm,
+    db,
+    changes.map((change) => change.series.id),
+  );
+  const writes: Writes = {
+    inserts: [],
+    updates: [],
+    deletes: [],
+    signatures: changes.map((change) => ({ id: change.series.id, signature: change.scan.signature, stamp: change.scan.stamp ?? null })),
+  };
 
   for (const change of changes) {
     const rows = existing.get(change.series.id) ?? [];
@@ -143,7 +169,9 @@ export async function applyFolderChanges(orm: Orm, changes: readonly FolderChang
 /** One synchronous SQLite transaction: nothing else can interleave with it, and it is fast. */
 function writeSqlite(db: Database.Database, writes: Writes, now: Date): void {
   const time = now.getTime();
-  const insert = db.prepare("insert into episode (series_id, season, number, title_de, title_en, languages, on_provider, downloaded, file_path, language, size, created_at, updated_at) values (?, ?, ?, null, null, '[]', 0, 1, ?, ?, null, ?, ?)");
+  const insert = db.prepare(
+    "insert into episode (series_id, season, number, title_de, title_en, languages, on_provider, downloaded, file_path, language, size, created_at, updated_at) values (?, ?, ?, null, null, '[]', 0, 1, ?, ?, null, ?, ?)",
+  );
   const update = db.prepare('update episode set downloaded = ?, file_path = ?, language = ?, size = null, updated_at = ? where id = ?');
   const remove = db.prepare('delete from episode where id = ?');
   const touch = db.prepare('update series set scan_signature = ?, scan_stamp = ?, scanned_at = ?, updated_at = ? where id = ?');
@@ -158,14 +186,35 @@ function writeSqlite(db: Database.Database, writes: Writes, now: Date): void {
 async function writeWithOrm(em: EntityManager, writes: Writes, now: Date): Promise<void> {
   await em.transactional(async (tx) => {
     for (let index = 0; index < writes.inserts.length; index += CHUNK) {
-      await tx.insertMany(Episode, writes.inserts.slice(index, index + CHUNK).map((item) => ({
-        series: item.seriesId, season: item.episode.season, number: item.episode.number, titleDe: null, titleEn: null, languages: [],
-        onProvider: false, downloaded: true, filePath: item.episode.file, language: item.language, size: null, createdAt: now, updatedAt: now,
-      })) as never);
+      await tx.insertMany(
+        Episode,
+        writes.inserts.slice(index, index + CHUNK).map((item) => ({
+          series: item.seriesId,
+          season: item.episode.season,
+          number: item.episode.number,
+          titleDe: null,
+          titleEn: null,
+          languages: [],
+          onProvider: false,
+          downloaded: true,
+          filePath: item.episode.file,
+          language: item.language,
+          size: null,
+          createdAt: now,
+          updatedAt: now,
+        })) as never,
+      );
     }
-    for (const item of writes.updates) await tx.nativeUpdate(Episode, { id: item.id }, { downloaded: item.downloaded, filePath: item.file, language: item.language as never, size: null, updatedAt: now });
-    for (let index = 0; index < writes.deletes.length; index += CHUNK) await tx.nativeDelete(Episode, { id: { $in: writes.deletes.slice(index, index + CHUNK) } });
-    for (const item of writes.signatures) await tx.nativeUpdate(Series, { id: item.id }, { scanSignature: item.signature, scanStamp: item.stamp, scannedAt: now });
+    for (const item of writes.updates)
+      await tx.nativeUpdate(
+        Episode,
+        { id: item.id },
+        { downloaded: item.downloaded, filePath: item.file, language: item.language as never, size: null, updatedAt: now },
+      );
+    for (let index = 0; index < writes.deletes.length; index += CHUNK)
+      await tx.nativeDelete(Episode, { id: { $in: writes.deletes.slice(index, index + CHUNK) } });
+    for (const item of writes.signatures)
+      await tx.nativeUpdate(Series, { id: item.id }, { scanSignature: item.signature, scanStamp: item.stamp, scannedAt: now });
   });
 }
 
@@ -182,7 +231,16 @@ async function loadEpisodeRows(orm: Orm, db: Database.Database | undefined, seri
     const raw = (db ? db.prepare(sql).all(...ids) : await (orm.em as EntityManager).getConnection().execute(sql, ids)) as Record<string, unknown>[];
     for (const item of raw) {
       // SQLite answers 0/1 for booleans, PostgreSQL true/false.
-      const row: EpisodeRow = { id: Number(item.id), series_id: Number(item.series_id), season: Number(item.season), number: Number(item.number), on_provider: Boolean(item.on_provider), downloaded: Boolean(item.downloaded), file_path: (item.file_path as string | null) ?? null, language: (item.language as string | null) ?? null };
+      const row: EpisodeRow = {
+        id: Number(item.id),
+        series_id: Number(item.series_id),
+        season: Number(item.season),
+        number: Number(item.number),
+        on_provider: Boolean(item.on_provider),
+        downloaded: Boolean(item.downloaded),
+        file_path: (item.file_path as string | null) ?? null,
+        language: (item.language as string | null) ?? null,
+      };
       const list = bySeries.get(row.series_id);
       if (list) list.push(row);
       else bySeries.set(row.series_id, [row]);

@@ -59,16 +59,26 @@ export class LibraryWatcher {
   }
 
   async start(): Promise<void> {
-    this.#unsubscribe.push(this.#options.settings.subscribe((next, previous) => {
-      const changed = next.library.watch !== previous.library.watch || next.library.watch_polling !== previous.library.watch_polling || next.anime_directory !== previous.anime_directory;
-      if (changed) this.#restarting = this.#restarting.then(() => this.#restart()).catch((error) => this.#logger.error({ err: error }, 'could not restart the folder watcher'));
-    }));
+    this.#unsubscribe.push(
+      this.#options.settings.subscribe((next, previous) => {
+        const changed =
+          next.library.watch !== previous.library.watch ||
+          next.library.watch_polling !== previous.library.watch_polling ||
+          next.anime_directory !== previous.anime_directory;
+        if (changed)
+          this.#restarting = this.#restarting
+            .then(() => this.#restart())
+            .catch((error) => this.#logger.error({ err: error }, 'could not restart the folder watcher'));
+      }),
+    );
     if (this.#options.events) {
-      this.#unsubscribe.push(this.#options.events.subscribe((event) => {
-        if (event.type !== 'download_complete') return;
-        const file = (event.data as { file_path?: string }).file_path;
-        if (file) this.#ownWrites.set(resolve(file), this.#options.clock.now().getTime() + OWN_WRITE_MS);
-      }));
+      this.#unsubscribe.push(
+        this.#options.events.subscribe((event) => {
+          if (event.type !== 'download_complete') return;
+          const file = (event.data as { file_path?: string }).file_path;
+          if (file) this.#ownWrites.set(resolve(file), this.#options.clock.now().getTime() + OWN_WRITE_MS);
+        }),
+      );
     }
     await this.#restart();
   }
@@ -138,17 +148,20 @@ export class LibraryWatcher {
     const isFileEvent = event === 'add' || event === 'change' || event === 'unlink';
     if (isFileEvent && !isVideoFile(basename(path))) return;
     if (isFileEvent && this.#isOwnWrite(path)) return;
-    inContext(this.#options.orm, () => this.#options.series.keyForPath(path)).then((key) => {
-      if (!key) {
-        this.#logger.debug({ event, path }, 'change outside any known series; the next library scan looks at it');
-        // A folder no series owns came or went directly in the media folder: the import page shows it at once.
-        if ((event === 'addDir' || event === 'unlinkDir') && resolve(dirname(path)) === resolve(this.#options.series.mediaRoot())) {
-          this.#options.events?.publish('import_folder_changed', { folder: basename(path), change: event === 'addDir' ? 'added' : 'removed' });
+    inContext(this.#options.orm, () => this.#options.series.keyForPath(path)).then(
+      (key) => {
+        if (!key) {
+          this.#logger.debug({ event, path }, 'change outside any known series; the next library scan looks at it');
+          // A folder no series owns came or went directly in the media folder: the import page shows it at once.
+          if ((event === 'addDir' || event === 'unlinkDir') && resolve(dirname(path)) === resolve(this.#options.series.mediaRoot())) {
+            this.#options.events?.publish('import_folder_changed', { folder: basename(path), change: event === 'addDir' ? 'added' : 'removed' });
+          }
+          return;
         }
-        return;
-      }
-      this.#schedule(key);
-    }, (error) => this.#logger.warn({ err: error, path }, 'could not tell which series a change belongs to'));
+        this.#schedule(key);
+      },
+      (error) => this.#logger.warn({ err: error, path }, 'could not tell which series a change belongs to'),
+    );
   }
 
   #isOwnWrite(path: string): boolean {

@@ -10,14 +10,22 @@ export function createRenameRouter(series: SeriesService) {
 
   router.get('/', async (ctx) => {
     const plans = await series.renamePlanLibrary();
-    const body: LibraryRenamePlan = { series: plans, total_moves: plans.reduce((sum, plan) => sum + plan.moves.length, 0), total_clashes: plans.reduce((sum, plan) => sum + plan.clashes.length, 0) };
+    const body: LibraryRenamePlan = {
+      series: plans,
+      total_moves: plans.reduce((sum, plan) => sum + plan.moves.length, 0),
+      total_clashes: plans.reduce((sum, plan) => sum + plan.clashes.length, 0),
+    };
     ctx.body = body;
   });
 
   router.post('/', async (ctx) => {
     const input = parseInput(renameLibrarySchema, ctx.request.body);
     const results = await series.renameApplyLibrary(input.keys);
-    const body: LibraryRenameResult = { series: results, total_moves: results.reduce((sum, result) => sum + result.moves.length, 0), total_failed: results.reduce((sum, result) => sum + result.failed.length, 0) };
+    const body: LibraryRenameResult = {
+      series: results,
+      total_moves: results.reduce((sum, result) => sum + result.moves.length, 0),
+      total_failed: results.reduce((sum, result) => sum + result.failed.length, 0),
+    };
     ctx.body = body;
   });
 

@@ -65,7 +65,8 @@ export class SeriesImporter {
   async describe(folder: string): Promise<ImportCandidate> {
     const root = this.#root.path();
     const scan = scanSeriesFolder(root, folder);
-    const link = scan.hasLinkFile || scan.hasKeyFile ? await readFolderLink(join(root, folder), { json: scan.hasLinkFile, keyFile: scan.hasKeyFile }) : undefined;
+    const link =
+      scan.hasLinkFile || scan.hasKeyFile ? await readFolderLink(join(root, folder), { json: scan.hasLinkFile, keyFile: scan.hasKeyFile }) : undefined;
     const query = folderSearchQuery(folder) || folder;
     let suggestions: ImportSuggestion[] = [];
     let error: string | null = null;

@@ -28,7 +28,10 @@ export interface SeriesListViewDeps {
   readonly settings?: { current(): Readonly<Settings>; subscribe(listener: (next: Readonly<Settings>) => void): () => void };
 }
 
-interface Entry { readonly summary: AnimeSummary; readonly json: string }
+interface Entry {
+  readonly summary: AnimeSummary;
+  readonly json: string;
+}
 
 /**
  * GET /api/anime from a precomputed view: every series' summary is kept serialised and rebuilt only
@@ -79,7 +82,9 @@ export class SeriesListView {
     // (a few times at most: under a stream of changes the latest build is recent enough).
     let built = this.#body;
     for (let attempt = 0; !this.#body && attempt < 3; attempt++) {
-      this.#building ??= this.#build().finally(() => { this.#building = undefined; });
+      this.#building ??= this.#build().finally(() => {
+        this.#building = undefined;
+      });
       built = await this.#building;
     }
     return this.#body ?? built!;
@@ -92,7 +97,11 @@ export class SeriesListView {
     if (dirty === 'all') this.#entries.clear();
     if (dirty === 'all' || dirty.size > 0) {
       const keys = dirty === 'all' ? undefined : [...dirty];
-      const series = await em.find(Series, keys ? { key: { $in: keys } } : {}, { fields: SUMMARY_FIELDS as never, orderBy: { name: 'asc', key: 'asc' }, disableIdentityMap: true });
+      const series = await em.find(Series, keys ? { key: { $in: keys } } : {}, {
+        fields: SUMMARY_FIELDS as never,
+        orderBy: { name: 'asc', key: 'asc' },
+        disableIdentityMap: true,
+      });
       // Ids come from the database (integers), never from a request.
       const ids = keys ? `(${series.map((item) => integer(item.id)).join(',') || 'null'})` : undefined;
       const counts = await em.execute<{ series_id: number; on_provider: number; downloaded: number }[]>(
@@ -116,14 +125,20 @@ export class SeriesListView {
         const count = countsById.get(item.id);
         const missing = missingById.get(item.id) ?? {};
         const missingCount = Object.values(missing).reduce((sum, list) => sum + list.length, 0);
-        const summary = animeSummary(item, missing, { on_provider: Number(count?.on_provider ?? 0), downloaded: Number(count?.downloaded ?? 0), missing: missingCount, upgradable: upgradableById.get(item.id) ?? 0 });
+        const summary = animeSummary(item, missing, {
+          on_provider: Number(count?.on_provider ?? 0),
+          downloaded: Number(count?.downloaded ?? 0),
+          missing: missingCount,
+          upgradable: upgradableById.get(item.id) ?? 0,
+        });
         this.#entries.set(item.key, { summary, json: JSON.stringify(summary) });
       }
     }
     // The database's own order (its collation), as the list always had: name, then key.
-    const order = dirty === 'all'
-      ? [...this.#entries.keys()]
-      : (await em.find(Series, {}, { fields: ['key'] as never, orderBy: { name: 'asc', key: 'asc' }, disableIdentityMap: true })).map((item) => item.key);
+    const order =
+      dirty === 'all'
+        ? [...this.#entries.keys()]
+        : (await em.find(Series, {}, { fields: ['key'] as never, orderBy: { name: 'asc', key: 'asc' }, disableIdentityMap: true })).map((item) => item.key);
     const entries = order.map((key) => this.#entries.get(key)).filter((entry) => entry !== undefined);
     const json = Buffer.from(`[${entries.map((entry) => entry.json).join(',')}]`);
     const body: ListBody = { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"`, summaries: entries.map((entry) => entry.summary) };
@@ -149,7 +164,22 @@ function upgradeSettingsOf(settings: Readonly<Settings> | undefined): string {
   return settings ? JSON.stringify([settings.downloads.upgrade_language, settings.downloads.languages[0]]) : '';
 }
 
-const SUMMARY_FIELDS = ['id', 'key', 'name', 'site', 'folder', 'link', 'year', 'endYear', 'cover', 'monitored', 'preferredLanguage', 'upgradeLanguage', 'providerCheckedAt', 'scannedAt'];
+const SUMMARY_FIELDS = [
+  'id',
+  'key',
+  'name',
+  'site',
+  'folder',
+  'link',
+  'year',
+  'endYear',
+  'cover',
+  'monitored',
+  'preferredLanguage',
+  'upgradeLanguage',
+  'providerCheckedAt',
+  'scannedAt',
+];
 
 function integer(value: number): number {
   if (!Number.isSafeInteger(value)) throw new Error(`not an id: ${value}`);

@@ -16,7 +16,12 @@ export interface MetadataOptions {
 }
 
 /** Writes .aniworld.json (always), poster.jpg and tvshow.nfo (when switched on) into a series folder. */
-export async function writeSeriesMetadata(folderPath: string, info: SeriesInfo, options: MetadataOptions, deps: { logger: Logger; fetch?: FetchLike }): Promise<{ poster: string | null; nfo: boolean }> {
+export async function writeSeriesMetadata(
+  folderPath: string,
+  info: SeriesInfo,
+  options: MetadataOptions,
+  deps: { logger: Logger; fetch?: FetchLike },
+): Promise<{ poster: string | null; nfo: boolean }> {
   await mkdir(folderPath, { recursive: true });
   await writeFolderLink(folderPath, { key: info.key, name: info.name, year: info.year, link: info.link, site: options.site });
   let poster = await existingPoster(folderPath);
@@ -30,10 +35,22 @@ export async function writeSeriesMetadata(folderPath: string, info: SeriesInfo, 
   let nfo = false;
   const nfoPath = join(folderPath, 'tvshow.nfo');
   if (options.writeNfo && !(options.keepExisting && (await exists(nfoPath)))) {
-    await writeFileAtomic(nfoPath, renderTvshowNfo({
-      key: info.key, name: info.name, originalTitle: info.alternativeTitles[0] ?? null, year: info.year, endYear: info.endYear,
-      description: info.description, genres: info.genres, imdbId: info.imdbId, ageRating: info.ageRating, link: info.link, poster,
-    }));
+    await writeFileAtomic(
+      nfoPath,
+      renderTvshowNfo({
+        key: info.key,
+        name: info.name,
+        originalTitle: info.alternativeTitles[0] ?? null,
+        year: info.year,
+        endYear: info.endYear,
+        description: info.description,
+        genres: info.genres,
+        imdbId: info.imdbId,
+        ageRating: info.ageRating,
+        link: info.link,
+        poster,
+      }),
+    );
     nfo = true;
   }
   return { poster, nfo };
@@ -45,5 +62,8 @@ async function existingPoster(folder: string): Promise<string | null> {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

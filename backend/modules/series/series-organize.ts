@@ -105,8 +105,12 @@ export class SeriesOrganizer {
       this.#em.clear();
       this.#changed(series.key);
       this.#events.publish('episodes_renamed', {
-        key: series.key, folder: series.folder, renamed: moved.filter((move) => move.kind === 'episode').length,
-        files: moved.length, clashes: plan.clashes.length, failed: failed.length,
+        key: series.key,
+        folder: series.folder,
+        renamed: moved.filter((move) => move.kind === 'episode').length,
+        files: moved.length,
+        clashes: plan.clashes.length,
+        failed: failed.length,
       });
     }
     return { ...plan, moves: moved, failed };
@@ -114,7 +118,8 @@ export class SeriesOrganizer {
 
   async #plan(series: ISeries): Promise<{ plan: RenamePlan; groups: MoveGroup[]; seriesPath: string }> {
     const root = this.#root.path();
-    if (series.folder !== basename(series.folder) || series.folder === '..' || series.folder === '.') throw new UnsafePathError(series.folder, 'a series folder must be one folder name');
+    if (series.folder !== basename(series.folder) || series.folder === '..' || series.folder === '.')
+      throw new UnsafePathError(series.folder, 'a series folder must be one folder name');
     const seriesPath = await assertInsideRoot(root, series.folder);
     const naming = this.#settings.current().naming;
     const episodes = await this.#em.find(Episode, { series, downloaded: true, filePath: { $ne: null } }, { orderBy: { season: 'asc', number: 'asc' } });
@@ -142,10 +147,23 @@ export class SeriesOrganizer {
       const extension = posix.extname(from).slice(1);
       if (!/^[a-z0-9]{1,10}$/i.test(extension)) continue;
       const language = row.language ?? null;
-      const values = { seriesTitle: series.name, year: series.year ?? null, season: row.season, episode: row.number, episodeTitle: episodeTitleFor(language, row.titleDe ?? null, row.titleEn ?? null), language };
+      const values = {
+        seriesTitle: series.name,
+        year: series.year ?? null,
+        season: row.season,
+        episode: row.number,
+        episodeTitle: episodeTitleFor(language, row.titleDe ?? null, row.titleEn ?? null),
+        language,
+      };
       const to = posix.join(seasonFolderName(naming.season_folder_template, values), episodeFileName(naming.episode_template, values, extension));
       if (to === from) continue;
-      const file = (kind: FileMove['kind'], fromPath: string, toPath: string): FileMove => ({ from: fromPath, to: toPath, season: row.season, episode: row.number, kind });
+      const file = (kind: FileMove['kind'], fromPath: string, toPath: string): FileMove => ({
+        from: fromPath,
+        to: toPath,
+        season: row.season,
+        episode: row.number,
+        kind,
+      });
       const video = file('episode', from, to);
       // The video is checked first: a folder outside the media root is not even listed for companions.
       const videoProblem = await this.#check(root, seriesPath, series.folder, video, claimed, sources);
@@ -178,11 +196,19 @@ export class SeriesOrganizer {
   }
 
   /** Why a move may not happen, or undefined when it may. */
-  async #check(root: string, seriesPath: string, folder: string, move: FileMove, claimed: ReadonlyMap<string, string>, sources: ReadonlySet<string>): Promise<{ reason: ClashReason; message: string } | undefined> {
+  async #check(
+    root: string,
+    seriesPath: string,
+    folder: string,
+    move: FileMove,
+    claimed: ReadonlyMap<string, string>,
+    sources: ReadonlySet<string>,
+  ): Promise<{ reason: ClashReason; message: string } | undefined> {
     for (const path of [move.from, move.to]) {
       // Within the series folder, not only within the media root: a move never touches another series.
       const absolute = resolve(seriesPath, path);
-      if (!isWithin(seriesPath, absolute) || absolute === seriesPath) return { reason: 'unsafe_path', message: new UnsafePathError(path, `it is not inside the folder of "${folder}"`).message };
+      if (!isWithin(seriesPath, absolute) || absolute === seriesPath)
+        return { reason: 'unsafe_path', message: new UnsafePathError(path, `it is not inside the folder of "${folder}"`).message };
       try {
         await assertInsideRoot(root, join(folder, path));
       } catch (error) {

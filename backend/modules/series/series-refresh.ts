@@ -60,20 +60,31 @@ export class SeriesRefresher {
     const series = await this.#em.findOne(Series, { key });
     if (!series) throw new NotFoundError(`No series with key "${key}"`);
     const provider = this.#provider();
-    const info = known ?? await provider.getSeries(key);
+    const info = known ?? (await provider.getSeries(key));
     const listings: EpisodeListing[] = [];
     for (const season of info.seasons) listings.push(...(await provider.getSeason(key, season)).episodes);
     const { added, offered } = await this.#store(series, info, listings);
     this.#changed(key);
-    if (offered.length > 0) this.#events?.publish('languages_offered', { key, folder: series.folder, episodes: offered.map(({ season, episode }) => ({ season, episode })) });
-    if (!known) this.#events?.publish('series_refreshed', { key, folder: series.folder, name: info.name, new_episodes: added, episodes: listings.length, seasons: info.seasons.length });
+    if (offered.length > 0)
+      this.#events?.publish('languages_offered', { key, folder: series.folder, episodes: offered.map(({ season, episode }) => ({ season, episode })) });
+    if (!known)
+      this.#events?.publish('series_refreshed', {
+        key,
+        folder: series.folder,
+        name: info.name,
+        new_episodes: added,
+        episodes: listings.length,
+        seasons: info.seasons.length,
+      });
     return { key, folder: series.folder, seasons: info.seasons.length, episodes: listings.length };
   }
 
   /** Every monitored series, one after the other (the provider client paces requests); failures are collected. */
   async refreshAll(): Promise<{ refreshed: number; failed: { key: string; error: string }[] }> {
     return inContext(this.#orm, async () => {
-      const keys = (await this.#em.find(Series, { monitored: true }, { fields: ['key'] as never, orderBy: { providerCheckedAt: 'asc' } })).map((series) => series.key);
+      const keys = (await this.#em.find(Series, { monitored: true }, { fields: ['key'] as never, orderBy: { providerCheckedAt: 'asc' } })).map(
+        (series) => series.key,
+      );
       const failed: { key: string; error: string }[] = [];
       let refreshed = 0;
       for (const key of keys) {
@@ -97,9 +108,18 @@ export class SeriesRefresher {
     await this.#em.transactional(async (tx) => {
       const managed = tx.merge(series);
       Object.assign(managed, {
-        name: info.name, link: info.link, year: info.year, endYear: info.endYear, description: info.description,
-        cover: info.cover, genres: [...info.genres], imdbId: info.imdbId, ageRating: info.ageRating,
-        seasonCount: info.seasons.filter((season) => season > 0).length, hasFilms: info.seasons.includes(0), providerCheckedAt: now,
+        name: info.name,
+        link: info.link,
+        year: info.year,
+        endYear: info.endYear,
+        description: info.description,
+        cover: info.cover,
+        genres: [...info.genres],
+        imdbId: info.imdbId,
+        ageRating: info.ageRating,
+        seasonCount: info.seasons.filter((season) => season > 0).length,
+        hasFilms: info.seasons.includes(0),
+        providerCheckedAt: now,
       });
       const episodes = await tx.find(Episode, { series: managed });
       const byNumber = new Map(episodes.map((episode) => [`${episode.season}:${episode.number}`, episode]));

@@ -33,7 +33,10 @@ export const Series = defineEntity({
     /** Inode and times of the folder and its season folders when that scan read them (folder-stamps.ts). */
     scanStamp: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
     episodes: () => p.oneToMany(Episode).mappedBy('series'),
   },
 });

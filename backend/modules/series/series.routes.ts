@@ -2,7 +2,20 @@ import { createRouter } from '../../http/state.ts';
 import { parseInput } from '../../http/validate.ts';
 import { createHash } from 'node:crypto';
 import type { SeriesService } from './series.service.ts';
-import { listQuerySchema, addSchema, deleteQuerySchema, ignoredFolderParams, ignoreFolderSchema, importAllSchema, importQuerySchema, importSchema, namingPreviewSchema, searchSchema, seriesParams, updateSchema } from './series.schema.ts';
+import {
+  listQuerySchema,
+  addSchema,
+  deleteQuerySchema,
+  ignoredFolderParams,
+  ignoreFolderSchema,
+  importAllSchema,
+  importQuerySchema,
+  importSchema,
+  namingPreviewSchema,
+  searchSchema,
+  seriesParams,
+  updateSchema,
+} from './series.schema.ts';
 
 /** /api/anime: the library. Fixed paths are registered before `/:key`. */
 export function createSeriesRouter(series: SeriesService) {

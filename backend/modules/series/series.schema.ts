@@ -3,18 +3,25 @@ import { LANGUAGES } from '../../providers/provider.ts';
 import { BIDI_CONTROL } from '../../library/safe-path.ts';
 
 /** A folder name a person gives: a bidirectional control would make it read differently than it is. */
-const folderName = z.string().refine((value) => !new RegExp(BIDI_CONTROL.source).test(value), 'contains a bidirectional control character (U+202A-U+202E, U+2066-U+2069 and the like) that makes the name read differently than it is; remove it (or rename the folder on disk)');
+const folderName = z
+  .string()
+  .refine(
+    (value) => !new RegExp(BIDI_CONTROL.source).test(value),
+    'contains a bidirectional control character (U+202A-U+202E, U+2066-U+2069 and the like) that makes the name read differently than it is; remove it (or rename the folder on disk)',
+  );
 
 export const searchSchema = z.strictObject({
   query: z.string().trim().min(1).max(200),
 });
 
-export const addSchema = z.strictObject({
-  link: z.string().trim().min(1).max(2000).optional(),
-  key: z.string().trim().min(1).max(200).optional(),
-  monitored: z.boolean().optional(),
-  folder: folderName.pipe(z.string().trim().min(1).max(255)).optional(),
-}).refine((input) => (input.link === undefined) !== (input.key === undefined), { message: 'give either link or key' });
+export const addSchema = z
+  .strictObject({
+    link: z.string().trim().min(1).max(2000).optional(),
+    key: z.string().trim().min(1).max(200).optional(),
+    monitored: z.boolean().optional(),
+    folder: folderName.pipe(z.string().trim().min(1).max(255)).optional(),
+  })
+  .refine((input) => (input.link === undefined) !== (input.key === undefined), { message: 'give either link or key' });
 
 export const updateSchema = z.strictObject({
   monitored: z.boolean().optional(),
@@ -23,7 +30,10 @@ export const updateSchema = z.strictObject({
 });
 
 export const deleteQuerySchema = z.object({
-  delete_files: z.enum(['true', 'false', '1', '0']).optional().transform((value) => value === 'true' || value === '1'),
+  delete_files: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((value) => value === 'true' || value === '1'),
 });
 
 export const importSchema = z.strictObject({
@@ -43,17 +53,48 @@ export const ignoreFolderSchema = z.strictObject({
 export const ignoredFolderParams = z.object({ folder: z.string().min(1).max(255) });
 
 /** Fields of a library summary that `?fields=` may name (GET /api/anime). */
-export const SUMMARY_FIELD_NAMES = ['key', 'name', 'site', 'folder', 'link', 'missing_episodes', 'year', 'end_year', 'cover', 'monitored', 'preferred_language', 'upgrade_language', 'episode_count', 'downloaded_count', 'missing_count', 'upgradable_count', 'provider_checked_at', 'scanned_at'] as const;
+export const SUMMARY_FIELD_NAMES = [
+  'key',
+  'name',
+  'site',
+  'folder',
+  'link',
+  'missing_episodes',
+  'year',
+  'end_year',
+  'cover',
+  'monitored',
+  'preferred_language',
+  'upgrade_language',
+  'episode_count',
+  'downloaded_count',
+  'missing_count',
+  'upgradable_count',
+  'provider_checked_at',
+  'scanned_at',
+] as const;
 
 /** Optional for very large libraries; without any of them the answer is the whole list, as always. */
 export const listQuerySchema = z.object({
-  fields: z.string().max(1000).optional().transform((value, ctx) => {
-    if (value === undefined) return undefined;
-    const names = [...new Set(value.split(',').map((name) => name.trim()).filter(Boolean))];
-    const unknown = names.filter((name) => !(SUMMARY_FIELD_NAMES as readonly string[]).includes(name));
-    if (unknown.length > 0 || names.length === 0) ctx.addIssue({ code: 'custom', message: `unknown field ${unknown.join(', ') || '(none given)'}; known: ${SUMMARY_FIELD_NAMES.join(', ')}` });
-    return names as (typeof SUMMARY_FIELD_NAMES)[number][];
-  }),
+  fields: z
+    .string()
+    .max(1000)
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const names = [
+        ...new Set(
+          value
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean),
+        ),
+      ];
+      const unknown = names.filter((name) => !(SUMMARY_FIELD_NAMES as readonly string[]).includes(name));
+      if (unknown.length > 0 || names.length === 0)
+        ctx.addIssue({ code: 'custom', message: `unknown field ${unknown.join(', ') || '(none given)'}; known: ${SUMMARY_FIELD_NAMES.join(', ')}` });
+      return names as (typeof SUMMARY_FIELD_NAMES)[number][];
+    }),
   offset: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
 });

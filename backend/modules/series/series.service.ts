@@ -67,7 +67,15 @@ export class SeriesService {
     this.#root = new MediaRoot(deps.settings, deps.cwd);
     this.#list = new SeriesListView({ orm: deps.orm, events: deps.events, externalVersion: deps.externalVersion, settings: deps.settings });
     const changed = (key?: string) => this.#list.changed(key);
-    this.#scanner = new LibraryScanService({ orm: deps.orm, root: this.#root, events: deps.events, logger: deps.logger, clock: deps.clock, providerUrl: () => deps.provider().baseUrl, changed });
+    this.#scanner = new LibraryScanService({
+      orm: deps.orm,
+      root: this.#root,
+      events: deps.events,
+      logger: deps.logger,
+      clock: deps.clock,
+      providerUrl: () => deps.provider().baseUrl,
+      changed,
+    });
     this.#refresher = new SeriesRefresher({ orm: deps.orm, provider: deps.provider, logger: deps.logger, clock: deps.clock, changed, events: deps.events });
     this.#importer = new SeriesImporter({ orm: deps.orm, root: this.#root, provider: deps.provider, logger: deps.logger });
     this.#files = new EpisodeFiles({ orm: deps.orm, root: this.#root, settings: deps.settings });
@@ -134,10 +142,14 @@ export class SeriesService {
     const episodes = await this.#em.find(Episode, { series }, { orderBy: { season: 'asc', number: 'asc' } });
     const seriesPath = join(this.#root.path(), series.folder);
     const sizes = new Map<number, number>();
-    await mapLimit(episodes.filter((episode) => episode.filePath && episode.size == null), 16, async (episode) => {
-      const info = await stat(join(seriesPath, episode.filePath!)).catch(() => undefined);
-      if (info) sizes.set(episode.id, info.size);
-    });
+    await mapLimit(
+      episodes.filter((episode) => episode.filePath && episode.size == null),
+      16,
+      async (episode) => {
+        const info = await stat(join(seriesPath, episode.filePath!)).catch(() => undefined);
+        if (info) sizes.set(episode.id, info.size);
+      },
+    );
     return animeDetail(series, episodes, seriesPath, upgradePolicy(series, this.#deps.settings.current().downloads), sizes);
   }
 
@@ -146,14 +158,23 @@ export class SeriesService {
     const series = await this.#get(key);
     if (!series.monitored) return [];
     const episodes = await this.#em.find(Episode, { series, onProvider: true, downloaded: false }, { orderBy: { season: 'asc', number: 'asc' } });
-    return episodes.map((episode) => ({ season: episode.season, episode: episode.number, titleDe: episode.titleDe ?? null, titleEn: episode.titleEn ?? null, languages: episode.languages }));
+    return episodes.map((episode) => ({
+      season: episode.season,
+      episode: episode.number,
+      titleDe: episode.titleDe ?? null,
+      titleEn: episode.titleEn ?? null,
+      languages: episode.languages,
+    }));
   }
 
   /**
    * Episodes whose file is in a lower language than the series wants and that the provider now
    * offers in it; `only` narrows them to some episodes (those a refresh found newly offered).
    */
-  async upgradableEpisodes(key: string, only?: readonly { season: number; episode: number }[]): Promise<{ season: number; episode: number; from: string; to: string }[]> {
+  async upgradableEpisodes(
+    key: string,
+    only?: readonly { season: number; episode: number }[],
+  ): Promise<{ season: number; episode: number; from: string; to: string }[]> {
     const series = await this.#get(key);
     const policy = upgradePolicy(series, this.#deps.settings.current().downloads);
     if (!policy.on) return [];
@@ -174,16 +195,24 @@ export class SeriesService {
     const provider = this.#deps.provider();
     const linked = /^https?:\/\//i.test(query.trim()) ? provider.keyFromLink(query.trim()) : undefined;
     const found = linked ? [seriesAsResult(await provider.getSeries(linked))] : await provider.search(query);
-    const results = await Promise.all(found.map(async (result, index) => {
-      if (index >= SEARCH_DETAILS || (result.year !== null && result.cover !== null)) return result;
-      try {
-        const info = await provider.getSeries(result.key);
-        return { ...result, year: result.year ?? info.year, endYear: result.endYear ?? info.endYear, cover: result.cover ?? info.cover, description: result.description ?? info.description };
-      } catch {
-        // The result still shows, just without what its page would have added.
-        return result;
-      }
-    }));
+    const results = await Promise.all(
+      found.map(async (result, index) => {
+        if (index >= SEARCH_DETAILS || (result.year !== null && result.cover !== null)) return result;
+        try {
+          const info = await provider.getSeries(result.key);
+          return {
+            ...result,
+            year: result.year ?? info.year,
+            endYear: result.endYear ?? info.endYear,
+            cover: result.cover ?? info.cover,
+            description: result.description ?? info.description,
+          };
+        } catch {
+          // The result still shows, just without what its page would have added.
+          return result;
+        }
+      }),
+    );
     const keys = results.map((result) => result.key);
     const added = new Set((await this.#em.find(Series, { key: { $in: keys } }, { fields: ['key'] as never })).map((series) => series.key));
     return results.map((result) => searchResultView(result, added.has(result.key)));
@@ -197,7 +226,10 @@ export class SeriesService {
     }
     const provider = this.#deps.provider();
     const key = input.link === undefined ? undefined : provider.keyFromLink(input.link);
-    if (!key) throw new ValidationError(`link must be a series page of ${provider.baseUrl} (…/anime/stream/<key>)`, [{ path: 'link', message: 'not a series link of the configured provider' }]);
+    if (!key)
+      throw new ValidationError(`link must be a series page of ${provider.baseUrl} (…/anime/stream/<key>)`, [
+        { path: 'link', message: 'not a series link of the configured provider' },
+      ]);
     return key;
   }
 
@@ -236,7 +268,14 @@ export class SeriesService {
     for (const folder of await this.#importer.unmatchedFolders()) {
       const candidate = await this.#importer.describe(folder);
       if (!candidate.match) {
-        skipped.push({ folder, reason: candidate.error ? `search failed: ${candidate.error}` : candidate.suggestions.length === 0 ? 'no match found' : 'no confident match; choose one' });
+        skipped.push({
+          folder,
+          reason: candidate.error
+            ? `search failed: ${candidate.error}`
+            : candidate.suggestions.length === 0
+              ? 'no match found'
+              : 'no confident match; choose one',
+        });
         continue;
       }
       try {
@@ -245,7 +284,14 @@ export class SeriesService {
       } catch (error) {
         this.#em.clear();
         if (!(error instanceof AppError && error.expose)) this.#deps.logger.error({ component: 'library', folder, err: error }, 'import all: folder failed');
-        failed.push({ folder, key: candidate.match.key, error: error instanceof AppError && error.expose ? { code: error.code, message: error.message } : { code: 'internal_error', message: 'Importing this folder failed; the log has the details' } });
+        failed.push({
+          folder,
+          key: candidate.match.key,
+          error:
+            error instanceof AppError && error.expose
+              ? { code: error.code, message: error.message }
+              : { code: 'internal_error', message: 'Importing this folder failed; the log has the details' },
+        });
       }
     }
     return { imported, skipped, failed };
@@ -271,7 +317,8 @@ export class SeriesService {
 
   /** A plain folder name directly in the media root that exists and that no series owns. */
   async #unownedFolder(folder: string): Promise<string> {
-    if (folder !== basename(folder) || folder === '.' || folder === '..' || folder.includes('\0')) throw new ValidationError('folder must be the name of a folder directly in the media folder', [{ path: 'folder', message: 'not a plain folder name' }]);
+    if (folder !== basename(folder) || folder === '.' || folder === '..' || folder.includes('\0'))
+      throw new ValidationError('folder must be the name of a folder directly in the media folder', [{ path: 'folder', message: 'not a plain folder name' }]);
     const path = await assertInsideRoot(this.#root.path(), folder);
     if (!(await stat(path).catch(() => undefined))?.isDirectory()) throw new NotFoundError(`No folder "${folder}" in the media folder`);
     if (await this.#em.count(Series, { folder })) throw new ConflictError(`The folder "${folder}" already belongs to a series`, { folder });
@@ -285,8 +332,22 @@ export class SeriesService {
     const provider = this.#deps.provider();
     const site = new URL(provider.baseUrl).host;
     const naming = this.#deps.settings.current().naming;
-    await writeSeriesMetadata(folderPath, info, { site, writeNfo: naming.write_nfo, writePoster: naming.write_poster, keepExisting: options.keepExisting }, { logger: this.#deps.logger, fetch: this.#deps.fetch });
-    this.#em.create(Series, { key: info.key, folder, name: info.name, site, link: info.link, year: info.year, endYear: info.endYear, monitored: options.monitored });
+    await writeSeriesMetadata(
+      folderPath,
+      info,
+      { site, writeNfo: naming.write_nfo, writePoster: naming.write_poster, keepExisting: options.keepExisting },
+      { logger: this.#deps.logger, fetch: this.#deps.fetch },
+    );
+    this.#em.create(Series, {
+      key: info.key,
+      folder,
+      name: info.name,
+      site,
+      link: info.link,
+      year: info.year,
+      endYear: info.endYear,
+      monitored: options.monitored,
+    });
     await this.#em.flush();
     this.#list.changed(info.key);
     try {
@@ -356,7 +417,10 @@ export class SeriesService {
   previewNaming(templates: Partial<NamingTemplates>) {
     const current = this.#deps.settings.current().naming;
     try {
-      return previewNaming({ episode_template: templates.episode_template ?? current.episode_template, season_folder_template: templates.season_folder_template ?? current.season_folder_template });
+      return previewNaming({
+        episode_template: templates.episode_template ?? current.episode_template,
+        season_folder_template: templates.season_folder_template ?? current.season_folder_template,
+      });
     } catch (error) {
       if (error instanceof TemplateError) throw new ValidationError(error.message, [{ path: 'episode_template', message: error.message }]);
       throw error;
@@ -387,7 +451,14 @@ export class SeriesService {
   }
 
   /** Records a finished download and its language (see EpisodeFiles.markEpisodeDownloaded; `replace` for an upgrade). */
-  async markEpisodeDownloaded(key: string, season: number, episode: number, absolutePath: string, size: number, file: { language: string | null; replace?: boolean } = { language: null }): Promise<{ previous: string | null }> {
+  async markEpisodeDownloaded(
+    key: string,
+    season: number,
+    episode: number,
+    absolutePath: string,
+    size: number,
+    file: { language: string | null; replace?: boolean } = { language: null },
+  ): Promise<{ previous: string | null }> {
     const recorded = await this.#files.markEpisodeDownloaded(key, season, episode, absolutePath, size, file);
     this.#list.changed(key);
     return recorded;

@@ -39,7 +39,13 @@ export function animeSummary(series: ISeries, missing: MissingEpisodes, counts: 
   };
 }
 
-export function episodeView(episode: IEpisode, seriesPath: string, monitored: boolean, size: number | null = episode.size ?? null, policy: UpgradePolicy = { on: false, cutoff: '' }): Episode {
+export function episodeView(
+  episode: IEpisode,
+  seriesPath: string,
+  monitored: boolean,
+  size: number | null = episode.size ?? null,
+  policy: UpgradePolicy = { on: false, cutoff: '' },
+): Episode {
   return {
     season: episode.season,
     number: episode.number,
@@ -51,7 +57,7 @@ export function episodeView(episode: IEpisode, seriesPath: string, monitored: bo
     downloaded: episode.downloaded,
     file_path: episode.filePath ? join(seriesPath, episode.filePath) : null,
     /** The language of the file on disk (null: unknown, or no file). */
-    language: episode.downloaded ? episode.language ?? null : null,
+    language: episode.downloaded ? (episode.language ?? null) : null,
     size,
     missing: isMissing(episode, monitored),
     upgradable: isUpgradable(episode, policy),
@@ -63,7 +69,13 @@ export function isMissing(episode: Pick<IEpisode, 'onProvider' | 'downloaded'>, 
 }
 
 /** `sizes`: sizes read from disk for files the scan did not stat (scans only read directory listings). */
-export function animeDetail(series: ISeries, episodes: readonly IEpisode[], seriesPath: string, policy: UpgradePolicy, sizes: ReadonlyMap<number, number> = new Map()): AnimeDetail {
+export function animeDetail(
+  series: ISeries,
+  episodes: readonly IEpisode[],
+  seriesPath: string,
+  policy: UpgradePolicy,
+  sizes: ReadonlyMap<number, number> = new Map(),
+): AnimeDetail {
   const bySeason: Record<string, ReturnType<typeof episodeView>[]> = {};
   const missing: MissingEpisodes = {};
   let onProvider = 0;
