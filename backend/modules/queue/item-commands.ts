@@ -3,7 +3,7 @@ import { unlink } from 'node:fs/promises';
 import type { EventBus } from '../../events/bus.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import { partFilesFor } from '../../downloads/transfer.ts';
-import { Series } from '../series/series.entity.ts';
+import { Series, type ISeries } from '../series/series.entity.ts';
 import { DownloadItem, type DownloadStatus, type IDownloadItem } from './download-item.entity.ts';
 import type { DownloadItems } from './download-items.ts';
 import type { DownloadJobs } from './download-jobs.ts';
@@ -11,7 +11,7 @@ import type { ItemRun } from './item-run.ts';
 import type { QueueControl } from './queue-state.ts';
 import { itemEventBase } from './queue-events.ts';
 import { priorityValue, type AddInput, type AddMissingInput, type AddUpgradesInput } from './queue.schema.ts';
-import type { QueueAddResult } from '../../../contract/index.ts';
+import type { EventMap, QueueAddResult } from '../../../contract/index.ts';
 
 const OPEN_STATUSES: DownloadStatus[] = ['pending', 'downloading', 'paused'];
 const FINISHED_STATUSES: DownloadStatus[] = ['failed', 'cancelled'];
@@ -73,25 +73,38 @@ export class ItemCommands {
         continue;
       }
       taken.add(slot);
-      added.push(
-        this.#em.create(DownloadItem, {
-          id: randomUUID(),
-          seriesKey: series.key,
-          seriesFolder: series.folder,
-          seriesName: series.name,
-          season,
-          episode,
-          language,
-          status: 'pending',
-          priority,
-          position: base + added.length / 1000,
-          progress: 0,
-          downloadedBytes: 0,
-          speed: 0,
-          attempts: 0,
-        }),
-      );
+      added.push(this.#newItem(series, { season, episode, language, priority, position: base + added.length / 1000 }));
     }
+    await this.#commitAdded(added, () => ({}));
+    return {
+      status: 'ok',
+      message: `Queued ${added.length} episode${added.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length} already queued` : ''}`,
+      item_ids: added.map((item) => item.id),
+      skipped,
+    };
+  }
+
+  /** A new pending item of a series, not yet flushed. */
+  #newItem(
+    series: Pick<ISeries, 'key' | 'folder' | 'name'>,
+    fields: Pick<IDownloadItem, 'season' | 'episode' | 'language' | 'priority' | 'position'> & { upgradeFrom?: IDownloadItem['upgradeFrom'] },
+  ): IDownloadItem {
+    return this.#em.create(DownloadItem, {
+      id: randomUUID(),
+      seriesKey: series.key,
+      seriesFolder: series.folder,
+      seriesName: series.name,
+      ...fields,
+      status: 'pending',
+      progress: 0,
+      downloadedBytes: 0,
+      speed: 0,
+      attempts: 0,
+    });
+  }
+
+  /** Stores new items, gives each its job, and announces them (with what the kind of add says of each). */
+  async #commitAdded(added: IDownloadItem[], extra: (item: IDownloadItem) => Partial<EventMap['download_added']>): Promise<void> {
     await this.#em.flush();
     await this.#deps.jobs.append(added);
     for (const item of added)
@@ -100,14 +113,9 @@ export class ItemCommands {
         serie_name: item.seriesName,
         priority: item.priority,
         language: item.language ?? null,
+        ...extra(item),
       });
     if (added.length > 0) this.#deps.changed();
-    return {
-      status: 'ok',
-      message: `Queued ${added.length} episode${added.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length} already queued` : ''}`,
-      item_ids: added.map((item) => item.id),
-      skipped,
-    };
   }
 
   /** Queues every missing episode of a series (optionally only some seasons). */
@@ -159,38 +167,9 @@ export class ItemCommands {
         skipped.push({ season, episode, reason: 'already in the queue' });
         continue;
       }
-      added.push(
-        this.#em.create(DownloadItem, {
-          id: randomUUID(),
-          seriesKey: series.key,
-          seriesFolder: series.folder,
-          seriesName: series.name,
-          season,
-          episode,
-          language: to,
-          upgradeFrom: from,
-          status: 'pending',
-          priority,
-          position: base + added.length / 1000,
-          progress: 0,
-          downloadedBytes: 0,
-          speed: 0,
-          attempts: 0,
-        }),
-      );
+      added.push(this.#newItem(series, { season, episode, language: to, upgradeFrom: from, priority, position: base + added.length / 1000 }));
     }
-    await this.#em.flush();
-    await this.#deps.jobs.append(added);
-    for (const item of added)
-      this.#deps.events.publish('download_added', {
-        ...itemEventBase(item),
-        serie_name: item.seriesName,
-        priority: item.priority,
-        language: item.language ?? null,
-        kind: 'upgrade',
-        upgrade_from: item.upgradeFrom ?? null,
-      });
-    if (added.length > 0) this.#deps.changed();
+    await this.#commitAdded(added, (item) => ({ kind: 'upgrade', upgrade_from: item.upgradeFrom ?? null }));
     return {
       status: 'ok' as const,
       message:
