@@ -12,3 +12,15 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
 
 /** The shape of every id we hand out (UUIDs today): checked before it reaches a query. */
 export const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an id (1 to 64 letters, digits, "-" or "_")');
+
+/** A comma-separated query value (`?type=a,b`) as its distinct, trimmed, non-empty names, in order. */
+export function commaList(value: string): string[] {
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  ];
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commaList } from '../../http/validate.ts';
 import { ACTIVITY_TYPES, type ActivityType } from './activity-events.ts';
 
 /** GET /api/activity: newest first; `type` is one type or several, comma-separated. */
@@ -11,14 +12,7 @@ export const activityQuerySchema = z.object({
     .optional()
     .transform((value, ctx) => {
       if (value === undefined || value.trim() === '') return undefined;
-      const names = [
-        ...new Set(
-          value
-            .split(',')
-            .map((name) => name.trim())
-            .filter(Boolean),
-        ),
-      ];
+      const names = commaList(value);
       const unknown = names.filter((name) => !(ACTIVITY_TYPES as readonly string[]).includes(name));
       if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown type ${unknown.join(', ')}; known: ${ACTIVITY_TYPES.join(', ')}` });
       return names as ActivityType[];

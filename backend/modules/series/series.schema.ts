@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commaList } from '../../http/validate.ts';
 import { LANGUAGES } from '../../providers/provider.ts';
 import { BIDI_CONTROL } from '../../library/safe-path.ts';
 
@@ -82,14 +83,7 @@ export const listQuerySchema = z.object({
     .optional()
     .transform((value, ctx) => {
       if (value === undefined) return undefined;
-      const names = [
-        ...new Set(
-          value
-            .split(',')
-            .map((name) => name.trim())
-            .filter(Boolean),
-        ),
-      ];
+      const names = commaList(value);
       const unknown = names.filter((name) => !(SUMMARY_FIELD_NAMES as readonly string[]).includes(name));
       if (unknown.length > 0 || names.length === 0)
         ctx.addIssue({ code: 'custom', message: `unknown field ${unknown.join(', ') || '(none given)'}; known: ${SUMMARY_FIELD_NAMES.join(', ')}` });
