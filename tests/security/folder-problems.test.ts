@@ -58,30 +58,25 @@ describe('start-up with an unusable data folder', () => {
     if (!isRoot) return context.skip('needs root to start the server as another user');
     await chmod(temp.path, 0o755);
     await mkdir(join(temp.path, 'data'), { mode: 0o700 });
-    const failed = await startServerProcess({
-      cwd: temp.path,
-      uid: 65534,
-      gid: 65534,
-      env: { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), ANIWORLD_WATCH: 'false' },
-    }).then(
-      () => undefined,
-      (error: Error) => error.message,
-    );
+    // Starts the server as nobody and answers why it refused to start.
+    const startAsNobody = () =>
+      startServerProcess({
+        cwd: temp.path,
+        uid: 65534,
+        gid: 65534,
+        env: { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), ANIWORLD_WATCH: 'false' },
+      }).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+    const failed = await startAsNobody();
     // The settings file is the first thing read there.
     expect(failed).toContain(
       `${join(temp.path, 'data', 'config.json')}: cannot be read by uid:gid 65534:65534, the user AniWorld runs as. Fix: sudo chown -R 65534:65534 ${join(temp.path, 'data')}`,
     );
     // With no settings file to read, the folder check names the folder itself.
     await chmod(join(temp.path, 'data'), 0o755);
-    const unwritable = await startServerProcess({
-      cwd: temp.path,
-      uid: 65534,
-      gid: 65534,
-      env: { ANIWORLD_DATA_DIR: join(temp.path, 'data'), ANIWORLD_MEDIA_DIR: join(temp.path, 'media'), ANIWORLD_WATCH: 'false' },
-    }).then(
-      () => undefined,
-      (error: Error) => error.message,
-    );
+    const unwritable = await startAsNobody();
     expect(unwritable).toContain(
       `AniWorld could not start: The data folder ${join(temp.path, 'data')} (ANIWORLD_DATA_DIR; /config in Docker) is not writable for uid:gid 65534:65534. AniWorld runs as uid:gid 65534:65534. Fix: sudo chown -R 65534:65534 ${join(temp.path, 'data')}`,
     );
