@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { watch, type FSWatcher } from 'chokidar';
 import { FolderWatcher, type FolderChange } from '../../backend/adapters/folder-watcher.ts';
-import { createLogger } from '../../backend/adapters/logger.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { capturedLogger } from '../helpers/loggers.ts';
 
 /**
  * The watcher adapter on a real folder. Running out of inotify watches cannot be provoked
@@ -22,16 +21,7 @@ describe('folder watcher adapter', () => {
     const temp = await makeTempDir();
     cleanups.push(temp.remove);
     await mkdir(join(temp.path, 'Series A', 'Season 01'), { recursive: true });
-    const logs: Record<string, unknown>[] = [];
-    const logger = createLogger({
-      level: 'debug',
-      destination: new Writable({
-        write(chunk, _encoding, callback) {
-          for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
-          callback();
-        },
-      }),
-    });
+    const { logger, logs } = capturedLogger();
     const changes: { event: FolderChange; path: string }[] = [];
     const waiters: (() => void)[] = [];
     const created: FSWatcher[] = [];

@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { RequestContext } from '@mikro-orm/core';
-import { createLogger } from '../../backend/adapters/logger.ts';
 import { systemClock } from '../../backend/adapters/clock.ts';
 import { openDatabase, type Orm } from '../../backend/db/orm.ts';
 import { SettingsStore } from '../../config/store.ts';
@@ -11,6 +9,7 @@ import { defineJob, type AnyJobDefinition, type JobServices } from '../../jobs/d
 import { createJobRunner, type JobRunner } from '../../jobs/runner.ts';
 import { createJobStore } from '../../jobs/store/index.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { capturedLogger } from '../helpers/loggers.ts';
 
 /**
  * The runner with its real parts: SQLite job store and ORM in a temp dir, the real settings
@@ -21,16 +20,7 @@ describe('job runner', () => {
   let orm: Orm;
   let settings: SettingsStore;
   const runners: JobRunner[] = [];
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: new Writable({
-      write(chunk, _encoding, callback) {
-        for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
-        callback();
-      },
-    }),
-  });
+  const { logger, logs } = capturedLogger();
 
   beforeEach(async () => {
     temp = await makeTempDir();

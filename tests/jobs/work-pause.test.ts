@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { createLogger } from '../../backend/adapters/logger.ts';
 import { systemClock } from '../../backend/adapters/clock.ts';
 import { openDatabase, type Orm } from '../../backend/db/orm.ts';
 import { SettingsStore } from '../../config/store.ts';
@@ -11,6 +9,7 @@ import { createJobRunner, type JobRunner } from '../../jobs/runner.ts';
 import { createJobStore } from '../../jobs/store/index.ts';
 import { pauseLibraryWork } from '../../backend/modules/system/work-pause.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { silentLogger } from '../helpers/loggers.ts';
 
 /**
  * What a database restore stops first, against the real job runner on its SQLite store: a scan
@@ -34,14 +33,7 @@ describe('pausing library work for a restore', () => {
       initial: settingsSchema.parse({}),
       clock: systemClock,
     });
-    const logger = createLogger({
-      level: 'silent',
-      destination: new Writable({
-        write(_chunk, _encoding, callback) {
-          callback();
-        },
-      }),
-    });
+    const logger = silentLogger();
     const scan = defineJob({
       name: 'rescan-library',
       needs: [],

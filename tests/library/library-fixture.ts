@@ -1,13 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import { openDatabase, type Orm } from '../../backend/db/orm.ts';
 import { EventBus, type DomainEvent } from '../../backend/events/bus.ts';
-import { createLogger } from '../../backend/adapters/logger.ts';
 import { FakeClock } from '../../backend/adapters/clock.ts';
 import { LibraryScanService } from '../../backend/modules/series/library-scan.service.ts';
 import type { MediaRoot } from '../../backend/modules/series/media-root.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { silentLogger } from '../helpers/loggers.ts';
 
 /** A real SQLite database and a media folder in a temp dir, with the scan service on top. */
 export async function startLibrary(options: { clock?: FakeClock } = {}) {
@@ -18,7 +17,7 @@ export async function startLibrary(options: { clock?: FakeClock } = {}) {
   const events: DomainEvent[] = [];
   const bus = new EventBus();
   bus.subscribe((event) => events.push(event));
-  const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+  const logger = silentLogger();
   const mediaRoot = { path: () => root } as MediaRoot;
   const scanner = new LibraryScanService({
     orm,

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
 import { inContext } from '../../backend/db/context.ts';
-import { createLogger } from '../../backend/adapters/logger.ts';
 import { FakeClock } from '../../backend/adapters/clock.ts';
 import { SeriesRefresher } from '../../backend/modules/series/series-refresh.ts';
 import type { EpisodeListing, Provider, SeasonInfo, SeriesInfo } from '../../backend/providers/provider.ts';
 import { query, startLibrary, type Library } from './library-fixture.ts';
+import { silentLogger } from '../helpers/loggers.ts';
 
 /** A provider whose catalogue the test edits between refreshes (the fixture site's catalogue is fixed). */
 function editableProvider(seasons: Map<number, number[]>) {
@@ -65,7 +64,7 @@ describe('SeriesRefresher', () => {
       [1, [1, 2, 3]],
     ]);
     const { provider, calls } = editableProvider(catalogue);
-    const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+    const logger = silentLogger();
     const refresher = new SeriesRefresher({ orm: lib.orm, provider: () => provider, logger, clock: new FakeClock() });
 
     expect(await inContext(lib.orm, () => refresher.refreshSeries('show'))).toEqual({ key: 'show', folder: 'Show', seasons: 2, episodes: 4 });
@@ -117,7 +116,7 @@ describe('SeriesRefresher', () => {
         return provider.getSeries(key);
       },
     } as Provider;
-    const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+    const logger = silentLogger();
     const refresher = new SeriesRefresher({ orm: lib.orm, provider: () => failing, logger, clock: new FakeClock() });
     expect(await refresher.refreshAll()).toEqual({ refreshed: 1, failed: [{ key: 'b', error: 'provider down' }] });
     expect(calls).toEqual(['series a', 'season 1']);

@@ -13,13 +13,12 @@ import { SeriesListView } from '../../backend/modules/series/series-list.view.ts
 import { settingsSchema } from '../../config/schema.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { EventBus } from '../../backend/events/bus.ts';
-import { createLogger } from '../../backend/adapters/logger.ts';
 import { FakeClock } from '../../backend/adapters/clock.ts';
 import { LibraryScanService } from '../../backend/modules/series/library-scan.service.ts';
 import type { MediaRoot } from '../../backend/modules/series/media-root.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { silentLogger } from '../helpers/loggers.ts';
 
 let server: PostgresServer;
 beforeAll(async () => {
@@ -233,7 +232,7 @@ describe('PostgreSQL migrations', () => {
     await mkdir(join(root, 'Show', 'Season 01'), { recursive: true });
     await writeFile(join(root, 'Show', '.aniworld.json'), JSON.stringify({ key: 'show', name: 'Show' }));
     await writeFile(join(root, 'Show', 'Season 01', 'Show - S01E01.mkv'), '');
-    const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+    const logger = silentLogger();
     // A minute ahead: the directories just written count as settled.
     const scanner = (orm: Awaited<ReturnType<typeof openPostgres>>) =>
       new LibraryScanService({

@@ -1,9 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { watch } from 'chokidar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../backend/adapters/logger.ts';
 import { FakeClock } from '../../backend/adapters/clock.ts';
 import { openDatabase, type Orm } from '../../backend/db/orm.ts';
 import { EventBus, type DomainEvent } from '../../backend/events/bus.ts';
@@ -11,6 +9,7 @@ import { LibraryWatcher } from '../../backend/modules/series/library-watcher.ts'
 import { SettingsStore } from '../../config/store.ts';
 import { settingsSchema } from '../../config/schema.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { silentLogger } from '../helpers/loggers.ts';
 
 /** chokidar as the watcher sees it: the test says what the file system reports. */
 class FakeFileSystemWatcher extends EventEmitter {
@@ -93,7 +92,7 @@ describe('LibraryWatcher (unit, fake file system events and clock)', () => {
       clock,
       watch: fakeWatch,
       debounceMs: 20,
-      logger: createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) }),
+      logger: silentLogger(),
     });
     await library.start();
     return library;

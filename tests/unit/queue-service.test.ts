@@ -1,8 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../backend/adapters/logger.ts';
 import { systemClock } from '../../backend/adapters/clock.ts';
 import type { DiskSpace } from '../../backend/adapters/disk-space.ts';
 import { openDatabase, type Orm } from '../../backend/db/orm.ts';
@@ -21,6 +19,7 @@ import { createJobStore } from '../../jobs/store/index.ts';
 import { SettingsStore } from '../../config/store.ts';
 import { settingsSchema } from '../../config/schema.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { silentLogger } from '../helpers/loggers.ts';
 
 /** A transfer the test holds open, fails or lets finish; it honours the abort signal like the real one. */
 interface HeldTransfer {
@@ -46,7 +45,7 @@ describe('QueueService (unit, fake provider, transfer and disk)', () => {
   let queue: QueueService;
   let free: number;
   const held: HeldTransfer[] = [];
-  const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+  const logger = silentLogger();
 
   const link: HosterLink = { hoster: 'VOE', language: 'German Dub', linkId: '1', redirectUrl: 'https://provider.test/redirect/1' };
   const provider = {
